@@ -1,0 +1,55 @@
+import { existingLockOn, opTable, py } from "../src/advice.js";
+import type { RelationLock } from "../src/effects.js";
+import { defineRule } from "../src/rule.js";
+
+export default defineRule({
+  id: "constraint-missing-not-valid",
+  severity: "error",
+  summary: "ADD CONSTRAINT CHECK / FOREIGN KEY validates every row while holding the lock",
+  docs: {
+    why: "Adding a CHECK constraint takes ACCESS EXCLUSIVE (no reads, no writes) and a FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables (no writes), and both then read every existing row to validate them, holding the lock throughout. With `NOT VALID` the constraint is added instantly and enforced for new rows; `VALIDATE CONSTRAINT` later checks the old rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.",
+    example: "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id);",
+    useInstead:
+      "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;",
+    alembic:
+      'op.create_foreign_key("orders_customer_id_fkey", "orders", "customers", ["customer_id"], ["id"], postgresql_not_valid=True)\n# in a later revision (or after a COMMIT):\nop.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey")',
+    notes:
+      "VALIDATE in the same transaction as the NOT VALID gains nothing: the first lock is still held. Put it in the next revision, or behind autocommit_block(). Constraints on tables created earlier in the same revision are exempt.",
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      const constraints =
+        op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints.filter((c) => c.kind === "check") : [];
+      for (const constraint of constraints) {
+        if (constraint.notValid || !["check", "foreign-key", "not-null"].includes(constraint.kind)) continue;
+        if (op.op !== "add-constraint" && op.op !== "add-column") continue;
+        const lock = existingLockOn(ctx.effects.locks, op.table);
+        if (!lock?.scan) continue;
+        const locks: RelationLock[] = [lock];
+        const referenced = constraint.references ? existingLockOn(ctx.effects.locks, constraint.references) : undefined;
+        if (referenced) locks.push(referenced);
+        const name = constraint.name ?? `${op.table.name}_${constraint.columns.join("_")}_${constraint.kind === "foreign-key" ? "fkey" : "check"}`;
+        const kind = constraint.kind === "foreign-key" ? "FOREIGN KEY" : constraint.kind === "not-null" ? "NOT NULL" : "CHECK";
+        const blocked = lock.blocks.includes("reads") ? "reads and writes" : "writes";
+        const t = op.table.written;
+        ctx.report({
+          message: `${kind} constraint ${name} validates every row of existing table ${t} while holding ${lock.mode}: ${blocked} wait${constraint.references ? ` (on ${constraint.references.written} too)` : ""}`,
+          help: {
+            text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
+            sql:
+              op.op === "add-constraint"
+                ? `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`
+                : `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK\nALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
+            alembic:
+              constraint.kind === "foreign-key"
+                ? `op.create_foreign_key(${py(name)}, ${py(op.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
+                : `op.create_check_constraint(${py(name)}, ${opTable(op.table)}, "<condition>", postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`,
+          },
+          at: constraint.location,
+          locks,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,33 @@
+import { existingLockOn, opTable, py } from "../src/advice.js";
+import { defineRule } from "../src/rule.js";
+
+export default defineRule({
+  id: "dropping-column",
+  severity: "warning",
+  summary: "DROP COLUMN breaks application instances that still select the column",
+  docs: {
+    why: "Dropping a column is quick (ACCESS EXCLUSIVE for an instant, no rewrite), but the application version still running during the deploy selects it: SQLAlchemy names every mapped column in its queries, so they fail until the new version is everywhere. The data is gone for good.",
+    example: "ALTER TABLE users DROP COLUMN legacy_flag;",
+    useInstead:
+      "-- revision N: remove the column from the SQLAlchemy model and deploy\n-- revision N+1, after that deploy:\nSET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN legacy_flag;",
+    alembic:
+      '# first deploy code whose models no longer map the column; then, in a later revision:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_column("users", "legacy_flag")',
+    notes: "locklint cannot see whether the code still uses the column; it asks you to check. Columns of tables created earlier in the same revision are exempt.",
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "drop-column") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `dropping ${op.table.written}.${op.column}: application instances that still map the column fail until they are replaced`,
+        help: {
+          text: "Stop using the column first (remove it from the models and deploy), then drop it in a later revision.",
+          alembic: `# after the code no longer maps it:\nop.drop_column(${opTable(op.table)}, ${py(op.column)})`,
+        },
+        locks: [lock],
+      });
+    }
+  },
+});

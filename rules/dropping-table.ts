@@ -1,0 +1,31 @@
+import { existingLockOn } from "../src/advice.js";
+import { defineRule } from "../src/rule.js";
+
+export default defineRule({
+  id: "dropping-table",
+  severity: "warning",
+  summary: "DROP TABLE removes data that running code may still use",
+  docs: {
+    why: "DROP TABLE takes ACCESS EXCLUSIVE on the table and on every table its foreign keys point to, waits for running queries, and removes the data for good. Application instances still running during the deploy fail on every query that touches it.",
+    example: "DROP TABLE audit_log;",
+    useInstead: "-- first deploy code that no longer uses audit_log; then, in a later revision:\nSET lock_timeout = '5s';\nDROP TABLE audit_log;",
+    alembic: '# after the code no longer uses it:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_table("audit_log")',
+    notes: "Tables created earlier in the same revision are exempt.",
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "drop-relation" || op.kind !== "table") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.relation);
+      if (!lock) continue;
+      const others = effect.locks.filter((l) => l.key !== lock.key && l.novelty === null);
+      ctx.report({
+        message: `dropping table ${op.relation.written}: its data is gone and running code that uses it fails${others.length ? `; also locks ${others.map((l) => l.relation).join(", ")} ACCESS EXCLUSIVE` : ""}`,
+        help: {
+          text: "Stop using the table first (deploy code without it), then drop it in a later revision, with a lock_timeout.",
+        },
+        locks: [lock, ...others],
+      });
+    }
+  },
+});

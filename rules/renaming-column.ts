@@ -1,0 +1,34 @@
+import { existingLockOn, opTable, py } from "../src/advice.js";
+import { defineRule } from "../src/rule.js";
+
+export default defineRule({
+  id: "renaming-column",
+  severity: "warning",
+  summary: "RENAME COLUMN breaks the application instances still running the old code",
+  docs: {
+    why: "The rename itself is quick (ACCESS EXCLUSIVE for an instant), but during a deploy the old version of the application keeps running until the new one replaces it, and every query it sends with the old column name fails. SQLAlchemy selects every mapped column by name, so even code that never touches the column breaks.",
+    example: "ALTER TABLE users RENAME COLUMN name TO full_name;",
+    useInstead:
+      "ALTER TABLE users ADD COLUMN full_name text;\n-- deploy code that writes both columns; backfill; switch reads; drop name in a later revision",
+    alembic:
+      'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
+    notes: "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "rename-column") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `renaming ${op.table.written}.${op.column} to ${op.newName} breaks running code that still uses ${op.column}`,
+        help: {
+          text: "Expand and contract: add the new column, write to both, backfill, move reads to the new column, then drop the old one in a later revision.",
+          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.newName} <type>;\n-- backfill: UPDATE ${op.table.written} SET ${op.newName} = ${op.column} (in batches)`,
+          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, <type>, nullable=True))\n# later revision: op.drop_column(${opTable(op.table)}, ${py(op.column)})`,
+        },
+        locks: [lock],
+      });
+    }
+  },
+});

@@ -1,0 +1,177 @@
+import { mergeLocks, operationEffect, transactionRequirement, type StatementEffects } from "./effects.js";
+import { lockFact, type Finding } from "./findings.js";
+import { operationsOf, type Operation } from "./operations.js";
+import { charOffsetOfByte, parseFile, type ParsedStatement } from "./parse.js";
+import type { LineIndex } from "./position.js";
+import { applyOperation } from "./replay.js";
+import type { Report, Rule, RuleContext } from "./rule.js";
+import { Schema } from "./schema.js";
+import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
+import { Session } from "./session.js";
+import type { SourceFile } from "./source.js";
+import { isUtcZone } from "./type-change.js";
+
+/**
+ * The pipeline: for each file, statement by statement, in one pass:
+ * parse -> operations -> script place -> effects (with schema replay) -> rules -> findings.
+ * The schema carries over from one file to the next (files are applied in the order given);
+ * sessions and transactions do not.
+ */
+
+export interface AnalyzeOptions {
+  pgVersion: number;
+  rules: readonly Rule[];
+  /** Keep every statement with its effects (for `locklint locks`). */
+  keepStatements?: boolean;
+}
+
+export interface AnalyzedStatement {
+  statement: ParsedStatement;
+  place: StatementPlace;
+  effects: StatementEffects;
+}
+
+export interface Analysis {
+  files: number;
+  statements: number;
+  findings: Finding[];
+  /** Filled when keepStatements is set; alembic bookkeeping left out. */
+  analyzed: AnalyzedStatement[];
+}
+
+export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): Analysis {
+  const schema = new Schema();
+  const counter: TransactionCounter = { next: 1 };
+  const seen = new Map<string, Set<string>>();
+  const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [] };
+
+  files.forEach((file, fileIndex) => {
+    const parsed = parseFile(file);
+    const tracker = new ScriptTracker(fileIndex, counter);
+    const session = new Session();
+    for (const item of parsed.items()) {
+      if (item.kind === "comment") {
+        tracker.onComment(item.comment.body, item.comment.position.line);
+        continue;
+      }
+      const statement = item.statement;
+      analysis.statements++;
+      const operations = statement.ast ? safeOperations(statement) : [];
+      statement.ast = null; // the tree is no longer needed; big histories would keep it all otherwise
+      const place = tracker.place(statement.index, operations);
+      const utcSession = isUtcZone(session.get("timezone", place) ?? "");
+      const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+      if (!place.bookkeeping) {
+        if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
+        runRules(options, { statement, effects, place, session, lines: parsed.lines, seen }, analysis.findings);
+      }
+      for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
+    }
+  });
+  return analysis;
+}
+
+function safeOperations(statement: ParsedStatement): Operation[] {
+  try {
+    return operationsOf(statement.ast!);
+  } catch {
+    return [{ op: "unknown", what: "statement locklint could not read" }];
+  }
+}
+
+interface EvaluateContext {
+  pgVersion: number;
+  place: StatementPlace;
+  utcSession: boolean;
+}
+
+/** Effects of each operation against the schema as it stands, replaying each before the next. */
+function evaluate(statement: ParsedStatement, operations: readonly Operation[], schema: Schema, ctx: EvaluateContext): StatementEffects {
+  const effectsContext = { schema, pgVersion: ctx.pgVersion, unitKey: ctx.place.unit.key, unitLabel: ctx.place.unit.label, utcSession: ctx.utcSession };
+  const reason = transactionRequirement(operations, ctx.pgVersion);
+  const result: StatementEffects = {
+    operations: [],
+    locks: [],
+    transactional: reason === null,
+    nonTransactionalReason: reason,
+    analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown"),
+  };
+  for (const operation of operations) {
+    try {
+      result.operations.push(operationEffect(operation, effectsContext));
+      applyOperation(schema, operation, ctx.place.unit.key);
+    } catch {
+      result.analysed = false;
+    }
+  }
+  result.locks = mergeLocks(result.operations);
+  return result;
+}
+
+interface StatementState {
+  statement: ParsedStatement;
+  effects: StatementEffects;
+  place: StatementPlace;
+  session: Session;
+  lines: LineIndex;
+  seen: Map<string, Set<string>>;
+}
+
+function runRules(options: AnalyzeOptions, state: StatementState, findings: Finding[]): void {
+  const { statement, effects, place, session, lines, seen } = state;
+  for (const rule of options.rules) {
+    const ctx: RuleContext = {
+      statement,
+      effects,
+      place,
+      inTransactionBlock: place.transaction !== null,
+      pgVersion: options.pgVersion,
+      setting: (name) => session.get(name, place),
+      firstTime: (key) => {
+        let keys = seen.get(rule.id);
+        if (!keys) seen.set(rule.id, (keys = new Set()));
+        if (keys.has(key)) return false;
+        keys.add(key);
+        return true;
+      },
+      report: (report) => findings.push(toFinding(rule, report, state, lines)),
+    };
+    try {
+      rule.check(ctx);
+    } catch (error) {
+      findings.push(
+        toFinding(
+          rule,
+          {
+            message: `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`,
+            help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." },
+            severity: "warning",
+          },
+          state,
+          lines,
+        ),
+      );
+    }
+  }
+}
+
+function toFinding(rule: Rule, report: Report, state: StatementState, lines: LineIndex): Finding {
+  const { statement, effects, place } = state;
+  const start = report.at === undefined ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report.at));
+  return {
+    rule: rule.id,
+    severity: report.severity ?? rule.severity,
+    message: report.message,
+    help: report.help,
+    file: statement.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: statement.endPos.line,
+    endColumn: statement.endPos.column,
+    revision: place.revision,
+    sql: statement.sql,
+    statementLine: statement.startPos.line,
+    statementColumn: statement.startPos.column,
+    locks: (report.locks ?? effects.locks).map(lockFact),
+  };
+}

@@ -1,0 +1,151 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { RULES } from "../rules/index.js";
+import { analyze } from "./analyze.js";
+import { UsageError } from "./errors.js";
+import { reachesFailLevel, type FailOn } from "./findings.js";
+import { loadParser } from "./parse.js";
+import { colorsFor } from "./report/colors.js";
+import { formatFindingsJson, formatLocksJson } from "./report/json.js";
+import { formatLocksText } from "./report/locks-text.js";
+import { formatText, summarize } from "./report/text.js";
+import { readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
+import { packageVersion } from "./version.js";
+
+export interface CliIO {
+  stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export const MIN_PG_VERSION = 11;
+export const MAX_PG_VERSION = 18;
+/** The oldest release the PostgreSQL project still supports. */
+export const DEFAULT_PG_VERSION = 14;
+
+interface CommonOptions {
+  format: "text" | "json";
+  pgVersion: number;
+  color?: boolean;
+}
+
+interface LintOptions extends CommonOptions {
+  failOn: FailOn;
+}
+
+function parsePgVersion(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) {
+    throw new InvalidArgumentError(`expected a PostgreSQL major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}`);
+  }
+  return n;
+}
+
+function addCommonOptions(command: Command): Command {
+  return command
+    .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`)
+        .argParser(parsePgVersion)
+        .default(DEFAULT_PG_VERSION),
+    )
+    .option("--color", "force colours")
+    .option("--no-color", "no colours (also: NO_COLOR=1)");
+}
+
+/** Builds the command line. Exported so that docs can be generated from it. */
+export function buildProgram(handlers: {
+  lint: (files: string[], options: LintOptions) => Promise<void>;
+  locks: (files: string[], options: CommonOptions) => Promise<void>;
+}): Command {
+  const program = new Command("locklint")
+    .description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.")
+    .version(packageVersion(), "-V, --version")
+    .showHelpAfterError("(run locklint --help for usage)")
+    .exitOverride();
+
+  addCommonOptions(
+    program
+      .command("lint", { isDefault: true })
+      .description("report risky statements: findings with lock facts and the safe alternative (the default command)")
+      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error")),
+  ).action(handlers.lint);
+
+  addCommonOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan")).action(
+    handlers.locks,
+  );
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. Never throws. */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram({
+    lint: async (files, options) => {
+      const sources = await readInputs(files, io);
+      await loadParser();
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: RULES });
+      const summary = summarize(analysis.findings, analysis.files, analysis.statements);
+      io.stdout.write(
+        options.format === "json"
+          ? formatFindingsJson(analysis.findings, summary)
+          : formatText(analysis.findings, summary, colorsFor(io.stdout, io.env, options.color)),
+      );
+      exitCode = analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+    },
+    locks: async (files, options) => {
+      const sources = await readInputs(files, io);
+      await loadParser();
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true });
+      io.stdout.write(
+        options.format === "json" ? formatLocksJson(analysis.analyzed) : formatLocksText(analysis.analyzed, colorsFor(io.stdout, io.env, options.color)),
+      );
+    },
+  });
+  program.configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`locklint: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
+    return EXIT_USAGE;
+  }
+}
+
+async function readInputs(files: string[], io: CliIO): Promise<SourceFile[]> {
+  if (files.length === 0) {
+    if (io.stdin.isTTY) {
+      throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
+    }
+    files = ["-"];
+  }
+  let stdin: Promise<SourceFile> | undefined;
+  const problems: string[] = [];
+  const sources: SourceFile[] = [];
+  for (const path of files) {
+    try {
+      if (path === "-") sources.push(await (stdin ??= readStream(STDIN_NAME, io.stdin)));
+      else sources.push(await readSourceFile(path));
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join("\nlocklint: "));
+  return sources;
+}

@@ -1,0 +1,57 @@
+import type { RelationLock } from "./effects.js";
+import type { Blocked, LockMode } from "./locks.js";
+import type { Help, Severity } from "./rule.js";
+import type { Revision } from "./script.js";
+
+/** The lock facts of one relation, as every reporter shows them. */
+export interface LockFact {
+  relation: string;
+  kind: string;
+  mode: LockMode;
+  blocks: Blocked[];
+  rewrite: boolean;
+  scan: boolean;
+  /** Set when the relation is new in this deploy unit, so the lock blocks nobody. */
+  new: string | null;
+  why: string[];
+}
+
+/** One finding, in the one shape every reporter reads. */
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  help: Help;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  revision: Revision | null;
+  sql: string;
+  /** Line and column of the statement's first character (the finding may point inside it). */
+  statementLine: number;
+  statementColumn: number;
+  locks: LockFact[];
+}
+
+export function lockFact(lock: RelationLock): LockFact {
+  return {
+    relation: lock.relation,
+    kind: lock.kind,
+    mode: lock.mode,
+    blocks: lock.blocks,
+    rewrite: lock.rewrite,
+    scan: lock.scan,
+    new: lock.novelty,
+    why: lock.why,
+  };
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { warning: 1, error: 2 };
+
+export type FailOn = Severity | "never";
+
+export function reachesFailLevel(finding: Finding, failOn: FailOn): boolean {
+  return failOn !== "never" && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn];
+}

@@ -1,0 +1,33 @@
+import type { LockFact } from "../findings.js";
+import type { Revision } from "../script.js";
+
+/** Plain-language pieces shared by the text reporters. */
+
+export function describeLock(lock: LockFact): string {
+  const parts = [`${lock.mode} on ${lock.relation}`];
+  parts.push(lock.blocks.length ? `blocks ${lock.blocks.join(", ")}` : "blocks nothing but ACCESS EXCLUSIVE");
+  if (lock.rewrite) parts.push(`rewrites the ${lock.kind === "index" ? "index" : "table"}`);
+  else if (lock.scan) parts.push("scans the table");
+  if (lock.new) parts.push(`harmless: ${lock.new}`);
+  return parts.join(" - ");
+}
+
+export function describeRevision(revision: Revision | null): string | null {
+  if (!revision) return null;
+  const from = revision.from ?? "base";
+  const to = revision.id ?? "base";
+  if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
+  if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
+  return `${to} (upgrade from ${from})`;
+}
+
+/** One line of SQL for a table cell: whitespace collapsed, cut to width with an ellipsis. */
+export function oneLine(sql: string, width: number): string {
+  const flat = sql.replace(/\s+/g, " ").trim();
+  const chars = Array.from(flat);
+  return chars.length <= width ? flat : `${chars.slice(0, width - 1).join("")}…`;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}

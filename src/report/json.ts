@@ -1,0 +1,63 @@
+import type { AnalyzedStatement } from "../analyze.js";
+import { lockFact, type Finding, type LockFact } from "../findings.js";
+import type { Summary } from "./text.js";
+
+/** JSON lock facts: the documented shape (relation, mode, blocks, rewrite, scan) plus kind, new and why. */
+function jsonLock(lock: LockFact) {
+  return {
+    relation: lock.relation,
+    kind: lock.kind,
+    mode: lock.mode,
+    blocks: lock.blocks,
+    rewrite: lock.rewrite,
+    scan: lock.scan,
+    new: lock.new,
+    why: lock.why,
+  };
+}
+
+export function formatFindingsJson(findings: readonly Finding[], summary: Summary): string {
+  const body = {
+    findings: findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: f.message,
+      help: f.help.text,
+      suggestion: { sql: f.help.sql ?? null, alembic: f.help.alembic ?? null },
+      file: f.file,
+      line: f.line,
+      column: f.column,
+      endLine: f.endLine,
+      endColumn: f.endColumn,
+      revision: f.revision?.id ?? null,
+      revisionFrom: f.revision?.from ?? null,
+      direction: f.revision?.direction ?? null,
+      sql: f.sql,
+      locks: f.locks.map(jsonLock),
+    })),
+    summary,
+  };
+  return JSON.stringify(body, null, 2) + "\n";
+}
+
+export function formatLocksJson(statements: readonly AnalyzedStatement[]): string {
+  const body = {
+    statements: statements.map(({ statement, place, effects }) => ({
+      file: statement.file.path,
+      line: statement.startPos.line,
+      column: statement.startPos.column,
+      endLine: statement.endPos.line,
+      endColumn: statement.endPos.column,
+      revision: place.revision?.id ?? null,
+      revisionFrom: place.revision?.from ?? null,
+      direction: place.revision?.direction ?? null,
+      transaction: place.transaction,
+      sql: statement.sql,
+      transactional: effects.transactional,
+      analysed: effects.analysed,
+      syntaxError: statement.syntaxError?.message ?? null,
+      locks: effects.locks.map((l) => jsonLock(lockFact(l))),
+    })),
+  };
+  return JSON.stringify(body, null, 2) + "\n";
+}

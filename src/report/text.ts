@@ -1,0 +1,78 @@
+import type { Finding } from "../findings.js";
+import type { Colors } from "./colors.js";
+import { describeLock, describeRevision, plural } from "./describe.js";
+
+export interface Summary {
+  files: number;
+  statements: number;
+  errors: number;
+  warnings: number;
+}
+
+export function summarize(findings: readonly Finding[], files: number, statements: number): Summary {
+  return {
+    files,
+    statements,
+    errors: findings.filter((f) => f.severity === "error").length,
+    warnings: findings.filter((f) => f.severity === "warning").length,
+  };
+}
+
+/** The default report: each finding with its statement, lock facts, revision and advice; then a summary. */
+export function formatText(findings: readonly Finding[], summary: Summary, c: Colors): string {
+  const out: string[] = [];
+  for (const f of findings) {
+    const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
+    out.push(`${c.bold(`${f.file}:${f.line}:${f.column}`)}  ${severity}  ${c.cyan(f.rule)}`);
+    out.push(`  ${f.message}`);
+    out.push(...excerpt(f, c));
+    for (const lock of f.locks) out.push(`  ${c.dim("lock:")} ${describeLock(lock)}`);
+    const revision = describeRevision(f.revision);
+    if (revision) out.push(`  ${c.dim("revision:")} ${revision}`);
+    out.push(`  ${c.green("help:")} ${f.help.text}`);
+    if (f.help.sql) out.push(...labelled("SQL:", f.help.sql, c));
+    if (f.help.alembic) out.push(...labelled("alembic:", f.help.alembic, c));
+    out.push("");
+  }
+  const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;
+  const scope = `${plural(summary.statements, "statement")} in ${plural(summary.files, "file")}`;
+  const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
+  out.push(`${scope}: ${verdict}`);
+  return out.join("\n") + "\n";
+}
+
+function labelled(label: string, body: string, c: Colors): string[] {
+  const pad = " ".repeat(label.length + 1);
+  return body.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
+}
+
+const MAX_WIDTH = 160;
+
+/** The statement's first line and the finding's line, numbered, with a marker under the finding. */
+function excerpt(f: Finding, c: Colors): string[] {
+  const lines = f.sql.split(/\r\n|\n|\r/);
+  const at = f.line - f.statementLine;
+  const width = String(f.statementLine + lines.length).length;
+  const gutter = (n: number | "") => c.dim(`${String(n).padStart(width)} | `);
+  const text = (i: number) => {
+    const prefix = i === 0 ? " ".repeat(Math.max(0, f.statementColumn - 1)) : "";
+    return truncate(prefix + (lines[i] ?? ""));
+  };
+  const out: string[] = [];
+  if (at > 0) out.push(`    ${gutter(f.statementLine)}${text(0)}`);
+  if (at > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
+  const shown = text(Math.min(at, lines.length - 1));
+  out.push(`    ${gutter(f.line)}${shown}`);
+  const chars = Array.from(shown);
+  const start = Math.min(f.column - 1, chars.length);
+  let end = f.line === f.endLine ? Math.min(f.endColumn - 1, chars.length) : chars.length;
+  while (end > start + 1 && /\s/.test(chars[end - 1]!)) end--;
+  out.push(`    ${gutter("")}${" ".repeat(start)}${c.red("^".repeat(Math.max(1, end - start)))}`);
+  if (at < lines.length - 1) out.push(`    ${gutter("")}${c.dim(`... ${plural(lines.length - 1 - at, "more line")}`)}`);
+  return out;
+}
+
+function truncate(line: string): string {
+  const chars = Array.from(line);
+  return chars.length > MAX_WIDTH ? `${chars.slice(0, MAX_WIDTH - 1).join("")}…` : line;
+}

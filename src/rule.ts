@@ -1,0 +1,69 @@
+import type { RelationLock, StatementEffects } from "./effects.js";
+import type { ParsedStatement } from "./parse.js";
+import type { StatementPlace } from "./script.js";
+
+export type Severity = "error" | "warning";
+
+export interface RuleDocs {
+  /** Why it is a problem: the lock, what it blocks, for how long. Markdown. */
+  why: string;
+  /** SQL that fires the rule (a test checks that it does). */
+  example: string;
+  /** The safe way, in SQL (a test checks that it does not fire). */
+  useInstead: string;
+  /** The safe way in an alembic migration. */
+  alembic: string;
+  /** Optional: PostgreSQL versions and other conditions that change the verdict. */
+  notes?: string;
+}
+
+/** Advice attached to a finding: prose, and the safe form in SQL and in alembic terms. */
+export interface Help {
+  text: string;
+  sql?: string;
+  alembic?: string;
+}
+
+export interface Report {
+  message: string;
+  help: Help;
+  /** Lock facts to show; default: every lock of the statement. */
+  locks?: RelationLock[];
+  /** Byte offset inside the statement to point at (libpg-query `location`); default: its start. */
+  at?: number;
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  statement: ParsedStatement;
+  effects: StatementEffects;
+  place: StatementPlace;
+  /** Inside BEGIN ... COMMIT (an explicit transaction block). */
+  inTransactionBlock: boolean;
+  pgVersion: number;
+  /** A session setting in force for this statement (lock_timeout, statement_timeout, timezone). */
+  setting(name: string): string | undefined;
+  /** True the first time this rule asks with this key in the run. */
+  firstTime(key: string): boolean;
+  report(report: Report): void;
+}
+
+export interface Rule {
+  id: string;
+  severity: Severity;
+  /** One line: what the rule catches. */
+  summary: string;
+  docs: RuleDocs;
+  check(ctx: RuleContext): void;
+}
+
+/** Identity function that gives rule files their type. */
+export function defineRule(rule: Rule): Rule {
+  if (!/^[a-z]+(-[a-z]+)*$/.test(rule.id)) throw new Error(`rule id "${rule.id}" must be kebab-case`);
+  return rule;
+}
+
+/** Locks on relations that existed before this deploy unit: the ones that can hurt. */
+export function existingLocks(locks: readonly RelationLock[]): RelationLock[] {
+  return locks.filter((l) => l.novelty === null);
+}

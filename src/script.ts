@@ -1,0 +1,114 @@
+import type { Operation } from "./operations.js";
+
+/**
+ * The structure alembic prints around the statements: revision markers
+ * (`-- Running upgrade A -> B`), transactions (BEGIN ... COMMIT) and its version-table bookkeeping.
+ */
+
+export interface Revision {
+  /** The revision the step leads to (`B` in `A -> B`); null when a downgrade goes to base. */
+  id: string | null;
+  /** Where it starts (`A`); null for the first revision. Merges list several, comma-separated. */
+  from: string | null;
+  direction: "upgrade" | "downgrade" | "stamp";
+  /** Line of the marker comment. */
+  line: number;
+}
+
+/**
+ * Where an object counts as new: the revision that created it (each revision is deployed on its
+ * own against a database holding everything earlier revisions made), else the transaction, else
+ * just the statement itself.
+ */
+export interface DeployUnit {
+  key: string;
+  label: "revision" | "transaction" | "statement";
+}
+
+export interface StatementPlace {
+  revision: Revision | null;
+  /** Shared by the statements of one BEGIN ... COMMIT block (both included); null outside one. */
+  transaction: number | null;
+  unit: DeployUnit;
+  /** alembic's own version-table statements: never reported. */
+  bookkeeping: boolean;
+}
+
+const MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
+
+export function parseRevisionMarker(commentBody: string, line: number): Revision | null {
+  const match = MARKER.exec(commentBody);
+  if (!match) return null;
+  const direction = match[1] === "stamp_revision" ? "stamp" : (match[1] as "upgrade" | "downgrade");
+  return { id: match[3] || null, from: match[2] || null, direction, line };
+}
+
+/** Transaction ids are unique across all files of a run. */
+export interface TransactionCounter {
+  next: number;
+}
+
+export class ScriptTracker {
+  private revision: Revision | null = null;
+  private revisionSeq = 0;
+  private transaction: number | null = null;
+
+  constructor(
+    private readonly fileIndex: number,
+    private readonly counter: TransactionCounter,
+  ) {}
+
+  onComment(body: string, line: number): void {
+    const revision = parseRevisionMarker(body, line);
+    if (revision) {
+      this.revision = revision;
+      this.revisionSeq++;
+    }
+  }
+
+  /** Places a statement; call in file order. */
+  place(statementIndex: number, operations: readonly Operation[]): StatementPlace {
+    const control = operations.find((o) => o.op === "transaction");
+    let transaction = this.transaction;
+    if (control?.op === "transaction") {
+      if (control.kind === "begin" && this.transaction === null) {
+        transaction = this.transaction = this.counter.next++;
+      } else if (control.kind === "commit" || control.kind === "rollback") {
+        this.transaction = control.chain && this.transaction !== null ? this.counter.next++ : null;
+      }
+    }
+    return {
+      revision: this.revision,
+      transaction,
+      unit: this.unitFor(transaction, statementIndex),
+      bookkeeping: operations.some(isBookkeeping),
+    };
+  }
+
+  /** The transaction still open at the end of the file, if any. */
+  get openTransaction(): number | null {
+    return this.transaction;
+  }
+
+  private unitFor(transaction: number | null, statementIndex: number): DeployUnit {
+    if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
+    if (transaction !== null) return { key: `t${transaction}`, label: "transaction" };
+    return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };
+  }
+}
+
+export const VERSION_TABLE = "alembic_version";
+
+function isBookkeeping(operation: Operation): boolean {
+  switch (operation.op) {
+    case "create-table":
+    case "insert":
+    case "update":
+    case "delete":
+      return operation.table.name === VERSION_TABLE;
+    case "drop-relation":
+      return operation.relation.name === VERSION_TABLE;
+    default:
+      return false;
+  }
+}

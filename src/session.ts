@@ -1,0 +1,50 @@
+import type { StatementPlace } from "./script.js";
+
+/**
+ * Settings in force for the statements of a script (lock_timeout, statement_timeout, TimeZone).
+ * SET LOCAL lasts until its transaction ends. A setting made inside a revision counts only for
+ * that revision: in production each revision ran on its own day, in its own session. A setting
+ * made outside every revision (env.py's preamble) counts for all of them.
+ */
+interface SettingValue {
+  value: string;
+  /** The deploy unit that made it, or null for the whole session. */
+  unit: string | null;
+  /** SET LOCAL: the transaction it belongs to. */
+  transaction: number | null;
+}
+
+export class Session {
+  private readonly values = new Map<string, SettingValue>();
+
+  set(name: string, value: string | null, local: boolean, place: StatementPlace): void {
+    if (name === "all" && value === null) {
+      this.values.clear();
+      return;
+    }
+    if (local && place.transaction === null) return; // SET LOCAL outside a transaction does nothing
+    if (value === null) {
+      this.values.delete(name);
+      return;
+    }
+    this.values.set(name, {
+      value,
+      unit: place.revision ? place.unit.key : null,
+      transaction: local ? place.transaction : null,
+    });
+  }
+
+  get(name: string, place: StatementPlace): string | undefined {
+    const setting = this.values.get(name);
+    if (!setting) return undefined;
+    if (setting.unit !== null && setting.unit !== place.unit.key) return undefined;
+    if (setting.transaction !== null && setting.transaction !== place.transaction) return undefined;
+    return setting.value;
+  }
+}
+
+/** lock_timeout / statement_timeout values that mean "wait forever". */
+export function isDisabledTimeout(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  return /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(value);
+}

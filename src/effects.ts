@@ -224,8 +224,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "create-index": {
       const table = schema.table(operation.table);
       const mode: LockMode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "SHARE";
-      locks.table(operation.table, mode, { scan: true, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
-      if (table?.kind === "partitioned table") for (const partition of table.partitions) locks.table(partition, mode, { scan: true, why: "index build on the partition" });
+      // A partitioned table has no rows of its own: the build scans each partition.
+      const partitioned = table?.kind === "partitioned table";
+      locks.table(operation.table, mode, { scan: !partitioned, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
+      if (partitioned) for (const partition of table.partitions) locks.table(partition, mode, { scan: true, why: "index build on the partition" });
       if (operation.index) locks.index(operation.index, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
       break;
     }

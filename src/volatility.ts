@@ -20,8 +20,6 @@ const VOLATILE = new Set([
   "setval",
   "currval",
   "lastval",
-  "txid_current",
-  "pg_current_xact_id",
   // extensions: uuid-ossp and pgcrypto
   "uuid_generate_v1",
   "uuid_generate_v1mc",
@@ -41,25 +39,28 @@ const STABLE = new Set([
   "date_trunc",
   "to_char",
   "age",
-]);
-
-const IMMUTABLE = new Set([
-  "lower",
-  "upper",
+  "txid_current",
+  "pg_current_xact_id",
+  // stable through some overload (type output functions depend on settings)
   "length",
-  "abs",
-  "round",
   "concat",
-  "md5",
   "to_jsonb",
   "to_json",
   "jsonb_build_object",
   "json_build_object",
   "jsonb_build_array",
   "json_build_array",
-  "make_interval",
   "date_part",
   "extract",
+]);
+
+const IMMUTABLE = new Set([
+  "lower",
+  "upper",
+  "abs",
+  "round",
+  "md5",
+  "make_interval",
   "btrim",
   "trim",
   "replace",

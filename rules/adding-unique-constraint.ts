@@ -1,4 +1,4 @@
-import { AUTOCOMMIT_NOTE, existingLockOn, opTable, py, pyList } from "../src/advice.js";
+import { addedConstraints, AUTOCOMMIT_NOTE, existingLockOn, opTable, py, pyList } from "../src/advice.js";
 import { defineRule } from "../src/rule.js";
 
 export default defineRule({
@@ -16,21 +16,20 @@ export default defineRule({
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      const constraints = op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints : [];
-      if (op.op !== "add-constraint" && op.op !== "add-column") continue;
-      for (const constraint of constraints) {
+      const added = addedConstraints(effect.operation);
+      if (!added) continue;
+      for (const constraint of added.constraints) {
         if (constraint.kind !== "unique" || constraint.usingIndex) continue;
-        const lock = existingLockOn(ctx.effects.locks, op.table);
+        const lock = existingLockOn(ctx.effects.locks, added.table);
         if (!lock) continue;
-        const name = constraint.name ?? `${op.table.name}_${constraint.columns.join("_")}_key`;
-        const t = op.table.written;
+        const name = constraint.name ?? `${added.table.name}_${constraint.columns.join("_")}_key`;
+        const t = added.table.written;
         ctx.report({
           message: `UNIQUE constraint ${name} builds its index on existing table ${t} under ACCESS EXCLUSIVE: reads and writes wait for the build`,
           help: {
             text: `Build the unique index concurrently (${AUTOCOMMIT_NOTE}), then attach it with USING INDEX.`,
             sql: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${constraint.columns.join(", ")});\nALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name};`,
-            alembic: `with op.get_context().autocommit_block():\n    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(constraint.columns)}, unique=True, postgresql_concurrently=True)\nop.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`)})`,
+            alembic: `with op.get_context().autocommit_block():\n    op.create_index(${py(name)}, ${opTable(added.table)}, ${pyList(constraint.columns)}, unique=True, postgresql_concurrently=True)\nop.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`)})`,
           },
           at: constraint.location,
           locks: [lock],

@@ -1,4 +1,4 @@
-import { existingLockOn, opTable, py } from "../src/advice.js";
+import { addedConstraints, existingLockOn, opTable, py } from "../src/advice.js";
 import type { RelationLock } from "../src/effects.js";
 import { defineRule } from "../src/rule.js";
 
@@ -19,20 +19,20 @@ export default defineRule({
   check(ctx) {
     for (const effect of ctx.effects.operations) {
       const op = effect.operation;
-      const constraints =
-        op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints.filter((c) => c.kind === "check") : [];
-      for (const constraint of constraints) {
-        if (constraint.notValid || !["check", "foreign-key", "not-null"].includes(constraint.kind)) continue;
-        if (op.op !== "add-constraint" && op.op !== "add-column") continue;
-        const lock = existingLockOn(ctx.effects.locks, op.table);
+      const added = addedConstraints(op);
+      if (!added) continue;
+      // A column's inline REFERENCES needs no scan: the new column is all NULL.
+      const validated = added.constraints.filter((c) => !c.notValid && (c.kind === "check" || (op.op === "add-constraint" && (c.kind === "foreign-key" || c.kind === "not-null"))));
+      for (const constraint of validated) {
+        const lock = existingLockOn(ctx.effects.locks, added.table);
         if (!lock?.scan) continue;
         const locks: RelationLock[] = [lock];
         const referenced = constraint.references ? existingLockOn(ctx.effects.locks, constraint.references) : undefined;
         if (referenced) locks.push(referenced);
-        const name = constraint.name ?? `${op.table.name}_${constraint.columns.join("_")}_${constraint.kind === "foreign-key" ? "fkey" : "check"}`;
+        const name = constraint.name ?? `${added.table.name}_${constraint.columns.join("_")}_${constraint.kind === "foreign-key" ? "fkey" : "check"}`;
         const kind = constraint.kind === "foreign-key" ? "FOREIGN KEY" : constraint.kind === "not-null" ? "NOT NULL" : "CHECK";
         const blocked = lock.blocks.includes("reads") ? "reads and writes" : "writes";
-        const t = op.table.written;
+        const t = added.table.written;
         ctx.report({
           message: `${kind} constraint ${name} validates every row of existing table ${t} while holding ${lock.mode}: ${blocked} wait${constraint.references ? ` (on ${constraint.references.written} too)` : ""}`,
           help: {
@@ -43,8 +43,8 @@ export default defineRule({
                 : `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK\nALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
             alembic:
               constraint.kind === "foreign-key"
-                ? `op.create_foreign_key(${py(name)}, ${py(op.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
-                : `op.create_check_constraint(${py(name)}, ${opTable(op.table)}, "<condition>", postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`,
+                ? `op.create_foreign_key(${py(name)}, ${py(added.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
+                : `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`,
           },
           at: constraint.location,
           locks,

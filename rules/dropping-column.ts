@@ -9,10 +9,10 @@ export default defineRule({
     why: "Dropping a column is quick (ACCESS EXCLUSIVE for an instant, no rewrite), but the application version still running during the deploy selects it: SQLAlchemy names every mapped column in its queries, so they fail until the new version is everywhere. The data is gone for good.",
     example: "ALTER TABLE users DROP COLUMN legacy_flag;",
     useInstead:
-      "-- revision N: remove the column from the SQLAlchemy model and deploy\n-- revision N+1, after that deploy:\nSET lock_timeout = '5s';\nALTER TABLE users DROP COLUMN legacy_flag;",
+      "-- revision N, deployed with code whose model no longer maps legacy_flag:\nALTER TABLE users ALTER COLUMN legacy_flag DROP NOT NULL;  -- so that the new code's INSERTs work\n-- revision N+1, after that deploy: the DROP COLUMN itself (reported again, as a reminder to check)",
     alembic:
       '# first deploy code whose models no longer map the column; then, in a later revision:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_column("users", "legacy_flag")',
-    notes: "locklint cannot see whether the code still uses the column; it asks you to check. Columns of tables created earlier in the same revision are exempt.",
+    notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

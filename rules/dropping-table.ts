@@ -8,9 +8,10 @@ export default defineRule({
   docs: {
     why: "DROP TABLE takes ACCESS EXCLUSIVE on the table and on every table its foreign keys point to, waits for running queries, and removes the data for good. Application instances still running during the deploy fail on every query that touches it.",
     example: "DROP TABLE audit_log;",
-    useInstead: "-- first deploy code that no longer uses audit_log; then, in a later revision:\nSET lock_timeout = '5s';\nDROP TABLE audit_log;",
+    useInstead:
+      "-- revision N: no SQL; deploy code that no longer uses audit_log\n-- revision N+1, after that deploy: SET lock_timeout = '5s'; DROP TABLE audit_log; (reported again, as a reminder to check)",
     alembic: '# after the code no longer uses it:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_table("audit_log")',
-    notes: "Tables created earlier in the same revision are exempt.",
+    notes: "locklint cannot see whether the code still uses the table; it asks you to check. Tables created earlier in the same revision are exempt.",
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

@@ -9,9 +9,9 @@ export default defineRule({
     why: "The rename takes ACCESS EXCLUSIVE only briefly, but every query the old application version sends to the old name fails from that moment until the new version is everywhere.",
     example: "ALTER TABLE customers RENAME TO clients;",
     useInstead:
-      "ALTER TABLE customers RENAME TO clients;\nCREATE VIEW customers AS SELECT * FROM clients;\n-- drop the view in a later revision, once no code uses the old name",
+      "CREATE VIEW clients AS SELECT * FROM customers;\n-- a simple view is updatable: move the code to clients, and rename the table in a later revision,\n-- once nothing uses the old name (DROP VIEW clients; ALTER TABLE customers RENAME TO clients;)",
     alembic:
-      'op.rename_table("customers", "clients")\nop.execute("CREATE VIEW customers AS SELECT * FROM clients")\n# later revision: op.execute("DROP VIEW customers")',
+      'op.execute("CREATE VIEW clients AS SELECT * FROM customers")\n# move the code to clients; in a later revision, once nothing uses customers:\n# op.execute("DROP VIEW clients"); op.rename_table("customers", "clients")',
     notes:
       "A simple view over one table is updatable, so the old name keeps working for reads and writes during the deploy. Tables created earlier in the same revision are exempt.",
   },

@@ -1,5 +1,5 @@
 import type { RelationLock } from "./effects.js";
-import type { Operation } from "./operations.js";
+import type { ConstraintSpec, Operation } from "./operations.js";
 import { quoteIdent, type RelationName } from "./sql.js";
 
 /** Helpers that rules share to name things and to write the safe alternative. */
@@ -17,6 +17,13 @@ export function existingLockOn(locks: readonly RelationLock[], relation: Relatio
 
 export function operationsOfKind<K extends Operation["op"]>(operations: readonly { operation: Operation }[], kind: K): Extract<Operation, { op: K }>[] {
   return operations.map((e) => e.operation).filter((o): o is Extract<Operation, { op: K }> => o.op === kind);
+}
+
+/** The constraints an ADD CONSTRAINT or ADD COLUMN adds, with their table; null for other operations. */
+export function addedConstraints(operation: Operation): { table: RelationName; constraints: ConstraintSpec[] } | null {
+  if (operation.op === "add-constraint") return { table: operation.table, constraints: [operation.constraint] };
+  if (operation.op === "add-column") return { table: operation.table, constraints: operation.column.constraints };
+  return null;
 }
 
 /** A Python string literal for alembic snippets. */

@@ -67,6 +67,17 @@ export function buildProgram(handlers: {
     .description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.")
     .version(packageVersion(), "-V, --version")
     .showHelpAfterError("(run locklint --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  alembic upgrade head --sql | locklint          lint the SQL of every revision (stdin)
+  locklint migration.sql --format json           findings as JSON
+  locklint locks migration.sql                   the lock each statement takes
+  locklint lint --help                           the options of the default command
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or input error.`,
+    )
     .exitOverride();
 
   addCommonOptions(

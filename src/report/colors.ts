@@ -7,7 +7,7 @@ export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv, e
   let enabled: boolean;
   if (explicit !== undefined) enabled = explicit;
   else if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") enabled = false;
-  else if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") enabled = true;
+  else if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "" && env.FORCE_COLOR !== "0") enabled = true;
   else enabled = Boolean(stream.isTTY) && env.TERM !== "dumb";
   return picocolors.createColors(enabled);
 }

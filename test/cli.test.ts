@@ -1,0 +1,190 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { colorsFor } from "../src/report/colors.js";
+import { runBin, runCli } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "locklint-cli-"));
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+const RISKY = `-- Running upgrade  -> a1
+BEGIN;
+CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
+CREATE TABLE users (id serial PRIMARY KEY, email text);
+INSERT INTO alembic_version (version_num) VALUES ('a1') RETURNING alembic_version.version_num;
+COMMIT;
+-- Running upgrade a1 -> b2
+BEGIN;
+CREATE INDEX ix_users_email ON users (email);
+UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';
+COMMIT;
+`;
+const WARN_ONLY = "-- Running upgrade a1 -> b2\nBEGIN;\nSET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n";
+
+describe("locklint (the launcher, end to end)", () => {
+  it("reports a finding with file:line:column, lock facts, revision and help, and exits 1", () => {
+    const r = runBin([file("risky.sql", RISKY)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("risky.sql:9:1  error  require-concurrent-index-creation");
+    expect(r.stdout).toContain("lock: SHARE on users - blocks writes, ddl - scans the table");
+    expect(r.stdout).toContain("revision: b2 (upgrade from a1)");
+    expect(r.stdout).toContain("SQL: CREATE INDEX CONCURRENTLY ix_users_email ON users (email);");
+    expect(r.stdout).toContain('op.create_index("ix_users_email", "users", ["email"], postgresql_concurrently=True)');
+    expect(r.stdout).toMatch(/\d+ statements in 1 file: 1 error/);
+    expect(r.stderr).toBe("");
+  });
+
+  it("--format json gives the documented shape", () => {
+    const r = runBin(["--format", "json", file("risky.sql", RISKY)]);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary).toEqual({ files: 1, statements: 9, errors: 1, warnings: 0 });
+    expect(out.findings).toHaveLength(1);
+    expect(out.findings[0]).toMatchObject({
+      rule: "require-concurrent-index-creation",
+      severity: "error",
+      line: 9,
+      column: 1,
+      endLine: 9,
+      endColumn: 45,
+      revision: "b2",
+      revisionFrom: "a1",
+      sql: "CREATE INDEX ix_users_email ON users (email)",
+      locks: [{ relation: "users", mode: "SHARE", blocks: ["writes", "ddl"], rewrite: false, scan: true }],
+    });
+  });
+
+  it("reads stdin when no file is given and stdin is not a terminal", () => {
+    const r = runBin(["--format", "json"], { input: RISKY });
+    expect(JSON.parse(r.stdout).findings[0].file).toBe("<stdin>");
+    expect(r.code).toBe(1);
+  });
+
+  it("reads several files and - for stdin, keeping the schema of earlier files", () => {
+    const first = file("first.sql", "CREATE TABLE t (a int);\n");
+    const r = runBin(["--format", "json", first, "-"], { input: "BEGIN;\nCREATE INDEX ix_t_a ON t (a);\nCOMMIT;\n" });
+    const out = JSON.parse(r.stdout);
+    expect(out.summary.files).toBe(2);
+    expect(out.findings.map((f: { file: string; line: number }) => [f.file, f.line])).toEqual([["<stdin>", 2]]);
+  });
+
+  describe("exit codes", () => {
+    it("0 when nothing reaches --fail-on", () => {
+      expect(runBin(["--fail-on", "never", file("r.sql", RISKY)]).code).toBe(0);
+      expect(runBin([file("w.sql", WARN_ONLY)]).code).toBe(0);
+    });
+    it("1 with --fail-on warning on warnings", () => {
+      expect(runBin(["--fail-on", "warning", file("w.sql", WARN_ONLY)]).code).toBe(1);
+    });
+    it("2 for a missing file, naming it, without a stack trace", () => {
+      const r = runBin([join(dir, "nope.sql")]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^locklint: .*nope\.sql.*\n$/);
+      expect(r.stdout).toBe("");
+    });
+    it("2 for an unknown option or a bad value, in one line", () => {
+      const unknown = runBin(["--frobnicate"]);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stderr).toContain("unknown option '--frobnicate'");
+      const bad = runBin(["--pg-version", "9", file("r.sql", RISKY)]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("--pg-version");
+    });
+    it("2 for binary input, naming the file", () => {
+      const r = runBin([file("bin.sql", new Uint8Array([0x53, 0x45, 0x00, 0x01, 0xff]))]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/bin\.sql.*binary/);
+    });
+    it("2 for input that is not UTF-8, naming the file and line", () => {
+      const latin1 = Buffer.concat([Buffer.from("SELECT 1;\nSELECT 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]);
+      const r = runBin([file("latin1.sql", latin1)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^locklint: .*latin1\.sql:2: not valid UTF-8/);
+    });
+    it("2 when stdin is a terminal and no file is given", async () => {
+      const r = await runCli([], "", true);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("no input");
+    });
+  });
+
+  it("--help and --version exit 0", () => {
+    const help = runBin(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("alembic upgrade head --sql | locklint");
+    expect(help.stdout).toContain("locks [options] [files...]");
+    const lintHelp = runBin(["lint", "--help"]);
+    expect(lintHelp.code).toBe(0);
+    expect(lintHelp.stdout).toContain("--fail-on <severity>");
+    expect(runBin(["--version"]).stdout).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it("colours only when asked or on a terminal; NO_COLOR wins over a terminal", () => {
+    expect(runBin([file("r.sql", RISKY)]).stdout).not.toContain("\u001b[");
+    expect(runBin(["--color", file("r.sql", RISKY)]).stdout).toContain("\u001b[");
+    expect(runBin([file("r.sql", RISKY)], { env: { FORCE_COLOR: "1" } }).stdout).toContain("\u001b[");
+    const tty = { isTTY: true };
+    expect(colorsFor(tty, {}).red("x")).toContain("\u001b[");
+    expect(colorsFor(tty, { NO_COLOR: "1" }).red("x")).toBe("x");
+    expect(colorsFor(tty, { TERM: "dumb" }).red("x")).toBe("x");
+    expect(colorsFor(tty, { NO_COLOR: "1" }, true).red("x")).toContain("\u001b[");
+  });
+});
+
+describe("input encodings and locations", () => {
+  it("a BOM and CRLF line ends do not shift lines or columns", async () => {
+    const body = RISKY.replace(/\n/g, "\r\n");
+    const r = await runCli(["--format", "json", file("crlf.sql", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]))]);
+    const f = JSON.parse(r.stdout).findings[0];
+    expect([f.line, f.column, f.endLine, f.endColumn]).toEqual([9, 1, 9, 45]);
+    expect(f.sql).toBe("CREATE INDEX ix_users_email ON users (email)");
+  });
+
+  it("multi-byte characters before a statement on its line do not shift its column", async () => {
+    const sql = "CREATE TABLE t (a text);\nCOMMENT ON TABLE t IS 'héllo wörld ✓ 🐘'; CREATE INDEX ix_t_a ON t (a);\n";
+    const f = JSON.parse((await runCli(["--format", "json", file("mb.sql", sql)])).stdout).findings[0];
+    expect(f.rule).toBe("require-concurrent-index-creation");
+    expect([f.line, f.column]).toEqual([2, 42]); // 41 characters precede it, 49 bytes
+  });
+
+  it("a syntax error is reported at its own line with PostgreSQL's message; the rest is still analysed", async () => {
+    const sql = "CREATE TABLE t (a int);\n-- Ünïcödé\nALTER TABLE t ADD COLUMN b int DEFALT 1;\nCREATE INDEX ix_t_a ON t (a);\n";
+    const out = JSON.parse((await runCli(["--format", "json", file("syntax.sql", sql)])).stdout);
+    expect(out.findings.map((f: { rule: string; line: number; column: number }) => [f.rule, f.line, f.column])).toEqual([
+      ["syntax-error", 3, 32],
+      ["require-concurrent-index-creation", 4, 1],
+    ]);
+    expect(out.findings[0].message).toContain('syntax error at or near "DEFALT"');
+  });
+});
+
+describe("never a stack trace", () => {
+  it("arbitrary text gives findings or a clean input error, with a valid exit code", async () => {
+    const fragments = fc.constantFrom(
+      "BEGIN;", "COMMIT;", "ROLLBACK;", "CREATE TABLE t (a int);", "CREATE INDEX i ON t (a);", "ALTER TABLE t ADD COLUMN b int NOT NULL;",
+      "DROP TABLE t;", "'", '"', "$$", "$a$", "/*", "*/", "--", "\n", ";", "-- Running upgrade a -> b\n", "E'\\'", "(", ")",
+      "ALTER TABLE t RENAME TO u;", "ALTER TYPE e ADD VALUE 'x';", "SET lock_timeout = 0;", "\u0000", "é", "🐘", "\r\n", "\uFEFF",
+    );
+    const texts = fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.array(fragments, { maxLength: 30 }).map((a) => a.join(" ")));
+    await fc.assert(
+      fc.asyncProperty(texts, async (text) => {
+        for (const format of ["text", "json"]) {
+          const r = await runCli(["--format", format], text);
+          expect([0, 1, 2]).toContain(r.code);
+          expect(r.stderr).not.toContain("internal error");
+          expect(r.stderr).not.toMatch(/\n\s+at /);
+          if (r.code === 2) expect(r.stderr).toMatch(/^locklint: <stdin>.*\n$/);
+          else if (format === "json") expect(() => JSON.parse(r.stdout)).not.toThrow();
+        }
+        const locks = await runCli(["locks", "--format", "json"], text);
+        expect(locks.stderr).not.toContain("internal error");
+      }),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+});

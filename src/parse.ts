@@ -1,5 +1,5 @@
 import { loadModule, parseSync, type Node } from "libpg-query";
-import { LineIndex, utf8Length, type Position } from "./position.js";
+import { indexOfCodePoint, LineIndex, utf8Length, type Position } from "./position.js";
 import type { SourceFile } from "./source.js";
 import { splitStatements } from "./split.js";
 
@@ -103,13 +103,13 @@ function parseInto(statement: ParsedStatement, lines: LineIndex): void {
       };
     }
   } catch (error) {
+    // Unlike the AST's byte locations, the error cursor counts characters (code points).
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const cursorByte = details?.cursorPosition ?? 0;
-    const offset = statement.start + charOffsetOfByte(statement.sql, cursorByte);
+    const index = indexOfCodePoint(statement.sql, details?.cursorPosition ?? 0);
     statement.syntaxError = {
       message: error instanceof Error ? error.message : String(error),
-      position: lines.position(Math.min(offset, statement.end)),
-      at: cursorByte,
+      position: lines.position(statement.start + index),
+      at: utf8Length(statement.sql, 0, index),
     };
   }
 }

@@ -101,3 +101,13 @@ export function utf8Length(text: string, from: number, to: number): number {
   }
   return bytes;
 }
+
+/** UTF-16 index in text of its n-th code point (0-based); text.length when past the end. */
+export function indexOfCodePoint(text: string, n: number): number {
+  let i = 0;
+  for (let seen = 0; seen < n && i < text.length; seen++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < text.length ? 2 : 1;
+  }
+  return i;
+}

@@ -1,6 +1,6 @@
 import { mergeLocks, operationEffect, transactionRequirement, type StatementEffects } from "./effects.js";
 import { lockFact, type Finding } from "./findings.js";
-import { operationsOf, type Operation } from "./operations.js";
+import type { Operation } from "./operations.js";
 import { charOffsetOfByte, parseFile, type ParsedStatement } from "./parse.js";
 import type { LineIndex } from "./position.js";
 import { applyOperation } from "./replay.js";
@@ -44,39 +44,31 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
   const counter: TransactionCounter = { next: 1 };
   const seen = new Map<string, Set<string>>();
   const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [] };
-
-  files.forEach((file, fileIndex) => {
+  for (const [fileIndex, file] of files.entries()) {
     const parsed = parseFile(file);
     const tracker = new ScriptTracker(fileIndex, counter);
     const session = new Session();
-    for (const item of parsed.items()) {
-      if (item.kind === "comment") {
-        tracker.onComment(item.comment.body, item.comment.position.line);
-        continue;
+    for (const batch of parsed.batches()) {
+      for (const item of batch) {
+        if (item.kind === "comment") {
+          tracker.onComment(item.comment.body, item.comment.position.line);
+          continue;
+        }
+        const statement = item.statement;
+        const operations = statement.operations;
+        analysis.statements++;
+        const place = tracker.place(statement.index, operations);
+        const utcSession = isUtcZone(session.get("timezone", place) ?? "");
+        const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        if (!place.bookkeeping) {
+          if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
+          runRules(options, { statement, effects, place, session, lines: parsed.lines, seen }, analysis.findings);
+        }
+        for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
       }
-      const statement = item.statement;
-      analysis.statements++;
-      const operations = statement.ast ? safeOperations(statement) : [];
-      statement.ast = null; // the tree is no longer needed; big histories would keep it all otherwise
-      const place = tracker.place(statement.index, operations);
-      const utcSession = isUtcZone(session.get("timezone", place) ?? "");
-      const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
-      if (!place.bookkeeping) {
-        if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
-        runRules(options, { statement, effects, place, session, lines: parsed.lines, seen }, analysis.findings);
-      }
-      for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
     }
-  });
-  return analysis;
-}
-
-function safeOperations(statement: ParsedStatement): Operation[] {
-  try {
-    return operationsOf(statement.ast!);
-  } catch {
-    return [{ op: "unknown", what: "statement locklint could not read" }];
   }
+  return analysis;
 }
 
 interface EvaluateContext {
@@ -118,39 +110,33 @@ interface StatementState {
 }
 
 function runRules(options: AnalyzeOptions, state: StatementState, findings: Finding[]): void {
+  if (options.rules.length === 0) return;
   const { statement, effects, place, session, lines, seen } = state;
-  for (const rule of options.rules) {
-    const ctx: RuleContext = {
-      statement,
-      effects,
-      place,
-      inTransactionBlock: place.transaction !== null,
-      pgVersion: options.pgVersion,
-      setting: (name) => session.get(name, place),
-      firstTime: (key) => {
-        let keys = seen.get(rule.id);
-        if (!keys) seen.set(rule.id, (keys = new Set()));
-        if (keys.has(key)) return false;
-        keys.add(key);
-        return true;
-      },
-      report: (report) => findings.push(toFinding(rule, report, state, lines)),
-    };
+  let rule: Rule = options.rules[0]!;
+  // One context per statement, shared by the rules in turn: `rule` is the one running.
+  const ctx: RuleContext = {
+    statement,
+    effects,
+    place,
+    inTransactionBlock: place.transaction !== null,
+    pgVersion: options.pgVersion,
+    setting: (name) => session.get(name, place),
+    firstTime: (key) => {
+      let keys = seen.get(rule.id);
+      if (!keys) seen.set(rule.id, (keys = new Set()));
+      if (keys.has(key)) return false;
+      keys.add(key);
+      return true;
+    },
+    report: (report) => findings.push(toFinding(rule, report, state, lines)),
+  };
+  for (rule of options.rules) {
     try {
       rule.check(ctx);
     } catch (error) {
-      findings.push(
-        toFinding(
-          rule,
-          {
-            message: `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`,
-            help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." },
-            severity: "warning",
-          },
-          state,
-          lines,
-        ),
-      );
+      const message = `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`;
+      const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
+      findings.push(toFinding(rule, { message, help, severity: "warning" }, state, lines));
     }
   }
 }

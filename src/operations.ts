@@ -125,7 +125,30 @@ export type OperationKind = Operation["op"];
 /** Relation options whose change only needs SHARE UPDATE EXCLUSIVE (AlterTableGetRelOptionsLockLevel). */
 const LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 
-export function operationsOf(ast: AstNode): Operation[] {
+/**
+ * The operations of one statement's tree. `base` is the byte offset of the statement in the text
+ * the tree was parsed from (several statements are parsed at once): locations are made relative
+ * to the statement.
+ */
+export function operationsOf(ast: AstNode, base = 0): Operation[] {
+  const operations = readOperations(ast);
+  if (base > 0) rebaseLocations(operations, base);
+  return operations;
+}
+
+function rebaseLocations(value: unknown, base: number): void {
+  if (Array.isArray(value)) for (const item of value) rebaseLocations(item, base);
+  else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const v = record[key];
+      if (key === "location" && typeof v === "number") record[key] = v >= base ? v - base : v;
+      else if (typeof v === "object") rebaseLocations(v, base);
+    }
+  }
+}
+
+function readOperations(ast: AstNode): Operation[] {
   const [kind, stmt] = nodeKind(ast);
   switch (kind) {
     case "CreateStmt":

@@ -1,7 +1,11 @@
-import { loadModule, parseSync, type Node } from "libpg-query";
+import type { Operation } from "./operations.js";
 import { indexOfCodePoint, LineIndex, utf8Length, type Position } from "./position.js";
 import type { SourceFile } from "./source.js";
 import { splitStatements } from "./split.js";
+
+import { parseStatements } from "./parse-batch.js";
+
+export { loadParser } from "./parse-batch.js";
 
 export interface SyntaxProblem {
   /** PostgreSQL's message, e.g. `syntax error at or near "TABLEE"`. */
@@ -12,7 +16,7 @@ export interface SyntaxProblem {
   at: number;
 }
 
-/** One statement of a file, located, with its parse tree or the parser's complaint. */
+/** One statement of a file, located, with what it does or the parser's complaint. */
 export interface ParsedStatement {
   file: SourceFile;
   /** 0-based position of the statement within its file. */
@@ -27,7 +31,8 @@ export interface ParsedStatement {
   /** First character, and the character after the last one (end is exclusive). */
   startPos: Position;
   endPos: Position;
-  ast: Node | null;
+  /** What the statement does, read from its parse tree; empty when it does not parse. */
+  operations: Operation[];
   syntaxError: SyntaxProblem | null;
 }
 
@@ -39,24 +44,44 @@ export interface ParsedComment {
 
 export type ScriptItem = { kind: "statement"; statement: ParsedStatement } | { kind: "comment"; comment: ParsedComment };
 
-/** A file ready to be read statement by statement; parse trees are made one at a time. */
+/** A file read in order, a batch of items at a time: parse trees never pile up for a whole file. */
 export interface ParsedFile {
   file: SourceFile;
   lines: LineIndex;
-  items(): Generator<ScriptItem>;
+  batches(): Generator<ScriptItem[]>;
 }
 
-/** The WASM parser must be loaded once before any parse. */
-export async function loadParser(): Promise<void> {
-  await loadModule();
-}
+/** Statements per call of the parser. */
+const BATCH = 64;
 
 export function parseFile(file: SourceFile): ParsedFile {
   const lines = new LineIndex(file.text);
-  return { file, lines, items: () => parseItems(file, lines) };
+  return { file, lines, batches: () => parseBatches(file, lines) };
 }
 
-function* parseItems(file: SourceFile, lines: LineIndex): Generator<ScriptItem> {
+interface Batch {
+  items: ScriptItem[];
+  statements: ParsedStatement[];
+}
+
+function* parseBatches(file: SourceFile, lines: LineIndex): Generator<ScriptItem[]> {
+  for (const batch of locate(file, lines)) {
+    const results = parseStatements(batch.statements.map((s) => s.sql));
+    batch.statements.forEach((statement, i) => {
+      const { operations, error } = results[i]!;
+      statement.operations = operations;
+      if (error) {
+        // Unlike the tree's byte locations, the error cursor counts characters (code points).
+        const index = indexOfCodePoint(statement.sql, error.cursor);
+        statement.syntaxError = { message: error.message, position: lines.position(statement.start + index), at: utf8Length(statement.sql, 0, index) };
+      }
+    });
+    yield batch.items;
+  }
+}
+
+/** Splits the file and locates every statement and comment, in batches of BATCH statements. */
+function* locate(file: SourceFile, lines: LineIndex): Generator<Batch> {
   const text = file.text;
   let byteCursor = 0;
   let byteCursorOffset = 0;
@@ -65,10 +90,11 @@ function* parseItems(file: SourceFile, lines: LineIndex): Generator<ScriptItem> 
     byteCursorOffset = offset;
     return byteCursor + file.bomBytes;
   };
+  let batch: Batch = { items: [], statements: [] };
   let index = 0;
   for (const span of splitStatements(text)) {
     if (span.kind === "comment") {
-      yield { kind: "comment", comment: { file, body: span.body, position: lines.position(span.start) } };
+      batch.items.push({ kind: "comment", comment: { file, body: span.body, position: lines.position(span.start) } });
       continue;
     }
     const statement: ParsedStatement = {
@@ -81,37 +107,17 @@ function* parseItems(file: SourceFile, lines: LineIndex): Generator<ScriptItem> 
       byteEnd: byteOffset(span.end),
       startPos: lines.position(span.start),
       endPos: lines.position(span.end),
-      ast: null,
+      operations: [],
       syntaxError: null,
     };
-    parseInto(statement, lines);
-    yield { kind: "statement", statement };
-  }
-}
-
-function parseInto(statement: ParsedStatement, lines: LineIndex): void {
-  try {
-    const result = parseSync(statement.sql);
-    const stmts = result.stmts ?? [];
-    statement.ast = stmts[0]?.stmt ?? null;
-    if (stmts.length > 1) {
-      // Only possible when the splitter and the parser disagree; keep the first and say so.
-      statement.syntaxError = {
-        message: "several statements where one was expected; is a semicolon missing inside a function body?",
-        position: statement.startPos,
-        at: 0,
-      };
+    batch.items.push({ kind: "statement", statement });
+    batch.statements.push(statement);
+    if (batch.statements.length === BATCH) {
+      yield batch;
+      batch = { items: [], statements: [] };
     }
-  } catch (error) {
-    // Unlike the AST's byte locations, the error cursor counts characters (code points).
-    const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const index = indexOfCodePoint(statement.sql, details?.cursorPosition ?? 0);
-    statement.syntaxError = {
-      message: error instanceof Error ? error.message : String(error),
-      position: lines.position(statement.start + index),
-      at: utf8Length(statement.sql, 0, index),
-    };
   }
+  if (batch.items.length > 0) yield batch;
 }
 
 /** UTF-16 index in text of the character starting at the given UTF-8 byte offset. */

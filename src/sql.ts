@@ -135,9 +135,12 @@ export function walk(node: unknown, visit: (kind: string, body: AstNode) => void
     return;
   }
   if (!node || typeof node !== "object") return;
-  for (const [key, value] of Object.entries(node as AstNode)) {
+  // for-in and a char-code test: this runs on every node of every default and query (hot path)
+  for (const key in node as AstNode) {
+    const value = (node as AstNode)[key];
     if (value && typeof value === "object") {
-      if (/^[A-Z]/.test(key) && !Array.isArray(value)) visit(key, value as AstNode);
+      const first = key.charCodeAt(0);
+      if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as AstNode);
       walk(value, visit);
     }
   }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { loadParser, parseFile } from "../src/parse.js";
+import { loadParser, parseFile, type ParsedStatement } from "../src/parse.js";
 import { decodeSource } from "../src/source.js";
 
 async function statements(text: string) {
   await loadParser();
   const parsed = parseFile(decodeSource("t.sql", new TextEncoder().encode(text)));
-  return [...parsed.items()].filter((i) => i.kind === "statement").map((i) => (i.kind === "statement" ? i.statement : null)!);
+  const statements: ParsedStatement[] = [];
+  for (const batch of parsed.batches()) for (const item of batch) if (item.kind === "statement") statements.push(item.statement);
+  return statements;
 }
 
 describe("splitting and parsing", () => {

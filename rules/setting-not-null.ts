@@ -9,9 +9,9 @@ export default defineRule({
     why: "`ALTER COLUMN ... SET NOT NULL` (alembic's `op.alter_column(..., nullable=False)`) takes ACCESS EXCLUSIVE and reads every row to prove there is no NULL: reads and writes wait for the full scan. From PostgreSQL 12 the scan is skipped when a validated `CHECK (col IS NOT NULL)` constraint already proves it, and that constraint can be added without a long lock: `NOT VALID` first (instant), then `VALIDATE CONSTRAINT` (SHARE UPDATE EXCLUSIVE: reads and writes go on).",
     example: "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
     useInstead:
-      "ALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;",
+      "-- each statement in its own transaction (autocommit), or the first in one revision and the rest in the next\nALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;",
     alembic:
-      'op.create_check_constraint("users_email_not_null", "users", "email IS NOT NULL", postgresql_not_valid=True)\nop.execute("ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null")\nop.alter_column("users", "email", nullable=False)\nop.drop_constraint("users_email_not_null", "users", type_="check")',
+      '# revision 1:\nop.create_check_constraint("users_email_not_null", "users", "email IS NOT NULL", postgresql_not_valid=True)\n# revision 2 (its own transaction, so the VALIDATE scan blocks neither reads nor writes):\nop.execute("ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null")\nop.alter_column("users", "email", nullable=False)\nop.drop_constraint("users_email_not_null", "users", type_="check")',
     notes:
       "Before PostgreSQL 12 the scan cannot be avoided this way. Run the VALIDATE in its own transaction (a revision of its own, or after COMMIT) so that its scan does not extend a stronger lock taken earlier.",
   },
@@ -30,10 +30,10 @@ export default defineRule({
             ? {
                 text: "Prove the column non-null with a CHECK constraint added NOT VALID and validated separately (no long lock); SET NOT NULL then skips the scan.",
                 sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${t} ALTER COLUMN ${op.column} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`,
-                alembic: `op.create_check_constraint(${py(check)}, ${opTable(op.table)}, ${py(`${op.column} IS NOT NULL`)}, postgresql_not_valid=True)\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})\nop.alter_column(${opTable(op.table)}, ${py(op.column)}, nullable=False)\nop.drop_constraint(${py(check)}, ${opTable(op.table)}, type_="check")`,
+                alembic: `# revision 1:\nop.create_check_constraint(${py(check)}, ${opTable(op.table)}, ${py(`${op.column} IS NOT NULL`)}, postgresql_not_valid=True)\n# revision 2 (its own transaction):\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})\nop.alter_column(${opTable(op.table)}, ${py(op.column)}, nullable=False)\nop.drop_constraint(${py(check)}, ${opTable(op.table)}, type_="check")`,
               }
             : {
-                text: "Before PostgreSQL 12 SET NOT NULL always scans. Keep a validated CHECK (col IS NOT NULL) NOT VALID constraint instead of NOT NULL, or run it when the table is quiet.",
+                text: "Before PostgreSQL 12 SET NOT NULL always scans. Keep a CHECK (col IS NOT NULL) constraint instead of NOT NULL (added NOT VALID, validated in its own transaction), or run it when the table is quiet.",
                 sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
               },
         locks: [lock],

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ruleDocs } from "../src/docs/rule-docs.js";
+import { generatedDocs } from "../src/docs/rule-docs.js";
 import { ROOT } from "./support/cli.js";
 
 describe("docs/rules", () => {
   it("is what `npm run docs` generates from rules/ (run it after changing a rule)", async () => {
-    for (const doc of await ruleDocs()) {
+    for (const doc of await generatedDocs()) {
       let onDisk = "";
       try {
         onDisk = readFileSync(join(ROOT, doc.path), "utf8");

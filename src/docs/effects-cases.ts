@@ -1,0 +1,145 @@
+/**
+ * The statement kinds of the effects table with a fixture to run them on. The test suite runs each
+ * against a real PostgreSQL and compares what it observes with what locklint predicts
+ * (test/effects-pglite.test.ts); `npm run docs` turns the same list into docs/effects.md.
+ */
+
+import { analyze } from "../analyze.js";
+import type { StatementEffects } from "../effects.js";
+import { decodeSource } from "../source.js";
+
+/** Rows per fixture table: enough for a sequential scan to show in the statistics. */
+export const ROWS = 300;
+/** The schema every case runs against, committed before it. */
+export const FIXTURE = `
+CREATE TABLE customers (id bigint PRIMARY KEY, email varchar(100), name text, born timestamp,
+  balance numeric(10,2), status text, code int, note varchar(20));
+CREATE INDEX ix_customers_email ON customers (email);
+CREATE UNIQUE INDEX ux_customers_code ON customers (code);
+CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, total int, label text,
+  CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id));
+CREATE INDEX ix_orders_customer ON orders (customer_id);
+ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;
+ALTER TABLE orders ADD CONSTRAINT orders_customer_nv_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;
+ALTER TABLE customers ADD CONSTRAINT customers_status_nn CHECK (status IS NOT NULL);
+CREATE TABLE products (id bigint, sku text);
+CREATE UNIQUE INDEX ux_products_id ON products (id);
+CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
+CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE events_2025 (id bigint, at timestamptz);
+CREATE MATERIALIZED VIEW customer_status AS SELECT status, count(*) AS n FROM customers GROUP BY status;
+CREATE UNIQUE INDEX ux_customer_status ON customer_status (status);
+INSERT INTO customers SELECT g, 'u' || g || '@example.com', 'name', '2024-01-01', g, 's' || g % 3, g, 'x' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO orders SELECT g, g, g, 'l' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO products SELECT g, 'p' || g FROM generate_series(1, ${ROWS}) g;
+INSERT INTO events_2024 SELECT g, '2024-06-01' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO events_2025 SELECT g, '2025-06-01' FROM generate_series(1, ${ROWS}) g;
+REFRESH MATERIALIZED VIEW customer_status;
+`;
+
+export interface EffectCase {
+  sql: string;
+  /** A session setting run first in the same transaction (it takes no lock). */
+  prep?: string;
+  /** New name -> old name, for statements that rename a relation (pg_locks shows the new name). */
+  renames?: Record<string, string>;
+}
+
+/** Statement kinds of the effects table that PostgreSQL accepts in a transaction block. */
+export const TRANSACTIONAL: EffectCase[] = [
+  { sql: "CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id))" },
+  { sql: "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" },
+  { sql: "DROP TABLE products" },
+  { sql: "DROP TABLE orders" },
+  { sql: "ALTER TABLE customers ADD COLUMN city text" },
+  { sql: "ALTER TABLE customers ADD COLUMN flag boolean NOT NULL DEFAULT false" },
+  { sql: "ALTER TABLE customers ADD COLUMN joined timestamptz DEFAULT now()" },
+  { sql: "ALTER TABLE customers ADD COLUMN token double precision DEFAULT random()" },
+  { sql: "ALTER TABLE customers ADD COLUMN seq serial" },
+  { sql: "ALTER TABLE customers ADD COLUMN ident bigint GENERATED ALWAYS AS IDENTITY" },
+  { sql: "ALTER TABLE customers ADD COLUMN doubled numeric GENERATED ALWAYS AS (balance * 2) STORED" },
+  { sql: "ALTER TABLE orders ADD COLUMN product_id bigint REFERENCES customers (id)" },
+  { sql: "ALTER TABLE customers ADD COLUMN ref int UNIQUE" },
+  { sql: "ALTER TABLE customers ADD COLUMN positive int CHECK (positive > 0)" },
+  { sql: "ALTER TABLE customers DROP COLUMN name" },
+  { sql: "ALTER TABLE customers RENAME COLUMN name TO full_name" },
+  { sql: "ALTER TABLE customers ALTER COLUMN email TYPE varchar(200)" },
+  { sql: "ALTER TABLE customers ALTER COLUMN email TYPE text" },
+  { sql: "ALTER TABLE customers ALTER COLUMN note TYPE varchar(10)" },
+  { sql: "ALTER TABLE customers ALTER COLUMN balance TYPE numeric(12,2)" },
+  { sql: "ALTER TABLE customers ALTER COLUMN balance TYPE numeric(12,4)" },
+  { sql: "ALTER TABLE customers ALTER COLUMN code TYPE bigint" },
+  { sql: "ALTER TABLE customers ALTER COLUMN name TYPE varchar(50)" },
+  { sql: "ALTER TABLE customers ALTER COLUMN code TYPE text USING code::text" },
+  { sql: "ALTER TABLE customers ALTER COLUMN born TYPE timestamptz", prep: "SET LOCAL timezone = 'UTC'" },
+  { sql: "ALTER TABLE customers ALTER COLUMN born TYPE timestamptz", prep: "SET LOCAL timezone = 'Europe/Paris'" },
+  { sql: "ALTER TABLE customers ALTER COLUMN name SET NOT NULL" },
+  { sql: "ALTER TABLE customers ALTER COLUMN status SET NOT NULL" },
+  { sql: "ALTER TABLE customers ALTER COLUMN email DROP NOT NULL" },
+  { sql: "ALTER TABLE customers ALTER COLUMN status SET DEFAULT 'new'" },
+  { sql: "ALTER TABLE customers ALTER COLUMN status DROP DEFAULT" },
+  { sql: "ALTER TABLE orders ADD CONSTRAINT orders_label_check CHECK (label <> '')" },
+  { sql: "ALTER TABLE orders ADD CONSTRAINT orders_label_check CHECK (label <> '') NOT VALID" },
+  { sql: "ALTER TABLE orders ADD CONSTRAINT orders_customer2_fk FOREIGN KEY (customer_id) REFERENCES customers (id)" },
+  { sql: "ALTER TABLE orders ADD CONSTRAINT orders_customer2_fk FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID" },
+  { sql: "ALTER TABLE customers ADD CONSTRAINT customers_email_key UNIQUE (email)" },
+  { sql: "ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY (id)" },
+  { sql: "ALTER TABLE products ADD CONSTRAINT products_sku_excl EXCLUDE USING btree (sku WITH =)" },
+  { sql: "ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY USING INDEX ux_products_id" },
+  { sql: "ALTER TABLE customers ADD CONSTRAINT customers_code_key UNIQUE USING INDEX ux_customers_code" },
+  { sql: "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check" },
+  { sql: "ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_nv_fk" },
+  { sql: "ALTER TABLE orders DROP CONSTRAINT orders_total_check" },
+  { sql: "ALTER TABLE orders DROP CONSTRAINT orders_customer_fk" },
+  { sql: "CREATE INDEX ix_customers_name ON customers (name)" },
+  { sql: "CREATE UNIQUE INDEX ux_orders_label ON orders (id, label)" },
+  { sql: "CREATE INDEX ix_events_at ON events (at)" },
+  { sql: "DROP INDEX ix_customers_email" },
+  { sql: "REINDEX INDEX ix_customers_email" },
+  { sql: "REINDEX TABLE orders" },
+  { sql: "ALTER TABLE customers RENAME TO clients", renames: { clients: "customers" } },
+  { sql: "ALTER INDEX ix_customers_email RENAME TO ix_customers_mail", renames: { ix_customers_mail: "ix_customers_email" } },
+  { sql: "CREATE TYPE colour AS ENUM ('red', 'green')" },
+  { sql: "ALTER TYPE mood ADD VALUE 'calm'" },
+  { sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'" },
+  { sql: "TRUNCATE products" },
+  { sql: "TRUNCATE customers CASCADE" },
+  { sql: "UPDATE products SET sku = upper(sku)" },
+  { sql: "DELETE FROM products WHERE sku LIKE 'p1%'" },
+  { sql: "INSERT INTO orders (id, customer_id, total) VALUES (100000, 1, 5)" },
+  { sql: "CLUSTER customers USING customers_pkey" },
+  { sql: "REFRESH MATERIALIZED VIEW customer_status" },
+  { sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY customer_status" },
+  { sql: "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" },
+  { sql: "ALTER TABLE events DETACH PARTITION events_2024" },
+  { sql: "LOCK TABLE products" },
+  { sql: "LOCK TABLE products IN SHARE MODE" },
+  { sql: "CREATE TRIGGER products_audit AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" },
+  { sql: "DROP TRIGGER products_touch ON products" },
+  { sql: "ALTER TABLE products DISABLE TRIGGER products_touch" },
+  { sql: "COMMENT ON TABLE customers IS 'people who buy'" },
+  { sql: "COMMENT ON COLUMN customers.email IS 'login'" },
+  { sql: "GRANT SELECT ON customers TO PUBLIC" },
+  { sql: "SET lock_timeout = '2s'" },
+];
+
+/** Statement kinds PostgreSQL refuses inside a transaction block. */
+export const NON_TRANSACTIONAL = [
+  "CREATE INDEX CONCURRENTLY ix_customers_name ON customers (name)",
+  "DROP INDEX CONCURRENTLY ix_customers_email",
+  "REINDEX INDEX CONCURRENTLY ix_customers_email",
+  "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY",
+  "VACUUM FULL customers",
+];
+
+/** locklint's prediction for a case: the fixture committed, then `prep` and `sql` in one transaction. */
+export function predictedEffects(sql: string, prep = ""): StatementEffects {
+  const script = `${FIXTURE}\nBEGIN;\n${prep ? `${prep};\n` : ""}${sql};\nCOMMIT;\n`;
+  const file = decodeSource("effects-case.sql", new TextEncoder().encode(script));
+  const statements = analyze([file], { pgVersion: 18, rules: [], keepStatements: true }).analyzed;
+  const found = statements.filter((s) => s.statement.sql === sql).pop();
+  if (!found) throw new Error(`case not found after replay: ${sql}`);
+  return found.effects;
+}

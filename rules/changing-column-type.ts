@@ -1,5 +1,6 @@
 import { existingLockOn, opTable, py } from "../src/advice.js";
 import { defineRule } from "../src/rule.js";
+import type { ColumnType } from "../src/sql.js";
 
 export default defineRule({
   id: "changing-column-type",
@@ -27,7 +28,7 @@ export default defineRule({
           ? `changing the type of ${op.table.written}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}`
           : `changing the type of ${op.table.written}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
         help: {
-          text: "Expand and contract: add a new column of the new type, backfill it in batches while writes go to both, switch the code to it, then drop the old column in a later revision. To lift a length limit, use text or a wider varchar (no rewrite) and a CHECK constraint added NOT VALID then validated.",
+          text: `Expand and contract: add a new column of the new type, backfill it in batches while writes go to both, switch the code to it, then drop the old column in a later revision.${shortcut(verdict.from, op.type, ctx.pgVersion)}`,
           sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${newColumn} <new type>;\n-- backfill in batches: UPDATE ${op.table.written} SET ${newColumn} = ${op.column}::<new type> WHERE id BETWEEN ... ;`,
           alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, <new type>, nullable=True))\n# backfill in batches, switch the code, then in a later revision:\n# op.drop_column(${opTable(op.table)}, ${py(op.column)}); op.alter_column(..., new_column_name=${py(op.column)})`,
         },
@@ -38,3 +39,16 @@ export default defineRule({
     }
   },
 });
+
+/** A cheaper way when the change is one PostgreSQL can make without a rewrite. */
+function shortcut(from: ColumnType | null, to: ColumnType | null, pgVersion: number): string {
+  const names = [from?.name, to?.name];
+  if (pgVersion >= 12 && names.includes("timestamp") && names.includes("timestamptz")) {
+    return " Or run `SET LOCAL timezone = 'UTC'` first: from PostgreSQL 12 the change then keeps the stored values and does not rewrite.";
+  }
+  const strings = ["varchar", "text", "bpchar"];
+  if (from && to && strings.includes(from.name) && strings.includes(to.name)) {
+    return " To change a length limit: widening varchar, or moving to text, does not rewrite; enforce a shorter limit with a CHECK constraint added NOT VALID, then validated.";
+  }
+  return "";
+}

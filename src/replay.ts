@@ -103,7 +103,7 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
     }
     case "rename-table": {
       const table = schema.table(operation.table);
-      if (table) schema.renameTable(table, operation.newName);
+      if (table) schema.relocateTable(table, { name: operation.newName });
       return;
     }
     case "rename-column": {
@@ -155,7 +155,7 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
     }
     case "set-schema": {
       const table = schema.table(operation.relation);
-      if (table) schema.moveTable(table, operation.newSchema);
+      if (table) schema.relocateTable(table, { schema: operation.newSchema });
       return;
     }
     case "create-index": {

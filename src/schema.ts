@@ -115,15 +115,11 @@ export class Schema {
     table.partitionOf?.partitions.delete(table);
   }
 
-  renameTable(table: Table, newName: string): void {
+  /** RENAME TO (a new name) and SET SCHEMA (a new schema). */
+  relocateTable(table: Table, to: { schema?: string; name?: string }): void {
     this.tables.delete(relationKey(table.schema, table.name));
-    table.name = newName;
-    this.tables.set(relationKey(table.schema, table.name), table);
-  }
-
-  moveTable(table: Table, newSchema: string): void {
-    this.tables.delete(relationKey(table.schema, table.name));
-    table.schema = newSchema;
+    if (to.schema !== undefined) table.schema = to.schema;
+    if (to.name !== undefined) table.name = to.name;
     this.tables.set(relationKey(table.schema, table.name), table);
   }
 

@@ -150,6 +150,17 @@ describe("rule cases", () => {
   }
 });
 
+describe("help fits the case", () => {
+  it("changing-column-type offers SET LOCAL timezone for timestamp to timestamptz, and widening for string limits", async () => {
+    const [tz] = await findings("changing-column-type", `${EXISTING}ALTER TABLE users ALTER COLUMN born TYPE timestamptz;\nCOMMIT;\n`);
+    expect(tz!.help.text).toContain("SET LOCAL timezone = 'UTC'");
+    const [shrink] = await findings("changing-column-type", `${EXISTING}ALTER TABLE users ALTER COLUMN nick TYPE varchar(5);\nCOMMIT;\n`);
+    expect(shrink!.help.text).toContain("widening varchar");
+    const [int] = await findings("changing-column-type", `${EXISTING}ALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n`);
+    expect(int!.help.text).not.toMatch(/timezone|widening/);
+  });
+});
+
 describe("PostgreSQL versions", () => {
   it("before 11 every ADD COLUMN default rewrote; from 11 a constant one does not", async () => {
     // 11 is the oldest version locklint accepts: constants are instant there.

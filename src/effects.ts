@@ -130,7 +130,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     }
     case "create-view":
       for (const read of operation.reads) locks.table(read, "ACCESS SHARE", { scan: operation.materialized, why: operation.materialized ? "read to populate the view" : "read by the view" });
-      locks.table(operation.view, "ACCESS EXCLUSIVE", { novelty: operation.orReplace && schema.table(operation.view) ? undefined : "created by this statement" });
+      // A new view is not locked at all; replacing one locks it.
+      if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "ACCESS EXCLUSIVE", { why: "view replaced" });
       break;
     case "create-table-as":
       for (const read of operation.reads) locks.table(read, "ACCESS SHARE", { scan: true, why: "read to fill the table" });
@@ -315,6 +316,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const mode: LockMode = operation.concurrent || operation.finalize ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE";
       locks.table(operation.table, mode, { why: "loses a partition" });
       locks.table(operation.partition, mode, { why: "detached" });
+      // The default partition's implicit constraint changes (CONCURRENTLY is refused when there is one).
+      const defaultPartition = findDefaultPartition(schema.table(operation.table));
+      if (defaultPartition && !sameRelation(defaultPartition, operation.partition)) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { why: "the default partition's bound changes" });
       break;
     }
     case "lock-table":
@@ -443,7 +447,7 @@ function readLocks(reads: RelationName[], target: RelationName, locks: Locks): v
   for (const read of reads) if (!sameRelation(read, target)) locks.table(read, "ACCESS SHARE", { scan: true, why: "read" });
 }
 
-function sameRelation(a: RelationName, b: RelationName): boolean {
+function sameRelation(a: Pick<RelationName, "schema" | "name">, b: Pick<RelationName, "schema" | "name">): boolean {
   return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
 }
 

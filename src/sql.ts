@@ -23,8 +23,11 @@ export function asKind(node: unknown, kind: string): AstNode | undefined {
   return k === kind ? body : undefined;
 }
 
+/** The items of a node list: a plain array, or a `{List: {items}}` node (as in ALTER TABLE ... SET (...)). */
 export function list(value: unknown): AstNode[] {
-  return Array.isArray(value) ? (value as AstNode[]) : [];
+  if (Array.isArray(value)) return value as AstNode[];
+  const wrapped = asKind(value, "List")?.items;
+  return Array.isArray(wrapped) ? (wrapped as AstNode[]) : [];
 }
 
 /** Strings of a name list such as `[{String:{sval:"public"}},{String:{sval:"t"}}]`. */

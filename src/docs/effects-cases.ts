@@ -28,7 +28,10 @@ CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUN
 CREATE TYPE mood AS ENUM ('happy', 'sad');
 CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE events_default PARTITION OF events DEFAULT;
 CREATE TABLE events_2025 (id bigint, at timestamptz);
+CREATE TABLE events_2026 (id bigint, at timestamptz,
+  CONSTRAINT events_2026_bound CHECK (at IS NOT NULL AND at >= '2026-01-01' AND at < '2027-01-01'));
 CREATE MATERIALIZED VIEW customer_status AS SELECT status, count(*) AS n FROM customers GROUP BY status;
 CREATE UNIQUE INDEX ux_customer_status ON customer_status (status);
 INSERT INTO customers SELECT g, 'u' || g || '@example.com', 'name', '2024-01-01', g, 's' || g % 3, g, 'x' FROM generate_series(1, ${ROWS}) g;
@@ -36,6 +39,8 @@ INSERT INTO orders SELECT g, g, g, 'l' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO products SELECT g, 'p' || g FROM generate_series(1, ${ROWS}) g;
 INSERT INTO events_2024 SELECT g, '2024-06-01' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO events_2025 SELECT g, '2025-06-01' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO events_2026 SELECT g, '2026-06-01' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO events_default SELECT g, '2030-06-01' FROM generate_series(1, ${ROWS}) g;
 REFRESH MATERIALIZED VIEW customer_status;
 `;
 
@@ -50,7 +55,7 @@ export interface EffectCase {
 /** Statement kinds of the effects table that PostgreSQL accepts in a transaction block. */
 export const TRANSACTIONAL: EffectCase[] = [
   { sql: "CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id))" },
-  { sql: "CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" },
+  { sql: "CREATE TABLE events_2027 PARTITION OF events FOR VALUES FROM ('2027-01-01') TO ('2028-01-01')" },
   { sql: "DROP TABLE products" },
   { sql: "DROP TABLE orders" },
   { sql: "ALTER TABLE customers ADD COLUMN city text" },
@@ -113,7 +118,14 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "REFRESH MATERIALIZED VIEW customer_status" },
   { sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY customer_status" },
   { sql: "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')" },
+  { sql: "ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')" },
   { sql: "ALTER TABLE events DETACH PARTITION events_2024" },
+  { sql: "ALTER TABLE products SET UNLOGGED" },
+  { sql: "ALTER TABLE products SET (fillfactor = 70)" },
+  { sql: "ALTER TABLE customers ALTER COLUMN email SET STATISTICS 500" },
+  { sql: "ANALYZE customers" },
+  { sql: "CREATE VIEW active_customers AS SELECT * FROM customers WHERE status = 's1'" },
+  { sql: "SELECT * FROM customers WHERE id = 1 FOR UPDATE" },
   { sql: "LOCK TABLE products" },
   { sql: "LOCK TABLE products IN SHARE MODE" },
   { sql: "CREATE TRIGGER products_audit AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" },

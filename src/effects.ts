@@ -242,8 +242,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       break;
     }
     case "update": {
-      locks.table(operation.table, "ROW EXCLUSIVE", { scan: true, why: operation.where ? "updates the rows it finds" : "updates every row" });
       const table = schema.table(operation.table);
+      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "updates"));
       if (table) {
         for (const c of table.constraints.values()) {
           if (c.references && c.references !== table && c.columns.some((col) => operation.columns.includes(col))) {
@@ -255,14 +255,19 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       break;
     }
     case "delete": {
-      locks.table(operation.table, "ROW EXCLUSIVE", { scan: true, why: operation.where ? "deletes the rows it finds" : "deletes every row" });
       const table = schema.table(operation.table);
+      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "deletes"));
       if (table) {
         for (const referencing of table.referencedBy) {
           if (referencing === table) continue;
           const actions = [...referencing.constraints.values()].filter((c) => c.references === table);
           const changesRows = actions.some((c) => c.onDelete === "c" || c.onDelete === "n" || c.onDelete === "d");
-          locks.table(referencing, changesRows ? "ROW EXCLUSIVE" : "ROW SHARE", { why: changesRows ? "ON DELETE action changes its rows" : "foreign key checks for referencing rows" });
+          // Each deleted row looks its referencing rows up: through an index on the key columns, else by a full scan.
+          const unindexed = actions.some((c) => !hasIndexLeadingWith(referencing, c.columns));
+          locks.table(referencing, changesRows ? "ROW EXCLUSIVE" : "ROW SHARE", {
+            scan: unindexed,
+            why: `${changesRows ? "ON DELETE action changes its rows" : "foreign key checks for referencing rows"}${unindexed ? "; no index on the referencing columns: scanned for each deleted row" : ""}`,
+          });
         }
       }
       readLocks(operation.reads, operation.table, locks);
@@ -449,6 +454,26 @@ function readLocks(reads: RelationName[], target: RelationName, locks: Locks): v
 
 function sameRelation(a: Pick<RelationName, "schema" | "name">, b: Pick<RelationName, "schema" | "name">): boolean {
   return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
+}
+
+/**
+ * How UPDATE or DELETE finds its rows: all of them without a WHERE; through an index when the
+ * WHERE reads an index's leading column (as the planner does on a table of any size); else a scan.
+ */
+function rowSearch(table: Table | undefined, where: string[] | null, verb: string): LockOptions {
+  if (where === null) return { scan: true, why: `${verb} every row` };
+  const indexed = table !== undefined && [...table.indexes].some((index) => index.columns[0] !== undefined && where.includes(index.columns[0]));
+  return indexed ? { why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
+}
+
+/** An index whose leading columns are exactly these (in any order): what a foreign-key lookup can use. */
+function hasIndexLeadingWith(table: Table, columns: readonly string[]): boolean {
+  if (columns.length === 0) return true;
+  for (const index of table.indexes) {
+    const leading = index.columns.slice(0, columns.length);
+    if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
+  }
+  return false;
 }
 
 function findDefaultPartition(parent: Table | undefined): Table | undefined {

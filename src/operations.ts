@@ -96,8 +96,9 @@ export type Operation =
   | { op: "rename-enum-value"; type: RelationName; from: string; to: string }
   | { op: "drop-type"; type: RelationName }
   | { op: "truncate"; table: RelationName; cascade: boolean }
-  | { op: "update"; table: RelationName; columns: string[]; where: boolean; reads: RelationName[] }
-  | { op: "delete"; table: RelationName; where: boolean; reads: RelationName[] }
+  /** `where`: the columns its WHERE clause reads, null without a WHERE. */
+  | { op: "update"; table: RelationName; columns: string[]; where: string[] | null; reads: RelationName[] }
+  | { op: "delete"; table: RelationName; where: string[] | null; reads: RelationName[] }
   | { op: "insert"; table: RelationName; reads: RelationName[] }
   | { op: "select"; reads: RelationName[]; locking: boolean }
   | { op: "vacuum"; table: RelationName | null; full: boolean; analyzeOnly: boolean }
@@ -210,13 +211,13 @@ function readOperations(ast: AstNode): Operation[] {
         return r?.name ? [String(r.name)] : [];
       });
       const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
-      return [{ op: "update", table, columns, where: stmt.whereClause !== undefined, reads }];
+      return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads }];
     }
     case "DeleteStmt": {
       const table = relationName(stmt.relation);
       if (!table) return [];
       const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
-      return [{ op: "delete", table, where: stmt.whereClause !== undefined, reads }];
+      return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads }];
     }
     case "InsertStmt": {
       const table = relationName(stmt.relation);
@@ -742,6 +743,18 @@ function transaction(stmt: AstNode): Operation {
  * Relations a query reads: every RangeVar inside it, minus the names of its own CTEs.
  * Accepts a node or a list of nodes (parts of a statement).
  */
+/** The column names a WHERE clause reads (the last part of each reference), or null without one. */
+function whereColumns(where: unknown): string[] | null {
+  if (where === undefined) return null;
+  const columns = new Set<string>();
+  walk(where, (kind, body) => {
+    if (kind !== "ColumnRef") return;
+    const name = asKind(list(body.fields).at(-1), "String")?.sval;
+    if (typeof name === "string") columns.add(name);
+  });
+  return [...columns];
+}
+
 export function readRelations(node: unknown): RelationName[] {
   const ctes = new Set<string>();
   const found: RelationName[] = [];

@@ -25,6 +25,8 @@ ALTER TABLE customers ADD CONSTRAINT customers_status_nn CHECK (status IS NOT NU
 CREATE TABLE products (id bigint, sku text);
 CREATE UNIQUE INDEX ux_products_id ON products (id);
 CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
+CREATE TABLE tags (id bigint PRIMARY KEY);
+CREATE TABLE tag_links (tag_id bigint REFERENCES tags (id));
 CREATE TYPE mood AS ENUM ('happy', 'sad');
 CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
@@ -41,12 +43,14 @@ INSERT INTO events_2024 SELECT g, '2024-06-01' FROM generate_series(1, ${ROWS}) 
 INSERT INTO events_2025 SELECT g, '2025-06-01' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO events_2026 SELECT g, '2026-06-01' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO events_default SELECT g, '2030-06-01' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO tags SELECT g FROM generate_series(1, ${ROWS} + 100) g;
+INSERT INTO tag_links SELECT g FROM generate_series(1, ${ROWS}) g;
 REFRESH MATERIALIZED VIEW customer_status;
 `;
 
 export interface EffectCase {
   sql: string;
-  /** A session setting run first in the same transaction (it takes no lock). */
+  /** Run first in the same transaction: session settings, or rows and tables the case needs (their locks must not exceed the case's). */
   prep?: string;
   /** New name -> old name, for statements that rename a relation (pg_locks shows the new name). */
   renames?: Record<string, string>;
@@ -114,6 +118,10 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "UPDATE products SET sku = upper(sku)" },
   { sql: "DELETE FROM products WHERE sku LIKE 'p1%'" },
   { sql: "INSERT INTO orders (id, customer_id, total) VALUES (100000, 1, 5)" },
+  { sql: "UPDATE orders SET customer_id = 2 WHERE id = 1", prep: "SET LOCAL enable_seqscan = off" },
+  // enable_seqscan = off: the planner would scan tables this small even with an index; make it plan as for a big table
+  { sql: "DELETE FROM customers WHERE id = 5000", prep: "SET LOCAL enable_seqscan = off; INSERT INTO customers (id, status) VALUES (5000, 'new')" },
+  { sql: "DELETE FROM tags WHERE id = 350", prep: "SET LOCAL enable_seqscan = off" },
   { sql: "CLUSTER customers USING customers_pkey" },
   { sql: "REFRESH MATERIALIZED VIEW customer_status" },
   { sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY customer_status" },

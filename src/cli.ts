@@ -9,6 +9,8 @@ import { formatFindingsJson, formatLocksJson } from "./report/json.js";
 import { formatLocksText } from "./report/locks-text.js";
 import { formatText, summarize } from "./report/text.js";
 import { readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
+import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
+import { findRule, selectRules } from "./rule-selection.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIO {
@@ -35,6 +37,7 @@ interface CommonOptions {
 
 interface LintOptions extends CommonOptions {
   failOn: FailOn;
+  rules?: string;
 }
 
 function parsePgVersion(value: string): number {
@@ -62,6 +65,8 @@ function addCommonOptions(command: Command): Command {
 export function buildProgram(handlers: {
   lint: (files: string[], options: LintOptions) => Promise<void>;
   locks: (files: string[], options: CommonOptions) => Promise<void>;
+  rules: (options: { format: "text" | "json" }) => Promise<void>;
+  explain: (rule: string) => Promise<void>;
 }): Command {
   const program = new Command("locklint")
     .description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.")
@@ -74,6 +79,8 @@ Examples:
   alembic upgrade head --sql | locklint          lint the SQL of every revision (stdin)
   locklint migration.sql --format json           findings as JSON
   locklint locks migration.sql                   the lock each statement takes
+  locklint rules                                 the rule catalog
+  locklint explain setting-not-null              one rule's documentation
   locklint lint --help                           the options of the default command
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or input error.`,
@@ -84,12 +91,19 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     program
       .command("lint", { isDefault: true })
       .description("report risky statements: findings with lock facts and the safe alternative (the default command)")
-      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error")),
+      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error"))
+      .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)"),
   ).action(handlers.lint);
 
   addCommonOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan")).action(
     handlers.locks,
   );
+  program
+    .command("rules")
+    .description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action(handlers.rules);
+  program.command("explain").description("print a rule's documentation").argument("<rule>", "rule id, as `locklint rules` lists it").action(handlers.explain);
   return program;
 }
 
@@ -98,9 +112,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
   const program = buildProgram({
     lint: async (files, options) => {
+      const rules = selectRules(options.rules);
       const sources = await readInputs(files, io);
       await loadParser();
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: RULES });
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules });
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
       io.stdout.write(
         options.format === "json"
@@ -116,6 +131,16 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdout.write(
         options.format === "json" ? formatLocksJson(analysis.analyzed) : formatLocksText(analysis.analyzed, colorsFor(io.stdout, io.env, options.color)),
       );
+    },
+    rules: async (options) => {
+      await loadParser();
+      const catalog = RULES.map((rule) => ({ id: rule.id, severity: rule.severity, default: !rule.optional, lock: lockSummary(exampleFindings(rule)), summary: rule.summary }));
+      io.stdout.write(options.format === "json" ? JSON.stringify({ rules: catalog }, null, 2) + "\n" : formatCatalog(catalog));
+    },
+    explain: async (id) => {
+      const rule = findRule(id);
+      await loadParser();
+      io.stdout.write(ruleDocumentation(rule));
     },
   });
   program.configureOutput({
@@ -136,6 +161,13 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
     return EXIT_USAGE;
   }
+}
+
+function formatCatalog(rows: { id: string; severity: string; default: boolean; lock: string; summary: string }[]): string {
+  const width = Math.max(...rows.map((r) => r.id.length));
+  const indent = " ".repeat(width + 21);
+  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${(r.default ? "on" : "off").padEnd(7)}  ${r.summary}\n${indent}lock: ${r.lock}`);
+  return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY\n${lines.join("\n")}\n\n${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation\n`;
 }
 
 async function readInputs(files: string[], io: CliIO): Promise<SourceFile[]> {

@@ -15,6 +15,8 @@ export interface RuleDocs {
   alembic: string;
   /** Optional: PostgreSQL versions and other conditions that change the verdict. */
   notes?: string;
+  /** Pages of the PostgreSQL documentation that back the claims. */
+  references?: string[];
 }
 
 /** Advice attached to a finding: prose, and the safe form in SQL and in alembic terms. */
@@ -53,6 +55,8 @@ export interface Rule {
   severity: Severity;
   /** One line: what the rule catches. */
   summary: string;
+  /** Hygiene checks (types, naming, robustness) are off unless asked for (`--rules all` or by id). */
+  optional?: boolean;
   docs: RuleDocs;
   check(ctx: RuleContext): void;
 }

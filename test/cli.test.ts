@@ -136,6 +136,36 @@ describe("locklint (the launcher, end to end)", () => {
   });
 });
 
+describe("the rule catalog on the command line", () => {
+  it("locklint rules lists every rule with severity, default and the lock of its example", () => {
+    const r = runBin(["rules", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const rules = JSON.parse(r.stdout).rules as { id: string; severity: string; default: boolean; lock: string }[];
+    expect(rules.find((x) => x.id === "require-concurrent-index-creation")).toEqual(
+      expect.objectContaining({ severity: "error", default: true, lock: "SHARE (blocks writes, ddl), scan" }),
+    );
+    expect(runBin(["rules"]).stdout).toMatch(/^setting-not-null\s+error\s+on\s+SET NOT NULL/m);
+  });
+
+  it("locklint explain prints a rule's documentation; an unknown rule is a usage error with a suggestion", () => {
+    const r = runBin(["explain", "setting-not-null"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("# setting-not-null");
+    expect(r.stdout).toContain("op.create_check_constraint(");
+    const bad = runBin(["explain", "setting-nul"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('locklint: unknown rule "setting-nul"; did you mean setting-not-null? (locklint rules lists them)\n');
+  });
+
+  it("--rules picks the rules that run, before any input is read", () => {
+    const only = JSON.parse(runBin(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")]).stdout);
+    expect(new Set(only.findings.map((f: { rule: string }) => f.rule))).toEqual(new Set(["require-lock-timeout"]));
+    const unknown = runBin(["--rules", "nope", join(dir, "missing.sql")]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown rule "nope"');
+  });
+});
+
 describe("input encodings and locations", () => {
   it("a BOM and CRLF line ends do not shift lines or columns", async () => {
     const body = RISKY.replace(/\n/g, "\r\n");

@@ -352,6 +352,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       locks.table(operation.table, operation.mode, { rewrite: operation.rewrite && !persistenceUnchanged, why: operation.what });
       break;
     }
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+    case "domain-constraint":
     case "create-enum":
     case "add-enum-value":
     case "rename-enum-value":

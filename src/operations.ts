@@ -92,7 +92,8 @@ export type Operation =
     }
   | { op: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; relation: RelationName | null; concurrent: boolean }
   | { op: "create-enum"; type: RelationName; values: string[] }
-  | { op: "add-enum-value"; type: RelationName; value: string }
+  /** `position`: where the value goes; "end" without BEFORE/AFTER. */
+  | { op: "add-enum-value"; type: RelationName; value: string; position: "end" | "before" | "after" }
   | { op: "rename-enum-value"; type: RelationName; from: string; to: string }
   | { op: "drop-type"; type: RelationName }
   | { op: "truncate"; table: RelationName; cascade: boolean }
@@ -114,6 +115,11 @@ export type Operation =
   | { op: "grant"; relation: RelationName }
   | { op: "set"; name: string; value: string | null; local: boolean }
   | { op: "transaction"; kind: "begin" | "commit" | "rollback" | "savepoint" | "other"; chain: boolean }
+  | { op: "drop-schema"; schema: string; cascade: boolean }
+  | { op: "rename-schema"; schema: string; newName: string }
+  | { op: "drop-database"; name: string }
+  /** CREATE DOMAIN with CHECK constraints, ALTER DOMAIN ... ADD CONSTRAINT / VALIDATE CONSTRAINT. */
+  | { op: "domain-constraint"; domain: RelationName; action: "create" | "add" | "validate"; notValid: boolean }
   /** An ALTER TABLE form with a fixed lock level and no further analysis (OWNER TO, SET STATISTICS, ...). */
   | { op: "alter-table-other"; table: RelationName; what: string; mode: LockMode; rewrite: boolean }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
@@ -196,7 +202,8 @@ function readOperations(ast: AstNode): Operation[] {
       const type = relationFromNames(nameList(stmt.typeName));
       if (!type) return [];
       if (stmt.oldVal !== undefined) return [{ op: "rename-enum-value", type, from: String(stmt.oldVal), to: String(stmt.newVal ?? "") }];
-      return [{ op: "add-enum-value", type, value: String(stmt.newVal ?? "") }];
+      const position = stmt.newValNeighbor === undefined ? "end" : stmt.newValIsAfter === true ? "after" : "before";
+      return [{ op: "add-enum-value", type, value: String(stmt.newVal ?? ""), position }];
     }
     case "TruncateStmt":
       return list(stmt.relations).flatMap((r) => {
@@ -268,7 +275,23 @@ function readOperations(ast: AstNode): Operation[] {
     case "AlterExtensionStmt":
     case "CreateSchemaStmt":
     case "CompositeTypeStmt":
-    case "CreateDomainStmt":
+    case "CreateDomainStmt": {
+      const domain = relationFromNames(nameList(stmt.domainname));
+      const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
+      return domain && checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
+    }
+    case "AlterDomainStmt": {
+      const domain = relationFromNames(nameList(stmt.typeName));
+      // subtype C: ADD CONSTRAINT, V: VALIDATE CONSTRAINT (src/include/nodes/parsenodes.h)
+      if (domain && stmt.subtype === "C") {
+        const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
+        return [{ op: "domain-constraint", domain, action: "add", notValid }];
+      }
+      if (domain && stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
+    }
+    case "DropdbStmt":
+      return [{ op: "drop-database", name: String(stmt.dbname ?? "") }];
     case "CreateRangeStmt":
     case "DefineStmt":
     case "CreateRoleStmt":
@@ -280,7 +303,6 @@ function readOperations(ast: AstNode): Operation[] {
     case "AlterFunctionStmt":
     case "CreateCastStmt":
     case "CreateStatsStmt":
-    case "AlterDomainStmt":
     case "ExplainStmt":
     case "VariableShowStmt":
     case "DiscardStmt":
@@ -300,7 +322,6 @@ function readOperations(ast: AstNode): Operation[] {
     case "CreateOpClassStmt":
     case "CreateConversionStmt":
     case "CreatedbStmt":
-    case "DropdbStmt":
     case "AlterDatabaseStmt":
     case "AlterDatabaseSetStmt":
     case "AlterSystemStmt":
@@ -508,6 +529,8 @@ function dropStatement(stmt: AstNode): Operation[] {
         return type ? [{ op: "drop-type" as const, type }] : [];
       });
     }
+    case "OBJECT_SCHEMA":
+      return list(stmt.objects).map((o) => ({ op: "drop-schema" as const, schema: asKind(o, "String")?.sval ?? "", cascade }));
     default:
       return [{ op: "no-table-lock", what: `DROP ${String(stmt.removeType ?? "").replace(/^OBJECT_/, "")}` }];
   }
@@ -671,6 +694,8 @@ function renameStatement(stmt: AstNode): Operation[] {
       return relation ? [{ op: "rename-constraint", table: relation, name: String(stmt.subname ?? ""), newName }] : [];
     case "OBJECT_TRIGGER":
       return relation ? [{ op: "alter-table-other", table: relation, what: "ALTER TRIGGER RENAME", mode: "ACCESS EXCLUSIVE", rewrite: false }] : [];
+    case "OBJECT_SCHEMA":
+      return [{ op: "rename-schema", schema: String(stmt.subname ?? ""), newName }];
     default:
       return [{ op: "no-table-lock", what: `RENAME ${String(stmt.renameType ?? "").replace(/^OBJECT_/, "")}` }];
   }

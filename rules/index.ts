@@ -15,6 +15,41 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import requireConcurrentReindex from "./require-concurrent-reindex.js";
+import requireConcurrentPartitionDetach from "./require-concurrent-partition-detach.js";
+import requireConcurrentRefresh from "./require-concurrent-refresh.js";
+import addingExclusionConstraint from "./adding-exclusion-constraint.js";
+import rewritingTable from "./rewriting-table.js";
+import preferRepack from "./prefer-repack.js";
+import attachingPartitionWithScan from "./attaching-partition-with-scan.js";
+import banTruncateCascade from "./ban-truncate-cascade.js";
+import truncatingTable from "./truncating-table.js";
+import deletingAllRows from "./deleting-all-rows.js";
+import backfillingInMigration from "./backfilling-in-migration.js";
+import lockingTable from "./locking-table.js";
+import changingTrigger from "./changing-trigger.js";
+import transactionIncompatibleStatement from "./transaction-incompatible-statement.js";
+import transactionNesting from "./transaction-nesting.js";
+import banUncommittedTransaction from "./ban-uncommitted-transaction.js";
+import banDuplicateColumnAssignments from "./ban-duplicate-column-assignments.js";
+import droppingDatabase from "./dropping-database.js";
+import droppingSchema from "./dropping-schema.js";
+import renamingSchema from "./renaming-schema.js";
+import renamingEnumValue from "./renaming-enum-value.js";
+import addingDomainConstraint from "./adding-domain-constraint.js";
+import identifierTooLong from "./identifier-too-long.js";
+import requireStatementTimeout from "./require-statement-timeout.js";
+import banDropNotNull from "./ban-drop-not-null.js";
+import requireEnumValueOrdering from "./require-enum-value-ordering.js";
+import creatingEnum from "./creating-enum.js";
+import banCharField from "./ban-char-field.js";
+import preferTextField from "./prefer-text-field.js";
+import preferTimestamptz from "./prefer-timestamptz.js";
+import preferBigintOverInt from "./prefer-bigint-over-int.js";
+import preferBigintOverSmallint from "./prefer-bigint-over-smallint.js";
+import preferIdentity from "./prefer-identity.js";
+import preferJsonb from "./prefer-jsonb.js";
+import requireTableSchema from "./require-table-schema.js";
 
 /** The rule catalog, in the order findings of one statement are reported. */
 export const RULES: readonly Rule[] = [
@@ -33,5 +68,40 @@ export const RULES: readonly Rule[] = [
   renamingTable,
   droppingColumn,
   droppingTable,
+  requireConcurrentReindex,
+  requireConcurrentPartitionDetach,
+  requireConcurrentRefresh,
+  addingExclusionConstraint,
+  rewritingTable,
+  preferRepack,
+  attachingPartitionWithScan,
+  banTruncateCascade,
+  truncatingTable,
+  deletingAllRows,
+  backfillingInMigration,
+  lockingTable,
+  changingTrigger,
+  transactionIncompatibleStatement,
+  transactionNesting,
+  banUncommittedTransaction,
+  banDuplicateColumnAssignments,
+  droppingDatabase,
+  droppingSchema,
+  renamingSchema,
+  renamingEnumValue,
+  addingDomainConstraint,
+  identifierTooLong,
   requireLockTimeout,
+  requireStatementTimeout,
+  banDropNotNull,
+  requireEnumValueOrdering,
+  creatingEnum,
+  banCharField,
+  preferTextField,
+  preferTimestamptz,
+  preferBigintOverInt,
+  preferBigintOverSmallint,
+  preferIdentity,
+  preferJsonb,
+  requireTableSchema,
 ];

@@ -48,6 +48,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const parsed = parseFile(file);
     const tracker = new ScriptTracker(fileIndex, counter);
     const session = new Session();
+    let openedBy: StatementState | null = null;
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
@@ -60,15 +61,25 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const place = tracker.place(statement.index, operations);
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen };
+        if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (!place.bookkeeping) {
           if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
-          runRules(options, { statement, effects, place, session, lines: parsed.lines, seen }, analysis.findings);
+          runRules(options, state, analysis.findings);
         }
         for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
       }
     }
+    if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
   }
   return analysis;
+}
+
+/** A file ended inside a transaction: the rules that care report at its BEGIN. */
+function unclosedTransaction(options: AnalyzeOptions, begin: StatementState, findings: Finding[]): void {
+  for (const rule of options.rules) {
+    rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) });
+  }
 }
 
 interface EvaluateContext {

@@ -352,10 +352,15 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       locks.table(operation.table, operation.mode, { rewrite: operation.rewrite && !persistenceUnchanged, why: operation.what });
       break;
     }
+    case "domain-constraint":
+      // ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain (PGlite: SHARE on each table, a full scan)
+      if (operation.action === "add" && !operation.notValid) {
+        for (const table of schema.tablesUsingType(operation.domain)) locks.table(table, "SHARE", { scan: true, why: `checks its ${operation.domain.written} columns` });
+      }
+      break;
     case "drop-schema":
     case "rename-schema":
     case "drop-database":
-    case "domain-constraint":
     case "create-enum":
     case "add-enum-value":
     case "rename-enum-value":

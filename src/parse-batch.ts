@@ -1,4 +1,4 @@
-import { loadModule, parseSync } from "libpg-query";
+import { loadModule, parseSync, scanSync } from "libpg-query";
 import { operationsOf, type Operation } from "./operations.js";
 import { utf8Length } from "./position.js";
 
@@ -65,5 +65,16 @@ function readOperations(ast: unknown, base: number): Operation[] {
     return operationsOf(ast as Record<string, unknown>, base);
   } catch {
     return [{ op: "unknown", what: "statement locklint could not read" }];
+  }
+}
+
+/** The identifiers of a statement as written (before PostgreSQL truncates them), with their byte offsets. */
+export function identifiersOf(sql: string): { name: string; at: number }[] {
+  try {
+    return scanSync(sql)
+      .tokens.filter((t) => t.tokenName === "IDENT")
+      .map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
+  } catch {
+    return []; // the parser reports the statement as a syntax error
   }
 }

@@ -50,6 +50,14 @@ export interface RuleContext {
   report(report: Report): void;
 }
 
+/** What a rule sees when a file ends inside a transaction. */
+export interface UnclosedTransactionContext {
+  /** The BEGIN of the transaction still open at the end of the file. */
+  begin: ParsedStatement;
+  /** Reports at that BEGIN. */
+  report(report: Report): void;
+}
+
 export interface Rule {
   id: string;
   severity: Severity;
@@ -59,6 +67,8 @@ export interface Rule {
   optional?: boolean;
   docs: RuleDocs;
   check(ctx: RuleContext): void;
+  /** Optional: called when a file ends with a transaction still open. */
+  onUnclosedTransaction?(ctx: UnclosedTransactionContext): void;
 }
 
 /** Identity function that gives rule files their type. */

@@ -156,6 +156,11 @@ export class Schema {
     for (const index of table.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
   }
 
+  /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
+  tablesUsingType(type: Pick<RelationName, "schema" | "name">): Table[] {
+    return [...this.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema)));
+  }
+
   enumType(schema: string | null, name: string): EnumType | undefined {
     return this.enums.get(relationKey(schema, name));
   }

@@ -29,6 +29,8 @@ export interface StatementPlace {
   revision: Revision | null;
   /** Shared by the statements of one BEGIN ... COMMIT block (both included); null outside one. */
   transaction: number | null;
+  /** The transaction open before this statement ran (for BEGIN: null unless nested). */
+  transactionBefore: number | null;
   unit: DeployUnit;
   /** alembic's own version-table statements: never reported. */
   bookkeeping: boolean;
@@ -69,6 +71,7 @@ export class ScriptTracker {
   /** Places a statement; call in file order. */
   place(statementIndex: number, operations: readonly Operation[]): StatementPlace {
     const control = operations.find((o) => o.op === "transaction");
+    const transactionBefore = this.transaction;
     let transaction = this.transaction;
     if (control?.op === "transaction") {
       if (control.kind === "begin" && this.transaction === null) {
@@ -80,6 +83,7 @@ export class ScriptTracker {
     return {
       revision: this.revision,
       transaction,
+      transactionBefore,
       unit: this.unitFor(transaction, statementIndex),
       bookkeeping: operations.some(isBookkeeping),
     };

@@ -5,7 +5,7 @@ import { analyzeText } from "./support/analyze-text.js";
 
 /** Findings of one rule for a script (run through the whole pipeline). */
 async function findings(rule: string, sql: string, pgVersion = 14): Promise<Finding[]> {
-  return (await analyzeText(sql, { pgVersion })).findings.filter((f) => f.rule === rule);
+  return (await analyzeText(sql, { pgVersion, rules: RULES })).findings.filter((f) => f.rule === rule);
 }
 
 /** A table that existed before the migration (created and committed in an earlier revision). */
@@ -38,7 +38,10 @@ interface RuleCase {
   pgVersion?: number;
 }
 
-/** Valid and invalid cases per rule; `EXISTING` is 9 lines long, so the first statement is on line 10. */
+/** `EXISTING` is 9 lines long, so a case's first statement is on line 10; findings on the preamble (hygiene rules) are not the case's. */
+const EXISTING_LINES = 9;
+
+/** Valid and invalid cases per rule. */
 const CASES: Record<string, RuleCase[]> = {
   "require-concurrent-index-creation": [
     { sql: "CREATE INDEX ix_users_name ON users (name);", expect: [[10, 1, "SHARE lock", "error"]] },
@@ -121,6 +124,144 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "SET lock_timeout = 0;\nALTER TABLE users ADD COLUMN a text;", expect: [[11, 1, "no lock_timeout"]] },
     { sql: "CREATE INDEX ix_users_name ON users (name);", expect: [] },
   ],
+  "require-concurrent-reindex": [
+    { sql: "REINDEX INDEX ix_users_email;", expect: [[10, 1, "REINDEX INDEX ix_users_email", "error"]] },
+    { sql: "REINDEX TABLE users;", pgVersion: 11, expect: [[10, 1, "REINDEX TABLE users"]] },
+    { sql: "COMMIT;\nREINDEX INDEX CONCURRENTLY ix_users_email;\nBEGIN;", expect: [] },
+    { sql: "CREATE TABLE t (a int);\nCREATE INDEX ix_t ON t (a);\nREINDEX TABLE t;", expect: [] },
+  ],
+  "require-concurrent-partition-detach": [
+    { sql: "ALTER TABLE events DETACH PARTITION events_2023;", expect: [[10, 1, "ACCESS EXCLUSIVE on events", "error"]] },
+    { sql: "ALTER TABLE events DETACH PARTITION events_2023;", pgVersion: 13, expect: [[10, 1, "ACCESS EXCLUSIVE on events", "warning"]] },
+    { sql: "COMMIT;\nALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;\nBEGIN;", expect: [] },
+  ],
+  "require-concurrent-refresh": [
+    { sql: "REFRESH MATERIALIZED VIEW totals;", expect: [[10, 1, "every read of the view waits", "error"]] },
+    { sql: "REFRESH MATERIALIZED VIEW CONCURRENTLY totals;", expect: [] },
+    { sql: "CREATE MATERIALIZED VIEW totals AS SELECT count(*) FROM users;\nREFRESH MATERIALIZED VIEW totals;", expect: [] },
+  ],
+  "adding-exclusion-constraint": [
+    { sql: "ALTER TABLE orders ADD CONSTRAINT orders_excl EXCLUDE USING btree (user_id WITH =);", expect: [[10, 1, "EXCLUDE constraint on existing table orders", "error"]] },
+    { sql: "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT t_excl EXCLUDE USING btree (a WITH =);", expect: [] },
+  ],
+  "rewriting-table": [
+    { sql: "ALTER TABLE users SET UNLOGGED;", expect: [[10, 1, "SET UNLOGGED rewrites users", "error"]] },
+    { sql: "ALTER TABLE users SET LOGGED;", expect: [] },
+    { sql: "ALTER TABLE users SET (fillfactor = 80);", expect: [] },
+  ],
+  "prefer-repack": [
+    { sql: "COMMIT;\nVACUUM FULL users;\nBEGIN;", expect: [[11, 1, "VACUUM FULL users rewrites", "error"]] },
+    { sql: "CLUSTER users USING users_pkey;", expect: [[10, 1, "CLUSTER users"]] },
+    { sql: "COMMIT;\nVACUUM users;\nBEGIN;", expect: [] },
+  ],
+  "attaching-partition-with-scan": [
+    { sql: "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at);\nCOMMIT;\nBEGIN;\nALTER TABLE ev ATTACH PARTITION users FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');", expect: [[13, 1, "attaching users reads all its rows", "warning"]] },
+  ],
+  "ban-truncate-cascade": [
+    { sql: "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nTRUNCATE users CASCADE;", expect: [[11, 1, "(orders)", "error"]] },
+    { sql: "TRUNCATE users;", expect: [] },
+  ],
+  "truncating-table": [
+    { sql: "TRUNCATE users;", expect: [[10, 1, "TRUNCATE users deletes every row", "warning"]] },
+    { sql: "CREATE TABLE t (a int);\nTRUNCATE t;", expect: [] },
+  ],
+  "deleting-all-rows": [
+    { sql: "DELETE FROM users;", expect: [[10, 1, "removes every row of users", "warning"]] },
+    { sql: "DELETE FROM users WHERE id = 1;", expect: [] },
+  ],
+  "backfilling-in-migration": [
+    { sql: "UPDATE users SET status = 'x';", expect: [[10, 1, "keeps every row locked", "warning"]] },
+    { sql: "CREATE TABLE t (a int);\nUPDATE t SET a = 1;", expect: [] },
+  ],
+  "locking-table": [
+    { sql: "LOCK TABLE users;", expect: [[10, 1, "blocks reads and writes", "warning"]] },
+    { sql: "LOCK TABLE users IN SHARE MODE;", expect: [[10, 1, "blocks writes"]] },
+    { sql: "LOCK TABLE users IN ROW EXCLUSIVE MODE;", expect: [] },
+  ],
+  "changing-trigger": [
+    { sql: "DROP TRIGGER users_audit ON users;", expect: [[10, 1, "dropping a trigger of users takes ACCESS EXCLUSIVE", "warning"]] },
+    { sql: "ALTER TABLE users DISABLE TRIGGER users_audit;", expect: [[10, 1, "SHARE ROW EXCLUSIVE"]] },
+    { sql: "SET lock_timeout = '1s';\nDROP TRIGGER users_audit ON users;", expect: [] },
+  ],
+  "transaction-incompatible-statement": [
+    { sql: "ALTER TYPE mood ADD VALUE 'calm';", pgVersion: 11, expect: [[10, 1, "ADD VALUE (before PostgreSQL 12)", "error"]] },
+    { sql: "ALTER TYPE mood ADD VALUE 'calm';", pgVersion: 12, expect: [] },
+    { sql: "REINDEX SCHEMA public;", expect: [[10, 1, "REINDEX SCHEMA"]] },
+  ],
+  "transaction-nesting": [
+    { sql: "BEGIN;\nSELECT 1;", expect: [[10, 1, "BEGIN inside a transaction", "error"]] },
+    { sql: "COMMIT;\nCOMMIT;\nBEGIN;", expect: [[11, 1, "COMMIT outside a transaction"]] },
+    { sql: "SAVEPOINT s;\nRELEASE SAVEPOINT s;", expect: [] },
+  ],
+  "ban-uncommitted-transaction": [{ sql: "SELECT 1;", expect: [] }],
+  "ban-duplicate-column-assignments": [
+    { sql: "UPDATE users SET name = 'a', name = 'b' WHERE id = 1;", expect: [[10, 1, "assigns name more than once", "error"]] },
+    { sql: "UPDATE users SET name = 'a', status = 'b' WHERE id = 1;", expect: [] },
+  ],
+  "dropping-database": [{ sql: "COMMIT;\nDROP DATABASE other;\nBEGIN;", expect: [[11, 1, "DROP DATABASE other", "error"]] }],
+  "dropping-schema": [
+    { sql: "DROP SCHEMA reports CASCADE;", expect: [[10, 1, "DROP SCHEMA reports CASCADE", "error"]] },
+    { sql: "DROP SCHEMA reports;", expect: [] },
+  ],
+  "renaming-schema": [{ sql: "ALTER SCHEMA billing RENAME TO invoicing;", expect: [[10, 1, "renaming schema billing", "warning"]] }],
+  "renaming-enum-value": [{ sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';", expect: [[10, 1, "renaming value 'sad'", "warning"]] }],
+  "adding-domain-constraint": [
+    { sql: "CREATE DOMAIN qty AS int;\nCREATE TABLE stock (n qty);\nCOMMIT;\nBEGIN;\nALTER DOMAIN qty ADD CONSTRAINT qty_pos CHECK (VALUE > 0);", expect: [[14, 1, "(stock)", "warning"]] },
+    { sql: "ALTER DOMAIN qty ADD CONSTRAINT qty_pos CHECK (VALUE > 0) NOT VALID;", expect: [] },
+  ],
+  "identifier-too-long": [
+    { sql: `ALTER TABLE users ADD COLUMN ${"a".repeat(64)} int;`, expect: [[10, 30, "64 bytes long", "warning"]] },
+    { sql: `ALTER TABLE users ADD COLUMN ${"é".repeat(32)} int;`, expect: [[10, 30, "64 bytes long"]] },
+    { sql: `ALTER TABLE users ADD COLUMN ${"a".repeat(63)} int;`, expect: [] },
+  ],
+  "require-statement-timeout": [
+    { sql: "ALTER TABLE users ADD COLUMN a int;", expect: [[10, 1, "no statement_timeout", "warning"]] },
+    { sql: "SET statement_timeout = '1min';\nALTER TABLE users ADD COLUMN a int;", expect: [] },
+  ],
+  "ban-drop-not-null": [
+    { sql: "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;", expect: [[10, 1, "users.email may now be NULL", "warning"]] },
+    { sql: "CREATE TABLE t (a int NOT NULL);\nALTER TABLE t ALTER COLUMN a DROP NOT NULL;", expect: [] },
+  ],
+  "require-enum-value-ordering": [
+    { sql: "ALTER TYPE mood ADD VALUE 'calm';", expect: [[10, 1, "added at the end", "warning"]] },
+    { sql: "ALTER TYPE mood ADD VALUE 'calm' BEFORE 'sad';", expect: [] },
+  ],
+  "creating-enum": [
+    { sql: "CREATE TYPE size AS ENUM ('s', 'm');", expect: [[10, 1, "enum type size", "warning"]] },
+    { sql: "CREATE TYPE pair AS (a int, b int);", expect: [] },
+  ],
+  "ban-char-field": [
+    { sql: "CREATE TABLE t (id int, code char(2));", expect: [[10, 25, "t.code is char(n)", "warning"]] },
+    { sql: "CREATE TABLE t (code text);", expect: [] },
+  ],
+  "prefer-text-field": [
+    { sql: "ALTER TABLE users ADD COLUMN code varchar(2);", expect: [[10, 30, "users.code is varchar(2)", "warning"]] },
+    { sql: "ALTER TABLE users ADD COLUMN code varchar;", expect: [] },
+  ],
+  "prefer-timestamptz": [
+    { sql: "ALTER TABLE users ALTER COLUMN age TYPE timestamp USING now();", expect: [[10, 32, "users.age is timestamp", "warning"]] },
+    { sql: "CREATE TABLE t (a timestamptz);", expect: [] },
+  ],
+  "prefer-bigint-over-int": [
+    { sql: "CREATE TABLE t (a integer, b serial);", expect: [[10, 17, "t.a is integer", "warning"], [10, 28, "t.b is serial"]] },
+    { sql: "CREATE TABLE t (a bigint);", expect: [] },
+  ],
+  "prefer-bigint-over-smallint": [
+    { sql: "CREATE TABLE t (a smallint);", expect: [[10, 17, "t.a is smallint", "warning"]] },
+    { sql: "CREATE TABLE t (a int8);", expect: [] },
+  ],
+  "prefer-identity": [
+    { sql: "CREATE TABLE t (a bigserial);", expect: [[10, 17, "t.a is bigserial", "warning"]] },
+    { sql: "CREATE TABLE t (a bigint GENERATED ALWAYS AS IDENTITY);", expect: [] },
+  ],
+  "prefer-jsonb": [
+    { sql: "CREATE TABLE t (a json);", expect: [[10, 17, "t.a is json", "warning"]] },
+    { sql: "CREATE TABLE t (a jsonb);", expect: [] },
+  ],
+  "require-table-schema": [
+    { sql: "CREATE TABLE t (a bigint);", expect: [[10, 1, "table t has no schema", "warning"]] },
+    { sql: "CREATE TABLE app.t (a bigint);", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },
@@ -137,17 +278,25 @@ describe("rule cases", () => {
       for (const c of cases) {
         const title = `${c.expect.length ? "reports" : "accepts"} ${c.sql.replace(/\n/g, " ")}${c.pgVersion ? ` (PostgreSQL ${c.pgVersion})` : ""}`;
         it(title, async () => {
-          const got = await findings(rule, `${EXISTING}${c.sql}\nCOMMIT;\n`, c.pgVersion);
-          expect(got.map((f) => [f.line, f.column])).toEqual(c.expect.map(([line, column]) => [line, column]));
+          const fromCase = (await findings(rule, `${EXISTING}${c.sql}\nCOMMIT;\n`, c.pgVersion)).filter((f) => f.line > EXISTING_LINES);
+          expect(fromCase.map((f) => [f.line, f.column])).toEqual(c.expect.map(([line, column]) => [line, column]));
           c.expect.forEach(([, , fragment, severity], i) => {
-            expect(got[i]!.message).toContain(fragment);
-            if (severity) expect(got[i]!.severity).toBe(severity);
-            expect(got[i]!.revision?.id).toBe("next");
+            expect(fromCase[i]!.message).toContain(fragment);
+            if (severity) expect(fromCase[i]!.severity).toBe(severity);
+            expect(fromCase[i]!.revision?.id).toBe("next");
           });
         });
       }
     });
   }
+});
+
+describe("end of file", () => {
+  it("ban-uncommitted-transaction reports at the BEGIN of a transaction the file leaves open", async () => {
+    const got = await findings("ban-uncommitted-transaction", "SELECT 1;\nBEGIN;\nALTER TABLE t ADD COLUMN a int;\n");
+    expect(got.map((f) => [f.line, f.column, f.severity])).toEqual([[2, 1, "error"]]);
+    expect(got[0]!.message).toContain("still open at the end of the file");
+  });
 });
 
 describe("help fits the case", () => {

@@ -28,6 +28,8 @@ CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUN
 CREATE TABLE tags (id bigint PRIMARY KEY);
 CREATE TABLE tag_links (tag_id bigint REFERENCES tags (id));
 CREATE TYPE mood AS ENUM ('happy', 'sad');
+CREATE DOMAIN quantity AS int;
+CREATE TABLE stock (sku text, amount quantity);
 CREATE TABLE events (id bigint, at timestamptz) PARTITION BY RANGE (at);
 CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE events_default PARTITION OF events DEFAULT;
@@ -43,6 +45,7 @@ INSERT INTO events_2024 SELECT g, '2024-06-01' FROM generate_series(1, ${ROWS}) 
 INSERT INTO events_2025 SELECT g, '2025-06-01' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO events_2026 SELECT g, '2026-06-01' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO events_default SELECT g, '2030-06-01' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO stock SELECT 's' || g, g FROM generate_series(1, ${ROWS}) g;
 INSERT INTO tags SELECT g FROM generate_series(1, ${ROWS} + 100) g;
 INSERT INTO tag_links SELECT g FROM generate_series(1, ${ROWS}) g;
 REFRESH MATERIALIZED VIEW customer_status;
@@ -134,6 +137,8 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ANALYZE customers" },
   { sql: "CREATE VIEW active_customers AS SELECT * FROM customers WHERE status = 's1'" },
   { sql: "SELECT * FROM customers WHERE id = 1 FOR UPDATE" },
+  { sql: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0)" },
+  { sql: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID" },
   { sql: "LOCK TABLE products" },
   { sql: "LOCK TABLE products IN SHARE MODE" },
   { sql: "CREATE TRIGGER products_audit AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" },

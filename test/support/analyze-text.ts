@@ -1,13 +1,14 @@
 import { analyze, type Analysis, type AnalyzedStatement } from "../../src/analyze.js";
 import { loadParser } from "../../src/parse.js";
-import { RULES } from "../../rules/index.js";
+import type { Rule } from "../../src/rule.js";
+import { defaultRules } from "../../src/rule-selection.js";
 import { decodeSource } from "../../src/source.js";
 
-/** Runs the whole pipeline on SQL text, as `locklint` does on a file. */
-export async function analyzeText(sql: string, options: { pgVersion?: number; path?: string; keepStatements?: boolean } = {}): Promise<Analysis> {
+/** Runs the whole pipeline on SQL text, with the rules the CLI runs by default unless told otherwise. */
+export async function analyzeText(sql: string, options: { pgVersion?: number; path?: string; keepStatements?: boolean; rules?: readonly Rule[] } = {}): Promise<Analysis> {
   await loadParser();
   const file = decodeSource(options.path ?? "test.sql", new TextEncoder().encode(sql));
-  return analyze([file], { pgVersion: options.pgVersion ?? 14, rules: RULES, keepStatements: options.keepStatements ?? true });
+  return analyze([file], { pgVersion: options.pgVersion ?? 14, rules: options.rules ?? defaultRules(), keepStatements: options.keepStatements ?? true });
 }
 
 /** The analysed statement whose SQL is exactly `sql` (the last one when repeated). */

@@ -15,6 +15,8 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import validateInSameTransaction from "./validate-in-same-transaction.js";
+import lockHeldDuringSlowStatement from "./lock-held-during-slow-statement.js";
 import requireConcurrentReindex from "./require-concurrent-reindex.js";
 import requireConcurrentPartitionDetach from "./require-concurrent-partition-detach.js";
 import requireConcurrentRefresh from "./require-concurrent-refresh.js";
@@ -91,6 +93,8 @@ export const RULES: readonly Rule[] = [
   renamingEnumValue,
   addingDomainConstraint,
   identifierTooLong,
+  validateInSameTransaction,
+  lockHeldDuringSlowStatement,
   requireLockTimeout,
   requireStatementTimeout,
   banDropNotNull,

@@ -4,7 +4,8 @@ import type { Operation } from "./operations.js";
 import { charOffsetOfByte, parseFile, type ParsedStatement } from "./parse.js";
 import type { LineIndex } from "./position.js";
 import { applyOperation } from "./replay.js";
-import type { Report, Rule, RuleContext } from "./rule.js";
+import { stronger } from "./locks.js";
+import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
 import { Schema } from "./schema.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
 import { Session } from "./session.js";
@@ -49,6 +50,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const tracker = new ScriptTracker(fileIndex, counter);
     const session = new Session();
     let openedBy: StatementState | null = null;
+    const held = new HeldLocks();
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
@@ -61,13 +63,14 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const place = tracker.place(statement.index, operations);
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
-        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen };
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place) };
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (!place.bookkeeping) {
           if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
           runRules(options, state, analysis.findings);
         }
         for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
+        held.after(statement, place, effects);
       }
     }
     if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
@@ -111,6 +114,38 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
   return result;
 }
 
+/**
+ * Locks held from earlier statements of the open transaction, within one deploy unit (a revision
+ * is reviewed on its own, even when alembic prints a history as one transaction). Updated in place
+ * after each statement: rules read the live map, nothing is copied per statement.
+ */
+class HeldLocks {
+  private readonly locks = new Map<string, HeldLock>();
+  private scope: string | null = null;
+
+  /** The locks held as the statement starts. */
+  before(place: StatementPlace): ReadonlyMap<string, HeldLock> {
+    const scope = place.transaction === null ? null : `${place.transaction}/${place.unit.key}`;
+    if (scope !== this.scope) this.locks.clear();
+    this.scope = scope;
+    return this.locks;
+  }
+
+  after(statement: ParsedStatement, place: StatementPlace, effects: StatementEffects): void {
+    const ends = effects.operations.some((e) => e.operation.op === "transaction" && e.operation.kind !== "begin" && e.operation.kind !== "savepoint");
+    if (place.transaction === null || ends) {
+      this.locks.clear();
+      return;
+    }
+    for (const lock of effects.locks) {
+      if (lock.novelty !== null) continue;
+      const previous = this.locks.get(lock.key);
+      if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
+      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql });
+    }
+  }
+}
+
 interface StatementState {
   statement: ParsedStatement;
   effects: StatementEffects;
@@ -118,6 +153,7 @@ interface StatementState {
   session: Session;
   lines: LineIndex;
   seen: Map<string, Set<string>>;
+  held: ReadonlyMap<string, HeldLock>;
 }
 
 function runRules(options: AnalyzeOptions, state: StatementState, findings: Finding[]): void {
@@ -131,6 +167,7 @@ function runRules(options: AnalyzeOptions, state: StatementState, findings: Find
     place,
     inTransactionBlock: place.transaction !== null,
     pgVersion: options.pgVersion,
+    heldLocks: state.held,
     setting: (name) => session.get(name, place),
     firstTime: (key) => {
       let keys = seen.get(rule.id);

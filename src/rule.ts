@@ -1,4 +1,5 @@
 import type { RelationLock, StatementEffects } from "./effects.js";
+import type { LockMode } from "./locks.js";
 import type { ParsedStatement } from "./parse.js";
 import type { StatementPlace } from "./script.js";
 
@@ -36,6 +37,15 @@ export interface Report {
   severity?: Severity;
 }
 
+/** A lock taken by an earlier statement of the same transaction and deploy unit, still held. */
+export interface HeldLock {
+  relation: string;
+  mode: LockMode;
+  /** Where the statement that took it (the first one, for the strongest mode) starts. */
+  line: number;
+  sql: string;
+}
+
 export interface RuleContext {
   statement: ParsedStatement;
   effects: StatementEffects;
@@ -43,6 +53,8 @@ export interface RuleContext {
   /** Inside BEGIN ... COMMIT (an explicit transaction block). */
   inTransactionBlock: boolean;
   pgVersion: number;
+  /** Locks on existing relations held from earlier statements of this transaction and deploy unit, by relation key. */
+  heldLocks: ReadonlyMap<string, HeldLock>;
   /** A session setting in force for this statement (lock_timeout, statement_timeout, timezone). */
   setting(name: string): string | undefined;
   /** True the first time this rule asks with this key in the run. */

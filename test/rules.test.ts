@@ -262,6 +262,18 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "CREATE TABLE t (a bigint);", expect: [[10, 1, "table t has no schema", "warning"]] },
     { sql: "CREATE TABLE app.t (a bigint);", expect: [] },
   ],
+  "validate-in-same-transaction": [
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT c;",
+      expect: [[11, 1, "while the ACCESS EXCLUSIVE lock taken at line 10 is still held", "warning"]],
+    },
+    { sql: "ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT c;", expect: [] },
+  ],
+  "lock-held-during-slow-statement": [
+    { sql: "ALTER TABLE users ADD COLUMN x int;\nCREATE INDEX ix_orders_total ON orders (total);", expect: [[11, 1, "ACCESS EXCLUSIVE on users, taken at line 10", "warning"]] },
+    { sql: "CREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ADD COLUMN x int;", expect: [] },
+    { sql: "ALTER TABLE users ADD COLUMN x int;\nALTER TABLE users ADD COLUMN y uuid DEFAULT gen_random_uuid();", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },

@@ -32,9 +32,15 @@ export default defineRule({
   },
 });
 
-/** A run of over 63 bytes that could belong to an identifier: only then is scanning worth it. */
+/** A run of over 63 bytes between separators, which an identifier needs: only then is scanning worth it. */
 function hasLongWord(sql: string): boolean {
-  for (const [word] of sql.matchAll(/[^\s(),;.]{16,}/g)) if (utf8Length(word, 0, word.length) > MAX_BYTES) return true;
+  let run = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    // whitespace, ( ) , ; . end a word; quotes are part of a quoted identifier
+    if (c <= 32 || c === 40 || c === 41 || c === 44 || c === 59 || c === 46) run = 0;
+    else if ((run += c < 0x80 ? 1 : c < 0x800 ? 2 : 3) > MAX_BYTES) return true;
+  }
   return false;
 }
 

@@ -10,7 +10,7 @@ export default defineRule({
     example: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX ix_orders_created_at ON orders (created_at);\nCOMMIT;",
     useInstead: "BEGIN;\nCREATE INDEX ix_orders_created_at ON orders (created_at);\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;",
     alembic: "# do the slow work first (or in its own revision / autocommit_block()), the quick ACCESS EXCLUSIVE changes last:\nop.create_index(\"ix_orders_created_at\", \"orders\", [\"created_at\"])\nop.add_column(\"users\", sa.Column(\"nickname\", sa.Text()))",
-    notes: "Reported once per slow statement, naming the earliest blocking lock. The slow statement itself may have its own finding (require-concurrent-index-creation here).",
+    notes: "Reported once per blocking lock, at the first slow statement that runs while it is held. The slow statement itself may have its own finding (require-concurrent-index-creation here).",
     references: ["https://www.postgresql.org/docs/current/explicit-locking.html"],
   },
   check(ctx) {
@@ -22,7 +22,7 @@ export default defineRule({
       .filter(([key, h]) => blocksReadsOrWrites(h.mode) && !(own.has(key) && covers(own.get(key)!, h.mode)))
       .map(([, h]) => h)
       .sort((a, b) => a.line - b.line)[0];
-    if (!blocking) return;
+    if (!blocking || !ctx.firstTime(`${ctx.place.unit.key}\u0000${blocking.relation}\u0000${blocking.line}`)) return;
     const what = slow.rewrite ? `rewrites ${slow.relation}` : `reads all of ${slow.relation}`;
     ctx.report({
       message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at line ${blocking.line}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,

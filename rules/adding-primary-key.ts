@@ -1,4 +1,4 @@
-import { AUTOCOMMIT_NOTE, existingLockOn, opTable, py, pyList } from "../src/advice.js";
+import { addedConstraints, AUTOCOMMIT_NOTE, existingLockOn, opTable, py, pyList } from "../src/advice.js";
 import { defineRule } from "../src/rule.js";
 
 export default defineRule({
@@ -17,11 +17,12 @@ export default defineRule({
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "add-constraint" || op.constraint.kind !== "primary-key") continue;
+      const added = addedConstraints(effect.operation);
+      const constraint = added?.constraints.find((c) => c.kind === "primary-key");
+      if (!added || !constraint) continue;
+      const op = added;
       const lock = existingLockOn(ctx.effects.locks, op.table);
       if (!lock) continue;
-      const constraint = op.constraint;
       const t = op.table.written;
       const name = constraint.name ?? `${op.table.name}_pkey`;
       if (constraint.usingIndex) {
@@ -37,7 +38,7 @@ export default defineRule({
         });
         continue;
       }
-      const columns = constraint.columns;
+      const columns = constraint.columns.length ? constraint.columns : effect.operation.op === "add-column" ? [effect.operation.column.name] : [];
       ctx.report({
         message: `PRIMARY KEY ${name} builds its index on existing table ${t} under ACCESS EXCLUSIVE: reads and writes wait for the build`,
         help: {

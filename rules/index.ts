@@ -15,6 +15,7 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import foreignKeyWithoutIndex from "./foreign-key-without-index.js";
 import validateInSameTransaction from "./validate-in-same-transaction.js";
 import lockHeldDuringSlowStatement from "./lock-held-during-slow-statement.js";
 import requireConcurrentReindex from "./require-concurrent-reindex.js";
@@ -93,6 +94,7 @@ export const RULES: readonly Rule[] = [
   renamingEnumValue,
   addingDomainConstraint,
   identifierTooLong,
+  foreignKeyWithoutIndex,
   validateInSameTransaction,
   lockHeldDuringSlowStatement,
   requireLockTimeout,

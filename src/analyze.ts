@@ -6,7 +6,7 @@ import type { LineIndex } from "./position.js";
 import { applyOperation } from "./replay.js";
 import { stronger } from "./locks.js";
 import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
-import { Schema } from "./schema.js";
+import { hasIndexLeadingWith, Schema } from "./schema.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
 import { Session } from "./session.js";
 import type { SourceFile } from "./source.js";
@@ -51,6 +51,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const session = new Session();
     let openedBy: StatementState | null = null;
     const held = new HeldLocks();
+    const deferred = new UnitEndChecks();
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
@@ -61,9 +62,11 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const operations = statement.operations;
         analysis.statements++;
         const place = tracker.place(statement.index, operations);
+        // A statement on its own (no revision, no transaction) defers to the end of the file.
+        deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
-        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place) };
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), schema, deferred };
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (!place.bookkeeping) {
           if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
@@ -73,8 +76,12 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         held.after(statement, place, effects);
       }
     }
+    deferred.end();
     if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
   }
+  // Checks deferred to the end of a revision report late: put every finding back in file order (stable).
+  const fileOrder = new Map(files.map((f, i) => [f.path, i]));
+  analysis.findings.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn);
   return analysis;
 }
 
@@ -146,6 +153,29 @@ class HeldLocks {
   }
 }
 
+/** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */
+class UnitEndChecks {
+  private checks: (() => void)[] = [];
+  private unit: string | null = null;
+
+  /** Called with each statement's unit (null: the file itself): runs the checks of a unit that ended. */
+  enter(unit: string | null): void {
+    if (unit !== this.unit) this.end();
+    this.unit = unit;
+  }
+
+  /** The unit ended (or the file did). */
+  end(): void {
+    const due = this.checks;
+    this.checks = [];
+    for (const check of due) check();
+  }
+
+  add(check: () => void): void {
+    this.checks.push(check);
+  }
+}
+
 interface StatementState {
   statement: ParsedStatement;
   effects: StatementEffects;
@@ -154,6 +184,8 @@ interface StatementState {
   lines: LineIndex;
   seen: Map<string, Set<string>>;
   held: ReadonlyMap<string, HeldLock>;
+  schema: Schema;
+  deferred: UnitEndChecks;
 }
 
 function runRules(options: AnalyzeOptions, state: StatementState, findings: Finding[]): void {
@@ -168,6 +200,19 @@ function runRules(options: AnalyzeOptions, state: StatementState, findings: Find
     inTransactionBlock: place.transaction !== null,
     pgVersion: options.pgVersion,
     heldLocks: state.held,
+    afterUnit: (check) => {
+      // The check runs after this loop has moved on: give it back its own rule for reporting.
+      const owner = rule;
+      state.deferred.add(() => {
+        rule = owner;
+        check();
+      });
+    },
+    indexCovers: (relation, columns) => {
+      const table = state.schema.table(relation);
+      if (!table) return null;
+      return hasIndexLeadingWith(table, columns) ? true : table.declared ? false : null;
+    },
     setting: (name) => session.get(name, place),
     firstTime: (key) => {
       let keys = seen.get(rule.id);

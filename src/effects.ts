@@ -1,6 +1,6 @@
 import { blockedBy, stronger, type Blocked, type LockMode } from "./locks.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "./operations.js";
-import { relationKey, type Index, type Schema, type Table } from "./schema.js";
+import { hasIndexLeadingWith, relationKey, type Index, type Schema, type Table } from "./schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "./sql.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "./type-change.js";
 
@@ -473,16 +473,6 @@ function rowSearch(table: Table | undefined, where: string[] | null, verb: strin
   if (where === null) return { scan: true, why: `${verb} every row` };
   const indexed = table !== undefined && [...table.indexes].some((index) => index.columns[0] !== undefined && where.includes(index.columns[0]));
   return indexed ? { why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
-}
-
-/** An index whose leading columns are exactly these (in any order): what a foreign-key lookup can use. */
-function hasIndexLeadingWith(table: Table, columns: readonly string[]): boolean {
-  if (columns.length === 0) return true;
-  for (const index of table.indexes) {
-    const leading = index.columns.slice(0, columns.length);
-    if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
-  }
-  return false;
 }
 
 function findDefaultPartition(parent: Table | undefined): Table | undefined {

@@ -1,5 +1,6 @@
 import type { RelationLock, StatementEffects } from "./effects.js";
 import type { LockMode } from "./locks.js";
+import type { RelationName } from "./sql.js";
 import type { ParsedStatement } from "./parse.js";
 import type { StatementPlace } from "./script.js";
 
@@ -57,6 +58,10 @@ export interface RuleContext {
   heldLocks: ReadonlyMap<string, HeldLock>;
   /** A session setting in force for this statement (lock_timeout, statement_timeout, timezone). */
   setting(name: string): string | undefined;
+  /** Runs `check` when the deploy unit (revision, else transaction) ends, with the schema as the unit left it. */
+  afterUnit(check: () => void): void;
+  /** Whether the table has an index whose leading columns are these; null when the table's indexes are not known from the script. */
+  indexCovers(table: RelationName, columns: readonly string[]): boolean | null;
   /** True the first time this rule asks with this key in the run. */
   firstTime(key: string): boolean;
   report(report: Report): void;

@@ -274,6 +274,11 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "CREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ADD COLUMN x int;", expect: [] },
     { sql: "ALTER TABLE users ADD COLUMN x int;\nALTER TABLE users ADD COLUMN y uuid DEFAULT gen_random_uuid();", expect: [] },
   ],
+  "foreign-key-without-index": [
+    { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));", expect: [[10, 45, "no index on items (order_id)", "warning"]] },
+    { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_items_order ON items (order_id, id);", expect: [] },
+    { sql: "CREATE INDEX ix_orders_user ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },

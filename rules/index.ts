@@ -15,6 +15,9 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import excessiveLockTimeout from "./excessive-lock-timeout.js";
+import multipleAlterTable from "./multiple-alter-table.js";
+import wideIndex from "./wide-index.js";
 import foreignKeyWithoutIndex from "./foreign-key-without-index.js";
 import validateInSameTransaction from "./validate-in-same-transaction.js";
 import lockHeldDuringSlowStatement from "./lock-held-during-slow-statement.js";
@@ -98,6 +101,7 @@ export const RULES: readonly Rule[] = [
   validateInSameTransaction,
   lockHeldDuringSlowStatement,
   requireLockTimeout,
+  excessiveLockTimeout,
   requireStatementTimeout,
   banDropNotNull,
   requireEnumValueOrdering,
@@ -110,4 +114,6 @@ export const RULES: readonly Rule[] = [
   preferIdentity,
   preferJsonb,
   requireTableSchema,
+  multipleAlterTable,
+  wideIndex,
 ];

@@ -48,3 +48,12 @@ export function isDisabledTimeout(value: string | undefined): boolean {
   if (value === undefined) return true;
   return /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(value);
 }
+
+const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** A timeout setting in milliseconds (a bare number is milliseconds, as PostgreSQL reads it); undefined when unreadable. */
+export function timeoutMs(value: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/i.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) * UNIT_MS[(match[2] ?? "ms").toLowerCase()]!;
+}

@@ -279,6 +279,19 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_items_order ON items (order_id, id);", expect: [] },
     { sql: "CREATE INDEX ix_orders_user ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;", expect: [] },
   ],
+  "excessive-lock-timeout": [
+    { sql: "SET lock_timeout = '1min';\nALTER TABLE users ADD COLUMN a int;", expect: [[11, 1, "lock_timeout is 1min", "warning"]] },
+    { sql: "SET lock_timeout = 30000;\nALTER TABLE users ADD COLUMN a int;", expect: [[11, 1, "lock_timeout is 30000"]] },
+    { sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN a int;", expect: [] },
+  ],
+  "multiple-alter-table": [
+    { sql: "ALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE users ADD COLUMN c int;", expect: [[11, 1, "another ALTER TABLE users (line 10)", "warning"]] },
+    { sql: "ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;\nALTER TABLE orders ADD COLUMN c int;", expect: [] },
+  ],
+  "wide-index": [
+    { sql: "CREATE INDEX ix_w ON users (a, b, c, d);", expect: [[10, 1, "index on 4 columns", "warning"]] },
+    { sql: "CREATE UNIQUE INDEX ux_w ON users (a, b, c, d);", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },

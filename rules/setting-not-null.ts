@@ -13,7 +13,7 @@ export default defineRule({
     alembic:
       '# revision 1:\nop.create_check_constraint("users_email_not_null", "users", "email IS NOT NULL", postgresql_not_valid=True)\n# revision 2 (its own transaction, so the VALIDATE scan blocks neither reads nor writes):\nop.execute("ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null")\nop.alter_column("users", "email", nullable=False)\nop.drop_constraint("users_email_not_null", "users", type_="check")',
     notes:
-      "Before PostgreSQL 12 the scan cannot be avoided this way. Run the VALIDATE in its own transaction (a revision of its own, or after COMMIT) so that its scan does not extend a stronger lock taken earlier.",
+      "From PostgreSQL 18, `ADD CONSTRAINT ... NOT NULL col NOT VALID` followed by `VALIDATE CONSTRAINT` does the same in two steps (the help says so with `--pg-version 18`). Before PostgreSQL 12 the scan cannot be avoided this way. Run the VALIDATE in its own transaction (a revision of its own, or after COMMIT) so that its scan does not extend a stronger lock taken earlier.",
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {
@@ -26,7 +26,13 @@ export default defineRule({
       ctx.report({
         message: `SET NOT NULL on ${t}.${op.column} scans the whole table under ACCESS EXCLUSIVE: reads and writes wait until it finishes`,
         help:
-          ctx.pgVersion >= 12
+          ctx.pgVersion >= 18
+            ? {
+                text: "From PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID (instant) and validated in a later transaction under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes.",
+                sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID;\n-- in a later transaction:\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
+                alembic: `# revision 1:\nop.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID`)})\n# revision 2 (its own transaction):\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})`,
+              }
+            : ctx.pgVersion >= 12
             ? {
                 text: "Prove the column non-null with a CHECK constraint added NOT VALID and validated separately (no long lock); SET NOT NULL then skips the scan.",
                 sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${t} ALTER COLUMN ${op.column} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`,

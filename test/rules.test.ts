@@ -341,6 +341,14 @@ describe("help fits the case", () => {
 });
 
 describe("PostgreSQL versions", () => {
+  it("setting-not-null suggests NOT NULL ... NOT VALID from 18, a CHECK from 12", async () => {
+    const sql = `${EXISTING}ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nCOMMIT;\n`;
+    const [on18] = await findings("setting-not-null", sql, 18);
+    expect(on18!.help.sql).toContain("ADD CONSTRAINT users_email_not_null NOT NULL email NOT VALID");
+    const [on14] = await findings("setting-not-null", sql, 14);
+    expect(on14!.help.sql).toContain("CHECK (email IS NOT NULL) NOT VALID");
+  });
+
   it("before 11 every ADD COLUMN default rewrote; from 11 a constant one does not", async () => {
     // 11 is the oldest version locklint accepts: constants are instant there.
     expect(await findings("adding-field-with-volatile-default", `${EXISTING}ALTER TABLE users ADD COLUMN n int DEFAULT 0;\nCOMMIT;\n`, 11)).toEqual([]);

@@ -24,6 +24,7 @@ ALTER TABLE orders ADD CONSTRAINT orders_customer_nv_fk FOREIGN KEY (customer_id
 ALTER TABLE customers ADD CONSTRAINT customers_status_nn CHECK (status IS NOT NULL);
 CREATE TABLE products (id bigint, sku text);
 CREATE UNIQUE INDEX ux_products_id ON products (id);
+ALTER TABLE products ADD CONSTRAINT products_sku_nn NOT NULL sku NOT VALID;
 CREATE TRIGGER products_touch BEFORE UPDATE ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger();
 CREATE TABLE tags (id bigint PRIMARY KEY);
 CREATE TABLE tag_links (tag_id bigint REFERENCES tags (id));
@@ -102,6 +103,8 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE products ADD CONSTRAINT products_pkey PRIMARY KEY USING INDEX ux_products_id" },
   { sql: "ALTER TABLE customers ADD CONSTRAINT customers_code_key UNIQUE USING INDEX ux_customers_code" },
   { sql: "ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check" },
+  { sql: "ALTER TABLE customers ADD CONSTRAINT customers_email_nn NOT NULL email NOT VALID" },
+  { sql: "ALTER TABLE products VALIDATE CONSTRAINT products_sku_nn" },
   { sql: "ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_nv_fk" },
   { sql: "ALTER TABLE orders DROP CONSTRAINT orders_total_check" },
   { sql: "ALTER TABLE orders DROP CONSTRAINT orders_customer_fk" },

@@ -14,6 +14,7 @@ export default defineRule({
       'with op.get_context().autocommit_block():\n    op.create_index("events_pkey", "events", ["id"], unique=True, postgresql_concurrently=True)\n# make id NOT NULL the safe way (see setting-not-null), then:\nop.execute("ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey")',
     notes:
       "With USING INDEX on columns that may hold NULLs, PostgreSQL still scans the table for NULLs under ACCESS EXCLUSIVE: reported as a warning. Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

@@ -12,6 +12,7 @@ export default defineRule({
     alembic: 'op.add_column("users", sa.Column("status", sa.Text(), nullable=False, server_default="active"))',
     notes:
       "If no constant default makes sense: add the column nullable, backfill it in batches, then make it NOT NULL the safe way (see setting-not-null). Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

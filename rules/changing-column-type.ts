@@ -14,6 +14,7 @@ export default defineRule({
     alembic:
       'op.add_column("orders", sa.Column("quantity_new", sa.BigInteger(), nullable=True))\n# backfill in batches and keep in sync; in a later revision switch the code and drop the old column',
     notes: "Widening varchar or moving to text is safe and does not fire. Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

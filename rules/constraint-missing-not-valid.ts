@@ -15,6 +15,7 @@ export default defineRule({
       'op.create_foreign_key("orders_customer_id_fkey", "orders", "customers", ["customer_id"], ["id"], postgresql_not_valid=True)\n# in a later revision (or after a COMMIT):\nop.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey")',
     notes:
       "VALIDATE in the same transaction as the NOT VALID gains nothing: the first lock is still held. Put it in the next revision, or behind autocommit_block(). Constraints on tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

@@ -13,6 +13,7 @@ export default defineRule({
     alembic:
       '# first deploy code whose models no longer map the column; then, in a later revision:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_column("users", "legacy_flag")',
     notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

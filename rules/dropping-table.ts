@@ -12,6 +12,7 @@ export default defineRule({
       "-- revision N: no SQL; deploy code that no longer uses audit_log\n-- revision N+1, after that deploy: SET lock_timeout = '5s'; DROP TABLE audit_log; (reported again, as a reminder to check)",
     alembic: '# after the code no longer uses it:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_table("audit_log")',
     notes: "locklint cannot see whether the code still uses the table; it asks you to check. Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-droptable.html"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

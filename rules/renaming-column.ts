@@ -13,6 +13,7 @@ export default defineRule({
     alembic:
       'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
     notes: "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME"],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

@@ -13,6 +13,7 @@ export default defineRule({
       'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
     notes:
       "Tables created earlier in the same revision (or transaction, without revision markers) are exempt: nobody else can see them yet. A concurrent build that fails leaves an INVALID index behind: drop it and retry. Partitioned tables cannot be indexed concurrently: build the index on each partition concurrently, then `CREATE INDEX ... ON ONLY parent` and `ALTER INDEX ... ATTACH PARTITION`.",
+    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"],
   },
   check(ctx) {
     for (const op of operationsOfKind(ctx.effects.operations, "create-index")) {

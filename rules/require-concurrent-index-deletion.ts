@@ -11,6 +11,7 @@ export default defineRule({
     useInstead: "DROP INDEX CONCURRENTLY ix_orders_customer_id;",
     alembic: 'with op.get_context().autocommit_block():\n    op.drop_index("ix_orders_customer_id", table_name="orders", postgresql_concurrently=True)',
     notes: "Indexes created earlier in the same revision are exempt. An index that backs a constraint cannot be dropped this way: drop the constraint.",
+    references: ["https://www.postgresql.org/docs/current/sql-dropindex.html"],
   },
   check(ctx) {
     for (const op of operationsOfKind(ctx.effects.operations, "drop-index")) {

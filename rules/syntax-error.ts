@@ -9,6 +9,7 @@ export default defineRule({
     example: "ALTER TABLE users ADD COLUMN nickname text DEFALT '';",
     useInstead: "ALTER TABLE users ADD COLUMN nickname text DEFAULT '';",
     alembic: "Check the text given to op.execute(): alembic prints it verbatim.",
+    references: ["https://www.postgresql.org/docs/current/sql-commands.html"],
   },
   check(ctx) {
     const problem = ctx.statement.syntaxError;

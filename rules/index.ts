@@ -15,6 +15,7 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import preferRobustStmts from "./prefer-robust-stmts.js";
 import excessiveLockTimeout from "./excessive-lock-timeout.js";
 import multipleAlterTable from "./multiple-alter-table.js";
 import wideIndex from "./wide-index.js";
@@ -100,6 +101,7 @@ export const RULES: readonly Rule[] = [
   foreignKeyWithoutIndex,
   validateInSameTransaction,
   lockHeldDuringSlowStatement,
+  preferRobustStmts,
   requireLockTimeout,
   excessiveLockTimeout,
   requireStatementTimeout,

@@ -28,6 +28,9 @@ describe("every rule's documentation is a test", () => {
     it(`${rule.id}: the safe way does not`, async () => {
       expect(await findings(rule.id, rule.docs.useInstead)).toEqual([]);
     });
+    it(`${rule.id}: cites the PostgreSQL documentation`, () => {
+      expect(rule.docs.references?.some((r) => r.startsWith("https://www.postgresql.org/docs/"))).toBe(true);
+    });
   }
 });
 
@@ -291,6 +294,12 @@ const CASES: Record<string, RuleCase[]> = {
   "wide-index": [
     { sql: "CREATE INDEX ix_w ON users (a, b, c, d);", expect: [[10, 1, "index on 4 columns", "warning"]] },
     { sql: "CREATE UNIQUE INDEX ux_w ON users (a, b, c, d);", expect: [] },
+  ],
+  "prefer-robust-stmts": [
+    { sql: "COMMIT;\nCREATE INDEX CONCURRENTLY ix_u ON users (name);\nBEGIN;", expect: [[11, 1, "without IF NOT EXISTS", "warning"]] },
+    { sql: "COMMIT;\nDROP INDEX CONCURRENTLY ix_users_email;\nBEGIN;", expect: [[11, 1, "without IF EXISTS"]] },
+    { sql: "COMMIT;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_u ON users (name);\nBEGIN;", expect: [] },
+    { sql: "CREATE INDEX ix_u ON users (name);", expect: [] },
   ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },

@@ -53,7 +53,7 @@ describe("samples/ end to end", () => {
     const r = runBin(["locks", "--format", "json", join(SAMPLES, "shop-safe/upgrade.sql")]);
     expect(r.code).toBe(0);
     const statements = JSON.parse(r.stdout).statements as { sql: string; transaction: number | null; revision: string; locks: { relation: string; mode: string; blocks: string[]; rewrite: boolean; scan: boolean }[] }[];
-    const concurrent = statements.find((s) => s.sql.startsWith("CREATE INDEX CONCURRENTLY ix_orders_user_id"))!;
+    const concurrent = statements.find((s) => s.sql.startsWith("CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_user_id"))!;
     expect(concurrent.transaction).toBeNull();
     expect(concurrent.locks[0]).toMatchObject({ relation: "orders", mode: "SHARE UPDATE EXCLUSIVE", blocks: ["ddl"], scan: true, rewrite: false });
     const validate = statements.find((s) => s.sql === "ALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey")!;

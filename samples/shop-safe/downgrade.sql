@@ -50,7 +50,7 @@ ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey;
 
 COMMIT;
 
-DROP INDEX CONCURRENTLY ix_orders_user_id;
+DROP INDEX CONCURRENTLY IF EXISTS ix_orders_user_id;
 
 BEGIN;
 

@@ -36,7 +36,7 @@ BEGIN;
 
 COMMIT;
 
-CREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_user_id ON orders (user_id);
 
 BEGIN;
 
@@ -60,7 +60,7 @@ ALTER TABLE users ALTER COLUMN public_id SET DEFAULT gen_random_uuid();
 
 COMMIT;
 
-CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email);
 
 BEGIN;
 

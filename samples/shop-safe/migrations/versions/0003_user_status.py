@@ -21,7 +21,7 @@ def upgrade():
     op.add_column("users", sa.Column("public_id", postgresql.UUID(), nullable=True))
     op.alter_column("users", "public_id", server_default=sa.text("gen_random_uuid()"))
     with op.get_context().autocommit_block():
-        op.create_index("users_email_key", "users", ["email"], unique=True, postgresql_concurrently=True)
+        op.execute("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_email_key ON users (email)")
     op.execute("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key")
 
 

@@ -25,7 +25,7 @@ export default defineRule({
       const check = `${op.table.name}_${op.column}_not_null`;
       const t = op.table.written;
       ctx.report({
-        message: `SET NOT NULL on ${t}.${op.column} scans the whole table under ACCESS EXCLUSIVE: reads and writes wait until it finishes`,
+        message: `SET NOT NULL on ${t}.${op.column} scans the whole table under ACCESS EXCLUSIVE: reads and writes wait until it finishes${ctx.tableKnown(op.table) ? "" : ` (${t} was created before this script: a validated CHECK proving the column non-null would not be known here)`}`,
         help:
           ctx.pgVersion >= 18
             ? {

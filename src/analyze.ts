@@ -208,6 +208,7 @@ function runRules(options: AnalyzeOptions, state: StatementState, findings: Find
         check();
       });
     },
+    tableKnown: (relation) => state.schema.table(relation)?.declared === true,
     indexCovers: (relation, columns) => {
       const table = state.schema.table(relation);
       if (!table) return null;

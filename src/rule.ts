@@ -60,6 +60,8 @@ export interface RuleContext {
   setting(name: string): string | undefined;
   /** Runs `check` when the deploy unit (revision, else transaction) ends, with the schema as the unit left it. */
   afterUnit(check: () => void): void;
+  /** Whether the script created the table (so its columns, constraints and indexes are known). */
+  tableKnown(table: RelationName): boolean;
   /** Whether the table has an index whose leading columns are these; null when the table's indexes are not known from the script. */
   indexCovers(table: RelationName, columns: readonly string[]): boolean | null;
   /** True the first time this rule asks with this key in the run. */

@@ -87,6 +87,7 @@ const CASES: Record<string, RuleCase[]> = {
   ],
   "setting-not-null": [
     { sql: "ALTER TABLE users ALTER COLUMN email SET NOT NULL;", expect: [[10, 1, "scans the whole table", "error"]] },
+    { sql: "ALTER TABLE legacy ALTER COLUMN email SET NOT NULL;", expect: [[10, 1, "legacy was created before this script"]] },
     {
       sql: "ALTER TABLE users ADD CONSTRAINT users_email_nn CHECK (email IS NOT NULL) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE users VALIDATE CONSTRAINT users_email_nn;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;",
       expect: [],

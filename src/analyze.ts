@@ -4,7 +4,7 @@ import type { Operation } from "./operations.js";
 import { charOffsetOfByte, parseFile, type ParsedStatement } from "./parse.js";
 import type { LineIndex } from "./position.js";
 import { applyOperation } from "./replay.js";
-import { stronger } from "./locks.js";
+import { HeldLocks } from "./held-locks.js";
 import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
 import { hasIndexLeadingWith, Schema } from "./schema.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
@@ -119,38 +119,6 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
   }
   result.locks = mergeLocks(result.operations);
   return result;
-}
-
-/**
- * Locks held from earlier statements of the open transaction, within one deploy unit (a revision
- * is reviewed on its own, even when alembic prints a history as one transaction). Updated in place
- * after each statement: rules read the live map, nothing is copied per statement.
- */
-class HeldLocks {
-  private readonly locks = new Map<string, HeldLock>();
-  private scope: string | null = null;
-
-  /** The locks held as the statement starts. */
-  before(place: StatementPlace): ReadonlyMap<string, HeldLock> {
-    const scope = place.transaction === null ? null : `${place.transaction}/${place.unit.key}`;
-    if (scope !== this.scope) this.locks.clear();
-    this.scope = scope;
-    return this.locks;
-  }
-
-  after(statement: ParsedStatement, place: StatementPlace, effects: StatementEffects): void {
-    const ends = effects.operations.some((e) => e.operation.op === "transaction" && e.operation.kind !== "begin" && e.operation.kind !== "savepoint");
-    if (place.transaction === null || ends) {
-      this.locks.clear();
-      return;
-    }
-    for (const lock of effects.locks) {
-      if (lock.novelty !== null) continue;
-      const previous = this.locks.get(lock.key);
-      if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
-      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql });
-    }
-  }
 }
 
 /** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */

@@ -1,0 +1,37 @@
+import type { StatementEffects } from "./effects.js";
+import { stronger } from "./locks.js";
+import type { ParsedStatement } from "./parse.js";
+import type { HeldLock } from "./rule.js";
+import type { StatementPlace } from "./script.js";
+
+/**
+ * Locks held from earlier statements of the open transaction, within one deploy unit (a revision
+ * is reviewed on its own, even when alembic prints a history as one transaction). Updated in place
+ * after each statement: rules read the live map, nothing is copied per statement.
+ */
+export class HeldLocks {
+  private readonly locks = new Map<string, HeldLock>();
+  private scope: string | null = null;
+
+  /** The locks held as the statement starts. */
+  before(place: StatementPlace): ReadonlyMap<string, HeldLock> {
+    const scope = place.transaction === null ? null : `${place.transaction}/${place.unit.key}`;
+    if (scope !== this.scope) this.locks.clear();
+    this.scope = scope;
+    return this.locks;
+  }
+
+  after(statement: ParsedStatement, place: StatementPlace, effects: StatementEffects): void {
+    const ends = effects.operations.some((e) => e.operation.op === "transaction" && e.operation.kind !== "begin" && e.operation.kind !== "savepoint");
+    if (place.transaction === null || ends) {
+      this.locks.clear();
+      return;
+    }
+    for (const lock of effects.locks) {
+      if (lock.novelty !== null) continue;
+      const previous = this.locks.get(lock.key);
+      if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
+      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql });
+    }
+  }
+}

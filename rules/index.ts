@@ -15,6 +15,8 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import lockUpgrade from "./lock-upgrade.js";
+import revisionsShareTransaction from "./revisions-share-transaction.js";
 import preferRobustStmts from "./prefer-robust-stmts.js";
 import excessiveLockTimeout from "./excessive-lock-timeout.js";
 import multipleAlterTable from "./multiple-alter-table.js";
@@ -100,6 +102,8 @@ export const RULES: readonly Rule[] = [
   identifierTooLong,
   foreignKeyWithoutIndex,
   validateInSameTransaction,
+  lockUpgrade,
+  revisionsShareTransaction,
   lockHeldDuringSlowStatement,
   preferRobustStmts,
   requireLockTimeout,

@@ -50,7 +50,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const tracker = new ScriptTracker(fileIndex, counter);
     const session = new Session();
     let openedBy: StatementState | null = null;
-    const held = new HeldLocks();
+    const held = new HeldLocks(true);
+    const heldInTransaction = new HeldLocks(false);
     const deferred = new UnitEndChecks();
     for (const batch of parsed.batches()) {
       for (const item of batch) {
@@ -66,7 +67,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
-        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), schema, deferred };
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (!place.bookkeeping) {
           if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
@@ -74,6 +75,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         }
         for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
         held.after(statement, place, effects);
+        heldInTransaction.after(statement, place, effects);
       }
     }
     deferred.end();
@@ -100,7 +102,15 @@ interface EvaluateContext {
 
 /** Effects of each operation against the schema as it stands, replaying each before the next. */
 function evaluate(statement: ParsedStatement, operations: readonly Operation[], schema: Schema, ctx: EvaluateContext): StatementEffects {
-  const effectsContext = { schema, pgVersion: ctx.pgVersion, unitKey: ctx.place.unit.key, unitLabel: ctx.place.unit.label, utcSession: ctx.utcSession };
+  const effectsContext = {
+    schema,
+    pgVersion: ctx.pgVersion,
+    unitKey: ctx.place.unit.key,
+    unitLabel: ctx.place.unit.label,
+    transaction: ctx.place.transaction,
+    utcSession: ctx.utcSession,
+  };
+  const origin = { unit: ctx.place.unit.key, transaction: ctx.place.transaction };
   const reason = transactionRequirement(operations, ctx.pgVersion);
   const result: StatementEffects = {
     operations: [],
@@ -112,7 +122,7 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
   for (const operation of operations) {
     try {
       result.operations.push(operationEffect(operation, effectsContext));
-      applyOperation(schema, operation, ctx.place.unit.key);
+      applyOperation(schema, operation, origin);
     } catch {
       result.analysed = false;
     }
@@ -152,6 +162,7 @@ interface StatementState {
   lines: LineIndex;
   seen: Map<string, Set<string>>;
   held: ReadonlyMap<string, HeldLock>;
+  heldInTransaction: ReadonlyMap<string, HeldLock>;
   schema: Schema;
   deferred: UnitEndChecks;
 }
@@ -168,6 +179,7 @@ function runRules(options: AnalyzeOptions, state: StatementState, findings: Find
     inTransactionBlock: place.transaction !== null,
     pgVersion: options.pgVersion,
     heldLocks: state.held,
+    transactionLocks: state.heldInTransaction,
     afterUnit: (check) => {
       // The check runs after this loop has moved on: give it back its own rule for reporting.
       const owner = rule;

@@ -11,6 +11,7 @@ import { formatText, summarize } from "./report/text.js";
 import { readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
 import { findRule, selectRules } from "./rule-selection.js";
+import { buildTimelines } from "./timeline.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIO {
@@ -128,8 +129,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sources = await readInputs(files, io);
       await loadParser();
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true });
+      const timelines = buildTimelines(analysis.analyzed);
       io.stdout.write(
-        options.format === "json" ? formatLocksJson(analysis.analyzed) : formatLocksText(analysis.analyzed, colorsFor(io.stdout, io.env, options.color)),
+        options.format === "json"
+          ? formatLocksJson(analysis.analyzed, timelines)
+          : formatLocksText(analysis.analyzed, timelines, colorsFor(io.stdout, io.env, options.color)),
       );
     },
     rules: async (options) => {

@@ -1,6 +1,6 @@
 import { blockedBy, stronger, type Blocked, type LockMode } from "./locks.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "./operations.js";
-import { hasIndexLeadingWith, relationKey, type Index, type Schema, type Table } from "./schema.js";
+import { hasIndexLeadingWith, relationKey, type Index, type Origin, type Schema, type Table } from "./schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "./sql.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "./type-change.js";
 
@@ -27,6 +27,8 @@ export interface RelationLock {
   scan: boolean;
   /** Non-null when the relation is new in this deploy unit: locking it blocks nobody. */
   novelty: Novelty | null;
+  /** Created earlier in the open transaction (or by this statement): invisible outside it whatever the deploy unit. */
+  newInTransaction: boolean;
   /** Short phrases saying why: "index build", "validates the CHECK constraint", ... */
   why: string[];
 }
@@ -61,6 +63,8 @@ export interface EffectsContext {
   pgVersion: number;
   unitKey: string;
   unitLabel: "revision" | "transaction" | "statement";
+  /** The open transaction, null outside one. */
+  transaction: number | null;
   utcSession: boolean;
 }
 
@@ -89,14 +93,15 @@ class Locks {
     this.add(written, relationKey(ref.schema, ref.name), "index", mode, options, index?.createdIn ?? null);
   }
 
-  private add(relation: string, key: string, kind: RelationKind, mode: LockMode, options: LockOptions, createdIn: string | null): void {
+  private add(relation: string, key: string, kind: RelationKind, mode: LockMode, options: LockOptions, createdIn: Origin | null): void {
     const novelty = options.novelty !== undefined ? options.novelty : this.noveltyOf(createdIn);
     const why = options.why ? [options.why] : [];
-    this.list.push({ relation, key, kind, mode, blocks: blockedBy(mode), rewrite: Boolean(options.rewrite), scan: Boolean(options.scan || options.rewrite), novelty, why });
+    const newInTransaction = novelty === "created by this statement" || (createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction);
+    this.list.push({ relation, key, kind, mode, blocks: blockedBy(mode), rewrite: Boolean(options.rewrite), scan: Boolean(options.scan || options.rewrite), novelty, newInTransaction, why });
   }
 
-  private noveltyOf(createdIn: string | null): Novelty | null {
-    if (createdIn === null || createdIn !== this.ctx.unitKey) return null;
+  private noveltyOf(createdIn: Origin | null): Novelty | null {
+    if (createdIn === null || createdIn.unit !== this.ctx.unitKey) return null;
     return this.ctx.unitLabel === "revision" ? "created earlier in this revision" : "created earlier in this transaction";
   }
 }
@@ -553,6 +558,7 @@ export function mergeLocks(effects: readonly OperationEffect[]): RelationLock[] 
       seen.rewrite ||= lock.rewrite;
       seen.scan ||= lock.scan;
       seen.novelty = seen.novelty ?? lock.novelty;
+      seen.newInTransaction ||= lock.newInTransaction;
       for (const why of lock.why) if (!seen.why.includes(why)) seen.why.push(why);
     }
   }

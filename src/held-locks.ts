@@ -5,17 +5,20 @@ import type { HeldLock } from "./rule.js";
 import type { StatementPlace } from "./script.js";
 
 /**
- * Locks held from earlier statements of the open transaction, within one deploy unit (a revision
- * is reviewed on its own, even when alembic prints a history as one transaction). Updated in place
- * after each statement: rules read the live map, nothing is copied per statement.
+ * Locks held from earlier statements of the open transaction on relations that existed before it.
+ * Scoped to the transaction, or to the transaction and deploy unit (a revision is reviewed on its
+ * own, even when alembic prints a history as one transaction). Updated in place after each
+ * statement: rules read the live map, nothing is copied per statement.
  */
 export class HeldLocks {
   private readonly locks = new Map<string, HeldLock>();
   private scope: string | null = null;
 
+  constructor(private readonly perUnit: boolean) {}
+
   /** The locks held as the statement starts. */
   before(place: StatementPlace): ReadonlyMap<string, HeldLock> {
-    const scope = place.transaction === null ? null : `${place.transaction}/${place.unit.key}`;
+    const scope = place.transaction === null ? null : this.perUnit ? `${place.transaction}/${place.unit.key}` : String(place.transaction);
     if (scope !== this.scope) this.locks.clear();
     this.scope = scope;
     return this.locks;
@@ -28,10 +31,10 @@ export class HeldLocks {
       return;
     }
     for (const lock of effects.locks) {
-      if (lock.novelty !== null) continue;
+      if (this.perUnit ? lock.novelty !== null : lock.newInTransaction) continue;
       const previous = this.locks.get(lock.key);
       if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
-      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql });
+      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql, revision: place.revision?.id ?? null });
     }
   }
 }

@@ -1,23 +1,23 @@
 import type { ColumnSpec, ConstraintSpec, Operation } from "./operations.js";
-import { defaultConstraintName, type Column, type Constraint, type Schema, type Table, type UnitKey } from "./schema.js";
+import { defaultConstraintName, type Column, type Constraint, type Schema, type Table, type Origin } from "./schema.js";
 import type { RelationName } from "./sql.js";
 
 /**
  * Schema replay: applies one operation to the catalog, so that the next statement sees what
  * exists, with which types, constraints and indexes, and in which deploy unit it was created.
  */
-export function applyOperation(schema: Schema, operation: Operation, unit: UnitKey): void {
+export function applyOperation(schema: Schema, operation: Operation, origin: Origin): void {
   switch (operation.op) {
     case "create-table": {
       if (operation.temporary) return;
-      const table = schema.addTable(operation.table, operation.kind, unit);
+      const table = schema.addTable(operation.table, operation.kind, origin);
       table.unlogged = operation.unlogged;
       table.partitionKey = operation.partitionKey;
       for (const column of operation.columns) table.columns.set(column.name, columnOf(column));
       for (const like of operation.likes) {
         for (const column of schema.table(like)?.columns.values() ?? []) table.columns.set(column.name, { ...column });
       }
-      for (const spec of operation.constraints) addConstraint(schema, table, spec, unit);
+      for (const spec of operation.constraints) addConstraint(schema, table, spec, origin);
       if (operation.partitionOf) {
         const parent = schema.tableOrAssumed(operation.partitionOf);
         table.partitionOf = parent;
@@ -27,7 +27,7 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
       return;
     }
     case "create-view": {
-      const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", unit);
+      const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", origin);
       view.readsFrom = operation.reads.flatMap((r) => {
         const t = schema.table(r);
         return t ? [t] : [];
@@ -35,7 +35,7 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
       return;
     }
     case "create-table-as":
-      schema.addTable(operation.table, "table", unit);
+      schema.addTable(operation.table, "table", origin);
       return;
     case "drop-relation": {
       const table = schema.table(operation.relation);
@@ -53,7 +53,7 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
     case "add-column": {
       const table = schema.tableOrAssumed(operation.table);
       table.columns.set(operation.column.name, columnOf(operation.column));
-      for (const spec of operation.column.constraints) addConstraint(schema, table, spec, unit);
+      for (const spec of operation.column.constraints) addConstraint(schema, table, spec, origin);
       return;
     }
     case "drop-column": {
@@ -80,7 +80,7 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
       column(schema, operation.table, operation.column).hasDefault = false;
       return;
     case "add-constraint":
-      addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, unit);
+      addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, origin);
       return;
     case "validate-constraint": {
       const table = schema.table(operation.table);
@@ -161,11 +161,11 @@ export function applyOperation(schema: Schema, operation: Operation, unit: UnitK
     case "create-index": {
       const table = schema.tableOrAssumed(operation.table);
       const name = operation.index?.name ?? `${table.name}_${operation.columns.join("_") || "expr"}_idx`;
-      schema.addIndex({ schema: operation.table.schema, name, table, unique: operation.unique, columns: operation.columns, createdIn: unit, constraint: null });
+      schema.addIndex({ schema: operation.table.schema, name, table, unique: operation.unique, columns: operation.columns, createdIn: origin, constraint: null });
       return;
     }
     case "create-enum":
-      schema.addEnum({ schema: operation.type.schema, name: operation.type.name, values: [...operation.values], createdIn: unit });
+      schema.addEnum({ schema: operation.type.schema, name: operation.type.name, values: [...operation.values], createdIn: origin });
       return;
     case "add-enum-value": {
       const type = schema.enumType(operation.type.schema, operation.type.name);
@@ -232,7 +232,7 @@ function setNotNull(table: Table, name: string, notNull: boolean): void {
   if (col) col.notNull = notNull;
 }
 
-function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, unit: UnitKey): void {
+function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, origin: Origin): void {
   const name = spec.name ?? defaultConstraintName(table.name, spec.columns, spec.kind);
   const constraint: Constraint = {
     name,
@@ -256,7 +256,7 @@ function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, unit:
       if (constraint.columns.length === 0) constraint.columns = existing.columns;
       if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table, col, true);
     } else {
-      schema.addIndex({ schema: table.schema, name, table, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: unit, constraint: name });
+      schema.addIndex({ schema: table.schema, name, table, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
     }
   }
 }

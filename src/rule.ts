@@ -45,6 +45,8 @@ export interface HeldLock {
   /** Where the statement that took it (the first one, for the strongest mode) starts. */
   line: number;
   sql: string;
+  /** The alembic revision of that statement. */
+  revision: string | null;
 }
 
 export interface RuleContext {
@@ -56,6 +58,8 @@ export interface RuleContext {
   pgVersion: number;
   /** Locks on existing relations held from earlier statements of this transaction and deploy unit, by relation key. */
   heldLocks: ReadonlyMap<string, HeldLock>;
+  /** The same across the whole transaction, whatever the revisions (relations created in it left out). */
+  transactionLocks: ReadonlyMap<string, HeldLock>;
   /** A session setting in force for this statement (lock_timeout, statement_timeout, timezone). */
   setting(name: string): string | undefined;
   /** Runs `check` when the deploy unit (revision, else transaction) ends, with the schema as the unit left it. */

@@ -33,13 +33,19 @@ export type RelationKind = "table" | "partitioned table" | "view" | "materialize
 /** Where an object was created: the deploy unit (revision or transaction) that made it. */
 export type UnitKey = string;
 
+/** Where an object was created: its deploy unit, and its transaction (null outside one). */
+export interface Origin {
+  unit: UnitKey;
+  transaction: number | null;
+}
+
 export interface Table {
   schema: string | null;
   name: string;
   kind: RelationKind;
   /** False for tables the script only alters: they existed before it, with unknown contents. */
   declared: boolean;
-  createdIn: UnitKey | null;
+  createdIn: Origin | null;
   unlogged: boolean;
   columns: Map<string, Column>;
   constraints: Map<string, Constraint>;
@@ -61,7 +67,7 @@ export interface Index {
   table: Table | null;
   unique: boolean;
   columns: string[];
-  createdIn: UnitKey | null;
+  createdIn: Origin | null;
   /** The constraint that owns it (primary key, unique, exclude), if any. */
   constraint: string | null;
 }
@@ -70,7 +76,7 @@ export interface EnumType {
   schema: string | null;
   name: string;
   values: string[];
-  createdIn: UnitKey | null;
+  createdIn: Origin | null;
 }
 
 /** `public.t` and `t` are the same table for a script that does not change search_path. */
@@ -96,7 +102,7 @@ export class Schema {
     return table;
   }
 
-  addTable(ref: Pick<RelationName, "schema" | "name">, kind: RelationKind, createdIn: UnitKey): Table {
+  addTable(ref: Pick<RelationName, "schema" | "name">, kind: RelationKind, createdIn: Origin): Table {
     const table = newTable(ref.schema, ref.name, kind, createdIn, true);
     const previous = this.table(ref);
     if (previous) this.dropTable(previous);
@@ -174,7 +180,7 @@ export class Schema {
   }
 }
 
-function newTable(schema: string | null, name: string, kind: RelationKind, createdIn: UnitKey | null, declared: boolean): Table {
+function newTable(schema: string | null, name: string, kind: RelationKind, createdIn: Origin | null, declared: boolean): Table {
   return {
     schema,
     name,

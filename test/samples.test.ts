@@ -21,6 +21,7 @@ describe("samples/ end to end", () => {
     expect(out.findings.map((f: { rule: string; line: number; revision: string }) => `${f.revision}:${f.line} ${f.rule}`)).toEqual([
       "0002:31 require-concurrent-index-creation",
       "0002:33 constraint-missing-not-valid",
+      "0002:33 lock-upgrade",
       "0003:39 adding-required-field",
       "0003:39 require-lock-timeout",
       "0003:41 adding-field-with-volatile-default",
@@ -34,7 +35,7 @@ describe("samples/ end to end", () => {
       "0005:59 require-lock-timeout",
       "0005:61 dropping-column",
     ]);
-    expect(out.summary).toEqual({ files: 1, statements: 21, errors: 7, warnings: 7 });
+    expect(out.summary).toEqual({ files: 1, statements: 21, errors: 7, warnings: 8 });
   });
 
   it("shop-safe: the same changes done the safe way give no finding", () => {
@@ -64,6 +65,20 @@ describe("samples/ end to end", () => {
     ]);
     const text = runBin(["locks", join(SAMPLES, "shop-safe/upgrade.sql")]).stdout;
     expect(text).toMatch(/ALTER TABLE users ALTER COLUMN name SET NOT NULL\s+users\s+ACCESS EXCLUSIVE\s+reads, writes, ddl/);
+  });
+
+  it("locklint locks: the lock timeline of a transaction, with what ran while each lock was held", () => {
+    const sql = "BEGIN;\n-- Running upgrade a -> b\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n";
+    const r = runBin(["locks", "--format", "json", "-"], { input: sql });
+    const [tx] = JSON.parse(r.stdout).transactions;
+    expect(tx).toMatchObject({ begin: { line: 1 }, end: { line: 6, revision: "b" }, revisions: ["b"] });
+    expect(tx.locks.map((l: { relation: string; mode: string; acquired: { line: number }; heldDuring: number; slowCount: number }) => [l.relation, l.mode, l.acquired.line, l.heldDuring, l.slowCount])).toEqual([
+      ["orders", "SHARE", 3, 2, 1],
+      ["users", "ACCESS EXCLUSIVE", 4, 1, 1],
+    ]);
+    const text = runBin(["locks", "-"], { input: sql }).stdout;
+    expect(text).toContain("Transaction 1, lines 1-6, revision b: locks held until it ends");
+    expect(text).toMatch(/users\s+ACCESS EXCLUSIVE\s+reads, writes, ddl\s+line 4 \(b\)\s+line 6\s+1 statement: line 5 rewrites users/);
   });
 
   it.skipIf(!hasAlembic)("the committed SQL is what alembic prints for the migration files (samples/regenerate.sh)", () => {

@@ -1,5 +1,6 @@
 import type { AnalyzedStatement } from "../analyze.js";
 import { lockFact, type Finding, type LockFact } from "../findings.js";
+import type { TransactionTimeline } from "../timeline.js";
 import type { Summary } from "./text.js";
 
 /** JSON lock facts: the documented shape (relation, mode, blocks, rewrite, scan) plus kind, new and why. */
@@ -40,7 +41,7 @@ export function formatFindingsJson(findings: readonly Finding[], summary: Summar
   return JSON.stringify(body, null, 2) + "\n";
 }
 
-export function formatLocksJson(statements: readonly AnalyzedStatement[]): string {
+export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): string {
   const body = {
     statements: statements.map(({ statement, place, effects }) => ({
       file: statement.file.path,
@@ -57,6 +58,14 @@ export function formatLocksJson(statements: readonly AnalyzedStatement[]): strin
       analysed: effects.analysed,
       syntaxError: statement.syntaxError?.message ?? null,
       locks: effects.locks.map((l) => jsonLock(lockFact(l))),
+    })),
+    transactions: timelines.map((t) => ({
+      id: t.id,
+      file: t.file,
+      begin: t.begin,
+      end: t.end,
+      revisions: t.revisions,
+      locks: t.locks,
     })),
   };
   return JSON.stringify(body, null, 2) + "\n";

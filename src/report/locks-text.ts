@@ -1,12 +1,13 @@
 import type { AnalyzedStatement } from "../analyze.js";
 import type { Colors } from "./colors.js";
-import { oneLine } from "./describe.js";
+import { oneLine, plural } from "./describe.js";
+import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../timeline.js";
 
 const HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"] as const;
 const SQL_WIDTH = 52;
 
 /** `locklint locks`: one row per relation a statement locks, grouped by file. */
-export function formatLocksText(statements: readonly AnalyzedStatement[], c: Colors): string {
+export function formatLocksText(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[], c: Colors): string {
   const byFile = new Map<string, AnalyzedStatement[]>();
   for (const s of statements) {
     const list = byFile.get(s.statement.file.path) ?? [];
@@ -43,9 +44,41 @@ export function formatLocksText(statements: readonly AnalyzedStatement[], c: Col
     out.push(c.bold(file));
     out.push(...table([...HEADERS], rows, c));
     out.push("");
+    out.push(...formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c));
   }
   out.push(`${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`);
   return out.join("\n") + "\n";
+}
+
+const TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
+
+/** Per transaction, each lock on a relation that existed before it: held from where to where, over what. */
+function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): string[] {
+  const out: string[] = [];
+  for (const t of timelines) {
+    const span = `lines ${t.begin.line}-${t.end ? t.end.line : "end of file (never committed)"}`;
+    const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
+    out.push(c.bold(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
+    const rows = t.locks.map((l) => [l.relation, l.mode, l.blocks.join(", ") || "-", taken(l), l.released ? `line ${l.released.line}` : "never", heldWhile(l)]);
+    out.push(...table(TIMELINE_HEADERS, rows, c).map((line) => `  ${line}`));
+    out.push("");
+  }
+  return out;
+}
+
+function point(p: TimelinePoint): string {
+  return `line ${p.line}${p.revision ? ` (${p.revision})` : ""}`;
+}
+
+function taken(lock: TimelineLock): string {
+  return lock.strongestAt ? `${point(lock.acquired)}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
+}
+
+function heldWhile(lock: TimelineLock): string {
+  if (lock.heldDuring === 0) return "-";
+  const slow = lock.slowWhileHeld.map((s) => `line ${s.line} ${s.work === "rewrite" ? "rewrites" : "scans"} ${s.relation}`);
+  const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
+  return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
 }
 
 function table(headers: string[], rows: string[][], c: Colors): string[] {

@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RULES } from "../rules/index.js";
 import { analyze } from "./analyze.js";
@@ -11,6 +12,8 @@ import { formatText, summarize } from "./report/text.js";
 import { readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
 import { findRule, selectRules } from "./rule-selection.js";
+import { plural } from "./report/describe.js";
+import { collectStats } from "./stats.js";
 import { buildTimelines } from "./timeline.js";
 import { packageVersion } from "./version.js";
 
@@ -67,6 +70,7 @@ export function buildProgram(handlers: {
   lint: (files: string[], options: LintOptions) => Promise<void>;
   locks: (files: string[], options: CommonOptions) => Promise<void>;
   rules: (options: { format: "text" | "json" }) => Promise<void>;
+  stats: (options: { dbUrl?: string; output: string }) => Promise<void>;
   explain: (rule: string) => Promise<void>;
 }): Command {
   const program = new Command("locklint")
@@ -104,6 +108,12 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     .description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(handlers.rules);
+  program
+    .command("stats")
+    .description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates")
+    .option("--db-url <url>", "postgres://user:password@host:port/database (default: $DATABASE_URL); the password is never printed")
+    .option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json")
+    .action(handlers.stats);
   program.command("explain").description("print a rule's documentation").argument("<rule>", "rule id, as `locklint rules` lists it").action(handlers.explain);
   return program;
 }
@@ -140,6 +150,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       await loadParser();
       const catalog = RULES.map((rule) => ({ id: rule.id, severity: rule.severity, default: !rule.optional, lock: lockSummary(exampleFindings(rule)), summary: rule.summary }));
       io.stdout.write(options.format === "json" ? JSON.stringify({ rules: catalog }, null, 2) + "\n" : formatCatalog(catalog));
+    },
+    stats: async (options) => {
+      const url = options.dbUrl ?? io.env.DATABASE_URL;
+      if (!url) throw new UsageError("no database: give --db-url postgres://... or set DATABASE_URL");
+      const stats = await collectStats(url);
+      await writeFile(options.output, JSON.stringify(stats, null, 2) + "\n").catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(`${options.output}: cannot write (${error.code ?? error.message})`);
+      });
+      io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}\n`);
     },
     explain: async (id) => {
       const rule = findRule(id);

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { run } from "../../src/cli.js";
 
@@ -20,6 +20,19 @@ export function runBin(args: string[], options: { input?: string | Buffer; env?:
     cwd: ROOT,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As runBin, without blocking the event loop (needed when the test itself serves the database). */
+export function runBinAsync(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env }, cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.stdin.end();
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 /** The CLI in-process with captured streams: fast enough for property tests. */

@@ -1,0 +1,120 @@
+import pg from "pg";
+import { UsageError } from "./errors.js";
+
+/**
+ * `locklint stats`: table sizes from a real database, for lock-time estimates. Reads catalogs and
+ * statistics only, inside a READ ONLY transaction that is rolled back. The password of the URL
+ * never reaches output, errors or the file.
+ */
+
+export interface IndexStats {
+  name: string;
+  bytes: number;
+}
+
+export interface TableStats {
+  schema: string;
+  name: string;
+  kind: "table" | "partitioned table" | "materialized view";
+  /** pg_class.reltuples: the planner's estimate (-1 when never analysed, before 14: 0). */
+  reltuples: number;
+  /** pg_stat_user_tables.n_live_tup; null when the statistics collector has nothing. */
+  liveTuples: number | null;
+  heapBytes: number;
+  toastBytes: number;
+  totalBytes: number;
+  indexes: IndexStats[];
+}
+
+export interface StatsFile {
+  format: "locklint-stats";
+  version: 1;
+  collectedAt: string;
+  server: { version: string; versionNum: number };
+  /** The database, as a URL without its password. */
+  source: string;
+  tables: TableStats[];
+}
+
+const TABLES = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
+       s.n_live_tup::float8 AS live, pg_relation_size(c.oid)::float8 AS heap,
+       COALESCE(pg_total_relation_size(c.reltoastrelid), 0)::float8 AS toast,
+       pg_total_relation_size(c.oid)::float8 AS total, c.oid::int8::text AS oid
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+ORDER BY n.nspname, c.relname`;
+
+const INDEXES = `
+SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, pg_relation_size(ic.oid)::float8 AS bytes
+FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = ic.relnamespace
+WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+ORDER BY ic.relname`;
+
+const KINDS: Record<string, TableStats["kind"]> = { r: "table", p: "partitioned table", m: "materialized view" };
+
+/** The URL with its password replaced, for messages and the file. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/:\/\/([^:/@]*):[^@]*@/, "://$1:***@");
+  }
+}
+
+/** Removes every occurrence of the URL's password from a text (driver messages may echo parts of it). */
+function scrub(text: string, url: string): string {
+  let password = "";
+  try {
+    password = decodeURIComponent(new URL(url).password);
+  } catch {
+    // not a URL: nothing to scrub beyond the redacted form
+  }
+  return password ? text.split(password).join("***") : text;
+}
+
+export async function collectStats(url: string, now: () => Date = () => new Date()): Promise<StatsFile> {
+  const client = new pg.Client({ connectionString: url, application_name: "locklint stats", connectionTimeoutMillis: 10_000 });
+  const where = redactUrl(url);
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new UsageError(scrub(`cannot connect to ${where}: ${error instanceof Error ? error.message : String(error)}`, url));
+  }
+  try {
+    await client.query("BEGIN READ ONLY");
+    const version = (await client.query<{ v: string; n: string }>("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n")).rows[0]!;
+    const tables = (await client.query<{ schema: string; name: string; kind: string; reltuples: number; live: number | null; heap: number; toast: number; total: number; oid: string }>(TABLES)).rows;
+    const indexes = (await client.query<{ table_oid: string; name: string; bytes: number }>(INDEXES)).rows;
+    await client.query("ROLLBACK");
+    const byTable = new Map<string, IndexStats[]>();
+    for (const i of indexes) byTable.set(i.table_oid, [...(byTable.get(i.table_oid) ?? []), { name: i.name, bytes: i.bytes }]);
+    return {
+      format: "locklint-stats",
+      version: 1,
+      collectedAt: now().toISOString(),
+      server: { version: version.v, versionNum: Number(version.n) },
+      source: where,
+      tables: tables.map((t) => ({
+        schema: t.schema,
+        name: t.name,
+        kind: KINDS[t.kind] ?? "table",
+        reltuples: t.reltuples,
+        liveTuples: t.live,
+        heapBytes: t.heap,
+        toastBytes: t.toast,
+        totalBytes: t.total,
+        indexes: byTable.get(t.oid) ?? [],
+      })),
+    };
+  } catch (error) {
+    throw new UsageError(scrub(`reading statistics from ${where} failed: ${error instanceof Error ? error.message : String(error)}`, url));
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}

@@ -4,7 +4,8 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { colorsFor } from "../src/report/colors.js";
-import { runBin, runCli } from "./support/cli.js";
+import { spawnSync } from "node:child_process";
+import { BIN, runBin, runCli } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-cli-"));
 function file(name: string, content: string | Uint8Array): string {
@@ -111,6 +112,13 @@ describe("locklint (the launcher, end to end)", () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("no input");
     });
+  });
+
+  it("stops quietly when the reader closes the pipe early (| head)", () => {
+    const big = Array.from({ length: 400 }, (_, i) => `CREATE INDEX ix_${i} ON users (email);`).join("\n");
+    const r = spawnSync("bash", ["-c", `node ${JSON.stringify(BIN)} ${JSON.stringify(file("big.sql", big))} | head -1`], { encoding: "utf8" });
+    expect(r.stdout.split("\n")[0]).toContain("require-concurrent-index-creation");
+    expect(r.stderr).toBe("");
   });
 
   it("--help and --version exit 0", () => {

@@ -30,6 +30,7 @@ function revision(i) {
     createTable(table, earlier),
     `CREATE INDEX ix_${table}_tenant_id ON ${table} (tenant_id);`,
   ];
+  if (earlier) parts.push(`CREATE INDEX ix_${table}_parent_id ON ${table} (parent_id);`);
   if (earlier) {
     parts.push(
       `ALTER TABLE ${earlier} ADD COLUMN archived_at_${i} TIMESTAMP WITH TIME ZONE;`,

@@ -7,6 +7,7 @@ import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
 import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
 import { hasIndexLeadingWith, Schema } from "./schema.js";
+import { holdRange, lockWork, type TableSizes, type WorkEstimate } from "./estimate.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
 import { Session } from "./session.js";
 import type { SourceFile } from "./source.js";
@@ -22,6 +23,8 @@ import { isUtcZone } from "./type-change.js";
 export interface AnalyzeOptions {
   pgVersion: number;
   rules: readonly Rule[];
+  /** Table sizes (locklint stats): lock facts then carry hold-time estimates. */
+  sizes?: TableSizes;
   /** Keep every statement with its effects (for `locklint locks`). */
   keepStatements?: boolean;
 }
@@ -53,6 +56,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const held = new HeldLocks(true);
     const heldInTransaction = new HeldLocks(false);
     const deferred = new UnitEndChecks();
+    const ledger = options.sizes ? new WorkLedger() : null;
+    const firstFinding = analysis.findings.length;
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
@@ -67,6 +72,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        if (ledger) ledger.record(statement, place, effects, options.sizes!);
         const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (!place.bookkeeping) {
@@ -80,6 +86,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     }
     deferred.end();
     if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
+    ledger?.estimate(analysis.findings.slice(firstFinding));
   }
   // Checks deferred to the end of a revision report late: put every finding back in file order (stable).
   const fileOrder = new Map(files.map((f, i) => [f.path, i]));
@@ -129,6 +136,50 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
   }
   result.locks = mergeLocks(result.operations);
   return result;
+}
+
+/**
+ * With table sizes: each statement's own work per relation, summed per transaction, so that a
+ * finding's lock can be given the time it is held: its statement's work plus every later one's.
+ */
+class WorkLedger {
+  private readonly totals = new Map<number, { ms: number; statements: number }>();
+  /** Per statement: its transaction and the transaction's totals just after it. */
+  private readonly marks = new Map<ParsedStatement, { transaction: number | null; ms: number; statements: number; work: Map<string, WorkEstimate> }>();
+
+  record(statement: ParsedStatement, place: StatementPlace, effects: StatementEffects, sizes: TableSizes): void {
+    const ops = effects.operations.map((e) => e.operation);
+    const work = new Map<string, WorkEstimate>();
+    let ms = 0;
+    for (const lock of effects.locks) {
+      lock.work = lockWork(lock, ops, sizes);
+      if (lock.work) {
+        work.set(lock.relation, lock.work);
+        ms += lock.work.ms;
+      }
+    }
+    const total = place.transaction === null ? { ms: 0, statements: 0 } : (this.totals.get(place.transaction) ?? { ms: 0, statements: 0 });
+    total.ms += ms;
+    // COMMIT / ROLLBACK end the hold: not a statement run while the lock is held
+    if (!ops.some((o) => o.op === "transaction")) total.statements++;
+    if (place.transaction !== null) this.totals.set(place.transaction, total);
+    this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
+  }
+
+  /** Gives each lock of the findings its hold-time estimate (call when the file's transactions are complete). */
+  estimate(findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      const statement = FINDING_STATEMENT.get(finding);
+      const mark = statement ? this.marks.get(statement) : undefined;
+      if (!mark) continue;
+      const total = mark.transaction === null ? mark : (this.totals.get(mark.transaction) ?? mark);
+      for (const lock of finding.locks) {
+        if (lock.new) continue;
+        const own = mark.work.get(lock.relation);
+        lock.estimate = holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
+      }
+    }
+  }
 }
 
 /** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */
@@ -215,10 +266,13 @@ function runRules(options: AnalyzeOptions, state: StatementState, findings: Find
   }
 }
 
+/** The statement each finding is about, for estimates made after the file's transactions are known. */
+const FINDING_STATEMENT = new WeakMap<Finding, ParsedStatement>();
+
 function toFinding(rule: Rule, report: Report, state: StatementState, lines: LineIndex): Finding {
   const { statement, effects, place } = state;
   const start = report.at === undefined ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report.at));
-  return {
+  const finding: Finding = {
     rule: rule.id,
     severity: report.severity ?? rule.severity,
     message: report.message,
@@ -234,4 +288,6 @@ function toFinding(rule: Rule, report: Report, state: StatementState, lines: Lin
     statementColumn: statement.startPos.column,
     locks: (report.locks ?? effects.locks).map(lockFact),
   };
+  FINDING_STATEMENT.set(finding, statement);
+  return finding;
 }

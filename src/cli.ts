@@ -13,7 +13,8 @@ import { readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./sourc
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
 import { findRule, selectRules } from "./rule-selection.js";
 import { plural } from "./report/describe.js";
-import { collectStats } from "./stats.js";
+import { TableSizes } from "./estimate.js";
+import { collectStats, readStatsFile } from "./stats.js";
 import { buildTimelines } from "./timeline.js";
 import { packageVersion } from "./version.js";
 
@@ -37,6 +38,8 @@ interface CommonOptions {
   format: "text" | "json";
   pgVersion: number;
   color?: boolean;
+  stats?: string;
+  dbUrl?: string;
 }
 
 interface LintOptions extends CommonOptions {
@@ -61,6 +64,8 @@ function addCommonOptions(command: Command): Command {
         .argParser(parsePgVersion)
         .default(DEFAULT_PG_VERSION),
     )
+    .option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates")
+    .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
     .option("--color", "force colours")
     .option("--no-color", "no colours (also: NO_COLOR=1)");
 }
@@ -125,8 +130,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     lint: async (files, options) => {
       const rules = selectRules(options.rules);
       const sources = await readInputs(files, io);
+      const sizes = await loadSizes(options);
       await loadParser();
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules });
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes });
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
       io.stdout.write(
         options.format === "json"
@@ -138,7 +144,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     locks: async (files, options) => {
       const sources = await readInputs(files, io);
       await loadParser();
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true });
+      const sizes = await loadSizes(options);
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes });
       const timelines = buildTimelines(analysis.analyzed);
       io.stdout.write(
         options.format === "json"
@@ -184,6 +191,14 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
     return EXIT_USAGE;
   }
+}
+
+/** Table sizes from --stats FILE or --db-url, when given. */
+async function loadSizes(options: CommonOptions): Promise<TableSizes | undefined> {
+  if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
+  if (options.dbUrl) return new TableSizes(await collectStats(options.dbUrl));
+  if (!options.stats) return undefined;
+  return new TableSizes(await readStatsFile(options.stats));
 }
 
 function formatCatalog(rows: { id: string; severity: string; default: boolean; lock: string; summary: string }[]): string {

@@ -2,6 +2,7 @@ import { blockedBy, stronger, type Blocked, type LockMode } from "./locks.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "./operations.js";
 import { hasIndexLeadingWith, relationKey, type Index, type Origin, type Schema, type Table } from "./schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "./sql.js";
+import type { WorkEstimate } from "./estimate.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "./type-change.js";
 
 /**
@@ -31,6 +32,8 @@ export interface RelationLock {
   newInTransaction: boolean;
   /** Short phrases saying why: "index build", "validates the CHECK constraint", ... */
   why: string[];
+  /** The statement's own work on the relation, when table statistics were given. */
+  work?: WorkEstimate | null;
 }
 
 export interface OperationEffect {

@@ -1,6 +1,7 @@
 import type { RelationLock } from "./effects.js";
 import type { Blocked, LockMode } from "./locks.js";
 import type { Help, Severity } from "./rule.js";
+import type { HoldEstimate } from "./estimate.js";
 import type { Revision } from "./script.js";
 
 /** The lock facts of one relation, as every reporter shows them. */
@@ -14,6 +15,8 @@ export interface LockFact {
   /** Set when the relation is new in this deploy unit, so the lock blocks nobody. */
   new: string | null;
   why: string[];
+  /** How long the lock is held: a range with statistics (--stats), else in words. */
+  estimate: HoldEstimate | { qualitative: "instant" | "proportional to table size" };
 }
 
 /** One finding, in the one shape every reporter reads. */
@@ -45,6 +48,7 @@ export function lockFact(lock: RelationLock): LockFact {
     scan: lock.scan,
     new: lock.novelty,
     why: lock.why,
+    estimate: { qualitative: lock.scan || lock.rewrite ? "proportional to table size" : "instant" },
   };
 }
 

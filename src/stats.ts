@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { UsageError } from "./errors.js";
 
@@ -117,4 +118,24 @@ export async function collectStats(url: string, now: () => Date = () => new Date
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** A stats file written by `locklint stats`; a clear error naming the file when it is not one. */
+export async function readStatsFile(path: string): Promise<StatsFile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read the stats file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let data: Partial<StatsFile>;
+  try {
+    data = JSON.parse(text) as Partial<StatsFile>;
+  } catch (error) {
+    throw new UsageError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)}); write it with locklint stats`);
+  }
+  if (data?.format !== "locklint-stats" || data.version !== 1 || !Array.isArray(data.tables)) {
+    throw new UsageError(`${path}: not a locklint stats file (version 1); write it with locklint stats`);
+  }
+  return data as StatsFile;
 }

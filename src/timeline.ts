@@ -1,4 +1,5 @@
 import type { AnalyzedStatement } from "./analyze.js";
+import { holdRange, type HoldEstimate, type WorkEstimate } from "./estimate.js";
 import { blockedBy, stronger, type Blocked, type LockMode } from "./locks.js";
 
 /**
@@ -36,6 +37,8 @@ export interface TimelineLock {
   /** How many of those rewrite or scan a relation (they make the lock last), and the first few. */
   slowCount: number;
   slowWhileHeld: SlowStatement[];
+  /** How long it is held, when table statistics were given: its statement's work plus every later one's. */
+  estimate: HoldEstimate | null;
 }
 
 export interface TransactionTimeline {
@@ -59,26 +62,40 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
     const point: TimelinePoint = { line: statement.startPos.line, revision: place.revision?.id ?? null };
     if (open?.timeline.id !== place.transaction) {
       if (open) close(open, index - 1, null);
-      open = { timeline: { id: place.transaction, file: statement.file.path, begin: point, end: null, revisions: [], locks: [] }, byKey: new Map(), acquiredAt: [], slow: [] };
+      open = {
+        timeline: { id: place.transaction, file: statement.file.path, begin: point, end: null, revisions: [], locks: [] },
+        byKey: new Map(),
+        acquiredAt: [],
+        slow: [],
+        ownWork: [],
+        workAfter: [],
+        workMs: 0,
+        estimated: false,
+      };
       timelines.push(open.timeline);
     }
     const { timeline, byKey, slow } = open;
+    const statementWork = effects.locks.reduce((sum, l) => sum + (l.newInTransaction ? 0 : (l.work?.ms ?? 0)), 0);
+    if (effects.locks.some((l) => l.work !== undefined)) open.estimated = true;
     if (point.revision && timeline.revisions[timeline.revisions.length - 1] !== point.revision) timeline.revisions.push(point.revision);
     for (const lock of effects.locks) {
       if (lock.newInTransaction) continue;
       if (lock.rewrite || lock.scan) slow.push({ index, line: point.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });
       const existing = byKey.get(lock.key);
       if (!existing) {
-        const entry: TimelineLock = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [] };
+        const entry: TimelineLock = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [], estimate: null };
         byKey.set(lock.key, entry);
         timeline.locks.push(entry);
         open.acquiredAt.push(index);
+        open.ownWork.push(lock.work ?? null);
+        open.workAfter.push(open.workMs + statementWork);
       } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
         existing.mode = lock.mode;
         existing.blocks = blockedBy(lock.mode);
         existing.strongestAt = point;
       }
     }
+    open.workMs += statementWork;
     if (endsTransaction(statement.operations)) {
       close(open, index, point);
       open = null;
@@ -95,6 +112,12 @@ interface OpenTimeline {
   acquiredAt: number[];
   /** Statements that rewrite or scan an existing relation, in order. */
   slow: { index: number; line: number; relation: string; work: "rewrite" | "scan" }[];
+  /** Per lock (timeline.locks order): its statement's own work, and the transaction's work up to and including that statement. */
+  ownWork: (WorkEstimate | null)[];
+  workAfter: number[];
+  /** Work of the transaction so far, in ms; estimated: table statistics were given. */
+  workMs: number;
+  estimated: boolean;
 }
 
 function close(open: OpenTimeline, lastIndex: number, end: TimelinePoint | null): void {
@@ -106,6 +129,10 @@ function close(open: OpenTimeline, lastIndex: number, end: TimelinePoint | null)
     const after = firstAfter(open.slow, acquiredAt);
     lock.slowCount = open.slow.length - after;
     lock.slowWhileHeld = open.slow.slice(after, after + SLOW_LISTED).map(({ line, relation, work }) => ({ line, relation, work }));
+    if (open.estimated) {
+      const own = open.ownWork[i];
+      lock.estimate = holdRange(own?.ms ?? 0, open.workMs - open.workAfter[i]!, own?.basis || null, lock.heldDuring);
+    }
   });
 }
 

@@ -1,4 +1,5 @@
 import type { LockFact } from "../findings.js";
+import { describeHold } from "../estimate.js";
 import type { Revision } from "../script.js";
 
 /** Plain-language pieces shared by the text reporters. */
@@ -9,6 +10,8 @@ export function describeLock(lock: LockFact): string {
   if (lock.rewrite) parts.push(`rewrites the ${lock.kind === "index" ? "index" : "table"}`);
   else if (lock.scan) parts.push("scans the table");
   if (lock.new) parts.push(`harmless: ${lock.new}`);
+  // without statistics, "scans" / "rewrites" above already say the time grows with the table
+  else if (!("qualitative" in lock.estimate)) parts.push(describeHold(lock.estimate));
   return parts.join(" - ");
 }
 

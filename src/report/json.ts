@@ -14,6 +14,7 @@ function jsonLock(lock: LockFact) {
     scan: lock.scan,
     new: lock.new,
     why: lock.why,
+    estimate: lock.estimate,
   };
 }
 

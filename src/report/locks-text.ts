@@ -1,5 +1,6 @@
 import type { AnalyzedStatement } from "../analyze.js";
 import type { Colors } from "./colors.js";
+import { describeHold } from "../estimate.js";
 import { oneLine, plural } from "./describe.js";
 import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../timeline.js";
 
@@ -51,6 +52,7 @@ export function formatLocksText(statements: readonly AnalyzedStatement[], timeli
 }
 
 const TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
+const ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
 
 /** Per transaction, each lock on a relation that existed before it: held from where to where, over what. */
 function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): string[] {
@@ -59,8 +61,17 @@ function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): 
     const span = `lines ${t.begin.line}-${t.end ? t.end.line : "end of file (never committed)"}`;
     const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
     out.push(c.bold(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
-    const rows = t.locks.map((l) => [l.relation, l.mode, l.blocks.join(", ") || "-", taken(l), l.released ? `line ${l.released.line}` : "never", heldWhile(l)]);
-    out.push(...table(TIMELINE_HEADERS, rows, c).map((line) => `  ${line}`));
+    const estimated = t.locks.some((l) => l.estimate);
+    const rows = t.locks.map((l) => [
+      l.relation,
+      l.mode,
+      l.blocks.join(", ") || "-",
+      taken(l),
+      l.released ? `line ${l.released.line}` : "never",
+      ...(estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : []),
+      heldWhile(l),
+    ]);
+    out.push(...table(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c).map((line) => `  ${line}`));
     out.push("");
   }
   return out;

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "adding-exclusion-constraint",
   severity: "error",
+  durationHazard: true,
   summary: "ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE",
   docs: {
     why: "An exclusion constraint is enforced by an index that `ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE` builds and checks while holding ACCESS EXCLUSIVE: reads and writes wait for the whole build. Unlike UNIQUE and PRIMARY KEY, an EXCLUDE constraint cannot be attached to an index built beforehand with CONCURRENTLY (there is no `USING INDEX` form for it).",

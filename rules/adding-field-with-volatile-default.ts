@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "adding-field-with-volatile-default",
   severity: "error",
+  durationHazard: true,
   summary: "ADD COLUMN whose value is computed per row rewrites the table under ACCESS EXCLUSIVE",
   docs: {
     why: "Since PostgreSQL 11, `ADD COLUMN ... DEFAULT <constant or stable expression>` is instant: the value is computed once and kept in the catalog. A volatile default (`random()`, `gen_random_uuid()`, `clock_timestamp()`, `nextval()`), a serial or identity column, or a stored generated column must be computed for every existing row: PostgreSQL rewrites the whole table and its indexes while holding ACCESS EXCLUSIVE, so reads and writes wait for the rewrite. Before PostgreSQL 11 every non-null default rewrites.",

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "adding-primary-key",
   severity: "error",
+  durationHazard: true,
   summary: "ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE",
   docs: {
     why: "`ADD PRIMARY KEY` (alembic's `op.create_primary_key`) builds a unique index and makes its columns NOT NULL while holding ACCESS EXCLUSIVE: no reads, no writes until the table has been read, sorted and checked. Build the unique index concurrently first, make the columns NOT NULL the safe way, then attach the index with `ADD CONSTRAINT ... PRIMARY KEY USING INDEX`, which is instant.",

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "adding-unique-constraint",
   severity: "error",
+  durationHazard: true,
   summary: "ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE",
   docs: {
     why: "`ADD CONSTRAINT ... UNIQUE` (alembic's `op.create_unique_constraint`) builds a unique index while holding ACCESS EXCLUSIVE on the table: no reads and no writes until the whole table is read and sorted. Build the index first with `CREATE UNIQUE INDEX CONCURRENTLY` (no write block), then attach it: `ADD CONSTRAINT ... UNIQUE USING INDEX` only takes the lock for an instant.",

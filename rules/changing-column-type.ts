@@ -5,6 +5,7 @@ import type { ColumnType } from "../src/sql.js";
 export default defineRule({
   id: "changing-column-type",
   severity: "error",
+  durationHazard: true,
   summary: "ALTER COLUMN ... TYPE that rewrites the table under ACCESS EXCLUSIVE",
   docs: {
     why: "Changing a column's type takes ACCESS EXCLUSIVE and, unless the old type is binary-compatible with the new one, rewrites the whole table and rebuilds its indexes: nobody can read or write the table until it finishes. No rewrite: varchar(n) to varchar(m > n), to unconstrained varchar or to text; numeric(p,s) to numeric(q > p, s) or unconstrained numeric; cidr to inet; timestamp to timestamptz when the session time zone is UTC (PostgreSQL 12+). Everything else, including any USING clause, rewrites. locklint reads the old type from the statements before; when it cannot know it, it says so as a warning.",

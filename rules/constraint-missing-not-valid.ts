@@ -5,6 +5,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "constraint-missing-not-valid",
   severity: "error",
+  durationHazard: true,
   summary: "ADD CONSTRAINT CHECK / FOREIGN KEY validates every row while holding the lock",
   docs: {
     why: "Adding a CHECK constraint takes ACCESS EXCLUSIVE (no reads, no writes) and a FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables (no writes), and both then read every existing row to validate them, holding the lock throughout. With `NOT VALID` the constraint is added instantly and enforced for new rows; `VALIDATE CONSTRAINT` later checks the old rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.",

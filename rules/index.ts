@@ -15,6 +15,7 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import lockBudget from "./lock-budget.js";
 import lockUpgrade from "./lock-upgrade.js";
 import revisionsShareTransaction from "./revisions-share-transaction.js";
 import preferRobustStmts from "./prefer-robust-stmts.js";
@@ -106,6 +107,7 @@ export const RULES: readonly Rule[] = [
   revisionsShareTransaction,
   lockHeldDuringSlowStatement,
   preferRobustStmts,
+  lockBudget,
   requireLockTimeout,
   excessiveLockTimeout,
   requireStatementTimeout,

@@ -3,6 +3,7 @@ import { defineRule, existingLocks } from "../src/rule.js";
 export default defineRule({
   id: "prefer-repack",
   severity: "error",
+  durationHazard: true,
   summary: "VACUUM FULL and CLUSTER rewrite the table under ACCESS EXCLUSIVE; pg_repack does it online",
   docs: {
     why: "`VACUUM FULL` and `CLUSTER` write a new copy of the table and of every index while holding ACCESS EXCLUSIVE: no read or write of the table until the copy is done, minutes to hours on a big table. Neither belongs in a deploy. The `pg_repack` extension (or `pg_squeeze`) rewrites a table with only brief locks at the start and the end; a plain `VACUUM` reclaims space for reuse without blocking.",

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "require-concurrent-index-creation",
   severity: "error",
+  durationHazard: true,
   summary: "CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build",
   docs: {
     why: "`CREATE INDEX` takes a SHARE lock on the table: reads go on, but every INSERT, UPDATE and DELETE waits until the index is built, which reads the whole table and sorts it. On a large table that is minutes of failed or queued writes. `CREATE INDEX CONCURRENTLY` takes SHARE UPDATE EXCLUSIVE instead, which does not block writes; it reads the table twice and cannot run inside a transaction block.",

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "require-concurrent-refresh",
   severity: "error",
+  durationHazard: true,
   summary: "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view while it recomputes",
   docs: {
     why: "`REFRESH MATERIALIZED VIEW` takes ACCESS EXCLUSIVE on the view and replaces its contents (a rewrite): every SELECT of the view waits until the whole query behind it has run again. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes EXCLUSIVE instead, which lets reads go on while it computes the new contents and applies the difference; it needs a unique index on the view, and may run inside a transaction.",

@@ -4,6 +4,7 @@ import { defineRule, existingLocks } from "../src/rule.js";
 export default defineRule({
   id: "require-concurrent-reindex",
   severity: "error",
+  durationHazard: true,
   summary: "REINDEX without CONCURRENTLY blocks writes to the table and every query that uses the index",
   docs: {
     why: "`REINDEX INDEX` and `REINDEX TABLE` take SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index they rebuild, so every query whose plan uses the index waits as well, for as long as the rebuild reads and sorts the table. From PostgreSQL 12, `REINDEX ... CONCURRENTLY` builds the new index beside the old one under SHARE UPDATE EXCLUSIVE and swaps them; it cannot run inside a transaction block.",

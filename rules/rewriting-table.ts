@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "rewriting-table",
   severity: "error",
+  durationHazard: true,
   summary: "ALTER TABLE forms that rewrite the whole table under ACCESS EXCLUSIVE (SET LOGGED/UNLOGGED, SET ACCESS METHOD, ...)",
   docs: {
     why: "Some ALTER TABLE forms copy every row into a new file and rebuild every index while holding ACCESS EXCLUSIVE: `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD`, `ALTER COLUMN ... SET EXPRESSION` (PostgreSQL 17). Reads and writes wait for the whole copy, which takes as long as the table is big.",

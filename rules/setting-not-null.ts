@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "setting-not-null",
   severity: "error",
+  durationHazard: true,
   summary: "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
   docs: {
     why: "`ALTER COLUMN ... SET NOT NULL` (alembic's `op.alter_column(..., nullable=False)`) takes ACCESS EXCLUSIVE and reads every row to prove there is no NULL: reads and writes wait for the full scan. From PostgreSQL 12 the scan is skipped when a validated `CHECK (col IS NOT NULL)` constraint already proves it, and that constraint can be added without a long lock: `NOT VALID` first (instant), then `VALIDATE CONSTRAINT` (SHARE UPDATE EXCLUSIVE: reads and writes go on).",

@@ -1,5 +1,5 @@
 import { mergeLocks, operationEffect, transactionRequirement, type StatementEffects } from "./effects.js";
-import { lockFact, type Finding } from "./findings.js";
+import { lockFact, type Finding, type LockFact } from "./findings.js";
 import type { Operation } from "./operations.js";
 import { charOffsetOfByte, parseFile, type ParsedStatement } from "./parse.js";
 import type { LineIndex } from "./position.js";
@@ -7,7 +7,8 @@ import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
 import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
 import { hasIndexLeadingWith, Schema } from "./schema.js";
-import { holdRange, lockWork, type TableSizes, type WorkEstimate } from "./estimate.js";
+import type { TableSizes } from "./estimate.js";
+import { scaleSeverity, WorkLedger } from "./work-ledger.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
 import { Session } from "./session.js";
 import type { SourceFile } from "./source.js";
@@ -25,6 +26,8 @@ export interface AnalyzeOptions {
   rules: readonly Rule[];
   /** Table sizes (locklint stats): lock facts then carry hold-time estimates. */
   sizes?: TableSizes;
+  /** --max-lock-ms: how long a table may stay blocked for reads or writes. */
+  maxLockMs?: number;
   /** Keep every statement with its effects (for `locklint locks`). */
   keepStatements?: boolean;
 }
@@ -57,6 +60,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const heldInTransaction = new HeldLocks(false);
     const deferred = new UnitEndChecks();
     const ledger = options.sizes ? new WorkLedger() : null;
+    const blockingStates = new Map<ParsedStatement, StatementState>();
     const firstFinding = analysis.findings.length;
     for (const batch of parsed.batches()) {
       for (const item of batch) {
@@ -72,8 +76,9 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
-        if (ledger) ledger.record(statement, place, effects, options.sizes!);
+        const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
         const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
+        if (blocking && !place.bookkeeping) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (!place.bookkeeping) {
           if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
@@ -86,12 +91,27 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     }
     deferred.end();
     if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
-    ledger?.estimate(analysis.findings.slice(firstFinding));
+    if (ledger) {
+      const fileFindings = analysis.findings.slice(firstFinding);
+      ledger.estimateFindings(fileFindings, (f) => FINDING_STATEMENT.get(f));
+      scaleSeverity(fileFindings, options.rules);
+      for (const held of ledger.blockingLocks()) {
+        const state = blockingStates.get(held.statement);
+        if (state) lockEstimated(options, state, held.lock, analysis.findings);
+      }
+    }
   }
   // Checks deferred to the end of a revision report late: put every finding back in file order (stable).
   const fileOrder = new Map(files.map((f, i) => [f.path, i]));
   analysis.findings.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn);
   return analysis;
+}
+
+/** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
+function lockEstimated(options: AnalyzeOptions, state: StatementState, lock: LockFact, findings: Finding[]): void {
+  for (const rule of options.rules) {
+    rule.onLockEstimate?.({ lock, budgetMs: options.maxLockMs, place: state.place, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
+  }
 }
 
 /** A file ended inside a transaction: the rules that care report at its BEGIN. */
@@ -136,50 +156,6 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
   }
   result.locks = mergeLocks(result.operations);
   return result;
-}
-
-/**
- * With table sizes: each statement's own work per relation, summed per transaction, so that a
- * finding's lock can be given the time it is held: its statement's work plus every later one's.
- */
-class WorkLedger {
-  private readonly totals = new Map<number, { ms: number; statements: number }>();
-  /** Per statement: its transaction and the transaction's totals just after it. */
-  private readonly marks = new Map<ParsedStatement, { transaction: number | null; ms: number; statements: number; work: Map<string, WorkEstimate> }>();
-
-  record(statement: ParsedStatement, place: StatementPlace, effects: StatementEffects, sizes: TableSizes): void {
-    const ops = effects.operations.map((e) => e.operation);
-    const work = new Map<string, WorkEstimate>();
-    let ms = 0;
-    for (const lock of effects.locks) {
-      lock.work = lockWork(lock, ops, sizes);
-      if (lock.work) {
-        work.set(lock.relation, lock.work);
-        ms += lock.work.ms;
-      }
-    }
-    const total = place.transaction === null ? { ms: 0, statements: 0 } : (this.totals.get(place.transaction) ?? { ms: 0, statements: 0 });
-    total.ms += ms;
-    // COMMIT / ROLLBACK end the hold: not a statement run while the lock is held
-    if (!ops.some((o) => o.op === "transaction")) total.statements++;
-    if (place.transaction !== null) this.totals.set(place.transaction, total);
-    this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
-  }
-
-  /** Gives each lock of the findings its hold-time estimate (call when the file's transactions are complete). */
-  estimate(findings: readonly Finding[]): void {
-    for (const finding of findings) {
-      const statement = FINDING_STATEMENT.get(finding);
-      const mark = statement ? this.marks.get(statement) : undefined;
-      if (!mark) continue;
-      const total = mark.transaction === null ? mark : (this.totals.get(mark.transaction) ?? mark);
-      for (const lock of finding.locks) {
-        if (lock.new) continue;
-        const own = mark.work.get(lock.relation);
-        lock.estimate = holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
-      }
-    }
-  }
 }
 
 /** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */

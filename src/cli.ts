@@ -45,6 +45,13 @@ interface CommonOptions {
 interface LintOptions extends CommonOptions {
   failOn: FailOn;
   rules?: string;
+  maxLockMs?: number;
+}
+
+function parseBudget(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of milliseconds");
+  return n;
 }
 
 function parsePgVersion(value: string): number {
@@ -102,6 +109,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
       .command("lint", { isDefault: true })
       .description("report risky statements: findings with lock facts and the safe alternative (the default command)")
       .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error"))
+      .option("--max-lock-ms <ms>", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)", parseBudget)
       .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)"),
   ).action(handlers.lint);
 
@@ -132,7 +140,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sources = await readInputs(files, io);
       const sizes = await loadSizes(options);
       await loadParser();
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes });
+      if (options.maxLockMs !== undefined && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs });
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
       io.stdout.write(
         options.format === "json"

@@ -3,6 +3,8 @@ import type { Finding } from "./findings.js";
 import { describeLock } from "./report/describe.js";
 import type { Rule } from "./rule.js";
 import { decodeSource } from "./source.js";
+import { TableSizes } from "./estimate.js";
+import type { StatsFile } from "./stats.js";
 
 /**
  * What the catalog says about a rule, shared by `locklint rules`, `locklint explain` and the
@@ -10,10 +12,23 @@ import { decodeSource } from "./source.js";
  * The parser must be loaded (loadParser) first.
  */
 
-/** The findings of a rule on its documented example. */
-export function exampleFindings(rule: Rule): Finding[] {
-  const file = decodeSource("example.sql", new TextEncoder().encode(rule.docs.example));
-  return analyze([file], { pgVersion: 14, rules: [rule] }).findings;
+/** The findings of a rule on its documented example (or on its safe way), with the table sizes the docs give. */
+export function exampleFindings(rule: Rule, sql = rule.docs.example): Finding[] {
+  const file = decodeSource("example.sql", new TextEncoder().encode(sql));
+  const given = rule.docs.exampleSizes;
+  const sizes = given ? new TableSizes(statsFor(given.tables)) : undefined;
+  return analyze([file], { pgVersion: 14, rules: [rule], sizes, maxLockMs: given?.maxLockMs }).findings;
+}
+
+function statsFor(tables: NonNullable<Rule["docs"]["exampleSizes"]>["tables"]): StatsFile {
+  return {
+    format: "locklint-stats",
+    version: 1,
+    collectedAt: "2026-01-01T00:00:00.000Z",
+    server: { version: "18", versionNum: 180000 },
+    source: "documentation example",
+    tables: tables.map((t) => ({ schema: "public", name: t.name, kind: "table", reltuples: t.rows, liveTuples: t.rows, heapBytes: t.heapBytes, toastBytes: 0, totalBytes: t.totalBytes, indexes: [] })),
+  };
 }
 
 /** The lock the example takes, in a few words: `SHARE (blocks writes, ddl), scan`. */

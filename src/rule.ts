@@ -1,4 +1,5 @@
 import type { RelationLock, StatementEffects } from "./effects.js";
+import type { LockFact } from "./findings.js";
 import type { LockMode } from "./locks.js";
 import type { RelationName } from "./sql.js";
 import type { ParsedStatement } from "./parse.js";
@@ -19,6 +20,8 @@ export interface RuleDocs {
   notes?: string;
   /** Pages of the PostgreSQL documentation that back the claims. */
   references?: string[];
+  /** Table sizes (and a budget) the example and the safe way are run with, for rules that need them. */
+  exampleSizes?: { tables: { name: string; heapBytes: number; totalBytes: number; rows: number }[]; maxLockMs?: number };
 }
 
 /** Advice attached to a finding: prose, and the safe form in SQL and in alembic terms. */
@@ -81,6 +84,15 @@ export interface UnclosedTransactionContext {
   report(report: Report): void;
 }
 
+/** A read- or write-blocking lock with its hold-time estimate (table sizes given). */
+export interface LockEstimateContext {
+  lock: LockFact;
+  /** --max-lock-ms, when given. */
+  budgetMs: number | undefined;
+  place: StatementPlace;
+  report(report: Report): void;
+}
+
 export interface Rule {
   id: string;
   severity: Severity;
@@ -88,10 +100,14 @@ export interface Rule {
   summary: string;
   /** Hygiene checks (types, naming, robustness) are off unless asked for (`--rules all` or by id). */
   optional?: boolean;
+  /** The hazard is how long a lock lasts: with table sizes, a finding estimated under a second is only a warning. */
+  durationHazard?: boolean;
   docs: RuleDocs;
   check(ctx: RuleContext): void;
   /** Optional: called when a file ends with a transaction still open. */
   onUnclosedTransaction?(ctx: UnclosedTransactionContext): void;
+  /** Optional, with table sizes: called for each lock that blocks reads or writes, where its transaction first takes it. */
+  onLockEstimate?(ctx: LockEstimateContext): void;
 }
 
 /** Identity function that gives rule files their type. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RULES } from "../rules/index.js";
+import { loadParser } from "../src/parse.js";
+import { exampleFindings } from "../src/rule-catalog.js";
 import type { Finding } from "../src/findings.js";
 import { analyzeText } from "./support/analyze-text.js";
 
@@ -23,10 +25,12 @@ BEGIN;
 describe("every rule's documentation is a test", () => {
   for (const rule of RULES) {
     it(`${rule.id}: the example fires it`, async () => {
-      expect((await findings(rule.id, rule.docs.example)).length).toBeGreaterThan(0);
+      await loadParser();
+      expect(exampleFindings(rule).length).toBeGreaterThan(0);
     });
     it(`${rule.id}: the safe way does not`, async () => {
-      expect(await findings(rule.id, rule.docs.useInstead)).toEqual([]);
+      await loadParser();
+      expect(exampleFindings(rule, rule.docs.useInstead)).toEqual([]);
     });
     it(`${rule.id}: cites the PostgreSQL documentation`, () => {
       expect(rule.docs.references?.some((r) => r.startsWith("https://www.postgresql.org/docs/"))).toBe(true);
@@ -320,7 +324,9 @@ const CASES: Record<string, RuleCase[]> = {
 
 describe("rule cases", () => {
   it("covers every rule", () => {
-    expect(Object.keys(CASES).sort()).toEqual(RULES.map((r) => r.id).sort());
+    // rules that need table sizes have their cases in test/estimates.test.ts
+    const elsewhere = ["lock-budget"];
+    expect([...Object.keys(CASES), ...elsewhere].sort()).toEqual(RULES.map((r) => r.id).sort());
   });
 
   for (const [rule, cases] of Object.entries(CASES)) {

@@ -1,0 +1,30 @@
+import { describeHold, formatDuration } from "../src/estimate.js";
+import { defineRule } from "../src/rule.js";
+
+export default defineRule({
+  id: "lock-budget",
+  severity: "error",
+  summary: "With table sizes and --max-lock-ms: a table stays blocked for reads or writes longer than the budget",
+  docs: {
+    why: "A lock that blocks reads or writes is held from the statement that takes it until the transaction commits, so the outage it causes is that statement's work plus the work of every statement after it. With table sizes from `locklint stats` and `--max-lock-ms`, locklint estimates that time and reports every table that stays blocked longer than the team's budget, naming the work that makes it long.",
+    example: "-- with --stats stats.json --max-lock-ms 2000, where orders is 5 GB:\nBEGIN;\nALTER TABLE orders ALTER COLUMN total TYPE bigint;\nCOMMIT;",
+    useInstead: "-- expand and contract: a new column, backfilled in batches outside the migration\nBEGIN;\nALTER TABLE orders ADD COLUMN total_new bigint;\nCOMMIT;",
+    alembic: 'op.add_column("orders", sa.Column("total_new", sa.BigInteger(), nullable=True))\n# backfill in batches outside the migration, then switch and drop in later revisions',
+    notes: "Needs table sizes (`--stats FILE` or `--db-url`) and a budget (`--max-lock-ms N`); without them the rule does nothing. Estimates come from throughput measured by `npm run calibrate` (docs/estimates.md).",
+    references: ["https://www.postgresql.org/docs/current/explicit-locking.html"],
+    exampleSizes: { tables: [{ name: "orders", heapBytes: 4e9, totalBytes: 5e9, rows: 40e6 }], maxLockMs: 2000 },
+  },
+  check() {
+    // reported from the estimates, once the file's transactions are complete
+  },
+  onLockEstimate(ctx) {
+    const estimate = "qualitative" in ctx.lock.estimate ? null : ctx.lock.estimate;
+    if (ctx.budgetMs === undefined || !estimate || estimate.highMs <= ctx.budgetMs) return;
+    const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
+    ctx.report({
+      message: `${ctx.lock.relation} stays blocked for ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}: over the ${formatDuration(ctx.budgetMs)} budget`,
+      help: { text: "Do the slow work outside the lock (CONCURRENTLY, NOT VALID then VALIDATE, expand and contract, batches), or split the transaction so that the lock is released sooner." },
+      locks: [],
+    });
+  },
+});

@@ -1,0 +1,93 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CALIBRATED } from "../src/estimate.js";
+import { runBin } from "./support/cli.js";
+
+const dir = mkdtempSync(join(tmpdir(), "locklint-estimates-"));
+const GB = 1024 ** 3;
+
+function statsFile(tables: { name: string; heapBytes: number; totalBytes: number; rows: number }[]): string {
+  const path = join(dir, `stats-${tables.map((t) => t.name).join("-")}-${tables[0]!.heapBytes}.json`);
+  const body = {
+    format: "locklint-stats",
+    version: 1,
+    collectedAt: "2026-11-26T00:00:00.000Z",
+    server: { version: "15.18", versionNum: 150018 },
+    source: "postgres://app:***@db/app",
+    tables: tables.map((t) => ({ schema: "public", name: t.name, kind: "table", reltuples: t.rows, liveTuples: t.rows, heapBytes: t.heapBytes, toastBytes: 0, totalBytes: t.totalBytes, indexes: [] })),
+  };
+  writeFileSync(path, JSON.stringify(body));
+  return path;
+}
+
+const BIG = statsFile([
+  { name: "orders", heapBytes: 3 * GB, totalBytes: 5 * GB, rows: 40e6 },
+  { name: "users", heapBytes: 0.4 * GB, totalBytes: 0.6 * GB, rows: 2e6 },
+]);
+const TINY = statsFile([{ name: "orders", heapBytes: 8192, totalBytes: 16384, rows: 10 }]);
+const sql = join(dir, "m.sql");
+writeFileSync(
+  sql,
+  "BEGIN;\n-- Running upgrade a -> b\nALTER TABLE users ADD COLUMN nick text;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n",
+);
+
+const lintJson = (...args: string[]) => JSON.parse(runBin(["--format", "json", ...args, sql]).stdout);
+
+describe("lock-time estimates", () => {
+  it("without statistics, lock facts say the time qualitatively", () => {
+    const out = lintJson();
+    const index = out.findings.find((f: { rule: string }) => f.rule === "require-concurrent-index-creation");
+    expect(index.locks[0].estimate).toEqual({ qualitative: "proportional to table size" });
+  });
+
+  it("with --stats, a lock lasts its statement's work plus every later statement's, as a range", () => {
+    const out = lintJson("--stats", BIG);
+    const index = out.findings.find((f: { rule: string }) => f.rule === "require-concurrent-index-creation");
+    const orders = index.locks.find((l: { relation: string }) => l.relation === "orders");
+    // index build over 3 GB, then the users rewrite (0.6 GB) before COMMIT
+    const central = ((3 * GB) / CALIBRATED.index + (0.6 * GB) / CALIBRATED.rewrite) * 1000;
+    expect(orders.estimate).toEqual({ lowMs: Math.round(central / 2), highMs: Math.round(central * 2), basis: "index build over 3.0 GB", laterStatements: 1 });
+    const text = runBin(["--stats", BIG, sql]).stdout;
+    expect(text).toContain("lock: SHARE on orders - blocks writes, ddl - scans the table - held ");
+    expect(text).toContain("(index build over 3.0 GB, then 1 more statement)");
+  });
+
+  it("on a tiny table, a duration finding drops to a warning", () => {
+    const out = lintJson("--stats", TINY);
+    const index = out.findings.find((f: { rule: string }) => f.rule === "require-concurrent-index-creation");
+    expect(index.severity).toBe("warning");
+    expect(index.message).toContain("with the given table sizes: under 1 s");
+  });
+
+  it("--max-lock-ms reports each table blocked longer than the budget, at the statement that locked it", () => {
+    const out = lintJson("--stats", BIG, "--max-lock-ms", "3000");
+    const budget = out.findings.filter((f: { rule: string }) => f.rule === "lock-budget");
+    expect(budget.map((f: { line: number; message: string }) => [f.line, f.message.split(" stays")[0]])).toEqual([
+      [3, "users"],
+      [4, "orders"],
+    ]);
+    expect(lintJson("--stats", BIG, "--max-lock-ms", "1000000").findings.filter((f: { rule: string }) => f.rule === "lock-budget")).toEqual([]);
+  });
+
+  it("the timeline of locklint locks carries the estimate", () => {
+    const out = JSON.parse(runBin(["locks", "--format", "json", "--stats", BIG, sql]).stdout);
+    const users = out.transactions[0].locks.find((l: { relation: string }) => l.relation === "users");
+    expect(users.estimate.laterStatements).toBe(2);
+    expect(users.estimate.highMs).toBeGreaterThan(users.estimate.lowMs);
+    expect(runBin(["locks", "--stats", BIG, sql]).stdout).toMatch(/ESTIMATE/);
+  });
+
+  it("refuses a file that is not a stats file, and a budget without sizes, with exit 2", () => {
+    const bogus = join(dir, "bogus.json");
+    writeFileSync(bogus, '{"tables": []}');
+    const bad = runBin(["--stats", bogus, sql]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("bogus.json: not a locklint stats file");
+    const missing = runBin(["--stats", join(dir, "nope.json"), sql]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("nope.json: cannot read the stats file");
+    expect(runBin(["--max-lock-ms", "100", sql]).stderr).toContain("--max-lock-ms needs table sizes");
+  });
+});

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "attaching-partition-with-scan",
   severity: "warning",
+  durationHazard: true,
   summary: "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE unless a CHECK proves its bound",
   docs: {
     why: "`ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...` takes ACCESS EXCLUSIVE on the child (and SHARE UPDATE EXCLUSIVE on the parent from PostgreSQL 12, ACCESS EXCLUSIVE before) and reads every row of the child to check it fits the bound, unless a validated CHECK constraint on the child already implies the bound. With a DEFAULT partition, that one is scanned too.",

@@ -4,6 +4,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "backfilling-in-migration",
   severity: "warning",
+  durationHazard: true,
   summary: "UPDATE of an existing table inside the migration: rows stay locked until COMMIT, with every lock taken before it",
   docs: {
     why: "A backfill (`UPDATE` of an existing table) in a migration runs in the migration's transaction: every row it changes stays locked against other writers until COMMIT, it writes a new version of each row (bloat, WAL, replication lag), and every lock the transaction took before it (an ALTER TABLE's ACCESS EXCLUSIVE, say) is held for the whole backfill. alembic's default is one transaction for all revisions, so a backfill extends the locks of every earlier revision in the run.",

@@ -4,6 +4,7 @@ import { defineRule, existingLocks } from "../src/rule.js";
 export default defineRule({
   id: "lock-held-during-slow-statement",
   severity: "warning",
+  durationHazard: true,
   summary: "A scan, rewrite or backfill runs while an earlier statement's read- or write-blocking lock is still held",
   docs: {
     why: "A lock is held until the transaction ends, not until its statement ends. When a statement that reads or rewrites a whole table (an index build, a validation, a type change, a backfill) runs after another statement of the same transaction took a lock that blocks reads or writes (an `ALTER TABLE`'s ACCESS EXCLUSIVE, say), that earlier table stays blocked for the whole slow statement, even if the slow statement is about another table. alembic runs all `op.*` calls of a revision in one transaction.",

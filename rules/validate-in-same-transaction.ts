@@ -6,6 +6,7 @@ import { defineRule } from "../src/rule.js";
 export default defineRule({
   id: "validate-in-same-transaction",
   severity: "warning",
+  durationHazard: true,
   summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID: the strong lock is still held during the scan",
   docs: {
     why: "Adding a constraint `NOT VALID` and validating it later is the safe way because `VALIDATE CONSTRAINT` scans under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes. But locks last until COMMIT: in the same transaction, the ACCESS EXCLUSIVE (CHECK) or SHARE ROW EXCLUSIVE (FOREIGN KEY) taken by the `ADD CONSTRAINT ... NOT VALID` is still held while the VALIDATE reads the whole table, so nothing was gained. alembic puts every `op.*` call of a revision in one transaction.",

@@ -100,7 +100,7 @@ export interface Rule {
   summary: string;
   /** Hygiene checks (types, naming, robustness) are off unless asked for (`--rules all` or by id). */
   optional?: boolean;
-  /** The hazard is how long a lock lasts: with table sizes, a finding estimated under a second is only a warning. */
+  /** The hazard is how long a lock lasts: with table sizes, an error estimated under 1 s becomes a warning, a warning estimated at 10 s or more an error. */
   durationHazard?: boolean;
   docs: RuleDocs;
   check(ctx: RuleContext): void;

@@ -1,5 +1,5 @@
 import type { RelationLock, StatementEffects } from "./effects.js";
-import { holdRange, lockWork, type HoldEstimate, type TableSizes, type WorkEstimate } from "./estimate.js";
+import { formatDuration, holdRange, lockWork, type HoldEstimate, type TableSizes, type WorkEstimate } from "./estimate.js";
 import { lockFact, type Finding, type LockFact } from "./findings.js";
 import { blocksReadsOrWrites } from "./locks.js";
 import type { ParsedStatement } from "./parse.js";
@@ -91,20 +91,27 @@ export class WorkLedger {
 
 /** Below this, a blocking lock is a blip: the finding of a duration rule drops to a warning. */
 const SHORT_MS = 1_000;
+/** From this on, it is an outage: the finding of a duration rule rises to an error. */
+const LONG_MS = 10_000;
 
 /**
  * With estimates, the severity of findings whose hazard is how long a lock lasts follows the
- * estimate: a CREATE INDEX on a 2 kB table is a warning, not an error.
+ * estimate: a CREATE INDEX on a 2 kB table is a warning, a backfill that keeps a lock for minutes
+ * an error.
  */
 export function scaleSeverity(findings: Finding[], rules: readonly Rule[]): void {
   const durationRules = new Set(rules.filter((r) => r.durationHazard).map((r) => r.id));
   for (const finding of findings) {
-    if (finding.severity !== "error" || !durationRules.has(finding.rule)) continue;
+    if (!durationRules.has(finding.rule)) continue;
     const estimates = finding.locks.filter((l) => !l.new).map((l) => ("qualitative" in l.estimate ? null : l.estimate));
     if (estimates.length === 0 || estimates.some((e) => e === null)) continue;
     const longest = Math.max(...estimates.map((e) => e!.highMs));
-    if (longest >= SHORT_MS) continue;
-    finding.severity = "warning";
-    finding.message += ` (with the given table sizes: under ${SHORT_MS / 1000} s)`;
+    if (finding.severity === "error" && longest < SHORT_MS) {
+      finding.severity = "warning";
+      finding.message += ` (with the given table sizes: under ${SHORT_MS / 1000} s)`;
+    } else if (finding.severity === "warning" && longest >= LONG_MS) {
+      finding.severity = "error";
+      finding.message += ` (with the given table sizes: up to ${formatDuration(longest)})`;
+    }
   }
 }

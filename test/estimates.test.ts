@@ -61,6 +61,13 @@ describe("lock-time estimates", () => {
     expect(index.message).toContain("with the given table sizes: under 1 s");
   });
 
+  it("on big tables, a duration warning rises to an error", () => {
+    const out = lintJson("--stats", BIG);
+    const slow = out.findings.find((f: { rule: string }) => f.rule === "lock-held-during-slow-statement");
+    expect(slow.severity).toBe("error");
+    expect(slow.message).toMatch(/with the given table sizes: up to \d/);
+  });
+
   it("--max-lock-ms reports each table blocked longer than the budget, at the statement that locked it", () => {
     const out = lintJson("--stats", BIG, "--max-lock-ms", "3000");
     const budget = out.findings.filter((f: { rule: string }) => f.rule === "lock-budget");

@@ -15,6 +15,7 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import lockOrder from "./lock-order.js";
 import lockBudget from "./lock-budget.js";
 import lockUpgrade from "./lock-upgrade.js";
 import revisionsShareTransaction from "./revisions-share-transaction.js";
@@ -104,6 +105,7 @@ export const RULES: readonly Rule[] = [
   foreignKeyWithoutIndex,
   validateInSameTransaction,
   lockUpgrade,
+  lockOrder,
   revisionsShareTransaction,
   lockHeldDuringSlowStatement,
   preferRobustStmts,

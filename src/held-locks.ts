@@ -34,7 +34,8 @@ export class HeldLocks {
       if (this.perUnit ? lock.novelty !== null : lock.newInTransaction) continue;
       const previous = this.locks.get(lock.key);
       if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
-      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql, revision: place.revision?.id ?? null });
+      const order = previous?.order ?? this.locks.size;
+      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql, revision: place.revision?.id ?? null, order });
     }
   }
 }

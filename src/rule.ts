@@ -50,6 +50,8 @@ export interface HeldLock {
   sql: string;
   /** The alembic revision of that statement. */
   revision: string | null;
+  /** Position in the order the transaction first locked its relations (0 first). */
+  order: number;
 }
 
 export interface RuleContext {

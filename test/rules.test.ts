@@ -316,6 +316,13 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "ALTER TABLE orders ADD COLUMN note text;\n-- Running upgrade next -> later\nSELECT 1;", expect: [[12, 1, "revision later runs in the same transaction as revision next", "warning"]] },
     { sql: "ALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nBEGIN;\n-- Running upgrade next -> later\nSELECT 1;", expect: [] },
   ],
+  "lock-order": [
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT u_fk FOREIGN KEY (age) REFERENCES orders (id) NOT VALID;",
+      expect: [[11, 1, "locks users before orders, but the transaction locked orders first (line 10)", "warning"]],
+    },
+    { sql: "ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders ADD CONSTRAINT o_fk2 FOREIGN KEY (total) REFERENCES users (id) NOT VALID;", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },

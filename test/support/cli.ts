@@ -18,6 +18,7 @@ export function runBin(args: string[], options: { input?: string | Buffer; env?:
     env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env },
     encoding: "utf8",
     cwd: ROOT,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

@@ -21,8 +21,9 @@ export default defineRule({
     const estimate = "qualitative" in ctx.lock.estimate ? null : ctx.lock.estimate;
     if (ctx.budgetMs === undefined || !estimate || estimate.highMs <= ctx.budgetMs) return;
     const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
+    const responsible = ctx.responsible().map((r) => `line ${r.line}: ${r.work}`);
     ctx.report({
-      message: `${ctx.lock.relation} stays blocked for ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}: over the ${formatDuration(ctx.budgetMs)} budget`,
+      message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(ctx.budgetMs)} budget${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
       help: { text: "Do the slow work outside the lock (CONCURRENTLY, NOT VALID then VALIDATE, expand and contract, batches), or split the transaction so that the lock is released sooner." },
       locks: [],
     });

@@ -97,7 +97,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
       scaleSeverity(fileFindings, options.rules);
       for (const held of ledger.blockingLocks()) {
         const state = blockingStates.get(held.statement);
-        if (state) lockEstimated(options, state, held.lock, analysis.findings);
+        if (state) lockEstimated(options, state, held.lock, () => ledger.responsible(held.statement), analysis.findings);
       }
     }
   }
@@ -108,9 +108,9 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
 }
 
 /** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
-function lockEstimated(options: AnalyzeOptions, state: StatementState, lock: LockFact, findings: Finding[]): void {
+function lockEstimated(options: AnalyzeOptions, state: StatementState, lock: LockFact, responsible: () => { line: number; work: string }[], findings: Finding[]): void {
   for (const rule of options.rules) {
-    rule.onLockEstimate?.({ lock, budgetMs: options.maxLockMs, place: state.place, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
+    rule.onLockEstimate?.({ lock, budgetMs: options.maxLockMs, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
   }
 }
 

@@ -92,6 +92,8 @@ export interface LockEstimateContext {
   /** --max-lock-ms, when given. */
   budgetMs: number | undefined;
   place: StatementPlace;
+  /** The statements whose work makes the lock last (it and the later ones of its transaction), longest first, at most three. */
+  responsible(): { line: number; work: string }[];
   report(report: Report): void;
 }
 

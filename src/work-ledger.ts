@@ -22,6 +22,8 @@ interface Mark {
 
 export class WorkLedger {
   private readonly totals = new Map<number, { ms: number; statements: number }>();
+  /** Per transaction, the statements that do work, in order (with their statement count mark). */
+  private readonly workers = new Map<number, { statements: number; line: number; ms: number; work: string }[]>();
   private readonly marks = new Map<ParsedStatement, Mark>();
   /** Per transaction, the relations already locked in a read- or write-blocking mode. */
   private readonly blockedIn = new Map<number, Set<string>>();
@@ -43,7 +45,15 @@ export class WorkLedger {
     total.ms += ms;
     // COMMIT / ROLLBACK end the hold: not a statement run while the lock is held
     if (!ops.some((o) => o.op === "transaction")) total.statements++;
-    if (place.transaction !== null) this.totals.set(place.transaction, total);
+    if (place.transaction !== null) {
+      this.totals.set(place.transaction, total);
+      if (ms > 0) {
+        const list = this.workers.get(place.transaction) ?? [];
+        const work = [...effects.locks].filter((l) => l.work && l.work.ms > 0).map((l) => `${l.work!.basis} (${l.relation})`).join(", ");
+        list.push({ statements: total.statements, line: statement.startPos.line, ms, work });
+        this.workers.set(place.transaction, list);
+      }
+    }
     this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
     let first = false;
     // outside a transaction every statement is its own
@@ -67,6 +77,18 @@ export class WorkLedger {
     return holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
   }
 
+  /** The statements whose work makes a lock taken at this statement last: it and the later ones, longest first (at most three). */
+  responsible(statement: ParsedStatement): { line: number; work: string }[] {
+    const mark = this.marks.get(statement);
+    if (!mark || mark.transaction === null) return [];
+    // the statement's own entry carries its own count; later ones higher counts
+    return (this.workers.get(mark.transaction) ?? [])
+      .filter((w) => w.statements >= mark.statements)
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 3)
+      .map(({ line, work }) => ({ line, work }));
+  }
+
   estimateFindings(findings: readonly Finding[], statementOf: (finding: Finding) => ParsedStatement | undefined): void {
     for (const finding of findings) {
       const statement = statementOf(finding);
@@ -80,6 +102,7 @@ export class WorkLedger {
 
   /** Each read- or write-blocking lock, at the statement that first took it in its transaction, with its estimate. */
   blockingLocks(): { statement: ParsedStatement; lock: LockFact }[] {
+    // (responsible() is asked only for the locks a rule reports: it scans the transaction's work list)
     return this.firstBlocking.map(({ statement, lock }) => {
       const fact = lockFact(lock);
       const estimate = this.hold(statement, lock.relation);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -74,6 +74,18 @@ describe("locklint stats", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^locklint: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app: .*\n$/);
     expect(r.stderr + r.stdout).not.toContain(PASSWORD);
+  });
+
+  it("--db-url on locklint reads the sizes live: estimates on lock facts, and a small table's index build is a warning", async () => {
+    const migration = join(dir, "migration.sql");
+    writeFileSync(migration, "BEGIN;\nCREATE INDEX ix_customers_notes ON customers (id, email);\nCOMMIT;\n");
+    const r = await runBinAsync(["--format", "json", "--db-url", url, migration]);
+    expect(r.stderr).toBe("");
+    const finding = JSON.parse(r.stdout).findings.find((f: { rule: string }) => f.rule === "require-concurrent-index-creation");
+    expect(finding.locks[0].estimate).toMatchObject({ basis: expect.stringMatching(/^index build over \d/), laterStatements: 0 });
+    expect(finding.locks[0].estimate.highMs).toBeGreaterThan(0);
+    expect(finding.severity).toBe("warning"); // a few MB: well under a second
+    expect(r.stdout).not.toContain(PASSWORD);
   });
 
   it("asks for a database when there is none", async () => {

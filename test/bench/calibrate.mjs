@@ -12,7 +12,7 @@ const option = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const sizesMb = (option("--sizes") ?? "10,100").split(",").map(Number);
-const external = option("--db-url") ?? process.env.DATABASE_URL;
+const external = option("--db-url") || process.env.DATABASE_URL || undefined;
 const temp = external ? null : startTempPostgres();
 if (!external && !temp) {
   console.error("calibrate: no PostgreSQL server: give --db-url, set DATABASE_URL, or install Debian's postgresql package");

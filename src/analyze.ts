@@ -1,12 +1,12 @@
 import { mergeLocks, operationEffect, transactionRequirement, type StatementEffects } from "./effects.js";
-import { lockFact, type Finding, type LockFact } from "./findings.js";
+import type { Finding } from "./findings.js";
 import type { Operation } from "./operations.js";
-import { charOffsetOfByte, parseFile, type ParsedStatement } from "./parse.js";
-import type { LineIndex } from "./position.js";
+import { parseFile, type ParsedStatement } from "./parse.js";
 import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
-import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
-import { hasIndexLeadingWith, Schema } from "./schema.js";
+import type { Rule } from "./rule.js";
+import { FINDING_STATEMENT, lockEstimated, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
+import { Schema } from "./schema.js";
 import type { TableSizes } from "./estimate.js";
 import { scaleSeverity, WorkLedger } from "./work-ledger.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
@@ -107,20 +107,6 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
   return analysis;
 }
 
-/** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
-function lockEstimated(options: AnalyzeOptions, state: StatementState, lock: LockFact, responsible: () => { line: number; work: string }[], findings: Finding[]): void {
-  for (const rule of options.rules) {
-    rule.onLockEstimate?.({ lock, budgetMs: options.maxLockMs, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
-  }
-}
-
-/** A file ended inside a transaction: the rules that care report at its BEGIN. */
-function unclosedTransaction(options: AnalyzeOptions, begin: StatementState, findings: Finding[]): void {
-  for (const rule of options.rules) {
-    rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) });
-  }
-}
-
 interface EvaluateContext {
   pgVersion: number;
   place: StatementPlace;
@@ -158,112 +144,3 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
   return result;
 }
 
-/** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */
-class UnitEndChecks {
-  private checks: (() => void)[] = [];
-  private unit: string | null = null;
-
-  /** Called with each statement's unit (null: the file itself): runs the checks of a unit that ended. */
-  enter(unit: string | null): void {
-    if (unit !== this.unit) this.end();
-    this.unit = unit;
-  }
-
-  /** The unit ended (or the file did). */
-  end(): void {
-    const due = this.checks;
-    this.checks = [];
-    for (const check of due) check();
-  }
-
-  add(check: () => void): void {
-    this.checks.push(check);
-  }
-}
-
-interface StatementState {
-  statement: ParsedStatement;
-  effects: StatementEffects;
-  place: StatementPlace;
-  session: Session;
-  lines: LineIndex;
-  seen: Map<string, Set<string>>;
-  held: ReadonlyMap<string, HeldLock>;
-  heldInTransaction: ReadonlyMap<string, HeldLock>;
-  schema: Schema;
-  deferred: UnitEndChecks;
-}
-
-function runRules(options: AnalyzeOptions, state: StatementState, findings: Finding[]): void {
-  if (options.rules.length === 0) return;
-  const { statement, effects, place, session, lines, seen } = state;
-  let rule: Rule = options.rules[0]!;
-  // One context per statement, shared by the rules in turn: `rule` is the one running.
-  const ctx: RuleContext = {
-    statement,
-    effects,
-    place,
-    inTransactionBlock: place.transaction !== null,
-    pgVersion: options.pgVersion,
-    heldLocks: state.held,
-    transactionLocks: state.heldInTransaction,
-    afterUnit: (check) => {
-      // The check runs after this loop has moved on: give it back its own rule for reporting.
-      const owner = rule;
-      state.deferred.add(() => {
-        rule = owner;
-        check();
-      });
-    },
-    tableKnown: (relation) => state.schema.table(relation)?.declared === true,
-    indexCovers: (relation, columns) => {
-      const table = state.schema.table(relation);
-      if (!table) return null;
-      return hasIndexLeadingWith(table, columns) ? true : table.declared ? false : null;
-    },
-    setting: (name) => session.get(name, place),
-    firstTime: (key) => {
-      let keys = seen.get(rule.id);
-      if (!keys) seen.set(rule.id, (keys = new Set()));
-      if (keys.has(key)) return false;
-      keys.add(key);
-      return true;
-    },
-    report: (report) => findings.push(toFinding(rule, report, state, lines)),
-  };
-  for (rule of options.rules) {
-    try {
-      rule.check(ctx);
-    } catch (error) {
-      const message = `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`;
-      const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
-      findings.push(toFinding(rule, { message, help, severity: "warning" }, state, lines));
-    }
-  }
-}
-
-/** The statement each finding is about, for estimates made after the file's transactions are known. */
-const FINDING_STATEMENT = new WeakMap<Finding, ParsedStatement>();
-
-function toFinding(rule: Rule, report: Report, state: StatementState, lines: LineIndex): Finding {
-  const { statement, effects, place } = state;
-  const start = report.at === undefined ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report.at));
-  const finding: Finding = {
-    rule: rule.id,
-    severity: report.severity ?? rule.severity,
-    message: report.message,
-    help: report.help,
-    file: statement.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: statement.endPos.line,
-    endColumn: statement.endPos.column,
-    revision: place.revision,
-    sql: statement.sql,
-    statementLine: statement.startPos.line,
-    statementColumn: statement.startPos.column,
-    locks: (report.locks ?? effects.locks).map(lockFact),
-  };
-  FINDING_STATEMENT.set(finding, statement);
-  return finding;
-}

@@ -30,6 +30,8 @@ export interface AnalyzeOptions {
   maxLockMs?: number;
   /** Keep every statement with its effects (for `locklint locks`). */
   keepStatements?: boolean;
+  /** With keepStatements, keep alembic's version-table statements too (trace runs them). */
+  keepBookkeeping?: boolean;
 }
 
 export interface AnalyzedStatement {
@@ -80,10 +82,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
         if (blocking && !place.bookkeeping) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
-        if (!place.bookkeeping) {
-          if (options.keepStatements) analysis.analyzed.push({ statement, place, effects });
-          runRules(options, state, analysis.findings);
-        }
+        if (options.keepStatements && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
+        if (!place.bookkeeping) runRules(options, state, analysis.findings);
         for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
         held.after(statement, place, effects);
         heldInTransaction.after(statement, place, effects);

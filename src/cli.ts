@@ -16,6 +16,8 @@ import { plural } from "./report/describe.js";
 import { TableSizes } from "./estimate.js";
 import { collectStats, readStatsFile } from "./stats.js";
 import { buildTimelines } from "./timeline.js";
+import { formatTraceJson, formatTraceText } from "./trace/report.js";
+import { trace } from "./trace/trace.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIO {
@@ -42,10 +44,25 @@ interface CommonOptions {
   dbUrl?: string;
 }
 
+interface TraceCliOptions {
+  format: "text" | "json";
+  pgVersion: number;
+  color?: boolean;
+  setup?: string;
+  seedRows?: number;
+  since?: string;
+}
+
 interface LintOptions extends CommonOptions {
   failOn: FailOn;
   rules?: string;
   maxLockMs?: number;
+}
+
+function parseRowCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
+  return n;
 }
 
 function parseBudget(value: string): number {
@@ -83,6 +100,7 @@ export function buildProgram(handlers: {
   locks: (files: string[], options: CommonOptions) => Promise<void>;
   rules: (options: { format: "text" | "json" }) => Promise<void>;
   stats: (options: { dbUrl?: string; output: string }) => Promise<void>;
+  trace: (files: string[], options: TraceCliOptions) => Promise<void>;
   explain: (rule: string) => Promise<void>;
 }): Command {
   const program = new Command("locklint")
@@ -121,6 +139,22 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     .description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(handlers.rules);
+  program
+    .command("trace")
+    .description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction")
+    .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--pg-version <major>", `PostgreSQL major version of the predictions (${MIN_PG_VERSION}-${MAX_PG_VERSION}; the embedded server is 18)`)
+        .argParser(parsePgVersion)
+        .default(MAX_PG_VERSION),
+    )
+    .option("--setup <file>", "SQL to run first, for a schema the script does not create")
+    .option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount)
+    .option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions")
+    .option("--color", "force colours")
+    .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .action(handlers.trace);
   program
     .command("stats")
     .description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates")
@@ -175,6 +209,16 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         throw new UsageError(`${options.output}: cannot write (${error.code ?? error.message})`);
       });
       io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}\n`);
+    },
+    trace: async (files, options) => {
+      const sources = await readInputs(files, io);
+      const setupSql = options.setup ? (await readSourceFile(options.setup)).text : undefined;
+      await loadParser();
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, keepBookkeeping: true });
+      const result = await trace(analysis.analyzed, { setupSql, seedRows: options.seedRows, since: options.since });
+      io.stdout.write(options.format === "json" ? formatTraceJson(result) : formatTraceText(result, colorsFor(io.stdout, io.env, options.color)));
+      const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
+      exitCode = bad ? EXIT_FINDINGS : EXIT_OK;
     },
     explain: async (id) => {
       const rule = findRule(id);

@@ -1,0 +1,87 @@
+import type { Colors } from "../report/colors.js";
+import { oneLine, plural } from "../report/describe.js";
+import type { ObservedFacts, TracedStatement, TraceResult } from "./trace.js";
+
+/** `locklint trace` reports: per statement the predicted and the observed locks, and every disagreement. */
+
+export function formatTraceText(result: TraceResult, c: Colors): string {
+  const out: string[] = [];
+  const rows: string[][] = [];
+  for (const { analyzed, observed } of result.statements) {
+    if (!observed) continue;
+    const { statement, place, effects } = analyzed;
+    const predicted = effects.locks.filter((l) => l.kind !== "index").map((l) => `${l.relation} ${l.mode}${l.rewrite ? " rewrite" : l.scan ? " scan" : ""}`);
+    const seen = observed.error
+      ? [`error: ${observed.error}`]
+      : observed.locks === null
+        ? ["(outside a transaction: not observable)"]
+        : observedLines(analyzed, observed);
+    const lines = Math.max(predicted.length, seen.length, 1);
+    for (let i = 0; i < lines; i++) {
+      rows.push(
+        i === 0
+          ? [String(statement.startPos.line), place.revision?.id ?? "-", oneLine(statement.sql, 44), predicted[i] ?? "-", seen[i] ?? "", `${observed.ms.toFixed(1)} ms`]
+          : ["", "", "", predicted[i] ?? "", seen[i] ?? "", ""],
+      );
+    }
+  }
+  const headers = ["LINE", "REVISION", "STATEMENT", "PREDICTED", "OBSERVED", "TIME"];
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i]!).length)));
+  const render = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat(widths[i]! - Array.from(cell).length))).join("  ").trimEnd();
+  out.push(c.dim(render(headers)), ...rows.map(render), "");
+  const differences = result.statements.filter((s) => s.differences.length > 0);
+  const errors = result.statements.filter((s) => s.observed?.error);
+  for (const s of differences) {
+    out.push(`${c.yellow("differs")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${oneLine(s.analyzed.statement.sql, 60)}`);
+    for (const d of s.differences) out.push(`  ${d}`);
+  }
+  for (const s of errors) out.push(`${c.red("failed")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${s.observed!.error}`);
+  for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${skipped}`);
+  const traced = result.statements.filter((s) => s.observed).length;
+  out.push(
+    `${plural(traced, "statement")} traced in embedded PostgreSQL (cold start ${Math.round(result.coldStartMs)} ms): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
+  );
+  return out.join("\n") + "\n";
+}
+
+/** Locks the statement gained, and the predicted relations' locks it found already held, with rewrites and scans. */
+function observedLines(analyzed: TracedStatement["analyzed"], observed: ObservedFacts): string[] {
+  const predicted = new Set(analyzed.effects.locks.map((l) => l.relation.replace(/^public\./, "").replace(/"/g, "")));
+  const gained = new Set(observed.locks?.map((l) => l.relation));
+  return observed.held
+    .filter((h) => gained.has(h.relation) || predicted.has(h.relation))
+    .map((h) => {
+      const work = observed.rewritten.includes(h.relation) ? " rewrite" : observed.scanned.includes(h.relation) ? " scan" : "";
+      return `${h.relation} ${h.mode}${gained.has(h.relation) ? "" : " (held)"}${work}`;
+    });
+}
+
+export function formatTraceJson(result: TraceResult): string {
+  const statements = result.statements
+    .filter((s) => s.observed)
+    .map(({ analyzed: { statement, place, effects }, observed, differences }) => ({
+      file: statement.file.path,
+      line: statement.startPos.line,
+      column: statement.startPos.column,
+      revision: place.revision?.id ?? null,
+      transaction: place.transaction,
+      sql: statement.sql,
+      predicted: effects.locks.map((l) => ({ relation: l.relation, kind: l.kind, mode: l.mode, rewrite: l.rewrite, scan: l.scan, new: l.novelty })),
+      observed: {
+        ms: Math.round(observed!.ms * 1000) / 1000,
+        error: observed!.error,
+        locks: observed!.locks,
+        rewritten: observed!.rewritten,
+        scanned: observed!.scanned,
+      },
+      differences,
+    }));
+  const summary = {
+    statements: statements.length,
+    disagreements: statements.filter((s) => s.differences.length > 0).length,
+    failures: statements.filter((s) => s.observed.error).length,
+    coldStartMs: Math.round(result.coldStartMs),
+    notSeeded: result.seedSkipped,
+  };
+  return JSON.stringify({ statements, summary }, null, 2) + "\n";
+}

@@ -1,0 +1,78 @@
+import type { PGlite } from "@electric-sql/pglite";
+
+/**
+ * --seed-rows: fills every empty user table with N rows so that scans and rewrites take time and
+ * show in the statistics. Values follow each column's type; foreign-key triggers are skipped
+ * (session_replication_role = replica) since the values do not match. Returns the tables it could
+ * not fill, with why.
+ */
+export async function seedTables(db: PGlite, rows: number): Promise<string[]> {
+  const tables = (
+    await db.query<{ oid: number; name: string }>(
+      `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> 'alembic_version'`,
+    )
+  ).rows;
+  const skipped: string[] = [];
+  await db.exec("SET session_replication_role = replica");
+  try {
+    for (const table of tables) {
+      const empty = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table.name} LIMIT 1) x`)).rows[0]!.n === 0;
+      if (!empty) continue;
+      const columns = (
+        await db.query<{ name: string; type: string; notnull: boolean; hasdefault: boolean; typtype: string; identity: string; generated: string }>(
+          `SELECT quote_ident(a.attname) AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
+                  a.atthasdef AS hasdefault, t.typtype::text AS typtype, a.attidentity::text AS identity, a.attgenerated::text AS generated
+           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+           WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
+          [table.oid],
+        )
+      ).rows;
+      const chosen: { name: string; value: string }[] = [];
+      let unfillable: string | null = null;
+      for (const c of columns) {
+        if (c.generated || c.identity === "a" || (c.hasdefault && !c.notnull)) continue;
+        const value = valueFor(c.type, c.typtype);
+        if (value) chosen.push({ name: c.name, value });
+        else if (c.notnull && !c.hasdefault) unfillable = `${c.name} ${c.type}`;
+      }
+      if (unfillable) {
+        skipped.push(`${table.name}: no value for NOT NULL column ${unfillable}`);
+        continue;
+      }
+      try {
+        await db.exec(
+          chosen.length
+            ? `INSERT INTO ${table.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g`
+            : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`,
+        );
+      } catch (error) {
+        skipped.push(`${table.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  } finally {
+    await db.exec("RESET session_replication_role");
+  }
+  await db.exec("ANALYZE");
+  return skipped;
+}
+
+function valueFor(type: string, typtype: string): string | null {
+  const base = type.replace(/\[\]$/, "");
+  if (type.endsWith("[]")) return "'{}'";
+  if (typtype === "e") return `(enum_range(NULL::${base}))[1]`;
+  if (/^(smallint)$/.test(base)) return "(g % 32000)::smallint";
+  if (/^(integer|bigint|numeric.*|real|double precision)$/.test(base)) return `g::${base}`;
+  const varchar = /^character varying\((\d+)\)$/.exec(base) ?? /^character\((\d+)\)$/.exec(base);
+  if (varchar) return `left('v' || g, ${varchar[1]})`;
+  if (/^(text|character varying|citext)$/.test(base)) return "'value ' || g";
+  if (base === "boolean") return "(g % 2 = 0)";
+  if (/^(timestamp|date|time)/.test(base)) return `now()::${base}`;
+  if (base === "uuid") return "md5(g::text)::uuid";
+  if (base === "json" || base === "jsonb") return `'{}'::${base}`;
+  if (base === "bytea") return "''::bytea";
+  if (base === "interval") return "interval '1 day'";
+  if (base === "inet") return "'127.0.0.1'::inet";
+  return null;
+}

@@ -6,7 +6,7 @@ import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
 import type { Rule } from "./rule.js";
 import { FINDING_STATEMENT, lockEstimated, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
-import { Schema } from "./schema.js";
+import { Schema, type SchemaSnapshot } from "./schema.js";
 import type { TableSizes } from "./estimate.js";
 import { scaleSeverity, WorkLedger } from "./work-ledger.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
@@ -63,6 +63,9 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const deferred = new UnitEndChecks();
     const ledger = options.sizes ? new WorkLedger() : null;
     const blockingStates = new Map<ParsedStatement, StatementState>();
+    // ROLLBACK undoes a transaction's schema changes: keep a copy from its BEGIN, only in files that roll back at all
+    const rollsBack = /\bROLLBACK\b/i.test(file.text);
+    let beforeTransaction: SchemaSnapshot | null = null;
     const firstFinding = analysis.findings.length;
     for (const batch of parsed.batches()) {
       for (const item of batch) {
@@ -76,6 +79,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const place = tracker.place(statement.index, operations);
         // A statement on its own (no revision, no transaction) defers to the end of the file.
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
+        if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
         const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
@@ -87,6 +91,11 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
         held.after(statement, place, effects);
         heldInTransaction.after(statement, place, effects);
+        const ending = operations.find((o) => o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback"));
+        if (ending?.op === "transaction" && beforeTransaction) {
+          if (ending.kind === "rollback") schema.restore(beforeTransaction);
+          beforeTransaction = null;
+        }
       }
     }
     deferred.end();

@@ -212,10 +212,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     },
     trace: async (files, options) => {
       const sources = await readInputs(files, io);
-      const setupSql = options.setup ? (await readSourceFile(options.setup)).text : undefined;
+      const setup = options.setup ? await readSourceFile(options.setup) : undefined;
       await loadParser();
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, keepBookkeeping: true });
-      const result = await trace(analysis.analyzed, { setupSql, seedRows: options.seedRows, since: options.since });
+      // the setup is replayed for the predictions (it builds their schema) and run first, but not traced
+      const analysis = analyze(setup ? [setup, ...sources] : sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, keepBookkeeping: true });
+      const scripted = analysis.analyzed.filter((s) => s.statement.file !== setup);
+      const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since });
       io.stdout.write(options.format === "json" ? formatTraceJson(result) : formatTraceText(result, colorsFor(io.stdout, io.env, options.color)));
       const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
       exitCode = bad ? EXIT_FINDINGS : EXIT_OK;

@@ -84,10 +84,25 @@ export function relationKey(schema: string | null, name: string): string {
   return schema && schema !== "public" ? `${schema}.${name}` : name;
 }
 
+export interface SchemaSnapshot {
+  tables: Map<string, Table>;
+  indexes: Map<string, Index>;
+  enums: Map<string, EnumType>;
+}
+
 export class Schema {
-  private readonly tables = new Map<string, Table>();
-  private readonly indexes = new Map<string, Index>();
-  private readonly enums = new Map<string, EnumType>();
+  private tables = new Map<string, Table>();
+  private indexes = new Map<string, Index>();
+  private enums = new Map<string, EnumType>();
+
+  /** A copy of everything, for a transaction that may be rolled back (one structured clone keeps the cross-references). */
+  snapshot(): SchemaSnapshot {
+    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums });
+  }
+
+  restore(snapshot: SchemaSnapshot): void {
+    ({ tables: this.tables, indexes: this.indexes, enums: this.enums } = snapshot);
+  }
 
   table(ref: Pick<RelationName, "schema" | "name">): Table | undefined {
     return this.tables.get(relationKey(ref.schema, ref.name));

@@ -68,3 +68,17 @@ for (const mb of [1, 5, 10]) {
   );
 }
 console.log("targets: at least 5 MB/s at 5 MB, linear in size, peak RSS under 600 MB");
+
+// locklint trace: cold start (embedded PostgreSQL) and statements per second on a smaller history
+{
+  const { sql, revisions } = generateHistory(100 * 1024);
+  const file = join(dir, "trace-history.sql");
+  writeFileSync(file, sql);
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, "trace", "--format", "json", file], { maxBuffer: 1 << 30, encoding: "utf8" });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const summary = JSON.parse(r.stdout).summary;
+  console.log(
+    `\ntrace: ${revisions} revisions, ${summary.statements} statements in ${seconds.toFixed(2)} s end to end; embedded PostgreSQL cold start ${summary.coldStartMs} ms; ${Math.round(summary.statements / (seconds - summary.coldStartMs / 1000))} statements/s after it; ${summary.disagreements} disagreements`,
+  );
+}

@@ -83,6 +83,12 @@ describe("alembic structure", () => {
     expect(firstIndex.effects.locks.find((l) => l.relation === "t")!.novelty).toBe("created earlier in this transaction");
   });
 
+  it("a rolled-back transaction leaves the replayed schema as it was", async () => {
+    const sql = "CREATE TABLE t (a int);\nBEGIN;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nROLLBACK;\nBEGIN;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nCOMMIT;\n";
+    const a = await analyzeText(sql);
+    expect(a.findings.filter((f) => f.rule === "changing-column-type").map((f) => f.line)).toEqual([3, 6]);
+  });
+
   it("names the revision that made a relation new in the lock facts", async () => {
     const a = await analyzeText(`BEGIN;\n${HISTORY}COMMIT;\n`);
     const teamsIndex = a.analyzed.find((s) => s.statement.sql.startsWith("CREATE INDEX ix_teams_id"))!;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FIXTURE, TRANSACTIONAL } from "../src/docs/effects-cases.js";
-import { runBinAsync } from "./support/cli.js";
+import { ROOT, runBinAsync } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-"));
 
@@ -22,5 +22,17 @@ describe("locklint trace", () => {
     expect(problems.map((s: { sql: string; differences: string[]; observed: { error: string | null } }) => `${s.sql}: ${s.observed.error ?? s.differences.join("; ")}`)).toEqual([]);
     expect(out.summary.statements).toBeGreaterThan(TRANSACTIONAL.length * 3);
     expect(r.code).toBe(0);
+  }, 120_000);
+
+  it("--since builds the schema from earlier revisions, --seed-rows fills it; a statement that fails on rows is reported and the trace goes on", async () => {
+    const r = await runBinAsync(["trace", "--format", "json", "--since", "0001", "--seed-rows", "500", join(ROOT, "samples/shop-risky/upgrade.sql")]);
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(new Set(out.statements.map((s: { revision: string }) => s.revision))).toEqual(new Set(["0002", "0003", "0004", "0005"]));
+    const failed = out.statements.filter((s: { observed: { error: string | null } }) => s.observed.error);
+    expect(failed.map((s: { line: number; observed: { error: string } }) => [s.line, s.observed.error])).toEqual([[39, 'column "status" of relation "users" contains null values']]);
+    const rewrite = out.statements.find((s: { line: number }) => s.line === 49);
+    expect(rewrite.observed.rewritten).toContain("orders");
+    expect(out.summary.disagreements).toBe(0);
   }, 120_000);
 });

@@ -51,6 +51,8 @@ interface TraceCliOptions {
   setup?: string;
   seedRows?: number;
   since?: string;
+  dbUrl?: string;
+  allowCommit?: boolean;
 }
 
 interface LintOptions extends CommonOptions {
@@ -152,6 +154,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     .option("--setup <file>", "SQL to run first, for a schema the script does not create")
     .option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount)
     .option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions")
+    .option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)")
+    .option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM)")
     .option("--color", "force colours")
     .option("--no-color", "no colours (also: NO_COLOR=1)")
     .action(handlers.trace);
@@ -217,7 +221,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       // the setup is replayed for the predictions (it builds their schema) and run first, but not traced
       const analysis = analyze(setup ? [setup, ...sources] : sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, keepBookkeeping: true });
       const scripted = analysis.analyzed.filter((s) => s.statement.file !== setup);
-      const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since });
+      if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
+      const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit });
       io.stdout.write(options.format === "json" ? formatTraceJson(result) : formatTraceText(result, colorsFor(io.stdout, io.env, options.color)));
       const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
       exitCode = bad ? EXIT_FINDINGS : EXIT_OK;

@@ -69,7 +69,7 @@ export function redactUrl(url: string): string {
 }
 
 /** Removes every occurrence of the URL's password from a text (driver messages may echo parts of it). */
-function scrub(text: string, url: string): string {
+export function scrub(text: string, url: string): string {
   let password = "";
   try {
     password = decodeURIComponent(new URL(url).password);

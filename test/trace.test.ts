@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE, TRANSACTIONAL } from "../src/docs/effects-cases.js";
 import { ROOT, runBinAsync } from "./support/cli.js";
 
@@ -35,4 +37,49 @@ describe("locklint trace", () => {
     expect(rewrite.observed.rewritten).toContain("orders");
     expect(out.summary.disagreements).toBe(0);
   }, 120_000);
+});
+
+describe("locklint trace --db-url (a real server over TCP)", () => {
+  const PASSWORD = "tr4ce-Secret";
+  let db: PGlite;
+  let server: PGLiteSocketServer;
+  let url = "";
+
+  beforeAll(async () => {
+    db = await PGlite.create();
+    await db.exec("CREATE TABLE accounts (id bigint PRIMARY KEY, name text); INSERT INTO accounts SELECT g, 'a' || g FROM generate_series(1, 500) g; ANALYZE;");
+    server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1" });
+    await server.start();
+    const address = server.server?.address();
+    url = `postgres://postgres:${PASSWORD}@127.0.0.1:${typeof address === "object" && address ? address.port : 0}/postgres`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    await db?.close();
+  });
+
+  it("traces in one transaction that is rolled back, refuses what cannot run in one, and never prints the password", async () => {
+    const script = join(dir, "server.sql");
+    writeFileSync(
+      script,
+      "BEGIN;\nALTER TABLE accounts ADD COLUMN note text;\nCREATE TABLE audit (id bigint);\nALTER TABLE accounts ALTER COLUMN id TYPE integer;\nCOMMIT;\nCREATE INDEX CONCURRENTLY ix_accounts_name ON accounts (name);\n",
+    );
+    const setup = join(dir, "server-setup.sql");
+    // the server has the table already; the setup tells the predictions about it
+    writeFileSync(setup, "CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, name text);\n");
+    const r = await runBinAsync(["trace", "--format", "json", "--db-url", url, "--setup", setup, script]);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    const out = JSON.parse(r.stdout);
+    expect(out.summary.where).toMatch(/^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
+    const rewrite = out.statements.find((s: { line: number }) => s.line === 4);
+    expect(rewrite.observed.rewritten).toContain("accounts");
+    expect(rewrite.differences).toEqual([]);
+    const concurrent = out.statements.find((s: { line: number }) => s.line === 6);
+    expect(concurrent.observed.error).toMatch(/^not run: CREATE INDEX CONCURRENTLY cannot run inside a transaction block.*--allow-commit/);
+    expect(r.code).toBe(1);
+    // nothing was committed
+    expect((await db.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'")).rows).toEqual([{ n: 0 }]);
+    expect((await db.query("SELECT to_regclass('audit') AS t")).rows).toEqual([{ t: null }]);
+  }, 60_000);
 });

@@ -1,9 +1,9 @@
-import type { PGlite, Transaction } from "@electric-sql/pglite";
 import { lockModeFromPgLocks, stronger, type LockMode } from "../locks.js";
+import type { TraceDatabase } from "./database.js";
 
 /** What trace reads back from PostgreSQL's catalogs around each statement, in the tracing session. */
 
-type Queryable = Pick<PGlite | Transaction, "query">;
+type Queryable = Pick<TraceDatabase, "query">;
 
 /** Relations of user schemas: name (schema-qualified outside public) -> relfilenode. */
 export async function relationFiles(db: Queryable): Promise<Map<string, string>> {

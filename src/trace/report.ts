@@ -39,7 +39,7 @@ export function formatTraceText(result: TraceResult, c: Colors): string {
   for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${skipped}`);
   const traced = result.statements.filter((s) => s.observed).length;
   out.push(
-    `${plural(traced, "statement")} traced in embedded PostgreSQL (cold start ${Math.round(result.coldStartMs)} ms): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
+    `${plural(traced, "statement")} traced on ${result.where} (${result.where === "embedded PostgreSQL" ? "cold start" : "connected in"} ${Math.round(result.coldStartMs)} ms${result.where === "embedded PostgreSQL" ? "" : ", everything rolled back"}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
   );
   return out.join("\n") + "\n";
 }
@@ -80,6 +80,7 @@ export function formatTraceJson(result: TraceResult): string {
     statements: statements.length,
     disagreements: statements.filter((s) => s.differences.length > 0).length,
     failures: statements.filter((s) => s.observed.error).length,
+    where: result.where,
     coldStartMs: Math.round(result.coldStartMs),
     notSeeded: result.seedSkipped,
   };

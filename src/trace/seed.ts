@@ -1,4 +1,4 @@
-import type { PGlite } from "@electric-sql/pglite";
+import type { TraceDatabase } from "./database.js";
 
 /**
  * --seed-rows: fills every empty user table with N rows so that scans and rewrites take time and
@@ -6,7 +6,7 @@ import type { PGlite } from "@electric-sql/pglite";
  * (session_replication_role = replica) since the values do not match. Returns the tables it could
  * not fill, with why.
  */
-export async function seedTables(db: PGlite, rows: number): Promise<string[]> {
+export async function seedTables(db: TraceDatabase, rows: number): Promise<string[]> {
   const tables = (
     await db.query<{ oid: number; name: string }>(
       `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
@@ -15,7 +15,21 @@ export async function seedTables(db: PGlite, rows: number): Promise<string[]> {
     )
   ).rows;
   const skipped: string[] = [];
-  await db.exec("SET session_replication_role = replica");
+  // On a server everything runs in trace's one transaction: an error must not abort it, so each step has a savepoint.
+  const guarded = async (sql: string): Promise<string | null> => {
+    if (db.server) await db.exec("SAVEPOINT locklint_seed");
+    try {
+      await db.exec(sql);
+      if (db.server) await db.exec("RELEASE SAVEPOINT locklint_seed");
+      return null;
+    } catch (error) {
+      if (db.server) await db.exec("ROLLBACK TO SAVEPOINT locklint_seed");
+      return error instanceof Error ? error.message : String(error);
+    }
+  };
+  const replica = await guarded("SET LOCAL session_replication_role = replica");
+  if (replica && db.server) return [`no table seeded: foreign keys cannot be bypassed (${replica})`];
+  if (!db.server) await db.exec("SET session_replication_role = replica");
   try {
     for (const table of tables) {
       const empty = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table.name} LIMIT 1) x`)).rows[0]!.n === 0;
@@ -41,18 +55,16 @@ export async function seedTables(db: PGlite, rows: number): Promise<string[]> {
         skipped.push(`${table.name}: no value for NOT NULL column ${unfillable}`);
         continue;
       }
-      try {
-        await db.exec(
-          chosen.length
-            ? `INSERT INTO ${table.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g`
-            : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`,
-        );
-      } catch (error) {
-        skipped.push(`${table.name}: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      const failed = await guarded(
+        chosen.length
+          ? `INSERT INTO ${table.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g`
+          : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`,
+      );
+      if (failed) skipped.push(`${table.name}: ${failed}`);
     }
   } finally {
-    await db.exec("RESET session_replication_role");
+    if (!db.server) await db.exec("RESET session_replication_role");
+    else await db.exec("SET LOCAL session_replication_role = origin");
   }
   await db.exec("ANALYZE");
   return skipped;

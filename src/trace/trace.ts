@@ -1,9 +1,11 @@
-import { PGlite } from "@electric-sql/pglite";
 import type { AnalyzedStatement } from "../analyze.js";
 import type { RelationLock } from "../effects.js";
 import { stronger, type LockMode } from "../locks.js";
 import { heldLocks, relationFiles, sequentialReads } from "./catalog.js";
+import { embeddedDatabase, serverDatabase, type TraceDatabase } from "./database.js";
 import { seedTables } from "./seed.js";
+import { redactUrl } from "../stats.js";
+import { UsageError } from "../errors.js";
 
 /**
  * `locklint trace`: runs a script statement by statement in an embedded PostgreSQL (PGlite), in
@@ -42,9 +44,15 @@ export interface TraceOptions {
   seedRows?: number;
   /** Report only statements of revisions after this one (the earlier ones build the schema). */
   since?: string;
+  /** Trace on this server instead of the embedded PostgreSQL: everything runs in one transaction, rolled back. */
+  dbUrl?: string;
+  /** On a server, commit and run the statements that cannot run in a transaction block. */
+  allowCommit?: boolean;
 }
 
 export interface TraceResult {
+  /** "embedded PostgreSQL", or the server's URL without its password. */
+  where: string;
   statements: TracedStatement[];
   coldStartMs: number;
   seedSkipped: string[];
@@ -55,10 +63,16 @@ const NOTHING: ObservedFacts = { ms: 0, error: null, locks: [], held: [], rewrit
 
 export async function trace(statements: readonly AnalyzedStatement[], options: TraceOptions = {}): Promise<TraceResult> {
   const start = performance.now();
-  const db = await PGlite.create();
+  const db = options.dbUrl ? await serverDatabase(options.dbUrl) : await embeddedDatabase();
   const coldStartMs = performance.now() - start;
+  // On a server nothing is committed: one outer transaction, the script's transactions become savepoints.
+  const control = db.server ? SERVER_CONTROL : EMBEDDED_CONTROL;
   try {
-    if (options.setupSql) await db.exec(options.setupSql);
+    if (db.server) await db.exec("BEGIN");
+    if (options.setupSql) {
+      const failed = await run(db, options.setupSql);
+      if (failed) throw new UsageError(`the --setup SQL failed: ${failed}`);
+    }
     const reportFrom = firstReported(statements, options.since);
     let seedSkipped: string[] = [];
     let inScriptTransaction = false;
@@ -66,23 +80,24 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
     for (const [index, analyzed] of statements.entries()) {
       if (index === reportFrom && options.seedRows) {
         // seeding commits on its own (and its ANALYZE must not leave locks behind): the script's transaction resumes after it
-        if (inScriptTransaction) await db.exec("COMMIT");
+        if (inScriptTransaction && !db.server) await db.exec("COMMIT");
         seedSkipped = await seedTables(db, options.seedRows);
-        if (inScriptTransaction) await db.exec("BEGIN");
+        if (inScriptTransaction && !db.server) await db.exec("BEGIN");
       }
-      const control = transactionControl(analyzed);
-      if (control) {
-        const error = await run(db, analyzed.statement.sql);
-        if (!error) inScriptTransaction = control === "begin" ? true : false;
+      const kind = transactionControl(analyzed);
+      if (kind) {
+        const error = await run(db, control[kind] ?? analyzed.statement.sql);
+        if (!error) inScriptTransaction = kind === "begin";
         if (index >= reportFrom) traced.push({ analyzed, observed: { ...NOTHING, error }, differences: [] });
         continue;
       }
-      const observed = await observe(db, analyzed, inScriptTransaction);
+      const observed =
+        db.server && !analyzed.effects.transactional ? await runOutsideTransaction(db, analyzed, options.allowCommit === true) : await observe(db, analyzed, inScriptTransaction || db.server);
       traced.push(index >= reportFrom ? { analyzed, observed, differences: compare(analyzed, observed) } : { analyzed, observed: null, differences: [] });
     }
-    if (inScriptTransaction) await db.exec("ROLLBACK");
+    if (inScriptTransaction || db.server) await db.exec("ROLLBACK");
     if (options.seedRows && reportFrom >= statements.length) seedSkipped = await seedTables(db, options.seedRows);
-    return { statements: traced, coldStartMs, seedSkipped };
+    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped };
   } finally {
     await db.close();
   }
@@ -96,16 +111,38 @@ function firstReported(statements: readonly AnalyzedStatement[], since: string |
   return next < 0 ? statements.length : next;
 }
 
-function transactionControl(analyzed: AnalyzedStatement): "begin" | "end" | null {
+type Control = "begin" | "commit" | "rollback";
+
+/** What runs for the script's own transaction statements: as written in the embedded database, savepoints on a server. */
+const EMBEDDED_CONTROL: Partial<Record<Control, string>> = {};
+const SERVER_CONTROL: Record<Control, string> = {
+  begin: "SAVEPOINT locklint_script",
+  commit: "RELEASE SAVEPOINT locklint_script",
+  rollback: "ROLLBACK TO SAVEPOINT locklint_script; RELEASE SAVEPOINT locklint_script",
+};
+
+function transactionControl(analyzed: AnalyzedStatement): Control | null {
   for (const { operation } of analyzed.effects.operations) {
-    if (operation.op !== "transaction") continue;
-    if (operation.kind === "begin") return "begin";
-    if ((operation.kind === "commit" || operation.kind === "rollback") && !operation.chain) return "end";
+    if (operation.op !== "transaction" || operation.chain) continue;
+    if (operation.kind === "begin" || operation.kind === "commit" || operation.kind === "rollback") return operation.kind;
   }
   return null;
 }
 
-async function run(db: PGlite, sql: string): Promise<string | null> {
+/** On a server, a statement refused in a transaction block: refused, or with --allow-commit committed around. */
+async function runOutsideTransaction(db: TraceDatabase, analyzed: AnalyzedStatement, allowCommit: boolean): Promise<ObservedFacts> {
+  if (!allowCommit) {
+    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
+  }
+  await db.exec("COMMIT");
+  const t = performance.now();
+  const error = await run(db, analyzed.statement.sql);
+  const ms = performance.now() - t;
+  await db.exec("BEGIN");
+  return { ...NOTHING, ms, error, locks: null };
+}
+
+async function run(db: TraceDatabase, sql: string): Promise<string | null> {
   try {
     await db.exec(sql);
     return null;
@@ -114,7 +151,7 @@ async function run(db: PGlite, sql: string): Promise<string | null> {
   }
 }
 
-async function observe(db: PGlite, analyzed: AnalyzedStatement, inScriptTransaction: boolean): Promise<ObservedFacts> {
+async function observe(db: TraceDatabase, analyzed: AnalyzedStatement, inScriptTransaction: boolean): Promise<ObservedFacts> {
   const sql = analyzed.statement.sql;
   if (!analyzed.effects.transactional && !inScriptTransaction) {
     // PostgreSQL refuses it in a transaction block: run it bare; its locks are gone when it returns

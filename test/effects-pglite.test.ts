@@ -57,7 +57,7 @@ function compare(predicted: RelationLock[], observed: Observation, renames: Reco
   }
   for (const [name, seen] of observed.locks) {
     // Indexes are locked implicitly along with their table; the prediction lists the ones that matter.
-    if (byName.has(name) || seen.relkind === "i" || seen.relkind === "I") continue;
+    if (byName.has(name) || seen.index) continue;
     problems.push(`${name}: observed ${seen.mode}, not predicted`);
   }
   for (const name of observed.rewritten) {

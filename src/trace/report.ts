@@ -1,6 +1,6 @@
 import type { Colors } from "../report/colors.js";
 import { oneLine, plural } from "../report/describe.js";
-import type { ObservedFacts, TracedStatement, TraceResult } from "./trace.js";
+import { bare, type ObservedFacts, type TracedStatement, type TraceResult } from "./trace.js";
 
 /** `locklint trace` reports: per statement the predicted and the observed locks, and every disagreement. */
 
@@ -46,7 +46,7 @@ export function formatTraceText(result: TraceResult, c: Colors): string {
 
 /** Locks the statement gained, and the predicted relations' locks it found already held, with rewrites and scans. */
 function observedLines(analyzed: TracedStatement["analyzed"], observed: ObservedFacts): string[] {
-  const predicted = new Set(analyzed.effects.locks.map((l) => l.relation.replace(/^public\./, "").replace(/"/g, "")));
+  const predicted = new Set(analyzed.effects.locks.map((l) => bare(l.relation)));
   const gained = new Set(observed.locks?.map((l) => l.relation));
   return observed.held
     .filter((h) => gained.has(h.relation) || predicted.has(h.relation))

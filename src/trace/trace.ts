@@ -185,7 +185,8 @@ async function observe(db: TraceDatabase, analyzed: AnalyzedStatement, inScriptT
   return { ms, error: null, locks, held, rewritten, scanned, withRows: readsAfter.map(([name]) => name) };
 }
 
-const bare = (relation: string) => relation.replace(/^public\./, "").replace(/"/g, "");
+/** A relation as written (`public.orders`, `"Orders"`) as the catalog queries name it. */
+export const bare = (relation: string) => relation.replace(/^public\./, "").replace(/"/g, "");
 
 /** Prediction against observation: table lock modes, rewrites, full scans (of tables with rows). */
 export function compare(analyzed: AnalyzedStatement, observed: ObservedFacts): string[] {

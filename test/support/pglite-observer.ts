@@ -1,23 +1,18 @@
 import { PGlite } from "@electric-sql/pglite";
-import { lockModeFromPgLocks, stronger, type LockMode } from "../../src/locks.js";
+import type { LockMode } from "../../src/locks.js";
+import { heldLocks, relationFiles, sequentialReads } from "../../src/trace/catalog.js";
 
 /** What PostgreSQL did while running one statement inside BEGIN: read back from its catalogs. */
 export interface Observation {
-  /** Strongest relation lock held by this session, per relation of the public schema. */
-  locks: Map<string, { mode: LockMode; relkind: string }>;
+  /** Strongest relation lock held by this session, per table and index of the user schemas. */
+  locks: Map<string, { mode: LockMode; index: boolean }>;
   /** Relations whose relfilenode changed: a new file, every row rewritten. */
   rewritten: Set<string>;
   /** Tables read in full by sequential scans: seq_tup_read grew by at least their row count. */
   scanned: Set<string>;
 }
 
-const RELATIONS = `SELECT c.relname, c.relkind, c.relfilenode::text AS file FROM pg_class c
-  WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'i', 'I', 'm')`;
-const SEQ_READS = `SELECT relname, seq_tup_read::int AS read FROM pg_stat_xact_user_tables WHERE schemaname = 'public'`;
-const LOCKS = `SELECT c.relname, c.relkind, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-  WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relnamespace = 'public'::regnamespace
-    AND c.relkind IN ('r', 'p', 'i', 'I', 'm')`; // sequences a serial column creates are new: nobody waits on them
-
+/** Reads the catalogs with the queries trace uses (src/trace/catalog.ts); the comparison here is the test's own. */
 export class LockObserver {
   private constructor(private readonly db: PGlite, private readonly rowCounts: Map<string, number>) {}
 
@@ -41,22 +36,16 @@ export class LockObserver {
     await this.db.exec("BEGIN");
     try {
       if (prep) await this.db.exec(prep);
-      const files = await this.relfilenodes();
-      const reads = await this.seqReads();
+      const files = await relationFiles(this.db);
+      const reads = await sequentialReads(this.db);
       await this.db.exec(sql);
-      const locks = new Map<string, { mode: LockMode; relkind: string }>();
-      for (const row of (await this.db.query<{ relname: string; relkind: string; mode: string }>(LOCKS)).rows) {
-        const mode = lockModeFromPgLocks(row.mode);
-        if (!mode) throw new Error(`unknown lock mode ${row.mode}`);
-        const before = locks.get(row.relname);
-        locks.set(row.relname, { mode: before ? stronger(before.mode, mode) : mode, relkind: row.relkind });
-      }
+      const locks = await heldLocks(this.db);
       const rewritten = new Set<string>();
-      for (const [name, file] of await this.relfilenodes()) if (files.has(name) && files.get(name) !== file) rewritten.add(name);
+      for (const [name, file] of await relationFiles(this.db)) if (files.has(name) && files.get(name) !== file) rewritten.add(name);
       const scanned = new Set<string>();
-      for (const [name, read] of await this.seqReads()) {
+      for (const [name, now] of await sequentialReads(this.db)) {
         const rows = this.rowCounts.get(name) ?? 0;
-        if (rows > 0 && read - (reads.get(name) ?? 0) >= rows) scanned.add(name);
+        if (rows > 0 && now.read - (reads.get(name)?.read ?? 0) >= rows) scanned.add(name);
       }
       return { locks, rewritten, scanned };
     } finally {
@@ -87,15 +76,5 @@ export class LockObserver {
 
   async close(): Promise<void> {
     await this.db.close();
-  }
-
-  private async relfilenodes(): Promise<Map<string, string>> {
-    const rows = (await this.db.query<{ relname: string; file: string }>(RELATIONS)).rows;
-    return new Map(rows.map((r) => [r.relname, r.file]));
-  }
-
-  private async seqReads(): Promise<Map<string, number>> {
-    const rows = (await this.db.query<{ relname: string; read: number }>(SEQ_READS)).rows;
-    return new Map(rows.map((r) => [r.relname, r.read]));
   }
 }

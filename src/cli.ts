@@ -9,15 +9,17 @@ import { colorsFor } from "./report/colors.js";
 import { formatFindingsJson, formatLocksJson } from "./report/json.js";
 import { formatLocksText } from "./report/locks-text.js";
 import { formatText, summarize } from "./report/text.js";
-import { readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
+import { decodeSource, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
 import { findRule, selectRules } from "./rule-selection.js";
 import { plural } from "./report/describe.js";
 import { TableSizes } from "./estimate.js";
-import { collectStats, readStatsFile } from "./stats.js";
+import { collectStats, readStatsFile, redactUrl } from "./stats.js";
 import { buildTimelines } from "./timeline.js";
 import { formatTraceJson, formatTraceText } from "./trace/report.js";
 import { trace } from "./trace/trace.js";
+import { serverDatabase } from "./trace/database.js";
+import { schemaAsSql } from "./trace/introspect.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIO {
@@ -215,15 +217,19 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}\n`);
     },
     trace: async (files, options) => {
+      if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
       const sources = await readInputs(files, io);
       const setup = options.setup ? await readSourceFile(options.setup) : undefined;
+      // on a server, its real schema (column types, constraints, indexes) is what the predictions and rules start from
+      const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl) : undefined;
+      const context = [serverSchema, setup].filter((f): f is SourceFile => f !== undefined);
       await loadParser();
-      // the setup is replayed for the predictions (it builds their schema) and run first, but not traced
-      const analysis = analyze(setup ? [setup, ...sources] : sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, keepBookkeeping: true });
-      const scripted = analysis.analyzed.filter((s) => s.statement.file !== setup);
-      if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
+      // the context is replayed (it builds the schema) but neither traced nor reported
+      const analysis = analyze([...context, ...sources], { pgVersion: options.pgVersion, rules: selectRules(undefined), keepStatements: true, keepBookkeeping: true });
+      const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
+      const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
       const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit });
-      io.stdout.write(options.format === "json" ? formatTraceJson(result) : formatTraceText(result, colorsFor(io.stdout, io.env, options.color)));
+      io.stdout.write(options.format === "json" ? formatTraceJson(result, findings) : formatTraceText(result, findings, colorsFor(io.stdout, io.env, options.color)));
       const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
       exitCode = bad ? EXIT_FINDINGS : EXIT_OK;
     },
@@ -250,6 +256,16 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     }
     io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
     return EXIT_USAGE;
+  }
+}
+
+/** A server's schema as SQL, to replay before the script (trace --db-url). */
+async function readServerSchema(url: string): Promise<SourceFile> {
+  const db = await serverDatabase(url);
+  try {
+    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
+  } finally {
+    await db.close();
   }
 }
 

@@ -65,10 +65,8 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
       script,
       "BEGIN;\nALTER TABLE accounts ADD COLUMN note text;\nCREATE TABLE audit (id bigint);\nALTER TABLE accounts ALTER COLUMN id TYPE integer;\nCOMMIT;\nCREATE INDEX CONCURRENTLY ix_accounts_name ON accounts (name);\n",
     );
-    const setup = join(dir, "server-setup.sql");
-    // the server has the table already; the setup tells the predictions about it
-    writeFileSync(setup, "CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, name text);\n");
-    const r = await runBinAsync(["trace", "--format", "json", "--db-url", url, "--setup", setup, script]);
+    // no --setup: trace reads the server's schema (accounts.id is bigint) for the predictions and the rules
+    const r = await runBinAsync(["trace", "--format", "json", "--db-url", url, script]);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
     const out = JSON.parse(r.stdout);
     expect(out.summary.where).toMatch(/^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
@@ -78,6 +76,11 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
     const concurrent = out.statements.find((s: { line: number }) => s.line === 6);
     expect(concurrent.observed.error).toMatch(/^not run: CREATE INDEX CONCURRENTLY cannot run inside a transaction block.*--allow-commit/);
     expect(r.code).toBe(1);
+    // the rules ran on the server's real schema: id's old type is known (bigint), so the change is certain
+    const typeChange = out.findings.find((f: { rule: string }) => f.rule === "changing-column-type");
+    expect(typeChange).toMatchObject({ severity: "error", line: 4 });
+    expect(typeChange.message).toContain("int8 to int4");
+    expect(out.findings.every((f: { file: string }) => f.file === script)).toBe(true);
     // nothing was committed
     expect((await db.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'")).rows).toEqual([{ n: 0 }]);
     expect((await db.query("SELECT to_regclass('audit') AS t")).rows).toEqual([{ t: null }]);

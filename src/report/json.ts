@@ -18,28 +18,29 @@ function jsonLock(lock: LockFact) {
   };
 }
 
-export function formatFindingsJson(findings: readonly Finding[], summary: Summary): string {
-  const body = {
-    findings: findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      message: f.message,
-      help: f.help.text,
-      suggestion: { sql: f.help.sql ?? null, alembic: f.help.alembic ?? null },
-      file: f.file,
-      line: f.line,
-      column: f.column,
-      endLine: f.endLine,
-      endColumn: f.endColumn,
-      revision: f.revision?.id ?? null,
-      revisionFrom: f.revision?.from ?? null,
-      direction: f.revision?.direction ?? null,
-      sql: f.sql,
-      locks: f.locks.map(jsonLock),
-    })),
-    summary,
+/** One finding in the documented JSON shape (docs/locks.md). */
+export function jsonFinding(f: Finding) {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    help: f.help.text,
+    suggestion: { sql: f.help.sql ?? null, alembic: f.help.alembic ?? null },
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    revision: f.revision?.id ?? null,
+    revisionFrom: f.revision?.from ?? null,
+    direction: f.revision?.direction ?? null,
+    sql: f.sql,
+    locks: f.locks.map(jsonLock),
   };
-  return JSON.stringify(body, null, 2) + "\n";
+}
+
+export function formatFindingsJson(findings: readonly Finding[], summary: Summary): string {
+  return JSON.stringify({ findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
 }
 
 export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): string {

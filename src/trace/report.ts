@@ -1,10 +1,13 @@
+import type { Finding } from "../findings.js";
 import type { Colors } from "../report/colors.js";
+import { jsonFinding } from "../report/json.js";
+import { formatText, summarize } from "../report/text.js";
 import { oneLine, plural } from "../report/describe.js";
 import { bare, type ObservedFacts, type TracedStatement, type TraceResult } from "./trace.js";
 
 /** `locklint trace` reports: per statement the predicted and the observed locks, and every disagreement. */
 
-export function formatTraceText(result: TraceResult, c: Colors): string {
+export function formatTraceText(result: TraceResult, findings: readonly Finding[], c: Colors): string {
   const out: string[] = [];
   const rows: string[][] = [];
   for (const { analyzed, observed } of result.statements) {
@@ -37,6 +40,10 @@ export function formatTraceText(result: TraceResult, c: Colors): string {
   }
   for (const s of errors) out.push(`${c.red("failed")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${s.observed!.error}`);
   for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${skipped}`);
+  if (findings.length > 0) {
+    out.push("", c.bold(`Findings (the rules, on ${result.where === "embedded PostgreSQL" ? "the script's schema" : "the server's real schema"}):`), "");
+    out.push(formatText(findings, summarize(findings, 1, result.statements.length), c).trimEnd(), "");
+  }
   const traced = result.statements.filter((s) => s.observed).length;
   out.push(
     `${plural(traced, "statement")} traced on ${result.where} (${result.where === "embedded PostgreSQL" ? "cold start" : "connected in"} ${Math.round(result.coldStartMs)} ms${result.where === "embedded PostgreSQL" ? "" : ", everything rolled back"}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
@@ -56,7 +63,7 @@ function observedLines(analyzed: TracedStatement["analyzed"], observed: Observed
     });
 }
 
-export function formatTraceJson(result: TraceResult): string {
+export function formatTraceJson(result: TraceResult, findings: readonly Finding[]): string {
   const statements = result.statements
     .filter((s) => s.observed)
     .map(({ analyzed: { statement, place, effects }, observed, differences }) => ({
@@ -84,5 +91,5 @@ export function formatTraceJson(result: TraceResult): string {
     coldStartMs: Math.round(result.coldStartMs),
     notSeeded: result.seedSkipped,
   };
-  return JSON.stringify({ statements, summary }, null, 2) + "\n";
+  return JSON.stringify({ statements, findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
 }

@@ -15,6 +15,7 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import unusedIgnore from "./unused-ignore.js";
 import lockOrder from "./lock-order.js";
 import lockBudget from "./lock-budget.js";
 import lockUpgrade from "./lock-upgrade.js";
@@ -111,6 +112,7 @@ export const RULES: readonly Rule[] = [
   preferRobustStmts,
   lockBudget,
   requireLockTimeout,
+  unusedIgnore,
   excessiveLockTimeout,
   requireStatementTimeout,
   banDropNotNull,

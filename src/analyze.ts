@@ -5,8 +5,9 @@ import { parseFile, type ParsedStatement } from "./parse.js";
 import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
 import type { Rule } from "./rule.js";
-import { FINDING_STATEMENT, lockEstimated, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
+import { FINDING_STATEMENT, lockEstimated, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
 import { Schema, type SchemaSnapshot } from "./schema.js";
+import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
 import type { TableSizes } from "./estimate.js";
 import { scaleSeverity, WorkLedger } from "./work-ledger.js";
 import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
@@ -58,6 +59,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const tracker = new ScriptTracker(fileIndex, counter);
     const session = new Session();
     let openedBy: StatementState | null = null;
+    /** Ignore comments seen since the last statement: they apply to the next one. */
+    let ignores: Ignore[] = [];
     const held = new HeldLocks(true);
     const heldInTransaction = new HeldLocks(false);
     const deferred = new UnitEndChecks();
@@ -71,6 +74,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
       for (const item of batch) {
         if (item.kind === "comment") {
           tracker.onComment(item.comment.body, item.comment.position.line);
+          const ignore = parseIgnore(item.comment.body, item.comment.position);
+          if (ignore) ignores.push(ignore);
           continue;
         }
         const statement = item.statement;
@@ -87,7 +92,12 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         if (blocking && !place.bookkeeping) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (options.keepStatements && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
-        if (!place.bookkeeping) runRules(options, state, analysis.findings);
+        if (!place.bookkeeping) {
+          const from = analysis.findings.length;
+          runRules(options, state, analysis.findings);
+          if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
+        }
+        ignores = [];
         for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
         held.after(statement, place, effects);
         heldInTransaction.after(statement, place, effects);

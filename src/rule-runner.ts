@@ -6,6 +6,7 @@ import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
 import { hasIndexLeadingWith, type Schema } from "./schema.js";
 import type { StatementPlace } from "./script.js";
 import type { Session } from "./session.js";
+import type { Ignore } from "./suppressions.js";
 
 /**
  * Runs the rules: builds each statement's rule context, turns reports into findings, and calls
@@ -141,5 +142,19 @@ export function lockEstimated(options: RuleOptions, state: StatementState, lock:
 export function unclosedTransaction(options: RuleOptions, begin: StatementState, findings: Finding[]): void {
   for (const rule of options.rules) {
     rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) });
+  }
+}
+
+/** Ignore comments that silenced nothing: reported at the comment by the rule unused-ignore, when it runs. */
+export function reportUnused(unused: readonly Ignore[], options: RuleOptions, state: StatementState, findings: Finding[]): void {
+  const rule = options.rules.find((r) => r.id === "unused-ignore");
+  if (!rule) return;
+  for (const ignore of unused) {
+    const finding = toFinding(rule, { message: `"${ignore.text}" silences nothing in the statement after it`, help: { text: "Remove the comment, or fix the rule ids it names." }, locks: [] }, state, state.lines);
+    // the finding is about the comment, not the statement: point at it and show it
+    const sql = `--${ignore.raw}`;
+    Object.assign(finding, { line: ignore.position.line, column: ignore.position.column, statementLine: ignore.position.line, statementColumn: ignore.position.column });
+    Object.assign(finding, { endLine: ignore.position.line, endColumn: ignore.position.column + Array.from(sql).length, sql });
+    findings.push(finding);
   }
 }

@@ -323,6 +323,11 @@ const CASES: Record<string, RuleCase[]> = {
     },
     { sql: "ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders ADD CONSTRAINT o_fk2 FOREIGN KEY (total) REFERENCES users (id) NOT VALID;", expect: [] },
   ],
+  "unused-ignore": [
+    { sql: "-- locklint-ignore: dropping-table\nCREATE INDEX ix_u ON users (name);", expect: [[10, 1, "silences nothing", "warning"]] },
+    { sql: "-- locklint-ignore: require-concurrent-index-creation\nCREATE INDEX ix_u ON users (name);", expect: [] },
+    { sql: "-- squawk-ignore require-concurrent-index-creation\nCREATE INDEX ix_u ON users (name);", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },
@@ -352,6 +357,14 @@ describe("rule cases", () => {
       }
     });
   }
+});
+
+describe("ignore comments", () => {
+  it("silence the rules they name for the next statement only; a bare one silences every rule", async () => {
+    const sql = `${EXISTING}-- locklint-ignore: require-concurrent-index-creation\nCREATE INDEX ix_a ON users (name);\nCREATE INDEX ix_b ON users (name);\n-- locklint-ignore\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n`;
+    const got = (await analyzeText(sql)).findings.filter((f) => f.line > EXISTING_LINES);
+    expect(got.map((f) => [f.line, f.rule])).toEqual([[12, "require-concurrent-index-creation"]]);
+  });
 });
 
 describe("end of file", () => {

@@ -10,7 +10,7 @@ import { Schema, type SchemaSnapshot } from "./schema.js";
 import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
 import type { TableSizes } from "./estimate.js";
 import { scaleSeverity, WorkLedger } from "./work-ledger.js";
-import { ScriptTracker, type StatementPlace, type TransactionCounter } from "./script.js";
+import { ScriptTracker, type RevisionRange, type StatementPlace, type TransactionCounter } from "./script.js";
 import { Session } from "./session.js";
 import type { SourceFile } from "./source.js";
 import { isUtcZone } from "./type-change.js";
@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   sizes?: TableSizes;
   /** --max-lock-ms: how long a table may stay blocked for reads or writes. */
   maxLockMs?: number;
+  /** --since / --revision: the whole input builds the schema; only these revisions are reported. */
+  range?: RevisionRange;
   /** Keep every statement with its effects (for `locklint locks`). */
   keepStatements?: boolean;
   /** With keepStatements, keep alembic's version-table statements too (trace runs them). */
@@ -47,16 +49,18 @@ export interface Analysis {
   findings: Finding[];
   /** Filled when keepStatements is set; alembic bookkeeping left out. */
   analyzed: AnalyzedStatement[];
+  /** Every alembic revision id the input names. */
+  revisions: Set<string>;
 }
 
 export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): Analysis {
   const schema = new Schema();
   const counter: TransactionCounter = { next: 1 };
   const seen = new Map<string, Set<string>>();
-  const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [] };
+  const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [], revisions: new Set() };
   for (const [fileIndex, file] of files.entries()) {
     const parsed = parseFile(file);
-    const tracker = new ScriptTracker(fileIndex, counter);
+    const tracker = new ScriptTracker(fileIndex, counter, options.range);
     const session = new Session();
     let openedBy: StatementState | null = null;
     /** Ignore comments seen since the last statement: they apply to the next one. */
@@ -89,10 +93,10 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
         const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
         const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
-        if (blocking && !place.bookkeeping) blockingStates.set(statement, state);
+        if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
-        if (options.keepStatements && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
-        if (!place.bookkeeping) {
+        if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
+        if (!place.bookkeeping && place.reported) {
           const from = analysis.findings.length;
           runRules(options, state, analysis.findings);
           if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
@@ -109,6 +113,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
       }
     }
     deferred.end();
+    for (const id of tracker.seen) analysis.revisions.add(id);
     if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
     if (ledger) {
       const fileFindings = analysis.findings.slice(firstFinding);

@@ -8,6 +8,8 @@ import { loadParser } from "./parse.js";
 import { colorsFor } from "./report/colors.js";
 import { formatFindingsJson, formatLocksJson } from "./report/json.js";
 import { formatLocksText } from "./report/locks-text.js";
+import { formatGithub } from "./report/github.js";
+import { formatMarkdown } from "./report/markdown.js";
 import { formatText, summarize } from "./report/text.js";
 import { decodeSource, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
@@ -15,6 +17,7 @@ import { findRule, selectRules } from "./rule-selection.js";
 import { plural } from "./report/describe.js";
 import { TableSizes } from "./estimate.js";
 import { collectStats, readStatsFile, redactUrl } from "./stats.js";
+import type { RevisionRange } from "./script.js";
 import { buildTimelines } from "./timeline.js";
 import { formatTraceJson, formatTraceText } from "./trace/report.js";
 import { trace } from "./trace/trace.js";
@@ -39,11 +42,14 @@ export const MAX_PG_VERSION = 18;
 export const DEFAULT_PG_VERSION = 14;
 
 interface CommonOptions {
-  format: "text" | "json";
+  format: "text" | "json" | "github" | "markdown";
+  output?: string;
   pgVersion: number;
   color?: boolean;
   stats?: string;
   dbUrl?: string;
+  since?: string;
+  revision?: string;
 }
 
 interface TraceCliOptions {
@@ -86,12 +92,15 @@ function parsePgVersion(value: string): number {
 function addCommonOptions(command: Command): Command {
   return command
     .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
-    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "output format (github and markdown: lint only)").choices(["text", "json", "github", "markdown"]).default("text"))
+    .option("-o, --output <file>", "write the report to this file instead of stdout")
     .addOption(
       new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`)
         .argParser(parsePgVersion)
         .default(DEFAULT_PG_VERSION),
     )
+    .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
+    .option("--revision <revision>", "report only this alembic revision")
     .option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates")
     .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
     .option("--color", "force colours")
@@ -181,26 +190,34 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sizes = await loadSizes(options);
       await loadParser();
       if (options.maxLockMs !== undefined && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs });
+      const markdown = options.format === "markdown";
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options) });
+      checkRange(options, analysis.revisions);
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
-      io.stdout.write(
+      const report =
         options.format === "json"
           ? formatFindingsJson(analysis.findings, summary)
-          : formatText(analysis.findings, summary, colorsFor(io.stdout, io.env, options.color)),
-      );
+          : options.format === "github"
+            ? formatGithub(analysis.findings, summary)
+            : markdown
+              ? formatMarkdown(analysis.findings, summary, buildTimelines(analysis.analyzed))
+              : formatText(analysis.findings, summary, options.output ? colorsFor({}, io.env, options.color) : colorsFor(io.stdout, io.env, options.color));
+      await emit(report, options.output, io);
       exitCode = analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
     },
     locks: async (files, options) => {
       const sources = await readInputs(files, io);
       await loadParser();
       const sizes = await loadSizes(options);
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes });
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options) });
+      checkRange(options, analysis.revisions);
+      if (options.format === "github" || options.format === "markdown") throw new UsageError(`locklint locks has no ${options.format} format: use text or json`);
       const timelines = buildTimelines(analysis.analyzed);
-      io.stdout.write(
+      const report =
         options.format === "json"
           ? formatLocksJson(analysis.analyzed, timelines)
-          : formatLocksText(analysis.analyzed, timelines, colorsFor(io.stdout, io.env, options.color)),
-      );
+          : formatLocksText(analysis.analyzed, timelines, options.output ? colorsFor({}, io.env, options.color) : colorsFor(io.stdout, io.env, options.color));
+      await emit(report, options.output, io);
     },
     rules: async (options) => {
       await loadParser();
@@ -257,6 +274,28 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
     return EXIT_USAGE;
   }
+}
+
+function rangeOf(options: CommonOptions): RevisionRange | undefined {
+  if (options.since && options.revision) throw new UsageError("give --since or --revision, not both");
+  return options.since || options.revision ? { since: options.since, revision: options.revision } : undefined;
+}
+
+/** A --since / --revision naming no revision of the input would report nothing: say so instead. */
+function checkRange(options: CommonOptions, revisions: Set<string>): void {
+  const wanted = options.since ?? options.revision;
+  if (wanted && !revisions.has(wanted)) throw new UsageError(`revision ${wanted} is not in the input (no "-- Running upgrade ... -> ${wanted}" line)`);
+}
+
+/** The report, to --output FILE or stdout. */
+async function emit(report: string, output: string | undefined, io: CliIO): Promise<void> {
+  if (!output) {
+    io.stdout.write(report);
+    return;
+  }
+  await writeFile(output, report).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`${output}: cannot write (${error.code ?? error.message})`);
+  });
 }
 
 /** A server's schema as SQL, to replay before the script (trace --db-url). */

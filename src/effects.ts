@@ -3,6 +3,7 @@ import type { ColumnSpec, ConstraintSpec, Operation } from "./operations.js";
 import { hasIndexLeadingWith, relationKey, type Index, type Origin, type Schema, type Table } from "./schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "./sql.js";
 import type { WorkEstimate } from "./estimate.js";
+import type { DeployUnit } from "./script.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "./type-change.js";
 
 /**
@@ -15,7 +16,7 @@ import { typeChangeVerdict, type TypeChangeVerdict } from "./type-change.js";
 export type RelationKind = "table" | "partitioned table" | "index" | "view" | "materialized view";
 
 /** Why a lock is harmless: nobody else can be using the relation yet. */
-export type Novelty = "created by this statement" | "created earlier in this revision" | "created earlier in this transaction";
+export type Novelty = "created by this statement" | "created earlier in this revision" | "created earlier in this deploy" | "created earlier in this transaction";
 
 export interface RelationLock {
   /** As written in the statement (or as the schema knows it, for relations the statement implies). */
@@ -65,7 +66,7 @@ export interface EffectsContext {
   schema: Schema;
   pgVersion: number;
   unitKey: string;
-  unitLabel: "revision" | "transaction" | "statement";
+  unitLabel: DeployUnit["label"];
   /** The open transaction, null outside one. */
   transaction: number | null;
   utcSession: boolean;
@@ -99,13 +100,15 @@ class Locks {
   private add(relation: string, key: string, kind: RelationKind, mode: LockMode, options: LockOptions, createdIn: Origin | null): void {
     const novelty = options.novelty !== undefined ? options.novelty : this.noveltyOf(createdIn);
     const why = options.why ? [options.why] : [];
-    const newInTransaction = novelty === "created by this statement" || (createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction);
+    // with --since, what the revisions before the deploy created exists already, even if the printed SQL has one transaction
+    const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
+    const newInTransaction = novelty === "created by this statement" || (sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn!.unit === this.ctx.unitKey));
     this.list.push({ relation, key, kind, mode, blocks: blockedBy(mode), rewrite: Boolean(options.rewrite), scan: Boolean(options.scan || options.rewrite), novelty, newInTransaction, why });
   }
 
   private noveltyOf(createdIn: Origin | null): Novelty | null {
     if (createdIn === null || createdIn.unit !== this.ctx.unitKey) return null;
-    return this.ctx.unitLabel === "revision" ? "created earlier in this revision" : "created earlier in this transaction";
+    return this.ctx.unitLabel === "revision" ? "created earlier in this revision" : this.ctx.unitLabel === "deploy" ? "created earlier in this deploy" : "created earlier in this transaction";
   }
 }
 

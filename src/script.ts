@@ -22,7 +22,8 @@ export interface Revision {
  */
 export interface DeployUnit {
   key: string;
-  label: "revision" | "transaction" | "statement";
+  /** "deploy": the revisions after --since REV, which go out together. */
+  label: "revision" | "deploy" | "transaction" | "statement";
 }
 
 export interface StatementPlace {
@@ -34,6 +35,14 @@ export interface StatementPlace {
   unit: DeployUnit;
   /** alembic's own version-table statements: never reported. */
   bookkeeping: boolean;
+  /** With --since / --revision: whether findings of this statement are reported. */
+  reported: boolean;
+}
+
+/** --since REV: report the revisions after REV (deployed together); --revision REV: only that one. */
+export interface RevisionRange {
+  since?: string;
+  revision?: string;
 }
 
 const MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
@@ -54,17 +63,24 @@ export class ScriptTracker {
   private revision: Revision | null = null;
   private revisionSeq = 0;
   private transaction: number | null = null;
+  /** --since: a marker of a revision after REV has been seen. */
+  private pastSince = false;
+  /** Revision ids seen, for telling the user when --since / --revision names none of them. */
+  readonly seen = new Set<string>();
 
   constructor(
     private readonly fileIndex: number,
     private readonly counter: TransactionCounter,
+    private readonly range: RevisionRange = {},
   ) {}
 
   onComment(body: string, line: number): void {
     const revision = parseRevisionMarker(body, line);
     if (revision) {
+      if (this.range.since !== undefined && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
       this.revision = revision;
       this.revisionSeq++;
+      if (revision.id) this.seen.add(revision.id);
     }
   }
 
@@ -86,6 +102,7 @@ export class ScriptTracker {
       transactionBefore,
       unit: this.unitFor(transaction, statementIndex),
       bookkeeping: operations.some(isBookkeeping),
+      reported: this.range.since !== undefined ? this.pastSince : this.range.revision !== undefined ? this.revision?.id === this.range.revision : true,
     };
   }
 
@@ -95,6 +112,7 @@ export class ScriptTracker {
   }
 
   private unitFor(transaction: number | null, statementIndex: number): DeployUnit {
+    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
     if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
     if (transaction !== null) return { key: `t${transaction}`, label: "transaction" };
     return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };

@@ -26,8 +26,9 @@ export interface TimelineLock {
   relation: string;
   mode: LockMode;
   blocks: Blocked[];
-  /** The first statement that locked the relation in this transaction. */
+  /** The first statement that locked the relation in this transaction, and the mode it took. */
   acquired: TimelinePoint;
+  acquiredMode: LockMode;
   /** The statement that took the strongest mode, when a later one did (a lock upgrade). */
   strongestAt: TimelinePoint | null;
   /** COMMIT or ROLLBACK; null when the file ends with the transaction open. */
@@ -83,7 +84,7 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
       if (lock.rewrite || lock.scan) slow.push({ index, line: point.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });
       const existing = byKey.get(lock.key);
       if (!existing) {
-        const entry: TimelineLock = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [], estimate: null };
+        const entry: TimelineLock = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point, acquiredMode: lock.mode, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [], estimate: null };
         byKey.set(lock.key, entry);
         timeline.locks.push(entry);
         open.acquiredAt.push(index);

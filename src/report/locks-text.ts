@@ -82,7 +82,7 @@ function point(p: TimelinePoint): string {
 }
 
 function taken(lock: TimelineLock): string {
-  return lock.strongestAt ? `${point(lock.acquired)}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
+  return lock.strongestAt ? `${point(lock.acquired)} ${lock.acquiredMode}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
 }
 
 function heldWhile(lock: TimelineLock): string {

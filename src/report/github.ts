@@ -1,0 +1,33 @@
+import type { Finding } from "../findings.js";
+import { describeLock } from "./describe.js";
+import type { Summary } from "./text.js";
+
+/** `--format github`: one workflow command per finding, so that GitHub annotates the lines. */
+export function formatGithub(findings: readonly Finding[], summary: Summary): string {
+  const lines = findings.map((f) => {
+    const properties = [
+      `file=${property(f.file)}`,
+      `line=${f.line}`,
+      `col=${f.column}`,
+      `endLine=${f.endLine}`,
+      `endColumn=${f.endColumn}`,
+      `title=${property(`locklint ${f.rule}`)}`,
+    ].join(",");
+    const lock = f.locks.find((l) => !l.new);
+    const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
+    const body = `${f.message}${revision}${lock ? `\n${describeLock(lock)}` : ""}\n${f.help.text}${f.help.sql ? `\n${f.help.sql}` : ""}`;
+    return `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
+  });
+  lines.push(`locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`);
+  return lines.join("\n") + "\n";
+}
+
+/** Escaping of workflow-command messages. */
+function data(text: string): string {
+  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+/** Escaping of workflow-command properties. */
+function property(text: string): string {
+  return data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}

@@ -1,0 +1,52 @@
+import type { Finding } from "../findings.js";
+import { describeHold } from "../estimate.js";
+import type { TransactionTimeline } from "../timeline.js";
+import { describeLock, describeRevision } from "./describe.js";
+import type { Summary } from "./text.js";
+
+/** `--format markdown`: for a pull-request comment or $GITHUB_STEP_SUMMARY: findings per revision, then lock timelines. */
+export function formatMarkdown(findings: readonly Finding[], summary: Summary, timelines: readonly TransactionTimeline[]): string {
+  const out: string[] = [`## locklint: ${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.statements, "statement")}`, ""];
+  if (findings.length === 0) out.push("No finding.", "");
+  const byRevision = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = describeRevision(f.revision) ?? "(no revision)";
+    byRevision.set(key, [...(byRevision.get(key) ?? []), f]);
+  }
+  for (const [revision, list] of byRevision) {
+    out.push(`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |");
+    for (const f of list) {
+      const lock = f.locks.find((l) => !l.new);
+      out.push(`| ${f.severity === "error" ? "🔴 error" : "🟡 warning"} | \`${f.rule}\` | ${cell(`${f.file}:${f.line}`)} | ${cell(f.message)} | ${lock ? cell(describeLock(lock)) : ""} |`);
+    }
+    out.push("");
+    for (const f of list.filter((x) => x.help.sql || x.help.alembic)) {
+      out.push(`<details><summary>${cell(`${f.rule} at line ${f.line}: the safe way`)}</summary>`, "", cell(f.help.text), "");
+      if (f.help.sql) out.push("```sql", f.help.sql, "```", "");
+      if (f.help.alembic) out.push("```python", f.help.alembic, "```", "");
+      out.push("</details>", "");
+    }
+  }
+  const withLocks = timelines.filter((t) => t.locks.length > 0);
+  if (withLocks.length > 0) {
+    out.push("### Lock timeline", "", "Locks on existing tables, held until their transaction ends.", "");
+    out.push("| transaction | table | lock | blocks | taken | released | held |", "| --- | --- | --- | --- | --- | --- | --- |");
+    for (const t of withLocks) {
+      for (const l of t.locks) {
+        const held = l.estimate ? describeHold(l.estimate).replace(/^held /, "") : l.heldDuring ? count(l.heldDuring, "statement") : "-";
+        out.push(`| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : "never"} | ${cell(held)} |`);
+      }
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** Text for a table cell: pipes escaped, lines joined. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}

@@ -3,7 +3,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from "commander
 import { RULES } from "../rules/index.js";
 import { analyze } from "./analyze.js";
 import { UsageError } from "./errors.js";
-import { reachesFailLevel, type FailOn } from "./findings.js";
+import { reachesFailLevel, type FailOn, type Finding } from "./findings.js";
+import { findConfigFile, loadConfig, type Config } from "./config.js";
+import type { Rule } from "./rule.js";
 import { loadParser } from "./parse.js";
 import { colorsFor } from "./report/colors.js";
 import { formatFindingsJson, formatLocksJson } from "./report/json.js";
@@ -26,6 +28,8 @@ import { schemaAsSql } from "./trace/introspect.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIO {
+  /** Where to look for the configuration file (default: process.cwd()). */
+  cwd?: string;
   stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
@@ -50,6 +54,7 @@ interface CommonOptions {
   dbUrl?: string;
   since?: string;
   revision?: string;
+  config?: string;
 }
 
 interface TraceCliOptions {
@@ -101,6 +106,7 @@ function addCommonOptions(command: Command): Command {
     )
     .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
     .option("--revision <revision>", "report only this alembic revision")
+    .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
     .option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates")
     .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
     .option("--color", "force colours")
@@ -109,7 +115,7 @@ function addCommonOptions(command: Command): Command {
 
 /** Builds the command line. Exported so that docs can be generated from it. */
 export function buildProgram(handlers: {
-  lint: (files: string[], options: LintOptions) => Promise<void>;
+  lint: (files: string[], options: LintOptions, command: Command) => Promise<void>;
   locks: (files: string[], options: CommonOptions) => Promise<void>;
   rules: (options: { format: "text" | "json" }) => Promise<void>;
   stats: (options: { dbUrl?: string; output: string }) => Promise<void>;
@@ -184,8 +190,10 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
   const program = buildProgram({
-    lint: async (files, options) => {
-      const rules = selectRules(options.rules);
+    lint: async (files, cliOptions, command) => {
+      const config = configFor(cliOptions, io);
+      const options = withConfig(cliOptions, config, command);
+      const rules = configuredRules(options.rules, config);
       const sources = await readInputs(files, io);
       const sizes = await loadSizes(options);
       await loadParser();
@@ -193,6 +201,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const markdown = options.format === "markdown";
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options) });
       checkRange(options, analysis.revisions);
+      if (config) applyConfig(analysis.findings, config);
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
       const report =
         options.format === "json"
@@ -305,6 +314,57 @@ async function readServerSchema(url: string): Promise<SourceFile> {
     return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
   } finally {
     await db.close();
+  }
+}
+
+/** The project's configuration file, when there is one (--config names it; else found from the working directory up). */
+function configFor(options: CommonOptions, io: CliIO): Config | null {
+  const path = findConfigFile(io.cwd ?? process.cwd(), options.config);
+  return path ? loadConfig(path) : null;
+}
+
+/** Flags given on the command line win; the file fills in the rest. */
+function withConfig(options: LintOptions, config: Config | null, command: Command): LintOptions {
+  if (!config) return options;
+  const given = (name: string) => command.getOptionValueSource(name) === "cli";
+  return {
+    ...options,
+    pgVersion: given("pgVersion") ? options.pgVersion : (config.pgVersion ?? options.pgVersion),
+    failOn: given("failOn") ? options.failOn : (config.failOn ?? options.failOn),
+    rules: options.rules ?? config.rules,
+    maxLockMs: options.maxLockMs ?? config.maxLockMs,
+    stats: options.stats ?? (options.dbUrl ? undefined : config.stats),
+  };
+}
+
+/** --rules (or the file's rules), less the file's disable list; rule ids in the file are checked. */
+function configuredRules(spec: string | undefined, config: Config | null): Rule[] {
+  const rules = selectRules(spec);
+  if (!config) return rules;
+  const known = (key: string, id: string) => {
+    try {
+      return findRule(id);
+    } catch (error) {
+      throw new UsageError(`${config.path}: ${key}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  for (const id of config.disable) known("disable", id);
+  for (const id of Object.keys(config.severity)) known(`severity.${id}`, id);
+  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) known(`ignore.${revision}`, id);
+  return rules.filter((r) => !config.disable.includes(r.id));
+}
+
+/** Severity overrides and per-revision ignores of the configuration file. */
+function applyConfig(findings: Finding[], config: Config): void {
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i]!;
+    const ignored = f.revision?.id ? config.ignore[f.revision.id] : undefined;
+    if (ignored?.includes(f.rule)) {
+      findings.splice(i, 1);
+      continue;
+    }
+    const severity = config.severity[f.rule];
+    if (severity) f.severity = severity;
   }
 }
 

@@ -12,12 +12,12 @@ export interface CliResult {
 }
 
 /** The real launcher in a child process, as a user runs it (needs `npm run build`). */
-export function runBin(args: string[], options: { input?: string | Buffer; env?: Record<string, string> } = {}): CliResult {
+export function runBin(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     input: options.input ?? "",
     env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env },
     encoding: "utf8",
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };

@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parse, TomlError } from "smol-toml";
+import { UsageError } from "./errors.js";
+import type { Severity } from "./rule.js";
+
+/**
+ * Project configuration: `locklint.toml`, or `[tool.locklint]` in `pyproject.toml`, found from the
+ * working directory upwards (`--config FILE` names one). Command-line flags override it.
+ */
+export interface Config {
+  /** The file it came from, for messages. */
+  path: string;
+  pgVersion?: number;
+  failOn?: "error" | "warning" | "never";
+  /** `--rules` in the file: "all", "default", or rule ids. */
+  rules?: string;
+  /** Rules turned off. */
+  disable: string[];
+  /** Rule id -> severity. */
+  severity: Record<string, Severity>;
+  maxLockMs?: number;
+  stats?: string;
+  /** Revision id -> rules whose findings in that revision are not reported. */
+  ignore: Record<string, string[]>;
+}
+
+const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "stats", "ignore"]);
+
+/** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
+export function findConfigFile(cwd: string, named?: string): string | null {
+  if (named) {
+    if (!existsSync(named)) throw new UsageError(`${named}: no such configuration file`);
+    return resolve(named);
+  }
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    const own = join(dir, "locklint.toml");
+    if (existsSync(own)) return own;
+    const pyproject = join(dir, "pyproject.toml");
+    if (existsSync(pyproject) && /^\s*\[tool\.locklint(\.|\])/m.test(readFileSync(pyproject, "utf8"))) return pyproject;
+    if (dirname(dir) === dir) return null;
+  }
+}
+
+export function loadConfig(path: string): Config {
+  let document: Record<string, unknown>;
+  try {
+    document = parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (error) {
+    const where = error instanceof TomlError ? `line ${error.line}: ` : "";
+    throw new UsageError(`${path}: ${where}${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  }
+  const section = path.endsWith("pyproject.toml") ? ((document.tool as Record<string, unknown> | undefined)?.locklint as Record<string, unknown> | undefined) : document;
+  const table = section ?? {};
+  const prefix = path.endsWith("pyproject.toml") ? "tool.locklint." : "";
+  const bad = (key: string, what: string) => new UsageError(`${path}: ${prefix}${key}: ${what}`);
+  for (const key of Object.keys(table)) if (!KEYS.has(key)) throw bad(key, `unknown key (known: ${[...KEYS].join(", ")})`);
+  const config: Config = { path, disable: [], severity: {}, ignore: {} };
+  const pg = table["pg-version"];
+  if (pg !== undefined) {
+    if (typeof pg !== "number" || !Number.isInteger(pg) || pg < 11 || pg > 18) throw bad("pg-version", "expected a PostgreSQL major version from 11 to 18");
+    config.pgVersion = pg;
+  }
+  const failOn = table["fail-on"];
+  if (failOn !== undefined) {
+    if (failOn !== "error" && failOn !== "warning" && failOn !== "never") throw bad("fail-on", 'expected "error", "warning" or "never"');
+    config.failOn = failOn;
+  }
+  const rules = table.rules;
+  if (rules !== undefined) {
+    if (typeof rules === "string") config.rules = rules;
+    else if (Array.isArray(rules) && rules.every((r) => typeof r === "string")) config.rules = rules.join(",");
+    else throw bad("rules", 'expected "all", "default" or a list of rule ids');
+  }
+  const disable = table.disable;
+  if (disable !== undefined) {
+    if (!Array.isArray(disable) || !disable.every((r) => typeof r === "string")) throw bad("disable", "expected a list of rule ids");
+    config.disable = disable as string[];
+  }
+  const severity = table.severity;
+  if (severity !== undefined) {
+    if (typeof severity !== "object" || severity === null || Array.isArray(severity)) throw bad("severity", 'expected a table: rule = "error" | "warning"');
+    for (const [rule, value] of Object.entries(severity)) {
+      if (value !== "error" && value !== "warning") throw bad(`severity.${rule}`, 'expected "error" or "warning"');
+      config.severity[rule] = value;
+    }
+  }
+  const budget = table["max-lock-ms"];
+  if (budget !== undefined) {
+    if (typeof budget !== "number" || budget < 0) throw bad("max-lock-ms", "expected a number of milliseconds");
+    config.maxLockMs = budget;
+  }
+  const stats = table.stats;
+  if (stats !== undefined) {
+    if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");
+    config.stats = resolve(dirname(path), stats);
+  }
+  const ignore = table.ignore;
+  if (ignore !== undefined) {
+    if (typeof ignore !== "object" || ignore === null || Array.isArray(ignore)) throw bad("ignore", 'expected a table: "<revision>" = ["rule", ...]');
+    for (const [revision, list] of Object.entries(ignore)) {
+      if (!Array.isArray(list) || !list.every((r) => typeof r === "string")) throw bad(`ignore.${revision}`, "expected a list of rule ids");
+      config.ignore[revision] = list as string[];
+    }
+  }
+  return config;
+}

@@ -1,0 +1,60 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT, runBin } from "./support/cli.js";
+
+const RISKY = join(ROOT, "samples/shop-risky/upgrade.sql");
+
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "locklint-config-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  mkdirSync(join(dir, "migrations"), { recursive: true });
+  return dir;
+}
+
+const findings = (cwd: string, ...args: string[]) => {
+  const r = runBin(["--format", "json", ...args, RISKY], { cwd });
+  return { code: r.code, stderr: r.stderr, list: r.stdout ? (JSON.parse(r.stdout).findings as { revision: string; rule: string; severity: string }[]) : [] };
+};
+
+describe("configuration files", () => {
+  it("[tool.locklint] in pyproject.toml, found from a subdirectory: disable, severity, per-revision ignores, fail-on", () => {
+    const dir = project({
+      "pyproject.toml": '[project]\nname = "shop"\n\n[tool.locklint]\nfail-on = "never"\ndisable = ["require-lock-timeout"]\nseverity = { "dropping-column" = "error" }\n\n[tool.locklint.ignore]\n"0002" = ["constraint-missing-not-valid"]\n',
+    });
+    const { code, list } = findings(join(dir, "migrations"));
+    expect(code).toBe(0);
+    expect(list.some((f) => f.rule === "require-lock-timeout")).toBe(false);
+    expect(list.some((f) => f.rule === "constraint-missing-not-valid")).toBe(false);
+    expect(list.find((f) => f.rule === "dropping-column")?.severity).toBe("error");
+  });
+
+  it("locklint.toml; command-line flags win over the file", () => {
+    const dir = project({ "locklint.toml": 'fail-on = "never"\nrules = ["require-concurrent-index-creation"]\n' });
+    const fromFile = findings(dir);
+    expect(fromFile.code).toBe(0);
+    expect(new Set(fromFile.list.map((f) => f.rule))).toEqual(new Set(["require-concurrent-index-creation"]));
+    expect(findings(dir, "--fail-on", "error").code).toBe(1);
+  });
+
+  it("an unknown key, a bad value or an unknown rule id is a usage error naming the file and the key", () => {
+    const unknown = findings(project({ "locklint.toml": "pg-versio = 12\n" }));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/locklint\.toml: pg-versio: unknown key/);
+    const value = findings(project({ "pyproject.toml": "[tool.locklint]\npg-version = 9\n" }));
+    expect(value.stderr).toMatch(/pyproject\.toml: tool\.locklint\.pg-version: expected a PostgreSQL major version/);
+    const rule = findings(project({ "locklint.toml": 'disable = ["no-such-rule"]\n' }));
+    expect(rule.code).toBe(2);
+    expect(rule.stderr).toMatch(/locklint\.toml: disable: unknown rule "no-such-rule"/);
+    const syntax = findings(project({ "locklint.toml": "fail-on = \n" }));
+    expect(syntax.code).toBe(2);
+    expect(syntax.stderr).toMatch(/locklint\.toml: line 1/);
+  });
+
+  it("--config names the file", () => {
+    const dir = project({ "custom.toml": 'disable = ["require-concurrent-index-creation"]\n' });
+    const { list } = findings(ROOT, "--config", join(dir, "custom.toml"));
+    expect(list.some((f) => f.rule === "require-concurrent-index-creation")).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@ import { formatFindingsJson, formatLocksJson } from "./report/json.js";
 import { formatLocksText } from "./report/locks-text.js";
 import { formatGithub } from "./report/github.js";
 import { formatMarkdown } from "./report/markdown.js";
+import { formatSarif } from "./report/sarif.js";
 import { formatText, summarize } from "./report/text.js";
 import { decodeSource, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
@@ -46,7 +47,7 @@ export const MAX_PG_VERSION = 18;
 export const DEFAULT_PG_VERSION = 14;
 
 interface CommonOptions {
-  format: "text" | "json" | "github" | "markdown";
+  format: "text" | "json" | "github" | "markdown" | "sarif";
   output?: string;
   pgVersion: number;
   color?: boolean;
@@ -97,7 +98,7 @@ function parsePgVersion(value: string): number {
 function addCommonOptions(command: Command): Command {
   return command
     .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
-    .addOption(new Option("-f, --format <format>", "output format (github and markdown: lint only)").choices(["text", "json", "github", "markdown"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "output format (github, markdown and sarif: lint only)").choices(["text", "json", "github", "markdown", "sarif"]).default("text"))
     .option("-o, --output <file>", "write the report to this file instead of stdout")
     .addOption(
       new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`)
@@ -208,6 +209,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
           ? formatFindingsJson(analysis.findings, summary)
           : options.format === "github"
             ? formatGithub(analysis.findings, summary)
+            : options.format === "sarif"
+              ? formatSarif(analysis.findings, RULES, packageVersion())
             : markdown
               ? formatMarkdown(analysis.findings, summary, buildTimelines(analysis.analyzed))
               : formatText(analysis.findings, summary, options.output ? colorsFor({}, io.env, options.color) : colorsFor(io.stdout, io.env, options.color));
@@ -220,7 +223,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sizes = await loadSizes(options);
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options) });
       checkRange(options, analysis.revisions);
-      if (options.format === "github" || options.format === "markdown") throw new UsageError(`locklint locks has no ${options.format} format: use text or json`);
+      if (options.format === "github" || options.format === "markdown" || options.format === "sarif") throw new UsageError(`locklint locks has no ${options.format} format: use text or json`);
       const timelines = buildTimelines(analysis.analyzed);
       const report =
         options.format === "json"

@@ -29,6 +29,7 @@ export interface Finding {
   line: number;
   column: number;
   endLine: number;
+  /** Column of the last character (inclusive). */
   endColumn: number;
   revision: Revision | null;
   sql: string;

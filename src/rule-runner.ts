@@ -154,7 +154,7 @@ export function reportUnused(unused: readonly Ignore[], options: RuleOptions, st
     // the finding is about the comment, not the statement: point at it and show it
     const sql = `--${ignore.raw}`;
     Object.assign(finding, { line: ignore.position.line, column: ignore.position.column, statementLine: ignore.position.line, statementColumn: ignore.position.column });
-    Object.assign(finding, { endLine: ignore.position.line, endColumn: ignore.position.column + Array.from(sql).length, sql });
+    Object.assign(finding, { endLine: ignore.position.line, endColumn: ignore.position.column + Array.from(sql).length - 1, sql }); // inclusive, as for statements
     findings.push(finding);
   }
 }

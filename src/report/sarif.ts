@@ -1,0 +1,67 @@
+import { isAbsolute } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Finding } from "../findings.js";
+import type { Rule } from "../rule.js";
+import { describeLock } from "./describe.js";
+
+/**
+ * `--format sarif`: SARIF 2.1.0, the format GitHub code scanning and other
+ * security dashboards import. Every rule of the catalog is listed so that
+ * results can refer to it by index; columns count Unicode code points.
+ */
+export function formatSarif(findings: readonly Finding[], rules: readonly Rule[], version: string): string {
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: { driver: { name: "locklint", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
+        columnKind: "unicodeCodePoints",
+        results: findings.map((f) => result(f, index.get(f.rule))),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}
+
+function ruleDescriptor(rule: Rule) {
+  return {
+    id: rule.id,
+    shortDescription: { text: rule.summary },
+    help: { text: `${rule.summary}\n\nInstead:\n${rule.docs.useInstead}`, markdown: `${rule.docs.why}\n\n**Instead:**\n\n\`\`\`sql\n${rule.docs.useInstead}\n\`\`\`\n\n**In alembic:**\n\n\`\`\`python\n${rule.docs.alembic}\n\`\`\`` },
+    defaultConfiguration: { level: rule.severity, enabled: !rule.optional },
+    properties: { tags: ["postgresql", "migration", rule.durationHazard ? "lock-duration" : "lock"] },
+  };
+}
+
+function result(f: Finding, ruleIndex: number | undefined) {
+  const lock = f.locks.find((l) => !l.new);
+  const help = [f.help.text, f.help.sql, f.help.alembic ? `In alembic: ${f.help.alembic}` : undefined].filter(Boolean).join("\n");
+  return {
+    ruleId: f.rule,
+    ...(ruleIndex === undefined ? {} : { ruleIndex }),
+    level: f.severity,
+    message: { text: `${f.message}${lock ? `\n${describeLock(lock)}` : ""}\n${help}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(f.file) },
+          // SARIF's endColumn is exclusive, ours inclusive
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn + 1, snippet: { text: f.sql } },
+        },
+      },
+    ],
+    properties: {
+      revision: f.revision?.id ?? null,
+      locks: f.locks.map((l) => ({ relation: l.relation, mode: l.mode, blocks: l.blocks, rewrite: l.rewrite, scan: l.scan, new: l.new !== null })),
+    },
+  };
+}
+
+/** A URI reference for a file name: relative paths stay relative (GitHub resolves them against the checkout). */
+function artifactUri(file: string): string {
+  if (file === "<stdin>") return "stdin";
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+}

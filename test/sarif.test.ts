@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import Ajv from "ajv-draft-04";
+import addFormats from "ajv-formats";
+import { describe, expect, it } from "vitest";
+import { ROOT, runBin } from "./support/cli.js";
+
+// The official SARIF 2.1.0 schema (OASIS errata 01, rtm.5), as Microsoft's SARIF tooling ships it.
+const require = createRequire(import.meta.url);
+const schema = JSON.parse(readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")) as object;
+// the schema is draft-04; its patterns are not valid under the `u` flag, so they run as plain RegExps
+const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, logger: false });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+interface SarifLog {
+  version: string;
+  runs: {
+    tool: { driver: { name: string; rules: { id: string }[] } };
+    results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[]; properties: { revision: string | null } }[];
+  }[];
+}
+
+function sarifOf(args: string[], input?: string): { code: number; log: SarifLog } {
+  const r = runBin(["--format", "sarif", ...args], { input });
+  expect(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors, null, 2)).toBe(true);
+  return { code: r.code, log: JSON.parse(r.stdout) as SarifLog };
+}
+
+describe("--format sarif", () => {
+  it("the validator rejects what the schema forbids (it can fail)", () => {
+    expect(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x" } }, results: [{ message: { text: "m" }, level: "fatal" }] }] })).toBe(false);
+    expect(validate({ version: "2.0.0", runs: [] })).toBe(false);
+    expect(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x", informationUri: "not a uri" } } }] })).toBe(false);
+  });
+
+  it("samples/shop-risky: a valid log, one result per finding, at the statement, with its rule and revision", () => {
+    const { code, log } = sarifOf(["samples/shop-risky/upgrade.sql"]);
+    expect(code).toBe(1);
+    const run = log.runs[0]!;
+    expect(run.tool.driver.name).toBe("locklint");
+    const text = JSON.parse(runBin(["--format", "json", "samples/shop-risky/upgrade.sql"]).stdout) as { findings: { rule: string; line: number }[] };
+    expect(run.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.region.startLine])).toEqual(text.findings.map((f) => [f.rule, f.line]));
+    const first = run.results[0]!;
+    expect(run.tool.driver.rules[first.ruleIndex]!.id).toBe(first.ruleId);
+    expect(first).toMatchObject({ ruleId: "require-concurrent-index-creation", level: "error", properties: { revision: "0002" } });
+    // the region covers the statement, the semicolon included (SARIF's end column is exclusive)
+    expect(first.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: "samples/shop-risky/upgrade.sql" }, region: { startLine: 31, startColumn: 1, endColumn: 52 } });
+    expect(first.message.text).toContain("CREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);");
+  });
+
+  it("samples/shop-safe: a valid log with no results, exit 0", () => {
+    const { code, log } = sarifOf(["samples/shop-safe/upgrade.sql"]);
+    expect(code).toBe(0);
+    expect(log.runs[0]!.results).toEqual([]);
+    expect(log.runs[0]!.tool.driver.rules.length).toBeGreaterThan(60);
+  });
+
+  it("stdin with a syntax error, and an absolute path as a file URI", () => {
+    const { log } = sarifOf([], "SELECT 1;\nCREATE TABLE é (\n");
+    expect(log.runs[0]!.results[0]).toMatchObject({ ruleId: "syntax-error", locations: [{ physicalLocation: { artifactLocation: { uri: "stdin" }, region: { startLine: 2 } } }] });
+    const { log: absolute } = sarifOf([`${ROOT}samples/shop-risky/upgrade.sql`]);
+    expect(absolute.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^file:\/\/\/.*\/samples\/shop-risky\/upgrade\.sql$/);
+  });
+
+  it("locks has no sarif format: a usage error, exit 2", () => {
+    const r = runBin(["locks", "--format", "sarif", "samples/shop-safe/upgrade.sql"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/sarif/);
+  });
+});

@@ -13,6 +13,7 @@ import { formatLocksText } from "./report/locks-text.js";
 import { formatGithub } from "./report/github.js";
 import { formatMarkdown } from "./report/markdown.js";
 import { formatSarif } from "./report/sarif.js";
+import { readCommandOutput } from "./sql-command.js";
 import { formatText, summarize } from "./report/text.js";
 import { decodeSource, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
@@ -56,6 +57,7 @@ interface CommonOptions {
   since?: string;
   revision?: string;
   config?: string;
+  sqlCommand?: string;
 }
 
 interface TraceCliOptions {
@@ -107,6 +109,7 @@ function addCommonOptions(command: Command): Command {
     )
     .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
     .option("--revision <revision>", "report only this alembic revision")
+    .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
     .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
     .option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates")
     .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
@@ -195,7 +198,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const config = configFor(cliOptions, io);
       const options = withConfig(cliOptions, config, command);
       const rules = configuredRules(options.rules, config);
-      const sources = await readInputs(files, io);
+      const sources = await readInputs(files, io, options.sqlCommand);
       const sizes = await loadSizes(options);
       await loadParser();
       if (options.maxLockMs !== undefined && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
@@ -218,7 +221,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       exitCode = analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
     },
     locks: async (files, options) => {
-      const sources = await readInputs(files, io);
+      const sources = await readInputs(files, io, options.sqlCommand);
       await loadParser();
       const sizes = await loadSizes(options);
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options) });
@@ -386,7 +389,11 @@ function formatCatalog(rows: { id: string; severity: string; default: boolean; l
   return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY\n${lines.join("\n")}\n\n${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation\n`;
 }
 
-async function readInputs(files: string[], io: CliIO): Promise<SourceFile[]> {
+async function readInputs(files: string[], io: CliIO, sqlCommand?: string): Promise<SourceFile[]> {
+  if (sqlCommand !== undefined) {
+    const fromFiles = files.length > 0 ? await readInputs(files, io) : [];
+    return [...fromFiles, await readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr })];
+  }
   if (files.length === 0) {
     if (io.stdin.isTTY) {
       throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");

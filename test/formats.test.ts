@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runBin } from "./support/cli.js";
+import { ROOT, runBin } from "./support/cli.js";
 
 const RISKY = "samples/shop-risky/upgrade.sql"; // relative to ROOT, where runBin runs
 const dir = mkdtempSync(join(tmpdir(), "locklint-formats-"));
@@ -52,5 +53,34 @@ describe("revision ranges", () => {
     const r = runBin(["--since", "nope", RISKY]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("revision nope is not in the input");
+  });
+});
+
+describe("--sql-command", () => {
+  const hasAlembic = spawnSync("/usr/bin/python3", ["-c", "import alembic"]).status === 0;
+
+  it.skipIf(!hasAlembic)("lints the output of a real `alembic upgrade head --sql` as if it were the file", () => {
+    const r = runBin(["--format", "json", "--sql-command", "/usr/bin/python3 -m alembic -c alembic.ini upgrade head --sql"], { cwd: join(ROOT, "samples/shop-risky") });
+    expect(r.code).toBe(1);
+    const direct = JSON.parse(runBin(["--format", "json", RISKY]).stdout) as { findings: { rule: string; line: number }[] };
+    const viaCommand = JSON.parse(r.stdout) as { findings: { rule: string; line: number; file: string }[] };
+    expect(viaCommand.findings.map((f) => [f.rule, f.line])).toEqual(direct.findings.map((f) => [f.rule, f.line]));
+    expect(viaCommand.findings[0]!.file).toBe("</usr/bin/python3 -m alembic -c alembic.ini upgrade head --sql>");
+  });
+  if (!hasAlembic) console.warn("SKIPPED: --sql-command with real alembic: /usr/bin/python3 cannot import alembic (apt-get install -y python3-alembic)");
+
+  it("a command that fails is exit 2 with its exit code named, and nothing is linted", () => {
+    const r = runBin(["--sql-command", "echo 'FAILED: no config' >&2; exit 3"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("FAILED: no config");
+    expect(r.stderr).toContain(`locklint: --sql-command: "echo 'FAILED: no config' >&2; exit 3" exited with code 3; nothing was linted`);
+  });
+
+  it("follows the files named, for locks too", () => {
+    const r = runBin(["locks", "--format", "json", "samples/shop-safe/upgrade.sql", "--sql-command", "printf 'ALTER TABLE orders ADD COLUMN note text;'"]);
+    expect(r.code).toBe(0);
+    const statements = (JSON.parse(r.stdout) as { statements: { file: string; sql: string }[] }).statements;
+    expect(statements.at(-1)).toMatchObject({ file: "<printf 'ALTER TABLE orders ADD COLUMN note text;'>" });
   });
 });

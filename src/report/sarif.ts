@@ -61,7 +61,8 @@ function result(f: Finding, ruleIndex: number | undefined) {
 
 /** A URI reference for a file name: relative paths stay relative (GitHub resolves them against the checkout). */
 function artifactUri(file: string): string {
-  if (file === "<stdin>") return "stdin";
+  // stdin and --sql-command output have no file: name them by what they are
+  if (file.startsWith("<") && file.endsWith(">")) return encodeURIComponent(file.slice(1, -1));
   if (isAbsolute(file)) return pathToFileURL(file).href;
   return file.split(/[\\/]/).map(encodeURIComponent).join("/");
 }

@@ -14,6 +14,8 @@ import { formatGithub } from "./report/github.js";
 import { formatMarkdown } from "./report/markdown.js";
 import { formatSarif } from "./report/sarif.js";
 import { readCommandOutput } from "./sql-command.js";
+import { indexMigrationFiles } from "./migration-files.js";
+import { locateInMigrations } from "./migration-locations.js";
 import { formatText, summarize } from "./report/text.js";
 import { decodeSource, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
@@ -73,6 +75,7 @@ interface TraceCliOptions {
 
 interface LintOptions extends CommonOptions {
   failOn: FailOn;
+  alembicDir?: string[];
   rules?: string;
   maxLockMs?: number;
 }
@@ -151,7 +154,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
       .description("report risky statements: findings with lock facts and the safe alternative (the default command)")
       .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error"))
       .option("--max-lock-ms <ms>", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)", parseBudget)
-      .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)"),
+      .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)")
+      .option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call", (dir: string, dirs: string[] = []) => [...dirs, dir]),
   ).action(handlers.lint);
 
   addCommonOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan")).action(
@@ -206,6 +210,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options) });
       checkRange(options, analysis.revisions);
       if (config) applyConfig(analysis.findings, config);
+      if (options.alembicDir) locateInMigrations(analysis.findings, indexMigrationFiles(options.alembicDir));
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
       const report =
         options.format === "json"

@@ -37,6 +37,16 @@ export interface Finding {
   statementLine: number;
   statementColumn: number;
   locks: LockFact[];
+  /** With --alembic-dir: the migration file, and the op.* call that printed the statement when it was found. */
+  migration?: MigrationLocation;
+}
+
+export interface MigrationLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** e.g. `op.create_index`; null when only the function (or file) is known. */
+  call: string | null;
 }
 
 export function lockFact(lock: RelationLock): LockFact {

@@ -60,12 +60,13 @@ describe("action.yml", () => {
 
   it.skipIf(!hasAlembic)("with alembic's --sql output: a markdown step summary, annotations, a SARIF file, and a failed job", () => {
     const sarif = join(tmpdir(), `locklint-action-${process.pid}.sarif`);
-    const r = runLintStep({ "working-directory": "samples/shop-risky", "sql-command": "/usr/bin/python3 -m alembic upgrade head --sql", since: "0001", "sarif-file": sarif });
+    const r = runLintStep({ "working-directory": "samples/shop-risky", "sql-command": "/usr/bin/python3 -m alembic upgrade head --sql", since: "0001", "sarif-file": sarif, args: "--alembic-dir migrations/versions" });
     expect(r.code, r.stderr).toBe(1);
     expect(r.summary).toMatch(/^## locklint: 7 errors/);
     expect(r.summary).toContain("### Revision 0002 (upgrade from 0001)");
     const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
-    expect(annotations[0]).toMatch(/^::error file=.*locklint-migration\.sql,line=31,col=1,.*title=locklint require-concurrent-index-creation::/);
+    // on the migration file the pull request changed, at its op.create_index call
+    expect(annotations[0]).toMatch(/^::error file=migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::.*%0ASQL: .*locklint-migration\.sql:31: /);
     expect(annotations.length).toBe(18);
     const log = JSON.parse(readFileSync(sarif, "utf8")) as { version: string; runs: { results: unknown[] }[] };
     expect(log.version).toBe("2.1.0");

@@ -1,4 +1,4 @@
-import type { LockFact } from "../findings.js";
+import type { LockFact, MigrationLocation } from "../findings.js";
 import { describeHold } from "../estimate.js";
 import type { Revision } from "../script.js";
 
@@ -22,6 +22,11 @@ export function describeRevision(revision: Revision | null): string | null {
   if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
   if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
   return `${to} (upgrade from ${from})`;
+}
+
+/** `migrations/versions/0002_x.py:17 (op.create_index)` */
+export function describeMigration(m: MigrationLocation): string {
+  return `${m.file}:${m.line}${m.call ? ` (${m.call})` : ""}`;
 }
 
 /** One line of SQL for a table cell: whitespace collapsed, cut to width with an ellipsis. */

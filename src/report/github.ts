@@ -5,17 +5,15 @@ import type { Summary } from "./text.js";
 /** `--format github`: one workflow command per finding, so that GitHub annotates the lines. */
 export function formatGithub(findings: readonly Finding[], summary: Summary): string {
   const lines = findings.map((f) => {
-    const properties = [
-      `file=${property(f.file)}`,
-      `line=${f.line}`,
-      `col=${f.column}`,
-      `endLine=${f.endLine}`,
-      `endColumn=${f.endColumn}`,
-      `title=${property(`locklint ${f.rule}`)}`,
-    ].join(",");
+    // the annotation goes on the migration file when it is known: that is the file the pull request changed
+    const place = f.migration
+      ? [`file=${property(f.migration.file)}`, `line=${f.migration.line}`, `col=${f.migration.column}`]
+      : [`file=${property(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`];
+    const properties = [...place, `title=${property(`locklint ${f.rule}`)}`].join(",");
     const lock = f.locks.find((l) => !l.new);
     const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
-    const body = `${f.message}${revision}${lock ? `\n${describeLock(lock)}` : ""}\n${f.help.text}${f.help.sql ? `\n${f.help.sql}` : ""}`;
+    const sqlPlace = f.migration ? `\nSQL: ${f.file}:${f.line}: ${f.sql}` : "";
+    const body = `${f.message}${revision}${sqlPlace}${lock ? `\n${describeLock(lock)}` : ""}\n${f.help.text}${f.help.sql ? `\n${f.help.sql}` : ""}`;
     return `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
   });
   lines.push(`locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`);

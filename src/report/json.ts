@@ -35,6 +35,7 @@ export function jsonFinding(f: Finding) {
     revisionFrom: f.revision?.from ?? null,
     direction: f.revision?.direction ?? null,
     sql: f.sql,
+    migration: f.migration ?? null,
     locks: f.locks.map(jsonLock),
   };
 }

@@ -43,7 +43,11 @@ function result(f: Finding, ruleIndex: number | undefined) {
     ...(ruleIndex === undefined ? {} : { ruleIndex }),
     level: f.severity,
     message: { text: `${f.message}${lock ? `\n${describeLock(lock)}` : ""}\n${help}` },
+    // the migration file first when it is known (code scanning shows the first location), then the SQL
     locations: [
+      ...(f.migration
+        ? [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.migration.file) }, region: { startLine: f.migration.line, startColumn: f.migration.column } }, message: { text: f.migration.call ?? "migration function" } }]
+        : []),
       {
         physicalLocation: {
           artifactLocation: { uri: artifactUri(f.file) },

@@ -1,6 +1,6 @@
 import type { Finding } from "../findings.js";
 import type { Colors } from "./colors.js";
-import { describeLock, describeRevision, plural } from "./describe.js";
+import { describeLock, describeMigration, describeRevision, plural } from "./describe.js";
 
 export interface Summary {
   files: number;
@@ -29,6 +29,7 @@ export function formatText(findings: readonly Finding[], summary: Summary, c: Co
     for (const lock of f.locks) out.push(`  ${c.dim("lock:")} ${describeLock(lock)}`);
     const revision = describeRevision(f.revision);
     if (revision) out.push(`  ${c.dim("revision:")} ${revision}`);
+    if (f.migration) out.push(`  ${c.dim("migration:")} ${describeMigration(f.migration)}`);
     out.push(`  ${c.green("help:")} ${f.help.text}`);
     if (f.help.sql) out.push(...labelled("SQL:", f.help.sql, c));
     if (f.help.alembic) out.push(...labelled("alembic:", f.help.alembic, c));

@@ -1,0 +1,171 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "./errors.js";
+
+/** An `op.*` (or `batch_op.*`) call in a migration function: where it is and its text. */
+export interface OpCall {
+  /** e.g. `op.create_index` */
+  name: string;
+  line: number;
+  column: number;
+  text: string;
+}
+
+export interface MigrationFunction {
+  line: number;
+  calls: OpCall[];
+}
+
+/** One alembic migration file: its revision id and its upgrade/downgrade functions. */
+export interface MigrationFile {
+  path: string;
+  revision: string;
+  upgrade?: MigrationFunction;
+  downgrade?: MigrationFunction;
+}
+
+const REVISION = /^revision\s*(?::\s*[\w.[\], ]+)?=\s*(['"])([^'"]+)\1/m;
+const FUNCTION = /^def (upgrade|downgrade)\s*\(/;
+const CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
+
+/** `--alembic-dir`: every .py file under the directories, by revision id. */
+export function indexMigrationFiles(dirs: readonly string[]): Map<string, MigrationFile> {
+  const index = new Map<string, MigrationFile>();
+  for (const dir of dirs) {
+    for (const path of pythonFiles(dir)) {
+      const file = readMigrationFile(path, readFileSync(path, "utf8"));
+      if (file) index.set(file.revision, file);
+    }
+  }
+  return index;
+}
+
+function pythonFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--alembic-dir ${dir}: not a directory`);
+    entries = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`--alembic-dir ${dir}: no such directory`);
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (name === "__pycache__" || name.startsWith(".")) return [];
+    if (statSync(path).isDirectory()) return pythonFiles(path);
+    return name.endsWith(".py") ? [path] : [];
+  });
+}
+
+/** Reads a migration file's revision id, its upgrade/downgrade functions and their op calls; null when it has no `revision = "..."`. */
+export function readMigrationFile(path: string, text: string): MigrationFile | null {
+  const revision = REVISION.exec(text)?.[2];
+  if (!revision) return null;
+  const file: MigrationFile = { path, revision };
+  const lines = text.split(/\r?\n/);
+  const starts = lineStarts(text);
+  for (let i = 0; i < lines.length; i++) {
+    const kind = FUNCTION.exec(lines[i]!)?.[1] as "upgrade" | "downgrade" | undefined;
+    if (!kind) continue;
+    // the body ends at the next line that starts at column 0 with code
+    let end = i + 1;
+    while (end < lines.length && !/^[^\s#]/.test(lines[end]!)) end++;
+    const body = text.slice(starts[i]!, end < lines.length ? starts[end] : text.length);
+    file[kind] = { line: i + 1, calls: opCalls(body, starts[i]!, starts) };
+  }
+  return file;
+}
+
+function opCalls(body: string, offset: number, starts: number[]): OpCall[] {
+  const calls: OpCall[] = [];
+  for (const match of body.matchAll(CALL)) {
+    const at = offset + match.index;
+    const line = lineOf(starts, at);
+    const open = match.index + match[0].length - 1;
+    calls.push({ name: match[1]!, line: line + 1, column: at - starts[line]! + 1, text: body.slice(match.index, closingParen(body, open) + 1) });
+  }
+  return calls;
+}
+
+/** Index of the parenthesis closing the one at `open`, skipping string literals. */
+function closingParen(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i]!;
+    if (ch === '"' || ch === "'") {
+      const triple = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      let j = i + triple.length;
+      while (j < text.length && !text.startsWith(triple, j)) j += text[j] === "\\" ? 2 : 1;
+      i = j + triple.length - 1;
+    } else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i;
+  }
+  return text.length - 1;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+const LITERAL = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+
+/**
+ * How well an op call explains a statement: an `op.execute` string that is the statement counts
+ * most; else each quoted name of the call (table, column, index, constraint) the SQL mentions.
+ */
+export function callScore(call: OpCall, sql: string): number {
+  const normalizedSql = normalize(sql);
+  const op = call.name.slice(call.name.indexOf(".") + 1);
+  if (op !== "execute" && !opsThatPrint(normalizedSql).includes(op)) return 0;
+  const words = new Set(normalizedSql.match(/[\w$]+/g) ?? []);
+  let score = 0;
+  for (const literal of call.text.match(LITERAL) ?? []) {
+    const value = literal.replace(/^("""|'''|"|')|("""|'''|"|')$/g, "");
+    if (/^[\w$]+$/.test(value)) {
+      if (words.has(value.toLowerCase())) score += 1;
+    } else if (value.trim().length > 0) {
+      const normalizedValue = normalize(value);
+      if (normalizedValue.length > 0 && (normalizedSql.includes(normalizedValue) || normalizedValue.includes(normalizedSql))) score += 5;
+    }
+  }
+  return score;
+}
+
+function normalize(sql: string): string {
+  return sql.toLowerCase().replace(/["`]/g, "").replace(/\s+/g, " ").replace(/\s*;\s*$/, "").trim();
+}
+
+const CONSTRAINT_OPS = ["create_foreign_key", "create_unique_constraint", "create_check_constraint", "create_primary_key", "create_exclude_constraint"];
+
+/** The op functions that print a statement of this kind (op.execute prints anything). */
+function opsThatPrint(sql: string): string[] {
+  if (/^create (unique )?index/.test(sql)) return ["create_index", "create_table", "add_column"];
+  if (/^drop index/.test(sql)) return ["drop_index"];
+  if (/^create table/.test(sql)) return ["create_table"];
+  if (/^drop table/.test(sql)) return ["drop_table"];
+  if (/^(create|drop) type/.test(sql)) return ["create_table", "add_column", "drop_table", "alter_column", "drop_column"];
+  if (/^comment on/.test(sql)) return ["create_table_comment", "drop_table_comment", "alter_column", "create_table", "add_column"];
+  if (/^insert /.test(sql)) return ["bulk_insert"];
+  if (/^alter table/.test(sql)) {
+    if (/ rename to /.test(sql)) return ["rename_table"];
+    if (/ add column /.test(sql)) return ["add_column"];
+    if (/ drop column /.test(sql)) return ["drop_column"];
+    if (/ drop constraint /.test(sql)) return ["drop_constraint"];
+    if (/ add (constraint|primary key|unique|foreign key|check|exclude)/.test(sql)) return CONSTRAINT_OPS;
+    return ["alter_column"];
+  }
+  return [];
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { readMigrationFile } from "../src/migration-files.js";
+import { runBin } from "./support/cli.js";
+
+const VERSIONS = "samples/shop-risky/migrations/versions";
+const RISKY = "samples/shop-risky/upgrade.sql";
+
+interface JsonFinding {
+  rule: string;
+  line: number;
+  migration: { file: string; line: number; column: number; call: string | null } | null;
+}
+const findings = (...args: string[]) => (JSON.parse(runBin(["--format", "json", ...args]).stdout) as { findings: JsonFinding[] }).findings;
+
+describe("reading migration files", () => {
+  it("finds the revision id (annotated or not), the functions and their op calls, strings with parentheses included", () => {
+    const file = readMigrationFile(
+      "v/abc.py",
+      [
+        '"""doc: revision = "not-this"',
+        '"""',
+        'revision: str = "abc123"',
+        'down_revision: Union[str, None] = "def456"',
+        "",
+        "def upgrade() -> None:",
+        '    with op.batch_alter_table("t") as batch_op:',
+        '        batch_op.add_column(sa.Column("x", sa.Text(), server_default=")"))',
+        '    op.execute("""',
+        "        UPDATE t SET x = '(' WHERE id > 0",
+        '    """)',
+        "",
+        "def downgrade():",
+        '    op.drop_column("t", "x")',
+      ].join("\n"),
+    );
+    expect(file?.revision).toBe("abc123");
+    expect(file?.upgrade?.line).toBe(6);
+    expect(file?.upgrade?.calls.map((c) => [c.name, c.line, c.column])).toEqual([
+      ["op.batch_alter_table", 7, 10],
+      ["batch_op.add_column", 8, 9],
+      ["op.execute", 9, 5],
+    ]);
+    expect(file?.upgrade?.calls[2]!.text).toMatch(/^op\.execute\("""[\s\S]*"""\)$/);
+    expect(file?.downgrade?.calls.map((c) => c.name)).toEqual(["op.drop_column"]);
+    expect(readMigrationFile("x.py", "import os\n")).toBeNull();
+  });
+});
+
+describe("--alembic-dir", () => {
+  it("points each finding at the op.* call that printed its statement (text and json)", () => {
+    const text = runBin(["--alembic-dir", VERSIONS, RISKY]).stdout;
+    expect(text).toContain(`migration: ${VERSIONS}/0002_order_lookups.py:15 (op.create_index)`);
+    const located = findings("--alembic-dir", VERSIONS, RISKY).map((f) => [f.rule, f.line, f.migration?.file.replace(`${VERSIONS}/`, ""), f.migration?.line, f.migration?.call]);
+    expect(located).toContainEqual(["constraint-missing-not-valid", 33, "0002_order_lookups.py", 16, "op.create_foreign_key"]);
+    // three alter_column calls on two tables: each statement finds its own
+    expect(located).toContainEqual(["changing-column-type", 49, "0004_bigger_amounts.py", 16, "op.alter_column"]);
+    expect(located).toContainEqual(["setting-not-null", 51, "0004_bigger_amounts.py", 17, "op.alter_column"]);
+    expect(located).toContainEqual(["renaming-column", 53, "0004_bigger_amounts.py", 18, "op.alter_column"]);
+    expect(findings(RISKY).every((f) => f.migration === null)).toBe(true);
+  });
+
+  it("downgrades point at the downgrade() of the revision being undone", () => {
+    const located = findings("--alembic-dir", VERSIONS, "samples/shop-risky/downgrade.sql");
+    expect(located.find((f) => f.rule === "require-concurrent-index-creation")?.migration).toEqual({ file: `${VERSIONS}/0005_cleanup.py`, line: 22, column: 5, call: "op.create_index" });
+  });
+
+  it("github annotations go on the .py file, with the SQL place in the message; SARIF lists the .py first", () => {
+    const github = runBin(["--format", "github", "--alembic-dir", VERSIONS, RISKY]).stdout.split("\n");
+    expect(github[0]).toMatch(/^::error file=samples\/shop-risky\/migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::/);
+    expect(github[0]).toContain("%0ASQL: samples/shop-risky/upgrade.sql:31: CREATE INDEX ix_orders_user_id ON orders (user_id)%0A");
+    const sarif = JSON.parse(runBin(["--format", "sarif", "--alembic-dir", VERSIONS, RISKY]).stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const locations = sarif.runs[0]!.results[0]!.locations.map((l) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region.startLine]);
+    expect(locations).toEqual([
+      [`${VERSIONS}/0002_order_lookups.py`, 15],
+      [RISKY, 31],
+    ]);
+  });
+
+  it("op.execute text is matched to its statement; a statement no call explains points at def upgrade", () => {
+    const dir = mkdtempSync(join(tmpdir(), "locklint-versions-"));
+    writeFileSync(
+      join(dir, "a1_backfill.py"),
+      ['revision = "a1"', 'down_revision = "a0"', "", "def upgrade():", '    op.add_column("orders", sa.Column("note", sa.Text()))', '    op.execute("UPDATE orders SET note = \'\'")', "", "def downgrade():", "    pass", ""].join("\n"),
+    );
+    const sql = join(dir, "upgrade.sql");
+    writeFileSync(sql, ["CREATE TABLE orders (id int);", "-- Running upgrade a0 -> a1", "UPDATE orders SET note = '';", "LOCK TABLE orders;", ""].join("\n"));
+    const located = findings("--rules", "all", "--alembic-dir", dir, sql);
+    expect(located.find((f) => f.rule === "backfilling-in-migration")?.migration).toMatchObject({ line: 6, call: "op.execute" });
+    expect(located.find((f) => f.line === 4)?.migration).toMatchObject({ line: 4, call: null });
+  });
+
+  it("a directory that does not exist is a usage error (exit 2)", () => {
+    const r = runBin(["--alembic-dir", "no/such/versions", RISKY]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--alembic-dir no/such/versions: no such directory");
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT } from "./support/cli.js";
+import { HAS_ALEMBIC, ROOT } from "./support/cli.js";
 
 // action.yml as GitHub reads it; its lint step's script runs here as the runner would run it,
 // with the inputs' expressions substituted (the setup-node and npm ci steps are GitHub's and CI's).
@@ -21,8 +21,7 @@ interface Action {
   runs: { using: string; steps: Step[] };
 }
 const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as Action;
-const hasAlembic = spawnSync("/usr/bin/python3", ["-c", "import alembic"]).status === 0;
-if (!hasAlembic) console.warn("SKIPPED: action.yml with alembic's sql-command: /usr/bin/python3 cannot import alembic");
+if (!HAS_ALEMBIC) console.warn("SKIPPED: action.yml with alembic's sql-command: /usr/bin/python3 cannot import alembic");
 
 function expand(text: string, inputs: Record<string, string>): string {
   return text.replace(/\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g, (_, name: string) => {
@@ -58,7 +57,7 @@ describe("action.yml", () => {
     }
   });
 
-  it.skipIf(!hasAlembic)("with alembic's --sql output: a markdown step summary, annotations, a SARIF file, and a failed job", () => {
+  it.skipIf(!HAS_ALEMBIC)("with alembic's --sql output: a markdown step summary, annotations, a SARIF file, and a failed job", () => {
     const sarif = join(tmpdir(), `locklint-action-${process.pid}.sarif`);
     const r = runLintStep({ "working-directory": "samples/shop-risky", "sql-command": "/usr/bin/python3 -m alembic upgrade head --sql", since: "0001", "sarif-file": sarif, args: "--alembic-dir migrations/versions" });
     expect(r.code, r.stderr).toBe(1);

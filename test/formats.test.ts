@@ -1,9 +1,8 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runBin } from "./support/cli.js";
+import { HAS_ALEMBIC, ROOT, runBin } from "./support/cli.js";
 
 const RISKY = "samples/shop-risky/upgrade.sql"; // relative to ROOT, where runBin runs
 const dir = mkdtempSync(join(tmpdir(), "locklint-formats-"));
@@ -57,9 +56,8 @@ describe("revision ranges", () => {
 });
 
 describe("--sql-command", () => {
-  const hasAlembic = spawnSync("/usr/bin/python3", ["-c", "import alembic"]).status === 0;
 
-  it.skipIf(!hasAlembic)("lints the output of a real `alembic upgrade head --sql` as if it were the file", () => {
+  it.skipIf(!HAS_ALEMBIC)("lints the output of a real `alembic upgrade head --sql` as if it were the file", () => {
     const r = runBin(["--format", "json", "--sql-command", "/usr/bin/python3 -m alembic -c alembic.ini upgrade head --sql"], { cwd: join(ROOT, "samples/shop-risky") });
     expect(r.code).toBe(1);
     const direct = JSON.parse(runBin(["--format", "json", RISKY]).stdout) as { findings: { rule: string; line: number }[] };
@@ -67,7 +65,7 @@ describe("--sql-command", () => {
     expect(viaCommand.findings.map((f) => [f.rule, f.line])).toEqual(direct.findings.map((f) => [f.rule, f.line]));
     expect(viaCommand.findings[0]!.file).toBe("</usr/bin/python3 -m alembic -c alembic.ini upgrade head --sql>");
   });
-  if (!hasAlembic) console.warn("SKIPPED: --sql-command with real alembic: /usr/bin/python3 cannot import alembic (apt-get install -y python3-alembic)");
+  if (!HAS_ALEMBIC) console.warn("SKIPPED: --sql-command with real alembic: /usr/bin/python3 cannot import alembic (apt-get install -y python3-alembic)");
 
   it("a command that fails is exit 2 with its exit code named, and nothing is linted", () => {
     const r = runBin(["--sql-command", "echo 'FAILED: no config' >&2; exit 3"]);

@@ -3,14 +3,13 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./support/cli.js";
+import { HAS_ALEMBIC, ROOT } from "./support/cli.js";
 
 // Installs the hooks of .pre-commit-hooks.yaml the way a user's pre-commit does (a clone of this
 // repository at its HEAD commit, npm install, npm pack) and runs them on a sample alembic project.
 const head = spawnSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" });
 const hasPreCommit = spawnSync("pre-commit", ["--version"]).status === 0;
-const hasAlembic = spawnSync("/usr/bin/python3", ["-c", "import alembic"]).status === 0;
-const why = !hasPreCommit ? "pre-commit is not installed (apt-get install -y pre-commit)" : head.status !== 0 ? "the checkout is not a git repository" : !hasAlembic ? "/usr/bin/python3 cannot import alembic" : "";
+const why = !hasPreCommit ? "pre-commit is not installed (apt-get install -y pre-commit)" : head.status !== 0 ? "the checkout is not a git repository" : !HAS_ALEMBIC ? "/usr/bin/python3 cannot import alembic" : "";
 if (why) console.warn(`SKIPPED: pre-commit hooks: ${why}`);
 
 describe.skipIf(why !== "")("pre-commit hooks (.pre-commit-hooks.yaml)", () => {

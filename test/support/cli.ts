@@ -54,3 +54,8 @@ export async function runCli(args: string[], input: string | Uint8Array = "", st
   });
   return { code, stdout, stderr };
 }
+
+/** Debian's Python, which has python3-alembic; the `python3` first on PATH may not. */
+export const DEBIAN_PYTHON = "/usr/bin/python3";
+/** Whether a real alembic can be run (tests that need it skip with a message when not). */
+export const HAS_ALEMBIC = spawnSync(DEBIAN_PYTHON, ["-c", "import alembic"]).status === 0;

@@ -202,6 +202,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const config = configFor(cliOptions, io);
       const options = withConfig(cliOptions, config, command);
       const rules = configuredRules(options.rules, config);
+      const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
       const sources = await readInputs(files, io, options.sqlCommand);
       const sizes = await loadSizes(options);
       await loadParser();
@@ -210,7 +211,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options) });
       checkRange(options, analysis.revisions);
       if (config) applyConfig(analysis.findings, config);
-      if (options.alembicDir) locateInMigrations(analysis.findings, indexMigrationFiles(options.alembicDir));
+      if (migrationFiles) locateInMigrations(analysis.findings, migrationFiles);
       const summary = summarize(analysis.findings, analysis.files, analysis.statements);
       const report =
         options.format === "json"

@@ -1,4 +1,4 @@
-import type { LockFact, MigrationLocation } from "../findings.js";
+import type { Finding, LockFact, MigrationLocation } from "../findings.js";
 import { describeHold } from "../estimate.js";
 import type { Revision } from "../script.js";
 
@@ -22,6 +22,11 @@ export function describeRevision(revision: Revision | null): string | null {
   if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
   if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
   return `${to} (upgrade from ${from})`;
+}
+
+/** The lock a one-line report shows: the first on a relation that existed before (new ones block nobody). */
+export function firstExistingLock(f: Finding): LockFact | undefined {
+  return f.locks.find((l) => !l.new);
 }
 
 /** `migrations/versions/0002_x.py:17 (op.create_index)` */

@@ -1,5 +1,5 @@
 import type { Finding } from "../findings.js";
-import { describeLock } from "./describe.js";
+import { describeLock, firstExistingLock } from "./describe.js";
 import type { Summary } from "./text.js";
 
 /** `--format github`: one workflow command per finding, so that GitHub annotates the lines. */
@@ -10,7 +10,7 @@ export function formatGithub(findings: readonly Finding[], summary: Summary): st
       ? [`file=${property(f.migration.file)}`, `line=${f.migration.line}`, `col=${f.migration.column}`]
       : [`file=${property(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`];
     const properties = [...place, `title=${property(`locklint ${f.rule}`)}`].join(",");
-    const lock = f.locks.find((l) => !l.new);
+    const lock = firstExistingLock(f);
     const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
     const sqlPlace = f.migration ? `\nSQL: ${f.file}:${f.line}: ${f.sql}` : "";
     const body = `${f.message}${revision}${sqlPlace}${lock ? `\n${describeLock(lock)}` : ""}\n${f.help.text}${f.help.sql ? `\n${f.help.sql}` : ""}`;

@@ -1,7 +1,7 @@
 import type { Finding } from "../findings.js";
 import { describeHold } from "../estimate.js";
 import type { TransactionTimeline } from "../timeline.js";
-import { describeLock, describeMigration, describeRevision } from "./describe.js";
+import { describeLock, describeMigration, describeRevision, firstExistingLock } from "./describe.js";
 import type { Summary } from "./text.js";
 
 /** `--format markdown`: for a pull-request comment or $GITHUB_STEP_SUMMARY: findings per revision, then lock timelines. */
@@ -16,7 +16,7 @@ export function formatMarkdown(findings: readonly Finding[], summary: Summary, t
   for (const [revision, list] of byRevision) {
     out.push(`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |");
     for (const f of list) {
-      const lock = f.locks.find((l) => !l.new);
+      const lock = firstExistingLock(f);
       out.push(`| ${f.severity === "error" ? "🔴 error" : "🟡 warning"} | \`${f.rule}\` | ${cell(f.migration ? `${describeMigration(f.migration)} (SQL ${f.file}:${f.line})` : `${f.file}:${f.line}`)} | ${cell(f.message)} | ${lock ? cell(describeLock(lock)) : ""} |`);
     }
     out.push("");

@@ -2,7 +2,7 @@ import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Finding } from "../findings.js";
 import type { Rule } from "../rule.js";
-import { describeLock } from "./describe.js";
+import { describeLock, firstExistingLock } from "./describe.js";
 
 /**
  * `--format sarif`: SARIF 2.1.0, the format GitHub code scanning and other
@@ -36,7 +36,7 @@ function ruleDescriptor(rule: Rule) {
 }
 
 function result(f: Finding, ruleIndex: number | undefined) {
-  const lock = f.locks.find((l) => !l.new);
+  const lock = firstExistingLock(f);
   const help = [f.help.text, f.help.sql, f.help.alembic ? `In alembic: ${f.help.alembic}` : undefined].filter(Boolean).join("\n");
   return {
     ruleId: f.rule,

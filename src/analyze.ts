@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
   maxLockMs?: number;
   /** --since / --revision: the whole input builds the schema; only these revisions are reported. */
   range?: RevisionRange;
+  /** Each file runs inside one transaction its tool opens (Squawk's --assume-in-transaction). */
+  assumeInTransaction?: boolean;
   /** Keep every statement with its effects (for `locklint locks`). */
   keepStatements?: boolean;
   /** With keepStatements, keep alembic's version-table statements too (trace runs them). */
@@ -60,7 +62,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
   const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [], revisions: new Set() };
   for (const [fileIndex, file] of files.entries()) {
     const parsed = parseFile(file);
-    const tracker = new ScriptTracker(fileIndex, counter, options.range);
+    const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
     const session = new Session();
     let openedBy: StatementState | null = null;
     /** Ignore comments seen since the last statement: they apply to the next one. */

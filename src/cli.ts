@@ -60,6 +60,7 @@ interface CommonOptions {
   revision?: string;
   config?: string;
   sqlCommand?: string;
+  assumeInTransaction?: boolean;
 }
 
 interface TraceCliOptions {
@@ -113,6 +114,7 @@ function addCommonOptions(command: Command): Command {
     .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
     .option("--revision <revision>", "report only this alembic revision")
     .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
+    .option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)")
     .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
     .option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates")
     .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
@@ -208,7 +210,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       await loadParser();
       if (options.maxLockMs !== undefined && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
       const markdown = options.format === "markdown";
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options) });
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
       if (config) applyConfig(analysis.findings, config);
       if (migrationFiles) locateInMigrations(analysis.findings, migrationFiles);
@@ -230,7 +232,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sources = await readInputs(files, io, options.sqlCommand);
       await loadParser();
       const sizes = await loadSizes(options);
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options) });
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
       if (options.format === "github" || options.format === "markdown" || options.format === "sarif") throw new UsageError(`locklint locks has no ${options.format} format: use text or json`);
       const timelines = buildTimelines(analysis.analyzed);
@@ -346,6 +348,7 @@ function withConfig(options: LintOptions, config: Config | null, command: Comman
     rules: options.rules ?? config.rules,
     maxLockMs: options.maxLockMs ?? config.maxLockMs,
     stats: options.stats ?? (options.dbUrl ? undefined : config.stats),
+    assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction,
   };
 }
 

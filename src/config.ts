@@ -21,11 +21,12 @@ export interface Config {
   severity: Record<string, Severity>;
   maxLockMs?: number;
   stats?: string;
+  assumeInTransaction?: boolean;
   /** Revision id -> rules whose findings in that revision are not reported. */
   ignore: Record<string, string[]>;
 }
 
-const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "stats", "ignore"]);
+const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "stats", "assume-in-transaction", "ignore"]);
 
 /** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
 export function findConfigFile(cwd: string, named?: string): string | null {
@@ -94,6 +95,11 @@ export function loadConfig(path: string): Config {
   if (stats !== undefined) {
     if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");
     config.stats = resolve(dirname(path), stats);
+  }
+  const assume = table["assume-in-transaction"];
+  if (assume !== undefined) {
+    if (typeof assume !== "boolean") throw bad("assume-in-transaction", "expected true or false");
+    config.assumeInTransaction = assume;
   }
   const ignore = table.ignore;
   if (ignore !== undefined) {

@@ -32,6 +32,8 @@ export interface StatementPlace {
   transaction: number | null;
   /** The transaction open before this statement ran (for BEGIN: null unless nested). */
   transactionBefore: number | null;
+  /** --assume-in-transaction: the statement runs in the transaction the tool wraps the file in. */
+  transactionAssumed: boolean;
   unit: DeployUnit;
   /** alembic's own version-table statements: never reported. */
   bookkeeping: boolean;
@@ -63,6 +65,8 @@ export class ScriptTracker {
   private revision: Revision | null = null;
   private revisionSeq = 0;
   private transaction: number | null = null;
+  /** --assume-in-transaction: the transaction the whole file runs in, until an explicit COMMIT ends it. */
+  private readonly assumed: number | null;
   /** --since: a marker of a revision after REV has been seen. */
   private pastSince = false;
   /** Revision ids seen, for telling the user when --since / --revision names none of them. */
@@ -72,7 +76,11 @@ export class ScriptTracker {
     private readonly fileIndex: number,
     private readonly counter: TransactionCounter,
     private readonly range: RevisionRange = {},
-  ) {}
+    assumeInTransaction = false,
+  ) {
+    // as if the tool ran BEGIN before the file (and COMMIT after it)
+    this.assumed = this.transaction = assumeInTransaction ? counter.next++ : null;
+  }
 
   onComment(body: string, line: number): void {
     const revision = parseRevisionMarker(body, line);
@@ -100,15 +108,16 @@ export class ScriptTracker {
       revision: this.revision,
       transaction,
       transactionBefore,
+      transactionAssumed: transaction !== null && transaction === this.assumed,
       unit: this.unitFor(transaction, statementIndex),
       bookkeeping: operations.some(isBookkeeping),
       reported: this.range.since !== undefined ? this.pastSince : this.range.revision !== undefined ? this.revision?.id === this.range.revision : true,
     };
   }
 
-  /** The transaction still open at the end of the file, if any. */
+  /** The transaction still open at the end of the file, if any (the assumed one is committed there). */
   get openTransaction(): number | null {
-    return this.transaction;
+    return this.transaction === this.assumed ? null : this.transaction;
   }
 
   private unitFor(transaction: number | null, statementIndex: number): DeployUnit {

@@ -47,6 +47,8 @@ export interface TransactionTimeline {
   file: string;
   begin: TimelinePoint;
   end: TimelinePoint | null;
+  /** --assume-in-transaction: the tool wrapping the file commits at its end. */
+  assumed: boolean;
   /** The alembic revisions whose statements ran in this transaction, in order. */
   revisions: string[];
   locks: TimelineLock[];
@@ -64,7 +66,7 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
     if (open?.timeline.id !== place.transaction) {
       if (open) close(open, index - 1, null);
       open = {
-        timeline: { id: place.transaction, file: statement.file.path, begin: point, end: null, revisions: [], locks: [] },
+        timeline: { id: place.transaction, file: statement.file.path, begin: point, end: null, assumed: place.transactionAssumed, revisions: [], locks: [] },
         byKey: new Map(),
         acquiredAt: [],
         slow: [],

@@ -58,3 +58,39 @@ describe("configuration files", () => {
     expect(list.some((f) => f.rule === "require-concurrent-index-creation")).toBe(false);
   });
 });
+
+describe("assume-in-transaction", () => {
+  // a plain SQL migration that a tool (not alembic) wraps in one transaction
+  const sql = ["CREATE TABLE t (id int);", "CREATE INDEX CONCURRENTLY ix_accounts ON accounts (id);", "CREATE INDEX ix_t ON t (id);", ""].join("\n");
+  const lint = (cwd: string, ...args: string[]) => {
+    const r = runBin(["--format", "json", ...args, "-"], { cwd, input: sql });
+    return (JSON.parse(r.stdout).findings as { rule: string; line: number }[]).map((f) => [f.rule, f.line]);
+  };
+
+  it("the file runs in one transaction: CONCURRENTLY there is an error, a table it creates is new until its end", () => {
+    const dir = project({});
+    expect(lint(dir)).toContainEqual(["require-concurrent-index-creation", 3]);
+    const assumed = lint(dir, "--assume-in-transaction");
+    expect(assumed).toContainEqual(["concurrent-index-in-transaction", 2]);
+    expect(assumed.some(([rule]) => rule === "require-concurrent-index-creation")).toBe(false);
+    // the same from the configuration file
+    expect(lint(project({ "locklint.toml": "assume-in-transaction = true\n" }))).toEqual(assumed);
+  });
+
+  it("an explicit BEGIN nests; the end of the file commits (no unclosed-transaction finding); the timeline says so", () => {
+    const nested = runBin(["--format", "json", "--assume-in-transaction", "-"], { input: "BEGIN;\nALTER TABLE accounts ADD COLUMN c int;\nCOMMIT;\n" });
+    expect((JSON.parse(nested.stdout).findings as { rule: string }[]).map((f) => f.rule)).toContain("transaction-nesting");
+    const rulesOn = (...args: string[]) => (JSON.parse(runBin(["--format", "json", ...args, "-"], { input: "BEGIN;\nALTER TABLE accounts ADD COLUMN c int;\n" }).stdout).findings as { rule: string }[]).map((f) => f.rule);
+    expect(rulesOn()).toContain("ban-uncommitted-transaction");
+    expect(rulesOn("--assume-in-transaction")).not.toContain("ban-uncommitted-transaction");
+    const locks = runBin(["locks", "--assume-in-transaction", "-"], { input: "ALTER TABLE accounts ADD COLUMN c int;\nSELECT 1;\n" });
+    expect(locks.stdout).toContain("Transaction 1, lines 1-end of file (committed there: --assume-in-transaction)");
+  });
+
+  it("a value that is not a boolean is an error naming the file and key (exit 2)", () => {
+    const dir = project({ "locklint.toml": 'assume-in-transaction = "yes"\n' });
+    const r = runBin(["-"], { cwd: dir, input: "SELECT 1;" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("locklint.toml: assume-in-transaction: expected true or false");
+  });
+});

@@ -58,7 +58,7 @@ const ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "E
 function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): string[] {
   const out: string[] = [];
   for (const t of timelines) {
-    const span = `lines ${t.begin.line}-${t.end ? t.end.line : "end of file (never committed)"}`;
+    const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
     const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
     out.push(c.bold(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
     const estimated = t.locks.some((l) => l.estimate);
@@ -67,7 +67,7 @@ function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): 
       l.mode,
       l.blocks.join(", ") || "-",
       taken(l),
-      l.released ? `line ${l.released.line}` : "never",
+      l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never",
       ...(estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : []),
       heldWhile(l),
     ]);

@@ -34,7 +34,7 @@ export function formatMarkdown(findings: readonly Finding[], summary: Summary, t
     for (const t of withLocks) {
       for (const l of t.locks) {
         const held = l.estimate ? describeHold(l.estimate).replace(/^held /, "") : l.heldDuring ? count(l.heldDuring, "statement") : "-";
-        out.push(`| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : "never"} | ${cell(held)} |`);
+        out.push(`| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never"} | ${cell(held)} |`);
       }
     }
     out.push("");

@@ -19,11 +19,14 @@ export default defineRule({
   },
   onLockEstimate(ctx) {
     const estimate = "qualitative" in ctx.lock.estimate ? null : ctx.lock.estimate;
-    if (ctx.budgetMs === undefined || !estimate || estimate.highMs <= ctx.budgetMs) return;
+    // a lock that blocks reads and writes answers to the tighter of the two budgets
+    const budgets = (["reads", "writes"] as const).filter((b) => ctx.lock.blocks.includes(b) && ctx.budget[b] !== undefined).map((b) => ({ blocks: b, ms: ctx.budget[b]! }));
+    const budget = budgets.sort((a, b) => a.ms - b.ms)[0];
+    if (!budget || !estimate || estimate.highMs <= budget.ms) return;
     const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
     const responsible = ctx.responsible().map((r) => `line ${r.line}: ${r.work}`);
     ctx.report({
-      message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(ctx.budgetMs)} budget${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
+      message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(budget.ms)} budget for ${budget.blocks}${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
       help: { text: "Do the slow work outside the lock (CONCURRENTLY, NOT VALID then VALIDATE, expand and contract, batches), or split the transaction so that the lock is released sooner." },
       locks: [],
     });

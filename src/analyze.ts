@@ -4,7 +4,7 @@ import type { Operation } from "./operations.js";
 import { parseFile, type ParsedStatement } from "./parse.js";
 import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
-import type { Rule } from "./rule.js";
+import type { LockBudget, Rule } from "./rule.js";
 import { FINDING_STATEMENT, lockEstimated, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
 import { Schema, type SchemaSnapshot } from "./schema.js";
 import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
@@ -27,8 +27,8 @@ export interface AnalyzeOptions {
   rules: readonly Rule[];
   /** Table sizes (locklint stats): lock facts then carry hold-time estimates. */
   sizes?: TableSizes;
-  /** --max-lock-ms: how long a table may stay blocked for reads or writes. */
-  maxLockMs?: number;
+  /** --max-lock-ms and friends: how long a table may stay blocked for reads, for writes. */
+  lockBudget?: LockBudget;
   /** --since / --revision: the whole input builds the schema; only these revisions are reported. */
   range?: RevisionRange;
   /** Each file runs inside one transaction its tool opens (Squawk's --assume-in-transaction). */

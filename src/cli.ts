@@ -79,6 +79,8 @@ interface LintOptions extends CommonOptions {
   alembicDir?: string[];
   rules?: string;
   maxLockMs?: number;
+  maxReadLockMs?: number;
+  maxWriteLockMs?: number;
 }
 
 function parseRowCount(value: string): number {
@@ -156,6 +158,8 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
       .description("report risky statements: findings with lock facts and the safe alternative (the default command)")
       .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error"))
       .option("--max-lock-ms <ms>", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)", parseBudget)
+      .option("--max-read-lock-ms <ms>", "as --max-lock-ms, for locks that block reads (overrides it for them)", parseBudget)
+      .option("--max-write-lock-ms <ms>", "as --max-lock-ms, for locks that block writes (overrides it for them)", parseBudget)
       .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)")
       .option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call", (dir: string, dirs: string[] = []) => [...dirs, dir]),
   ).action(handlers.lint);
@@ -208,9 +212,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sources = await readInputs(files, io, options.sqlCommand);
       const sizes = await loadSizes(options);
       await loadParser();
-      if (options.maxLockMs !== undefined && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
+      const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
+      if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
       const markdown = options.format === "markdown";
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, maxLockMs: options.maxLockMs, keepStatements: markdown, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: markdown, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
       if (config) applyConfig(analysis.findings, config);
       if (migrationFiles) locateInMigrations(analysis.findings, migrationFiles);
@@ -347,6 +352,8 @@ function withConfig(options: LintOptions, config: Config | null, command: Comman
     failOn: given("failOn") ? options.failOn : (config.failOn ?? options.failOn),
     rules: options.rules ?? config.rules,
     maxLockMs: options.maxLockMs ?? config.maxLockMs,
+    maxReadLockMs: options.maxReadLockMs ?? config.maxReadLockMs,
+    maxWriteLockMs: options.maxWriteLockMs ?? config.maxWriteLockMs,
     stats: options.stats ?? (options.dbUrl ? undefined : config.stats),
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction,
   };

@@ -20,13 +20,15 @@ export interface Config {
   /** Rule id -> severity. */
   severity: Record<string, Severity>;
   maxLockMs?: number;
+  maxReadLockMs?: number;
+  maxWriteLockMs?: number;
   stats?: string;
   assumeInTransaction?: boolean;
   /** Revision id -> rules whose findings in that revision are not reported. */
   ignore: Record<string, string[]>;
 }
 
-const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "stats", "assume-in-transaction", "ignore"]);
+const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "ignore"]);
 
 /** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
 export function findConfigFile(cwd: string, named?: string): string | null {
@@ -86,11 +88,14 @@ export function loadConfig(path: string): Config {
       config.severity[rule] = value;
     }
   }
-  const budget = table["max-lock-ms"];
-  if (budget !== undefined) {
-    if (typeof budget !== "number" || budget < 0) throw bad("max-lock-ms", "expected a number of milliseconds");
-    config.maxLockMs = budget;
-  }
+  const budget = (key: string) => {
+    const value = table[key];
+    if (value !== undefined && (typeof value !== "number" || value < 0)) throw bad(key, "expected a number of milliseconds");
+    return value as number | undefined;
+  };
+  config.maxLockMs = budget("max-lock-ms");
+  config.maxReadLockMs = budget("max-read-lock-ms");
+  config.maxWriteLockMs = budget("max-write-lock-ms");
   const stats = table.stats;
   if (stats !== undefined) {
     if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");

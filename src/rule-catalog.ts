@@ -19,7 +19,7 @@ export function exampleFindings(rule: Rule, sql = rule.docs.example): Finding[] 
   const given = rule.docs.exampleSizes;
   const sizes = given ? new TableSizes(statsFor(given.tables)) : undefined;
   // every rule runs (unused-ignore needs the others), the rule's own findings are kept
-  return analyze([file], { pgVersion: 14, rules: RULES, sizes, maxLockMs: given?.maxLockMs }).findings.filter((f) => f.rule === rule.id);
+  return analyze([file], { pgVersion: 14, rules: RULES, sizes, lockBudget: given?.maxLockMs === undefined ? undefined : { reads: given.maxLockMs, writes: given.maxLockMs } }).findings.filter((f) => f.rule === rule.id);
 }
 
 function statsFor(tables: NonNullable<Rule["docs"]["exampleSizes"]>["tables"]): StatsFile {

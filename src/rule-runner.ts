@@ -2,7 +2,7 @@ import type { StatementEffects } from "./effects.js";
 import { lockFact, type Finding, type LockFact } from "./findings.js";
 import { charOffsetOfByte, type ParsedStatement } from "./parse.js";
 import type { LineIndex } from "./position.js";
-import type { HeldLock, Report, Rule, RuleContext } from "./rule.js";
+import type { HeldLock, LockBudget, Report, Rule, RuleContext } from "./rule.js";
 import { hasIndexLeadingWith, type Schema } from "./schema.js";
 import type { StatementPlace } from "./script.js";
 import type { Session } from "./session.js";
@@ -16,7 +16,7 @@ import type { Ignore } from "./suppressions.js";
 export interface RuleOptions {
   pgVersion: number;
   rules: readonly Rule[];
-  maxLockMs?: number;
+  lockBudget?: LockBudget;
 }
 
 /** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */
@@ -134,7 +134,7 @@ function toFinding(rule: Rule, report: Report, state: StatementState, lines: Lin
 /** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
 export function lockEstimated(options: RuleOptions, state: StatementState, lock: LockFact, responsible: () => { line: number; work: string }[], findings: Finding[]): void {
   for (const rule of options.rules) {
-    rule.onLockEstimate?.({ lock, budgetMs: options.maxLockMs, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
+    rule.onLockEstimate?.({ lock, budget: options.lockBudget ?? {}, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
   }
 }
 

@@ -86,11 +86,17 @@ export interface UnclosedTransactionContext {
   report(report: Report): void;
 }
 
+/** How long, in ms, a table may stay blocked for reads and for writes. */
+export interface LockBudget {
+  reads?: number;
+  writes?: number;
+}
+
 /** A read- or write-blocking lock with its hold-time estimate (table sizes given). */
 export interface LockEstimateContext {
   lock: LockFact;
-  /** --max-lock-ms, when given. */
-  budgetMs: number | undefined;
+  /** --max-lock-ms / --max-read-lock-ms / --max-write-lock-ms, when given. */
+  budget: LockBudget;
   place: StatementPlace;
   /** The statements whose work makes the lock last (it and the later ones of its transaction), longest first, at most three. */
   responsible(): { line: number; work: string }[];

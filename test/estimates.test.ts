@@ -79,6 +79,18 @@ describe("lock-time estimates", () => {
     expect(lintJson("--stats", BIG, "--max-lock-ms", "1000000").findings.filter((f: { rule: string }) => f.rule === "lock-budget")).toEqual([]);
   });
 
+  it("budgets per kind of blocking: --max-read-lock-ms for locks that block reads, --max-write-lock-ms for writes (also in the config file)", () => {
+    const budgetFindings = (out: { findings: { rule: string; message: string }[] }) => out.findings.filter((f) => f.rule === "lock-budget").map((f) => f.message.split(" blocks")[0] + (f.message.match(/ budget for \w+/)?.[0] ?? ""));
+    expect(budgetFindings(lintJson("--stats", BIG, "--max-write-lock-ms", "3000"))).toEqual(["ACCESS EXCLUSIVE on users budget for writes", "SHARE on orders budget for writes"]);
+    // ACCESS EXCLUSIVE blocks both: the tighter budget applies to it; SHARE blocks only writes
+    expect(budgetFindings(lintJson("--stats", BIG, "--max-read-lock-ms", "3000", "--max-write-lock-ms", "1000000"))).toEqual(["ACCESS EXCLUSIVE on users budget for reads"]);
+    expect(budgetFindings(lintJson("--stats", BIG, "--max-lock-ms", "3000", "--max-write-lock-ms", "1000000"))).toEqual(["ACCESS EXCLUSIVE on users budget for reads"]);
+    const project = mkdtempSync(join(tmpdir(), "locklint-budget-"));
+    writeFileSync(join(project, "locklint.toml"), `stats = ${JSON.stringify(BIG)}\nmax-read-lock-ms = 3000\n`);
+    const fromConfig = JSON.parse(runBin(["--format", "json", sql], { cwd: project }).stdout) as { findings: { rule: string; message: string }[] };
+    expect(budgetFindings(fromConfig)).toEqual(["ACCESS EXCLUSIVE on users budget for reads"]);
+  });
+
   it("the timeline of locklint locks carries the estimate", () => {
     const out = JSON.parse(runBin(["locks", "--format", "json", "--stats", BIG, sql]).stdout);
     const users = out.transactions[0].locks.find((l: { relation: string }) => l.relation === "users");

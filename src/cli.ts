@@ -356,6 +356,7 @@ function withConfig(options: LintOptions, config: Config | null, command: Comman
     maxWriteLockMs: options.maxWriteLockMs ?? config.maxWriteLockMs,
     stats: options.stats ?? (options.dbUrl ? undefined : config.stats),
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction,
+    alembicDir: options.alembicDir ?? config.alembicDir,
   };
 }
 

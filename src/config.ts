@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { UsageError } from "./errors.js";
 import type { Severity } from "./rule.js";
@@ -24,11 +24,13 @@ export interface Config {
   maxWriteLockMs?: number;
   stats?: string;
   assumeInTransaction?: boolean;
+  /** Migration directories, resolved against the file's directory. */
+  alembicDir?: string[];
   /** Revision id -> rules whose findings in that revision are not reported. */
   ignore: Record<string, string[]>;
 }
 
-const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "ignore"]);
+const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore"]);
 
 /** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
 export function findConfigFile(cwd: string, named?: string): string | null {
@@ -105,6 +107,12 @@ export function loadConfig(path: string): Config {
   if (assume !== undefined) {
     if (typeof assume !== "boolean") throw bad("assume-in-transaction", "expected true or false");
     config.assumeInTransaction = assume;
+  }
+  const alembicDir = table["alembic-dir"];
+  if (alembicDir !== undefined) {
+    const dirs = typeof alembicDir === "string" ? [alembicDir] : alembicDir;
+    if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === "string")) throw bad("alembic-dir", "expected a directory, or a list of them");
+    config.alembicDir = (dirs as string[]).map((d) => relative(process.cwd(), resolve(dirname(path), d)) || ".");
   }
   const ignore = table.ignore;
   if (ignore !== undefined) {

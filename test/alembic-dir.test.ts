@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readMigrationFile } from "../src/migration-files.js";
-import { runBin } from "./support/cli.js";
+import { ROOT, runBin } from "./support/cli.js";
 
 const VERSIONS = "samples/shop-risky/migrations/versions";
 const RISKY = "samples/shop-risky/upgrade.sql";
@@ -96,5 +96,21 @@ describe("--alembic-dir", () => {
     const r = runBin(["--alembic-dir", "no/such/versions", RISKY]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--alembic-dir no/such/versions: no such directory");
+  });
+});
+
+describe("alembic-dir in the configuration file", () => {
+  it("is resolved against the file's directory, and findings name the .py relative to the working directory", () => {
+    const r = runBin(["--format", "json", "upgrade.sql"], { cwd: join(ROOT, "samples/shop-risky") });
+    // no config there: no migration locations
+    expect((JSON.parse(r.stdout) as { findings: JsonFinding[] }).findings[0]!.migration).toBeNull();
+    const dir = mkdtempSync(join(tmpdir(), "locklint-alembic-config-"));
+    writeFileSync(join(dir, "locklint.toml"), `alembic-dir = ${JSON.stringify(join(ROOT, VERSIONS))}\n`);
+    const withConfig = runBin(["--format", "json", "--config", join(dir, "locklint.toml"), RISKY]);
+    expect((JSON.parse(withConfig.stdout) as { findings: JsonFinding[] }).findings[0]!.migration).toEqual({ file: `${VERSIONS}/0002_order_lookups.py`, line: 15, column: 5, call: "op.create_index" });
+    writeFileSync(join(dir, "locklint.toml"), "alembic-dir = 3\n");
+    const bad = runBin(["--config", join(dir, "locklint.toml"), RISKY]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("locklint.toml: alembic-dir: expected a directory, or a list of them");
   });
 });

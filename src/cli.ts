@@ -213,7 +213,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sizes = await loadSizes(options);
       await loadParser();
       const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
-      if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("--max-lock-ms needs table sizes: give --stats FILE (from locklint stats) or --db-url");
+      if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
       const markdown = options.format === "markdown";
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: markdown, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);

@@ -108,6 +108,9 @@ describe("lock-time estimates", () => {
     const missing = runBin(["--stats", join(dir, "nope.json"), sql]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nope.json: cannot read the stats file");
-    expect(runBin(["--max-lock-ms", "100", sql]).stderr).toContain("--max-lock-ms needs table sizes");
+    expect(runBin(["--max-lock-ms", "100", sql]).stderr).toContain("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes");
+    const readBudget = runBin(["--max-read-lock-ms", "100", sql]);
+    expect(readBudget.code).toBe(2);
+    expect(readBudget.stderr).toContain("need table sizes: give --stats FILE");
   });
 });

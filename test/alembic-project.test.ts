@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findAlembicIni, readAlembicProject } from "../src/alembic/project.js";
-import { ROOT } from "./support/cli.js";
+import { findPython, renderUpgradeSql } from "../src/alembic/offline.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "./support/cli.js";
 
 describe("alembic.ini", () => {
   it("is found from a subdirectory of the sample project; its versions directory follows script_location", () => {
@@ -32,3 +33,21 @@ describe("alembic.ini", () => {
     expect(() => readAlembicProject(join(dir, "alembic.ini"))).toThrow(/names a Python package/);
   });
 });
+
+describe("offline rendering of the history", () => {
+  it.skipIf(!HAS_ALEMBIC)("one alembic process prints upgrade base:heads --sql for the sample: the same SQL as the committed upgrade.sql", () => {
+    const project = readAlembicProject(join(ROOT, "samples/shop-risky/alembic.ini"));
+    const { source } = renderUpgradeSql(project, { python: DEBIAN_PYTHON });
+    expect(source.text).toBe(readFileSync(join(ROOT, "samples/shop-risky/upgrade.sql"), "utf8"));
+  });
+
+  it.skipIf(!HAS_ALEMBIC)("alembic's failure is one clear line with its message; no interpreter with alembic is a clear error too", () => {
+    const dir = mkdtempSync(join(tmpdir(), "locklint-ini-"));
+    writeFileSync(join(dir, "alembic.ini"), "[alembic]\nscript_location = nowhere\n");
+    expect(() => renderUpgradeSql(readAlembicProject(join(dir, "alembic.ini")), { python: DEBIAN_PYTHON })).toThrow(/^alembic upgrade base:heads --sql failed \(exit \d+\): .*nowhere/);
+    expect(() => findPython(["/nonexistent/python3"])).toThrow("no Python that can import alembic (tried /nonexistent/python3 on PATH): activate the project's environment or give --python PATH");
+    expect(findPython(["/nonexistent/python3", DEBIAN_PYTHON])).toBe(DEBIAN_PYTHON);
+  });
+});
+
+if (!HAS_ALEMBIC) console.warn("SKIPPED: offline rendering needs alembic for /usr/bin/python3 (apt-get install -y python3-alembic)");

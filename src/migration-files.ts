@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "./errors.js";
+import { LineIndex } from "./position.js";
 
 /** An `op.*` (or `batch_op.*`) call in a migration function: where it is and its text. */
 export interface OpCall {
@@ -62,29 +63,24 @@ export function readMigrationFile(path: string, text: string): MigrationFile | n
   const revision = REVISION.exec(text)?.[2];
   if (!revision) return null;
   const file: MigrationFile = { path, revision };
-  const lines = text.split(/\r?\n/);
-  const starts = lineStarts(text);
-  for (let i = 0; i < lines.length; i++) {
-    const kind = FUNCTION.exec(lines[i]!)?.[1] as "upgrade" | "downgrade" | undefined;
+  const lines = new LineIndex(text);
+  for (let line = 1; line <= lines.lineCount; line++) {
+    const kind = FUNCTION.exec(lines.lineText(line))?.[1] as "upgrade" | "downgrade" | undefined;
     if (!kind) continue;
     // the body ends at the next line that starts at column 0 with code
-    let end = i + 1;
-    while (end < lines.length && !/^[^\s#]/.test(lines[end]!)) end++;
-    const body = text.slice(starts[i]!, end < lines.length ? starts[end] : text.length);
-    file[kind] = { line: i + 1, calls: opCalls(body, starts[i]!, starts) };
+    let end = line + 1;
+    while (end <= lines.lineCount && !/^[^\s#]/.test(lines.lineText(end))) end++;
+    const offset = lines.lineStart(line);
+    file[kind] = { line, calls: opCalls(text.slice(offset, lines.lineStart(end)), offset, lines) };
   }
   return file;
 }
 
-function opCalls(body: string, offset: number, starts: number[]): OpCall[] {
-  const calls: OpCall[] = [];
-  for (const match of body.matchAll(CALL)) {
-    const at = offset + match.index;
-    const line = lineOf(starts, at);
+function opCalls(body: string, offset: number, lines: LineIndex): OpCall[] {
+  return [...body.matchAll(CALL)].map((match) => {
     const open = match.index + match[0].length - 1;
-    calls.push({ name: match[1]!, line: line + 1, column: at - starts[line]! + 1, text: body.slice(match.index, closingParen(body, open) + 1) });
-  }
-  return calls;
+    return { name: match[1]!, ...lines.position(offset + match.index), text: body.slice(match.index, closingParen(body, open) + 1) };
+  });
 }
 
 /** Index of the parenthesis closing the one at `open`, skipping string literals. */
@@ -101,23 +97,6 @@ function closingParen(text: string, open: number): number {
     else if (ch === ")" && --depth === 0) return i;
   }
   return text.length - 1;
-}
-
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  return starts;
-}
-
-function lineOf(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 const LITERAL = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;

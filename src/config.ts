@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { UsageError } from "./errors.js";
+import { findProjectFile } from "./find-file.js";
 import type { Severity } from "./rule.js";
 
 /**
@@ -34,17 +35,12 @@ const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "
 
 /** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
 export function findConfigFile(cwd: string, named?: string): string | null {
-  if (named) {
-    if (!existsSync(named)) throw new UsageError(`${named}: no such configuration file`);
-    return resolve(named);
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+  return findProjectFile(cwd, named, "configuration file", (dir) => {
     const own = join(dir, "locklint.toml");
     if (existsSync(own)) return own;
     const pyproject = join(dir, "pyproject.toml");
-    if (existsSync(pyproject) && /^\s*\[tool\.locklint(\.|\])/m.test(readFileSync(pyproject, "utf8"))) return pyproject;
-    if (dirname(dir) === dir) return null;
-  }
+    return existsSync(pyproject) && /^\s*\[tool\.locklint(\.|\])/m.test(readFileSync(pyproject, "utf8")) ? pyproject : null;
+  });
 }
 
 export function loadConfig(path: string): Config {

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { findProjectFile } from "../find-file.js";
 
 /**
  * An alembic project as its alembic.ini describes it: where the migration scripts are.
@@ -17,15 +18,9 @@ export interface AlembicProject {
 
 /** alembic.ini: the one named, else the first found from `cwd` upwards. */
 export function findAlembicIni(cwd: string, named?: string): string {
-  if (named) {
-    if (!existsSync(named)) throw new UsageError(`${named}: no such alembic configuration file`);
-    return resolve(named);
-  }
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    const ini = join(dir, "alembic.ini");
-    if (existsSync(ini)) return ini;
-    if (dirname(dir) === dir) throw new UsageError(`no alembic.ini in ${resolve(cwd)} or above it: run in an alembic project, or name the file`);
-  }
+  const ini = findProjectFile(cwd, named, "alembic configuration file", (dir) => (existsSync(join(dir, "alembic.ini")) ? join(dir, "alembic.ini") : null));
+  if (!ini) throw new UsageError(`no alembic.ini in ${resolve(cwd)} or above it: run in an alembic project, or name the file`);
+  return ini;
 }
 
 export function readAlembicProject(ini: string, section = "alembic"): AlembicProject {

@@ -229,7 +229,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
               ? formatSarif(analysis.findings, RULES, packageVersion())
             : markdown
               ? formatMarkdown(analysis.findings, summary, buildTimelines(analysis.analyzed))
-              : formatText(analysis.findings, summary, options.output ? colorsFor({}, io.env, options.color) : colorsFor(io.stdout, io.env, options.color));
+              : formatText(analysis.findings, summary, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
       await emit(report, options.output, io);
       exitCode = analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
     },
@@ -244,7 +244,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const report =
         options.format === "json"
           ? formatLocksJson(analysis.analyzed, timelines)
-          : formatLocksText(analysis.analyzed, timelines, options.output ? colorsFor({}, io.env, options.color) : colorsFor(io.stdout, io.env, options.color));
+          : formatLocksText(analysis.analyzed, timelines, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
       await emit(report, options.output, io);
     },
     rules: async (options) => {

@@ -11,9 +11,6 @@ export default defineRule({
     alembic: "# alembic closes its transaction itself; check for an op.execute(\"BEGIN\") without its COMMIT, or a truncated --sql output",
     references: ["https://www.postgresql.org/docs/current/sql-commit.html"],
   },
-  check() {
-    // everything happens at the end of the file
-  },
   onUnclosedTransaction(ctx) {
     ctx.report({ message: "this transaction is still open at the end of the file: nothing commits it", help: { text: "End it with COMMIT (or ROLLBACK)." }, locks: [] });
   },

@@ -15,6 +15,7 @@ import requireConcurrentIndexDeletion from "./require-concurrent-index-deletion.
 import requireLockTimeout from "./require-lock-timeout.js";
 import settingNotNull from "./setting-not-null.js";
 import syntaxError from "./syntax-error.js";
+import alembicOfflineFailure from "./alembic-offline-failure.js";
 import unusedIgnore from "./unused-ignore.js";
 import lockOrder from "./lock-order.js";
 import lockBudget from "./lock-budget.js";
@@ -66,6 +67,7 @@ import requireTableSchema from "./require-table-schema.js";
 /** The rule catalog, in the order findings of one statement are reported. */
 export const RULES: readonly Rule[] = [
   syntaxError,
+  alembicOfflineFailure,
   concurrentIndexInTransaction,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,

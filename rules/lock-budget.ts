@@ -14,9 +14,6 @@ export default defineRule({
     references: ["https://www.postgresql.org/docs/current/explicit-locking.html"],
     exampleSizes: { tables: [{ name: "orders", heapBytes: 4e9, totalBytes: 5e9, rows: 40e6 }], maxLockMs: 2000 },
   },
-  check() {
-    // reported from the estimates, once the file's transactions are complete
-  },
   onLockEstimate(ctx) {
     const estimate = "qualitative" in ctx.lock.estimate ? null : ctx.lock.estimate;
     // a lock that blocks reads and writes answers to the tighter of the two budgets

@@ -5,7 +5,7 @@ import { parseFile, type ParsedStatement } from "./parse.js";
 import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
 import type { LockBudget, Rule } from "./rule.js";
-import { FINDING_STATEMENT, lockEstimated, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
+import { commentSeen, FINDING_STATEMENT, lockEstimated, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
 import { Schema, type SchemaSnapshot } from "./schema.js";
 import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
 import type { TableSizes } from "./estimate.js";
@@ -80,6 +80,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
       for (const item of batch) {
         if (item.kind === "comment") {
           tracker.onComment(item.comment.body, item.comment.position.line);
+          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings);
           const ignore = parseIgnore(item.comment.body, item.comment.position);
           if (ignore) ignores.push(ignore);
           continue;

@@ -1,4 +1,5 @@
 import type { Finding, MigrationLocation } from "./findings.js";
+import { stepOwner } from "./script.js";
 import { callScore, type MigrationFile, type OpCall } from "./migration-files.js";
 
 /**
@@ -10,6 +11,7 @@ export function locateInMigrations(findings: readonly Finding[], files: Readonly
   const used = new Set<OpCall>();
   const byStatement = new Map<string, MigrationLocation | undefined>();
   for (const finding of findings) {
+    if (finding.migration) continue; // the rule knew the place (an offline failure's traceback)
     const key = `${finding.file}\0${finding.statementLine}\0${finding.statementColumn}`;
     if (!byStatement.has(key)) byStatement.set(key, locate(finding, files, used));
     const location = byStatement.get(key);
@@ -20,8 +22,7 @@ export function locateInMigrations(findings: readonly Finding[], files: Readonly
 function locate(finding: Finding, files: ReadonlyMap<string, MigrationFile>, used: Set<OpCall>): MigrationLocation | undefined {
   const revision = finding.revision;
   if (!revision || revision.direction === "stamp") return undefined;
-  // `Running downgrade B -> A` runs B's downgrade(); `Running upgrade A -> B` runs B's upgrade()
-  const owner = revision.direction === "upgrade" ? revision.id : revision.from;
+  const owner = stepOwner(revision);
   const file = owner ? files.get(owner) : undefined;
   const fn = file?.[revision.direction];
   if (!file || !fn) return file ? { file: file.path, line: 1, column: 1, call: null } : undefined;

@@ -1,10 +1,10 @@
 import type { StatementEffects } from "./effects.js";
 import { lockFact, type Finding, type LockFact } from "./findings.js";
 import { charOffsetOfByte, type ParsedStatement } from "./parse.js";
-import type { LineIndex } from "./position.js";
+import type { LineIndex, Position } from "./position.js";
 import type { HeldLock, LockBudget, Report, Rule, RuleContext } from "./rule.js";
 import { hasIndexLeadingWith, type Schema } from "./schema.js";
-import type { StatementPlace } from "./script.js";
+import type { Revision, StatementPlace } from "./script.js";
 import type { Session } from "./session.js";
 import type { Ignore } from "./suppressions.js";
 
@@ -96,7 +96,7 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
   };
   for (rule of options.rules) {
     try {
-      rule.check(ctx);
+      rule.check?.(ctx);
     } catch (error) {
       const message = `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`;
       const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
@@ -126,6 +126,7 @@ function toFinding(rule: Rule, report: Report, state: StatementState, lines: Lin
     statementLine: statement.startPos.line,
     statementColumn: statement.startPos.column,
     locks: (report.locks ?? effects.locks).map(lockFact),
+    ...(report.migration ? { migration: report.migration } : {}),
   };
   FINDING_STATEMENT.set(finding, statement);
   return finding;
@@ -145,16 +146,42 @@ export function unclosedTransaction(options: RuleOptions, begin: StatementState,
   }
 }
 
+/** A comment of the script: the rules that read comments report at it. */
+export function commentSeen(options: RuleOptions, file: string, comment: { body: string; position: Position }, revision: Revision | null, findings: Finding[]): void {
+  for (const rule of options.rules) {
+    rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment, revision)) });
+  }
+}
+
+/** A finding about a comment: it points at the comment and shows it. */
+function commentFinding(rule: Rule, report: Report, file: string, comment: { body: string; position: Position }, revision: Revision | null): Finding {
+  const { line, column } = comment.position;
+  const sql = `--${comment.body}`;
+  return {
+    rule: rule.id,
+    severity: report.severity ?? rule.severity,
+    message: report.message,
+    help: report.help,
+    file,
+    line,
+    column,
+    endLine: line,
+    endColumn: column + Array.from(sql).length - 1, // inclusive, as for statements
+    revision,
+    sql,
+    statementLine: line,
+    statementColumn: column,
+    locks: [],
+    ...(report.migration ? { migration: report.migration } : {}),
+  };
+}
+
 /** Ignore comments that silenced nothing: reported at the comment by the rule unused-ignore, when it runs. */
 export function reportUnused(unused: readonly Ignore[], options: RuleOptions, state: StatementState, findings: Finding[]): void {
   const rule = options.rules.find((r) => r.id === "unused-ignore");
   if (!rule) return;
   for (const ignore of unused) {
-    const finding = toFinding(rule, { message: `"${ignore.text}" silences nothing in the statement after it`, help: { text: "Remove the comment, or fix the rule ids it names." }, locks: [] }, state, state.lines);
-    // the finding is about the comment, not the statement: point at it and show it
-    const sql = `--${ignore.raw}`;
-    Object.assign(finding, { line: ignore.position.line, column: ignore.position.column, statementLine: ignore.position.line, statementColumn: ignore.position.column });
-    Object.assign(finding, { endLine: ignore.position.line, endColumn: ignore.position.column + Array.from(sql).length - 1, sql }); // inclusive, as for statements
-    findings.push(finding);
+    const report = { message: `"${ignore.text}" silences nothing in the statement after it`, help: { text: "Remove the comment, or fix the rule ids it names." } };
+    findings.push(commentFinding(rule, report, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
   }
 }

@@ -1,9 +1,9 @@
 import type { RelationLock, StatementEffects } from "./effects.js";
-import type { LockFact } from "./findings.js";
+import type { LockFact, MigrationLocation } from "./findings.js";
 import type { LockMode } from "./locks.js";
 import type { RelationName } from "./sql.js";
 import type { ParsedStatement } from "./parse.js";
-import type { StatementPlace } from "./script.js";
+import type { Revision, StatementPlace } from "./script.js";
 
 export type Severity = "error" | "warning";
 
@@ -39,6 +39,8 @@ export interface Report {
   /** Byte offset inside the statement to point at (libpg-query `location`); default: its start. */
   at?: number;
   severity?: Severity;
+  /** The place in the migration file, when the report knows it better than the op.* call matching does. */
+  migration?: MigrationLocation;
 }
 
 /** A lock taken by an earlier statement of the same transaction and deploy unit, still held. */
@@ -86,6 +88,14 @@ export interface UnclosedTransactionContext {
   report(report: Report): void;
 }
 
+/** What a rule sees of a comment of the script (e.g. one `locklint alembic` printed into the SQL). */
+export interface CommentContext {
+  /** The text after the two dashes. */
+  body: string;
+  revision: Revision | null;
+  report(report: Report): void;
+}
+
 /** How long, in ms, a table may stay blocked for reads and for writes. */
 export interface LockBudget {
   reads?: number;
@@ -113,7 +123,10 @@ export interface Rule {
   /** The hazard is how long a lock lasts: with table sizes, an error estimated under 1 s becomes a warning, a warning estimated at 10 s or more an error. */
   durationHazard?: boolean;
   docs: RuleDocs;
-  check(ctx: RuleContext): void;
+  /** Called for every statement; optional for rules that only read comments. */
+  check?(ctx: RuleContext): void;
+  /** Optional: called for every comment of the script. */
+  onComment?(ctx: CommentContext): void;
   /** Optional: called when a file ends with a transaction still open. */
   onUnclosedTransaction?(ctx: UnclosedTransactionContext): void;
   /** Optional, with table sizes: called for each lock that blocks reads or writes, where its transaction first takes it. */

@@ -41,10 +41,19 @@ export interface StatementPlace {
   reported: boolean;
 }
 
-/** --since REV: report the revisions after REV (deployed together); --revision REV: only that one. */
+/**
+ * --since REV: report the revisions after REV (deployed together); --revision REV: only that one;
+ * revisions (locklint alembic): the steps of these revisions, upgrade or downgrade.
+ */
 export interface RevisionRange {
   since?: string;
   revision?: string;
+  revisions?: ReadonlySet<string>;
+}
+
+/** The revision whose migration function a step runs: `upgrade A -> B` runs B's, `downgrade B -> A` B's. */
+export function stepOwner(revision: Revision): string | null {
+  return revision.direction === "downgrade" ? revision.from : revision.id;
 }
 
 const MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
@@ -111,8 +120,22 @@ export class ScriptTracker {
       transactionAssumed: transaction !== null && transaction === this.assumed,
       unit: this.unitFor(transaction, statementIndex),
       bookkeeping: operations.some(isBookkeeping),
-      reported: this.range.since !== undefined ? this.pastSince : this.range.revision !== undefined ? this.revision?.id === this.range.revision : true,
+      reported: this.reported,
     };
+  }
+
+  /** The revision a comment (or statement) at this point belongs to. */
+  get currentRevision(): Revision | null {
+    return this.revision;
+  }
+
+  /** Whether findings at this point are reported (--since, --revision, the revisions selected). */
+  get reported(): boolean {
+    const { since, revision, revisions } = this.range;
+    if (since !== undefined) return this.pastSince;
+    if (revision !== undefined) return this.revision?.id === revision;
+    if (revisions !== undefined) return this.revision !== null && revisions.has(stepOwner(this.revision) ?? "");
+    return true;
   }
 
   /** The transaction still open at the end of the file, if any (the assumed one is committed there). */

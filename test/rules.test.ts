@@ -328,6 +328,14 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "-- locklint-ignore: require-concurrent-index-creation\nCREATE INDEX ix_u ON users (name);", expect: [] },
     { sql: "-- squawk-ignore require-concurrent-index-creation\nCREATE INDEX ix_u ON users (name);", expect: [] },
   ],
+  "alembic-offline-failure": [
+    {
+      sql: '-- locklint offline failure: {"direction": "upgrade", "revision": "next", "file": "/p/versions/next.py", "line": 18, "error": "AttributeError: \'NoneType\' object has no attribute \'fetchall\'"}',
+      expect: [[10, 1, "revision next: upgrade() (line 18) fails in offline mode: AttributeError: 'NoneType' object has no attribute 'fetchall'; its statements after the failing line are not linted", "error"]],
+    },
+    { sql: '-- locklint offline failure: {"direction": "downgrade", "revision": "next", "file": null, "line": null, "error": "KeyError: 1", "fatal": true}', expect: [[10, 1, "downgrade() fails in offline mode: KeyError: 1; alembic stopped here"]] },
+    { sql: "-- locklint offline failure: not json\n-- the locklint offline failure: {}\nSELECT 1;", expect: [] },
+  ],
   "syntax-error": [
     { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },

@@ -1,7 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { dirname } from "node:path";
+import { dirname, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import { decodeSource, type SourceFile } from "../source.js";
+import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
 import type { AlembicProject } from "./project.js";
 
 export interface OfflineOptions {
@@ -9,6 +10,8 @@ export interface OfflineOptions {
   python?: string;
   /** -x key=value arguments passed to alembic. */
   x?: string[];
+  /** Also render `downgrade heads:base --sql`, after the upgrade. */
+  downgrade?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -20,23 +23,59 @@ export function findPython(candidates: readonly string[] = ["python3", "python"]
   throw new UsageError(`no Python that can import alembic (tried ${candidates.join(", ")} on PATH): activate the project's environment or give --python PATH`);
 }
 
+export const UPGRADE_NAME = "<alembic upgrade base:heads --sql>";
+export const DOWNGRADE_NAME = "<alembic downgrade heads:base --sql>";
+
 /**
- * `upgrade base:heads --sql` for the whole history, in one alembic process (offline mode: no
- * database). stdout is the SQL; stderr (alembic's log and errors) is returned apart, never mixed in.
+ * `upgrade base:heads --sql` for the whole history (and `downgrade heads:base --sql` when asked),
+ * in one alembic process (offline mode: no database). stdout is the SQL; stderr (alembic's log and
+ * errors) is returned apart, never mixed in. A revision that fails offline leaves a failure comment
+ * in the SQL; a failure alembic cannot get past ends the SQL there with the same comment, and only
+ * a run that printed no SQL at all is an error.
  */
-export function renderUpgradeSql(project: AlembicProject, options: OfflineOptions = {}): { source: SourceFile; stderr: string } {
+export function renderHistory(project: AlembicProject, options: OfflineOptions = {}): { sources: SourceFile[]; stderr: string } {
   const python = options.python ?? findPython(undefined, options.env);
-  const args = ["-m", "alembic", "-c", project.ini, "-n", project.section, ...(options.x ?? []).flatMap((x) => ["-x", x]), "upgrade", "base:heads", "--sql"];
+  const spec = { ini: project.ini, section: project.section, x: options.x ?? [], downgrade: options.downgrade ?? false };
   // alembic resolves a relative script_location against the working directory: run it beside its ini
-  const run = spawnSync(python, args, { cwd: dirname(project.ini), env: options.env ?? process.env, encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
+  const run = spawnSync(python, ["-c", DRIVER, JSON.stringify(spec)], {
+    cwd: dirname(project.ini),
+    env: { ...(options.env ?? process.env), PYTHONIOENCODING: "utf-8" },
+    encoding: "buffer",
+    maxBuffer: 1024 * 1024 * 1024,
+  });
   const stderr = run.stderr?.toString("utf8") ?? "";
   if (run.error) throw new UsageError(`cannot run ${python}: ${run.error.message}`);
-  if (run.status !== 0) throw new UsageError(`alembic upgrade base:heads --sql failed (exit ${run.status}): ${failure(run.stdout.toString("utf8"), stderr)}`);
-  return { source: decodeSource(`<alembic ${project.section}: upgrade base:heads --sql>`, run.stdout), stderr };
+  let stdout = run.stdout.toString("utf8");
+  const what = `alembic ${stdout.includes(DOWNGRADE_SEPARATOR) ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
+  if (run.status !== 0) {
+    const marker = lastRevisionMarker(stdout);
+    if (!marker) throw new UsageError(`${what} failed (exit ${run.status}): ${failureMessage(stdout, stderr)}`);
+    stdout += `\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, ...failurePlace(stderr, project.versionLocations), error: failureMessage(stdout, stderr), fatal: true })}\n`;
+  }
+  const [upgrade, downgrade] = stdout.split(`${DOWNGRADE_SEPARATOR}\n`);
+  const sources = [decodeSource(UPGRADE_NAME, Buffer.from(upgrade!, "utf8"))];
+  if (downgrade !== undefined) sources.push(decodeSource(DOWNGRADE_NAME, Buffer.from(downgrade, "utf8")));
+  return { sources, stderr };
+}
+
+/** The revision alembic was running when it stopped: the last `-- Running ...` line it printed. */
+function lastRevisionMarker(stdout: string): { direction: "upgrade" | "downgrade"; revision: string } | null {
+  const markers = [...stdout.matchAll(/^-- Running (upgrade|downgrade) (.*?) -> (.*?)\s*$/gm)];
+  const last = markers.at(-1);
+  if (!last) return null;
+  const direction = last[1] as "upgrade" | "downgrade";
+  return { direction, revision: (direction === "upgrade" ? last[3] : last[2])!.trim() };
+}
+
+/** The innermost traceback frame in a revision file. */
+function failurePlace(stderr: string, versionLocations: readonly string[]): { file: string | null; line: number | null } {
+  const frames = [...stderr.matchAll(/^\s*File "(.+?)", line (\d+)/gm)].filter((m) => versionLocations.some((dir) => m[1]!.startsWith(dir + sep)));
+  const frame = frames.at(-1);
+  return frame ? { file: frame[1]!, line: Number(frame[2]) } : { file: null, line: null };
 }
 
 /** alembic prints `FAILED: ...` on stdout; a Python exception ends stderr with its last line. */
-function failure(stdout: string, stderr: string): string {
+function failureMessage(stdout: string, stderr: string): string {
   const failed = `${stdout}\n${stderr}`.split("\n").find((line) => line.startsWith("FAILED:"));
   return (failed ?? stderr.trim().split("\n").at(-1) ?? "").trim() || "no message";
 }

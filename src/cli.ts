@@ -1,7 +1,12 @@
 import { writeFile } from "node:fs/promises";
+import { relative, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RULES } from "../rules/index.js";
-import { analyze } from "./analyze.js";
+import { analyze, type Analysis } from "./analyze.js";
+import { renderHistory } from "./alembic/offline.js";
+import { RevisionHistory } from "./alembic/history.js";
+import { findAlembicIni, readAlembicProject } from "./alembic/project.js";
+import { selectRevisions } from "./alembic/selection.js";
 import { UsageError } from "./errors.js";
 import { reachesFailLevel, type FailOn, type Finding } from "./findings.js";
 import { findConfigFile, loadConfig, type Config } from "./config.js";
@@ -49,13 +54,18 @@ export const MAX_PG_VERSION = 18;
 /** The oldest release the PostgreSQL project still supports. */
 export const DEFAULT_PG_VERSION = 14;
 
-interface CommonOptions {
+/** How a report is written, for every command that reports on SQL. */
+interface ReportOptions {
   format: "text" | "json" | "github" | "markdown" | "sarif";
   output?: string;
   pgVersion: number;
   color?: boolean;
   stats?: string;
   dbUrl?: string;
+}
+
+/** Reading SQL: files, stdin or a command's output; --since / --revision; the configuration file. */
+interface CommonOptions extends ReportOptions {
   since?: string;
   revision?: string;
   config?: string;
@@ -74,13 +84,30 @@ interface TraceCliOptions {
   allowCommit?: boolean;
 }
 
-interface LintOptions extends CommonOptions {
+/** What decides the findings and the exit code (lint and alembic). */
+interface LintFlags {
   failOn: FailOn;
-  alembicDir?: string[];
   rules?: string;
   maxLockMs?: number;
   maxReadLockMs?: number;
   maxWriteLockMs?: number;
+}
+
+interface LintOptions extends CommonOptions, LintFlags {
+  alembicDir?: string[];
+}
+
+interface AlembicOptions extends ReportOptions, LintFlags {
+  /** alembic.ini, as alembic's own --config. */
+  config?: string;
+  name: string;
+  x?: string[];
+  python?: string;
+  sinceRef?: string;
+  revision?: string[];
+  all?: boolean;
+  downgrade?: boolean;
+  locklintConfig?: string;
 }
 
 function parseRowCount(value: string): number {
@@ -103,9 +130,20 @@ function parsePgVersion(value: string): number {
   return n;
 }
 
-function addCommonOptions(command: Command): Command {
+/** Where the SQL comes from: files, stdin or a command; which revisions are reported; the configuration file. */
+function addInputOptions(command: Command): Command {
   return command
     .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
+    .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
+    .option("--revision <revision>", "report only this alembic revision")
+    .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
+    .option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)")
+    .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
+}
+
+/** The report: format, destination, PostgreSQL version, table sizes, colours. */
+function addReportOptions(command: Command): Command {
+  return command
     .addOption(new Option("-f, --format <format>", "output format (github, markdown and sarif: lint only)").choices(["text", "json", "github", "markdown", "sarif"]).default("text"))
     .option("-o, --output <file>", "write the report to this file instead of stdout")
     .addOption(
@@ -113,20 +151,28 @@ function addCommonOptions(command: Command): Command {
         .argParser(parsePgVersion)
         .default(DEFAULT_PG_VERSION),
     )
-    .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
-    .option("--revision <revision>", "report only this alembic revision")
-    .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
-    .option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)")
-    .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
     .option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates")
     .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
     .option("--color", "force colours")
     .option("--no-color", "no colours (also: NO_COLOR=1)");
 }
 
+/** What makes a finding and fails the run. */
+function addLintOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error"))
+    .option("--max-lock-ms <ms>", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)", parseBudget)
+    .option("--max-read-lock-ms <ms>", "as --max-lock-ms, for locks that block reads (overrides it for them)", parseBudget)
+    .option("--max-write-lock-ms <ms>", "as --max-lock-ms, for locks that block writes (overrides it for them)", parseBudget)
+    .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)");
+}
+
+const collect = (value: string, values: string[] = []) => [...values, value];
+
 /** Builds the command line. Exported so that docs can be generated from it. */
 export function buildProgram(handlers: {
   lint: (files: string[], options: LintOptions, command: Command) => Promise<void>;
+  alembic: (options: AlembicOptions, command: Command) => Promise<void>;
   locks: (files: string[], options: CommonOptions) => Promise<void>;
   rules: (options: { format: "text" | "json" }) => Promise<void>;
   stats: (options: { dbUrl?: string; output: string }) => Promise<void>;
@@ -152,21 +198,34 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     )
     .exitOverride();
 
-  addCommonOptions(
-    program
-      .command("lint", { isDefault: true })
-      .description("report risky statements: findings with lock facts and the safe alternative (the default command)")
-      .addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error"))
-      .option("--max-lock-ms <ms>", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)", parseBudget)
-      .option("--max-read-lock-ms <ms>", "as --max-lock-ms, for locks that block reads (overrides it for them)", parseBudget)
-      .option("--max-write-lock-ms <ms>", "as --max-lock-ms, for locks that block writes (overrides it for them)", parseBudget)
-      .option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)")
-      .option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call", (dir: string, dirs: string[] = []) => [...dirs, dir]),
+  addReportOptions(
+    addInputOptions(
+      addLintOptions(program.command("lint", { isDefault: true }).description("report risky statements: findings with lock facts and the safe alternative (the default command)")).option(
+        "--alembic-dir <dir>",
+        "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call",
+        collect,
+      ),
+    ),
   ).action(handlers.lint);
 
-  addCommonOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan")).action(
-    handlers.locks,
-  );
+  addReportOptions(
+    addLintOptions(
+      program
+        .command("alembic")
+        .description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines")
+        .option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)")
+        .option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic")
+        .option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect)
+        .option("--python <path>", "the Python that runs alembic (default: the first of python3, python on PATH that can import alembic)")
+        .option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)")
+        .option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect)
+        .option("--all", "report every revision")
+        .option("--downgrade", "also lint the downgrade path of the reported revisions")
+        .option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)"),
+    ),
+  ).action(handlers.alembic);
+
+  addReportOptions(addInputOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan"))).action(handlers.locks);
   program
     .command("rules")
     .description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary")
@@ -205,33 +264,29 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   let exitCode = EXIT_OK;
   const program = buildProgram({
     lint: async (files, cliOptions, command) => {
-      const config = configFor(cliOptions, io);
+      const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
-      const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
       const sources = await readInputs(files, io, options.sqlCommand);
-      const sizes = await loadSizes(options);
-      await loadParser();
-      const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
-      if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
-      const markdown = options.format === "markdown";
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: markdown, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
-      checkRange(options, analysis.revisions);
-      if (config) applyConfig(analysis.findings, config);
-      if (migrationFiles) locateInMigrations(analysis.findings, migrationFiles);
-      const summary = summarize(analysis.findings, analysis.files, analysis.statements);
-      const report =
-        options.format === "json"
-          ? formatFindingsJson(analysis.findings, summary)
-          : options.format === "github"
-            ? formatGithub(analysis.findings, summary)
-            : options.format === "sarif"
-              ? formatSarif(analysis.findings, RULES, packageVersion())
-            : markdown
-              ? formatMarkdown(analysis.findings, summary, buildTimelines(analysis.analyzed))
-              : formatText(analysis.findings, summary, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
-      await emit(report, options.output, io);
-      exitCode = analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+      const lint = await lintSources(sources, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      checkRange(options, lint.analysis.revisions);
+      if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
+      exitCode = await report(lint, options, io);
+    },
+    alembic: async (cliOptions, command) => {
+      const cwd = io.cwd ?? process.cwd();
+      const config = configFor(cliOptions.locklintConfig, io);
+      const options = withConfig(cliOptions, config, command);
+      const project = readAlembicProject(findAlembicIni(cwd, options.config && resolve(cwd, options.config)), options.name);
+      const migrationFiles = indexMigrationFiles(project.versionLocations);
+      const selection = selectRevisions(new RevisionHistory(migrationFiles), options, cwd);
+      io.stderr.write(`locklint alembic: ${selection.description}\n`);
+      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env });
+      const lint = await lintSources(sources, options, config, { range: { revisions: selection.revisions } });
+      locateInMigrations(lint.findings, migrationFiles);
+      // the .py paths as the user would write them: from where locklint runs
+      for (const f of lint.findings) if (f.migration) f.migration.file = relative(cwd, resolve(cwd, f.migration.file));
+      exitCode = await report(lint, options, io);
     },
     locks: async (files, options) => {
       const sources = await readInputs(files, io, options.sqlCommand);
@@ -304,6 +359,40 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
+interface LintResult {
+  analysis: Analysis;
+  findings: Finding[];
+}
+
+/** Lints the sources with the rules, table sizes and lock budgets the options and the configuration file give. */
+async function lintSources(sources: SourceFile[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<LintResult> {
+  const rules = configuredRules(options.rules, config);
+  const sizes = await loadSizes(options);
+  await loadParser();
+  const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
+  if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
+  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: options.format === "markdown", ...input });
+  if (config) applyConfig(analysis.findings, config);
+  return { analysis, findings: analysis.findings };
+}
+
+/** Writes the findings in the chosen format; resolves to the exit code they call for. */
+async function report({ analysis, findings }: LintResult, options: ReportOptions & LintFlags, io: CliIO): Promise<number> {
+  const summary = summarize(findings, analysis.files, analysis.statements);
+  const text =
+    options.format === "json"
+      ? formatFindingsJson(findings, summary)
+      : options.format === "github"
+        ? formatGithub(findings, summary)
+        : options.format === "sarif"
+          ? formatSarif(findings, RULES, packageVersion())
+          : options.format === "markdown"
+            ? formatMarkdown(findings, summary, buildTimelines(analysis.analyzed))
+            : formatText(findings, summary, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
+  await emit(text, options.output, io);
+  return findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+}
+
 function rangeOf(options: CommonOptions): RevisionRange | undefined {
   if (options.since && options.revision) throw new UsageError("give --since or --revision, not both");
   return options.since || options.revision ? { since: options.since, revision: options.revision } : undefined;
@@ -336,14 +425,14 @@ async function readServerSchema(url: string): Promise<SourceFile> {
   }
 }
 
-/** The project's configuration file, when there is one (--config names it; else found from the working directory up). */
-function configFor(options: CommonOptions, io: CliIO): Config | null {
-  const path = findConfigFile(io.cwd ?? process.cwd(), options.config);
+/** The project's configuration file, when there is one (named by an option; else found from the working directory up). */
+function configFor(named: string | undefined, io: CliIO): Config | null {
+  const path = findConfigFile(io.cwd ?? process.cwd(), named);
   return path ? loadConfig(path) : null;
 }
 
 /** Flags given on the command line win; the file fills in the rest. */
-function withConfig(options: LintOptions, config: Config | null, command: Command): LintOptions {
+function withConfig<T extends ReportOptions & LintFlags & { assumeInTransaction?: boolean; alembicDir?: string[] }>(options: T, config: Config | null, command: Command): T {
   if (!config) return options;
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   return {

@@ -17,15 +17,22 @@ export interface MigrationFunction {
   calls: OpCall[];
 }
 
-/** One alembic migration file: its revision id and its upgrade/downgrade functions. */
+/** One alembic migration file: its revision id, its place in the history and its upgrade/downgrade functions. */
 export interface MigrationFile {
   path: string;
   revision: string;
+  /** down_revision: none for a first revision, several for a merge. */
+  downRevisions: string[];
+  branchLabels: string[];
   upgrade?: MigrationFunction;
   downgrade?: MigrationFunction;
 }
 
 const REVISION = /^revision\s*(?::\s*[\w.[\], ]+)?=\s*(['"])([^'"]+)\1/m;
+/** `name = <value>` at the start of a line, with an optional type annotation; the value runs to the end of its brackets. */
+const assignment = (name: string) => new RegExp(`^${name}\\s*(?::\\s*[\\w.[\\], ]+)?=\\s*(\\([^)]*\\)|\\[[^\\]]*\\]|.*)$`, "m");
+const DOWN_REVISION = assignment("down_revision");
+const BRANCH_LABELS = assignment("branch_labels");
 const FUNCTION = /^def (upgrade|downgrade)\s*\(/;
 const CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
 
@@ -62,7 +69,7 @@ function pythonFiles(dir: string): string[] {
 export function readMigrationFile(path: string, text: string): MigrationFile | null {
   const revision = REVISION.exec(text)?.[2];
   if (!revision) return null;
-  const file: MigrationFile = { path, revision };
+  const file: MigrationFile = { path, revision, downRevisions: stringsIn(DOWN_REVISION.exec(text)?.[1]), branchLabels: stringsIn(BRANCH_LABELS.exec(text)?.[1]) };
   const lines = new LineIndex(text);
   for (let line = 1; line <= lines.lineCount; line++) {
     const kind = FUNCTION.exec(lines.lineText(line))?.[1] as "upgrade" | "downgrade" | undefined;
@@ -74,6 +81,11 @@ export function readMigrationFile(path: string, text: string): MigrationFile | n
     file[kind] = { line, calls: opCalls(text.slice(offset, lines.lineStart(end)), offset, lines) };
   }
   return file;
+}
+
+/** The string literals of a Python value: "a", ("a", "b"), ["a"], None. */
+function stringsIn(value: string | undefined): string[] {
+  return [...(value ?? "").matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]!);
 }
 
 function opCalls(body: string, offset: number, lines: LineIndex): OpCall[] {

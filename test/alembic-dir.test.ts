@@ -52,7 +52,8 @@ describe("reading migration files", () => {
 describe("--alembic-dir", () => {
   it("points each finding at the op.* call that printed its statement (text and json)", () => {
     const text = runBin(["--alembic-dir", VERSIONS, RISKY]).stdout;
-    expect(text).toContain(`migration: ${VERSIONS}/0002_order_lookups.py:15 (op.create_index)`);
+    expect(text).toContain(`${VERSIONS}/0002_order_lookups.py:15:5  error  require-concurrent-index-creation\n  `);
+    expect(text).toContain(`  sql: ${RISKY}:31:1 (from op.create_index)\n`);
     const located = findings("--alembic-dir", VERSIONS, RISKY).map((f) => [f.rule, f.line, f.migration?.file.replace(`${VERSIONS}/`, ""), f.migration?.line, f.migration?.call]);
     expect(located).toContainEqual(["constraint-missing-not-valid", 33, "0002_order_lookups.py", 16, "op.create_foreign_key"]);
     // three alter_column calls on two tables: each statement finds its own

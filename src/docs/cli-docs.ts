@@ -4,7 +4,7 @@ import type { DocFile } from "./rule-docs.js";
 /** docs/cli.md: every command's help, as commander prints it (a test fails when stale). */
 export function cliDoc(): DocFile {
   const noop = async () => {};
-  const program = buildProgram({ lint: noop, locks: noop, rules: noop, stats: noop, trace: noop, explain: noop });
+  const program = buildProgram({ lint: noop, alembic: noop, locks: noop, rules: noop, stats: noop, trace: noop, explain: noop });
   const width = { getOutHelpWidth: () => 100, getErrHelpWidth: () => 100 };
   program.configureOutput(width);
   const sections = [`## locklint\n\n\`\`\`\n${program.helpInformation().trimEnd()}\n\`\`\``];

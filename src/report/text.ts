@@ -1,6 +1,6 @@
 import type { Finding } from "../findings.js";
 import type { Colors } from "./colors.js";
-import { describeLock, describeMigration, describeRevision, plural } from "./describe.js";
+import { describeLock, describeRevision, plural } from "./describe.js";
 
 export interface Summary {
   files: number;
@@ -23,13 +23,15 @@ export function formatText(findings: readonly Finding[], summary: Summary, c: Co
   const out: string[] = [];
   for (const f of findings) {
     const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
-    out.push(`${c.bold(`${f.file}:${f.line}:${f.column}`)}  ${severity}  ${c.cyan(f.rule)}`);
+    // the migration file leads when it is known: it is what the user edits
+    const place = f.migration ? `${f.migration.file}:${f.migration.line}:${f.migration.column}` : `${f.file}:${f.line}:${f.column}`;
+    out.push(`${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`);
     out.push(`  ${f.message}`);
+    if (f.migration) out.push(`  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`);
     out.push(...excerpt(f, c));
     for (const lock of f.locks) out.push(`  ${c.dim("lock:")} ${describeLock(lock)}`);
     const revision = describeRevision(f.revision);
     if (revision) out.push(`  ${c.dim("revision:")} ${revision}`);
-    if (f.migration) out.push(`  ${c.dim("migration:")} ${describeMigration(f.migration)}`);
     out.push(`  ${c.green("help:")} ${f.help.text}`);
     if (f.help.sql) out.push(...labelled("SQL:", f.help.sql, c));
     if (f.help.alembic) out.push(...labelled("alembic:", f.help.alembic, c));

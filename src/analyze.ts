@@ -117,7 +117,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     }
     deferred.end();
     for (const id of tracker.seen) analysis.revisions.add(id);
-    if (tracker.openTransaction !== null && openedBy) unclosedTransaction(options, openedBy, analysis.findings);
+    if (tracker.openTransaction !== null && openedBy?.place.reported) unclosedTransaction(options, openedBy, analysis.findings);
     if (ledger) {
       const fileFindings = analysis.findings.slice(firstFinding);
       ledger.estimateFindings(fileFindings, (f) => FINDING_STATEMENT.get(f));

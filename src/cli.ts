@@ -266,9 +266,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     lint: async (files, cliOptions, command) => {
       const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
+      const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
       const sources = await readInputs(files, io, options.sqlCommand);
-      const lint = await lintSources(sources, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, lint.analysis.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
       exitCode = await report(lint, options, io);
@@ -277,12 +278,13 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const cwd = io.cwd ?? process.cwd();
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
+      const rules = configuredRules(options.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config && resolve(cwd, options.config)), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations);
       const selection = selectRevisions(new RevisionHistory(migrationFiles), options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);
       const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env });
-      const lint = await lintSources(sources, options, config, { range: { revisions: selection.revisions } });
+      const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       locateInMigrations(lint.findings, migrationFiles);
       // the .py paths as the user would write them: from where locklint runs
       for (const f of lint.findings) if (f.migration) f.migration.file = relative(cwd, resolve(cwd, f.migration.file));
@@ -364,9 +366,8 @@ interface LintResult {
   findings: Finding[];
 }
 
-/** Lints the sources with the rules, table sizes and lock budgets the options and the configuration file give. */
-async function lintSources(sources: SourceFile[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<LintResult> {
-  const rules = configuredRules(options.rules, config);
+/** Lints the sources with the rules, and the table sizes and lock budgets the options give. */
+async function lintSources(sources: SourceFile[], rules: Rule[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<LintResult> {
   const sizes = await loadSizes(options);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { findAlembicIni, readAlembicProject } from "../src/alembic/project.js";
-import { findPython, renderUpgradeSql } from "../src/alembic/offline.js";
+import { findPython, renderHistory } from "../src/alembic/offline.js";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "./support/cli.js";
 
 describe("alembic.ini", () => {
@@ -35,16 +35,16 @@ describe("alembic.ini", () => {
 });
 
 describe("offline rendering of the history", () => {
-  it.skipIf(!HAS_ALEMBIC)("one alembic process prints upgrade base:heads --sql for the sample: the same SQL as the committed upgrade.sql", () => {
+  it.skipIf(!HAS_ALEMBIC)("one alembic process prints the upgrade and the downgrade of the sample: the same SQL as the committed upgrade.sql and downgrade.sql", () => {
     const project = readAlembicProject(join(ROOT, "samples/shop-risky/alembic.ini"));
-    const { source } = renderUpgradeSql(project, { python: DEBIAN_PYTHON });
-    expect(source.text).toBe(readFileSync(join(ROOT, "samples/shop-risky/upgrade.sql"), "utf8"));
+    const { sources } = renderHistory(project, { python: DEBIAN_PYTHON, downgrade: true });
+    expect(sources.map((s) => s.text)).toEqual([readFileSync(join(ROOT, "samples/shop-risky/upgrade.sql"), "utf8"), readFileSync(join(ROOT, "samples/shop-risky/downgrade.sql"), "utf8")]);
   });
 
   it.skipIf(!HAS_ALEMBIC)("alembic's failure is one clear line with its message; no interpreter with alembic is a clear error too", () => {
     const dir = mkdtempSync(join(tmpdir(), "locklint-ini-"));
     writeFileSync(join(dir, "alembic.ini"), "[alembic]\nscript_location = nowhere\n");
-    expect(() => renderUpgradeSql(readAlembicProject(join(dir, "alembic.ini")), { python: DEBIAN_PYTHON })).toThrow(/^alembic upgrade base:heads --sql failed \(exit \d+\): .*nowhere/);
+    expect(() => renderHistory(readAlembicProject(join(dir, "alembic.ini")), { python: DEBIAN_PYTHON })).toThrow(/^alembic upgrade base:heads --sql failed \(exit \d+\): .*nowhere/);
     expect(() => findPython(["/nonexistent/python3"])).toThrow("no Python that can import alembic (tried /nonexistent/python3 on PATH): activate the project's environment or give --python PATH");
     expect(findPython(["/nonexistent/python3", DEBIAN_PYTHON])).toBe(DEBIAN_PYTHON);
   });

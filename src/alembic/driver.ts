@@ -3,7 +3,7 @@
  * in one process. It wraps each revision's upgrade()/downgrade() so that a revision failing in
  * offline mode (op.get_bind() reads, data-dependent code) prints a one-line failure comment into
  * the SQL where it failed, and the later revisions still run. With downgrade, a separator line
- * then the SQL of `downgrade heads:base --sql` follow.
+ * then the SQL of `downgrade heads:base --sql` follow (from every head at once).
  */
 
 /** Starts the comment the driver prints for a revision that failed offline; JSON follows it. */
@@ -68,8 +68,27 @@ common = ["-c", spec["ini"], "-n", spec["section"]]
 for x in spec["x"]:
     common += ["-x", x]
 main(argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
+
+def downgrade_all_heads():
+    # 'downgrade heads:base --sql' refuses several heads: start from all of them, as a tuple
+    import argparse
+    from alembic import util
+    from alembic.config import Config
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
+    config = Config(spec["ini"], ini_section=spec["section"], cmd_opts=argparse.Namespace(x=spec["x"] or None))
+    try:
+        script = ScriptDirectory.from_config(config)
+        heads = tuple(script.get_heads())
+        with EnvironmentContext(config, script, fn=lambda rev, context: script._downgrade_revs("base", rev), as_sql=True, starting_rev=heads, destination_rev="base"):
+            script.run_env()
+    except util.CommandError as error:
+        sys.stdout.write("FAILED: %s\n" % error)
+        sys.exit(1)
+
 if spec["downgrade"]:
     sys.stdout.write("${DOWNGRADE_SEPARATOR}\n")
     sys.stdout.flush()
-    main(argv=common + ["downgrade", "heads:base", "--sql"], prog="alembic")
+    downgrade_all_heads()
 `;

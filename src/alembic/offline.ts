@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { dirname, sep } from "node:path";
+import { dirname, relative, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import { decodeSource, type SourceFile } from "../source.js";
 import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
@@ -46,11 +46,17 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
   const stderr = run.stderr?.toString("utf8") ?? "";
   if (run.error) throw new UsageError(`cannot run ${python}: ${run.error.message}`);
   let stdout = run.stdout.toString("utf8");
-  const what = `alembic ${stdout.includes(DOWNGRADE_SEPARATOR) ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
+  const inDowngrade = stdout.includes(DOWNGRADE_SEPARATOR);
+  const what = `alembic ${inDowngrade ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
   if (run.status !== 0) {
-    const marker = lastRevisionMarker(stdout);
-    if (!marker) throw new UsageError(`${what} failed (exit ${run.status}): ${failureMessage(stdout, stderr)}`);
-    stdout += `\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, ...failurePlace(stderr, project.versionLocations), error: failureMessage(stdout, stderr), fatal: true })}\n`;
+    // the revision running when alembic stopped, in the part (upgrade or downgrade) it stopped in
+    const marker = lastRevisionMarker(inDowngrade ? stdout.slice(stdout.indexOf(DOWNGRADE_SEPARATOR)) : stdout);
+    const place = failurePlace(stderr, project.versionLocations);
+    if (!marker) {
+      const at = place.file ? ` in ${relative(process.cwd(), place.file)}:${place.line}` : "";
+      throw new UsageError(`${what} failed (exit ${run.status})${at}: ${failureMessage(stdout, stderr)}`);
+    }
+    stdout += `\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, ...place, error: failureMessage(stdout, stderr), fatal: true })}\n`;
   }
   const [upgrade, downgrade] = stdout.split(`${DOWNGRADE_SEPARATOR}\n`);
   const sources = [decodeSource(UPGRADE_NAME, Buffer.from(upgrade!, "utf8"))];

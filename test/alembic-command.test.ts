@@ -1,0 +1,198 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin } from "./support/cli.js";
+
+/**
+ * `locklint alembic` against a real alembic, in a git repository: samples/shop-risky committed on
+ * main, and a feature branch that adds two heads (one with a branch label), a merge, a revision
+ * that fails offline and one after it.
+ */
+
+const VERSIONS = "migrations/versions";
+
+function revisionFile(id: string, down: string | string[], body: { upgrade: string; downgrade: string; labels?: string; imports?: string }): string {
+  const downRevision = Array.isArray(down) ? `(${down.map((d) => `"${d}"`).join(", ")})` : `"${down}"`;
+  return `"""revision ${id}"""
+from alembic import op
+import sqlalchemy as sa
+${body.imports ?? ""}
+revision = "${id}"
+down_revision = ${downRevision}
+branch_labels = ${body.labels ?? "None"}
+depends_on = None
+
+
+def upgrade():
+${body.upgrade}
+
+
+def downgrade():
+${body.downgrade}
+`;
+}
+
+const FEATURE: Record<string, string> = {
+  "0006_reports.py": revisionFile("0006a", "0005", {
+    labels: '("reports",)',
+    upgrade: '    op.create_index("ix_orders_total", "orders", ["total"])',
+    downgrade: '    op.drop_index("ix_orders_total", table_name="orders")',
+  }),
+  "0006_score.py": revisionFile("0006b", "0005", {
+    upgrade: '    op.add_column("users", sa.Column("score", sa.Integer()))',
+    downgrade: '    op.drop_column("users", "score")',
+  }),
+  "0007_merge.py": revisionFile("0007", ["0006a", "0006b"], { upgrade: "    pass", downgrade: "    pass" }),
+  // reads rows through op.get_bind(): fails in offline mode at line 15
+  "0008_backfill.py": revisionFile("0008", "0007", {
+    upgrade: ['    conn = op.get_bind()', '    for row in conn.execute(sa.text("SELECT id FROM users")).fetchall():', '        op.execute(f"UPDATE users SET score = 1 WHERE id = {row.id}")'].join("\n"),
+    downgrade: "    pass",
+  }),
+  "0009_score_index.py": revisionFile("0009", "0008", {
+    upgrade: '    op.create_index("ix_users_score", "users", ["score"])',
+    downgrade: '    op.drop_index("ix_users_score", table_name="users")',
+  }),
+};
+
+function git(cwd: string, ...args: string[]): void {
+  const run = spawnSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], { cwd, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
+}
+
+/** samples/shop-risky on main; the feature branch checked out. */
+function makeRepository(): string {
+  const repo = mkdtempSync(join(tmpdir(), "locklint-alembic-"));
+  for (const part of ["alembic.ini", "migrations"]) cpSync(join(ROOT, "samples/shop-risky", part), join(repo, part), { recursive: true });
+  git(repo, "init", "-q", "-b", "main");
+  git(repo, "add", "-A");
+  git(repo, "commit", "-qm", "shop");
+  git(repo, "checkout", "-qb", "feature");
+  for (const [name, text] of Object.entries(FEATURE)) writeFileSync(join(repo, VERSIONS, name), text);
+  git(repo, "add", "-A");
+  git(repo, "commit", "-qm", "feature revisions");
+  return repo;
+}
+
+interface JsonFinding {
+  rule: string;
+  revision: string | null;
+  direction: string | null;
+  file: string;
+  line: number;
+  migration: { file: string; line: number; call: string | null } | null;
+  message: string;
+}
+
+describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
+  let repo: string;
+  const lint = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, ...args], { cwd: repo });
+  const json = (...args: string[]) => {
+    const result = lint("--format", "json", ...args);
+    return { ...result, findings: (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings };
+  };
+  const where = (f: JsonFinding) => [f.rule, f.revision, f.migration && `${f.migration.file}:${f.migration.line}`];
+
+  beforeAll(() => {
+    repo = makeRepository();
+  });
+
+  it("on a feature branch reports only what the branch adds, at the .py lines, with the schema of the whole history", () => {
+    const result = json();
+    expect(result.stderr).toBe("locklint alembic: 5 revisions added or changed since main (the default branch): 0006a, 0006b, 0007, 0008, 0009\n");
+    expect(result.findings.map(where)).toEqual([
+      // alembic runs 0006b before 0006a
+      ["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`],
+      ["require-concurrent-index-creation", "0006a", `${VERSIONS}/0006_reports.py:12`],
+      // op.get_bind().execute() only prints its SELECT offline; .fetchall() on its None result fails
+      ["alembic-offline-failure", "0008", `${VERSIONS}/0008_backfill.py:13`],
+      ["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`],
+    ]);
+    expect(result.findings[2]!.message).toBe(
+      "revision 0008: upgrade() (line 13) fails in offline mode: AttributeError: 'NoneType' object has no attribute 'fetchall'; its statements after the failing line are not linted",
+    );
+    // the SQL place is kept: one alembic run, all revisions in one file
+    expect(new Set(result.findings.map((f) => f.file))).toEqual(new Set(["<alembic upgrade base:heads --sql>"]));
+    expect(result.code).toBe(1);
+  });
+
+  it("--since-ref is the same selection; --revision takes ids, unique starts, branch labels; --all reports main's revisions too", () => {
+    expect(json("--since-ref", "main").findings.map(where)).toEqual(json().findings.map(where));
+    expect(json("--revision", "0009").findings.map(where)).toEqual([["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`]]);
+    const labelled = lint("--revision", "reports", "--format", "json");
+    expect(labelled.stderr).toBe("locklint alembic: 4 revisions named: 0006a, 0007, 0008, 0009\n");
+    expect(json("--revision", "0006b").findings.map(where)).toEqual([["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`]]);
+    const all = json("--all").findings;
+    expect(all.map((f) => f.revision)).toEqual(expect.arrayContaining(["0002", "0003", "0004", "0005", "0006a", "0008", "0009"]));
+    expect(all.find((f) => f.revision === "0002")?.migration).toMatchObject({ file: `${VERSIONS}/0002_order_lookups.py`, line: 15, call: "op.create_index" });
+  });
+
+  it("bad selections are usage errors", () => {
+    expect(lint("--revision", "000")).toMatchObject({ code: 2, stderr: expect.stringContaining("revision 000 is ambiguous: 0001, 0002, 0003, 0004, 0005, 0006a, 0006b, 0007, 0008, 0009 start with it") });
+    expect(lint("--revision", "nope")).toMatchObject({ code: 2, stderr: expect.stringContaining("no revision nope in the project") });
+    expect(lint("--since-ref", "nope")).toMatchObject({ code: 2, stderr: expect.stringContaining("--since-ref nope: git finds no common ancestor with HEAD") });
+    expect(lint("--all", "--since-ref", "main")).toMatchObject({ code: 2, stderr: "locklint: give one of --all, --revision and --since-ref, not --all and --since-ref\n" });
+  });
+
+  it("--downgrade also lints the downgrade path of the selected revisions (from every head at once)", () => {
+    const down = json("--downgrade", "--revision", "0006a", "--revision", "0006b").findings.filter((f) => f.direction === "downgrade");
+    // alembic undoes 0006a first, then 0006b, in the one transaction of the offline env.py
+    expect(down.map(where)).toEqual([
+      ["require-concurrent-index-deletion", "0005", `${VERSIONS}/0006_reports.py:16`],
+      ["revisions-share-transaction", "0005", `${VERSIONS}/0006_reports.py:16`],
+      ["require-lock-timeout", "0005", `${VERSIONS}/0006_reports.py:16`],
+      ["dropping-column", "0005", `${VERSIONS}/0006_score.py:16`],
+      ["require-lock-timeout", "0005", `${VERSIONS}/0006_score.py:16`],
+    ]);
+    expect(new Set(down.map((f) => f.file))).toEqual(new Set(["<alembic downgrade heads:base --sql>"]));
+  });
+
+  it("every format points at the .py file", () => {
+    const text = lint("--revision", "0009").stdout;
+    expect(text).toContain(`${VERSIONS}/0009_score_index.py:12:5  error  require-concurrent-index-creation\n`);
+    expect(text).toMatch(/\n {2}sql: <alembic upgrade base:heads --sql>:\d+:1 \(from op\.create_index\)\n/);
+    expect(lint("--revision", "0009", "--format", "github").stdout).toMatch(new RegExp(`^::error file=${VERSIONS}/0009_score_index.py,line=12,col=5,`, "m"));
+    const sarif = JSON.parse(lint("--revision", "0009", "--format", "sarif").stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: `${VERSIONS}/0009_score_index.py` }, region: { startLine: 12 } });
+    expect(lint("--revision", "0009", "--format", "markdown").stdout).toContain(`${VERSIONS}/0009_score_index.py:12 (op.create_index)`);
+  });
+
+  it("on main, nothing is new: nothing reported, exit 0, and the reason on stderr; an uncommitted revision file counts", () => {
+    git(repo, "checkout", "-q", "main");
+    try {
+      const result = json();
+      expect(result).toMatchObject({ code: 0, findings: [], stderr: "locklint alembic: no revision file added or changed since main (the default branch): nothing to report (--all reports every revision)\n" });
+      writeFileSync(join(repo, VERSIONS, "0006_score_index.py"), revisionFile("0006", "0005", { upgrade: '    op.create_index("ix_orders_status", "orders", ["status"])', downgrade: "    pass" }));
+      expect(json().findings.map(where)).toEqual([["require-concurrent-index-creation", "0006", `${VERSIONS}/0006_score_index.py:12`]]);
+    } finally {
+      rmSync(join(repo, VERSIONS, "0006_score_index.py"), { force: true });
+      git(repo, "checkout", "-q", "feature");
+    }
+  });
+
+  it("a revision that stops alembic: the SQL up to it is linted and the failure reported; a broken import (no SQL at all) is exit 2 naming the file", () => {
+    const stop = revisionFile("0010", "0009", { upgrade: '    op.create_index("ix_users_name", "users", ["name"])\n    raise SystemExit("this migration cannot run offline")', downgrade: "    pass" });
+    writeFileSync(join(repo, VERSIONS, "0010_stop.py"), stop);
+    try {
+      const result = json("--revision", "0010");
+      expect(result.code).toBe(1);
+      expect(result.findings.map((f) => [f.rule, f.revision])).toEqual([
+        ["require-concurrent-index-creation", "0010"],
+        ["alembic-offline-failure", "0010"],
+      ]);
+      expect(result.findings[1]!.message).toBe("revision 0010: upgrade() fails in offline mode: this migration cannot run offline; alembic stopped here: this revision's later statements and every revision after it are not linted");
+      writeFileSync(join(repo, VERSIONS, "0010_stop.py"), `import not_installed_here\n${stop}`);
+      expect(lint("--all")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining(`alembic upgrade base:heads --sql failed (exit 1) in ${VERSIONS}/0010_stop.py:1: ModuleNotFoundError: No module named 'not_installed_here'`) });
+    } finally {
+      rmSync(join(repo, VERSIONS, "0010_stop.py"), { force: true });
+    }
+  });
+
+  it("no alembic.ini, no interpreter: one-line errors", () => {
+    expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^locklint: no alembic\.ini in .* or above it/) });
+    expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: expect.stringContaining("locklint: cannot run /nonexistent/python3") });
+  });
+});
+
+if (!HAS_ALEMBIC) console.warn("SKIPPED: locklint alembic tests need alembic for /usr/bin/python3 (apt-get install -y python3-alembic)");

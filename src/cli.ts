@@ -1,5 +1,5 @@
 import { writeFile } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RULES } from "../rules/index.js";
 import { analyze, type Analysis } from "./analyze.js";
@@ -286,8 +286,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env });
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       locateInMigrations(lint.findings, migrationFiles);
-      // the .py paths as the user would write them: from where locklint runs
-      for (const f of lint.findings) if (f.migration) f.migration.file = relative(cwd, resolve(cwd, f.migration.file));
+      // the .py paths (absolute, or from the ini's directory) as the user would write them: from where locklint runs
+      for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative(cwd, resolve(dirname(project.ini), f.migration.file)) };
       exitCode = await report(lint, options, io);
     },
     locks: async (files, options) => {

@@ -156,6 +156,9 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
     const sarif = JSON.parse(lint("--revision", "0009", "--format", "sarif").stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: `${VERSIONS}/0009_score_index.py` }, region: { startLine: 12 } });
     expect(lint("--revision", "0009", "--format", "markdown").stdout).toContain(`${VERSIONS}/0009_score_index.py:12 (op.create_index)`);
+    // from a subdirectory: alembic.ini is found upwards, paths are given from where locklint runs
+    const below = runBin(["alembic", "--python", DEBIAN_PYTHON, "--revision", "0008", "--revision", "0009", "--format", "json"], { cwd: join(repo, "migrations") });
+    expect((JSON.parse(below.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0008_backfill.py", "versions/0009_score_index.py"]);
   });
 
   it("on main, nothing is new: nothing reported, exit 0, and the reason on stderr; an uncommitted revision file counts", () => {

@@ -25,7 +25,7 @@ def report(step, revision, error):
     failure = {
         "direction": "upgrade" if getattr(step, "is_upgrade", True) else "downgrade",
         "revision": revision.revision,
-        "file": path and os.path.abspath(path),
+        "file": path and os.path.relpath(path),  # from the ini's directory, where the driver runs
         "line": line,
         "error": traceback.format_exception_only(type(error), error)[-1].strip(),
     }

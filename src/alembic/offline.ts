@@ -56,7 +56,8 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
       const at = place.file ? ` in ${relative(process.cwd(), place.file)}:${place.line}` : "";
       throw new UsageError(`${what} failed (exit ${run.status})${at}: ${failureMessage(stdout, stderr)}`);
     }
-    stdout += `\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, ...place, error: failureMessage(stdout, stderr), fatal: true })}\n`;
+    const file = place.file && relative(dirname(project.ini), place.file); // as the driver writes it
+    stdout += `\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, file, line: place.line, error: failureMessage(stdout, stderr), fatal: true })}\n`;
   }
   const [upgrade, downgrade] = stdout.split(`${DOWNGRADE_SEPARATOR}\n`);
   const sources = [decodeSource(UPGRADE_NAME, Buffer.from(upgrade!, "utf8"))];

@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { HAS_ALEMBIC, ROOT } from "./support/cli.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "./support/cli.js";
+import { makeRepository, sampleFeature } from "./support/alembic-repo.js";
 
 // action.yml as GitHub reads it; its lint step's script runs here as the runner would run it,
 // with the inputs' expressions substituted (the setup-node and npm ci steps are GitHub's and CI's).
@@ -31,12 +32,12 @@ function expand(text: string, inputs: Record<string, string>): string {
 }
 
 /** Runs the lint step as a runner would: bash, the step's env and working directory, a step summary file. */
-function runLintStep(inputs: Record<string, string>) {
+function runLintStep(inputs: Record<string, string>, runnerEnv: Record<string, string> = {}) {
   const step = action.runs.steps.find((s) => s.name === "Lint the migrations")!;
   const temp = mkdtempSync(join(tmpdir(), "locklint-action-"));
   const summary = join(temp, "summary.md");
   writeFileSync(summary, "");
-  const env: Record<string, string> = { ...process.env, NO_COLOR: "1", GITHUB_ACTION_PATH: ROOT, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: temp };
+  const env: Record<string, string> = { ...process.env, NO_COLOR: "1", GITHUB_ACTION_PATH: ROOT, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: temp, ...runnerEnv };
   for (const [key, value] of Object.entries(step.env ?? {})) env[key] = expand(value, inputs);
   const cwd = resolve(ROOT, expand(step["working-directory"] ?? ".", inputs));
   const r = spawnSync("bash", ["-e", "-c", step.run!], { cwd, env, encoding: "utf8" });
@@ -80,10 +81,31 @@ describe("action.yml", () => {
     expect(never.summary).toContain("## locklint: 7 errors");
   });
 
+  it.skipIf(!HAS_ALEMBIC)("with alembic-ini on a pull request: the revisions added since origin/<base branch>, annotated on their .py files", () => {
+    const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
+    const sarif = join(repo, "locklint.sarif");
+    const r = runLintStep({ "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "sarif-file": sarif }, { GITHUB_BASE_REF: "main" });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("locklint alembic: 2 revisions added or changed since origin/main: 0007, 0008\n");
+    const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
+    expect(annotations.map((a) => /^::(\w+) file=([^,]+),line=(\d+)/.exec(a)!.slice(1).join(" "))).toEqual([
+      "error migrations/versions/0007_order_status.py 17",
+      "warning migrations/versions/0007_order_status.py 17",
+      "error migrations/versions/0008_backfill_status.py 17",
+    ]);
+    expect(r.summary).toMatch(/^## locklint: 2 errors, 1 warning/);
+    expect((JSON.parse(readFileSync(sarif, "utf8")) as { runs: { results: unknown[] }[] }).runs[0]!.results.length).toBe(3);
+    // a base git cannot find fails the job with exit 2 and says so
+    const lost = runLintStep({ "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "since-ref": "origin/nope" });
+    expect(lost.code).toBe(2);
+    expect(lost.stdout).toContain("::error title=locklint::locklint could not lint the migrations (exit 2)");
+    expect(lost.stderr).toContain("--since-ref origin/nope: git finds no common ancestor with HEAD");
+  });
+
   it("no input, or a failing command: exit 2 with an error annotation", () => {
     const none = runLintStep({});
     expect(none.code).toBe(2);
-    expect(none.stdout).toContain("::error title=locklint::give the action sql-command or sql-file");
+    expect(none.stdout).toContain("::error title=locklint::give the action alembic-ini, sql-command or sql-file");
     const failing = runLintStep({ "sql-command": "echo 'FAILED: Cannot locate revision' >&2; exit 1" });
     expect(failing.code).toBe(2);
     expect(failing.stderr).toContain("FAILED: Cannot locate revision");

@@ -1,17 +1,17 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin } from "./support/cli.js";
+import { expectShownInOrder, shownRuns } from "./support/shown-output.js";
+import { git, makeRepository, VERSIONS } from "./support/alembic-repo.js";
 
 /**
  * `locklint alembic` against a real alembic, in a git repository: samples/shop-risky committed on
  * main, and a feature branch that adds two heads (one with a branch label), a merge, a revision
  * that fails offline and one after it.
  */
-
-const VERSIONS = "migrations/versions";
 
 function revisionFile(id: string, down: string | string[], body: { upgrade: string; downgrade: string; labels?: string; imports?: string }): string {
   const downRevision = Array.isArray(down) ? `(${down.map((d) => `"${d}"`).join(", ")})` : `"${down}"`;
@@ -56,25 +56,6 @@ const FEATURE: Record<string, string> = {
   }),
 };
 
-function git(cwd: string, ...args: string[]): void {
-  const run = spawnSync("git", ["-c", "user.email=ci@example.com", "-c", "user.name=ci", ...args], { cwd, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`git ${args.join(" ")}: ${run.stderr}`);
-}
-
-/** samples/shop-risky on main; the feature branch checked out. */
-function makeRepository(): string {
-  const repo = mkdtempSync(join(tmpdir(), "locklint-alembic-"));
-  for (const part of ["alembic.ini", "migrations"]) cpSync(join(ROOT, "samples/shop-risky", part), join(repo, part), { recursive: true });
-  git(repo, "init", "-q", "-b", "main");
-  git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "shop");
-  git(repo, "checkout", "-qb", "feature");
-  for (const [name, text] of Object.entries(FEATURE)) writeFileSync(join(repo, VERSIONS, name), text);
-  git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "feature revisions");
-  return repo;
-}
-
 interface JsonFinding {
   rule: string;
   revision: string | null;
@@ -95,7 +76,7 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
   const where = (f: JsonFinding) => [f.rule, f.revision, f.migration && `${f.migration.file}:${f.migration.line}`];
 
   beforeAll(() => {
-    repo = makeRepository();
+    repo = makeRepository("shop-risky", FEATURE);
   });
 
   it("on a feature branch reports only what the branch adds, at the .py lines, with the schema of the whole history", () => {
@@ -195,6 +176,16 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
   it("no alembic.ini, no interpreter: one-line errors", () => {
     expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^locklint: no alembic\.ini in .* or above it/) });
     expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: expect.stringContaining("locklint: cannot run /nonexistent/python3") });
+  });
+});
+
+describe.skipIf(!HAS_ALEMBIC)("docs/alembic.md", () => {
+  it("shows the real output of samples/feature-branch.sh: a pull request on shop-safe", () => {
+    const [run] = shownRuns(readFileSync(join(ROOT, "docs/alembic.md"), "utf8"), "samples/feature-branch.sh");
+    const result = spawnSync(join(ROOT, "samples/feature-branch.sh"), { encoding: "utf8", env: { ...process.env, PYTHON: DEBIAN_PYTHON, NO_COLOR: "1" } });
+    expect(result.status).toBe(1);
+    expectShownInOrder(run!.shown, result.stdout);
+    expect(result.stderr).toBe("locklint alembic: 2 revisions added or changed since main (the default branch): 0007, 0008\n");
   });
 });
 

@@ -31,7 +31,7 @@ describe.skipIf(why !== "")("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
         "      - id: locklint",
         "        exclude: downgrade\\.sql$",
         "      - id: locklint-alembic",
-        '        entry: locklint --sql-command "/usr/bin/python3 -m alembic upgrade head --sql"',
+        "        args: [--python, /usr/bin/python3]",
         "",
       ].join("\n"),
     );
@@ -40,15 +40,17 @@ describe.skipIf(why !== "")("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
     const all = preCommit("--all-files");
     expect(all.status, all.stdout + all.stderr).toBe(1);
     expect(all.stdout).toMatch(/locklint \(migration SQL files\)\.+Failed/);
-    expect(all.stdout).toMatch(/locklint \(alembic upgrade head --sql\)\.+Failed/);
+    expect(all.stdout).toMatch(/locklint \(alembic revisions\)\.+Failed/);
     expect(all.stdout).toContain("upgrade.sql:31:1  error  require-concurrent-index-creation");
-    expect(all.stdout).toContain("</usr/bin/python3 -m alembic upgrade head --sql>:31:1  error  require-concurrent-index-creation");
+    // no commit yet, so no default branch to compare with: every revision, at its .py line
+    expect(all.stdout).toContain("locklint alembic: every revision (5): git cannot tell a default branch to compare with");
+    expect(all.stdout).toContain("migrations/versions/0002_order_lookups.py:15:5  error  require-concurrent-index-creation\n  CREATE INDEX on existing table orders");
   }, 240_000);
 
   it("passes a safe SQL file, and the alembic hook does not run when no migration changed", () => {
     const safe = preCommit("--files", "safe.sql");
     expect(safe.status, safe.stdout + safe.stderr).toBe(0);
     expect(safe.stdout).toMatch(/locklint \(migration SQL files\)\.+Passed/);
-    expect(safe.stdout).toMatch(/locklint \(alembic upgrade head --sql\)\.+\(no files to check\)Skipped/);
+    expect(safe.stdout).toMatch(/locklint \(alembic revisions\)\.+\(no files to check\)Skipped/);
   }, 120_000);
 });

@@ -144,7 +144,7 @@ function addInputOptions(command: Command): Command {
 /** The report: format, destination, PostgreSQL version, table sizes, colours. */
 function addReportOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --format <format>", "output format (github, markdown and sarif: lint only)").choices(["text", "json", "github", "markdown", "sarif"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "output format (github, markdown and sarif: lint and alembic only)").choices(["text", "json", "github", "markdown", "sarif"]).default("text"))
     .option("-o, --output <file>", "write the report to this file instead of stdout")
     .addOption(
       new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`)
@@ -187,6 +187,7 @@ export function buildProgram(handlers: {
       "after",
       `
 Examples:
+  locklint alembic --since-ref origin/main       in an alembic project: lint the revisions the branch adds
   alembic upgrade head --sql | locklint          lint the SQL of every revision (stdin)
   locklint migration.sql --format json           findings as JSON
   locklint locks migration.sql                   the lock each statement takes
@@ -270,7 +271,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
       const sources = await readInputs(files, io, options.sqlCommand);
       const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
-      checkRange(options, lint.analysis.revisions);
+      checkRange(options, lint.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
       exitCode = await report(lint, options, io);
     },
@@ -361,24 +362,19 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
 }
 
-interface LintResult {
-  analysis: Analysis;
-  findings: Finding[];
-}
-
 /** Lints the sources with the rules, and the table sizes and lock budgets the options give. */
-async function lintSources(sources: SourceFile[], rules: Rule[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<LintResult> {
+async function lintSources(sources: SourceFile[], rules: Rule[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<Analysis> {
   const sizes = await loadSizes(options);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
   if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
   const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: options.format === "markdown", ...input });
   if (config) applyConfig(analysis.findings, config);
-  return { analysis, findings: analysis.findings };
+  return analysis;
 }
 
 /** Writes the findings in the chosen format; resolves to the exit code they call for. */
-async function report({ analysis, findings }: LintResult, options: ReportOptions & LintFlags, io: CliIO): Promise<number> {
+async function report({ findings, ...analysis }: Analysis, options: ReportOptions & LintFlags, io: CliIO): Promise<number> {
   const summary = summarize(findings, analysis.files, analysis.statements);
   const text =
     options.format === "json"

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin } from "./support/cli.js";
 import { expectShownInOrder, shownRuns } from "./support/shown-output.js";
-import { git, makeRepository, VERSIONS } from "./support/alembic-repo.js";
+import { git, makeRepository, sampleFeature, VERSIONS } from "./support/alembic-repo.js";
 
 /**
  * `locklint alembic` against a real alembic, in a git repository: samples/shop-risky committed on
@@ -176,6 +176,33 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
   it("no alembic.ini, no interpreter: one-line errors", () => {
     expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^locklint: no alembic\.ini in .* or above it/) });
     expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: expect.stringContaining("locklint: cannot run /nonexistent/python3") });
+  });
+});
+
+describe.skipIf(!HAS_ALEMBIC)("locklint alembic: configuration passed to alembic, and the default branch of a clone", () => {
+  it("--name picks the ini section and -x reaches env.py; without them alembic's own failure is the message", () => {
+    const repo = makeRepository("shop-safe", {});
+    // a second database in its own section, whose env.py insists on -x tenant=...
+    const ini = readFileSync(join(repo, "alembic.ini"), "utf8");
+    writeFileSync(join(repo, "alembic.ini"), `${ini}\n[tenants]\nscript_location = migrations\nsqlalchemy.url = postgresql://localhost/tenants\n`);
+    const env = readFileSync(join(repo, "migrations/env.py"), "utf8");
+    writeFileSync(
+      join(repo, "migrations/env.py"),
+      env.replace("config = context.config", 'config = context.config\nif config.config_ini_section == "tenants" and "tenant" not in context.get_x_argument(as_dictionary=True):\n    raise SystemExit("give -x tenant=NAME")'),
+    );
+    const run = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, "--all", "--format", "json", ...args], { cwd: repo });
+    expect(run("--name", "tenants")).toMatchObject({ code: 2, stderr: expect.stringContaining("alembic upgrade base:heads --sql failed (exit 1): give -x tenant=NAME") });
+    const ok = run("--name", "tenants", "-x", "tenant=acme");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).summary.statements).toBeGreaterThan(30);
+    expect(run("--name", "nowhere")).toMatchObject({ code: 2, stderr: expect.stringContaining("alembic.ini: no [nowhere] section") });
+  });
+
+  it("in a clone, the default branch is origin's HEAD", () => {
+    const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
+    const result = runBin(["alembic", "--python", DEBIAN_PYTHON, "--format", "json"], { cwd: repo });
+    expect(result.stderr).toBe("locklint alembic: 2 revisions added or changed since origin/main (the default branch): 0007, 0008\n");
+    expect(result.code).toBe(1);
   });
 });
 

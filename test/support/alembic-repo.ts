@@ -38,6 +38,6 @@ export function makeRepository(sample: "shop-risky" | "shop-safe", feature: Reco
   git(repo, "checkout", "-qb", "feature");
   for (const [name, text] of Object.entries(feature)) writeFileSync(join(repo, VERSIONS, name), text);
   git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "feature revisions");
+  git(repo, "commit", "-q", "--allow-empty", "-m", "feature revisions");
   return repo;
 }

@@ -196,6 +196,9 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: configuration passed to alembic
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).summary.statements).toBeGreaterThan(30);
     expect(run("--name", "nowhere")).toMatchObject({ code: 2, stderr: expect.stringContaining("alembic.ini: no [nowhere] section") });
+    // an env.py that writes the SQL elsewhere leaves nothing to lint: that is an error, not a pass
+    writeFileSync(join(repo, "migrations/env.py"), env.replace("literal_binds=True,", 'literal_binds=True, output_buffer=open("/dev/null", "w"),'));
+    expect(run()).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining('alembic printed no revision of') });
   });
 
   it("in a clone, the default branch is origin's HEAD", () => {

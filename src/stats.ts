@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import pg from "pg";
 import { UsageError } from "./errors.js";
 
 /**
@@ -80,6 +79,7 @@ export function scrub(text: string, url: string): string {
 }
 
 export async function collectStats(url: string, now: () => Date = () => new Date()): Promise<StatsFile> {
+  const { default: pg } = await import("pg"); // loaded only when a database is read: start-up stays fast
   const client = new pg.Client({ connectionString: url, application_name: "locklint stats", connectionTimeoutMillis: 10_000 });
   const where = redactUrl(url);
   try {

@@ -1,5 +1,3 @@
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { UsageError } from "../errors.js";
 import { redactUrl, scrub } from "../stats.js";
 
@@ -13,6 +11,8 @@ export interface TraceDatabase {
 }
 
 export async function embeddedDatabase(): Promise<TraceDatabase> {
+  // loaded here, not at start-up: only trace needs a database (lint starts faster without them)
+  const { PGlite } = await import("@electric-sql/pglite");
   const db = await PGlite.create();
   return {
     server: false,
@@ -25,6 +25,7 @@ export async function embeddedDatabase(): Promise<TraceDatabase> {
 }
 
 export async function serverDatabase(url: string): Promise<TraceDatabase> {
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url, application_name: "locklint trace", connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();

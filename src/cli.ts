@@ -281,7 +281,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const options = withConfig(cliOptions, config, command);
       const rules = configuredRules(options.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config && resolve(cwd, options.config)), options.name);
-      const migrationFiles = indexMigrationFiles(project.versionLocations);
+      const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
       const history = new RevisionHistory(migrationFiles);
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);

@@ -36,11 +36,11 @@ const BRANCH_LABELS = assignment("branch_labels");
 const FUNCTION = /^def (upgrade|downgrade)\s*\(/;
 const CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
 
-/** `--alembic-dir`: every .py file under the directories, by revision id. */
-export function indexMigrationFiles(dirs: readonly string[]): Map<string, MigrationFile> {
+/** Every .py file under the directories, by revision id; `what` names the directories in errors. */
+export function indexMigrationFiles(dirs: readonly string[], what = "--alembic-dir"): Map<string, MigrationFile> {
   const index = new Map<string, MigrationFile>();
   for (const dir of dirs) {
-    for (const path of pythonFiles(dir)) {
+    for (const path of pythonFiles(dir, what)) {
       const file = readMigrationFile(path, readFileSync(path, "utf8"));
       if (file) index.set(file.revision, file);
     }
@@ -48,19 +48,19 @@ export function indexMigrationFiles(dirs: readonly string[]): Map<string, Migrat
   return index;
 }
 
-function pythonFiles(dir: string): string[] {
+function pythonFiles(dir: string, what: string): string[] {
   let entries: string[];
   try {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`--alembic-dir ${dir}: not a directory`);
+    if (!statSync(dir).isDirectory()) throw new UsageError(`${what} ${dir}: not a directory`);
     entries = readdirSync(dir);
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`--alembic-dir ${dir}: no such directory`);
+    throw new UsageError(`${what} ${dir}: no such directory`);
   }
   return entries.flatMap((name) => {
     const path = join(dir, name);
     if (name === "__pycache__" || name.startsWith(".")) return [];
-    if (statSync(path).isDirectory()) return pythonFiles(path);
+    if (statSync(path).isDirectory()) return pythonFiles(path, what);
     return name.endsWith(".py") ? [path] : [];
   });
 }

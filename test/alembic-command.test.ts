@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -175,6 +175,9 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
 
   it("no alembic.ini, no interpreter: one-line errors", () => {
     expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^locklint: no alembic\.ini in .* or above it/) });
+    const empty = mkdtempSync(join(tmpdir(), "locklint-ini-"));
+    writeFileSync(join(empty, "alembic.ini"), "[alembic]\nscript_location = db\n");
+    expect(runBin(["alembic"], { cwd: empty })).toMatchObject({ code: 2, stderr: `locklint: ${join(empty, "alembic.ini")}: version location ${join(empty, "db/versions")}: no such directory\n` });
     expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: expect.stringContaining("locklint: cannot run /nonexistent/python3") });
   });
 });

@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import { decodeSource, type SourceFile } from "../source.js";
 import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
 import type { AlembicProject } from "./project.js";
+import { parseRevisionMarker, stepOwner } from "../script.js";
 
 export interface OfflineOptions {
   /** The interpreter; default: the first of python3, python on PATH that can import alembic. */
@@ -23,8 +24,8 @@ export function findPython(candidates: readonly string[] = ["python3", "python"]
   throw new UsageError(`no Python that can import alembic (tried ${candidates.join(", ")} on PATH): activate the project's environment or give --python PATH`);
 }
 
-export const UPGRADE_NAME = "<alembic upgrade base:heads --sql>";
-export const DOWNGRADE_NAME = "<alembic downgrade heads:base --sql>";
+const UPGRADE_NAME = "<alembic upgrade base:heads --sql>";
+const DOWNGRADE_NAME = "<alembic downgrade heads:base --sql>";
 
 /**
  * `upgrade base:heads --sql` for the whole history (and `downgrade heads:base --sql` when asked),
@@ -45,33 +46,37 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
   });
   const stderr = run.stderr?.toString("utf8") ?? "";
   if (run.error) throw new UsageError(`cannot run ${python}: ${run.error.message}`);
-  let stdout = run.stdout.toString("utf8");
-  const inDowngrade = stdout.includes(DOWNGRADE_SEPARATOR);
-  const what = `alembic ${inDowngrade ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
+  // the bytes are kept as alembic wrote them: decodeSource checks their encoding like any input's
+  const separator = run.stdout.indexOf(`${DOWNGRADE_SEPARATOR}\n`);
+  let upgrade = separator < 0 ? run.stdout : run.stdout.subarray(0, separator);
+  let downgrade = separator < 0 ? null : run.stdout.subarray(separator + DOWNGRADE_SEPARATOR.length + 1);
   if (run.status !== 0) {
-    // the revision running when alembic stopped, in the part (upgrade or downgrade) it stopped in
-    const marker = lastRevisionMarker(inDowngrade ? stdout.slice(stdout.indexOf(DOWNGRADE_SEPARATOR)) : stdout);
+    const stoppedIn = downgrade ?? upgrade;
+    const what = `alembic ${downgrade ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
+    const message = failureMessage(run.stdout.toString("utf8"), stderr);
+    const marker = lastStep(stoppedIn.toString("utf8"));
     const place = failurePlace(stderr, project.versionLocations);
     if (!marker) {
       const at = place.file ? ` in ${relative(process.cwd(), place.file)}:${place.line}` : "";
-      throw new UsageError(`${what} failed (exit ${run.status})${at}: ${failureMessage(stdout, stderr)}`);
+      throw new UsageError(`${what} failed (exit ${run.status})${at}: ${message}`);
     }
-    const file = place.file && relative(dirname(project.ini), place.file); // as the driver writes it
-    stdout += `\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, file, line: place.line, error: failureMessage(stdout, stderr), fatal: true })}\n`;
+    // the SQL ends where alembic stopped: say so there, as the driver does for a failure it survives
+    const file = place.file && relative(dirname(project.ini), place.file);
+    const comment = Buffer.from(`\n-- ${FAILURE_MARK} ${JSON.stringify({ ...marker, file, line: place.line, error: message, fatal: true })}\n`);
+    if (downgrade) downgrade = Buffer.concat([downgrade, comment]);
+    else upgrade = Buffer.concat([upgrade, comment]);
   }
-  const [upgrade, downgrade] = stdout.split(`${DOWNGRADE_SEPARATOR}\n`);
-  const sources = [decodeSource(UPGRADE_NAME, Buffer.from(upgrade!, "utf8"))];
-  if (downgrade !== undefined) sources.push(decodeSource(DOWNGRADE_NAME, Buffer.from(downgrade, "utf8")));
+  const sources = [decodeSource(UPGRADE_NAME, upgrade)];
+  if (downgrade) sources.push(decodeSource(DOWNGRADE_NAME, downgrade));
   return { sources, stderr };
 }
 
-/** The revision alembic was running when it stopped: the last `-- Running ...` line it printed. */
-function lastRevisionMarker(stdout: string): { direction: "upgrade" | "downgrade"; revision: string } | null {
-  const markers = [...stdout.matchAll(/^-- Running (upgrade|downgrade) (.*?) -> (.*?)\s*$/gm)];
-  const last = markers.at(-1);
-  if (!last) return null;
-  const direction = last[1] as "upgrade" | "downgrade";
-  return { direction, revision: (direction === "upgrade" ? last[3] : last[2])!.trim() };
+/** The step alembic was running when it stopped: the last `-- Running ...` line it printed. */
+function lastStep(sql: string): { direction: "upgrade" | "downgrade"; revision: string } | null {
+  const lines = sql.match(/^--\s*Running .*$/gm) ?? [];
+  const step = parseRevisionMarker(lines.at(-1)?.replace(/^--/, "") ?? "", 0);
+  const revision = step && stepOwner(step);
+  return step && revision && step.direction !== "stamp" ? { direction: step.direction, revision } : null;
 }
 
 /** The innermost traceback frame in a revision file. */

@@ -204,6 +204,17 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: configuration passed to alembic
     expect(run()).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining('alembic printed no revision of') });
   });
 
+  it("an env.py that fails before any SQL: exit 2 naming env.py and its line", () => {
+    const repo = makeRepository("shop-safe", {});
+    const env = readFileSync(join(repo, "migrations/env.py"), "utf8");
+    writeFileSync(join(repo, "migrations/env.py"), env.replace("config = context.config", 'import os\nconfig = context.config\nurl = os.environ["LOCKLINT_TEST_UNSET_URL"]'));
+    const result = runBin(["alembic", "--python", DEBIAN_PYTHON, "--all"], { cwd: repo, env: { LOCKLINT_TEST_UNSET_URL: "" } });
+    expect(result.code).toBe(0);
+    const unset = spawnSync(process.execPath, [join(ROOT, "bin/locklint.js"), "alembic", "--python", DEBIAN_PYTHON, "--all"], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH } });
+    expect(unset.status).toBe(2);
+    expect(unset.stderr).toContain("locklint: alembic upgrade base:heads --sql failed (exit 1) in migrations/env.py:6: KeyError: 'LOCKLINT_TEST_UNSET_URL'");
+  });
+
   it("in a clone, the default branch is origin's HEAD", () => {
     const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
     const result = runBin(["alembic", "--python", DEBIAN_PYTHON, "--format", "json"], { cwd: repo });

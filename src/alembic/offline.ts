@@ -55,7 +55,7 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
     const what = `alembic ${downgrade ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
     const message = failureMessage(run.stdout.toString("utf8"), stderr);
     const marker = lastStep(stoppedIn.toString("utf8"));
-    const place = failurePlace(stderr, project.versionLocations);
+    const place = failurePlace(stderr, [project.scriptLocation, ...project.versionLocations]);
     if (!marker) {
       const at = place.file ? ` in ${relative(process.cwd(), place.file)}:${place.line}` : "";
       throw new UsageError(`${what} failed (exit ${run.status})${at}: ${message}`);
@@ -79,9 +79,9 @@ function lastStep(sql: string): { direction: "upgrade" | "downgrade"; revision: 
   return step && revision && step.direction !== "stamp" ? { direction: step.direction, revision } : null;
 }
 
-/** The innermost traceback frame in a revision file. */
-function failurePlace(stderr: string, versionLocations: readonly string[]): { file: string | null; line: number | null } {
-  const frames = [...stderr.matchAll(/^\s*File "(.+?)", line (\d+)/gm)].filter((m) => versionLocations.some((dir) => m[1]!.startsWith(dir + sep)));
+/** The innermost traceback frame in the project's own files (env.py, revision files). */
+function failurePlace(stderr: string, projectDirs: readonly string[]): { file: string | null; line: number | null } {
+  const frames = [...stderr.matchAll(/^\s*File "(.+?)", line (\d+)/gm)].filter((m) => projectDirs.some((dir) => m[1]!.startsWith(dir + sep)));
   const frame = frames.at(-1);
   return frame ? { file: frame[1]!, line: Number(frame[2]) } : { file: null, line: null };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { HAS_ALEMBIC, ROOT } from "./support/cli.js";
+import { git } from "./support/alembic-repo.js";
 
 // Installs the hooks of .pre-commit-hooks.yaml the way a user's pre-commit does (a clone of this
 // repository at its HEAD commit, npm install, npm pack) and runs them on a sample alembic project.
@@ -15,7 +16,6 @@ if (why) console.warn(`SKIPPED: pre-commit hooks: ${why}`);
 describe.skipIf(why !== "")("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
   const project = mkdtempSync(join(tmpdir(), "locklint-pre-commit-"));
   const env = { ...process.env, PRE_COMMIT_HOME: join(project, ".cache"), NO_COLOR: "1" };
-  const git = (...args: string[]) => spawnSync("git", args, { cwd: project, encoding: "utf8" });
   const preCommit = (...args: string[]) => spawnSync("pre-commit", ["run", ...args], { cwd: project, encoding: "utf8", env });
 
   it("installs from a clone and fails the commit on the risky sample, both as SQL files and through alembic", () => {
@@ -35,8 +35,8 @@ describe.skipIf(why !== "")("pre-commit hooks (.pre-commit-hooks.yaml)", () => {
         "",
       ].join("\n"),
     );
-    git("init", "-q");
-    git("add", "-A");
+    git(project, "init", "-q");
+    git(project, "add", "-A");
     const all = preCommit("--all-files");
     expect(all.status, all.stdout + all.stderr).toBe(1);
     expect(all.stdout).toMatch(/locklint \(migration SQL files\)\.+Failed/);

@@ -280,12 +280,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
       const rules = configuredRules(options.rules, config);
-      const project = readAlembicProject(findAlembicIni(cwd, options.config && resolve(cwd, options.config)), options.name);
+      const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
       const history = new RevisionHistory(migrationFiles);
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);
-      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env });
+      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd });
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       // an empty rendering must not pass as clean
       if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);

@@ -140,6 +140,8 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
     // from a subdirectory: alembic.ini is found upwards, paths are given from where locklint runs
     const below = runBin(["alembic", "--python", DEBIAN_PYTHON, "--revision", "0008", "--revision", "0009", "--format", "json"], { cwd: join(repo, "migrations") });
     expect((JSON.parse(below.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0008_backfill.py", "versions/0009_score_index.py"]);
+    const named = runBin(["alembic", "-c", "../alembic.ini", "--python", DEBIAN_PYTHON, "--revision", "0009", "--format", "json"], { cwd: join(repo, "migrations") });
+    expect((JSON.parse(named.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0009_score_index.py"]);
   });
 
   it("on main, nothing is new: nothing reported, exit 0, and the reason on stderr; an uncommitted revision file counts", () => {

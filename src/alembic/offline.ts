@@ -14,6 +14,8 @@ export interface OfflineOptions {
   /** Also render `downgrade heads:base --sql`, after the upgrade. */
   downgrade?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Where locklint runs: file names in messages are given from there. */
+  cwd?: string;
 }
 
 /** The first interpreter that can import alembic; a one-line error naming what was tried when none can. */
@@ -57,7 +59,7 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
     const marker = lastStep(stoppedIn.toString("utf8"));
     const place = failurePlace(stderr, [project.scriptLocation, ...project.versionLocations]);
     if (!marker) {
-      const at = place.file ? ` in ${relative(process.cwd(), place.file)}:${place.line}` : "";
+      const at = place.file ? ` in ${relative(options.cwd ?? process.cwd(), place.file)}:${place.line}` : "";
       throw new UsageError(`${what} failed (exit ${run.status})${at}: ${message}`);
     }
     // the SQL ends where alembic stopped: say so there, as the driver does for a failure it survives

@@ -67,15 +67,38 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Removes every occurrence of the URL's password from a text (driver messages may echo parts of it). */
+/**
+ * The text with the password field of the URL replaced wherever the URL's `user:password@` appears
+ * in it (driver messages may quote the connection string), written as in the URL, percent-decoded
+ * or percent-encoded. Only that field: a password that is one letter, or a word such as the user
+ * name, must not eat the rest of the message.
+ */
 export function scrub(text: string, url: string): string {
-  let password = "";
-  try {
-    password = decodeURIComponent(new URL(url).password);
-  } catch {
-    // not a URL: nothing to scrub beyond the redacted form
+  const fields = userInfo(url);
+  if (!fields) return text;
+  let clean = text;
+  for (const user of spellings(fields.user)) {
+    for (const password of spellings(fields.password)) clean = clean.split(`://${user}:${password}@`).join(`://${user}:***@`);
   }
-  return password ? text.split(password).join("***") : text;
+  return clean;
+}
+
+/** The user and password of a URL as written; null when it has no password. */
+function userInfo(url: string): { user: string; password: string } | null {
+  // the authority ends at the first / ? or #, and its last @ ends the user information (a raw @ may be in the password)
+  const match = /^[a-z][a-z\d+.-]*:\/\/([^:/?#@]*):([^/?#]*)@/i.exec(url);
+  return match?.[2] ? { user: match[1]!, password: match[2] } : null;
+}
+
+/** A URL field as written, percent-decoded, and percent-encoded: a message may quote any of them. */
+function spellings(field: string): string[] {
+  let decoded = field;
+  try {
+    decoded = decodeURIComponent(field);
+  } catch {
+    // a lone % is taken as written
+  }
+  return [...new Set([field, decoded, encodeURIComponent(decoded)])];
 }
 
 export async function collectStats(url: string, now: () => Date = () => new Date()): Promise<StatsFile> {

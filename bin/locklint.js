@@ -1,17 +1,5 @@
-#!/usr/bin/env node
-// The locklint launcher: runs the compiled CLI (npm install builds dist/) and sets the exit code.
-import { run } from "../dist/src/cli.js";
-
-// A reader that stops early (`locklint ... | head`) closes the pipe: stop quietly, as other CLIs do.
-process.stdout.on("error", (error) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
-
-const code = await run(process.argv.slice(2), {
-  stdin: process.stdin,
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-});
-process.exitCode = code;
+#!/usr/bin/env -S node --liftoff-only
+// The `locklint` command of the npm package and of a clone: runs the committed bundle.
+// --liftoff-only: V8 keeps the parser's WebAssembly on its baseline compiler; re-optimising it
+// would cost a short run more than it saves (start-up 0.45 s -> 0.14 s, see README "Speed").
+import "../dist/locklint.mjs";

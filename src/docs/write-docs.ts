@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { generatedDocs } from "./rule-docs.js";
 
 /** `npm run docs`: regenerates docs/rules/ and docs/effects.md from the code. */
-const root = fileURLToPath(new URL("../../../", import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
 for (const doc of await generatedDocs()) {
   const path = join(root, doc.path);
   await mkdir(dirname(path), { recursive: true });

@@ -11,8 +11,7 @@ export interface TraceDatabase {
 }
 
 export async function embeddedDatabase(): Promise<TraceDatabase> {
-  // loaded here, not at start-up: only trace needs a database (lint starts faster without them)
-  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGlite } = await loadPGlite();
   const db = await PGlite.create();
   return {
     server: false,
@@ -22,6 +21,21 @@ export async function embeddedDatabase(): Promise<TraceDatabase> {
     query: (sql, params) => db.query(sql, params),
     close: () => db.close(),
   };
+}
+
+/** The version package.json pins; an install of another version may not start. */
+export const PGLITE_PACKAGE = "@electric-sql/pglite@0.5.14";
+
+/** PGlite is an optional peer of the npm package (27 MB that only trace needs): say how to add it. */
+async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
+  try {
+    // loaded here, not at start-up: only trace needs a database (lint starts faster without it)
+    return await import("@electric-sql/pglite");
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
+    if (!missing) throw error;
+    throw new UsageError(`trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`);
+  }
 }
 
 export async function serverDatabase(url: string): Promise<TraceDatabase> {

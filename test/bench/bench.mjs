@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateHistory } from "./generate.mjs";
-import { loadParser, parseStatements } from "../../dist/src/parse-batch.js";
-import { splitStatements } from "../../dist/src/split.js";
+import { loadParser, parseStatements } from "../../src/parse-batch.js";
+import { splitStatements } from "../../src/split.js";
 
 const BIN = fileURLToPath(new URL("../../bin/locklint.js", import.meta.url));
 const HOOK = fileURLToPath(new URL("./rss-hook.mjs", import.meta.url));

@@ -11,9 +11,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The real launcher in a child process, as a user runs it (needs `npm run build`). */
+/** How the launcher's shebang starts Node (`#!/usr/bin/env -S node --liftoff-only`). */
+const NODE_ARGS = ["--liftoff-only", BIN];
+
+/** The real launcher in a child process, as a user runs it (needs `npm run bundle`). */
 export function runBin(args: string[], options: { input?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}): CliResult {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
+  const result = spawnSync(process.execPath, [...NODE_ARGS, ...args], {
     input: options.input ?? "",
     env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env },
     encoding: "utf8",
@@ -26,7 +29,7 @@ export function runBin(args: string[], options: { input?: string | Buffer; env?:
 /** As runBin, without blocking the event loop (needed when the test itself serves the database). */
 export function runBinAsync(args: string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env }, cwd: ROOT });
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], { env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...options.env }, cwd: ROOT });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -217,7 +217,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
         .option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)")
         .option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic")
         .option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect)
-        .option("--python <path>", "the Python that runs alembic (default: the first of python3, python on PATH that can import alembic)")
+        .option("--python <path>", "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)")
         .option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)")
         .option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect)
         .option("--all", "report every revision")
@@ -285,7 +285,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const history = new RevisionHistory(migrationFiles);
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);
-      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd });
+      const log = (line: string) => io.stderr.write(`locklint alembic: ${line}\n`);
+      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log });
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       // an empty rendering must not pass as clean
       if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);

@@ -45,8 +45,9 @@ describe("offline rendering of the history", () => {
     const dir = mkdtempSync(join(tmpdir(), "locklint-ini-"));
     writeFileSync(join(dir, "alembic.ini"), "[alembic]\nscript_location = nowhere\n");
     expect(() => renderHistory(readAlembicProject(join(dir, "alembic.ini")), { python: DEBIAN_PYTHON })).toThrow(/^alembic upgrade base:heads --sql failed \(exit \d+\): .*nowhere/);
-    expect(() => findPython(["/nonexistent/python3"])).toThrow("no Python that can import alembic (tried /nonexistent/python3 on PATH): activate the project's environment or give --python PATH");
-    expect(findPython(["/nonexistent/python3", DEBIAN_PYTHON])).toBe(DEBIAN_PYTHON);
+    const missing = { python: "/nonexistent/python3", where: "on PATH" };
+    expect(() => findPython([missing])).toThrow("no Python that can import alembic; tried /nonexistent/python3 (on PATH: cannot run): activate the project's environment or give --python PATH");
+    expect(findPython([missing, { python: DEBIAN_PYTHON, where: "on PATH" }]).python).toBe(DEBIAN_PYTHON);
   });
 });
 

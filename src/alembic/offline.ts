@@ -1,13 +1,15 @@
 import { spawnSync } from "node:child_process";
-import { dirname, relative, sep } from "node:path";
+import { existsSync, realpathSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UsageError } from "../errors.js";
 import { decodeSource, type SourceFile } from "../source.js";
 import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
+import { gitRoot } from "./git.js";
 import type { AlembicProject } from "./project.js";
 import { parseRevisionMarker, stepOwner } from "../script.js";
 
 export interface OfflineOptions {
-  /** The interpreter; default: the first of python3, python on PATH that can import alembic. */
+  /** The interpreter; default: the first of pythonCandidates that can import alembic. */
   python?: string;
   /** -x key=value arguments passed to alembic. */
   x?: string[];
@@ -16,14 +18,78 @@ export interface OfflineOptions {
   env?: NodeJS.ProcessEnv;
   /** Where locklint runs: file names in messages are given from there. */
   cwd?: string;
+  /** Told, in one line, which interpreter was found when --python was not given. */
+  log?: (line: string) => void;
 }
 
-/** The first interpreter that can import alembic; a one-line error naming what was tried when none can. */
-export function findPython(candidates: readonly string[] = ["python3", "python"], env: NodeJS.ProcessEnv = process.env): string {
-  for (const python of candidates) {
-    if (spawnSync(python, ["-c", "import alembic"], { env, stdio: "ignore" }).status === 0) return python;
+/** An interpreter that may run the project's alembic, and where it was found. */
+export interface PythonCandidate {
+  python: string;
+  where: string;
+}
+
+/**
+ * The interpreters to try, in the order users run alembic: the active environment ($VIRTUAL_ENV,
+ * then $CONDA_PREFIX), a .venv or venv beside alembic.ini or above it up to the repository root,
+ * then python3 and python on PATH. Installed with pipx or uvx, locklint's own Python (and maybe
+ * PATH's python3) is the tool's environment, not the project's: the project's comes first.
+ */
+export function pythonCandidates(ini: string, env: NodeJS.ProcessEnv = process.env): PythonCandidate[] {
+  const windows = process.platform === "win32";
+  const venvPython = (prefix: string) => (windows ? join(prefix, "Scripts", "python.exe") : join(prefix, "bin", "python"));
+  const candidates: PythonCandidate[] = [];
+  if (env.VIRTUAL_ENV) candidates.push({ python: venvPython(env.VIRTUAL_ENV), where: "$VIRTUAL_ENV" });
+  // conda keeps python.exe at the top of the environment on Windows
+  if (env.CONDA_PREFIX) candidates.push({ python: windows ? join(env.CONDA_PREFIX, "python.exe") : join(env.CONDA_PREFIX, "bin", "python"), where: "$CONDA_PREFIX" });
+  for (const { dir, where } of projectDirs(resolve(dirname(ini)))) {
+    for (const name of [".venv", "venv"]) {
+      const python = venvPython(join(dir, name));
+      if (existsSync(python)) candidates.push({ python, where });
+    }
   }
-  throw new UsageError(`no Python that can import alembic (tried ${candidates.join(", ")} on PATH): activate the project's environment or give --python PATH`);
+  candidates.push({ python: "python3", where: "on PATH" }, { python: "python", where: "on PATH" });
+  // an active environment may be the .venv found again: try it once
+  return candidates.filter((c, i) => candidates.findIndex((d) => d.python === c.python) === i);
+}
+
+/** The ini's directory, then those above it up to the git top level (outside git: up to the filesystem root). */
+function projectDirs(iniDir: string): { dir: string; where: string }[] {
+  const top = gitRoot(iniDir);
+  // git names its top level with symbolic links resolved
+  const realTop = top && realpathSync(top);
+  const isTop = (dir: string) => realTop !== null && realpathSync(dir) === realTop;
+  const dirs = [{ dir: iniDir, where: "beside alembic.ini" }];
+  for (let dir = iniDir; !isTop(dir) && dirname(dir) !== dir; ) {
+    dir = dirname(dir);
+    dirs.push({ dir, where: isTop(dir) ? "at the repository root" : "above alembic.ini" });
+  }
+  return dirs;
+}
+
+/** The first candidate that can import alembic; a one-line error naming each one tried, and why it failed, when none can. */
+export function findPython(candidates: readonly PythonCandidate[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PythonCandidate {
+  const tried: string[] = [];
+  for (const candidate of candidates) {
+    const check = spawnSync(candidate.python, ["-c", "import alembic"], { env, stdio: "ignore" });
+    if (check.status === 0) return candidate;
+    tried.push(`${shownPython(candidate.python, cwd)} (${candidate.where}: ${check.error ? "cannot run" : "no alembic"})`);
+  }
+  throw new UsageError(`no Python that can import alembic; tried ${tried.join(", ")}: activate the project's environment or give --python PATH`);
+}
+
+/** An interpreter's path as the user would write it: from the working directory when it is below it. */
+function shownPython(python: string, cwd: string): string {
+  const below = relative(cwd, python);
+  return isAbsolute(python) && below && !below.startsWith("..") && !isAbsolute(below) ? below : python;
+}
+
+/** The project's interpreter when --python is not given, said in one line. */
+function projectPython(project: AlembicProject, options: OfflineOptions): string {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const found = findPython(pythonCandidates(project.ini, env), env, cwd);
+  options.log?.(`python: ${shownPython(found.python, cwd)} (${found.where})`);
+  return found.python;
 }
 
 const UPGRADE_NAME = "<alembic upgrade base:heads --sql>";
@@ -37,7 +103,7 @@ const DOWNGRADE_NAME = "<alembic downgrade heads:base --sql>";
  * a run that printed no SQL at all is an error.
  */
 export function renderHistory(project: AlembicProject, options: OfflineOptions = {}): { sources: SourceFile[]; stderr: string } {
-  const python = options.python ?? findPython(undefined, options.env);
+  const python = options.python ?? projectPython(project, options);
   const spec = { ini: project.ini, section: project.section, x: options.x ?? [], downgrade: options.downgrade ?? false };
   // alembic resolves a relative script_location against the working directory: run it beside its ini
   const run = spawnSync(python, ["-c", DRIVER, JSON.stringify(spec)], {

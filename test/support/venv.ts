@@ -25,6 +25,7 @@ export function createVenv(dir: string): Venv | string {
   return {
     dir,
     bin,
-    pip: (...args) => spawnSync(bin("python"), ["-m", "pip", "--disable-pip-version-check", ...args], { encoding: "utf8" }),
+    // no retries: a registry this machine cannot reach answers at once, and each retry waits seconds
+    pip: (...args) => spawnSync(bin("python"), ["-m", "pip", "--disable-pip-version-check", ...args], { encoding: "utf8", env: { PIP_RETRIES: "0", ...process.env } }),
   };
 }

@@ -12,7 +12,7 @@ import { reachesFailLevel, type FailOn, type Finding } from "./findings.js";
 import { findConfigFile, loadConfig, type Config } from "./config.js";
 import type { Rule } from "./rule.js";
 import { loadParser } from "./parse.js";
-import { colorsFor } from "./report/colors.js";
+import { colorsFor, type Colors } from "./report/colors.js";
 import { formatFindingsJson, formatLocksJson } from "./report/json.js";
 import { formatLocksText } from "./report/locks-text.js";
 import { formatGithub } from "./report/github.js";
@@ -54,9 +54,20 @@ export const MAX_PG_VERSION = 18;
 /** The oldest release the PostgreSQL project still supports. */
 export const DEFAULT_PG_VERSION = 14;
 
+const FORMATS = ["text", "json", "github", "markdown", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+const isFormat = (name: string): name is Format => (FORMATS as readonly string[]).includes(name);
+
+/** One report to write: a format, to a file, or to stdout when there is none. */
+interface Output {
+  format: Format;
+  file?: string;
+}
+
 /** How a report is written, for every command that reports on SQL. */
 interface ReportOptions {
-  format: "text" | "json" | "github" | "markdown" | "sarif";
+  /** Every --format as given (none: text to stdout); outputsOf checks and resolves them. */
+  format?: Output[];
   output?: string;
   pgVersion: number;
   color?: boolean;
@@ -122,6 +133,16 @@ function parseBudget(value: string): number {
   return n;
 }
 
+/** One --format: FORMAT (stdout) or FORMAT=FILE, collected (repeatable). */
+function parseFormat(value: string, previous: Output[] = []): Output[] {
+  const at = value.indexOf("=");
+  const format = at < 0 ? value : value.slice(0, at);
+  const file = at < 0 ? undefined : value.slice(at + 1);
+  if (!isFormat(format)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}, alone or as FORMAT=FILE`);
+  if (file === "") throw new InvalidArgumentError(`expected a file after ${format}=`);
+  return [...previous, { format, file }];
+}
+
 function parsePgVersion(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) {
@@ -144,8 +165,12 @@ function addInputOptions(command: Command): Command {
 /** The report: format, destination, PostgreSQL version, table sizes, colours. */
 function addReportOptions(command: Command): Command {
   return command
-    .addOption(new Option("-f, --format <format>", "output format (github, markdown and sarif: lint and alembic only)").choices(["text", "json", "github", "markdown", "sarif"]).default("text"))
-    .option("-o, --output <file>", "write the report to this file instead of stdout")
+    .option(
+      "-f, --format <format>",
+      `report format: ${FORMATS.join(", ")} (default: text; github, markdown and sarif: lint and alembic only); FORMAT=FILE writes that report to FILE. Repeatable: several reports of one analysis, e.g. --format github --format sarif=locklint.sarif, at most one to stdout`,
+      parseFormat,
+    )
+    .option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead")
     .addOption(
       new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`)
         .argParser(parsePgVersion)
@@ -267,18 +292,20 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     lint: async (files, cliOptions, command) => {
       const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
+      const outputs = outputsOf(options);
       const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
       const sources = await readInputs(files, io, options.sqlCommand);
       const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, lint.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
-      exitCode = await report(lint, options, io);
+      exitCode = await report(lint, outputs, options, io);
     },
     alembic: async (cliOptions, command) => {
       const cwd = io.cwd ?? process.cwd();
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
+      const outputs = outputsOf(options);
       const rules = configuredRules(options.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
@@ -293,21 +320,28 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       locateInMigrations(lint.findings, migrationFiles);
       // the .py paths (absolute, or from the ini's directory) as the user would write them: from where locklint runs
       for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative(cwd, resolve(dirname(project.ini), f.migration.file)) };
-      exitCode = await report(lint, options, io);
+      exitCode = await report(lint, outputs, options, io);
     },
     locks: async (files, options) => {
+      const outputs = outputsOf(options);
       const sources = await readInputs(files, io, options.sqlCommand);
       await loadParser();
       const sizes = await loadSizes(options);
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
-      if (options.format === "github" || options.format === "markdown" || options.format === "sarif") throw new UsageError(`locklint locks has no ${options.format} format: use text or json`);
       const timelines = buildTimelines(analysis.analyzed);
-      const report =
-        options.format === "json"
-          ? formatLocksJson(analysis.analyzed, timelines)
-          : formatLocksText(analysis.analyzed, timelines, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
-      await emit(report, options.output, io);
+      await writeOutputs(outputs, options, io, (format, colors) => {
+        switch (format) {
+          case "text":
+            return formatLocksText(analysis.analyzed, timelines, colors);
+          case "json":
+            return formatLocksJson(analysis.analyzed, timelines);
+          case "github":
+          case "markdown":
+          case "sarif":
+            throw new UsageError(`locklint locks has no ${format} format: use text or json`);
+        }
+      });
     },
     rules: async (options) => {
       await loadParser();
@@ -346,10 +380,13 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdout.write(ruleDocumentation(rule));
     },
   });
-  program.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text),
-  });
+  // every command: a subcommand copied the program's output settings when it was added, before this
+  for (const command of [program, ...program.commands]) {
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
@@ -372,26 +409,61 @@ async function lintSources(sources: SourceFile[], rules: Rule[], options: Report
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
   if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
-  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: options.format === "markdown", ...input });
+  // the markdown report's lock timeline needs the statements
+  const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
+  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
   if (config) applyConfig(analysis.findings, config);
   return analysis;
 }
 
-/** Writes the findings in the chosen format; resolves to the exit code they call for. */
-async function report({ findings, ...analysis }: Analysis, options: ReportOptions & LintFlags, io: CliIO): Promise<number> {
+/** Writes every requested report of the one analysis; resolves to the exit code its findings call for. */
+async function report(analysis: Analysis, outputs: Output[], options: ReportOptions & LintFlags, io: CliIO): Promise<number> {
+  await writeOutputs(outputs, options, io, (format, colors) => renderFindings(format, analysis, colors));
+  return analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** The findings of the analysis in one format. */
+function renderFindings(format: Format, { findings, ...analysis }: Analysis, colors: Colors): string {
   const summary = summarize(findings, analysis.files, analysis.statements);
-  const text =
-    options.format === "json"
-      ? formatFindingsJson(findings, summary)
-      : options.format === "github"
-        ? formatGithub(findings, summary)
-        : options.format === "sarif"
-          ? formatSarif(findings, RULES, packageVersion())
-          : options.format === "markdown"
-            ? formatMarkdown(findings, summary, buildTimelines(analysis.analyzed))
-            : formatText(findings, summary, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
-  await emit(text, options.output, io);
-  return findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+  switch (format) {
+    case "text":
+      return formatText(findings, summary, colors);
+    case "json":
+      return formatFindingsJson(findings, summary);
+    case "github":
+      return formatGithub(findings, summary);
+    case "markdown":
+      return formatMarkdown(findings, summary, buildTimelines(analysis.analyzed));
+    case "sarif":
+      return formatSarif(findings, RULES, packageVersion());
+  }
+}
+
+/** The reports to write: every --format (text when none), the one without =FILE to -o FILE or stdout; each destination once. */
+function outputsOf(options: ReportOptions): Output[] {
+  const requested = options.format ?? [{ format: "text" }];
+  const toStdout = requested.filter((o) => o.file === undefined);
+  if (toStdout.length > 1) throw new UsageError(`--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`);
+  if (options.output !== undefined && toStdout.length === 0) throw new UsageError(`-o ${options.output}: every --format names its own file (FORMAT=FILE); -o is for the one without`);
+  const outputs = requested.map((o) => (o.file === undefined ? { ...o, file: options.output } : o));
+  const destinations = new Set<string>();
+  for (const { file } of outputs) {
+    if (file === undefined) continue;
+    if (destinations.has(resolve(file))) throw new UsageError(`${file}: two reports would be written to this file`);
+    destinations.add(resolve(file));
+  }
+  return outputs;
+}
+
+/**
+ * Renders every report before writing any (a format the command has not is an error with nothing
+ * written), then writes the files, and stdout last: a file that cannot be written is exit 2 with no
+ * report on stdout.
+ */
+async function writeOutputs(outputs: Output[], options: ReportOptions, io: CliIO, render: (format: Format, colors: Colors) => string): Promise<void> {
+  const reports = outputs.map((o) => ({ file: o.file, text: render(o.format, colorsFor(o.file === undefined ? io.stdout : {}, io.env, options.color)) }));
+  for (const r of reports) if (r.file !== undefined) await emit(r.text, r.file, io);
+  for (const r of reports) if (r.file === undefined) await emit(r.text, undefined, io);
 }
 
 function rangeOf(options: CommonOptions): RevisionRange | undefined {

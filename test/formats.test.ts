@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_ALEMBIC, ROOT, runBin } from "./support/cli.js";
+import { HAS_ALEMBIC, ROOT, runBin, runCli } from "./support/cli.js";
 
 const RISKY = "samples/shop-risky/upgrade.sql"; // relative to ROOT, where runBin runs
 const dir = mkdtempSync(join(tmpdir(), "locklint-formats-"));
@@ -32,6 +32,79 @@ describe("--format markdown and --output", () => {
     expect(md).toContain("| 🔴 error | `require-concurrent-index-creation` | samples/shop-risky/upgrade.sql:31 |");
     expect(md).toContain("```sql\nCREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);\n```");
     expect(md).toContain("### Lock timeline");
+  });
+});
+
+describe("several --format from one analysis", () => {
+  const single = async (...args: string[]) => (await runCli([...args, RISKY])).stdout;
+  const out = (name: string) => join(mkdtempSync(join(dir, "outputs-")), name);
+
+  it("each FORMAT=FILE gets what that format alone prints; stdout gets only the format without a file; one exit code", async () => {
+    const [md, sarif, json] = [out("summary.md"), out("locklint.sarif"), out("findings.json")];
+    const r = await runCli(["--format", "github", "--format", `markdown=${md}`, "--format", `sarif=${sarif}`, "--format", `json=${json}`, RISKY]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(await single("--format", "github"));
+    expect(readFileSync(md, "utf8")).toBe(await single("--format", "markdown"));
+    expect(readFileSync(sarif, "utf8")).toBe(await single("--format", "sarif"));
+    expect(readFileSync(json, "utf8")).toBe(await single("--format", "json"));
+    // --fail-on decides the exit code once, whatever the reports
+    expect((await runCli(["--fail-on", "never", "--format", "github", "--format", `sarif=${out("x.sarif")}`, RISKY])).code).toBe(0);
+  });
+
+  it("only files: nothing on stdout; -o names where the format without =FILE goes", async () => {
+    const json = out("findings.json");
+    const files = await runCli(["--format", `json=${json}`, RISKY]);
+    expect(files).toMatchObject({ code: 1, stdout: "", stderr: "" });
+    expect(readFileSync(json, "utf8")).toBe(await single("--format", "json"));
+    const [text, sarif] = [out("report.txt"), out("locklint.sarif")];
+    const withO = await runCli(["--format", `sarif=${sarif}`, "--format", "text", "-o", text, RISKY]);
+    expect(withO).toMatchObject({ code: 1, stdout: "" });
+    expect(readFileSync(text, "utf8")).toBe(await single());
+    expect(readFileSync(sarif, "utf8")).toBe(await single("--format", "sarif"));
+  });
+
+  it("locks: text and json from one analysis", async () => {
+    const json = out("locks.json");
+    const r = await runCli(["locks", "--format", "text", "--format", `json=${json}`, RISKY]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(await single("locks"));
+    expect(readFileSync(json, "utf8")).toBe(await single("locks", "--format", "json"));
+    const sarif = out("locks.sarif");
+    expect(await runCli(["locks", "--format", "text", "--format", `sarif=${sarif}`, RISKY])).toMatchObject({ code: 2, stdout: "", stderr: "locklint: locklint locks has no sarif format: use text or json\n" });
+    expect(existsSync(sarif)).toBe(false);
+  });
+
+  it("usage errors, before anything is read or written: two to stdout, one file twice, an unknown format, -o with no format for it", async () => {
+    const twice = out("twice");
+    const usage = async (...args: string[]) => {
+      const r = await runCli([...args, RISKY]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe("");
+      return r.stderr;
+    };
+    expect(await usage("--format", "github", "--format", "markdown")).toBe("locklint: --format github, markdown: only one report can go to stdout; give the others a file (--format FORMAT=FILE)\n");
+    // the same file, spelled two ways
+    expect(await usage("--format", `json=${twice}`, "--format", `sarif=${relative(process.cwd(), twice)}`)).toBe(`locklint: ${relative(process.cwd(), twice)}: two reports would be written to this file\n`);
+    expect(await usage("--format", "text", "-o", twice, "--format", `json=${twice}`)).toBe(`locklint: ${twice}: two reports would be written to this file\n`);
+    expect(existsSync(twice)).toBe(false);
+    expect(await usage("--format", "xml=report.xml")).toBe("error: option '-f, --format <format>' argument 'xml=report.xml' is invalid. expected one of text, json, github, markdown, sarif, alone or as FORMAT=FILE\n(run locklint --help for usage)\n");
+    expect(await usage("--format", "sarif=")).toContain("argument 'sarif=' is invalid. expected a file after sarif=\n");
+    expect(await usage("--format", `json=${out("a.json")}`, "-o", twice)).toBe(`locklint: -o ${twice}: every --format names its own file (FORMAT=FILE); -o is for the one without\n`);
+  });
+
+  it("a file that cannot be written: exit 2, one line naming it, nothing on stdout", async () => {
+    const r = await runCli(["--format", "github", "--format", "sarif=no/such/dir/locklint.sarif", RISKY]);
+    expect(r).toEqual({ code: 2, stdout: "", stderr: "locklint: no/such/dir/locklint.sarif: cannot write (ENOENT)\n" });
+  });
+
+  it.skipIf(!HAS_ALEMBIC)("locklint alembic: several reports from one rendering", async () => {
+    const args = ["alembic", "-c", "samples/shop-risky/alembic.ini", "--python", "/usr/bin/python3", "--all"];
+    const md = out("summary.md");
+    const r = await runCli([...args, "--format", "github", "--format", `markdown=${md}`]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toBe((await runCli([...args, "--format", "github"])).stdout);
+    expect(readFileSync(md, "utf8")).toBe((await runCli([...args, "--format", "markdown"])).stdout);
   });
 });
 

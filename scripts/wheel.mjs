@@ -34,6 +34,7 @@ const pglite = join(root, "node_modules/@electric-sql/pglite");
 for (const file of ["package.json", "LICENSE", ...pgliteRuntime(pglite)]) {
   stage(join(pglite, file), join(staged, "node_modules/@electric-sql/pglite", file));
 }
+stage(join(root, "LICENSE"), join(project, "LICENSE"));
 writeFileSync(join(project, "src/locklint/_version.py"), `# written by scripts/wheel.mjs from package.json\n__version__ = ${JSON.stringify(version)}\n`);
 
 const wheel = join(project, "dist", `locklint-${version}-py3-none-any.whl`);

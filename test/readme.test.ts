@@ -21,7 +21,7 @@ describe("README", () => {
 
   it("names the wheel npm run wheel builds for package.json's version", () => {
     const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-    const wheels = [...README.matchAll(/locklint-(\S+)-py3-none-any\.whl/g)].map((m) => m[1]);
+    const wheels = [...README.matchAll(/locklint-(\d\S*)-py3-none-any\.whl/g)].map((m) => m[1]);
     expect(wheels.length).toBeGreaterThan(0);
     for (const named of wheels) expect(named).toBe(version);
   });

@@ -9,6 +9,8 @@ import { peers } from "./peers.mjs";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SAMPLE = "samples/shop-risky/upgrade.sql";
 const RUNS = 15;
+/** The Node.js that runs locklint, as the launcher's shebang would: LOCKLINT_BENCH_NODE, else this one. */
+const NODE = process.env.LOCKLINT_BENCH_NODE ?? process.execPath;
 /** GNU time reports the peak RSS of any process, not only of Node ones. */
 const TIME = existsSync("/usr/bin/time") ? "/usr/bin/time" : undefined;
 
@@ -26,14 +28,15 @@ function runOnce(command) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 export function startup() {
-  const tools = [["locklint", [`${ROOT}bin/locklint.js`, SAMPLE]]];
+  const tools = [["locklint", [NODE, "--liftoff-only", `${ROOT}bin/locklint.js`, SAMPLE]]];
   const found = peers();
   if (found.why) console.log(`start-up: peers not measured (${found.why})`);
   else tools.push(["squawk", found.squawk(SAMPLE)], ["pgfence", found.pgfence(SAMPLE)]);
   const runs = new Map(tools.map(([name]) => [name, []]));
   for (const [, command] of tools) runOnce(command); // warm the file cache
   for (let i = 0; i < RUNS; i++) for (const [name, command] of tools) runs.get(name).push(runOnce(command));
-  console.log(`\nstart-up: ${SAMPLE} (21 statements), whole process, median of ${RUNS} interleaved runs`);
+  const nodeVersion = spawnSync(NODE, ["--version"], { encoding: "utf8" }).stdout.trim();
+  console.log(`\nstart-up: ${SAMPLE} (21 statements), whole process, median of ${RUNS} interleaved runs; locklint on node ${nodeVersion} (LOCKLINT_BENCH_NODE)`);
   const locklint = median(runs.get("locklint").map((r) => r.seconds));
   for (const [name] of tools) {
     const seconds = median(runs.get(name).map((r) => r.seconds));

@@ -1,4 +1,3 @@
-import { writeFile } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RULES } from "../rules/index.js";
@@ -18,6 +17,7 @@ import { formatLocksText } from "./report/locks-text.js";
 import { formatGithub } from "./report/github.js";
 import { formatMarkdown } from "./report/markdown.js";
 import { formatSarif } from "./report/sarif.js";
+import { refuseInputAsOutput, writeReportFile, type RunInputs } from "./report/output-file.js";
 import { readCommandOutput } from "./sql-command.js";
 import { indexMigrationFiles } from "./migration-files.js";
 import { locateInMigrations } from "./migration-locations.js";
@@ -292,7 +292,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     lint: async (files, cliOptions, command) => {
       const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
-      const outputs = outputsOf(options);
+      const outputs = outputsOf(options, inputsOf(files, options, config));
       const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
       const sources = await readInputs(files, io, options.sqlCommand);
@@ -305,10 +305,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const cwd = io.cwd ?? process.cwd();
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
-      const outputs = outputsOf(options);
       const rules = configuredRules(options.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
+      const outputs = outputsOf(options, inputsOf([project.ini, ...[...migrationFiles.values()].map((f) => f.path)], options, config));
       const history = new RevisionHistory(migrationFiles);
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);
@@ -323,7 +323,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       exitCode = await report(lint, outputs, options, io);
     },
     locks: async (files, options) => {
-      const outputs = outputsOf(options);
+      const outputs = outputsOf(options, inputsOf(files, options, null));
       const sources = await readInputs(files, io, options.sqlCommand);
       await loadParser();
       const sizes = await loadSizes(options);
@@ -352,9 +352,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const url = options.dbUrl ?? io.env.DATABASE_URL;
       if (!url) throw new UsageError("no database: give --db-url postgres://... or set DATABASE_URL");
       const stats = await collectStats(url);
-      await writeFile(options.output, JSON.stringify(stats, null, 2) + "\n").catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(`${options.output}: cannot write (${error.code ?? error.message})`);
-      });
+      await writeReportFile(options.output, JSON.stringify(stats, null, 2) + "\n");
       io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}\n`);
     },
     trace: async (files, options) => {
@@ -439,8 +437,14 @@ function renderFindings(format: Format, { findings, ...analysis }: Analysis, col
   }
 }
 
-/** The reports to write: every --format (text when none), the one without =FILE to -o FILE or stdout; each destination once. */
-function outputsOf(options: ReportOptions): Output[] {
+/** Every file the run reads, for outputsOf: the input files, the stats and configuration files, the --sql-command. */
+function inputsOf(files: readonly string[], options: { stats?: string; sqlCommand?: string }, config: Config | null): RunInputs {
+  const read = [...files, options.stats, config?.path].filter((f): f is string => f !== undefined);
+  return { files: read, sqlCommand: options.sqlCommand };
+}
+
+/** The reports to write: every --format (text when none), the one without =FILE to -o FILE or stdout; each destination once, none an input. */
+function outputsOf(options: ReportOptions, inputs: RunInputs): Output[] {
   const requested = options.format ?? [{ format: "text" }];
   const toStdout = requested.filter((o) => o.file === undefined);
   if (toStdout.length > 1) throw new UsageError(`--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`);
@@ -451,6 +455,7 @@ function outputsOf(options: ReportOptions): Output[] {
     if (file === undefined) continue;
     if (destinations.has(resolve(file))) throw new UsageError(`${file}: two reports would be written to this file`);
     destinations.add(resolve(file));
+    refuseInputAsOutput(file, inputs);
   }
   return outputs;
 }
@@ -480,12 +485,23 @@ function checkRange(options: CommonOptions, revisions: Set<string>): void {
 /** The report, to --output FILE or stdout. */
 async function emit(report: string, output: string | undefined, io: CliIO): Promise<void> {
   if (!output) {
-    io.stdout.write(report);
+    try {
+      io.stdout.write(report);
+    } catch (error) {
+      throw new UsageError(stdoutFailure(error));
+    }
     return;
   }
-  await writeFile(output, report).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`${output}: cannot write (${error.code ?? error.message})`);
-  });
+  await writeReportFile(output, report);
+}
+
+/**
+ * The one line for a report lost on stdout (a full disk behind a redirect, a closed descriptor);
+ * src/main.ts reports a stream's asynchronous failure with it too, with exit 2 (1 would read as findings).
+ */
+export function stdoutFailure(error: unknown): string {
+  const reason = error instanceof Error ? error.message.replace(/, write$/, "") : String(error);
+  return `cannot write the report to stdout: ${reason}`;
 }
 
 /** A server's schema as SQL, to replay before the script (trace --db-url). */

@@ -1,0 +1,168 @@
+import { spawnSync } from "node:child_process";
+import { linkSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeReportFile, type ReportFs } from "../src/report/output-file.js";
+import { BIN, ROOT, runCli } from "./support/cli.js";
+
+/** Reports never replace an input, are written whole or not at all, and a lost stdout report is exit 2 (issue 16). */
+
+const RISKY = "-- Running upgrade  -> a1\nBEGIN;\nCREATE INDEX ix_users_email ON users (email);\nCOMMIT;\n";
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), "locklint-output-"));
+}
+
+function sqlFile(dir: string, name = "upgrade.sql", text = RISKY): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("-o and --format FMT=FILE never replace an input", () => {
+  it("-o onto the input file: exit 2, one line, the migration kept", async () => {
+    const input = sqlFile(scratch());
+    const r = await runCli([input, "-o", input]);
+    expect(r).toMatchObject({ code: 2, stdout: "" });
+    expect(r.stderr).toBe(`locklint: ${input}: is the input ${input}; the report would replace it (write the report to another file)\n`);
+    expect(readFileSync(input, "utf8")).toBe(RISKY);
+  });
+
+  it("--format json=FILE onto the input: refused the same way", async () => {
+    const input = sqlFile(scratch());
+    const r = await runCli([input, "--format", `json=${input}`]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^locklint: .*upgrade\.sql: is the input .*upgrade\.sql; the report would replace it/);
+    expect(readFileSync(input, "utf8")).toBe(RISKY);
+  });
+
+  it("-o through a symlink or a hard link to the input: refused, the migration kept", async () => {
+    const dir = scratch();
+    const input = sqlFile(dir);
+    symlinkSync(input, join(dir, "link.sql"));
+    linkSync(input, join(dir, "hard.sql"));
+    for (const output of [join(dir, "link.sql"), join(dir, "hard.sql")]) {
+      const r = await runCli([input, "-o", output]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`locklint: ${output}: is the input ${input}; the report would replace it (write the report to another file)\n`);
+    }
+    expect(readFileSync(input, "utf8")).toBe(RISKY);
+  });
+
+  it("locks -o onto its input: refused too", async () => {
+    const input = sqlFile(scratch());
+    const r = await runCli(["locks", input, "-o", input]);
+    expect(r.code).toBe(2);
+    expect(readFileSync(input, "utf8")).toBe(RISKY);
+  });
+
+  it("-o onto the file --sql-command reads (its path or base name is a word of the command): refused", async () => {
+    const dir = scratch();
+    const input = sqlFile(dir);
+    const r = await runCli(["--sql-command", `cat '${input}'`, "-o", input]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`locklint: ${input}: --sql-command names this file ("cat '${input}'"); the report would replace what it reads (write the report to another file)\n`);
+    expect(readFileSync(input, "utf8")).toBe(RISKY);
+  });
+
+  it("-o onto another file: written", async () => {
+    const dir = scratch();
+    const r = await runCli([sqlFile(dir), "-o", join(dir, "report.txt")]);
+    expect(r.code).toBe(1);
+    expect(readFileSync(join(dir, "report.txt"), "utf8")).toContain("require-concurrent-index-creation");
+  });
+});
+
+describe("report files are written whole or not at all", () => {
+  it("a write that fails half-way (full disk) leaves the previous report and no temporary file", async () => {
+    const dir = scratch();
+    const target = join(dir, "report.json");
+    writeFileSync(target, "previous report\n");
+    const fullDisk: ReportFs = {
+      async writeFile(path, text) {
+        writeFileSync(path, text.slice(0, 10));
+        throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+      },
+      rename: () => Promise.reject(new Error("not reached")),
+      unlink: async (path) => (await import("node:fs/promises")).unlink(path),
+    };
+    await expect(writeReportFile(target, "x".repeat(1000), fullDisk)).rejects.toThrow(`${target}: cannot write (ENOSPC)`);
+    expect(readFileSync(target, "utf8")).toBe("previous report\n");
+    expect(readdirSync(dir)).toEqual(["report.json"]);
+  });
+
+  it("the real process over its file-size limit (as a full disk): exit 2 naming the file, the previous report intact", () => {
+    const dir = scratch();
+    const target = join(dir, "report.txt");
+    writeFileSync(target, "previous report\n");
+    const input = sqlFile(dir, "big.sql", Array.from({ length: 200 }, (_, i) => `CREATE INDEX i${i} ON t (c);\n`).join(""));
+    // ulimit -f 1: a write past 1 kB fails with EFBIG, as on a full disk
+    const r = spawnSync("sh", ["-c", `ulimit -f 1; exec "${process.execPath}" --liftoff-only "${BIN}" "$@"`, "sh", input, "-o", target], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`locklint: ${target}: cannot write (EFBIG)\n`);
+    expect(readFileSync(target, "utf8")).toBe("previous report\n");
+    expect(readdirSync(dir).sort()).toEqual(["big.sql", "report.txt"]);
+  });
+
+  it("a target in a directory that does not exist: exit 2 naming it", async () => {
+    const dir = scratch();
+    const target = join(dir, "missing", "report.txt");
+    const r = await runCli([sqlFile(dir), "-o", target]);
+    expect(r).toMatchObject({ code: 2, stderr: `locklint: ${target}: cannot write (ENOENT)\n` });
+  });
+
+  it("concurrent runs writing one path leave one whole report", async () => {
+    const dir = scratch();
+    const target = join(dir, "report.json");
+    const inputs = Array.from({ length: 6 }, (_, n) => sqlFile(dir, `in${n}.sql`, Array.from({ length: 300 + n * 50 }, (_, i) => `CREATE INDEX i${n}_${i} ON t${n} (c);\n`).join("")));
+    const runs = await Promise.all(inputs.map((input) => runCli([input, "-f", "json", "-o", target])));
+    expect(runs.map((r) => r.code)).toEqual(inputs.map(() => 1));
+    const written = readFileSync(target, "utf8");
+    const whole = await Promise.all(inputs.map(async (input) => (await runCli([input, "-f", "json"])).stdout));
+    expect(whole).toContain(written);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  it("-o through a symlink replaces the file it points to and keeps the link", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "real.txt"), "old\n");
+    symlinkSync(join(dir, "real.txt"), join(dir, "link.txt"));
+    await runCli([sqlFile(dir), "-o", join(dir, "link.txt")]);
+    expect(readFileSync(join(dir, "real.txt"), "utf8")).toContain("require-concurrent-index-creation");
+    expect(readFileSync(join(dir, "link.txt"), "utf8")).toContain("require-concurrent-index-creation");
+  });
+});
+
+describe("a report lost on stdout", () => {
+  it("stdout on a full device (> /dev/full): exit 2, one line, no stack", () => {
+    const r = spawnSync("sh", ["-c", `exec "${process.execPath}" --liftoff-only "${BIN}" samples/shop-risky/upgrade.sql > /dev/full`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("locklint: cannot write the report to stdout: ENOSPC: no space left on device\n");
+  });
+
+  it("stdout open for reading only (EBADF): exit 2, one line", () => {
+    const r = spawnSync("sh", ["-c", `exec "${process.execPath}" --liftoff-only "${BIN}" samples/shop-risky/upgrade.sql 1< /dev/null`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("locklint: cannot write the report to stdout: EBADF: bad file descriptor\n");
+  });
+
+  it("a stdout whose write throws, in-process: exit 2 with the same line", async () => {
+    const { run } = await import("../src/cli.js");
+    let stderr = "";
+    const stdin = Object.assign((async function* () {})(), { isTTY: false });
+    const code = await run(["samples/shop-risky/upgrade.sql"], {
+      cwd: ROOT,
+      stdin,
+      stdout: {
+        write: () => {
+          throw new Error("EBADF: bad file descriptor, write");
+        },
+      },
+      stderr: { write: (t: string) => (stderr += t) },
+      env: {},
+    });
+    expect(code).toBe(2);
+    expect(stderr).toBe("locklint: cannot write the report to stdout: EBADF: bad file descriptor\n");
+  });
+});

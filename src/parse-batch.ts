@@ -1,4 +1,5 @@
-import { loadModule, parseSync, scanSync } from "libpg-query";
+import { readFileSync } from "node:fs";
+import { UsageError } from "./errors.js";
 import { operationsOf, type Operation } from "./operations.js";
 import { utf8Length } from "./position.js";
 
@@ -13,9 +14,58 @@ export interface StatementParse {
   error: { message: string; cursor: number } | null;
 }
 
+type Parser = typeof import("libpg-query");
+let parser: Parser | undefined;
+
 /** The WASM parser must be loaded once per thread before any parse. */
 export async function loadParser(): Promise<void> {
-  await loadModule();
+  parser ??= await instantiateParser();
+}
+
+function loaded(): Parser {
+  if (!parser) throw new Error("the SQL parser is used before loadParser()");
+  return parser;
+}
+
+/**
+ * Imported on first use, not with the CLI: its Emscripten loader starts instantiating at import, and
+ * prints its own failure lines to console.error before rejecting (unhandled if nothing awaits yet).
+ * Muted while it loads so that a failure is the CLI's one line.
+ */
+async function instantiateParser(): Promise<Parser> {
+  const consoleError = console.error;
+  console.error = () => {};
+  try {
+    const module = await import("libpg-query");
+    await module.loadModule();
+    return module;
+  } catch (error) {
+    if (isWasmReservationFailure(error)) throw new UsageError(wasmMemoryMessage());
+    throw error;
+  } finally {
+    console.error = consoleError;
+  }
+}
+
+/** V8 reserves ~10 GiB of address space per WebAssembly memory (guard regions for its trap handler). */
+function isWasmReservationFailure(error: unknown): boolean {
+  return /Cannot allocate Wasm memory|Out of memory/i.test(error instanceof Error ? error.message : String(error));
+}
+
+function wasmMemoryMessage(): string {
+  const limit = addressSpaceLimit();
+  const given = limit === undefined ? "the address-space limit" : `the address-space limit (ulimit -v: ${Math.round(limit / 1024)} KiB)`;
+  return `cannot start the SQL parser: ${given} is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)`;
+}
+
+/** Linux's RLIMIT_AS in bytes, when it is set and readable. */
+function addressSpaceLimit(): number | undefined {
+  try {
+    const match = /^Max address space\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Joins statements so that a trailing `--` comment cannot swallow the next one. */
@@ -29,7 +79,7 @@ const SEPARATOR = "\n;\n";
 export function parseStatements(texts: readonly string[]): StatementParse[] {
   if (texts.length > 1) {
     try {
-      const stmts = parseSync(texts.join(SEPARATOR)).stmts ?? [];
+      const stmts = loaded().parseSync(texts.join(SEPARATOR)).stmts ?? [];
       if (stmts.length === texts.length) {
         let base = 0;
         return texts.map((text, i) => {
@@ -47,7 +97,7 @@ export function parseStatements(texts: readonly string[]): StatementParse[] {
 
 function parseOne(text: string): StatementParse {
   try {
-    const stmts = parseSync(text).stmts ?? [];
+    const stmts = loaded().parseSync(text).stmts ?? [];
     if (stmts.length > 1) {
       // Only possible when the splitter and the parser disagree.
       return { operations: [], error: { message: "several statements where one was expected; is a semicolon missing inside a function body?", cursor: 0 } };
@@ -70,6 +120,7 @@ function readOperations(ast: unknown, base: number): Operation[] {
 
 /** The identifiers of a statement as written (before PostgreSQL truncates them), with their byte offsets. */
 export function identifiersOf(sql: string): { name: string; at: number }[] {
+  const { scanSync } = loaded();
   try {
     return scanSync(sql)
       .tokens.filter((t) => t.tokenName === "IDENT")

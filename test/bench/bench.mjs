@@ -46,7 +46,7 @@ startup();
 
 await loadParser();
 console.log(`\nlocklint benchmark: node ${process.version}, best of ${RUNS} runs, end to end as bin/locklint.js runs (node --liftoff-only; process start, parse, analyse, JSON out)`);
-console.log("size      revisions  statements  bytes/stmt  statements/s   MB/s   seconds  peak RSS  findings  parser alone");
+console.log("size      revisions  statements  bytes/stmt  statements/s   MB/s   seconds  peak RSS  RSS per input MB  findings  parser alone");
 for (const mb of [1, 5, 10]) {
   const { sql, revisions } = generateHistory(mb * 1024 * 1024);
   const file = join(dir, `history-${mb}mb.sql`);
@@ -66,6 +66,7 @@ for (const mb of [1, 5, 10]) {
       mbs.toFixed(1).padStart(5),
       best.seconds.toFixed(2).padStart(8),
       `${peak.toFixed(0).padStart(5)} MB`,
+      `${(peak / (sql.length / 1024 / 1024)).toFixed(0).padStart(13)} MB`,
       String(best.findings).padStart(8),
       `${parserAlone(sql).toFixed(1).padStart(7)} MB/s`,
     ].join("  "),

@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { COMMANDS, violation, type Command } from "./fuzz/cases.js";
+import { loadSeeds } from "./fuzz/corpus.js";
+import { fuzz } from "./fuzz/fuzz.js";
+import { CaseRunner } from "./fuzz/runner.js";
+
+/** Fixed, so that CI runs the same cases every time; `npm run fuzz` picks a random one. */
+const SEED = 16;
+const SECONDS = 20;
+
+const runner = new CaseRunner();
+afterAll(() => runner.stop());
+
+describe("fuzz (short run; the long one is npm run fuzz)", () => {
+  it(
+    "mutated windows of real alembic output through every command and format: no crash, no hang, exit 0/1 with a whole report or exit 2 with one line",
+    async () => {
+      const log: string[] = [];
+      console.log(`fuzz: seed ${SEED}, ${SECONDS} s (npm run fuzz -- --seed ${SEED} --seconds ${SECONDS} repeats it)`);
+      // trace (embedded PostgreSQL, seconds a run) on the first case only
+      const result = await fuzz(loadSeeds(), runner, { seed: SEED, seconds: SECONDS, traceEvery: 1_000_000, log: (line) => log.push(line) });
+      console.log(`fuzz: ${result.cases} cases, ${result.runs} runs`);
+      expect(log.join("\n")).toBe("");
+      expect(result.failures).toEqual([]);
+      expect(result.cases).toBeGreaterThan(10);
+    },
+    180_000,
+  );
+});
+
+describe("fuzz verdicts", () => {
+  const [text, json] = COMMANDS as [Command, Command];
+  const report = "2 statements in 1 file: no findings\n";
+
+  it("a whole report with exit 0 or 1 keeps the rules", () => {
+    expect(violation(text, { code: 1, stdout: `a finding\n\n${report}`, stderr: "" })).toBeNull();
+    expect(violation(json, { code: 0, stdout: "{}\n", stderr: "" })).toBeNull();
+  });
+
+  it("one locklint: line with exit 2 keeps the rules", () => {
+    expect(violation(text, { code: 2, stdout: "", stderr: "locklint: <stdin>: line 3: unterminated quote\n" })).toBeNull();
+  });
+
+  it("an internal error, a stack trace or an exit code other than 0, 1, 2 is a failure", () => {
+    expect(violation(text, { code: 2, stdout: "", stderr: "locklint: internal error: x (please report it)\n" })).toMatch(/^internal error/);
+    expect(violation(text, { code: 1, stdout: report, stderr: "TypeError: x\n    at f (file.js:1:2)\n" })).toBe("stack trace on stderr");
+    expect(violation(text, { code: 134, stdout: "", stderr: "" })).toBe("exit code 134");
+  });
+
+  it("exit 2 with a second stderr line, or without the locklint: prefix, is a failure", () => {
+    expect(violation(text, { code: 2, stdout: "", stderr: "locklint: a\nlocklint: b\n" })).toBe("exit 2 with 2 stderr lines");
+    expect(violation(text, { code: 2, stdout: "", stderr: "error: a\n" })).toMatch(/^exit 2 without a "locklint: " line/);
+    expect(violation(text, { code: 2, stdout: "", stderr: "" })).toMatch(/^exit 2 without/);
+  });
+
+  it("a cut-off report with exit 0 or 1 is a failure (no summary line, JSON that does not parse)", () => {
+    expect(violation(text, { code: 0, stdout: "a finding\n", stderr: "" })).toMatch(/^no summary line/);
+    expect(violation(json, { code: 1, stdout: '{"findings": [', stderr: "" })).toMatch(/^stdout is not JSON/);
+  });
+
+  it("a run that never ends is a timeout, and the next run gets a fresh process", async () => {
+    const input = Buffer.from("CREATE TABLE t (id int);\n");
+    expect(await runner.run({ ...text, timeoutMs: 1 }, input)).toEqual({ code: -1, violation: "timeout: no result in 0.001 s" });
+    expect(await runner.run(text, input)).toEqual({ code: 0, violation: null });
+  }, 60_000);
+});

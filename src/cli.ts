@@ -28,6 +28,7 @@ import { findRule, selectRules } from "./rule-selection.js";
 import { plural } from "./report/describe.js";
 import { TableSizes } from "./estimate.js";
 import { collectStats, readStatsFile, redactUrl } from "./stats.js";
+import { DEFAULT_TIMEOUTS, parseDuration, type SessionTimeouts } from "./connection.js";
 import type { RevisionRange } from "./script.js";
 import { buildTimelines } from "./timeline.js";
 import { formatTraceJson, formatTraceText } from "./trace/report.js";
@@ -93,6 +94,8 @@ interface TraceCliOptions {
   since?: string;
   dbUrl?: string;
   allowCommit?: boolean;
+  lockTimeout: number;
+  statementTimeout: number;
 }
 
 /** What decides the findings and the exit code (lint and alembic). */
@@ -125,6 +128,20 @@ function parseRowCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
   return n;
+}
+
+/** --lock-timeout, --statement-timeout: as PostgreSQL writes a duration (500ms, 5s, 2min; a bare number is ms). */
+function parseTimeout(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds)");
+  return ms;
+}
+
+/** The timeout options of trace and stats, with their documented defaults. */
+function addTimeoutOptions(command: Command, statementScope: string): Command {
+  return command
+    .addOption(new Option("--lock-timeout <duration>", "on a server: how long a statement waits for a lock another session holds, then stops with one line (lock_timeout)").argParser(parseTimeout).default(DEFAULT_TIMEOUTS.lockMs, "5s"))
+    .addOption(new Option("--statement-timeout <duration>", `how long one statement may run ${statementScope}, then stops with one line (statement_timeout)`).argParser(parseTimeout).default(DEFAULT_TIMEOUTS.statementMs, "30s"));
 }
 
 function parseBudget(value: string): number {
@@ -200,7 +217,7 @@ export function buildProgram(handlers: {
   alembic: (options: AlembicOptions, command: Command) => Promise<void>;
   locks: (files: string[], options: CommonOptions) => Promise<void>;
   rules: (options: { format: "text" | "json" }) => Promise<void>;
-  stats: (options: { dbUrl?: string; output: string }) => Promise<void>;
+  stats: (options: { dbUrl?: string; output: string; lockTimeout: number; statementTimeout: number }) => Promise<void>;
   trace: (files: string[], options: TraceCliOptions) => Promise<void>;
   explain: (rule: string) => Promise<void>;
 }): Command {
@@ -257,7 +274,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     .description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(handlers.rules);
-  program
+  addTimeoutOptions(program
     .command("trace")
     .description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction")
     .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
@@ -271,15 +288,15 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
     .option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount)
     .option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions")
     .option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)")
-    .option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM)")
+    .option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back")
     .option("--color", "force colours")
-    .option("--no-color", "no colours (also: NO_COLOR=1)")
+    .option("--no-color", "no colours (also: NO_COLOR=1)"), "(embedded or on a server)")
     .action(handlers.trace);
-  program
+  addTimeoutOptions(program
     .command("stats")
     .description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates")
-    .option("--db-url <url>", "postgres://user:password@host:port/database (default: $DATABASE_URL); the password is never printed")
-    .option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json")
+    .option("--db-url <url>", "postgres://user:password@host:port/database, or host=... user=... password=... dbname=... (default: $DATABASE_URL); the password is never printed")
+    .option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json"), "on the server")
     .action(handlers.stats);
   program.command("explain").description("print a rule's documentation").argument("<rule>", "rule id, as `locklint rules` lists it").action(handlers.explain);
   return program;
@@ -351,7 +368,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     stats: async (options) => {
       const url = options.dbUrl ?? io.env.DATABASE_URL;
       if (!url) throw new UsageError("no database: give --db-url postgres://... or set DATABASE_URL");
-      const stats = await collectStats(url);
+      const stats = await collectStats(url, { lockMs: options.lockTimeout, statementMs: options.statementTimeout });
       await writeReportFile(options.output, JSON.stringify(stats, null, 2) + "\n");
       io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}\n`);
     },
@@ -360,14 +377,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const sources = await readInputs(files, io);
       const setup = options.setup ? await readSourceFile(options.setup) : undefined;
       // on a server, its real schema (column types, constraints, indexes) is what the predictions and rules start from
-      const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl) : undefined;
+      const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
+      const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : undefined;
       const context = [serverSchema, setup].filter((f): f is SourceFile => f !== undefined);
       await loadParser();
       // the context is replayed (it builds the schema) but neither traced nor reported
       const analysis = analyze([...context, ...sources], { pgVersion: options.pgVersion, rules: selectRules(undefined), keepStatements: true, keepBookkeeping: true });
       const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
       const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
-      const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit });
+      const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
       io.stdout.write(options.format === "json" ? formatTraceJson(result, findings) : formatTraceText(result, findings, colorsFor(io.stdout, io.env, options.color)));
       const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
       exitCode = bad ? EXIT_FINDINGS : EXIT_OK;
@@ -505,8 +523,8 @@ export function stdoutFailure(error: unknown): string {
 }
 
 /** A server's schema as SQL, to replay before the script (trace --db-url). */
-async function readServerSchema(url: string): Promise<SourceFile> {
-  const db = await serverDatabase(url);
+async function readServerSchema(url: string, timeouts: SessionTimeouts): Promise<SourceFile> {
+  const db = await serverDatabase(url, timeouts);
   try {
     return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
   } finally {

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "./errors.js";
+import { connect, DEFAULT_TIMEOUTS, redactUrl, scrub, timeoutMessage, type SessionTimeouts } from "./connection.js";
 
 /**
  * `locklint stats`: table sizes from a real database, for lock-time estimates. Reads catalogs and
@@ -56,60 +57,13 @@ ORDER BY ic.relname`;
 
 const KINDS: Record<string, TableStats["kind"]> = { r: "table", p: "partitioned table", m: "materialized view" };
 
-/** The URL with its password replaced, for messages and the file. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url.replace(/:\/\/([^:/@]*):[^@]*@/, "://$1:***@");
-  }
-}
+/** Shown and written without passwords: src/connection.ts, the one place that knows connection strings. */
+export { redactUrl, scrub } from "./connection.js";
 
-/**
- * The text with the password field of the URL replaced wherever the URL's `user:password@` appears
- * in it (driver messages may quote the connection string), written as in the URL, percent-decoded
- * or percent-encoded. Only that field: a password that is one letter, or a word such as the user
- * name, must not eat the rest of the message.
- */
-export function scrub(text: string, url: string): string {
-  const fields = userInfo(url);
-  if (!fields) return text;
-  let clean = text;
-  for (const user of spellings(fields.user)) {
-    for (const password of spellings(fields.password)) clean = clean.split(`://${user}:${password}@`).join(`://${user}:***@`);
-  }
-  return clean;
-}
-
-/** The user and password of a URL as written; null when it has no password. */
-function userInfo(url: string): { user: string; password: string } | null {
-  // the authority ends at the first / ? or #, and its last @ ends the user information (a raw @ may be in the password)
-  const match = /^[a-z][a-z\d+.-]*:\/\/([^:/?#@]*):([^/?#]*)@/i.exec(url);
-  return match?.[2] ? { user: match[1]!, password: match[2] } : null;
-}
-
-/** A URL field as written, percent-decoded, and percent-encoded: a message may quote any of them. */
-function spellings(field: string): string[] {
-  let decoded = field;
-  try {
-    decoded = decodeURIComponent(field);
-  } catch {
-    // a lone % is taken as written
-  }
-  return [...new Set([field, decoded, encodeURIComponent(decoded)])];
-}
-
-export async function collectStats(url: string, now: () => Date = () => new Date()): Promise<StatsFile> {
-  const { default: pg } = await import("pg"); // loaded only when a database is read: start-up stays fast
-  const client = new pg.Client({ connectionString: url, application_name: "locklint stats", connectionTimeoutMillis: 10_000 });
+export async function collectStats(url: string, timeouts: SessionTimeouts = DEFAULT_TIMEOUTS, now: () => Date = () => new Date()): Promise<StatsFile> {
+  // lock_timeout: reading a table's size waits for its lock, which a running migration may hold
+  const client = await connect(url, "locklint stats", timeouts);
   const where = redactUrl(url);
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new UsageError(scrub(`cannot connect to ${where}: ${error instanceof Error ? error.message : String(error)}`, url));
-  }
   try {
     await client.query("BEGIN READ ONLY");
     const version = (await client.query<{ v: string; n: string }>("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n")).rows[0]!;
@@ -137,7 +91,8 @@ export async function collectStats(url: string, now: () => Date = () => new Date
       })),
     };
   } catch (error) {
-    throw new UsageError(scrub(`reading statistics from ${where} failed: ${error instanceof Error ? error.message : String(error)}`, url));
+    const reason = timeoutMessage(error, timeouts) ?? (error instanceof Error ? error.message : String(error));
+    throw new UsageError(scrub(`reading statistics from ${where} failed: ${reason}`, url));
   } finally {
     await client.end().catch(() => undefined);
   }

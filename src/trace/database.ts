@@ -1,5 +1,6 @@
+import { Worker } from "node:worker_threads";
+import { connect, DEFAULT_TIMEOUTS, scrub, showDuration, timeoutMessage, type SessionTimeouts } from "../connection.js";
 import { UsageError } from "../errors.js";
-import { redactUrl, scrub } from "../stats.js";
 
 /** The database trace runs on: the embedded PostgreSQL, or a server given by URL. */
 export interface TraceDatabase {
@@ -10,27 +11,82 @@ export interface TraceDatabase {
   close(): Promise<void>;
 }
 
-export async function embeddedDatabase(): Promise<TraceDatabase> {
-  const { PGlite } = await loadPGlite();
-  const db = await PGlite.create();
+/** A statement that hit a timeout: trace stops there (one line, exit 2) instead of going on. */
+export class TraceTimeout extends UsageError {}
+
+/**
+ * The embedded PostgreSQL runs in a worker thread: PGlite runs a statement synchronously and
+ * ignores statement_timeout, so a statement that never ends (pg_sleep, an endless loop) can only
+ * be stopped by terminating its thread.
+ */
+export async function embeddedDatabase(timeouts: SessionTimeouts = DEFAULT_TIMEOUTS): Promise<TraceDatabase> {
+  const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite: resolvePGlite() } });
+  worker.unref(); // a stuck statement must not keep locklint alive once it has reported
+  let next = 0;
+  const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
+  const failAll = (error: Error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+  worker.on("message", (m: { id: number; rows?: unknown[]; error?: string }) => {
+    const waiting = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== undefined) waiting?.reject(new Error(m.error));
+    else waiting?.resolve(m.rows ?? []);
+  });
+  worker.on("error", (error) => failAll(error));
+  const call = (sql: string, params?: unknown[], limitMs = timeouts.statementMs): Promise<unknown[]> =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      const timer = setTimeout(() => {
+        void worker.terminate();
+        failAll(new TraceTimeout(`the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`));
+      }, limitMs);
+      pending.set(id, {
+        resolve: (rows) => (clearTimeout(timer), resolve(rows)),
+        reject: (error) => (clearTimeout(timer), reject(error)),
+      });
+      worker.postMessage({ id, sql, params });
+    });
+  await call("", undefined, START_MS); // started: PGlite.create() ran
   return {
     server: false,
     exec: async (sql) => {
-      await db.exec(sql);
+      await call(sql);
     },
-    query: (sql, params) => db.query(sql, params),
-    close: () => db.close(),
+    query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await call(sql, params ?? [])) as T[] }),
+    close: async () => {
+      await worker.terminate();
+    },
   };
 }
+
+/** How long the embedded database may take to start (about 2 s; a slow CI machine may take ten times that). */
+const START_MS = 120_000;
+
+/** The worker: PGlite, and per message one exec (no params) or query; "" only answers once started. */
+const EMBEDDED_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const started = import(workerData.pglite).then(({ PGlite }) => PGlite.create());
+parentPort.on("message", async ({ id, sql, params }) => {
+  try {
+    const db = await started;
+    const rows = sql === "" ? [] : params ? (await db.query(sql, params)).rows : (await db.exec(sql), []);
+    parentPort.postMessage({ id, rows });
+  } catch (error) {
+    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+`;
 
 /** The version package.json pins; an install of another version may not start. */
 export const PGLITE_PACKAGE = "@electric-sql/pglite@0.5.14";
 
-/** PGlite is an optional peer of the npm package (27 MB that only trace needs): say how to add it. */
-async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
+/** PGlite is an optional peer of the npm package (27 MB that only trace needs): where it is, or how to add it. */
+function resolvePGlite(): string {
   try {
-    // loaded here, not at start-up: only trace needs a database (lint starts faster without it)
-    return await import("@electric-sql/pglite");
+    // resolved from here (the bundle's folder in an install) and loaded by the worker, not at start-up
+    return import.meta.resolve("@electric-sql/pglite");
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
     if (!missing) throw error;
@@ -38,15 +94,13 @@ async function loadPGlite(): Promise<typeof import("@electric-sql/pglite")> {
   }
 }
 
-export async function serverDatabase(url: string): Promise<TraceDatabase> {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: url, application_name: "locklint trace", connectionTimeoutMillis: 10_000 });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new UsageError(scrub(`cannot connect to ${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, url));
-  }
-  const clean = (error: unknown) => new Error(scrub(error instanceof Error ? error.message : String(error), url));
+/** A session on the server, with lock and statement timeouts; a timeout is a TraceTimeout, no error shows the password. */
+export async function serverDatabase(url: string, timeouts: SessionTimeouts = DEFAULT_TIMEOUTS): Promise<TraceDatabase> {
+  const client = await connect(url, "locklint trace", timeouts);
+  const clean = (error: unknown) => {
+    const timeout = timeoutMessage(error, timeouts);
+    return timeout ? new TraceTimeout(timeout) : new Error(scrub(error instanceof Error ? error.message : String(error), url));
+  };
   return {
     server: true,
     exec: async (sql) => {

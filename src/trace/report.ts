@@ -3,6 +3,7 @@ import type { Colors } from "../report/colors.js";
 import { jsonFinding } from "../report/json.js";
 import { formatText, summarize } from "../report/text.js";
 import { oneLine, plural } from "../report/describe.js";
+import { formatTable } from "../report/locks-text.js";
 import { bare, type ObservedFacts, type TracedStatement, type TraceResult } from "./trace.js";
 
 /** `locklint trace` reports: per statement the predicted and the observed locks, and every disagreement. */
@@ -29,9 +30,9 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
     }
   }
   const headers = ["LINE", "REVISION", "STATEMENT", "PREDICTED", "OBSERVED", "TIME"];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i]!).length)));
-  const render = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat(widths[i]! - Array.from(cell).length))).join("  ").trimEnd();
-  out.push(c.dim(render(headers)), ...rows.map(render), "");
+  // a loop, not push(...lines): a spread passes each line as an argument, and 100k statements overflow the stack
+  for (const line of formatTable(headers, rows, c)) out.push(line);
+  out.push("");
   const differences = result.statements.filter((s) => s.differences.length > 0);
   const errors = result.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
@@ -40,13 +41,17 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
   }
   for (const s of errors) out.push(`${c.red("failed")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${s.observed!.error}`);
   for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${skipped}`);
+  for (const left of result.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${left}`);
   if (findings.length > 0) {
     out.push("", c.bold(`Findings (the rules, on ${result.where === "embedded PostgreSQL" ? "the script's schema" : "the server's real schema"}):`), "");
     out.push(formatText(findings, summarize(findings, 1, result.statements.length), c).trimEnd(), "");
   }
   const traced = result.statements.filter((s) => s.observed).length;
+  const embedded = result.where === "embedded PostgreSQL";
+  // on a server: rolled back, except what is listed (never "everything" when something was committed)
+  const rollback = embedded ? "" : result.notRolledBack.length ? `, rolled back except ${plural(result.notRolledBack.length, "thing")} listed above` : ", everything rolled back";
   out.push(
-    `${plural(traced, "statement")} traced on ${result.where} (${result.where === "embedded PostgreSQL" ? "cold start" : "connected in"} ${Math.round(result.coldStartMs)} ms${result.where === "embedded PostgreSQL" ? "" : ", everything rolled back"}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
+    `${plural(traced, "statement")} traced on ${result.where} (${embedded ? "cold start" : "connected in"} ${Math.round(result.coldStartMs)} ms${rollback}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
   );
   return out.join("\n") + "\n";
 }
@@ -90,6 +95,7 @@ export function formatTraceJson(result: TraceResult, findings: readonly Finding[
     where: result.where,
     coldStartMs: Math.round(result.coldStartMs),
     notSeeded: result.seedSkipped,
+    notRolledBack: result.notRolledBack,
   };
   return JSON.stringify({ statements, findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
 }

@@ -4,9 +4,11 @@ import type { TraceDatabase } from "./database.js";
  * --seed-rows: fills every empty user table with N rows so that scans and rewrites take time and
  * show in the statistics. Values follow each column's type; foreign-key triggers are skipped
  * (session_replication_role = replica) since the values do not match. Returns the tables it could
- * not fill, with why.
+ * not fill, with why. On a server only the tables trace created are seeded (`existing` lists the
+ * server's own): rows would roll back, but a table's statistics (ANALYZE) and identity sequences
+ * would not.
  */
-export async function seedTables(db: TraceDatabase, rows: number): Promise<string[]> {
+export async function seedTables(db: TraceDatabase, rows: number, existing?: ReadonlySet<string>): Promise<string[]> {
   const tables = (
     await db.query<{ oid: number; name: string }>(
       `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
@@ -15,6 +17,7 @@ export async function seedTables(db: TraceDatabase, rows: number): Promise<strin
     )
   ).rows;
   const skipped: string[] = [];
+  const seeded: string[] = [];
   // On a server everything runs in trace's one transaction: an error must not abort it, so each step has a savepoint.
   const guarded = async (sql: string): Promise<string | null> => {
     if (db.server) await db.exec("SAVEPOINT locklint_seed");
@@ -34,6 +37,10 @@ export async function seedTables(db: TraceDatabase, rows: number): Promise<strin
     for (const table of tables) {
       const empty = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table.name} LIMIT 1) x`)).rows[0]!.n === 0;
       if (!empty) continue;
+      if (existing?.has(table.name)) {
+        skipped.push(`${table.name}: a table of the server (its statistics and sequences would outlive the rollback)`);
+        continue;
+      }
       const columns = (
         await db.query<{ name: string; type: string; notnull: boolean; hasdefault: boolean; typtype: string; identity: string; generated: string }>(
           `SELECT quote_ident(a.attname) AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
@@ -61,12 +68,15 @@ export async function seedTables(db: TraceDatabase, rows: number): Promise<strin
           : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`,
       );
       if (failed) skipped.push(`${table.name}: ${failed}`);
+      else seeded.push(table.name);
     }
   } finally {
     if (!db.server) await db.exec("RESET session_replication_role");
     else await db.exec("SET LOCAL session_replication_role = origin");
   }
-  await db.exec("ANALYZE");
+  // on a server, ANALYZE writes pg_class in place: only tables created in trace's transaction, which vanish with it
+  if (!db.server) await db.exec("ANALYZE");
+  else if (seeded.length) await db.exec(`ANALYZE ${seeded.join(", ")}`);
   return skipped;
 }
 

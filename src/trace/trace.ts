@@ -2,10 +2,12 @@ import type { AnalyzedStatement } from "../analyze.js";
 import type { RelationLock } from "../effects.js";
 import { stronger, type LockMode } from "../locks.js";
 import { heldLocks, relationFiles, sequentialReads } from "./catalog.js";
-import { embeddedDatabase, serverDatabase, type TraceDatabase } from "./database.js";
+import { embeddedDatabase, serverDatabase, TraceTimeout, type TraceDatabase } from "./database.js";
+import { guardOf, guardsOf, type StatementGuard, type TransactionStep } from "./guard.js";
 import { seedTables } from "./seed.js";
-import { redactUrl } from "../stats.js";
+import { DEFAULT_TIMEOUTS, redactUrl, type SessionTimeouts } from "../connection.js";
 import { UsageError } from "../errors.js";
+import { oneLine } from "../report/describe.js";
 
 /**
  * `locklint trace`: runs a script statement by statement in an embedded PostgreSQL (PGlite), in
@@ -46,8 +48,10 @@ export interface TraceOptions {
   since?: string;
   /** Trace on this server instead of the embedded PostgreSQL: everything runs in one transaction, rolled back. */
   dbUrl?: string;
-  /** On a server, commit and run the statements that cannot run in a transaction block. */
+  /** On a server, commit and run the statements that cannot run in a transaction block, and run work a rollback does not undo. */
   allowCommit?: boolean;
+  /** Lock and statement timeouts (the embedded database has only the statement timeout). */
+  timeouts?: SessionTimeouts;
 }
 
 export interface TraceResult {
@@ -56,50 +60,227 @@ export interface TraceResult {
   statements: TracedStatement[];
   coldStartMs: number;
   seedSkipped: string[];
+  /** On a server, what the final rollback did not undo (committed with --allow-commit, sequences advanced), one line each. */
+  notRolledBack: string[];
 }
 
 const SAVEPOINT = "locklint_trace";
+const SCRIPT = "locklint_script";
 const NOTHING: ObservedFacts = { ms: 0, error: null, locks: [], held: [], rewritten: [], scanned: [], withRows: [] };
 
+/** Where a trace is: its database, the script's transaction, and (on a server) what is not rolled back. */
+interface Run {
+  db: TraceDatabase;
+  allowCommit: boolean;
+  inScriptTransaction: boolean;
+  /** The script's own savepoints inside its transaction, on a server (checked before they run). */
+  savepoints: string[];
+  notRolledBack: string[];
+  /** On a server, trace's transaction (txid_current()): a statement must not have ended it. */
+  transactionId: string | null;
+}
+
 export async function trace(statements: readonly AnalyzedStatement[], options: TraceOptions = {}): Promise<TraceResult> {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const start = performance.now();
-  const db = options.dbUrl ? await serverDatabase(options.dbUrl) : await embeddedDatabase();
+  const db = options.dbUrl ? await serverDatabase(options.dbUrl, timeouts) : await embeddedDatabase(timeouts);
   const coldStartMs = performance.now() - start;
-  // On a server nothing is committed: one outer transaction, the script's transactions become savepoints.
-  const control = db.server ? SERVER_CONTROL : EMBEDDED_CONTROL;
+  const run: Run = { db, allowCommit: options.allowCommit === true, inScriptTransaction: false, savepoints: [], notRolledBack: [], transactionId: null };
   try {
-    if (db.server) await db.exec("BEGIN");
-    if (options.setupSql) {
-      const failed = await run(db, options.setupSql);
-      if (failed) throw new UsageError(`the --setup SQL failed: ${failed}`);
-    }
+    // On a server nothing is committed: one outer transaction, the script's transactions become savepoints.
+    if (db.server) await beginServerTransaction(run);
+    const existing = db.server ? await userRelations(db) : undefined;
+    if (options.setupSql) await stopping(run, "in --setup", () => runSetup(run, options.setupSql!));
     const reportFrom = firstReported(statements, options.since);
     let seedSkipped: string[] = [];
-    let inScriptTransaction = false;
+    const seed = (rows: number) => stopping(run, "while seeding", () => seedTables(db, rows, existing?.tables));
     const traced: TracedStatement[] = [];
     for (const [index, analyzed] of statements.entries()) {
       if (index === reportFrom && options.seedRows) {
         // seeding commits on its own (and its ANALYZE must not leave locks behind): the script's transaction resumes after it
-        if (inScriptTransaction && !db.server) await db.exec("COMMIT");
-        seedSkipped = await seedTables(db, options.seedRows);
-        if (inScriptTransaction && !db.server) await db.exec("BEGIN");
+        if (run.inScriptTransaction && !db.server) await db.exec("COMMIT");
+        seedSkipped = await seed(options.seedRows);
+        if (run.inScriptTransaction && !db.server) await db.exec("BEGIN");
       }
-      const kind = transactionControl(analyzed);
-      if (kind) {
-        const error = await run(db, control[kind] ?? analyzed.statement.sql);
-        if (!error) inScriptTransaction = kind === "begin";
-        if (index >= reportFrom) traced.push({ analyzed, observed: { ...NOTHING, error }, differences: [] });
-        continue;
-      }
-      const observed =
-        db.server && !analyzed.effects.transactional ? await runOutsideTransaction(db, analyzed, options.allowCommit === true) : await observe(db, analyzed, inScriptTransaction || db.server);
-      traced.push(index >= reportFrom ? { analyzed, observed, differences: compare(analyzed, observed) } : { analyzed, observed: null, differences: [] });
+      const where = `at ${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
+      const observed = await stopping(run, where, () => step(run, analyzed));
+      if (db.server) await checkTransaction(run, where);
+      const reported = index >= reportFrom;
+      traced.push({ analyzed, observed: reported ? observed : null, differences: reported ? compare(analyzed, observed) : [] });
     }
-    if (inScriptTransaction || db.server) await db.exec("ROLLBACK");
-    if (options.seedRows && reportFrom >= statements.length) seedSkipped = await seedTables(db, options.seedRows);
-    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped };
+    if (existing) await stopping(run, "at the end", () => advancedSequences(run, existing.sequences));
+    if (run.inScriptTransaction || db.server) await db.exec("ROLLBACK");
+    if (options.seedRows && reportFrom >= statements.length) seedSkipped = await seed(options.seedRows);
+    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped, notRolledBack: run.notRolledBack };
   } finally {
     await db.close();
+  }
+}
+
+/** Runs a step of the trace; a timeout stops the trace with one line saying where, and what was not rolled back. */
+async function stopping<T>(run: Run, where: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof TraceTimeout)) throw error;
+    throw new UsageError(`trace stopped ${where}: ${error.message}${afterStop(run)}`);
+  }
+}
+
+/** What a stopped trace left on the server: nothing, or what it committed or could not roll back. */
+function afterStop(run: Run): string {
+  if (!run.db.server) return "";
+  return run.notRolledBack.length ? `; not rolled back: ${run.notRolledBack.join("; ")}` : "; nothing was committed";
+}
+
+async function beginServerTransaction(run: Run): Promise<void> {
+  await run.db.exec("BEGIN");
+  run.transactionId = (await run.db.query<{ id: string }>("SELECT txid_current()::text AS id")).rows[0]!.id;
+}
+
+/** After each statement on a server: the transaction is still trace's own, or the trace stops. */
+async function checkTransaction(run: Run, where: string): Promise<void> {
+  const now = (await run.db.query<{ id: string }>("SELECT txid_current()::text AS id")).rows[0]!.id;
+  if (now === run.transactionId) return;
+  throw new UsageError(`trace stopped ${where}: the statement ended the transaction trace opened (its work may be committed)${afterStop(run)}`);
+}
+
+/** --setup runs as one text; on a server it must neither end trace's transaction nor do what a rollback does not undo. */
+async function runSetup(run: Run, sql: string): Promise<void> {
+  for (const guard of guardsOf(sql)) {
+    const problem = guard.refused && (run.db.server || !guard.refused.serverOnly) ? guard.refused.reason : run.db.server ? (guard.transaction ? "it controls the transaction, which trace owns on a server" : guard.notRolledBack) : null;
+    if (problem) throw new UsageError(`the --setup SQL cannot run: ${problem}`);
+  }
+  const failed = await runCaught(run.db, sql);
+  if (failed) throw new UsageError(`the --setup SQL failed: ${failed}`);
+}
+
+/** One statement of the script: refused, a step of the script's transaction, run outside a transaction, or observed. */
+async function step(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFacts> {
+  const sql = analyzed.statement.sql;
+  const guard = guardOf(sql);
+  const refusal = refusalOf(run, guard);
+  if (refusal) return { ...NOTHING, locks: null, error: `not run: ${refusal}` };
+  if (guard.transaction) return { ...NOTHING, error: run.db.server ? await serverTransactionStep(run, guard.transaction) : await embeddedTransactionStep(run, guard.transaction, sql) };
+  if (run.db.server && !analyzed.effects.transactional && !run.inScriptTransaction) return runOutsideTransaction(run, analyzed);
+  if (run.db.server && guard.notRolledBack) run.notRolledBack.push(`${placeOf(analyzed)}: ${guard.notRolledBack}`);
+  return observe(run.db, analyzed, run.inScriptTransaction || run.db.server);
+}
+
+/** Why a statement is not run: refused everywhere or on a server, or (on a server, without --allow-commit) not undone by a rollback. */
+function refusalOf(run: Run, guard: StatementGuard): string | null {
+  if (guard.refused && (run.db.server || !guard.refused.serverOnly)) return guard.refused.reason;
+  if (run.db.server && guard.notRolledBack && !run.allowCommit) return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
+  if (run.db.server && guard.transaction?.step === "prepare") return "PREPARE TRANSACTION would hand trace's transaction to the server, beyond its rollback";
+  return null;
+}
+
+/** Always quoted: a savepoint may be named like a keyword. */
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const placeOf = (analyzed: AnalyzedStatement) => `${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
+
+/** In the embedded database the script's transaction statements run as written. */
+async function embeddedTransactionStep(run: Run, step: TransactionStep, sql: string): Promise<string | null> {
+  const error = await runCaught(run.db, sql);
+  if (error) return error;
+  if (step.step === "begin") run.inScriptTransaction = true;
+  if (step.step === "commit" || step.step === "rollback" || step.step === "prepare") run.inScriptTransaction = false;
+  return null;
+}
+
+/**
+ * On a server the script's transaction is a savepoint of trace's: BEGIN, COMMIT and ROLLBACK (AND
+ * CHAIN) become savepoint commands; the script's own savepoints run as written inside it, checked
+ * first so that an error cannot abort trace's transaction. What PostgreSQL would only warn about
+ * (BEGIN twice, COMMIT with no transaction) does nothing, as there.
+ */
+async function serverTransactionStep(run: Run, step: TransactionStep): Promise<string | null> {
+  const db = run.db;
+  if (!run.inScriptTransaction) {
+    if (step.step === "begin") {
+      await db.exec(`SAVEPOINT ${SCRIPT}`);
+      run.inScriptTransaction = true;
+      run.savepoints = [];
+      return null;
+    }
+    if (step.step === "commit" || step.step === "rollback") return null;
+    return `${step.step === "commit-and-chain" ? "COMMIT AND CHAIN" : step.step === "rollback-and-chain" ? "ROLLBACK AND CHAIN" : step.step.toUpperCase().replace("-", " ")} can only be used in transaction blocks`;
+  }
+  switch (step.step) {
+    case "begin":
+      return null;
+    case "commit":
+    case "prepare": // refused, and the script's transaction ends here as it would
+      await db.exec(`RELEASE SAVEPOINT ${SCRIPT}`);
+      run.inScriptTransaction = false;
+      return null;
+    case "rollback":
+      await db.exec(`ROLLBACK TO SAVEPOINT ${SCRIPT}; RELEASE SAVEPOINT ${SCRIPT}`);
+      run.inScriptTransaction = false;
+      return null;
+    case "commit-and-chain":
+      await db.exec(`RELEASE SAVEPOINT ${SCRIPT}; SAVEPOINT ${SCRIPT}`);
+      run.savepoints = [];
+      return null;
+    case "rollback-and-chain":
+      await db.exec(`ROLLBACK TO SAVEPOINT ${SCRIPT}`);
+      run.savepoints = [];
+      return null;
+    case "savepoint":
+      await db.exec(`SAVEPOINT ${quoted(step.name)}`);
+      run.savepoints.push(step.name);
+      return null;
+    case "release":
+    case "rollback-to": {
+      const at = run.savepoints.lastIndexOf(step.name);
+      if (at < 0) return `savepoint "${step.name}" does not exist`;
+      await db.exec(`${step.step === "release" ? "RELEASE" : "ROLLBACK TO"} SAVEPOINT ${quoted(step.name)}`);
+      run.savepoints.length = step.step === "release" ? at : at + 1;
+      return null;
+    }
+  }
+}
+
+/** On a server, a statement refused in a transaction block: refused, or with --allow-commit committed around. */
+async function runOutsideTransaction(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFacts> {
+  if (!run.allowCommit) {
+    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
+  }
+  await run.db.exec("COMMIT");
+  run.notRolledBack.push(`${placeOf(analyzed)}: committed all the work before it, then ran ${oneLine(analyzed.statement.sql, 60)} outside a transaction`);
+  const t = performance.now();
+  const error = await runCaught(run.db, analyzed.statement.sql);
+  const ms = performance.now() - t;
+  await beginServerTransaction(run);
+  return { ...NOTHING, ms, error, locks: null };
+}
+
+/** Relations of the server before trace changes anything: its tables are not seeded, its sequences are checked at the end. */
+async function userRelations(db: TraceDatabase): Promise<{ tables: Set<string>; sequences: { oid: string; name: string }[] }> {
+  const rows = (
+    await db.query<{ oid: string; name: string; kind: string }>(
+      `SELECT c.oid::int8::text AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.relkind::text AS kind
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'S') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`,
+    )
+  ).rows;
+  return { tables: new Set(rows.filter((r) => r.kind !== "S").map((r) => r.name)), sequences: rows.filter((r) => r.kind === "S") };
+}
+
+/** Sequences of the server this session advanced (an INSERT's default): a rollback never undoes that. */
+async function advancedSequences(run: Run, sequences: { oid: string; name: string }[]): Promise<void> {
+  for (const sequence of sequences) {
+    // currval fails unless this session called nextval on it; the savepoint keeps the failure from aborting the transaction
+    await run.db.exec(`SAVEPOINT ${SAVEPOINT}`);
+    try {
+      const value = (await run.db.query<{ v: string }>("SELECT currval($1::oid::regclass)::text AS v", [sequence.oid])).rows[0]!.v;
+      run.notRolledBack.push(`sequence ${sequence.name} advanced to ${value} (sequences are never rolled back)`);
+      await run.db.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    } catch (error) {
+      if (error instanceof TraceTimeout) throw error;
+      await run.db.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    }
   }
 }
 
@@ -111,42 +292,13 @@ function firstReported(statements: readonly AnalyzedStatement[], since: string |
   return next < 0 ? statements.length : next;
 }
 
-type Control = "begin" | "commit" | "rollback";
-
-/** What runs for the script's own transaction statements: as written in the embedded database, savepoints on a server. */
-const EMBEDDED_CONTROL: Partial<Record<Control, string>> = {};
-const SERVER_CONTROL: Record<Control, string> = {
-  begin: "SAVEPOINT locklint_script",
-  commit: "RELEASE SAVEPOINT locklint_script",
-  rollback: "ROLLBACK TO SAVEPOINT locklint_script; RELEASE SAVEPOINT locklint_script",
-};
-
-function transactionControl(analyzed: AnalyzedStatement): Control | null {
-  for (const { operation } of analyzed.effects.operations) {
-    if (operation.op !== "transaction" || operation.chain) continue;
-    if (operation.kind === "begin" || operation.kind === "commit" || operation.kind === "rollback") return operation.kind;
-  }
-  return null;
-}
-
-/** On a server, a statement refused in a transaction block: refused, or with --allow-commit committed around. */
-async function runOutsideTransaction(db: TraceDatabase, analyzed: AnalyzedStatement, allowCommit: boolean): Promise<ObservedFacts> {
-  if (!allowCommit) {
-    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
-  }
-  await db.exec("COMMIT");
-  const t = performance.now();
-  const error = await run(db, analyzed.statement.sql);
-  const ms = performance.now() - t;
-  await db.exec("BEGIN");
-  return { ...NOTHING, ms, error, locks: null };
-}
-
-async function run(db: TraceDatabase, sql: string): Promise<string | null> {
+/** PostgreSQL's error, or null; a timeout is not the statement's failure but the end of the trace. */
+async function runCaught(db: TraceDatabase, sql: string): Promise<string | null> {
   try {
     await db.exec(sql);
     return null;
   } catch (error) {
+    if (error instanceof TraceTimeout) throw error;
     return error instanceof Error ? error.message : String(error);
   }
 }
@@ -156,7 +308,7 @@ async function observe(db: TraceDatabase, analyzed: AnalyzedStatement, inScriptT
   if (!analyzed.effects.transactional && !inScriptTransaction) {
     // PostgreSQL refuses it in a transaction block: run it bare; its locks are gone when it returns
     const t = performance.now();
-    const error = await run(db, sql);
+    const error = await runCaught(db, sql);
     return { ...NOTHING, ms: performance.now() - t, error, locks: null };
   }
   await db.exec(inScriptTransaction ? `SAVEPOINT ${SAVEPOINT}` : "BEGIN");
@@ -164,7 +316,7 @@ async function observe(db: TraceDatabase, analyzed: AnalyzedStatement, inScriptT
   const reads = await sequentialReads(db);
   const before = await heldLocks(db);
   const t = performance.now();
-  const error = await run(db, sql);
+  const error = await runCaught(db, sql);
   const ms = performance.now() - t;
   if (error) {
     await db.exec(inScriptTransaction ? `ROLLBACK TO SAVEPOINT ${SAVEPOINT}` : "ROLLBACK");

@@ -2,10 +2,11 @@ import { dirname, relative, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { RULES } from "../rules/index.js";
 import { analyze, type Analysis } from "./analyze.js";
-import { renderHistory } from "./alembic/offline.js";
+import { checkRendered, renderHistory } from "./alembic/offline.js";
 import { RevisionHistory } from "./alembic/history.js";
 import { findAlembicIni, readAlembicProject } from "./alembic/project.js";
 import { selectRevisions } from "./alembic/selection.js";
+import { DEFAULT_TIMEOUT_SECONDS } from "./child-process.js";
 import { UsageError } from "./errors.js";
 import { reachesFailLevel, type FailOn, type Finding } from "./findings.js";
 import { findConfigFile, loadConfig, type Config } from "./config.js";
@@ -82,6 +83,8 @@ interface CommonOptions extends ReportOptions {
   revision?: string;
   config?: string;
   sqlCommand?: string;
+  /** --timeout: seconds the --sql-command may run (commander gives the default). */
+  timeout?: number;
   assumeInTransaction?: boolean;
 }
 
@@ -122,6 +125,8 @@ interface AlembicOptions extends ReportOptions, LintFlags {
   all?: boolean;
   downgrade?: boolean;
   locklintConfig?: string;
+  /** --timeout: seconds alembic may run. */
+  timeout: number;
 }
 
 function parseRowCount(value: string): number {
@@ -160,6 +165,18 @@ function parseFormat(value: string, previous: Output[] = []): Output[] {
   return [...previous, { format, file }];
 }
 
+/** --timeout: a number of seconds, more than 0 and at most a day. */
+function parseSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError("expected a number of seconds, more than 0 and at most 86400");
+  return n;
+}
+
+/** --timeout, for the commands that start a child process (alembic, --sql-command); `what` names it in the help. */
+function timeoutOption(what: string): Option {
+  return new Option("--timeout <seconds>", `stop ${what} (and every process it started) after this many seconds: exit 2`).argParser(parseSeconds).default(DEFAULT_TIMEOUT_SECONDS);
+}
+
 function parsePgVersion(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) {
@@ -175,6 +192,7 @@ function addInputOptions(command: Command): Command {
     .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
     .option("--revision <revision>", "report only this alembic revision")
     .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
+    .addOption(timeoutOption("the --sql-command"))
     .option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)")
     .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
 }
@@ -264,6 +282,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
         .option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect)
         .option("--all", "report every revision")
         .option("--downgrade", "also lint the downgrade path of the reported revisions")
+        .addOption(timeoutOption("alembic"))
         .option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)"),
     ),
   ).action(handlers.alembic);
@@ -312,7 +331,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const outputs = outputsOf(options, inputsOf(files, options, config));
       const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
-      const sources = await readInputs(files, io, options.sqlCommand);
+      const sources = await readInputs(files, io, options.sqlCommand, options.timeout);
       const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, lint.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
@@ -330,7 +349,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);
       const log = (line: string) => io.stderr.write(`locklint alembic: ${line}\n`);
-      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log });
+      const rendering = await renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log, timeoutSeconds: options.timeout });
+      checkRendered(rendering, [...selection.revisions].map((id) => history.files.get(id)!), { downgrade: options.downgrade, cwd });
+      const sources = rendering.sources;
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       // an empty rendering must not pass as clean
       if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);
@@ -341,7 +362,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     },
     locks: async (files, options) => {
       const outputs = outputsOf(options, inputsOf(files, options, null));
-      const sources = await readInputs(files, io, options.sqlCommand);
+      const sources = await readInputs(files, io, options.sqlCommand, options.timeout);
       await loadParser();
       const sizes = await loadSizes(options);
       const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
@@ -602,10 +623,10 @@ function formatCatalog(rows: { id: string; severity: string; default: boolean; l
   return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY\n${lines.join("\n")}\n\n${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation\n`;
 }
 
-async function readInputs(files: string[], io: CliIO, sqlCommand?: string): Promise<SourceFile[]> {
+async function readInputs(files: string[], io: CliIO, sqlCommand?: string, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Promise<SourceFile[]> {
   if (sqlCommand !== undefined) {
     const fromFiles = files.length > 0 ? await readInputs(files, io) : [];
-    return [...fromFiles, await readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr })];
+    return [...fromFiles, await readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr, timeoutSeconds })];
   }
   if (files.length === 0) {
     if (io.stdin.isTTY) {

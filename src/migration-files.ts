@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "./errors.js";
 import { LineIndex } from "./position.js";
@@ -36,16 +36,36 @@ const BRANCH_LABELS = assignment("branch_labels");
 const FUNCTION = /^def (upgrade|downgrade)\s*\(/;
 const CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
 
-/** Every .py file under the directories, by revision id; `what` names the directories in errors. */
+/**
+ * Every .py file under the directories, by revision id; `what` names the directories in errors.
+ * Two files with one revision id are an error naming both (alembic would keep one of them, and
+ * only warn).
+ */
 export function indexMigrationFiles(dirs: readonly string[], what = "--alembic-dir"): Map<string, MigrationFile> {
   const index = new Map<string, MigrationFile>();
+  const seen = new Set<string>();
   for (const dir of dirs) {
     for (const path of pythonFiles(dir, what)) {
-      const file = readMigrationFile(path, readFileSync(path, "utf8"));
-      if (file) index.set(file.revision, file);
+      // one file reached twice (a location listed twice, a link to a file beside it) is read once, as alembic does
+      const real = realpathSync(path);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      const file = readMigrationFile(path, readPython(path));
+      if (!file) continue;
+      const first = index.get(file.revision);
+      if (first) throw new UsageError(`${path}: revision ${file.revision} is also the revision of ${first.path}: give one of them a new revision id`);
+      index.set(file.revision, file);
     }
   }
   return index;
+}
+
+function readPython(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
 }
 
 function pythonFiles(dir: string, what: string): string[] {
@@ -57,12 +77,31 @@ function pythonFiles(dir: string, what: string): string[] {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${what} ${dir}: no such directory`);
   }
-  return entries.flatMap((name) => {
+  return entries.sort().flatMap((name) => {
     const path = join(dir, name);
     if (name === "__pycache__" || name.startsWith(".")) return [];
-    if (statSync(path).isDirectory()) return pythonFiles(path, what);
-    return name.endsWith(".py") ? [path] : [];
+    const kind = entryKind(path);
+    if (kind === "a directory" && !name.endsWith(".py")) return pythonFiles(path, what);
+    if (!name.endsWith(".py")) return [];
+    // alembic loads every .py here: it fails on these, and a FIFO would hang it (and us, reading it)
+    if (kind !== "file") throw new UsageError(`${path}: ${kind}, not a revision file; alembic loads every .py in ${dir}: remove it or rename it`);
+    return [path];
   });
+}
+
+/** What a directory entry is, following a symbolic link, without opening it (a FIFO blocks on open). */
+function entryKind(path: string): string {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "a broken symbolic link" : `cannot be read (${code ?? String(error)})`;
+  }
+  if (stat.isFile()) return "file";
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a named pipe (FIFO)";
+  return "a special file";
 }
 
 /** Reads a migration file's revision id, its upgrade/downgrade functions and their op calls; null when it has no `revision = "..."`. */

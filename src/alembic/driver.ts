@@ -61,13 +61,25 @@ def guard_revisions():
 
     RevisionStep.__init__ = guarded_init
 
+def to_the_end(step, *args, **kwargs):
+    # sys.exit(0) in a revision or env.py would end the run early with status 0, as if all had
+    # rendered: make it a failure, with the traceback that names the file and line
+    try:
+        step(*args, **kwargs)
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise
+        traceback.print_exc()
+        sys.stderr.write("sys.exit(%r) ended alembic before the end of the run\n" % (stop.code,))
+        sys.exit(1)
+
 guard_revisions()
 from alembic.config import main
 
 common = ["-c", spec["ini"], "-n", spec["section"]]
 for x in spec["x"]:
     common += ["-x", x]
-main(argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
+to_the_end(main, argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
 
 def downgrade_all_heads():
     # 'downgrade heads:base --sql' refuses several heads: start from all of them, as a tuple
@@ -90,5 +102,5 @@ def downgrade_all_heads():
 if spec["downgrade"]:
     sys.stdout.write("${DOWNGRADE_SEPARATOR}\n")
     sys.stdout.flush()
-    downgrade_all_heads()
+    to_the_end(downgrade_all_heads)
 `;

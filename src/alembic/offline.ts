@@ -1,7 +1,10 @@
 import { spawnSync } from "node:child_process";
+import { text } from "node:stream/consumers";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { DEFAULT_TIMEOUT_SECONDS, startChild } from "../child-process.js";
 import { UsageError } from "../errors.js";
+import type { MigrationFile } from "../migration-files.js";
 import { decodeSource, type SourceFile } from "../source.js";
 import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
 import { gitRoot } from "./git.js";
@@ -18,8 +21,10 @@ export interface OfflineOptions {
   env?: NodeJS.ProcessEnv;
   /** Where locklint runs: file names in messages are given from there. */
   cwd?: string;
-  /** Told, in one line, which interpreter was found when --python was not given. */
+  /** Told, in one line each: which interpreter was found when --python was not given; alembic's warnings. */
   log?: (line: string) => void;
+  /** --timeout: alembic is stopped after this many seconds (default DEFAULT_TIMEOUT_SECONDS). */
+  timeoutSeconds?: number;
 }
 
 /** An interpreter that may run the project's alembic, and where it was found. */
@@ -66,21 +71,24 @@ function projectDirs(iniDir: string): { dir: string; where: string }[] {
   return dirs;
 }
 
+const CHECK_TIMEOUT_MS = 60_000;
+
 /** The first candidate that can import alembic; a one-line error naming each one tried, and why it failed, when none can. */
 export function findPython(candidates: readonly PythonCandidate[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PythonCandidate {
   const tried: string[] = [];
   for (const candidate of candidates) {
-    const check = spawnSync(candidate.python, ["-c", "import alembic"], { env, stdio: "ignore" });
+    // a Python that hangs on start (a site hook waiting on something) is one that cannot run
+    const check = spawnSync(candidate.python, ["-c", "import alembic"], { env, stdio: "ignore", timeout: CHECK_TIMEOUT_MS });
     if (check.status === 0) return candidate;
-    tried.push(`${shownPython(candidate.python, cwd)} (${candidate.where}: ${check.error ? "cannot run" : "no alembic"})`);
+    tried.push(`${shownPath(candidate.python, cwd)} (${candidate.where}: ${check.error ? "cannot run" : "no alembic"})`);
   }
   throw new UsageError(`no Python that can import alembic; tried ${tried.join(", ")}: activate the project's environment or give --python PATH`);
 }
 
-/** An interpreter's path as the user would write it: from the working directory when it is below it. */
-function shownPython(python: string, cwd: string): string {
-  const below = relative(cwd, python);
-  return isAbsolute(python) && below && !below.startsWith("..") && !isAbsolute(below) ? below : python;
+/** A path as the user would write it: from the working directory when it is below it. */
+function shownPath(path: string, cwd: string): string {
+  const below = relative(cwd, path);
+  return isAbsolute(path) && below && !below.startsWith("..") && !isAbsolute(below) ? below : path;
 }
 
 /** The project's interpreter when --python is not given, said in one line. */
@@ -88,37 +96,39 @@ function projectPython(project: AlembicProject, options: OfflineOptions): string
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const found = findPython(pythonCandidates(project.ini, env), env, cwd);
-  options.log?.(`python: ${shownPython(found.python, cwd)} (${found.where})`);
+  options.log?.(`python: ${shownPath(found.python, cwd)} (${found.where})`);
   return found.python;
 }
 
 const UPGRADE_NAME = "<alembic upgrade base:heads --sql>";
 const DOWNGRADE_NAME = "<alembic downgrade heads:base --sql>";
 
+/** What renderHistory gives: the SQL, and whether a failure comment ended it (alembic stopped early, and said so). */
+export interface Rendering {
+  sources: SourceFile[];
+  stopped: boolean;
+}
+
 /**
  * `upgrade base:heads --sql` for the whole history (and `downgrade heads:base --sql` when asked),
  * in one alembic process (offline mode: no database). stdout is the SQL; stderr (alembic's log and
- * errors) is returned apart, never mixed in. A revision that fails offline leaves a failure comment
- * in the SQL; a failure alembic cannot get past ends the SQL there with the same comment, and only
- * a run that printed no SQL at all is an error.
+ * errors) is kept apart, never mixed in: its warnings are passed to `log`. A revision that fails
+ * offline leaves a failure comment in the SQL; a failure alembic cannot get past ends the SQL there
+ * with the same comment, and only a run that printed no SQL at all is an error. The process is
+ * stopped after --timeout seconds, and when locklint ends.
  */
-export function renderHistory(project: AlembicProject, options: OfflineOptions = {}): { sources: SourceFile[]; stderr: string } {
+export async function renderHistory(project: AlembicProject, options: OfflineOptions = {}): Promise<Rendering> {
   const python = options.python ?? projectPython(project, options);
   const spec = { ini: project.ini, section: project.section, x: options.x ?? [], downgrade: options.downgrade ?? false };
-  // alembic resolves a relative script_location against the working directory: run it beside its ini
-  const run = spawnSync(python, ["-c", DRIVER, JSON.stringify(spec)], {
-    cwd: dirname(project.ini),
-    env: { ...(options.env ?? process.env), PYTHONIOENCODING: "utf-8" },
-    encoding: "buffer",
-    maxBuffer: 1024 * 1024 * 1024,
-  });
-  const stderr = run.stderr?.toString("utf8") ?? "";
-  if (run.error) throw new UsageError(`cannot run ${python}: ${run.error.message}`);
+  const run = await runDriver(python, project, spec, options);
+  const stderr = run.stderr;
+  for (const warning of alembicWarnings(stderr)) options.log?.(`alembic: ${warning}`);
   // the bytes are kept as alembic wrote them: decodeSource checks their encoding like any input's
   const separator = run.stdout.indexOf(`${DOWNGRADE_SEPARATOR}\n`);
   let upgrade = separator < 0 ? run.stdout : run.stdout.subarray(0, separator);
   let downgrade = separator < 0 ? null : run.stdout.subarray(separator + DOWNGRADE_SEPARATOR.length + 1);
-  if (run.status !== 0) {
+  const stopped = run.status !== 0;
+  if (stopped) {
     const stoppedIn = downgrade ?? upgrade;
     const what = `alembic ${downgrade ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
     const message = failureMessage(run.stdout.toString("utf8"), stderr);
@@ -126,7 +136,7 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
     const place = failurePlace(stderr, [project.scriptLocation, ...project.versionLocations]);
     if (!marker) {
       const at = place.file ? ` in ${relative(options.cwd ?? process.cwd(), place.file)}:${place.line}` : "";
-      throw new UsageError(`${what} failed (exit ${run.status})${at}: ${message}`);
+      throw new UsageError(`${what} failed (${run.signal ? `killed by ${run.signal}` : `exit ${run.status}`})${at}: ${message}`);
     }
     // the SQL ends where alembic stopped: say so there, as the driver does for a failure it survives
     const file = place.file && relative(dirname(project.ini), place.file);
@@ -136,7 +146,78 @@ export function renderHistory(project: AlembicProject, options: OfflineOptions =
   }
   const sources = [decodeSource(UPGRADE_NAME, upgrade)];
   if (downgrade) sources.push(decodeSource(DOWNGRADE_NAME, downgrade));
-  return { sources, stderr };
+  return { sources, stopped };
+}
+
+/** The driver in the project's Python, in its own process group, with the timeout; its output once it has ended. */
+async function runDriver(python: string, project: AlembicProject, spec: object, options: OfflineOptions): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string }> {
+  // alembic resolves a relative script_location against the working directory: run it beside its ini
+  const child = startChild(python, ["-c", DRIVER, JSON.stringify(spec)], {
+    cwd: dirname(project.ini),
+    env: { ...(options.env ?? process.env), PYTHONIOENCODING: "utf-8" },
+    timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    what: `alembic ${options.downgrade ? "upgrade and downgrade" : "upgrade base:heads"} --sql for ${shownPath(project.ini, options.cwd ?? process.cwd())}`,
+  });
+  const stdout = readAll(child.stdout);
+  const stderr = text(child.stderr);
+  try {
+    const { code, signal } = await child.exited;
+    return { status: code, signal, stdout: await stdout, stderr: await stderr };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * What alembic warned about on stderr (Python warnings, e.g. `UserWarning: Revision X is present
+ * more than once`, and log records at WARNING or above), each in one line; its INFO log and the
+ * traceback of a failure (reported apart) are left out.
+ */
+export function alembicWarnings(stderr: string): string[] {
+  return stderr
+    .split("\n")
+    .filter((line) => /^\S.*:\d+: \w*Warning: /.test(line) || /^(WARN|WARNI|WARNING|ERROR|CRITI|CRITICAL)\s+\[/.test(line))
+    .map((line) => line.replace(/^(\S.*?):(\d+): (\w*Warning: .*)$/, "$3 ($1:$2)").trim());
+}
+
+/**
+ * A run that ended with status 0 must have rendered every revision asked for: one that did not
+ * (a revision ended the process with os._exit(0), a wrapper swallowed the failure) would pass
+ * unlinted. Each missing revision is named with its file, in one line.
+ */
+export function checkRendered(rendering: Rendering, wanted: readonly MigrationFile[], options: { downgrade?: boolean; cwd: string }): void {
+  if (rendering.stopped) return; // the failure comment says what was not linted
+  const [upgrade, downgrade] = rendering.sources;
+  const directions = options.downgrade ? ([["upgrade", upgrade], ["downgrade", downgrade]] as const) : ([["upgrade", upgrade]] as const);
+  for (const [direction, source] of directions) {
+    const rendered = renderedSteps(source?.text ?? "", direction);
+    // nothing at all: the caller says that (SQL sent elsewhere)
+    if (direction === "upgrade" && rendered.length === 0) return;
+    const missing = wanted.filter((file) => !rendered.includes(file.revision));
+    if (missing.length === 0) continue;
+    const named = missing.slice(0, 3).map((file) => `${file.revision} (${relative(options.cwd, file.path)})`);
+    const more = missing.length > named.length ? ` and ${missing.length - named.length} more` : "";
+    const last = rendered.at(-1);
+    throw new UsageError(
+      `alembic ended with status 0 but never ran the ${direction} of revision${missing.length > 1 ? "s" : ""} ${named.join(", ")}${more}: it stopped early${last ? `, after ${last}` : ""} (does a revision or env.py end the process?); nothing was linted`,
+    );
+  }
+}
+
+/** The revisions whose migration function ran in this direction, in order: their `-- Running ...` lines. */
+function renderedSteps(sql: string, direction: "upgrade" | "downgrade"): string[] {
+  return (sql.match(/^--\s*Running .*$/gm) ?? []).flatMap((line) => {
+    const step = parseRevisionMarker(line.replace(/^--/, ""), 0);
+    const owner = step?.direction === direction ? stepOwner(step) : null;
+    return owner ? [owner] : [];
+  });
 }
 
 /** The step alembic was running when it stopped: the last `-- Running ...` line it printed. */

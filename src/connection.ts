@@ -48,15 +48,17 @@ export function redactUrl(connection: string): string {
  * The text with every password of the connection string replaced: the connection string itself,
  * wherever a message quotes it; the password after `user:` and before `@`, or after `password=`,
  * each as written, percent-decoded or percent-encoded. A password of 6 characters or more is
- * replaced wherever it appears; a shorter one only in those places, so that a one-letter password
- * does not eat every such letter of the message.
+ * replaced wherever it appears, unless the shown connection string has it too (a password that is
+ * the user name); a shorter one only in those places, so that a one-letter password does not eat
+ * every such letter of the message.
  */
 export function scrub(text: string, connection: string): string {
   if (!connection) return text;
-  let clean = text.split(connection).join(redactUrl(connection));
+  const shown = redactUrl(connection);
+  let clean = text.split(connection).join(shown);
   for (const secret of passwordsOf(connection)) {
     for (const spelling of spellings(secret)) {
-      if (spelling.length >= 6) clean = clean.split(spelling).join(HIDDEN);
+      if (spelling.length >= 6 && !shown.includes(spelling)) clean = clean.split(spelling).join(HIDDEN);
       clean = clean.split(`:${spelling}@`).join(`:${HIDDEN}@`);
       clean = clean.replace(new RegExp(`(password\\s*=\\s*'?)${escapeRegExp(spelling)}`, "gi"), `$1${HIDDEN}`);
     }

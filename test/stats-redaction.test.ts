@@ -32,7 +32,54 @@ describe("locklint stats --db-url: what the user sees when the server cannot be 
   });
 });
 
+describe("locklint stats and trace --db-url: no password in an error, whatever the connection string's form (issue 16)", () => {
+  it("a password as the URL's ?password= parameter (and in its user information)", async () => {
+    const r = await unreachable("postgres://u:us3r-Secret@127.0.0.1:1/db?sslmode=disable&password=qu3ry-Secret");
+    expect(r.stderr).toBe("locklint: cannot connect to postgres://u:***@127.0.0.1:1/db?sslmode=disable&password=***: connect ECONNREFUSED 127.0.0.1:1\n");
+  });
+
+  it("a libpq keyword string, its password quoted or not, is used and shown without its password", async () => {
+    const r = await unreachable("host=127.0.0.1 port=1 user=u password=kw-Secret dbname=d");
+    expect(r.stderr).toBe("locklint: cannot connect to host=127.0.0.1 port=1 user=u password=*** dbname=d: connect ECONNREFUSED 127.0.0.1:1\n");
+    const quoted = await unreachable("host=127.0.0.1 port=1 password='kw Secret' dbname=d");
+    expect(quoted.stderr).toBe("locklint: cannot connect to host=127.0.0.1 port=1 password=*** dbname=d: connect ECONNREFUSED 127.0.0.1:1\n");
+  });
+
+  it("a scheme-less user:password@host/db is refused, without its password", async () => {
+    const r = await unreachable("u:pl4in-Secret@127.0.0.1:1/db");
+    expect(r.stderr).toBe("locklint: not a PostgreSQL connection string: u:***@127.0.0.1:1/db (write postgres://user:password@host:port/database, or host=... user=... dbname=...)\n");
+    expect(r.code).toBe(2);
+  });
+
+  it("an unknown libpq keyword is refused, without the password", async () => {
+    const r = await unreachable("host=h password=kw-Secret service=prod");
+    expect(r.stderr).toBe("locklint: host=h password=*** service=prod: the connection keyword service is not supported (use a postgres:// URL)\n");
+  });
+
+  it("trace --db-url says the same", async () => {
+    const r = await runCli(["trace", "--db-url", "postgres://u:tr4ce-Secret@127.0.0.1:1/db?password=tr4ce-Secret2"], "SELECT 1;\n");
+    expect(r.stderr).toBe("locklint: cannot connect to postgres://u:***@127.0.0.1:1/db?password=***: connect ECONNREFUSED 127.0.0.1:1\n");
+    expect(r.code).toBe(2);
+  });
+});
+
 describe("redactUrl and scrub", () => {
+  it("every form: URL user information and parameters, keywords, scheme-less, percent-encoded", () => {
+    expect(redactUrl("postgres://u:pw@h/db?password=pw2")).toBe("postgres://u:***@h/db?password=***");
+    expect(redactUrl("postgresql://h/db?sslpassword=k3y&password=p%40ss")).toBe("postgresql://h/db?sslpassword=***&password=***");
+    expect(redactUrl("host=h user=u password=pw dbname=d")).toBe("host=h user=u password=*** dbname=d");
+    expect(redactUrl("host=h password = 'a b\\' c' dbname=d")).toBe("host=h password = *** dbname=d");
+    expect(redactUrl("u:pw@host/db")).toBe("u:***@host/db");
+  });
+
+  it("a message quoting a password of the connection string, in any spelling, loses it", () => {
+    const keywords = "host=h user=u password=kw-Secret dbname=d";
+    expect(scrub('database "host=h user=u password=kw-Secret dbname=d" does not exist', keywords)).toBe('database "host=h user=u password=*** dbname=d" does not exist');
+    expect(scrub("bad value kw-Secret", keywords)).toBe("bad value ***");
+    const query = "postgres://h/db?password=p%40ss-word";
+    expect(scrub("auth failed with p@ss-word and p%40ss-word", query)).toBe("auth failed with *** and ***");
+  });
+
   it("redactUrl replaces the password field only", () => {
     expect(redactUrl("postgres://postgres:postgres@localhost/postgres")).toBe("postgres://postgres:***@localhost/postgres");
     expect(redactUrl("postgres://u:p@host:5432/p?sslmode=prefer")).toBe("postgres://u:***@host:5432/p?sslmode=prefer");

@@ -58,6 +58,15 @@ describe("fuzz verdicts", () => {
     expect(violation(json, { code: 1, stdout: '{"findings": [', stderr: "" })).toMatch(/^stdout is not JSON/);
   });
 
+  it("a passing lint report of no statement is a failure (input that cannot be a migration is exit 2)", () => {
+    expect(violation(text, { code: 0, stdout: "0 statements in 1 file: no findings\n", stderr: "" })).toMatch(/^a passing report of no statement/);
+  });
+
+  it("a terminal escape or bidi control from the input, raw in a text report, is a failure", () => {
+    expect(violation(text, { code: 1, stdout: `table "a\x1b[31mb"\n${report}`, stderr: "" })).toMatch(/^raw control character U\+001B/);
+    expect(violation(text, { code: 1, stdout: `table "a\u202eb"\n${report}`, stderr: "" })).toMatch(/^raw control character U\+202E/);
+  });
+
   it("a run that never ends is a timeout, and the next run gets a fresh process", async () => {
     const input = Buffer.from("CREATE TABLE t (id int);\n");
     expect(await runner.run({ ...text, timeoutMs: 1 }, input)).toEqual({ code: -1, violation: "timeout: no result in 0.001 s" });

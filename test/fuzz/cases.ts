@@ -76,8 +76,25 @@ function outputViolation(command: Command, stdout: string): string | null {
   }
   const summary = SUMMARIES[command.output];
   const text = command.output === "markdown" ? stdout : (stdout.trimEnd().split("\n").at(-1) ?? "");
-  return summary.test(text) ? null : `no summary line (${command.output}): ends ${JSON.stringify(stdout.slice(-120))}`;
+  if (!summary.test(text)) return `no summary line (${command.output}): ends ${JSON.stringify(stdout.slice(-120))}`;
+  if (NO_STATEMENT[command.output]?.test(text)) return `a passing report of no statement (${command.output}): input without a statement is exit 2`;
+  const raw = RAW.exec(stdout);
+  if (raw) return `raw control character U+${raw[0].codePointAt(0)!.toString(16).padStart(4, "0").toUpperCase()} in ${command.output} output: ${JSON.stringify(stdout.slice(Math.max(0, raw.index - 60), raw.index + 20))}`;
+  return null;
 }
+
+/** Lint's summary of a run that read no statement: an input that cannot be a migration must not pass. */
+const NO_STATEMENT: Partial<Record<keyof typeof SUMMARIES, RegExp>> = {
+  lintText: /^0 statements /,
+  github: / in 0 statements$/,
+  markdown: /^## locklint: .* in 0 statements/m,
+};
+
+/**
+ * Characters a terminal acts on or reorders (C0/C1 controls but tab and newline, DEL, bidi controls):
+ * a text report shows names from the input escaped, never raw.
+ */
+const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 /** The kind of a violation, without its details: what minimising must keep failing the same way. */
 export function violationKind(reason: string): string {

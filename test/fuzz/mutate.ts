@@ -154,7 +154,7 @@ export function fuzzInput(seeds: readonly Seed[], random: Random): FuzzInput {
     text = textMutations[name]!(text, random);
     recipe.push(name);
   }
-  let bytes = Buffer.from(text, "utf8");
+  let bytes: Buffer = Buffer.from(text, "utf8");
   if (random.chance(0.4)) {
     const name = random.pick(Object.keys(byteMutations).filter((n) => n !== "utf16" || random.chance(0.1)));
     bytes = byteMutations[name]!(bytes, random);

@@ -122,6 +122,9 @@ export function timeoutMessage(error: unknown, timeouts: SessionTimeouts): strin
   return null;
 }
 
+/** The SET statements of a session's timeouts. */
+export const timeoutSettings = (timeouts: SessionTimeouts) => `SET lock_timeout = ${timeouts.lockMs}; SET statement_timeout = ${timeouts.statementMs}`;
+
 /**
  * A session on the server with lock_timeout and statement_timeout set (and the driver's own
  * deadline a little later, for a server that ignores them), errors with no password.
@@ -132,7 +135,7 @@ export async function connect(connection: string, applicationName: string, timeo
   client.on("error", () => undefined); // a dropped connection fails the next query, which says so
   try {
     await client.connect();
-    await client.query(`SET lock_timeout = ${timeouts.lockMs}; SET statement_timeout = ${timeouts.statementMs}`);
+    await client.query(timeoutSettings(timeouts));
   } catch (error) {
     await client.end().catch(() => undefined);
     throw new UsageError(scrub(`cannot connect to ${redactUrl(connection)}: ${error instanceof Error ? error.message : String(error)}`, connection));

@@ -169,6 +169,13 @@ describe.skipIf(!server)("trace --db-url on a real server", () => {
       expect(Date.now() - started).toBeLessThan(15_000);
     }, 30_000);
 
+    it("a script that sets lock_timeout = 0 or RESET ALL does not lift trace's lock timeout", async () => {
+      const path = script("unlimited.sql", "SET lock_timeout = 0;\nRESET ALL;\nSET statement_timeout = 0;\nALTER TABLE accounts ADD COLUMN blocked int;\n");
+      const r = await runCli(["trace", "--lock-timeout", "300ms", "--db-url", server!.url, path]);
+      expect(r.stderr).toBe(`locklint: trace stopped at ${path}:4: waited 300 ms for a lock another session holds (lock_timeout; --lock-timeout changes it); nothing was committed\n`);
+      expect(r.code).toBe(2);
+    }, 30_000);
+
     it("stats waits the lock timeout, then stops with one line", async () => {
       const r = await runCli(["stats", "--lock-timeout", "300ms", "--db-url", server!.url, "-o", join(dir, "blocked-stats.json")]);
       expect(r.stderr).toBe(`locklint: reading statistics from ${server!.url} failed: waited 300 ms for a lock another session holds (lock_timeout; --lock-timeout changes it)\n`);

@@ -19,6 +19,8 @@ export interface StatementGuard {
   refused: { reason: string; serverOnly: boolean } | null;
   /** On a server, work a rollback does not undo: run only with --allow-commit, and then listed. */
   notRolledBack: string | null;
+  /** It sets or resets lock_timeout or statement_timeout, which trace's session must keep. */
+  changesTimeouts: boolean;
 }
 
 const STEPS: Record<string, TransactionStep["step"]> = {
@@ -65,7 +67,7 @@ const NOT_ROLLED_BACK_FUNCTIONS = new Set([
 /** Trace's own savepoints: a script using these names would release or roll back trace's work. */
 export const RESERVED_SAVEPOINT = /^locklint_/i;
 
-const NONE: StatementGuard = { transaction: null, refused: null, notRolledBack: null };
+const NONE: StatementGuard = { transaction: null, refused: null, notRolledBack: null, changesTimeouts: false };
 
 /** The guard of one statement; a statement the parser rejects runs (PostgreSQL reports the error). */
 export function guardOf(sql: string): StatementGuard {
@@ -85,6 +87,7 @@ function guardOfNode(stmt: unknown): StatementGuard {
   const [kind, body] = nodeKind(stmt);
   if (kind === "TransactionStmt") return transactionGuard(body);
   if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body) };
+  if (kind === "VariableSetStmt") return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
   if (kind === "VacuumStmt" && !body.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
   const called = calledFunctions(stmt).find((name) => NOT_ROLLED_BACK_FUNCTIONS.has(name));
   return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;

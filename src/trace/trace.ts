@@ -5,7 +5,7 @@ import { heldLocks, relationFiles, sequentialReads } from "./catalog.js";
 import { embeddedDatabase, serverDatabase, TraceTimeout, type TraceDatabase } from "./database.js";
 import { guardOf, guardsOf, type StatementGuard, type TransactionStep } from "./guard.js";
 import { seedTables } from "./seed.js";
-import { DEFAULT_TIMEOUTS, redactUrl, type SessionTimeouts } from "../connection.js";
+import { DEFAULT_TIMEOUTS, redactUrl, timeoutSettings, type SessionTimeouts } from "../connection.js";
 import { UsageError } from "../errors.js";
 import { oneLine } from "../report/describe.js";
 
@@ -71,6 +71,7 @@ const NOTHING: ObservedFacts = { ms: 0, error: null, locks: [], held: [], rewrit
 /** Where a trace is: its database, the script's transaction, and (on a server) what is not rolled back. */
 interface Run {
   db: TraceDatabase;
+  timeouts: SessionTimeouts;
   allowCommit: boolean;
   inScriptTransaction: boolean;
   /** The script's own savepoints inside its transaction, on a server (checked before they run). */
@@ -85,7 +86,7 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
   const start = performance.now();
   const db = options.dbUrl ? await serverDatabase(options.dbUrl, timeouts) : await embeddedDatabase(timeouts);
   const coldStartMs = performance.now() - start;
-  const run: Run = { db, allowCommit: options.allowCommit === true, inScriptTransaction: false, savepoints: [], notRolledBack: [], transactionId: null };
+  const run: Run = { db, timeouts, allowCommit: options.allowCommit === true, inScriptTransaction: false, savepoints: [], notRolledBack: [], transactionId: null };
   try {
     // On a server nothing is committed: one outer transaction, the script's transactions become savepoints.
     if (db.server) await beginServerTransaction(run);
@@ -164,7 +165,10 @@ async function step(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFact
   if (guard.transaction) return { ...NOTHING, error: run.db.server ? await serverTransactionStep(run, guard.transaction) : await embeddedTransactionStep(run, guard.transaction, sql) };
   if (run.db.server && !analyzed.effects.transactional && !run.inScriptTransaction) return runOutsideTransaction(run, analyzed);
   if (run.db.server && guard.notRolledBack) run.notRolledBack.push(`${placeOf(analyzed)}: ${guard.notRolledBack}`);
-  return observe(run.db, analyzed, run.inScriptTransaction || run.db.server);
+  const observed = await observe(run.db, analyzed, run.inScriptTransaction || run.db.server);
+  // the script's own timeouts must not lift trace's: a later statement would wait without limit
+  if (run.db.server && guard.changesTimeouts) await run.db.exec(timeoutSettings(run.timeouts));
+  return observed;
 }
 
 /** Why a statement is not run: refused everywhere or on a server, or (on a server, without --allow-commit) not undone by a rollback. */

@@ -23,7 +23,8 @@ import { readCommandOutput } from "./sql-command.js";
 import { indexMigrationFiles } from "./migration-files.js";
 import { locateInMigrations } from "./migration-locations.js";
 import { formatText, summarize } from "./report/text.js";
-import { decodeSource, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
+import { decodeSource, DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB_CEILING, MB, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
+import { checkStatements, type InputOrigin } from "./input-check.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
 import { findRule, selectRules } from "./rule-selection.js";
 import { plural } from "./report/describe.js";
@@ -85,6 +86,8 @@ interface CommonOptions extends ReportOptions {
   sqlCommand?: string;
   /** --timeout: seconds the --sql-command may run (commander gives the default). */
   timeout?: number;
+  /** --max-input-mb, else the configuration file's, else DEFAULT_MAX_INPUT_MB. */
+  maxInputMb?: number;
   assumeInTransaction?: boolean;
 }
 
@@ -99,6 +102,7 @@ interface TraceCliOptions {
   allowCommit?: boolean;
   lockTimeout: number;
   statementTimeout: number;
+  maxInputMb?: number;
 }
 
 /** What decides the findings and the exit code (lint and alembic). */
@@ -185,6 +189,20 @@ function parsePgVersion(value: string): number {
   return n;
 }
 
+/** --max-input-mb: a size in MB, up to the longest text Node.js holds. */
+function parseMegabytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_INPUT_MB_CEILING) throw new InvalidArgumentError(`expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
+  return n;
+}
+
+/** --max-input-mb; no default here, so that the configuration file's max-input-mb can apply. */
+function maxInputOption(): Option {
+  return new Option("--max-input-mb <mb>", `stop reading an input (a file, stdin, the --sql-command's output) larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
+    parseMegabytes,
+  );
+}
+
 /** Where the SQL comes from: files, stdin or a command; which revisions are reported; the configuration file. */
 function addInputOptions(command: Command): Command {
   return command
@@ -193,6 +211,7 @@ function addInputOptions(command: Command): Command {
     .option("--revision <revision>", "report only this alembic revision")
     .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
     .addOption(timeoutOption("the --sql-command"))
+    .addOption(maxInputOption())
     .option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)")
     .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
 }
@@ -304,6 +323,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
         .default(MAX_PG_VERSION),
     )
     .option("--setup <file>", "SQL to run first, for a schema the script does not create")
+    .addOption(maxInputOption())
     .option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount)
     .option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions")
     .option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)")
@@ -331,11 +351,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const outputs = outputsOf(options, inputsOf(files, options, config));
       const rules = configuredRules(options.rules, config);
       const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
-      const sources = await readInputs(files, io, options.sqlCommand, options.timeout);
-      const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      const inputs = await readInputs(files, io, options);
+      reportUnread(inputs, io);
+      const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, lint.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
-      exitCode = await report(lint, outputs, options, io);
+      exitCode = unreadInputsExit(inputs, await report(lint, outputs, options, io));
     },
     alembic: async (cliOptions, command) => {
       const cwd = io.cwd ?? process.cwd();
@@ -362,10 +383,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     },
     locks: async (files, options) => {
       const outputs = outputsOf(options, inputsOf(files, options, null));
-      const sources = await readInputs(files, io, options.sqlCommand, options.timeout);
+      const inputs = await readInputs(files, io, options);
+      reportUnread(inputs, io);
       await loadParser();
       const sizes = await loadSizes(options);
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      const analysis = analyze(inputs.sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
       const timelines = buildTimelines(analysis.analyzed);
       await writeOutputs(outputs, options, io, (format, colors) => {
@@ -380,6 +402,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
             throw new UsageError(`locklint locks has no ${format} format: use text or json`);
         }
       });
+      exitCode = unreadInputsExit(inputs, EXIT_OK);
     },
     rules: async (options) => {
       await loadParser();
@@ -395,7 +418,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     },
     trace: async (files, options) => {
       if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
-      const sources = await readInputs(files, io);
+      const sources = await readEveryInput(files, io, { maxInputMb: options.maxInputMb });
       const setup = options.setup ? await readSourceFile(options.setup) : undefined;
       // on a server, its real schema (column types, constraints, indexes) is what the predictions and rules start from
       const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
@@ -560,7 +583,7 @@ function configFor(named: string | undefined, io: CliIO): Config | null {
 }
 
 /** Flags given on the command line win; the file fills in the rest. */
-function withConfig<T extends ReportOptions & LintFlags & { assumeInTransaction?: boolean; alembicDir?: string[] }>(options: T, config: Config | null, command: Command): T {
+function withConfig<T extends ReportOptions & LintFlags & { assumeInTransaction?: boolean; alembicDir?: string[]; maxInputMb?: number }>(options: T, config: Config | null, command: Command): T {
   if (!config) return options;
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   return {
@@ -574,6 +597,7 @@ function withConfig<T extends ReportOptions & LintFlags & { assumeInTransaction?
     stats: options.stats ?? (options.dbUrl ? undefined : config.stats),
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction,
     alembicDir: options.alembicDir ?? config.alembicDir,
+    maxInputMb: options.maxInputMb ?? config.maxInputMb,
   };
 }
 
@@ -623,29 +647,77 @@ function formatCatalog(rows: { id: string; severity: string; default: boolean; l
   return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY\n${lines.join("\n")}\n\n${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation\n`;
 }
 
-async function readInputs(files: string[], io: CliIO, sqlCommand?: string, timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Promise<SourceFile[]> {
+/** Where the SQL comes from, and the limits on reading it. */
+interface InputOptions {
+  sqlCommand?: string;
+  /** --timeout: seconds the --sql-command may run. */
+  timeout?: number;
+  /** --max-input-mb: the size limit of each input. */
+  maxInputMb?: number;
+}
+
+/** The inputs read, and one line for each that could not be. */
+interface Inputs {
+  sources: SourceFile[];
+  problems: string[];
+}
+
+/**
+ * Reads every input: the files in order (- is stdin), then the --sql-command's output. Each must be
+ * UTF-8 SQL text with a statement and nothing left open at its end (checkStatements). An input
+ * that fails is a problem, not the end: the others are still read. When none can be, the problems
+ * are the error.
+ */
+async function readInputs(files: string[], io: CliIO, options: InputOptions = {}): Promise<Inputs> {
+  const paths = files.length > 0 || options.sqlCommand !== undefined ? files : [stdinByDefault(io)];
+  if (paths.filter((p) => p === "-").length > 1) throw new UsageError("- (stdin) is named twice: stdin can be read only once");
+  const maxBytes = (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB;
+  const inputs: { origin: InputOrigin; read: () => Promise<SourceFile> }[] = paths.map((path) =>
+    path === "-" ? { origin: "stdin", read: () => readStream(STDIN_NAME, io.stdin, maxBytes) } : { origin: "file", read: () => readSourceFile(path, maxBytes) },
+  );
+  const { sqlCommand } = options;
   if (sqlCommand !== undefined) {
-    const fromFiles = files.length > 0 ? await readInputs(files, io) : [];
-    return [...fromFiles, await readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr, timeoutSeconds })];
+    const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+    inputs.push({ origin: "command", read: () => readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr, timeoutSeconds, maxBytes }) });
   }
-  if (files.length === 0) {
-    if (io.stdin.isTTY) {
-      throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
-    }
-    files = ["-"];
-  }
-  let stdin: Promise<SourceFile> | undefined;
-  const problems: string[] = [];
   const sources: SourceFile[] = [];
-  for (const path of files) {
+  const problems: string[] = [];
+  for (const { origin, read } of inputs) {
     try {
-      if (path === "-") sources.push(await (stdin ??= readStream(STDIN_NAME, io.stdin)));
-      else sources.push(await readSourceFile(path));
+      const source = await read();
+      checkStatements(source, origin);
+      sources.push(source);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       problems.push(error.message);
     }
   }
+  if (sources.length === 0) throw new UsageError(problems.join("\nlocklint: "));
+  return { sources, problems };
+}
+
+/** No file named: stdin, unless it is a terminal (nobody is typing a migration). */
+function stdinByDefault(io: CliIO): string {
+  if (io.stdin.isTTY) throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
+  return "-";
+}
+
+/**
+ * The inputs that could not be read, one line each, written before the analysis (a later error
+ * must not hide them). The others are still linted; the run exits 2 (unreadInputsExit).
+ */
+function reportUnread(inputs: Inputs, io: CliIO): void {
+  for (const problem of inputs.problems) io.stderr.write(`locklint: ${problem}\n`);
+}
+
+/** For trace, every input or none: a migration run with a file missing is not the migration. */
+async function readEveryInput(files: string[], io: CliIO, options: InputOptions): Promise<SourceFile[]> {
+  const { sources, problems } = await readInputs(files, io, options);
   if (problems.length > 0) throw new UsageError(problems.join("\nlocklint: "));
   return sources;
+}
+
+/** The exit code of a run that read its inputs: 2 when one could not be read, whatever the findings. */
+function unreadInputsExit(inputs: Inputs, code: number): number {
+  return inputs.problems.length > 0 ? EXIT_USAGE : code;
 }

@@ -4,6 +4,7 @@ import { parse, TomlError } from "smol-toml";
 import { UsageError } from "./errors.js";
 import { findProjectFile } from "./find-file.js";
 import type { Severity } from "./rule.js";
+import { MAX_INPUT_MB_CEILING } from "./source.js";
 
 /**
  * Project configuration: `locklint.toml`, or `[tool.locklint]` in `pyproject.toml`, found from the
@@ -29,9 +30,11 @@ export interface Config {
   alembicDir?: string[];
   /** Revision id -> rules whose findings in that revision are not reported. */
   ignore: Record<string, string[]>;
+  /** The size limit of each input, in MB. */
+  maxInputMb?: number;
 }
 
-const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore"]);
+const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore", "max-input-mb"]);
 
 /** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
 export function findConfigFile(cwd: string, named?: string): string | null {
@@ -109,6 +112,11 @@ export function loadConfig(path: string): Config {
     const dirs = typeof alembicDir === "string" ? [alembicDir] : alembicDir;
     if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === "string")) throw bad("alembic-dir", "expected a directory, or a list of them");
     config.alembicDir = (dirs as string[]).map((d) => relative(process.cwd(), resolve(dirname(path), d)) || ".");
+  }
+  const maxInput = table["max-input-mb"];
+  if (maxInput !== undefined) {
+    if (typeof maxInput !== "number" || !(maxInput > 0) || maxInput > MAX_INPUT_MB_CEILING) throw bad("max-input-mb", `expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
+    config.maxInputMb = maxInput;
   }
   const ignore = table.ignore;
   if (ignore !== undefined) {

@@ -93,6 +93,8 @@ function* locate(file: SourceFile, lines: LineIndex): Generator<Batch> {
   let batch: Batch = { items: [], statements: [] };
   let index = 0;
   for (const span of splitStatements(text)) {
+    // psql's meta-commands and COPY data are not SQL
+    if (span.kind === "psql") continue;
     if (span.kind === "comment") {
       batch.items.push({ kind: "comment", comment: { file, body: span.body, position: lines.position(span.start) } });
       continue;

@@ -3,8 +3,18 @@
  * semicolons end statements except inside quotes, dollar quotes, comments and the
  * BEGIN ATOMIC ... END body of a SQL-standard function. Unlike psql, parentheses do not hold a
  * statement open: an unbalanced one then spoils one statement, not the rest of the file.
+ * psql's own lines are items of their own, not SQL: a meta-command (`\connect db`, `\restrict KEY`:
+ * a backslash where a statement would start, to the end of the line) and the data lines after
+ * `COPY ... FROM stdin;` up to the line `\.`.
  * One pass, no backtracking.
  */
+
+/** A comment, quote or COPY data still open at the end of the input: everything after its start is in it. */
+export interface Unclosed {
+  what: "/* comment" | "quoted string" | "quoted identifier" | "dollar-quoted string" | "COPY data";
+  /** Offset where it opens. */
+  at: number;
+}
 
 export interface StatementSpan {
   kind: "statement";
@@ -14,6 +24,8 @@ export interface StatementSpan {
   end: number;
   /** True when a semicolon ends it (false for a final statement without one). */
   terminated: boolean;
+  /** Set on the last span only, when the input ends inside a quote or comment. */
+  unclosed?: Unclosed;
 }
 
 export interface CommentSpan {
@@ -22,9 +34,19 @@ export interface CommentSpan {
   end: number;
   /** The text of a `--` comment after the dashes, or of a block comment between its delimiters. */
   body: string;
+  unclosed?: Unclosed;
 }
 
-export type Span = StatementSpan | CommentSpan;
+/** Lines psql reads itself: never sent to the server as SQL. */
+export interface PsqlSpan {
+  kind: "psql";
+  start: number;
+  end: number;
+  what: "meta-command" | "COPY data";
+  unclosed?: Unclosed;
+}
+
+export type Span = StatementSpan | CommentSpan | PsqlSpan;
 
 const enum C {
   Tab = 9,
@@ -36,6 +58,7 @@ const enum C {
   Quote = 39,
   Star = 42,
   Dash = 45,
+  Dot = 46,
   Slash = 47,
   Semicolon = 59,
   Backslash = 92,
@@ -65,6 +88,14 @@ export function splitStatements(text: string): Span[] {
   let isRoutine = false;
   let sawCreate = false;
   let blockDepth = 0;
+  // COPY ... FROM stdin: its data lines follow, from the next line on.
+  let isCopy = false;
+  let previousWord = "";
+  let copiesFromStdin = false;
+  let copyDataNext = false;
+  let copyAt = 0;
+  /** What the input ends inside of, if anything. */
+  let unclosed: Unclosed | undefined;
 
   const beginToken = (at: number) => {
     if (stmtStart === -1) {
@@ -73,52 +104,73 @@ export function splitStatements(text: string): Span[] {
       isRoutine = false;
       sawCreate = false;
       blockDepth = 0;
+      isCopy = false;
+      copiesFromStdin = false;
     }
   };
   const endStatement = (terminated: boolean) => {
     if (stmtStart !== -1) spans.push({ kind: "statement", start: stmtStart, end: lastTokenEnd, terminated });
+    if (terminated && copiesFromStdin) expectCopyData(stmtStart);
     stmtStart = -1;
+  };
+  const expectCopyData = (at: number) => {
+    copyDataNext = true;
+    copyAt = at;
   };
   const onWord = (word: string) => {
     const w = word.toLowerCase();
-    if (wordIndex === 0) sawCreate = w === "create";
-    else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    if (wordIndex === 0) {
+      sawCreate = w === "create";
+      isCopy = w === "copy";
+    } else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    if (isCopy && previousWord === "from" && w === "stdin") copiesFromStdin = true;
+    previousWord = w;
     wordIndex++;
     if (!isRoutine) return;
     if (w === "begin" || w === "case") blockDepth++;
     else if (w === "end" && blockDepth > 0) blockDepth--;
+  };
+  /** The end of what opened at `at`; when it never closes (end -1), the end of the input. */
+  const closed = (end: number, what: Unclosed["what"], at: number): number => {
+    if (end !== -1) return end;
+    unclosed = { what, at };
+    return n;
   };
 
   while (i < n) {
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
       i++;
+      // psql reads COPY data from the line after the statement, up to a line `\.`
+      if (c === C.LF && copyDataNext) {
+        copyDataNext = false;
+        const end = closed(endOfCopyData(text, i), "COPY data", copyAt);
+        spans.push({ kind: "psql", what: "COPY data", start: i, end });
+        i = end;
+      }
       continue;
     }
     // -- comment to end of line
     if (c === C.Dash && text.charCodeAt(i + 1) === C.Dash) {
-      let j = i + 2;
-      while (j < n && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+      const j = endOfLine(text, i + 2);
       if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text.slice(i + 2, j) });
       i = j;
       continue;
     }
     // /* block comment */, nested as in PostgreSQL
     if (c === C.Slash && text.charCodeAt(i + 1) === C.Star) {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        const d = text.charCodeAt(j);
-        if (d === C.Slash && text.charCodeAt(j + 1) === C.Star) {
-          depth++;
-          j += 2;
-        } else if (d === C.Star && text.charCodeAt(j + 1) === C.Slash) {
-          depth--;
-          j += 2;
-        } else j++;
-      }
-      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text.slice(i + 2, depth === 0 ? j - 2 : j) });
+      const end = endOfBlockComment(text, i);
+      const j = closed(end, "/* comment", i);
+      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text.slice(i + 2, end === -1 ? j : j - 2) });
       i = j;
+      continue;
+    }
+    // a psql meta-command (\connect, \restrict, \set ...): the rest of the line is its arguments
+    if (c === C.Backslash && stmtStart === -1) {
+      const end = endOfLine(text, i);
+      spans.push({ kind: "psql", what: "meta-command", start: i, end });
+      if (COPY_FROM_STDIN_META.test(text.slice(i, end))) expectCopyData(i);
+      i = end;
       continue;
     }
     if (c === C.Semicolon) {
@@ -137,11 +189,11 @@ export function splitStatements(text: string): Span[] {
     }
     beginToken(i);
     if (c === C.Quote) {
-      i = skipQuoted(text, i, C.Quote, isEscapeStringPrefix(text, i));
+      i = closed(skipQuoted(text, i, C.Quote, isEscapeStringPrefix(text, i)), "quoted string", i);
     } else if (c === C.DoubleQuote) {
-      i = skipQuoted(text, i, C.DoubleQuote, false);
+      i = closed(skipQuoted(text, i, C.DoubleQuote, false), "quoted identifier", i);
     } else if (c === C.Dollar && !isIdentChar(text.charCodeAt(i - 1) || 0)) {
-      i = skipDollar(text, i);
+      i = closed(skipDollar(text, i), "dollar-quoted string", i);
     } else if (isIdentStart(c)) {
       let j = i + 1;
       while (j < n && isIdentChar(text.charCodeAt(j))) j++;
@@ -154,7 +206,49 @@ export function splitStatements(text: string): Span[] {
     lastTokenEnd = i;
   }
   endStatement(false);
+  if (unclosed) spans[spans.length - 1]!.unclosed = unclosed;
   return spans;
+}
+
+/** psql's `\copy ... from stdin` also reads its data from the script. */
+const COPY_FROM_STDIN_META = /^\\copy\b.*\bfrom\s+stdin\b/i;
+
+/** Offset of the line break ending the line that holds `from` (or the end of the text). */
+function endOfLine(text: string, from: number): number {
+  let j = from;
+  while (j < text.length && text.charCodeAt(j) !== C.LF && text.charCodeAt(j) !== C.CR) j++;
+  return j;
+}
+
+/** Offset just after the `*\/` closing the comment opened at i (comments nest); -1 when none does. */
+function endOfBlockComment(text: string, i: number): number {
+  const n = text.length;
+  let depth = 1;
+  let j = i + 2;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d === C.Slash && text.charCodeAt(j + 1) === C.Star) {
+      depth++;
+      j += 2;
+    } else if (d === C.Star && text.charCodeAt(j + 1) === C.Slash) {
+      j += 2;
+      if (--depth === 0) return j;
+    } else j++;
+  }
+  return -1;
+}
+
+/** Offset just after the line `\.` that ends COPY data starting at `from`; -1 when no line does. */
+function endOfCopyData(text: string, from: number): number {
+  let line = from;
+  while (line < text.length) {
+    let next = text.indexOf("\n", line);
+    if (next === -1) next = text.length;
+    const end = text.charCodeAt(next - 1) === C.CR && next > line ? next - 1 : next;
+    if (end - line === 2 && text.charCodeAt(line) === C.Backslash && text.charCodeAt(line + 1) === C.Dot) return end;
+    line = next + 1;
+  }
+  return -1;
 }
 
 /** True when the quote at i opens an E'' string (backslash escapes), as in E'a\'b'. */
@@ -165,7 +259,7 @@ function isEscapeStringPrefix(text: string, i: number): boolean {
   return !(before && isIdentChar(before));
 }
 
-/** Skips a quoted string or identifier starting at i; doubled quotes stay inside. Returns the end offset. */
+/** Skips a quoted string or identifier starting at i; doubled quotes stay inside. Returns the end offset, -1 when it never closes. */
 function skipQuoted(text: string, i: number, quote: number, backslashEscapes: boolean): number {
   const n = text.length;
   let j = i + 1;
@@ -184,10 +278,10 @@ function skipQuoted(text: string, i: number, quote: number, backslashEscapes: bo
     }
     j++;
   }
-  return n;
+  return -1;
 }
 
-/** Skips $tag$...$tag$ starting at i; a lone `$` (or `$1`) is just a character. */
+/** Skips $tag$...$tag$ starting at i (-1 when it never closes); a lone `$` (or `$1`) is just a character. */
 function skipDollar(text: string, i: number): number {
   const n = text.length;
   let j = i + 1;
@@ -199,5 +293,5 @@ function skipDollar(text: string, i: number): number {
   if (j >= n) return i + 1;
   const tag = text.slice(i, j + 1);
   const close = text.indexOf(tag, j + 1);
-  return close === -1 ? n : close + tag.length;
+  return close === -1 ? -1 : close + tag.length;
 }

@@ -111,6 +111,17 @@ describe.skipIf(!server)("trace --db-url on a real server", () => {
     expect(text.stdout).toContain("everything rolled back");
   }, 60_000);
 
+  it("a --setup that ends the transaction, or a statement locklint cannot parse, is not run on the server", async () => {
+    const before = await snapshot();
+    const setup = script("commit-setup.sql", "CREATE TABLE from_setup (id int);\nCOMMIT;\n");
+    const withSetup = await runCli(["trace", "--setup", setup, "--db-url", server!.url, script("plain.sql", "SELECT 1;\n")]);
+    expect(withSetup.stderr).toBe("locklint: the --setup SQL cannot run: it controls the transaction, which trace owns on a server\n");
+    expect(withSetup.code).toBe(2);
+    const r = await runCli(["trace", "--format", "json", "--db-url", server!.url, script("unparsed.sql", "CREATE TABLE fine (id int);\nCOMMIT THE WORK;\n")]);
+    expect(errorsByLine(r.stdout)).toEqual({ 2: "not run: locklint cannot parse it, so it cannot check that it keeps trace's transaction" });
+    expect(await snapshot()).toEqual(before);
+  }, 60_000);
+
   it("an INSERT into a table of the server advances its sequence: the output says so instead of everything rolled back", async () => {
     const path = script("insert.sql", "INSERT INTO accounts (name) VALUES ('new');\n");
     const r = await runCli(["trace", "--db-url", server!.url, path]);

@@ -69,17 +69,27 @@ export const RESERVED_SAVEPOINT = /^locklint_/i;
 
 const NONE: StatementGuard = { transaction: null, refused: null, notRolledBack: null, changesTimeouts: false };
 
-/** The guard of one statement; a statement the parser rejects runs (PostgreSQL reports the error). */
+/**
+ * The guard of one statement. One that locklint's parser rejects, or that holds several, cannot be
+ * checked: on a server it is not run; in the embedded database PostgreSQL says what is wrong.
+ */
 export function guardOf(sql: string): StatementGuard {
-  return guardsOf(sql)[0] ?? NONE;
+  let stmts: { stmt?: unknown }[];
+  try {
+    stmts = parseSync(sql).stmts ?? [];
+  } catch {
+    return { ...NONE, refused: { reason: "locklint cannot parse it, so it cannot check that it keeps trace's transaction", serverOnly: true } };
+  }
+  if (stmts.length > 1) return { ...NONE, refused: { reason: "it holds several statements, which trace cannot check one by one", serverOnly: true } };
+  return stmts[0] ? guardOfNode(stmts[0].stmt) : NONE;
 }
 
-/** The guards of every statement of a text (--setup); none when the parser rejects it. */
-export function guardsOf(sql: string): StatementGuard[] {
+/** The guards of every statement of a text (--setup); null when the parser rejects it. */
+export function guardsOf(sql: string): StatementGuard[] | null {
   try {
     return (parseSync(sql).stmts ?? []).map((s) => guardOfNode(s.stmt));
   } catch {
-    return [];
+    return null;
   }
 }
 

@@ -143,12 +143,15 @@ async function beginServerTransaction(run: Run): Promise<void> {
 async function checkTransaction(run: Run, where: string): Promise<void> {
   const now = (await run.db.query<{ id: string }>("SELECT txid_current()::text AS id")).rows[0]!.id;
   if (now === run.transactionId) return;
-  throw new UsageError(`trace stopped ${where}: the statement ended the transaction trace opened (its work may be committed)${afterStop(run)}`);
+  const listed = run.notRolledBack.length ? `; not rolled back besides: ${run.notRolledBack.join("; ")}` : "";
+  throw new UsageError(`trace stopped ${where}: the statement ended the transaction trace opened, so the work before it may be committed${listed}`);
 }
 
 /** --setup runs as one text; on a server it must neither end trace's transaction nor do what a rollback does not undo. */
 async function runSetup(run: Run, sql: string): Promise<void> {
-  for (const guard of guardsOf(sql)) {
+  const guards = guardsOf(sql);
+  if (!guards && run.db.server) throw new UsageError("the --setup SQL cannot run: locklint cannot parse it, so it cannot check that it keeps trace's transaction");
+  for (const guard of guards ?? []) {
     const problem = guard.refused && (run.db.server || !guard.refused.serverOnly) ? guard.refused.reason : run.db.server ? (guard.transaction ? "it controls the transaction, which trace owns on a server" : guard.notRolledBack) : null;
     if (problem) throw new UsageError(`the --setup SQL cannot run: ${problem}`);
   }

@@ -46,8 +46,8 @@ describe("offline rendering of the history", () => {
     writeFileSync(join(dir, "alembic.ini"), "[alembic]\nscript_location = nowhere\n");
     await expect(renderHistory(readAlembicProject(join(dir, "alembic.ini")), { python: DEBIAN_PYTHON })).rejects.toThrow(/^alembic upgrade base:heads --sql failed \(exit \d+\): .*nowhere/);
     const missing = { python: "/nonexistent/python3", where: "on PATH" };
-    expect(() => findPython([missing])).toThrow("no Python that can import alembic; tried /nonexistent/python3 (on PATH: cannot run): activate the project's environment or give --python PATH");
-    expect(findPython([missing, { python: DEBIAN_PYTHON, where: "on PATH" }]).python).toBe(DEBIAN_PYTHON);
+    await expect(findPython([missing])).rejects.toThrow("no Python that can import alembic; tried /nonexistent/python3 (on PATH: cannot run): activate the project's environment or give --python PATH");
+    expect((await findPython([missing, { python: DEBIAN_PYTHON, where: "on PATH" }])).python).toBe(DEBIAN_PYTHON);
   });
 });
 

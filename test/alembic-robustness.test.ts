@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, runBin, runCli } from "./support/cli.js";
 import { makeRepository, VERSIONS } from "./support/alembic-repo.js";
+import { findPython } from "../src/alembic/offline.js";
 
 /**
  * `locklint alembic` and `--sql-command` as an unlucky user meets them (issue 16): a child process
@@ -131,6 +132,20 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a python that never ends", () =
     const ended = await run.closed;
     expect(ended.signal).toBe("SIGTERM");
     expect(await waitFor(() => gone(python), 5000)).toBe(true);
+  });
+});
+
+describe("locklint alembic: a Python that hangs on start", () => {
+  it("is passed over after the timeout, named in the one-line error with why, and stopped", async () => {
+    const dir = scratch();
+    const pidFile = join(dir, "pid");
+    const python = join(dir, "python");
+    writeFileSync(python, `#!/bin/sh\necho $$ > ${pidFile}\nexec sleep 60\n`, { mode: 0o755 });
+    await expect(findPython([{ python, where: "beside alembic.ini" }], {}, dir, 1)).rejects.toThrow(
+      "no Python that can import alembic; tried python (beside alembic.ini: no answer within 1 s): activate the project's environment or give --python PATH",
+    );
+    pids.push(readPid(pidFile));
+    expect(await waitFor(() => gone(readPid(pidFile)), 5000)).toBe(true);
   });
 });
 

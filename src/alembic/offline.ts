@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { text } from "node:stream/consumers";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
@@ -71,18 +70,31 @@ function projectDirs(iniDir: string): { dir: string; where: string }[] {
   return dirs;
 }
 
-const CHECK_TIMEOUT_MS = 60_000;
-
-/** The first candidate that can import alembic; a one-line error naming each one tried, and why it failed, when none can. */
-export function findPython(candidates: readonly PythonCandidate[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): PythonCandidate {
+/**
+ * The first candidate that can import alembic; a one-line error naming each one tried, and why it
+ * failed, when none can. Each check runs as alembic will (its own process group, the timeout).
+ */
+export async function findPython(candidates: readonly PythonCandidate[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Promise<PythonCandidate> {
   const tried: string[] = [];
   for (const candidate of candidates) {
-    // a Python that hangs on start (a site hook waiting on something) is one that cannot run
-    const check = spawnSync(candidate.python, ["-c", "import alembic"], { env, stdio: "ignore", timeout: CHECK_TIMEOUT_MS });
-    if (check.status === 0) return candidate;
-    tried.push(`${shownPath(candidate.python, cwd)} (${candidate.where}: ${check.error ? "cannot run" : "no alembic"})`);
+    const failure = await cannotImportAlembic(candidate.python, env, timeoutSeconds);
+    if (!failure) return candidate;
+    tried.push(`${shownPath(candidate.python, cwd)} (${candidate.where}: ${failure})`);
   }
   throw new UsageError(`no Python that can import alembic; tried ${tried.join(", ")}: activate the project's environment or give --python PATH`);
+}
+
+/** Why this interpreter cannot import alembic, or null when it can. */
+async function cannotImportAlembic(python: string, env: NodeJS.ProcessEnv, timeoutSeconds: number): Promise<string | null> {
+  const child = startChild(python, ["-c", "import alembic"], { env, timeoutSeconds, what: python });
+  child.stdout.resume();
+  child.stderr.resume();
+  try {
+    return (await child.exited).code === 0 ? null : "no alembic";
+  } catch (error) {
+    // a Python that hangs on start (a site hook waiting on something) is one that cannot run alembic either
+    return error instanceof UsageError ? `no answer within ${timeoutSeconds} s` : "cannot run";
+  }
 }
 
 /** A path as the user would write it: from the working directory when it is below it. */
@@ -92,10 +104,10 @@ function shownPath(path: string, cwd: string): string {
 }
 
 /** The project's interpreter when --python is not given, said in one line. */
-function projectPython(project: AlembicProject, options: OfflineOptions): string {
+async function projectPython(project: AlembicProject, options: OfflineOptions): Promise<string> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const found = findPython(pythonCandidates(project.ini, env), env, cwd);
+  const found = await findPython(pythonCandidates(project.ini, env), env, cwd, options.timeoutSeconds);
   options.log?.(`python: ${shownPath(found.python, cwd)} (${found.where})`);
   return found.python;
 }
@@ -118,7 +130,7 @@ export interface Rendering {
  * stopped after --timeout seconds, and when locklint ends.
  */
 export async function renderHistory(project: AlembicProject, options: OfflineOptions = {}): Promise<Rendering> {
-  const python = options.python ?? projectPython(project, options);
+  const python = options.python ?? (await projectPython(project, options));
   const spec = { ini: project.ini, section: project.section, x: options.x ?? [], downgrade: options.downgrade ?? false };
   const run = await runDriver(python, project, spec, options);
   const stderr = run.stderr;

@@ -359,7 +359,7 @@ function createTable(stmt: AstNode): Operation {
     if (kind === "ColumnDef") {
       const column = columnSpec(body);
       columns.push(column);
-      constraints.push(...column.constraints);
+      for (const c of column.constraints) constraints.push(c); // no spread: one argument per element overflows on huge lists
     } else if (kind === "Constraint") {
       const c = constraintSpec(body);
       if (c) constraints.push(c);

@@ -128,7 +128,7 @@ export function scaleSeverity(findings: Finding[], rules: readonly Rule[]): void
     if (!durationRules.has(finding.rule)) continue;
     const estimates = finding.locks.filter((l) => !l.new).map((l) => ("qualitative" in l.estimate ? null : l.estimate));
     if (estimates.length === 0 || estimates.some((e) => e === null)) continue;
-    const longest = Math.max(...estimates.map((e) => e!.highMs));
+    const longest = estimates.reduce((most, e) => Math.max(most, e!.highMs), 0);
     if (finding.severity === "error" && longest < SHORT_MS) {
       finding.severity = "warning";
       finding.message += ` (with the given table sizes: under ${SHORT_MS / 1000} s)`;

@@ -44,3 +44,43 @@ export function oneLine(sql: string, width: number): string {
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+
+/**
+ * Characters a terminal or a review page acts on instead of showing: C0 and C1 controls (ESC starts
+ * colour and cursor sequences) and the bidirectional overrides that reorder what is read (Trojan
+ * Source). Tab and line breaks are kept: the reporters lay lines out themselves.
+ */
+const HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** The text with every hidden character written as an escape (`\x1b`, `\u202e`): an identifier shows as it is. */
+export function visible(text: string): string {
+  HIDDEN.lastIndex = 0;
+  if (!HIDDEN.test(text)) return text;
+  return text.replace(HIDDEN, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+/**
+ * Report data (findings: plain objects and arrays) with every string made visible(): the same
+ * objects when nothing is hidden in them (the usual case costs no copy), copies where something is.
+ */
+export function visibleData<T>(value: T): T {
+  if (typeof value === "string") return visible(value) as T;
+  if (value === null || typeof value !== "object") return value;
+  let copy: Record<string, unknown> | unknown[] | undefined;
+  const fields = value as Record<string, unknown>;
+  for (const key in fields) {
+    const shown = visibleData(fields[key]);
+    if (shown === fields[key]) continue;
+    copy ??= Array.isArray(value) ? [...value] : { ...fields };
+    (copy as Record<string, unknown>)[key] = shown;
+  }
+  return (copy ?? value) as T;
+}
+
+/** A lone carriage return, which sends the terminal back over the line it ends: shown as `\r`. */
+export function visibleReturns(text: string): string {
+  return text.replace(/\r(?!\n)/g, "\\r");
+}

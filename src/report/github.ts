@@ -1,5 +1,5 @@
 import type { Finding } from "../findings.js";
-import { describeLock, firstExistingLock } from "./describe.js";
+import { describeLock, firstExistingLock, visible } from "./describe.js";
 import type { Summary } from "./text.js";
 
 /** `--format github`: one workflow command per finding, so that GitHub annotates the lines. */
@@ -17,7 +17,8 @@ export function formatGithub(findings: readonly Finding[], summary: Summary): st
     return `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
   });
   lines.push(`locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`);
-  return lines.join("\n") + "\n";
+  // a bidi override or control character in an identifier would hide or reorder what the annotation shows
+  return visible(lines.join("\n")) + "\n";
 }
 
 /** Escaping of workflow-command messages. */

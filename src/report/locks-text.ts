@@ -1,7 +1,7 @@
 import type { AnalyzedStatement } from "../analyze.js";
 import type { Colors } from "./colors.js";
 import { describeHold } from "../estimate.js";
-import { oneLine, plural } from "./describe.js";
+import { oneLine, plural, visible, visibleReturns } from "./describe.js";
 import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../timeline.js";
 
 const HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"] as const;
@@ -42,13 +42,15 @@ export function formatLocksText(statements: readonly AnalyzedStatement[], timeli
         rows.push([...(i === 0 ? first : blank), lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
       });
     }
-    out.push(c.bold(file));
-    out.push(...table([...HEADERS], rows, c));
+    out.push(c.bold(visible(file)));
+    // a loop, not push(...lines): a spread passes each line as an argument, and 100k statements overflow the stack
+    for (const line of formatTable([...HEADERS], rows, c)) out.push(line);
     out.push("");
-    out.push(...formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c));
+    for (const line of formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c)) out.push(line);
   }
   out.push(`${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`);
-  return out.join("\n") + "\n";
+  // identifiers and SQL reach the terminal as text: no escape sequence or bidi override of theirs acts on it
+  return visibleReturns(out.join("\n")) + "\n";
 }
 
 const TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
@@ -60,7 +62,7 @@ function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): 
   for (const t of timelines) {
     const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
     const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
-    out.push(c.bold(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
+    out.push(c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`)));
     const estimated = t.locks.some((l) => l.estimate);
     const rows = t.locks.map((l) => [
       l.relation,
@@ -71,7 +73,7 @@ function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): 
       ...(estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : []),
       heldWhile(l),
     ]);
-    out.push(...table(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c).map((line) => `  ${line}`));
+    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) out.push(`  ${line}`);
     out.push("");
   }
   return out;
@@ -92,8 +94,10 @@ function heldWhile(lock: TimelineLock): string {
   return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
 }
 
-function table(headers: string[], rows: string[][], c: Colors): string[] {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i] ?? "").length)));
+/** A text table: columns padded to their widest cell, every cell made visible; headers dimmed. */
+export function formatTable(headers: string[], rawRows: string[][], c: Colors): string[] {
+  const rows = rawRows.map((r) => r.map(visible));
+  const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
   const render = (cells: string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat(widths[i]! - Array.from(cell).length)))

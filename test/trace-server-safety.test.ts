@@ -157,6 +157,11 @@ describe.skipIf(!server)("trace --db-url on a real server", () => {
     expect(out.summary.notSeeded).toEqual(["public.empty_existing: a table of the server (its statistics and sequences would outlive the rollback)"]);
     expect(out.summary.notRolledBack).toEqual([]);
     expect(await snapshot()).toEqual(before);
+    // nothing reported (--since a revision the script does not reach): still seeded inside trace's transaction
+    const none = await runCli(["trace", "--format", "json", "--seed-rows", "50", "--since", "0009", "--setup", setup, "--db-url", server!.url, path]);
+    expect(none.stderr).toBe("");
+    expect(JSON.parse(none.stdout).summary.notSeeded).toEqual(["public.empty_existing: a table of the server (its statistics and sequences would outlive the rollback)"]);
+    expect(await snapshot()).toEqual(before);
   }, 60_000);
 
   describe("another session holds ACCESS EXCLUSIVE on accounts", () => {

@@ -17,6 +17,13 @@ import { oneLine } from "../report/describe.js";
  * of trace's own so that their locks can be seen; statements PostgreSQL refuses in a transaction
  * block run bare (their locks cannot be observed). A failing statement is rolled back to a
  * savepoint and the trace goes on.
+ *
+ * On a server (--db-url) everything runs in one transaction of trace's, rolled back at the end:
+ * the script's transactions become savepoints of it, and every statement is checked first
+ * (src/trace/guard.ts) so that none can end or escape it; after each, trace checks that its
+ * transaction is still the one it opened. What a rollback cannot undo is refused, or with
+ * --allow-commit run and listed (TraceResult.notRolledBack). A lock or statement timeout, or
+ * the embedded database's statement timeout, stops the trace with one line (TraceTimeout).
  */
 
 export interface ObservedFacts {
@@ -94,24 +101,25 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
     if (options.setupSql) await stopping(run, "in --setup", () => runSetup(run, options.setupSql!));
     const reportFrom = firstReported(statements, options.since);
     let seedSkipped: string[] = [];
-    const seed = (rows: number) => stopping(run, "while seeding", () => seedTables(db, rows, existing?.tables));
+    const seed = async (rows: number) => {
+      // embedded, seeding commits on its own (and its ANALYZE must not leave locks behind): the script's transaction resumes after it
+      if (run.inScriptTransaction && !db.server) await db.exec("COMMIT");
+      seedSkipped = await stopping(run, "while seeding", () => seedTables(db, rows, existing?.tables));
+      if (run.inScriptTransaction && !db.server) await db.exec("BEGIN");
+    };
     const traced: TracedStatement[] = [];
     for (const [index, analyzed] of statements.entries()) {
-      if (index === reportFrom && options.seedRows) {
-        // seeding commits on its own (and its ANALYZE must not leave locks behind): the script's transaction resumes after it
-        if (run.inScriptTransaction && !db.server) await db.exec("COMMIT");
-        seedSkipped = await seed(options.seedRows);
-        if (run.inScriptTransaction && !db.server) await db.exec("BEGIN");
-      }
+      if (index === reportFrom && options.seedRows) await seed(options.seedRows);
       const where = `at ${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
       const observed = await stopping(run, where, () => step(run, analyzed));
       if (db.server) await checkTransaction(run, where);
       const reported = index >= reportFrom;
       traced.push({ analyzed, observed: reported ? observed : null, differences: reported ? compare(analyzed, observed) : [] });
     }
+    // nothing reported (--since the last revision): seeded all the same, to say which tables could not be
+    if (options.seedRows && reportFrom >= statements.length) await seed(options.seedRows);
     if (existing) await stopping(run, "at the end", () => advancedSequences(run, existing.sequences));
     if (run.inScriptTransaction || db.server) await db.exec("ROLLBACK");
-    if (options.seedRows && reportFrom >= statements.length) seedSkipped = await seed(options.seedRows);
     return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped, notRolledBack: run.notRolledBack };
   } finally {
     await db.close();

@@ -19,15 +19,19 @@ const EMPTY: Record<InputOrigin, string> = {
  * along, unseen). Both are input errors (exit 2) rather than findings: the run must not pass.
  */
 export function checkStatements(source: SourceFile, origin: InputOrigin): void {
-  const spans = splitStatements(source.text);
-  const unclosed = spans.at(-1)?.unclosed;
-  if (unclosed) throw unclosedError(source, unclosed);
-  if (!spans.some((s) => s.kind === "statement")) throw new UsageError(`${source.path}: no SQL statement ${whatIsThere(source, spans, origin)}`);
+  const seen = new Set<Span["kind"]>();
+  let last: Span | undefined;
+  for (const span of splitStatements(source.text)) {
+    seen.add(span.kind);
+    last = span;
+  }
+  if (last?.unclosed) throw unclosedError(source, last.unclosed);
+  if (!seen.has("statement")) throw new UsageError(`${source.path}: no SQL statement ${whatIsThere(source, seen, origin)}`);
 }
 
-function whatIsThere(source: SourceFile, spans: readonly Span[], origin: InputOrigin): string {
+function whatIsThere(source: SourceFile, seen: ReadonlySet<Span["kind"]>, origin: InputOrigin): string {
   if (source.text.trim() === "") return EMPTY[origin];
-  return spans.some((s) => s.kind === "psql") ? "(only comments and psql commands)" : "(only comments)";
+  return seen.has("psql") ? "(only comments and psql commands)" : "(only comments)";
 }
 
 function unclosedError(source: SourceFile, { what, at }: Unclosed): UsageError {

@@ -76,7 +76,9 @@ function isIdentChar(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57) || c === C.Dollar;
 }
 
-export function splitStatements(text: string): Span[] {
+/** The spans in order, one at a time: a file's spans never pile up in memory. */
+export function* splitStatements(text: string): Generator<Span> {
+  /** Spans found and not yielded yet (the last may still get its `unclosed`). */
   const spans: Span[] = [];
   const n = text.length;
   let i = 0;
@@ -138,6 +140,10 @@ export function splitStatements(text: string): Span[] {
   };
 
   while (i < n) {
+    if (spans.length > 0) {
+      for (let k = 0; k < spans.length; k++) yield spans[k]!;
+      spans.length = 0;
+    }
     const c = text.charCodeAt(i);
     if (isSpace(c)) {
       i++;
@@ -206,8 +212,9 @@ export function splitStatements(text: string): Span[] {
     lastTokenEnd = i;
   }
   endStatement(false);
+  // what is open at the end opened in the last iteration (or the final statement): its span is still here
   if (unclosed) spans[spans.length - 1]!.unclosed = unclosed;
-  return spans;
+  yield* spans;
 }
 
 /** psql's `\copy ... from stdin` also reads its data from the script. */

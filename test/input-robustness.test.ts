@@ -136,7 +136,7 @@ describe("psql meta-commands and COPY data are their own items, not SQL", () => 
 
   it("the splitter: one item per meta-command line, one for the data, none glued to a statement", () => {
     const text = "\\restrict K\nSELECT 1;\nCOPY t FROM STDIN;\r\na\r\n\\.\r\nSELECT 2;\n";
-    const spans = splitStatements(text).map((s) => [s.kind, text.slice(s.start, s.end)]);
+    const spans = [...splitStatements(text)].map((s) => [s.kind, text.slice(s.start, s.end)]);
     expect(spans).toEqual([
       ["psql", "\\restrict K"],
       ["statement", "SELECT 1"],

@@ -166,3 +166,61 @@ describe("a report lost on stdout", () => {
     expect(stderr).toBe("locklint: cannot write the report to stdout: EBADF: bad file descriptor\n");
   });
 });
+
+describe("identifiers reach the terminal as text", () => {
+  const ESC_TABLE = 'CREATE INDEX i ON "a\x1b[31mb" (c);\nALTER TABLE "x\u202ey" ADD COLUMN d int;\n';
+
+  it('a table named "a\\x1b[31mb" (and one with U+202E): text shows \\x1b and \\u202e, never the raw characters', async () => {
+    const r = await runCli(["--no-color", sqlFile(scratch(), "esc.sql", ESC_TABLE)]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('CREATE INDEX on existing table "a\\x1b[31mb" takes a SHARE lock');
+    expect(r.stdout).toContain('    1 | CREATE INDEX i ON "a\\x1b[31mb" (c)');
+    expect(r.stdout).not.toMatch(/[\x1b\u202e]/);
+  });
+
+  it("with colours on, the only escape sequences are locklint's own colours", async () => {
+    const r = await runCli(["--color", sqlFile(scratch(), "esc.sql", ESC_TABLE)]);
+    expect(r.stdout).toContain('"a\\x1b[31mb"');
+    // every raw ESC starts one of picocolors' SGR sequences, none the table's \x1b[31mb
+    expect(r.stdout.replace(/\x1b\[\d+m/g, "")).not.toMatch(/[\x1b\u202e]/);
+  });
+
+  it("locks, github and markdown escape them too; JSON by JSON's rules", async () => {
+    const input = sqlFile(scratch(), "esc.sql", ESC_TABLE);
+    for (const args of [["locks"], ["-f", "github"], ["-f", "markdown"]]) {
+      const r = await runCli([...args, input]);
+      expect(r.stdout).toContain('"a\\x1b[31mb"');
+      expect(r.stdout).toContain('"x\\u202ey"');
+      expect(r.stdout).not.toMatch(/[\x1b\u202e]/);
+    }
+    const json = await runCli(["-f", "json", input]);
+    expect(json.stdout).toContain("a\\u001b[31mb");
+  });
+
+  it("a lone carriage return in an identifier cannot send the line back over itself", async () => {
+    const r = await runCli([sqlFile(scratch(), "cr.sql", 'CREATE INDEX i ON "safe\rDROP" (c);\n')]);
+    expect(r.stdout).not.toMatch(/\r/);
+  });
+});
+
+describe("large inputs", () => {
+  it("locks text of 150k statements (crashed at ~123k: a spread of every row into Math.max)", async () => {
+    const text = Array.from({ length: 150_000 }, (_, i) => `SELECT ${i};\n`).join("");
+    const r = await runCli(["locks", sqlFile(scratch(), "many.sql", text)]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("\n150000  -         -   SELECT 149999");
+    expect(r.stdout).toMatch(/150000 statements \(alembic version-table bookkeeping omitted\)\n$/);
+  }, 120_000);
+
+  it("markdown of one transaction with many findings lists each once, in order (it was quadratic in them)", async () => {
+    const n = 3000;
+    const text = "BEGIN;\n" + Array.from({ length: n }, (_, i) => `CREATE INDEX i${i} ON t${i % 7} (c);\n`).join("") + "COMMIT;\n";
+    const r = await runCli(["-f", "markdown", "--rules", "require-concurrent-index-creation", sqlFile(scratch(), "tx.sql", text)]);
+    expect(r.code).toBe(1);
+    const rows = r.stdout.split("\n").filter((l) => l.includes("`require-concurrent-index-creation`"));
+    expect(rows).toHaveLength(n);
+    expect(rows.map((l) => Number(/tx\.sql:(\d+)/.exec(l)![1]))).toEqual(Array.from({ length: n }, (_, i) => i + 2));
+    expect(r.stdout).toContain(`## locklint: ${n} errors, 0 warnings in ${n + 2} statements`);
+  }, 60_000);
+});

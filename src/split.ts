@@ -56,6 +56,7 @@ const enum C {
   DoubleQuote = 34,
   Dollar = 36,
   Quote = 39,
+  OpenParen = 40,
   Star = 42,
   Dash = 45,
   Dot = 46,
@@ -207,6 +208,8 @@ export function* splitStatements(text: string): Generator<Span> {
       onWord(text.slice(i, j));
       i = j;
     } else {
+      // COPY (query) only goes TO: a table named stdin in its query is not COPY FROM stdin
+      if (c === C.OpenParen && isCopy && wordIndex === 1) isCopy = false;
       i++;
     }
     lastTokenEnd = i;

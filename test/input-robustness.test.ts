@@ -129,6 +129,11 @@ describe("psql meta-commands and COPY data are their own items, not SQL", () => 
     ]);
   });
 
+  it("COPY (query) TO STDOUT reading a table named stdin expects no data", async () => {
+    const r = await runCli(["--format", "json", "--rules", INDEX_FINDING], `COPY (SELECT * FROM stdin) TO STDOUT;\n${INDEX}`);
+    expect(rules(r)).toEqual([[INDEX_FINDING, 2]]);
+  });
+
   it("COPY ... FROM stdin data without its end line \\.: exit 2 naming the COPY", async () => {
     const path = file("copy.sql", `${INDEX}COPY t (a) FROM stdin;\n1\n2\n${INDEX}`);
     expectInputError(await runCli([path]), `${path}:2: COPY ... FROM stdin data without its end line \\.: it runs to the end of the input, hiding every statement after it; end the data with a line \\.`);

@@ -36,7 +36,8 @@ const KEYWORD_FORM = /^\s*[a-z_]+\s*=/i;
 /** `user:password@` of a URL, or of a string written without its scheme. */
 const USER_INFO = /^(\s*(?:[a-z][a-z\d+.-]*:\/\/)?[^:/?#@\s]*):([^/?#\s]*)@/i;
 const URL_PASSWORD_PARAM = /([?&](?:ssl)?password=)([^&#]*)/gi;
-const KEYWORD_PASSWORD = /(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)/gi;
+/** `password=value`, quoted or not; an unterminated quote runs to the end, as libpq would read it. */
+const KEYWORD_PASSWORD = /(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*$|\S*)/gi;
 
 /** The connection string with every password replaced, as written otherwise. */
 export function redactUrl(connection: string): string {
@@ -103,8 +104,11 @@ export function clientConfig(connection: string): ClientConfig {
     throw new UsageError(`not a PostgreSQL connection string: ${redactUrl(connection)} (write postgres://user:password@host:port/database, or host=... user=... dbname=...)`);
   }
   const config: Record<string, unknown> = {};
-  for (const m of connection.matchAll(/([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|\S*)/gi)) {
+  const pairs = /([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^'\s]\S*|(?=\s|$))/gi;
+  if (connection.replace(pairs, "").trim() !== "") throw new UsageError(`cannot read the connection string ${redactUrl(connection)}: write key=value pairs, a value with spaces in single quotes`);
+  for (const m of connection.matchAll(pairs)) {
     const [key, value] = [m[1]!.toLowerCase(), unquote(m[2]!)];
+    if (key === "port" && !/^\d{1,5}$/.test(value)) throw new UsageError(`${redactUrl(connection)}: port ${value} is not a port number`);
     if (!(key in KEYWORDS)) throw new UsageError(`${redactUrl(connection)}: the connection keyword ${key} is not supported (use a postgres:// URL)`);
     const field = KEYWORDS[key];
     if (field) config[field] = field === "port" ? Number(value) : value;
@@ -131,7 +135,14 @@ export const timeoutSettings = (timeouts: SessionTimeouts) => `SET lock_timeout 
  */
 export async function connect(connection: string, applicationName: string, timeouts: SessionTimeouts): Promise<Client> {
   const { default: pg } = await import("pg"); // loaded only when a database is used: start-up stays fast
-  const client = new pg.Client({ ...clientConfig(connection), application_name: applicationName, connectionTimeoutMillis: 10_000, query_timeout: timeouts.statementMs + 5_000 });
+  let client: Client;
+  try {
+    client = new pg.Client({ ...clientConfig(connection), application_name: applicationName, connectionTimeoutMillis: 10_000, query_timeout: timeouts.statementMs + 5_000 });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // the driver parses a URL as it is given (an invalid port, a bracket left open)
+    throw new UsageError(scrub(`not a valid connection string: ${redactUrl(connection)} (${error instanceof Error ? error.message : String(error)})`, connection));
+  }
   client.on("error", () => undefined); // a dropped connection fails the next query, which says so
   try {
     await client.connect();

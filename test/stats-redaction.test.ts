@@ -56,6 +56,15 @@ describe("locklint stats and trace --db-url: no password in an error, whatever t
     expect(r.stderr).toBe("locklint: host=h password=*** service=prod: the connection keyword service is not supported (use a postgres:// URL)\n");
   });
 
+  it("a URL the driver cannot parse, a port that is not a number, an unterminated quote: one line, no password, no internal error", async () => {
+    expect((await unreachable("postgres://u:pw-Secret1@host:notaport/db")).stderr).toBe("locklint: not a valid connection string: postgres://u:***@host:notaport/db (Invalid URL)\n");
+    expect((await unreachable("postgresql://u:pw-Secret1@[::1/db")).stderr).toBe("locklint: not a valid connection string: postgresql://u:***@[::1/db (Invalid URL)\n");
+    expect((await unreachable("host=127.0.0.1 port=x password=pw-Secret1")).stderr).toBe("locklint: host=127.0.0.1 port=x password=***: port x is not a port number\n");
+    const unterminated = await unreachable("host=h password='open quote Secret1");
+    expect(unterminated.stderr).toBe("locklint: cannot read the connection string host=h password=***: write key=value pairs, a value with spaces in single quotes\n");
+    expect(unterminated.code).toBe(2);
+  });
+
   it("trace --db-url says the same", async () => {
     const r = await runCli(["trace", "--db-url", "postgres://u:tr4ce-Secret@127.0.0.1:1/db?password=tr4ce-Secret2"], "SELECT 1;\n");
     expect(r.stderr).toBe("locklint: cannot connect to postgres://u:***@127.0.0.1:1/db?password=***: connect ECONNREFUSED 127.0.0.1:1\n");

@@ -131,6 +131,8 @@ interface AlembicOptions extends ReportOptions, LintFlags {
   locklintConfig?: string;
   /** --timeout: seconds alembic may run. */
   timeout: number;
+  /** --max-input-mb: the most SQL alembic may print. */
+  maxInputMb?: number;
 }
 
 function parseRowCount(value: string): number {
@@ -196,9 +198,9 @@ function parseMegabytes(value: string): number {
   return n;
 }
 
-/** --max-input-mb; no default here, so that the configuration file's max-input-mb can apply. */
-function maxInputOption(): Option {
-  return new Option("--max-input-mb <mb>", `stop reading an input (a file, stdin, the --sql-command's output) larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
+/** --max-input-mb; no default here, so that the configuration file's max-input-mb can apply. `what` is the input it limits. */
+function maxInputOption(what = "an input (a file, stdin, the --sql-command's output)"): Option {
+  return new Option("--max-input-mb <mb>", `stop reading ${what} larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
     parseMegabytes,
   );
 }
@@ -302,6 +304,7 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
         .option("--all", "report every revision")
         .option("--downgrade", "also lint the downgrade path of the reported revisions")
         .addOption(timeoutOption("alembic"))
+        .addOption(maxInputOption("alembic's SQL (its standard output)"))
         .option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)"),
     ),
   ).action(handlers.alembic);
@@ -370,7 +373,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}\n`);
       const log = (line: string) => io.stderr.write(`locklint alembic: ${line}\n`);
-      const rendering = await renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log, timeoutSeconds: options.timeout });
+      const rendering = await renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log, timeoutSeconds: options.timeout, maxBytes: (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB });
       checkRendered(rendering, [...selection.revisions].map((id) => history.files.get(id)!), { downgrade: options.downgrade, cwd });
       const sources = rendering.sources;
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });

@@ -135,6 +135,19 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a python that never ends", () =
   });
 });
 
+describe.skipIf(!HAS_ALEMBIC)("locklint alembic: output over the size limit", () => {
+  it("alembic printing more than --max-input-mb is stopped: exit 2, one line", async () => {
+    const repo = makeRepository("shop-safe", { "0007_loud.py": revision("0007", "0006", '    for i in range(100000):\n        op.execute("SELECT %d" % i)') });
+    const ini = join(repo, "alembic.ini");
+    const result = await runCli(["alembic", "--python", DEBIAN_PYTHON, "-c", ini, "--all", "--max-input-mb", "0.5"]);
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `locklint alembic: every revision (7)\nlocklint: alembic upgrade base:heads --sql for ${ini}: printed more than 0.5 MB of SQL, stopped; nothing was linted (--max-input-mb MB allows more)\n`,
+    });
+  });
+});
+
 describe("locklint alembic: a Python that hangs on start", () => {
   it("is passed over after the timeout, named in the one-line error with why, and stopped", async () => {
     const dir = scratch();

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { DEFAULT_TIMEOUT_SECONDS, startChild } from "../child-process.js";
 import { UsageError } from "../errors.js";
 import type { MigrationFile } from "../migration-files.js";
-import { decodeSource, type SourceFile } from "../source.js";
+import { decodeSource, DEFAULT_MAX_INPUT_MB, MB, type SourceFile } from "../source.js";
 import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
 import { gitRoot } from "./git.js";
 import type { AlembicProject } from "./project.js";
@@ -24,6 +24,8 @@ export interface OfflineOptions {
   log?: (line: string) => void;
   /** --timeout: alembic is stopped after this many seconds (default DEFAULT_TIMEOUT_SECONDS). */
   timeoutSeconds?: number;
+  /** --max-input-mb: alembic is stopped when its SQL grows past this (default DEFAULT_MAX_INPUT_MB). */
+  maxBytes?: number;
 }
 
 /** An interpreter that may run the project's alembic, and where it was found. */
@@ -161,29 +163,49 @@ export async function renderHistory(project: AlembicProject, options: OfflineOpt
   return { sources, stopped };
 }
 
-/** The driver in the project's Python, in its own process group, with the timeout; its output once it has ended. */
+/**
+ * The driver in the project's Python, in its own process group, with the timeout; its output once
+ * it has ended. Output over the size limit stops it at once.
+ */
 async function runDriver(python: string, project: AlembicProject, spec: object, options: OfflineOptions): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string }> {
+  const what = `alembic ${options.downgrade ? "upgrade and downgrade" : "upgrade base:heads"} --sql for ${shownPath(project.ini, options.cwd ?? process.cwd())}`;
   // alembic resolves a relative script_location against the working directory: run it beside its ini
   const child = startChild(python, ["-c", DRIVER, JSON.stringify(spec)], {
     cwd: dirname(project.ini),
     env: { ...(options.env ?? process.env), PYTHONIOENCODING: "utf-8" },
     timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
-    what: `alembic ${options.downgrade ? "upgrade and downgrade" : "upgrade base:heads"} --sql for ${shownPath(project.ini, options.cwd ?? process.cwd())}`,
+    what,
   });
-  const stdout = readAll(child.stdout);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_MB * MB;
+  let tooBig = false;
+  const stdout = readAtMost(child.stdout, maxBytes, () => {
+    tooBig = true;
+    child.stop();
+  });
   const stderr = text(child.stderr);
+  let ended: { code: number | null; signal: NodeJS.Signals | null };
   try {
-    const { code, signal } = await child.exited;
-    return { status: code, signal, stdout: await stdout, stderr: await stderr };
+    ended = await child.exited;
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (tooBig) throw new UsageError(`${what}: printed more than ${maxBytes / MB} MB of SQL, stopped; nothing was linted (--max-input-mb MB allows more)`);
+  return { status: ended.code, signal: ended.signal, stdout: await stdout, stderr: await stderr };
 }
 
-async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
+/** The whole stream; past maxBytes, `tooBig` is called and the rest is left unread. */
+async function readAtMost(stream: AsyncIterable<Buffer>, maxBytes: number, tooBig: () => void): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk);
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      tooBig();
+      break;
+    }
+    chunks.push(chunk);
+  }
   return Buffer.concat(chunks);
 }
 

@@ -11,8 +11,8 @@ export interface TraceDatabase {
   close(): Promise<void>;
 }
 
-/** A statement that hit a timeout: trace stops there (one line, exit 2) instead of going on. */
-export class TraceTimeout extends UsageError {}
+/** A timeout, or the embedded database gone: trace stops there (one line, exit 2) instead of going on. */
+export class TraceStopped extends UsageError {}
 
 /**
  * The embedded PostgreSQL runs in a worker thread: PGlite runs a statement synchronously and
@@ -34,13 +34,22 @@ export async function embeddedDatabase(timeouts: SessionTimeouts = DEFAULT_TIMEO
     if (m.error !== undefined) waiting?.reject(new Error(m.error));
     else waiting?.resolve(m.rows ?? []);
   });
-  worker.on("error", (error) => failAll(error));
-  const call = (sql: string, params?: unknown[], limitMs = timeouts.statementMs): Promise<unknown[]> =>
+  // the thread died (PGlite aborted: out of memory): what is waiting fails, and so does what comes after
+  let gone: TraceStopped | null = null;
+  const stop = (error: TraceStopped) => {
+    gone ??= error;
+    failAll(gone);
+  };
+  worker.on("error", (error) => stop(new TraceStopped(`the embedded PostgreSQL failed: ${error.message}`)));
+  worker.on("exit", () => stop(new TraceStopped("the embedded PostgreSQL stopped")));
+  const overdue = `the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`;
+  const call = (sql: string, params?: unknown[], limitMs = timeouts.statementMs, late = overdue): Promise<unknown[]> =>
     new Promise((resolve, reject) => {
+      if (gone) return reject(gone);
       const id = next++;
       const timer = setTimeout(() => {
+        stop(new TraceStopped(late));
         void worker.terminate();
-        failAll(new TraceTimeout(`the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`));
       }, limitMs);
       pending.set(id, {
         resolve: (rows) => (clearTimeout(timer), resolve(rows)),
@@ -48,7 +57,11 @@ export async function embeddedDatabase(timeouts: SessionTimeouts = DEFAULT_TIMEO
       });
       worker.postMessage({ id, sql, params });
     });
-  await call("", undefined, START_MS); // started: PGlite.create() ran
+  // started: PGlite.create() ran
+  await call("", undefined, START_MS, `the embedded PostgreSQL did not start within ${showDuration(START_MS)}`).catch(async (error: Error) => {
+    await worker.terminate();
+    throw error instanceof UsageError ? error : new UsageError(`the embedded PostgreSQL did not start: ${error.message}`);
+  });
   return {
     server: false,
     exec: async (sql) => {
@@ -94,12 +107,12 @@ function resolvePGlite(): string {
   }
 }
 
-/** A session on the server, with lock and statement timeouts; a timeout is a TraceTimeout, no error shows the password. */
+/** A session on the server, with lock and statement timeouts; a timeout is a TraceStopped, no error shows the password. */
 export async function serverDatabase(url: string, timeouts: SessionTimeouts = DEFAULT_TIMEOUTS): Promise<TraceDatabase> {
   const client = await connect(url, "locklint trace", timeouts);
   const clean = (error: unknown) => {
     const timeout = timeoutMessage(error, timeouts);
-    return timeout ? new TraceTimeout(timeout) : new Error(scrub(error instanceof Error ? error.message : String(error), url));
+    return timeout ? new TraceStopped(timeout) : new Error(scrub(error instanceof Error ? error.message : String(error), url));
   };
   return {
     server: true,

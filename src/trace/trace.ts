@@ -2,7 +2,7 @@ import type { AnalyzedStatement } from "../analyze.js";
 import type { RelationLock } from "../effects.js";
 import { stronger, type LockMode } from "../locks.js";
 import { heldLocks, relationFiles, sequentialReads } from "./catalog.js";
-import { embeddedDatabase, serverDatabase, TraceTimeout, type TraceDatabase } from "./database.js";
+import { embeddedDatabase, serverDatabase, TraceStopped, type TraceDatabase } from "./database.js";
 import { guardOf, guardsOf, type StatementGuard, type TransactionStep } from "./guard.js";
 import { seedTables } from "./seed.js";
 import { DEFAULT_TIMEOUTS, redactUrl, timeoutSettings, type SessionTimeouts } from "../connection.js";
@@ -23,7 +23,7 @@ import { oneLine } from "../report/describe.js";
  * (src/trace/guard.ts) so that none can end or escape it; after each, trace checks that its
  * transaction is still the one it opened. What a rollback cannot undo is refused, or with
  * --allow-commit run and listed (TraceResult.notRolledBack). A lock or statement timeout, or
- * the embedded database's statement timeout, stops the trace with one line (TraceTimeout).
+ * the embedded database's statement timeout, stops the trace with one line (TraceStopped).
  */
 
 export interface ObservedFacts {
@@ -126,12 +126,12 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
   }
 }
 
-/** Runs a step of the trace; a timeout stops the trace with one line saying where, and what was not rolled back. */
+/** Runs a step of the trace; a timeout (or the embedded database gone) stops it with one line saying where, and what was not rolled back. */
 async function stopping<T>(run: Run, where: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof TraceTimeout)) throw error;
+    if (!(error instanceof TraceStopped)) throw error;
     throw new UsageError(`trace stopped ${where}: ${error.message}${afterStop(run)}`);
   }
 }
@@ -293,7 +293,7 @@ async function advancedSequences(run: Run, sequences: { oid: string; name: strin
       run.notRolledBack.push(`sequence ${sequence.name} advanced to ${value} (sequences are never rolled back)`);
       await run.db.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
     } catch (error) {
-      if (error instanceof TraceTimeout) throw error;
+      if (error instanceof TraceStopped) throw error;
       await run.db.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
     }
   }
@@ -313,7 +313,7 @@ async function runCaught(db: TraceDatabase, sql: string): Promise<string | null>
     await db.exec(sql);
     return null;
   } catch (error) {
-    if (error instanceof TraceTimeout) throw error;
+    if (error instanceof TraceStopped) throw error;
     return error instanceof Error ? error.message : String(error);
   }
 }

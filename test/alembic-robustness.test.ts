@@ -2,8 +2,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, runBin, runCli } from "./support/cli.js";
+import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, runCli } from "./support/cli.js";
 import { makeRepository, VERSIONS } from "./support/alembic-repo.js";
 import { findPython } from "../src/alembic/offline.js";
 
@@ -86,6 +87,25 @@ describe("--sql-command: a command that never ends", () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain(`option '--timeout <seconds>' argument '${value}' is invalid. expected a number of seconds, more than 0 and at most 86400`);
     }
+  });
+
+  it("locklint exiting for another reason (process.exit with a child running) kills the child's process group", async () => {
+    const dir = scratch();
+    const pidFile = join(dir, "pid");
+    const script = join(dir, "exits.mts");
+    const source = pathToFileURL(join(ROOT, "src/child-process.ts")).href;
+    writeFileSync(
+      script,
+      `import { startChild } from ${JSON.stringify(source)};
+const child = startChild(${JSON.stringify(`sleep 60 & echo $! > ${pidFile}; wait`)}, [], { shell: true, env: process.env, timeoutSeconds: 100, what: "x" });
+child.stdout.resume();
+setTimeout(() => process.exit(3), 500);
+`,
+    );
+    expect(spawnSync(process.execPath, ["--import", "tsx", script], { cwd: ROOT }).status).toBe(3);
+    const sleeper = readPid(pidFile);
+    pids.push(sleeper);
+    expect(await waitFor(() => gone(sleeper), 2000)).toBe(true);
   });
 
   it("SIGINT to locklint stops the shell's children: none is orphaned", async () => {

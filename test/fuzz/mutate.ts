@@ -37,6 +37,14 @@ const STATEMENTS = [
   ";;;",
   "/* unterminated comment",
   "-- comment with ; semicolon",
+  "/* outer /* nested; */ still a comment; */ SELECT 1;",
+  "SELECT E'it\\'s; still a string';",
+  "SELECT U&'\\0041;' UESCAPE '!';",
+  "SELECT '$$' AS a, $a$ $b$ ; $a$ AS b;",
+  "CREATE RULE r AS ON INSERT TO users DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));",
+  "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;",
+  "SELECT :'psql_variable', :psql_variable;",
+  "CREATE TABLE \"we;ird\"\"name\" (\"a\"\"b\" int);",
 ];
 
 const META_LINES = ["\\connect other", "\\set ON_ERROR_STOP on", "\\restrict abcDEF123", "\\unrestrict abcDEF123", "\\.", "\\i other.sql", "\\\\", "\\gexec"];
@@ -111,6 +119,19 @@ const textMutations: Record<string, TextMutation> = {
     if (random.chance(0.3)) all[random.pick(marks)] = random.pick(["-- Running upgrade", "-- Running upgrade x ->", "-- Running downgrade a -> b, c", "-- Running upgrade a, b -> c"]);
     return all.join("\n");
   },
+  removeSemicolon(text, random) {
+    const at = [...text.matchAll(/;/g)].map((m) => m.index!);
+    if (at.length === 0) return text;
+    const i = random.pick(at);
+    return text.slice(0, i) + text.slice(i + 1);
+  },
+  spliceSelf(text, random) {
+    // a piece of the text pasted mid-token elsewhere: statements cut and glued
+    const from = random.int(text.length + 1);
+    const piece = text.slice(from, from + random.between(1, 400));
+    const at = random.int(text.length + 1);
+    return text.slice(0, at) + piece + text.slice(at);
+  },
   lineEndings(text, random) {
     return random.chance(0.5) ? text.replace(/\n/g, "\r\n") : text.replace(/\n/g, "\r");
   },
@@ -119,7 +140,8 @@ const textMutations: Record<string, TextMutation> = {
 const byteMutations: Record<string, ByteMutation> = {
   flipBytes(bytes, random) {
     const copy = Buffer.from(bytes);
-    for (let n = random.between(1, 8); n > 0 && copy.length > 0; n--) copy[random.int(copy.length)]! ^= 1 << random.int(8);
+    // mostly the low seven bits: ASCII stays ASCII, so most cases get past the UTF-8 check to the parser
+    for (let n = random.between(1, 8); n > 0 && copy.length > 0; n--) copy[random.int(copy.length)]! ^= 1 << (random.chance(0.9) ? random.int(7) : 7);
     return copy;
   },
   insertOddBytes(bytes, random) {

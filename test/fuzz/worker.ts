@@ -2,6 +2,7 @@
 // tests run it, with the verdict computed here so that big reports never cross the IPC channel.
 import { runCli } from "../support/cli.js";
 import { violation, type Command } from "./cases.js";
+import { splitDisagreement } from "./oracle.js";
 
 export interface Job {
   command: Command;
@@ -22,14 +23,21 @@ for (const event of ["uncaughtException", "unhandledRejection"] as const) {
 }
 
 process.on("message", async (job: Job) => {
-  const outcome = await runCli(job.command.args, Buffer.from(job.input, "base64")).catch((error: unknown) => ({
+  const input = Buffer.from(job.input, "base64");
+  const outcome = await runCli(job.command.args, input).catch((error: unknown) => ({
     code: -1,
     stdout: "",
     stderr: "",
     crash: `run() threw: ${error instanceof Error ? error.stack : String(error)}`,
   }));
-  process.send!({ code: outcome.code, violation: violation(job.command, outcome) } satisfies Verdict);
+  process.send!({ code: outcome.code, violation: violation(job.command, outcome) ?? (await secondOpinion(job.command, input, outcome)) } satisfies Verdict);
 });
+
+/** On lint's JSON report of valid UTF-8 input: does PostgreSQL's parser agree about syntax errors? */
+async function secondOpinion(command: Command, input: Buffer, outcome: { code: number; stdout: string }): Promise<string | null> {
+  if (command.args.join(" ") !== "-f json" || outcome.code === 2) return null;
+  return splitDisagreement(input, outcome.stdout);
+}
 
 // the runner sends nothing before this: a message sent while this module loads would be lost
 process.send!("ready");

@@ -6,8 +6,9 @@ import { UsageError } from "./errors.js";
  * The child processes locklint starts and waits for (`locklint alembic`'s Python, `--sql-command`'s
  * shell): each runs in its own process group, so that it and everything it starts can be stopped
  * together; it is stopped when its time is up, when locklint gets SIGINT, SIGTERM or SIGHUP, and
- * when locklint exits for any other reason. Nothing locklint starts outlives it (but a SIGKILL of
- * locklint itself, which no process can catch).
+ * when locklint exits for any other reason; what it leaves running in the background is stopped
+ * when it ends. Nothing locklint starts outlives it (but after a SIGKILL of locklint itself, which
+ * no process can catch, or a process that leaves the group with setsid).
  */
 
 /** The default of --timeout: how long a child may run, in seconds. */
@@ -60,11 +61,13 @@ export function startChild(command: string, args: readonly string[], options: Ch
       untrack(child);
       reject(error);
     });
-    child.on("close", (code, signal) => {
+    child.on("close", (code, status) => {
       clearTimeout(timer);
       untrack(child);
+      // what it left running in the background (`cmd &`) ends with it
+      signal(child, "SIGKILL");
       if (timedOut) reject(new UsageError(`${options.what}: did not finish within ${options.timeoutSeconds} s, stopped; nothing was linted (--timeout SECONDS allows longer)`));
-      else resolve({ code, signal });
+      else resolve({ code, signal: status });
     });
   });
   return { stdout: child.stdout, stderr: child.stderr, stop: () => stop(child), exited };

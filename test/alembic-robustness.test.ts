@@ -81,6 +81,15 @@ describe("--sql-command: a command that never ends", () => {
     expect(await waitFor(() => gone(readPid(pidFile)), 5000)).toBe(true);
   });
 
+  it("what the command leaves running in the background is stopped when it ends", async () => {
+    const pidFile = join(scratch(), "pid");
+    const result = await runCli(["--sql-command", `echo 'SELECT 1;'; sleep 60 > /dev/null 2>&1 & echo $! > ${pidFile}`]);
+    expect(result.code).toBe(0);
+    const sleeper = readPid(pidFile);
+    pids.push(sleeper);
+    expect(await waitFor(() => gone(sleeper), 2000)).toBe(true);
+  });
+
   it("a --timeout that is no number of seconds is a usage error", async () => {
     for (const value of ["0", "-1", "soon", "100000"]) {
       const result = await runCli(["--sql-command", "true", "--timeout", value]);

@@ -86,6 +86,8 @@ describe.skipIf(!server)("trace --db-url on a real server", () => {
         "ANALYZE accounts;",
         "UPDATE accounts SET name = 'changed';",
         "COMMIT;",
+        "SAVEPOINT outside;", // 25
+        "COMMIT AND CHAIN;",
       ].join("\n") + "\n",
     );
     const r = await runCli(["trace", "--format", "json", "--db-url", server!.url, path]);
@@ -93,7 +95,7 @@ describe.skipIf(!server)("trace --db-url on a real server", () => {
     expect(r.code).toBe(1);
     expect(errorsByLine(r.stdout)).toEqual({
       12: 'savepoint "nowhere" does not exist',
-      14: "not run: PREPARE TRANSACTION would hand trace's transaction to the server, beyond its rollback",
+      14: "not run: PREPARE TRANSACTION would hand trace's transaction to the server, beyond its rollback (the script's transaction ends here as if committed)",
       15: "not run: COMMIT PREPARED ends a prepared transaction outside trace's own",
       16: "not run: the savepoint name locklint_trace is trace's own (rename it)",
       17: "not run: COPY ... TO PROGRAM runs a command on the database host",
@@ -101,6 +103,8 @@ describe.skipIf(!server)("trace --db-url on a real server", () => {
       19: "not run: COPY ... TO a file writes on the database host",
       20: "not run: setval() is not undone by a rollback, and trace rolls everything back on a server (--allow-commit runs it and lists it)",
       21: "not run: nextval() is not undone by a rollback, and trace rolls everything back on a server (--allow-commit runs it and lists it)",
+      25: "SAVEPOINT can only be used in transaction blocks",
+      26: "COMMIT AND CHAIN can only be used in transaction blocks",
       22: "not run: ANALYZE writes the table statistics (pg_class.reltuples) in place, and trace rolls everything back on a server (--allow-commit runs it and lists it)",
     });
     expect(JSON.parse(r.stdout).summary.notRolledBack).toEqual([]);

@@ -186,7 +186,6 @@ async function step(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFact
 function refusalOf(run: Run, guard: StatementGuard): string | null {
   if (guard.refused && (run.db.server || !guard.refused.serverOnly)) return guard.refused.reason;
   if (run.db.server && guard.notRolledBack && !run.allowCommit) return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
-  if (run.db.server && guard.transaction?.step === "prepare") return "PREPARE TRANSACTION would hand trace's transaction to the server, beyond its rollback";
   return null;
 }
 
@@ -194,6 +193,17 @@ function refusalOf(run: Run, guard: StatementGuard): string | null {
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 const placeOf = (analyzed: AnalyzedStatement) => `${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
+
+const NOT_PREPARED = "not run: PREPARE TRANSACTION would hand trace's transaction to the server, beyond its rollback";
+
+/** PostgreSQL's names of the steps it refuses outside a transaction block. */
+const STEP_NAMES: Record<"commit-and-chain" | "rollback-and-chain" | "savepoint" | "release" | "rollback-to", string> = {
+  "commit-and-chain": "COMMIT AND CHAIN",
+  "rollback-and-chain": "ROLLBACK AND CHAIN",
+  savepoint: "SAVEPOINT",
+  release: "RELEASE SAVEPOINT",
+  "rollback-to": "ROLLBACK TO SAVEPOINT",
+};
 
 /** In the embedded database the script's transaction statements run as written. */
 async function embeddedTransactionStep(run: Run, step: TransactionStep, sql: string): Promise<string | null> {
@@ -220,16 +230,20 @@ async function serverTransactionStep(run: Run, step: TransactionStep): Promise<s
       return null;
     }
     if (step.step === "commit" || step.step === "rollback") return null;
-    return `${step.step === "commit-and-chain" ? "COMMIT AND CHAIN" : step.step === "rollback-and-chain" ? "ROLLBACK AND CHAIN" : step.step.toUpperCase().replace("-", " ")} can only be used in transaction blocks`;
+    if (step.step === "prepare") return NOT_PREPARED;
+    return `${STEP_NAMES[step.step]} can only be used in transaction blocks`;
   }
   switch (step.step) {
     case "begin":
       return null;
     case "commit":
-    case "prepare": // refused, and the script's transaction ends here as it would
       await db.exec(`RELEASE SAVEPOINT ${SCRIPT}`);
       run.inScriptTransaction = false;
       return null;
+    case "prepare": // not run; the script's transaction ends here all the same, as if committed
+      await db.exec(`RELEASE SAVEPOINT ${SCRIPT}`);
+      run.inScriptTransaction = false;
+      return `${NOT_PREPARED} (the script's transaction ends here as if committed)`;
     case "rollback":
       await db.exec(`ROLLBACK TO SAVEPOINT ${SCRIPT}; RELEASE SAVEPOINT ${SCRIPT}`);
       run.inScriptTransaction = false;

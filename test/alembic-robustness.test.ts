@@ -214,8 +214,17 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a revision that ends alembic ea
     expect(result).toMatchObject({ code: 2, stdout: "" });
     expect(result.stderr).toBe(
       "locklint alembic: 2 revisions added or changed since main (the default branch): 0007, 0008\n" +
-        `locklint: alembic ended with status 0 but never ran the upgrade of revision 0008 (${VERSIONS}/0008_after.py): it stopped early, after 0007 (does a revision or env.py end the process?); nothing was linted\n`,
+        `locklint: alembic ended with status 0 but never ran the upgrade of revision 0008 (${VERSIONS}/0008_after.py): it stopped early, after 0007 (does a revision or env.py end the process, or does alembic not load that file?); nothing was linted\n`,
     );
+  });
+
+  it("a revision file alembic does not load (in a subdirectory of versions/, alembic 1.8) is not passed silently: exit 2 naming it", () => {
+    const repo = makeRepository("shop-safe", {});
+    mkdirSync(join(repo, VERSIONS, "sub"));
+    writeFileSync(join(repo, VERSIONS, "sub/0007_hidden.py"), revision("0007", "0006", '    op.execute("SELECT 1")'));
+    const result = lint(repo, "--all");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`locklint: alembic ended with status 0 but never ran the upgrade of revision 0007 (${VERSIONS}/sub/0007_hidden.py)`);
   });
 
   it("a new file reusing an existing revision id: exit 2 naming both files, before alembic runs", () => {

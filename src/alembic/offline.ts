@@ -240,7 +240,7 @@ export function checkRendered(rendering: Rendering, wanted: readonly MigrationFi
     const more = missing.length > named.length ? ` and ${missing.length - named.length} more` : "";
     const last = rendered.at(-1);
     throw new UsageError(
-      `alembic ended with status 0 but never ran the ${direction} of revision${missing.length > 1 ? "s" : ""} ${named.join(", ")}${more}: it stopped early${last ? `, after ${last}` : ""} (does a revision or env.py end the process?); nothing was linted`,
+      `alembic ended with status 0 but never ran the ${direction} of revision${missing.length > 1 ? "s" : ""} ${named.join(", ")}${more}: it stopped early${last ? `, after ${last}` : ""} (does a revision or env.py end the process, or does alembic not load that file?); nothing was linted`,
     );
   }
 }

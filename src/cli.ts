@@ -254,7 +254,7 @@ const collect = (value: string, values: string[] = []) => [...values, value];
 export function buildProgram(handlers: {
   lint: (files: string[], options: LintOptions, command: Command) => Promise<void>;
   alembic: (options: AlembicOptions, command: Command) => Promise<void>;
-  locks: (files: string[], options: CommonOptions) => Promise<void>;
+  locks: (files: string[], options: CommonOptions, command: Command) => Promise<void>;
   rules: (options: { format: "text" | "json" }) => Promise<void>;
   stats: (options: { dbUrl?: string; output: string; lockTimeout: number; statementTimeout: number }) => Promise<void>;
   trace: (files: string[], options: TraceCliOptions) => Promise<void>;
@@ -352,8 +352,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
       const outputs = outputsOf(options, inputsOf(files, options, config));
-      const rules = configuredRules(options.rules, config);
-      const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : undefined;
+      const rules = configuredRules(cliOptions.rules, config);
+      const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? "--alembic-dir" : `${config?.path}: alembic-dir`) : undefined;
       const inputs = await readInputs(files, io, options);
       reportUnread(inputs, io);
       const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
@@ -365,7 +365,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       const cwd = io.cwd ?? process.cwd();
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
-      const rules = configuredRules(options.rules, config);
+      const rules = configuredRules(cliOptions.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
       const outputs = outputsOf(options, inputsOf([project.ini, ...[...migrationFiles.values()].map((f) => f.path)], options, config));
@@ -384,12 +384,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative(cwd, resolve(dirname(project.ini), f.migration.file)) };
       exitCode = await report(lint, outputs, options, io);
     },
-    locks: async (files, options) => {
-      const outputs = outputsOf(options, inputsOf(files, options, null));
+    locks: async (files, cliOptions, command) => {
+      // the configuration file applies as to lint: pg-version, stats, assume-in-transaction, max-input-mb
+      const config = configFor(cliOptions.config, io);
+      const options = withConfig(cliOptions, config, command);
+      const outputs = outputsOf(options, inputsOf(files, options, config));
       const inputs = await readInputs(files, io, options);
       reportUnread(inputs, io);
       await loadParser();
-      const sizes = await loadSizes(options);
+      const sizes = await loadSizes(options, config);
       const analysis = analyze(inputs.sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
       const timelines = buildTimelines(analysis.analyzed);
@@ -468,7 +471,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 
 /** Lints the sources with the rules, and the table sizes and lock budgets the options give. */
 async function lintSources(sources: SourceFile[], rules: Rule[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<Analysis> {
-  const sizes = await loadSizes(options);
+  const sizes = await loadSizes(options, config);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
   if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
@@ -586,7 +589,7 @@ function configFor(named: string | undefined, io: CliIO): Config | null {
 }
 
 /** Flags given on the command line win; the file fills in the rest. */
-function withConfig<T extends ReportOptions & LintFlags & { assumeInTransaction?: boolean; alembicDir?: string[]; maxInputMb?: number }>(options: T, config: Config | null, command: Command): T {
+function withConfig<T extends ReportOptions & Partial<LintFlags> & { assumeInTransaction?: boolean; alembicDir?: string[]; maxInputMb?: number }>(options: T, config: Config | null, command: Command): T {
   if (!config) return options;
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   return {
@@ -604,21 +607,35 @@ function withConfig<T extends ReportOptions & LintFlags & { assumeInTransaction?
   };
 }
 
-/** --rules (or the file's rules), less the file's disable list; rule ids in the file are checked. */
-function configuredRules(spec: string | undefined, config: Config | null): Rule[] {
-  const rules = selectRules(spec);
+/**
+ * --rules (else the file's rules), less the file's disable list; rule ids in the file are checked
+ * (errors name the file and key). A selection that leaves no rule is an error: it would pass anything.
+ */
+function configuredRules(cliSpec: string | undefined, config: Config | null): Rule[] {
+  const fromFile = cliSpec === undefined && config?.rules !== undefined;
+  const rules = at(fromFile ? `${config?.path}: rules` : cliSpec === undefined ? undefined : `--rules "${cliSpec}"`, () => selectRules(cliSpec ?? config?.rules));
   if (!config) return rules;
-  const known = (key: string, id: string) => {
-    try {
-      return findRule(id);
-    } catch (error) {
-      throw new UsageError(`${config.path}: ${key}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  for (const id of config.disable) known("disable", id);
-  for (const id of Object.keys(config.severity)) known(`severity.${id}`, id);
-  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) known(`ignore.${revision}`, id);
-  return rules.filter((r) => !config.disable.includes(r.id));
+  const inFile = (key: string) => `${config.path}: ${key}`;
+  for (const id of config.disable) at(inFile("disable"), () => findRule(id));
+  for (const id of Object.keys(config.severity)) at(inFile(`severity.${id}`), () => findRule(id));
+  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`ignore.${revision}`), () => findRule(id));
+  const enabled = rules.filter((r) => !config.disable.includes(r.id));
+  if (enabled.length === 0) throw new UsageError(`${inFile("disable")}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
+  return enabled;
+}
+
+/** The check's result; a usage error it throws is prefixed with where the value came from (when known). */
+function at<T>(place: string | undefined, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw prefixed(place, error);
+  }
+}
+
+/** A usage error prefixed with where the value came from (a file and key, an option); other errors as they are. */
+function prefixed(place: string | undefined, error: unknown): unknown {
+  return place !== undefined && error instanceof UsageError ? new UsageError(`${place}: ${error.message}`) : error;
 }
 
 /** Severity overrides and per-revision ignores of the configuration file. */
@@ -635,12 +652,16 @@ function applyConfig(findings: Finding[], config: Config): void {
   }
 }
 
-/** Table sizes from --stats FILE or --db-url, when given. */
-async function loadSizes(options: CommonOptions): Promise<TableSizes | undefined> {
+/** Table sizes from --stats FILE or --db-url, when given; a stats file the configuration names is named with its key. */
+async function loadSizes(options: CommonOptions, config: Config | null): Promise<TableSizes | undefined> {
   if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
   if (options.dbUrl) return new TableSizes(await collectStats(options.dbUrl));
   if (!options.stats) return undefined;
-  return new TableSizes(await readStatsFile(options.stats));
+  const place = config !== null && config.stats === options.stats ? `${config.path}: stats` : undefined;
+  const stats = await readStatsFile(options.stats).catch((error: unknown) => {
+    throw prefixed(place, error);
+  });
+  return new TableSizes(stats);
 }
 
 function formatCatalog(rows: { id: string; severity: string; default: boolean; lock: string; summary: string }[]): string {

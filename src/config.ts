@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { UsageError } from "./errors.js";
 import { findProjectFile } from "./find-file.js";
@@ -42,21 +42,50 @@ export function findConfigFile(cwd: string, named?: string): string | null {
     const own = join(dir, "locklint.toml");
     if (existsSync(own)) return own;
     const pyproject = join(dir, "pyproject.toml");
-    return existsSync(pyproject) && /^\s*\[tool\.locklint(\.|\])/m.test(readFileSync(pyproject, "utf8")) ? pyproject : null;
+    return existsSync(pyproject) && configuresLocklint(pyproject) ? pyproject : null;
   });
 }
 
-export function loadConfig(path: string): Config {
-  let document: Record<string, unknown>;
+/**
+ * Whether a pyproject.toml has a tool.locklint table, however TOML spells it (`[tool.locklint]`,
+ * `[ tool . "locklint" ]`, `tool = { locklint = {...} }`, `[tool.locklint.severity]` alone): the
+ * file is parsed, not matched. One that never names locklint is not read further, so a broken
+ * pyproject.toml of another tool is not locklint's error.
+ */
+function configuresLocklint(pyproject: string): boolean {
+  const text = readConfigText(pyproject);
+  if (!text.includes("locklint")) return false;
+  const tool = parseConfig(pyproject, text).tool;
+  return typeof tool === "object" && tool !== null && "locklint" in tool;
+}
+
+/** The text of a configuration file; one line naming it when it cannot be read (a directory, no permission). */
+function readConfigText(path: string): string {
   try {
-    document = parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`${path}: ${code === "EISDIR" ? "is a directory, not a configuration file" : `cannot read the configuration file (${code ?? String(error)})`}`);
+  }
+}
+
+/** The TOML document; a syntax error names the file and line. */
+function parseConfig(path: string, text: string): Record<string, unknown> {
+  try {
+    return parse(text) as Record<string, unknown>;
   } catch (error) {
     const where = error instanceof TomlError ? `line ${error.line}: ` : "";
     throw new UsageError(`${path}: ${where}${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
-  const section = path.endsWith("pyproject.toml") ? ((document.tool as Record<string, unknown> | undefined)?.locklint as Record<string, unknown> | undefined) : document;
-  const table = section ?? {};
-  const prefix = path.endsWith("pyproject.toml") ? "tool.locklint." : "";
+}
+
+export function loadConfig(path: string): Config {
+  const document = parseConfig(path, readConfigText(path));
+  const inPyproject = basename(path) === "pyproject.toml";
+  const section = inPyproject ? (document.tool as Record<string, unknown> | undefined)?.locklint : document;
+  const prefix = inPyproject ? "tool.locklint." : "";
+  if (section !== undefined && (typeof section !== "object" || section === null || Array.isArray(section))) throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
+  const table = (section ?? {}) as Record<string, unknown>;
   const bad = (key: string, what: string) => new UsageError(`${path}: ${prefix}${key}: ${what}`);
   for (const key of Object.keys(table)) if (!KEYS.has(key)) throw bad(key, `unknown key (known: ${[...KEYS].join(", ")})`);
   const config: Config = { path, disable: [], severity: {}, ignore: {} };

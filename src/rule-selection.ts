@@ -7,12 +7,17 @@ export function defaultRules(): Rule[] {
   return RULES.filter((r) => !r.optional);
 }
 
-/** `--rules`: `all`, `default`, or a comma-separated list of rule ids (which may include `default`). */
+/**
+ * `--rules`: `all`, `default`, or a comma-separated list of rule ids (which may include `default`).
+ * A list of no id is an error: running no rule would pass any migration.
+ */
 export function selectRules(spec: string | undefined): Rule[] {
   if (spec === undefined || spec.trim() === "default") return defaultRules();
   if (spec.trim() === "all") return [...RULES];
+  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError("no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)");
   const chosen = new Set<Rule>();
-  for (const id of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const id of ids) {
     if (id === "default") {
       for (const r of defaultRules()) chosen.add(r);
       continue;

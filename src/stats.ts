@@ -115,5 +115,28 @@ export async function readStatsFile(path: string): Promise<StatsFile> {
   if (data?.format !== "locklint-stats" || data.version !== 1 || !Array.isArray(data.tables)) {
     throw new UsageError(`${path}: not a locklint stats file (version 1); write it with locklint stats`);
   }
+  for (const [i, table] of data.tables.entries()) {
+    const problem = tableProblem(table);
+    if (problem) throw new UsageError(`${path}: tables[${i}]${problem}; write it with locklint stats`);
+  }
   return data as StatsFile;
+}
+
+const isCount = (value: unknown) => typeof value === "number" && Number.isFinite(value);
+
+/**
+ * What is wrong with one entry of a stats file's tables, as the rest of a JSON path and what was
+ * expected (`.heapBytes: expected a number`); null when it is a table as `locklint stats` writes it.
+ * The estimates read every field: a file edited by hand must fail here, naming the place.
+ */
+function tableProblem(table: unknown): string | null {
+  if (typeof table !== "object" || table === null || Array.isArray(table)) return ": expected an object (schema, name, kind, sizes, indexes)";
+  const t = table as Record<string, unknown>;
+  for (const key of ["schema", "name"]) if (typeof t[key] !== "string") return `.${key}: expected a string`;
+  if (!(Object.values(KINDS) as unknown[]).includes(t.kind)) return `.kind: expected ${Object.values(KINDS).map((k) => `"${k}"`).join(", ")}`;
+  for (const key of ["reltuples", "heapBytes", "toastBytes", "totalBytes"]) if (!isCount(t[key])) return `.${key}: expected a number`;
+  if (t.liveTuples !== null && !isCount(t.liveTuples)) return ".liveTuples: expected a number or null";
+  if (!Array.isArray(t.indexes)) return ".indexes: expected a list";
+  const index = t.indexes.findIndex((i: unknown) => typeof i !== "object" || i === null || typeof (i as IndexStats).name !== "string" || !isCount((i as IndexStats).bytes));
+  return index < 0 ? null : `.indexes[${index}]: expected an object with a name (string) and bytes (number)`;
 }

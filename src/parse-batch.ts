@@ -118,6 +118,14 @@ function readOperations(ast: unknown, base: number): Operation[] {
   }
 }
 
+/**
+ * PostgreSQL's parse tree of SQL text (libpg-query's parseSync; throws on a syntax error), after
+ * loadParser(). Modules use this rather than importing libpg-query, whose import starts the WASM.
+ */
+export function parseTree(sql: string): ReturnType<Parser["parseSync"]> {
+  return loaded().parseSync(sql);
+}
+
 /** The identifiers of a statement as written (before PostgreSQL truncates them), with their byte offsets. */
 export function identifiersOf(sql: string): { name: string; at: number }[] {
   const { scanSync } = loaded();

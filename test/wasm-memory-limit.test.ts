@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BIN, ROOT } from "./support/cli.js";
 
@@ -27,5 +29,14 @@ describe.runIf(process.platform === "linux")("a virtual memory limit (ulimit -v)
     expect(result.stderr).toBe("");
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^21 statements in 1 file: 7 errors, 8 warnings$/m);
+  });
+});
+
+describe("the WebAssembly parser is loaded in one place", () => {
+  it("no module but src/parse-batch.ts imports libpg-query (an import starts the WASM, and its failure would escape as a crash)", () => {
+    const importers = readdirSync(join(ROOT, "src"), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts") && file !== "parse-batch.ts")
+      .filter((file) => /^import(?!\s+type\b)[^;]*from\s+"libpg-query"/m.test(readFileSync(join(ROOT, "src", file), "utf8")));
+    expect(importers).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { parseFile, type ParsedStatement } from "./parse.js";
 import { applyOperation } from "./replay.js";
 import { HeldLocks } from "./held-locks.js";
 import type { LockBudget, Rule } from "./rule.js";
-import { commentSeen, FINDING_STATEMENT, lockEstimated, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
+import { commentSeen, FINDING_STATEMENT, lockEstimated, notAnalysed, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
 import { Schema, type SchemaSnapshot } from "./schema.js";
 import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
 import type { TableSizes } from "./estimate.js";
@@ -101,6 +101,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
         if (!place.bookkeeping && place.reported) {
           const from = analysis.findings.length;
+          if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
           runRules(options, state, analysis.findings);
           if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
         }
@@ -160,11 +161,14 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
     analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown"),
   };
   for (const operation of operations) {
+    if (operation.op === "unknown" && operation.failure) result.failure ??= operation.failure;
     try {
       result.operations.push(operationEffect(operation, effectsContext));
       applyOperation(schema, operation, origin);
-    } catch {
+    } catch (error) {
+      // a bug in effects or replay: the statement's locks are unknown, which the not-analysed finding says
       result.analysed = false;
+      result.failure ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   result.locks = mergeLocks(result.operations);

@@ -60,6 +60,8 @@ export interface StatementEffects {
   nonTransactionalReason: string | null;
   /** False when locklint does not model the statement (a DO block, an unknown command). */
   analysed: boolean;
+  /** Why locklint could not work out the effects of a statement it models (an error of its own): reported, never silent. */
+  failure?: string;
 }
 
 export interface EffectsContext {

@@ -124,8 +124,11 @@ export type Operation =
   | { op: "alter-table-other"; table: RelationName; what: string; mode: LockMode; rewrite: boolean }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
   | { op: "no-table-lock"; what: string }
-  /** A statement whose locks locklint does not model (DO blocks, unknown ALTER forms). */
-  | { op: "unknown"; what: string };
+  /**
+   * A statement whose locks locklint does not model (DO blocks, unknown ALTER forms); with `failure`,
+   * one it should have read but could not (the error), which is reported rather than passed over.
+   */
+  | { op: "unknown"; what: string; failure?: string };
 
 export type OperationKind = Operation["op"];
 

@@ -113,8 +113,9 @@ function readOperations(ast: unknown, base: number): Operation[] {
   if (!ast) return [];
   try {
     return operationsOf(ast as Record<string, unknown>, base);
-  } catch {
-    return [{ op: "unknown", what: "statement locklint could not read" }];
+  } catch (error) {
+    // reported as a finding (not-analysed): a statement whose locks are unknown must not pass silently
+    return [{ op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` }];
   }
 }
 

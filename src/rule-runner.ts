@@ -105,10 +105,24 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
   }
 }
 
+/**
+ * A statement locklint models but could not work out (an error in reading it, its effects or the
+ * schema replay): its locks are unknown, so no rule could judge it. Always reported, whatever rules
+ * are selected, so that the gate never passes it silently. Not a rule of the catalog: it cannot be
+ * turned off, and it names locklint's own failure.
+ */
+export function notAnalysed(state: StatementState, reason: string, findings: Finding[]): void {
+  const message = `locklint could not analyse this statement (${reason}): the locks it takes are unknown and no rule checked it; this is a locklint limit or bug, please report it`;
+  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
+  findings.push(toFinding(NOT_ANALYSED, { message, help, locks: [] }, state, state.lines));
+}
+
+const NOT_ANALYSED = { id: "not-analysed", severity: "error" } as const;
+
 /** The statement each finding is about, for estimates made after the file's transactions are known. */
 export const FINDING_STATEMENT = new WeakMap<Finding, ParsedStatement>();
 
-function toFinding(rule: Rule, report: Report, state: StatementState, lines: LineIndex): Finding {
+function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: StatementState, lines: LineIndex): Finding {
   const { statement, effects, place } = state;
   const start = report.at === undefined ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report.at));
   const finding: Finding = {

@@ -131,20 +131,42 @@ export function constText(node: unknown): string | undefined {
   return undefined;
 }
 
-/** Walks every nested node (objects and arrays), calling visit with each `{Kind: body}` pair. */
-export function walk(node: unknown, visit: (kind: string, body: AstNode) => void): void {
-  if (Array.isArray(node)) {
-    for (const item of node) walk(item, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  // for-in and a char-code test: this runs on every node of every default and query (hot path)
-  for (const key in node as AstNode) {
-    const value = (node as AstNode)[key];
-    if (value && typeof value === "object") {
-      const first = key.charCodeAt(0);
-      if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value as AstNode);
-      walk(value, visit);
+/**
+ * Walks every nested node (objects and arrays), calling visit with each `{Kind: body}` pair, parent
+ * before children, in the order written. An explicit stack, not recursion: `1+1+...` of a few
+ * thousand terms nests as deep, and recursion overflowed the call stack there.
+ */
+export function walk(root: unknown, visit: (kind: string, body: AstNode) => void): void {
+  // parallel stacks (no object per node): the node, and the kind to visit it as ("" for none)
+  const nodes: unknown[] = [root];
+  const kinds: string[] = [""];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const kind = kinds.pop()!;
+    if (kind !== "") visit(kind, node as AstNode);
+    const from = nodes.length;
+    if (Array.isArray(node)) {
+      for (const item of node) pushChild(nodes, kinds, item, "");
+    } else {
+      // for-in and a char-code test: this runs on every node of every default and query (hot path)
+      for (const key in node as AstNode) {
+        const value = (node as AstNode)[key];
+        const first = key.charCodeAt(0);
+        pushChild(nodes, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
+      }
     }
+    // the first child must come off the stack first
+    reverseFrom(nodes, from);
+    reverseFrom(kinds, from);
   }
+}
+
+function pushChild(nodes: unknown[], kinds: string[], value: unknown, kind: string): void {
+  if (!value || typeof value !== "object") return;
+  nodes.push(value);
+  kinds.push(kind);
+}
+
+function reverseFrom(list: unknown[], from: number): void {
+  for (let i = from, j = list.length - 1; i < j; i++, j--) [list[i], list[j]] = [list[j], list[i]];
 }

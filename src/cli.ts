@@ -474,7 +474,13 @@ async function lintSources(sources: SourceFile[], rules: Rule[], options: Report
   const sizes = await loadSizes(options, config);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
-  if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
+  if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) {
+    // a budget the configuration file set is named with its key
+    const budgetKeys = { maxLockMs: "max-lock-ms", maxReadLockMs: "max-read-lock-ms", maxWriteLockMs: "max-write-lock-ms" } as const;
+    const fromFile = (Object.keys(budgetKeys) as (keyof typeof budgetKeys)[]).find((key) => config?.[key] !== undefined && options[key] === config[key]);
+    const place = fromFile && config ? `${config.path}: ${budgetKeys[fromFile]}: ` : "";
+    throw new UsageError(`${place}lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url`);
+  }
   // the markdown report's lock timeline needs the statements
   const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
   const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { lstatSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { UsageError } from "./errors.js";
@@ -40,9 +40,9 @@ const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "
 export function findConfigFile(cwd: string, named?: string): string | null {
   return findProjectFile(cwd, named, "configuration file", (dir) => {
     const own = join(dir, "locklint.toml");
-    if (existsSync(own)) return own;
+    if (present(own)) return own;
     const pyproject = join(dir, "pyproject.toml");
-    return existsSync(pyproject) && configuresLocklint(pyproject) ? pyproject : null;
+    return present(pyproject) && configuresLocklint(pyproject) ? pyproject : null;
   });
 }
 
@@ -59,13 +59,25 @@ function configuresLocklint(pyproject: string): boolean {
   return typeof tool === "object" && tool !== null && "locklint" in tool;
 }
 
+/** Whether the path names anything, a broken symbolic link included (reading it then says so, instead of passing over it). */
+function present(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The text of a configuration file; one line naming it when it cannot be read (a directory, no permission). */
 function readConfigText(path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${path}: ${code === "EISDIR" ? "is a directory, not a configuration file" : `cannot read the configuration file (${code ?? String(error)})`}`);
+    if (code === "EISDIR") throw new UsageError(`${path}: is a directory, not a configuration file`);
+    if (code === "ENOENT") throw new UsageError(`${path}: a broken symbolic link (what it points to does not exist)`);
+    throw new UsageError(`${path}: cannot read the configuration file (${code ?? String(error)})`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -163,5 +163,21 @@ describe("connection strings", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("more configuration faults named with the file", () => {
+  it("a locklint.toml that is a broken symbolic link: one line naming it (it was passed over)", async () => {
+    const dir = project({});
+    symlinkSync(join(dir, "gone.toml"), join(dir, "locklint.toml"));
+    const r = await runIn(dir, [RISKY]);
+    expect(r).toMatchObject({ code: 2, stderr: `locklint: ${join(dir, "locklint.toml")}: a broken symbolic link (what it points to does not exist)\n` });
+  });
+
+  it("max-lock-ms in the file with no table sizes: the file and the key", async () => {
+    const dir = project({ "locklint.toml": "max-lock-ms = 500\n" });
+    const r = await runIn(dir, [RISKY]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`locklint: ${join(dir, "locklint.toml")}: max-lock-ms: lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url\n`);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeReportFile, type ReportFs } from "../src/report/output-file.js";
-import { BIN, ROOT, runCli } from "./support/cli.js";
+import { BIN, ROOT, runBinAsync, runCli } from "./support/cli.js";
 
 /** Reports never replace an input, are written whole or not at all, and a lost stdout report is exit 2 (issue 16). */
 
@@ -123,6 +123,19 @@ describe("report files are written whole or not at all", () => {
     expect(whole).toContain(written);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
+
+  it("concurrent processes writing one path (it was corrupted 6 times in 15): one whole report, each time", async () => {
+    const dir = scratch();
+    const target = join(dir, "report.json");
+    const inputs = Array.from({ length: 4 }, (_, n) => sqlFile(dir, `p${n}.sql`, Array.from({ length: 2000 + n * 500 }, (_, i) => `CREATE INDEX i${n}_${i} ON t${n} (c);\n`).join("")));
+    const whole = await Promise.all(inputs.map(async (input) => (await runCli([input, "-f", "json"])).stdout));
+    for (let round = 0; round < 3; round++) {
+      const runs = await Promise.all(inputs.map((input) => runBinAsync([input, "-f", "json", "-o", target])));
+      expect(runs.map((r) => r.stderr)).toEqual(inputs.map(() => ""));
+      expect(whole).toContain(readFileSync(target, "utf8"));
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  }, 60_000);
 
   it("-o through a symlink replaces the file it points to and keeps the link", async () => {
     const dir = scratch();

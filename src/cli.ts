@@ -27,7 +27,7 @@ import { decodeSource, DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB_CEILING, MB, readSourc
 import { checkStatements, type InputOrigin } from "./input-check.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
 import { findRule, selectRules } from "./rule-selection.js";
-import { plural } from "./report/describe.js";
+import { plural, visible } from "./report/describe.js";
 import { TableSizes } from "./estimate.js";
 import { collectStats, readStatsFile, redactUrl } from "./stats.js";
 import { DEFAULT_TIMEOUTS, parseDuration, type SessionTimeouts } from "./connection.js";
@@ -461,10 +461,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      io.stderr.write(`locklint: ${error.message}\n`);
+      // messages quote file names, keys and SQL as given: no escape sequence of theirs acts on the terminal
+      io.stderr.write(`locklint: ${visible(error.message)}\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)\n`);
+    io.stderr.write(`locklint: internal error: ${visible(error instanceof Error ? error.message : String(error))} (please report it)\n`);
     return EXIT_USAGE;
   }
 }

@@ -237,3 +237,11 @@ describe("large inputs", () => {
     expect(r.stdout).toContain(`## locklint: ${n} errors, 0 warnings in ${n + 2} statements`);
   }, 60_000);
 });
+
+describe("error messages reach the terminal as text", () => {
+  it("a file name with an escape sequence in a usage error is shown escaped", async () => {
+    const r = await runCli([join(scratch(), "missing\x1b[2J.sql")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^locklint: .*missing\\x1b\[2J\.sql: no such file\n$/);
+  });
+});

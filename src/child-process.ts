@@ -48,8 +48,16 @@ const running = new Set<Running>();
 
 /** Starts a child process in its own process group, with a timeout; it dies with locklint. */
 export function startChild(command: string, args: readonly string[], options: ChildOptions): Child {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, shell: options.shell, detached: GROUPS, stdio: ["ignore", "pipe", "pipe"] });
-  track(child);
+  // listening before the spawn: a signal that comes while it starts is handled once it is tracked
+  listen();
+  let child: Running;
+  try {
+    child = spawn(command, args, { cwd: options.cwd, env: options.env, shell: options.shell, detached: GROUPS, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    if (running.size === 0) unlisten();
+    throw error;
+  }
+  running.add(child);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -94,16 +102,17 @@ function signal(child: Running, name: NodeJS.Signals): void {
 }
 
 /** While a child runs, locklint's own end (a signal, or exit) ends it too. */
-function track(child: Running): void {
-  if (running.size === 0) {
-    for (const name of STOP_SIGNALS) process.on(name, onSignal);
-    process.on("exit", onExit);
-  }
-  running.add(child);
+function listen(): void {
+  if (running.size > 0) return;
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
+  process.on("exit", onExit);
 }
 
 function untrack(child: Running): void {
-  if (!running.delete(child) || running.size > 0) return;
+  if (running.delete(child) && running.size === 0) unlisten();
+}
+
+function unlisten(): void {
   for (const name of STOP_SIGNALS) process.off(name, onSignal);
   process.off("exit", onExit);
 }

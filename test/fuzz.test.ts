@@ -1,7 +1,11 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { COMMANDS, violation, type Command } from "./fuzz/cases.js";
 import { loadSeeds } from "./fuzz/corpus.js";
 import { fuzz } from "./fuzz/fuzz.js";
+import { fuzzInput } from "./fuzz/mutate.js";
+import { Random } from "./fuzz/random.js";
 import { CaseRunner } from "./fuzz/runner.js";
 
 /** Fixed, so that CI runs the same cases every time; `npm run fuzz` picks a random one. */
@@ -19,13 +23,31 @@ describe("fuzz (short run; the long one is npm run fuzz)", () => {
       console.log(`fuzz: seed ${SEED}, ${SECONDS} s (npm run fuzz -- --seed ${SEED} --seconds ${SECONDS} repeats it)`);
       // trace (embedded PostgreSQL, seconds a run) on the first case only
       const result = await fuzz(loadSeeds(), runner, { seed: SEED, seconds: SECONDS, traceEvery: 1_000_000, log: (line) => log.push(line) });
-      console.log(`fuzz: ${result.cases} cases, ${result.runs} runs`);
+      console.log(`fuzz: ${result.cases} cases, ${result.runs} runs (${result.traceRuns} of trace), exit codes ${JSON.stringify(result.exits)}`);
+      expect(result.traceRuns).toBe(1);
       expect(log.join("\n")).toBe("");
       expect(result.failures).toEqual([]);
       expect(result.cases).toBeGreaterThan(10);
     },
     180_000,
   );
+});
+
+describe("fuzz inputs", () => {
+  it("without the shared corpus, the fuzz says SKIPPED and starts from the repository's samples", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const seeds = loadSeeds(join(tmpdir(), "no-such-corpus"));
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^SKIPPED: the alembic corpus \(.*no-such-corpus\) is absent/));
+    warn.mockRestore();
+    expect(seeds.map((s) => s.name).sort()).toEqual(["samples/shop-risky/downgrade.sql", "samples/shop-risky/upgrade.sql", "samples/shop-safe/downgrade.sql", "samples/shop-safe/upgrade.sql"]);
+  });
+
+  it("case n of a seed is the same input whatever ran before it (a failure can be regenerated)", () => {
+    const seeds = loadSeeds();
+    const first = fuzzInput(seeds, new Random(42));
+    fuzzInput(seeds, new Random(7));
+    expect(fuzzInput(seeds, new Random(42))).toEqual(first);
+  });
 });
 
 describe("fuzz verdicts", () => {

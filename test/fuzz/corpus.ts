@@ -11,12 +11,12 @@ export interface Seed {
 }
 
 /** The texts mutations start from: the shared corpus, or the repository's samples when it is absent. */
-export function loadSeeds(): Seed[] {
-  if (existsSync(SHARED_CORPUS)) {
-    const seeds = sqlFiles(SHARED_CORPUS);
+export function loadSeeds(corpus = SHARED_CORPUS): Seed[] {
+  if (existsSync(corpus)) {
+    const seeds = sqlFiles(corpus);
     if (seeds.length > 0) return seeds;
   }
-  console.warn(`SKIPPED: the alembic corpus (${SHARED_CORPUS}) is absent; fuzzing from samples/*/upgrade.sql and downgrade.sql only`);
+  console.warn(`SKIPPED: the alembic corpus (${corpus}) is absent; fuzzing from samples/*/upgrade.sql and downgrade.sql only`);
   const samples = join(ROOT, "samples");
   return readdirSync(samples, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())

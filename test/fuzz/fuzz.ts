@@ -27,6 +27,9 @@ export interface Failure {
 export interface FuzzResult {
   cases: number;
   runs: number;
+  /** Runs by exit code: a run that is nearly always exit 2 tests the input checks, not the analysis. */
+  exits: Record<number, number>;
+  traceRuns: number;
   failures: Failure[];
 }
 
@@ -37,7 +40,7 @@ const TRACE_INPUT_BYTES = 3000;
 export async function fuzz(seeds: readonly Seed[], runner: CaseRunner, options: FuzzOptions): Promise<FuzzResult> {
   const deadline = Date.now() + options.seconds * 1000;
   const saveDir = mkdtempSync(join(tmpdir(), "locklint-fuzz-"));
-  const result: FuzzResult = { cases: 0, runs: 0, failures: [] };
+  const result: FuzzResult = { cases: 0, runs: 0, exits: {}, traceRuns: 0, failures: [] };
   const seen = new Set<string>();
   for (let n = 0; Date.now() < deadline; n++) {
     // each case has its own generator: case n of a seed is the same whatever ran before it
@@ -47,8 +50,10 @@ export async function fuzz(seeds: readonly Seed[], runner: CaseRunner, options: 
     const commands = traced ? [TRACE_COMMANDS[(n / options.traceEvery) % TRACE_COMMANDS.length]!] : COMMANDS;
     const bytes = traced ? input.bytes.subarray(0, TRACE_INPUT_BYTES) : input.bytes;
     for (const command of commands) {
-      result.runs++;
       const verdict = await runOnce(runner, command, bytes);
+      result.runs++;
+      if (traced) result.traceRuns++;
+      result.exits[verdict.code] = (result.exits[verdict.code] ?? 0) + 1;
       if (!verdict.violation) continue;
       const kind = `${command.args.join(" ")}: ${violationKind(verdict.violation)}`;
       const first = !seen.has(kind);

@@ -32,7 +32,8 @@ async function longRun(): Promise<number> {
   const start = Date.now();
   const result = await fuzz(loadSeeds(), runner, { seed, seconds, traceEvery: Number(values["trace-every"]), log: (line) => console.log(line) });
   const elapsed = (Date.now() - start) / 1000;
-  console.log(`${result.cases} cases, ${result.runs} runs in ${elapsed.toFixed(0)} s (${(result.cases / elapsed).toFixed(1)} cases/s), ${result.failures.length} distinct failures`);
+  const exits = Object.entries(result.exits).map(([code, n]) => `exit ${code}: ${n}`).join(", ");
+  console.log(`${result.cases} cases, ${result.runs} runs (${result.traceRuns} of trace; ${exits}) in ${elapsed.toFixed(0)} s (${(result.cases / elapsed).toFixed(1)} cases/s), ${result.failures.length} distinct failures`);
   return result.failures.length > 0 ? 1 : 0;
 }
 

@@ -105,7 +105,9 @@ function parseOne(text: string): StatementParse {
     return { operations: readOperations(stmts[0]?.stmt, 0), error: null };
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details?.cursorPosition ?? 0 } };
+    // no details: not PostgreSQL's complaint but JavaScript's (a tree nested too deeply to read)
+    if (!details) return { operations: [unreadable(error)], error: null };
+    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details.cursorPosition ?? 0 } };
   }
 }
 
@@ -114,9 +116,13 @@ function readOperations(ast: unknown, base: number): Operation[] {
   try {
     return operationsOf(ast as Record<string, unknown>, base);
   } catch (error) {
-    // reported as a finding (not-analysed): a statement whose locks are unknown must not pass silently
-    return [{ op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` }];
+    return [unreadable(error)];
   }
+}
+
+/** Reported as a finding (not-analysed): a statement whose locks are unknown must not pass silently. */
+function unreadable(error: unknown): Operation {
+  return { op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` };
 }
 
 /**

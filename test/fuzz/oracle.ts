@@ -11,8 +11,9 @@ export async function splitDisagreement(input: Buffer, jsonReport: string): Prom
   await loadModule();
   try {
     parseSync(new TextDecoder("utf-8", { fatal: true }).decode(input));
-  } catch {
-    return null; // PostgreSQL finds an error too
+  } catch (error) {
+    // PostgreSQL finds an error too; an error without its details is JavaScript's (reading a deep tree)
+    if ((error as { sqlDetails?: unknown }).sqlDetails) return null;
   }
   return `syntax-error on SQL PostgreSQL parses: line ${syntaxError.line}: ${syntaxError.message}`;
 }

@@ -39,5 +39,8 @@ async function secondOpinion(command: Command, input: Buffer, outcome: { code: n
   return splitDisagreement(input, outcome.stdout);
 }
 
+// a run of the harness that ends, however it ends, takes this process with it
+process.on("disconnect", () => process.exit(0));
+
 // the runner sends nothing before this: a message sent while this module loads would be lost
 process.send!("ready");

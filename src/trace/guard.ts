@@ -1,4 +1,4 @@
-import { parseSync } from "libpg-query";
+import { parseTree } from "../parse-batch.js";
 import { nameList, nodeKind, type AstNode } from "../sql.js";
 
 /**
@@ -76,7 +76,7 @@ const NONE: StatementGuard = { transaction: null, refused: null, notRolledBack: 
 export function guardOf(sql: string): StatementGuard {
   let stmts: { stmt?: unknown }[];
   try {
-    stmts = parseSync(sql).stmts ?? [];
+    stmts = parseTree(sql).stmts ?? [];
   } catch {
     return { ...NONE, refused: { reason: "locklint cannot parse it, so it cannot check that it keeps trace's transaction", serverOnly: true } };
   }
@@ -87,7 +87,7 @@ export function guardOf(sql: string): StatementGuard {
 /** The guards of every statement of a text (--setup); null when the parser rejects it. */
 export function guardsOf(sql: string): StatementGuard[] | null {
   try {
-    return (parseSync(sql).stmts ?? []).map((s) => guardOfNode(s.stmt));
+    return (parseTree(sql).stmts ?? []).map((s) => guardOfNode(s.stmt));
   } catch {
     return null;
   }

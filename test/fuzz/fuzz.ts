@@ -62,7 +62,7 @@ export async function fuzz(seeds: readonly Seed[], runner: CaseRunner, options: 
         options.log(`case ${n}: again ${kind}`);
         continue;
       }
-      const failure = await save(saveDir, `case-${n}`, { command, bytes, violation: verdict.violation, seed: options.seed, n, recipe: input.recipe }, runner);
+      const failure = await save(saveDir, `case-${n}-${command.args.join("")}`, { command, bytes, violation: verdict.violation, seed: options.seed, n, recipe: input.recipe }, runner);
       result.failures.push(failure);
       options.log(`FAILURE case ${n} (${input.recipe.join(", ")}): locklint ${command.args.join(" ")} < ${failure.minimised}\n  ${verdict.violation}\n  original input: ${failure.file}; replay: npm run fuzz -- --replay ${failure.minimised}`);
     }
@@ -130,11 +130,14 @@ export async function minimise(command: Command, bytes: Buffer, kind: string, ru
 
 function split(bytes: Buffer, unit: "line" | "byte"): Buffer[] {
   if (unit === "byte") return [...bytes].map((b) => Buffer.from([b]));
+  // a line ends after \n or a lone \r (old Mac files, and a mutation of the fuzz)
   const parts: Buffer[] = [];
   let start = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, start)) {
-    parts.push(bytes.subarray(start, i + 1));
-    start = i + 1;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) {
+      parts.push(bytes.subarray(start, i + 1));
+      start = i + 1;
+    }
   }
   if (start < bytes.length) parts.push(bytes.subarray(start));
   return parts;

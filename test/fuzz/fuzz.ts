@@ -98,8 +98,9 @@ async function save(dir: string, name: string, failing: Case, runner: CaseRunner
   return { violation: failing.violation, args: failing.command.args, file, minimised };
 }
 
-/** Tries per failure; timeouts are not minimised (each try would wait for the bound). */
+/** Tries and seconds per failure; timeouts are not minimised (each try would wait for the bound). */
 const MINIMISE_TRIES = 400;
+const MINIMISE_SECONDS = 60;
 
 /**
  * Removes chunks of lines, then of bytes, as long as the input still fails the same way
@@ -108,6 +109,8 @@ const MINIMISE_TRIES = 400;
 export async function minimise(command: Command, bytes: Buffer, kind: string, runner: CaseRunner): Promise<Buffer> {
   if (kind === "timeout") return bytes;
   let tries = 0;
+  const deadline = Date.now() + MINIMISE_SECONDS * 1000;
+  const inBudget = () => tries < MINIMISE_TRIES && Date.now() < deadline;
   const failsAlike = async (candidate: Buffer) => {
     tries++;
     const verdict = await runner.run(command, candidate);
@@ -116,8 +119,8 @@ export async function minimise(command: Command, bytes: Buffer, kind: string, ru
   let current = bytes;
   for (const unit of ["line", "byte"] as const) {
     let parts = split(current, unit);
-    for (let chunk = Math.max(1, parts.length >> 1); chunk >= 1 && tries < MINIMISE_TRIES; chunk >>= 1) {
-      for (let start = 0; start < parts.length && tries < MINIMISE_TRIES; ) {
+    for (let chunk = Math.max(1, parts.length >> 1); chunk >= 1 && inBudget(); chunk >>= 1) {
+      for (let start = 0; start < parts.length && inBudget(); ) {
         const candidate = [...parts.slice(0, start), ...parts.slice(start + chunk)];
         if (candidate.length > 0 && (await failsAlike(Buffer.concat(candidate)))) parts = candidate;
         else start += chunk;

@@ -1,4 +1,4 @@
-// npm run fuzz [-- --seconds N] [--seed N|random] [--trace-every N] [--replay FILE]
+// npm run fuzz [-- --seconds N] [--seed N|random] [--trace-every N] [--replay FILE [--trace]]
 // The long fuzz run (the short one is in test/fuzz.test.ts): mutated windows of real alembic output through
 // every command and format, in-process, each run bounded in time. Exit 1 when any run broke the rules.
 import { existsSync, readFileSync } from "node:fs";
@@ -37,11 +37,10 @@ async function longRun(): Promise<number> {
   return result.failures.length > 0 ? 1 : 0;
 }
 
-/** Runs a saved input again: with the command its .json names, or with every command. */
+/** Runs a saved input again: with the command its .json names, or with every command (trace too with --trace). */
 async function replay(file: string, withTrace: boolean): Promise<number> {
   const meta = existsSync(`${file}.json`) ? (JSON.parse(readFileSync(`${file}.json`, "utf8")) as { args: string[]; violation: string }) : undefined;
-  const all = withTrace ? [...COMMANDS, ...TRACE_COMMANDS] : COMMANDS;
-  const commands: Command[] = meta ? all.filter((c) => c.args.join(" ") === meta.args.join(" ")) : all;
+  const commands: Command[] = meta ? [...COMMANDS, ...TRACE_COMMANDS].filter((c) => c.args.join(" ") === meta.args.join(" ")) : withTrace ? [...COMMANDS, ...TRACE_COMMANDS] : COMMANDS;
   if (meta) console.log(`recorded: locklint ${meta.args.join(" ")}: ${meta.violation}`);
   let failed = 0;
   for (const command of commands) {

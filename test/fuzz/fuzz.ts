@@ -11,6 +11,8 @@ import type { Verdict } from "./worker.js";
 export interface FuzzOptions {
   seed: number;
   seconds: number;
+  /** Stop after this many cases even with time left: the same cases on a fast machine and a slow one. */
+  maxCases?: number;
   /** Every Nth case also goes through trace (embedded PostgreSQL, seconds a run); 0: never. */
   traceEvery: number;
   log: (line: string) => void;
@@ -42,7 +44,7 @@ export async function fuzz(seeds: readonly Seed[], runner: CaseRunner, options: 
   const saveDir = mkdtempSync(join(tmpdir(), "locklint-fuzz-"));
   const result: FuzzResult = { cases: 0, runs: 0, exits: {}, traceRuns: 0, failures: [] };
   const seen = new Set<string>();
-  for (let n = 0; Date.now() < deadline; n++) {
+  for (let n = 0; Date.now() < deadline && n < (options.maxCases ?? Infinity); n++) {
     // each case has its own generator: case n of a seed is the same whatever ran before it
     const random = new Random(options.seed * 1_000_003 + n);
     const input = fuzzInput(seeds, random);

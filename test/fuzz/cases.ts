@@ -6,6 +6,8 @@ export interface Command {
   output: keyof typeof SUMMARIES | "json" | "sarif";
   /** Per-run bound: longer is a hang. */
   timeoutMs: number;
+  /** The input is written to this file (named in args) instead of going to stdin. */
+  inputFile?: string;
 }
 
 /** The last line of each text report (a cut-off report lacks it). */
@@ -19,7 +21,7 @@ const SUMMARIES = {
 
 const FAST = 10_000;
 
-/** Every output of lint and locks, on stdin. */
+/** Every output of lint and locks, on stdin; and lint reading a file. */
 export const COMMANDS: Command[] = [
   { args: ["-f", "text"], output: "lintText", timeoutMs: FAST },
   { args: ["-f", "json"], output: "json", timeoutMs: FAST },
@@ -28,6 +30,7 @@ export const COMMANDS: Command[] = [
   { args: ["-f", "sarif"], output: "sarif", timeoutMs: FAST },
   { args: ["locks", "-f", "text"], output: "locksText", timeoutMs: FAST },
   { args: ["locks", "-f", "json"], output: "json", timeoutMs: FAST },
+  { args: ["-f", "text", "migration.sql"], output: "lintText", timeoutMs: FAST, inputFile: "migration.sql" },
 ];
 
 /** trace runs the statements on embedded PostgreSQL (PGlite): seconds per run, so only now and then. */
@@ -35,6 +38,12 @@ export const TRACE_COMMANDS: Command[] = [
   { args: ["trace"], output: "traceText", timeoutMs: 60_000 },
   { args: ["trace", "-f", "json"], output: "json", timeoutMs: 60_000 },
 ];
+
+/** The shell line that reruns a command on a saved input. */
+export function commandLine(command: Command, file: string): string {
+  const line = `locklint ${command.args.join(" ")}`;
+  return command.inputFile ? `cp ${file} ${command.inputFile} && ${line}` : `${line} < ${file}`;
+}
 
 export interface Outcome {
   code: number;

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { COMMANDS, TRACE_COMMANDS, violationKind, type Command } from "./cases.js";
+import { commandLine, COMMANDS, TRACE_COMMANDS, violationKind, type Command } from "./cases.js";
 import type { Seed } from "./corpus.js";
 import { fuzzInput } from "./mutate.js";
 import { Random } from "./random.js";
@@ -64,9 +64,9 @@ export async function fuzz(seeds: readonly Seed[], runner: CaseRunner, options: 
         options.log(`case ${n}: again ${kind}`);
         continue;
       }
-      const failure = await save(saveDir, `case-${n}-${command.args.join("")}`, { command, bytes, violation: verdict.violation, seed: options.seed, n, recipe: input.recipe }, runner);
+      const failure = await save(saveDir, `case-${n}-${command.args.join("").replace(/[^a-z0-9-]/gi, "")}`, { command, bytes, violation: verdict.violation, seed: options.seed, n, recipe: input.recipe }, runner);
       result.failures.push(failure);
-      options.log(`FAILURE case ${n} (${input.recipe.join(", ")}): locklint ${command.args.join(" ")} < ${failure.minimised}\n  ${verdict.violation}\n  original input: ${failure.file}; replay: npm run fuzz -- --replay ${failure.minimised}`);
+      options.log(`FAILURE case ${n} (${input.recipe.join(", ")}): ${commandLine(command, failure.minimised)}\n  ${verdict.violation}\n  original input: ${failure.file}; replay: npm run fuzz -- --replay ${failure.minimised}`);
     }
     result.cases++;
   }

@@ -3,7 +3,7 @@
 // every command and format, in-process, each run bounded in time. Exit 1 when any run broke the rules.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { COMMANDS, TRACE_COMMANDS, type Command } from "./cases.js";
+import { commandLine, COMMANDS, TRACE_COMMANDS, type Command } from "./cases.js";
 import { loadSeeds } from "./corpus.js";
 import { fuzz } from "./fuzz.js";
 import { CaseRunner } from "./runner.js";
@@ -45,7 +45,7 @@ async function replay(file: string, withTrace: boolean): Promise<number> {
   let failed = 0;
   for (const command of commands) {
     const verdict = await runner.run(command, readFileSync(file));
-    console.log(`locklint ${command.args.join(" ")} < ${file}: exit ${verdict.code}, ${verdict.violation ?? "ok"}`);
+    console.log(`${commandLine(command, file)}: exit ${verdict.code}, ${verdict.violation ?? "ok"}`);
     if (verdict.violation) failed++;
   }
   return failed > 0 ? 1 : 0;

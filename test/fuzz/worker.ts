@@ -1,5 +1,6 @@
 // The child process the fuzz harness runs cases in (test/fuzz/runner.ts): the CLI in-process, as the
 // tests run it, with the verdict computed here so that big reports never cross the IPC channel.
+import { writeFileSync } from "node:fs";
 import { runCli } from "../support/cli.js";
 import { violation, type Command } from "./cases.js";
 import { splitDisagreement } from "./oracle.js";
@@ -24,7 +25,9 @@ for (const event of ["uncaughtException", "unhandledRejection"] as const) {
 
 process.on("message", async (job: Job) => {
   const input = Buffer.from(job.input, "base64");
-  const outcome = await runCli(job.command.args, input).catch((error: unknown) => ({
+  // the runner's working directory is this process's own empty folder
+  if (job.command.inputFile) writeFileSync(job.command.inputFile, input);
+  const outcome = await runCli(job.command.args, job.command.inputFile ? "" : input).catch((error: unknown) => ({
     code: -1,
     stdout: "",
     stderr: "",

@@ -101,9 +101,10 @@ const NO_STATEMENT: Partial<Record<keyof typeof SUMMARIES, RegExp>> = {
 
 /**
  * Characters a terminal acts on or reorders (C0/C1 controls but tab and newline, DEL, bidi controls):
- * a text report shows names from the input escaped, never raw.
+ * a text report shows names from the input escaped, never raw. A CR before a newline (a CRLF file's line
+ * echoed) moves nothing that is shown; a lone CR can overwrite the line.
  */
-const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const RAW = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\r(?!\n)/;
 
 /** The kind of a violation, without its details: what minimising must keep failing the same way. */
 export function violationKind(reason: string): string {

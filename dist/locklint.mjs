@@ -2291,10 +2291,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         }
         if (!proc.killed) {
           const signals = ["SIGUSR1", "SIGUSR2", "SIGTERM", "SIGINT", "SIGHUP"];
-          signals.forEach((signal) => {
-            process2.on(signal, () => {
+          signals.forEach((signal2) => {
+            process2.on(signal2, () => {
               if (proc.killed === false && proc.exitCode === null) {
-                proc.kill(signal);
+                proc.kill(signal2);
               }
             });
           });
@@ -3217,9 +3217,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
           helpWidth: context.helpWidth,
           outputHasColors: context.hasColors
         });
-        const text = helper.formatHelp(this, helper);
-        if (context.hasColors) return text;
-        return this._outputConfiguration.stripColor(text);
+        const text2 = helper.formatHelp(this, helper);
+        if (context.hasColors) return text2;
+        return this._outputConfiguration.stripColor(text2);
       }
       /**
        * @typedef HelpContext
@@ -3379,7 +3379,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
        * @param {(string | Function)} text - string to add, or a function returning a string
        * @return {Command} `this` command for chaining
        */
-      addHelpText(position, text) {
+      addHelpText(position, text2) {
         const allowedValues = ["beforeAll", "before", "after", "afterAll"];
         if (!allowedValues.includes(position)) {
           throw new Error(`Unexpected value for position to addHelpText.
@@ -3388,10 +3388,10 @@ Expecting one of '${allowedValues.join("', '")}'`);
         const helpEvent = `${position}Help`;
         this.on(helpEvent, (context) => {
           let helpStr;
-          if (typeof text === "function") {
-            helpStr = text({ error: context.error, command: context.command });
+          if (typeof text2 === "function") {
+            helpStr = text2({ error: context.error, command: context.command });
           } else {
-            helpStr = text;
+            helpStr = text2;
           }
           if (helpStr) {
             context.write(`${helpStr}
@@ -3714,8 +3714,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve6) => {
-              instantiateWasm(info, (inst) => resolve6(receiveInstance(inst)));
+            return new Promise((resolve7) => {
+              instantiateWasm(info, (inst) => resolve7(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -4422,7 +4422,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve6) => dependenciesPromiseResolve = resolve6);
+            dependenciesPromise = new Promise((resolve7) => dependenciesPromiseResolve = resolve7);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -5354,8 +5354,8 @@ var require_libpg_query = __commonJS({
             abort(`Invalid encoding type "${opts.encoding}"`);
           }
           var stream = FS.open(path, opts.flags);
-          var stat = FS.stat(path);
-          var length = stat.size;
+          var stat2 = FS.stat(path);
+          var length = stat2.size;
           var buf = new Uint8Array(length);
           FS.read(stream, buf, 0, length, 0);
           if (opts.encoding === "utf8") {
@@ -5733,26 +5733,26 @@ var require_libpg_query = __commonJS({
             return dir;
           }
           return dir + "/" + path;
-        }, writeStat(buf, stat) {
-          HEAPU32[buf >> 2] = stat.dev;
-          HEAPU32[buf + 4 >> 2] = stat.mode;
-          HEAPU32[buf + 8 >> 2] = stat.nlink;
-          HEAPU32[buf + 12 >> 2] = stat.uid;
-          HEAPU32[buf + 16 >> 2] = stat.gid;
-          HEAPU32[buf + 20 >> 2] = stat.rdev;
-          HEAP64[buf + 24 >> 3] = BigInt(stat.size);
+        }, writeStat(buf, stat2) {
+          HEAPU32[buf >> 2] = stat2.dev;
+          HEAPU32[buf + 4 >> 2] = stat2.mode;
+          HEAPU32[buf + 8 >> 2] = stat2.nlink;
+          HEAPU32[buf + 12 >> 2] = stat2.uid;
+          HEAPU32[buf + 16 >> 2] = stat2.gid;
+          HEAPU32[buf + 20 >> 2] = stat2.rdev;
+          HEAP64[buf + 24 >> 3] = BigInt(stat2.size);
           HEAP32[buf + 32 >> 2] = 4096;
-          HEAP32[buf + 36 >> 2] = stat.blocks;
-          var atime = stat.atime.getTime();
-          var mtime = stat.mtime.getTime();
-          var ctime = stat.ctime.getTime();
+          HEAP32[buf + 36 >> 2] = stat2.blocks;
+          var atime = stat2.atime.getTime();
+          var mtime = stat2.mtime.getTime();
+          var ctime = stat2.ctime.getTime();
           HEAP64[buf + 40 >> 3] = BigInt(Math.floor(atime / 1e3));
           HEAPU32[buf + 48 >> 2] = atime % 1e3 * 1e3 * 1e3;
           HEAP64[buf + 56 >> 3] = BigInt(Math.floor(mtime / 1e3));
           HEAPU32[buf + 64 >> 2] = mtime % 1e3 * 1e3 * 1e3;
           HEAP64[buf + 72 >> 3] = BigInt(Math.floor(ctime / 1e3));
           HEAPU32[buf + 80 >> 2] = ctime % 1e3 * 1e3 * 1e3;
-          HEAP64[buf + 88 >> 3] = BigInt(stat.ino);
+          HEAP64[buf + 88 >> 3] = BigInt(stat2.ino);
           return 0;
         }, writeStatFs(buf, stats) {
           HEAPU32[buf + 4 >> 2] = stats.bsize;
@@ -6054,7 +6054,7 @@ var require_libpg_query = __commonJS({
             return 0n;
           }
         }
-        async function run3() {
+        async function run2() {
           preRun();
           if (runDependencies) {
             await resolveRunDependencies();
@@ -6062,7 +6062,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve6) => setTimeout(resolve6, 1));
+            await new Promise((resolve7) => setTimeout(resolve7, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -6072,7 +6072,7 @@ var require_libpg_query = __commonJS({
         }
         var wasmExports;
         wasmExports = await createWasm();
-        await run3();
+        await run2();
         ;
         return Module;
       };
@@ -6111,12 +6111,12 @@ var require_wasm = __commonJS({
     exports.scan = exports.normalize = exports.fingerprint = exports.parsePlPgSQL = exports.parse = exports.SqlError = void 0;
     exports.hasSqlDetails = hasSqlDetails;
     exports.formatSqlError = formatSqlError;
-    exports.loadModule = loadModule2;
-    exports.parseSync = parseSync2;
+    exports.loadModule = loadModule;
+    exports.parseSync = parseSync;
     exports.parsePlPgSQLSync = parsePlPgSQLSync;
     exports.fingerprintSync = fingerprintSync;
     exports.normalizeSync = normalizeSync;
-    exports.scanSync = scanSync2;
+    exports.scanSync = scanSync;
     __exportStar(require_types2(), exports);
     var SqlError = class extends Error {
       sqlDetails;
@@ -6182,7 +6182,7 @@ var require_wasm = __commonJS({
       if (!wasmModule)
         throw new Error("WASM module not initialized. Call `loadModule()` first.");
     }
-    async function loadModule2() {
+    async function loadModule() {
       if (!wasmModule) {
         await initPromise;
       }
@@ -6313,7 +6313,7 @@ var require_wasm = __commonJS({
         }
       }
     });
-    function parseSync2(query) {
+    function parseSync(query) {
       if (!wasmModule) {
         throw new Error("WASM module not initialized. Call loadModule() first.");
       }
@@ -6440,7 +6440,7 @@ var require_wasm = __commonJS({
         }
       }
     });
-    function scanSync2(query) {
+    function scanSync(query) {
       if (!wasmModule) {
         throw new Error("WASM module not initialized. Call loadModule() first.");
       }
@@ -6470,9 +6470,9 @@ var require_picocolors = __commonJS({
     var argv = p.argv || [];
     var env = p.env || {};
     var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
-    var formatter = (open, close2, replace = open) => (input) => {
-      let string = "" + input, index = string.indexOf(close2, open.length);
-      return ~index ? open + replaceClose(string, close2, replace, index) + close2 : open + string + close2;
+    var formatter = (open2, close2, replace = open2) => (input) => {
+      let string = "" + input, index = string.indexOf(close2, open2.length);
+      return ~index ? open2 + replaceClose(string, close2, replace, index) + close2 : open2 + string + close2;
     };
     var replaceClose = (string, close2, replace, index) => {
       let result2 = "", cursor = 0;
@@ -6545,7 +6545,7 @@ var require_postgres_array = __commonJS({
     var ArrayParser = class _ArrayParser {
       constructor(source, transform) {
         this.source = source;
-        this.transform = transform || identity;
+        this.transform = transform || identity2;
         this.position = 0;
         this.entries = [];
         this.recorded = [];
@@ -6591,16 +6591,16 @@ var require_postgres_array = __commonJS({
         }
       }
       parse(nested) {
-        var character, parser, quote;
+        var character, parser2, quote;
         this.consumeDimensions();
         while (!this.isEof()) {
           character = this.nextCharacter();
           if (character.value === "{" && !quote) {
             this.dimension++;
             if (this.dimension > 1) {
-              parser = new _ArrayParser(this.source.substr(this.position - 1), this.transform);
-              this.entries.push(parser.parse(true));
-              this.position += parser.position - 2;
+              parser2 = new _ArrayParser(this.source.substr(this.position - 1), this.transform);
+              this.entries.push(parser2.parse(true));
+              this.position += parser2.position - 2;
             }
           } else if (character.value === "}" && !quote) {
             this.dimension--;
@@ -6623,7 +6623,7 @@ var require_postgres_array = __commonJS({
         return this.entries;
       }
     };
-    function identity(value) {
+    function identity2(value) {
       return value;
     }
   }
@@ -7706,7 +7706,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes,
+      randomBytes: randomBytes2,
       deriveKey,
       sha256,
       hashByName,
@@ -7716,7 +7716,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes(length) {
+    function randomBytes2(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -7733,11 +7733,11 @@ var require_utils2 = __commonJS({
       const outer = await md5(Buffer.concat([Buffer.from(inner), salt]));
       return "md5" + outer;
     }
-    async function sha256(text) {
-      return await subtleCrypto.digest("SHA-256", text);
+    async function sha256(text2) {
+      return await subtleCrypto.digest("SHA-256", text2);
     }
-    async function hashByName(hashName, text) {
-      return await subtleCrypto.digest(hashName, text);
+    async function hashByName(hashName, text2) {
+      return await subtleCrypto.digest(hashName, text2);
     }
     async function hmacSha256(keyBuffer, msg) {
       const key = await subtleCrypto.importKey("raw", keyBuffer, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
@@ -7958,21 +7958,21 @@ var require_sasl = __commonJS({
         throw new Error("SASL: SCRAM-SERVER-FINAL-MESSAGE: server signature does not match");
       }
     }
-    function isPrintableChars(text) {
-      if (typeof text !== "string") {
+    function isPrintableChars(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: text must be a string");
       }
-      return text.split("").map((_, i) => text.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
+      return text2.split("").map((_, i) => text2.charCodeAt(i)).every((c) => c >= 33 && c <= 43 || c >= 45 && c <= 126);
     }
-    function isBase64(text) {
-      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text);
+    function isBase64(text2) {
+      return /^(?:[a-zA-Z0-9+/]{4})*(?:[a-zA-Z0-9+/]{2}==|[a-zA-Z0-9+/]{3}=)?$/.test(text2);
     }
-    function parseAttributePairs(text) {
-      if (typeof text !== "string") {
+    function parseAttributePairs(text2) {
+      if (typeof text2 !== "string") {
         throw new TypeError("SASL: attribute pairs text must be a string");
       }
       return new Map(
-        text.split(",").map((attrValue) => {
+        text2.split(",").map((attrValue) => {
           if (!/^.=/.test(attrValue)) {
             throw new Error("SASL: Invalid attribute pair entry");
           }
@@ -8854,9 +8854,9 @@ var require_messages = __commonJS({
     };
     exports.ReadyForQueryMessage = ReadyForQueryMessage;
     var CommandCompleteMessage = class {
-      constructor(length, text) {
+      constructor(length, text2) {
         this.length = length;
-        this.text = text;
+        this.text = text2;
         this.name = "commandComplete";
       }
     };
@@ -9037,8 +9037,8 @@ var require_serializer = __commonJS({
         /* code.startup */
       );
     };
-    var query = (text) => {
-      return writer.addCString(text).flush(
+    var query = (text2) => {
+      return writer.addCString(text2).flush(
         81
         /* code.query */
       );
@@ -9155,8 +9155,8 @@ var require_serializer = __commonJS({
       return msg.name ? cstringMessage(68, `${msg.type}${msg.name || ""}`) : msg.type === "P" ? emptyDescribePortal : emptyDescribeStatement;
     };
     var close2 = (msg) => {
-      const text = `${msg.type}${msg.name || ""}`;
-      return cstringMessage(67, text);
+      const text2 = `${msg.type}${msg.name || ""}`;
+      return cstringMessage(67, text2);
     };
     var copyData = (chunk) => {
       return writer.add(chunk).flush(
@@ -9428,8 +9428,8 @@ var require_parser = __commonJS({
       return new messages_1.ReadyForQueryMessage(LATEINIT_LENGTH, status);
     };
     var parseCommandCompleteMessage = (reader) => {
-      const text = reader.cstring();
-      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text);
+      const text2 = reader.cstring();
+      return new messages_1.CommandCompleteMessage(LATEINIT_LENGTH, text2);
     };
     var parseCopyData = (reader, length) => {
       const chunk = reader.bytes(length - 4);
@@ -9591,9 +9591,9 @@ var require_dist = __commonJS({
     } });
     var parser_1 = require_parser();
     function parse2(stream, callback) {
-      const parser = new parser_1.Parser();
-      stream.on("data", (buffer) => parser.parse(buffer, callback));
-      return new Promise((resolve6) => stream.on("end", () => resolve6()));
+      const parser2 = new parser_1.Parser();
+      stream.on("data", (buffer) => parser2.parse(buffer, callback));
+      return new Promise((resolve7) => stream.on("end", () => resolve7()));
     }
   }
 });
@@ -9816,8 +9816,8 @@ var require_connection = __commonJS({
         }
         return this.stream.write(buffer);
       }
-      query(text) {
-        this._send(serialize.query(text));
+      query(text2) {
+        this._send(serialize.query(text2));
       }
       // send parse message
       parse(query) {
@@ -10156,8 +10156,8 @@ var require_lib = __commonJS({
     var helper = require_helper();
     module.exports = function(connInfo, cb) {
       var file = helper.getFileName();
-      fs.stat(file, function(err, stat) {
-        if (err || !helper.usePgPass(stat, file)) {
+      fs.stat(file, function(err, stat2) {
+        if (err || !helper.usePgPass(stat2, file)) {
           return cb(void 0);
         }
         var st = fs.createReadStream(file);
@@ -10362,12 +10362,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve6, reject) => {
+        return new this._Promise((resolve7, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve6(this);
+              resolve7(this);
             }
           });
         });
@@ -10749,8 +10749,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result2 = new this._Promise((resolve6, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve6(res);
+            result2 = new this._Promise((resolve7, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve7(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -10850,8 +10850,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve6) => {
-            this.connection.once("end", resolve6);
+          return new this._Promise((resolve7) => {
+            this.connection.once("end", resolve7);
           });
         }
       }
@@ -10900,8 +10900,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result2 = new Promise2(function(resolve6, reject) {
-        res = resolve6;
+      const result2 = new Promise2(function(resolve7, reject) {
+        res = resolve7;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -10962,7 +10962,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve6) => resolve6(f()));
+        return new Promise2((resolve7) => resolve7(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -11212,9 +11212,9 @@ var require_pg_pool = __commonJS({
         this._idle.push(new IdleItem(client, idleListener, tid));
         this._pulseQueue();
       }
-      query(text, values, cb) {
-        if (typeof text === "function") {
-          const response2 = promisify(this.Promise, text);
+      query(text2, values, cb) {
+        if (typeof text2 === "function") {
+          const response2 = promisify(this.Promise, text2);
           setImmediate(function() {
             return response2.callback(new Error("Passing a function as the first parameter to pool.query is not supported"));
           });
@@ -11242,7 +11242,7 @@ var require_pg_pool = __commonJS({
           client.once("error", onError);
           this.log("dispatching query");
           try {
-            client.query(text, values, (err2, res) => {
+            client.query(text2, values, (err2, res) => {
               this.log("query dispatched");
               client.removeListener("error", onError);
               if (clientReleased) {
@@ -11357,8 +11357,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve6, reject) {
-          this._once("end", resolve6);
+        function(resolve7, reject) {
+          this._once("end", resolve7);
           this._once("error", reject);
         }.bind(this)
       );
@@ -11537,12 +11537,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve6, reject) => {
+      return new this._Promise((resolve7, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve6(this);
+            resolve7(this);
           }
         });
       });
@@ -11566,8 +11566,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result2 = new this._Promise((resolve6, reject) => {
-            resolveOut = resolve6;
+          result2 = new this._Promise((resolve7, reject) => {
+            resolveOut = resolve7;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -11630,8 +11630,8 @@ var require_client2 = __commonJS({
       }
       let result2;
       if (!cb) {
-        result2 = new this._Promise(function(resolve6, reject) {
-          cb = (err) => err ? reject(err) : resolve6();
+        result2 = new this._Promise(function(resolve7, reject) {
+          cb = (err) => err ? reject(err) : resolve7();
         });
       }
       const doEnd = function() {
@@ -11882,8 +11882,7 @@ var init_esm = __esm({
 });
 
 // src/cli.ts
-import { writeFile } from "node:fs/promises";
-import { dirname as dirname5, relative as relative3, resolve as resolve5 } from "node:path";
+import { dirname as dirname6, relative as relative3, resolve as resolve6 } from "node:path";
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -11989,20 +11988,34 @@ function constText(node) {
   if (c.boolval !== void 0) return String(Boolean(c.boolval.boolval));
   return void 0;
 }
-function walk(node, visit) {
-  if (Array.isArray(node)) {
-    for (const item of node) walk(item, visit);
-    return;
-  }
-  if (!node || typeof node !== "object") return;
-  for (const key in node) {
-    const value = node[key];
-    if (value && typeof value === "object") {
-      const first = key.charCodeAt(0);
-      if (first >= 65 && first <= 90 && !Array.isArray(value)) visit(key, value);
-      walk(value, visit);
+function walk(root, visit) {
+  const nodes = [root];
+  const kinds = [""];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const kind = kinds.pop();
+    if (kind !== "") visit(kind, node);
+    const from = nodes.length;
+    if (Array.isArray(node)) {
+      for (const item of node) pushChild(nodes, kinds, item, "");
+    } else {
+      for (const key in node) {
+        const value = node[key];
+        const first = key.charCodeAt(0);
+        pushChild(nodes, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
+      }
     }
+    reverseFrom(nodes, from);
+    reverseFrom(kinds, from);
   }
+}
+function pushChild(nodes, kinds, value, kind) {
+  if (!value || typeof value !== "object") return;
+  nodes.push(value);
+  kinds.push(kind);
+}
+function reverseFrom(list2, from) {
+  for (let i = from, j = list2.length - 1; i < j; i++, j--) [list2[i], list2[j]] = [list2[j], list2[i]];
 }
 
 // src/advice.ts
@@ -12552,15 +12565,15 @@ var require_concurrent_index_deletion_default = defineRule({
       if (op.concurrent) continue;
       const locks = ctx.effects.operations.find((e) => e.operation === op)?.locks ?? [];
       if (locks.length === 0 || locks.some((l) => l.novelty !== null)) continue;
-      const table2 = locks.find((l) => l.kind !== "index");
-      const on = table2 ? ` on table ${table2.relation}` : " on its table";
+      const table = locks.find((l) => l.kind !== "index");
+      const on = table ? ` on table ${table.relation}` : " on its table";
       ctx.report({
         message: `DROP INDEX ${op.index.written} takes ACCESS EXCLUSIVE${on}: it waits for running queries, and every query queues behind it`,
         help: {
           text: `Drop the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
           sql: insertAfter(ctx.statement.sql, /^\s*DROP\s+INDEX/i, "CONCURRENTLY") + ";",
           alembic: `with op.get_context().autocommit_block():
-    op.drop_index(${py(op.index.name)}${table2 ? `, table_name=${py(table2.relation)}` : ""}, postgresql_concurrently=True)`
+    op.drop_index(${py(op.index.name)}${table ? `, table_name=${py(table.relation)}` : ""}, postgresql_concurrently=True)`
         },
         locks
       });
@@ -12772,13 +12785,25 @@ def guard_revisions():
 
     RevisionStep.__init__ = guarded_init
 
+def to_the_end(step, *args, **kwargs):
+    # sys.exit(0) in a revision or env.py would end the run early with status 0, as if all had
+    # rendered: make it a failure, with the traceback that names the file and line
+    try:
+        step(*args, **kwargs)
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise
+        traceback.print_exc()
+        sys.stderr.write("sys.exit(%r) ended alembic before the end of the run\n" % (stop.code,))
+        sys.exit(1)
+
 guard_revisions()
 from alembic.config import main
 
 common = ["-c", spec["ini"], "-n", spec["section"]]
 for x in spec["x"]:
     common += ["-x", x]
-main(argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
+to_the_end(main, argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
 
 def downgrade_all_heads():
     # 'downgrade heads:base --sql' refuses several heads: start from all of them, as a tuple
@@ -12801,15 +12826,15 @@ def downgrade_all_heads():
 if spec["downgrade"]:
     sys.stdout.write("${DOWNGRADE_SEPARATOR}\n")
     sys.stdout.flush()
-    downgrade_all_heads()
+    to_the_end(downgrade_all_heads)
 `;
 
 // rules/alembic-offline-failure.ts
 function readFailure(body) {
-  const at = body.indexOf(FAILURE_MARK);
-  if (at < 0 || body.slice(0, at).trim() !== "") return null;
+  const at2 = body.indexOf(FAILURE_MARK);
+  if (at2 < 0 || body.slice(0, at2).trim() !== "") return null;
   try {
-    const value = JSON.parse(body.slice(at + FAILURE_MARK.length));
+    const value = JSON.parse(body.slice(at2 + FAILURE_MARK.length));
     return typeof value === "object" && value !== null && typeof value.revision === "string" ? value : null;
   } catch {
     return null;
@@ -12929,33 +12954,33 @@ var Schema = class {
   tableOrAssumed(ref) {
     const existing = this.table(ref);
     if (existing) return existing;
-    const table2 = newTable(ref.schema, ref.name, "table", null, false);
-    this.tables.set(relationKey(ref.schema, ref.name), table2);
-    return table2;
+    const table = newTable(ref.schema, ref.name, "table", null, false);
+    this.tables.set(relationKey(ref.schema, ref.name), table);
+    return table;
   }
   addTable(ref, kind, createdIn) {
-    const table2 = newTable(ref.schema, ref.name, kind, createdIn, true);
+    const table = newTable(ref.schema, ref.name, kind, createdIn, true);
     const previous = this.table(ref);
     if (previous) this.dropTable(previous);
-    this.tables.set(relationKey(ref.schema, ref.name), table2);
-    return table2;
+    this.tables.set(relationKey(ref.schema, ref.name), table);
+    return table;
   }
-  dropTable(table2) {
-    table2.dropped = true;
-    this.tables.delete(relationKey(table2.schema, table2.name));
-    for (const index of table2.indexes) this.indexes.delete(relationKey(index.schema, index.name));
-    for (const constraint of table2.constraints.values()) constraint.references?.referencedBy.delete(table2);
-    for (const referencing of table2.referencedBy) {
-      for (const [name, c] of referencing.constraints) if (c.references === table2) referencing.constraints.delete(name);
+  dropTable(table) {
+    table.dropped = true;
+    this.tables.delete(relationKey(table.schema, table.name));
+    for (const index of table.indexes) this.indexes.delete(relationKey(index.schema, index.name));
+    for (const constraint of table.constraints.values()) constraint.references?.referencedBy.delete(table);
+    for (const referencing of table.referencedBy) {
+      for (const [name, c] of referencing.constraints) if (c.references === table) referencing.constraints.delete(name);
     }
-    table2.partitionOf?.partitions.delete(table2);
+    table.partitionOf?.partitions.delete(table);
   }
   /** RENAME TO (a new name) and SET SCHEMA (a new schema). */
-  relocateTable(table2, to) {
-    this.tables.delete(relationKey(table2.schema, table2.name));
-    if (to.schema !== void 0) table2.schema = to.schema;
-    if (to.name !== void 0) table2.name = to.name;
-    this.tables.set(relationKey(table2.schema, table2.name), table2);
+  relocateTable(table, to) {
+    this.tables.delete(relationKey(table.schema, table.name));
+    if (to.schema !== void 0) table.schema = to.schema;
+    if (to.name !== void 0) table.name = to.name;
+    this.tables.set(relationKey(table.schema, table.name), table);
   }
   index(ref) {
     return this.indexes.get(relationKey(ref.schema, ref.name));
@@ -12973,16 +12998,16 @@ var Schema = class {
     index.name = newName;
     this.indexes.set(relationKey(index.schema, index.name), index);
   }
-  addConstraint(table2, constraint) {
-    table2.constraints.set(constraint.name, constraint);
-    constraint.references?.referencedBy.add(table2);
+  addConstraint(table, constraint) {
+    table.constraints.set(constraint.name, constraint);
+    constraint.references?.referencedBy.add(table);
   }
-  dropConstraint(table2, constraint) {
-    table2.constraints.delete(constraint.name);
-    if (constraint.references && ![...table2.constraints.values()].some((c) => c.references === constraint.references)) {
-      constraint.references.referencedBy.delete(table2);
+  dropConstraint(table, constraint) {
+    table.constraints.delete(constraint.name);
+    if (constraint.references && ![...table.constraints.values()].some((c) => c.references === constraint.references)) {
+      constraint.references.referencedBy.delete(table);
     }
-    for (const index of table2.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
+    for (const index of table.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
   }
   /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
   tablesUsingType(type) {
@@ -13018,28 +13043,28 @@ function newTable(schema, name, kind, createdIn, declared) {
     dropped: false
   };
 }
-function hasIndexLeadingWith(table2, columns) {
+function hasIndexLeadingWith(table, columns) {
   if (columns.length === 0) return true;
-  for (const index of table2.indexes) {
+  for (const index of table.indexes) {
     const leading = index.columns.slice(0, columns.length);
     if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
   }
   return false;
 }
-function defaultConstraintName(table2, columns, kind) {
+function defaultConstraintName(table, columns, kind) {
   switch (kind) {
     case "primary-key":
-      return `${table2}_pkey`;
+      return `${table}_pkey`;
     case "foreign-key":
-      return `${table2}_${columns.join("_")}_fkey`;
+      return `${table}_${columns.join("_")}_fkey`;
     case "unique":
-      return `${table2}_${columns.join("_")}_key`;
+      return `${table}_${columns.join("_")}_key`;
     case "exclude":
-      return `${table2}_${columns.join("_")}_excl`;
+      return `${table}_${columns.join("_")}_excl`;
     case "not-null":
-      return `${table2}_${columns.join("_")}_not_null`;
+      return `${table}_${columns.join("_")}_not_null`;
     case "check":
-      return `${table2}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
+      return `${table}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
   }
 }
 
@@ -13061,18 +13086,18 @@ var TableSizes = class {
 var INDEX_BUILDING = /* @__PURE__ */ new Set(["create-index", "reindex"]);
 function lockWork(lock, operations, sizes, throughput = CALIBRATED) {
   if (lock.kind === "index") return null;
-  const table2 = sizes.get(lock.key);
-  if (!table2) return null;
-  if (lock.rewrite) return { ms: table2.totalBytes / throughput.rewrite * 1e3, basis: `rewrite ${formatBytes(table2.totalBytes)}` };
+  const table = sizes.get(lock.key);
+  if (!table) return null;
+  if (lock.rewrite) return { ms: table.totalBytes / throughput.rewrite * 1e3, basis: `rewrite ${formatBytes(table.totalBytes)}` };
   if (!lock.scan) return { ms: 0, basis: "" };
   if (operations.some((o) => INDEX_BUILDING.has(o.op) || buildsIndex(o))) {
-    return { ms: table2.heapBytes / throughput.index * 1e3, basis: `index build over ${formatBytes(table2.heapBytes)}` };
+    return { ms: table.heapBytes / throughput.index * 1e3, basis: `index build over ${formatBytes(table.heapBytes)}` };
   }
   if (operations.some((o) => o.op === "update" || o.op === "delete")) {
-    const rows = Math.max(table2.reltuples, table2.liveTuples ?? 0, 0);
+    const rows = Math.max(table.reltuples, table.liveTuples ?? 0, 0);
     return { ms: rows / throughput.update * 1e3, basis: `${formatCount(rows)} rows written` };
   }
-  return { ms: table2.heapBytes / throughput.validate * 1e3, basis: `scan ${formatBytes(table2.heapBytes)}` };
+  return { ms: table.heapBytes / throughput.validate * 1e3, basis: `scan ${formatBytes(table.heapBytes)}` };
 }
 function buildsIndex(op) {
   const constraints = op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints : [];
@@ -13310,11 +13335,11 @@ var multiple_alter_table_default = defineRule({
   check(ctx) {
     for (const { operation } of ctx.effects.operations) {
       if (!ALTER_TABLE.has(operation.op) || !("table" in operation) || !operation.table) continue;
-      const table2 = operation.table;
-      const held = ctx.heldLocks.get(relationKey(table2.schema, table2.name));
-      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}\0${table2.written}`)) continue;
+      const table = operation.table;
+      const held = ctx.heldLocks.get(relationKey(table.schema, table.name));
+      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}\0${table.written}`)) continue;
       ctx.report({
-        message: `another ALTER TABLE ${table2.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
+        message: `another ALTER TABLE ${table.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
         help: { text: "Combine the actions into one ALTER TABLE, separated by commas." },
         locks: []
       });
@@ -13380,10 +13405,10 @@ var foreign_key_without_index_default = defineRule({
 });
 function foreignKeys(op) {
   const found = [];
-  const add = (table2, column2, spec) => {
+  const add = (table, column2, spec) => {
     if (spec.kind !== "foreign-key" || !spec.references) return;
     const columns = spec.columns.length ? spec.columns : column2 ? [column2] : [];
-    if (columns.length && !found.some((f) => f.location === spec.location)) found.push({ table: table2, columns, references: spec.references, location: spec.location });
+    if (columns.length && !found.some((f) => f.location === spec.location)) found.push({ table, columns, references: spec.references, location: spec.location });
   };
   if (op.op === "create-table") {
     for (const c of op.constraints) add(op.table, null, c);
@@ -14049,7 +14074,15 @@ var adding_domain_constraint_default = defineRule({
 });
 
 // src/parse-batch.ts
-var import_libpg_query = __toESM(require_wasm(), 1);
+import { readFileSync } from "node:fs";
+
+// src/errors.ts
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
+  }
+};
 
 // src/volatility.ts
 var VOLATILE = /* @__PURE__ */ new Set([
@@ -14186,14 +14219,14 @@ function readOperations(ast) {
       return relation ? [{ op: "set-schema", relation, newSchema: String(stmt.newschema ?? "") }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
     }
     case "IndexStmt": {
-      const table2 = relationName(stmt.relation);
-      if (!table2) return [];
-      const index = stmt.idxname ? { schema: table2.schema, name: String(stmt.idxname), written: String(stmt.idxname) } : null;
+      const table = relationName(stmt.relation);
+      if (!table) return [];
+      const index = stmt.idxname ? { schema: table.schema, name: String(stmt.idxname), written: String(stmt.idxname) } : null;
       const columns = list(stmt.indexParams).flatMap((p) => {
         const e = asKind(p, "IndexElem");
         return e?.name ? [String(e.name)] : [];
       });
-      return [{ op: "create-index", table: table2, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
+      return [{ op: "create-index", table, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
     }
     case "ReindexStmt":
       return [reindex(stmt)];
@@ -14210,29 +14243,29 @@ function readOperations(ast) {
     }
     case "TruncateStmt":
       return list(stmt.relations).flatMap((r) => {
-        const table2 = relationName(asKind(r, "RangeVar"));
-        return table2 ? [{ op: "truncate", table: table2, cascade: stmt.behavior === "DROP_CASCADE" }] : [];
+        const table = relationName(asKind(r, "RangeVar"));
+        return table ? [{ op: "truncate", table, cascade: stmt.behavior === "DROP_CASCADE" }] : [];
       });
     case "UpdateStmt": {
-      const table2 = relationName(stmt.relation);
-      if (!table2) return [];
+      const table = relationName(stmt.relation);
+      if (!table) return [];
       const columns = list(stmt.targetList).flatMap((t) => {
         const r = asKind(t, "ResTarget");
         return r?.name ? [String(r.name)] : [];
       });
       const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
-      return [{ op: "update", table: table2, columns, where: whereColumns(stmt.whereClause), reads }];
+      return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads }];
     }
     case "DeleteStmt": {
-      const table2 = relationName(stmt.relation);
-      if (!table2) return [];
+      const table = relationName(stmt.relation);
+      if (!table) return [];
       const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
-      return [{ op: "delete", table: table2, where: whereColumns(stmt.whereClause), reads }];
+      return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads }];
     }
     case "InsertStmt": {
-      const table2 = relationName(stmt.relation);
-      if (!table2) return [];
-      return [{ op: "insert", table: table2, reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
+      const table = relationName(stmt.relation);
+      if (!table) return [];
+      return [{ op: "insert", table, reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
     }
     case "SelectStmt":
       return [{ op: "select", reads: readRelations(ast), locking: list(stmt.lockingClause).length > 0 }];
@@ -14247,13 +14280,13 @@ function readOperations(ast) {
     case "LockStmt": {
       const mode = lockModeFromLevel(Number(stmt.mode ?? 8));
       return list(stmt.relations).flatMap((r) => {
-        const table2 = relationName(asKind(r, "RangeVar"));
-        return table2 ? [{ op: "lock-table", table: table2, mode }] : [];
+        const table = relationName(asKind(r, "RangeVar"));
+        return table ? [{ op: "lock-table", table, mode }] : [];
       });
     }
     case "CreateTrigStmt": {
-      const table2 = relationName(stmt.relation);
-      return table2 ? [{ op: "create-trigger", table: table2, replace: Boolean(stmt.replace) }] : [];
+      const table = relationName(stmt.relation);
+      return table ? [{ op: "create-trigger", table, replace: Boolean(stmt.replace) }] : [];
     }
     case "CommentStmt":
       return [comment(stmt)];
@@ -14350,7 +14383,7 @@ function describeKind(kind) {
   return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
 }
 function createTable(stmt) {
-  const table2 = relationName(stmt.relation);
+  const table = relationName(stmt.relation);
   const columns = [];
   const constraints = [];
   const likes = [];
@@ -14359,7 +14392,7 @@ function createTable(stmt) {
     if (kind === "ColumnDef") {
       const column2 = columnSpec(body);
       columns.push(column2);
-      constraints.push(...column2.constraints);
+      for (const c of column2.constraints) constraints.push(c);
     } else if (kind === "Constraint") {
       const c = constraintSpec(body);
       if (c) constraints.push(c);
@@ -14379,7 +14412,7 @@ function createTable(stmt) {
   });
   return {
     op: "create-table",
-    table: table2,
+    table,
     kind: stmt.partspec ? "partitioned table" : "table",
     temporary: stmt.relation?.relpersistence === "t",
     unlogged: stmt.relation?.relpersistence === "u",
@@ -14512,8 +14545,8 @@ function dropStatement(stmt) {
       });
     case "OBJECT_TRIGGER":
       return objects.flatMap((names) => {
-        const table2 = relationFromNames(names.slice(0, -1));
-        return table2 ? [{ op: "drop-trigger", table: table2 }] : [];
+        const table = relationFromNames(names.slice(0, -1));
+        return table ? [{ op: "drop-trigger", table }] : [];
       });
     case "OBJECT_TYPE":
     case "OBJECT_DOMAIN": {
@@ -14530,36 +14563,36 @@ function dropStatement(stmt) {
   }
 }
 function alterTable(stmt) {
-  const table2 = relationName(stmt.relation);
-  if (!table2) return [];
+  const table = relationName(stmt.relation);
+  if (!table) return [];
   if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table: table2, what: "ALTER INDEX", mode: "ACCESS EXCLUSIVE", rewrite: false }];
+    return [{ op: "alter-table-other", table, what: "ALTER INDEX", mode: "ACCESS EXCLUSIVE", rewrite: false }];
   }
   if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
     return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
   }
   return list(stmt.cmds).flatMap((c) => {
     const cmd = asKind(c, "AlterTableCmd");
-    return cmd ? alterTableCommand(table2, cmd) : [];
+    return cmd ? alterTableCommand(table, cmd) : [];
   });
 }
-function alterTableCommand(table2, cmd) {
+function alterTableCommand(table, cmd) {
   const column2 = String(cmd.name ?? "");
-  const other = (what, mode, rewrite = false) => [{ op: "alter-table-other", table: table2, what, mode, rewrite }];
+  const other = (what, mode, rewrite = false) => [{ op: "alter-table-other", table, what, mode, rewrite }];
   switch (cmd.subtype) {
     case "AT_AddColumn":
     case "AT_AddColumnToView": {
       const def = asKind(cmd.def, "ColumnDef");
-      return def ? [{ op: "add-column", table: table2, column: columnSpec(def) }] : [];
+      return def ? [{ op: "add-column", table, column: columnSpec(def) }] : [];
     }
     case "AT_DropColumn":
-      return [{ op: "drop-column", table: table2, column: column2 }];
+      return [{ op: "drop-column", table, column: column2 }];
     case "AT_AlterColumnType": {
       const def = asKind(cmd.def, "ColumnDef");
       return [
         {
           op: "alter-column-type",
-          table: table2,
+          table,
           column: column2,
           type: columnType(def?.typeName),
           using: def?.raw_default !== void 0,
@@ -14568,30 +14601,30 @@ function alterTableCommand(table2, cmd) {
       ];
     }
     case "AT_SetNotNull":
-      return [{ op: "set-not-null", table: table2, column: column2 }];
+      return [{ op: "set-not-null", table, column: column2 }];
     case "AT_DropNotNull":
-      return [{ op: "drop-not-null", table: table2, column: column2 }];
+      return [{ op: "drop-not-null", table, column: column2 }];
     case "AT_ColumnDefault":
-      return cmd.def === void 0 ? [{ op: "drop-default", table: table2, column: column2 }] : [{ op: "set-default", table: table2, column: column2, default: analyzeDefault(cmd.def) }];
+      return cmd.def === void 0 ? [{ op: "drop-default", table, column: column2 }] : [{ op: "set-default", table, column: column2, default: analyzeDefault(cmd.def) }];
     case "AT_AddConstraint": {
       const constraint = constraintSpec(asKind(cmd.def, "Constraint") ?? {});
-      return constraint ? [{ op: "add-constraint", table: table2, constraint }] : other("ADD CONSTRAINT", "ACCESS EXCLUSIVE");
+      return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT", "ACCESS EXCLUSIVE");
     }
     case "AT_ValidateConstraint":
-      return [{ op: "validate-constraint", table: table2, name: column2 }];
+      return [{ op: "validate-constraint", table, name: column2 }];
     case "AT_DropConstraint":
-      return [{ op: "drop-constraint", table: table2, name: column2, cascade: cmd.behavior === "DROP_CASCADE" }];
+      return [{ op: "drop-constraint", table, name: column2, cascade: cmd.behavior === "DROP_CASCADE" }];
     case "AT_AttachPartition": {
       const part = asKind(cmd.def, "PartitionCmd");
       const partition = relationName(part?.name);
-      return partition ? [{ op: "attach-partition", table: table2, partition, defaultPartition: Boolean(part?.bound?.is_default) }] : [];
+      return partition ? [{ op: "attach-partition", table, partition, defaultPartition: Boolean(part?.bound?.is_default) }] : [];
     }
     case "AT_DetachPartition":
     case "AT_DetachPartitionFinalize": {
       const part = asKind(cmd.def, "PartitionCmd");
       const partition = relationName(part?.name);
       const finalize = cmd.subtype === "AT_DetachPartitionFinalize";
-      return partition ? [{ op: "detach-partition", table: table2, partition, concurrent: Boolean(part?.concurrent), finalize }] : [];
+      return partition ? [{ op: "detach-partition", table, partition, concurrent: Boolean(part?.concurrent), finalize }] : [];
     }
     case "AT_EnableTrig":
     case "AT_EnableAlwaysTrig":
@@ -14601,7 +14634,7 @@ function alterTableCommand(table2, cmd) {
     case "AT_DisableTrigAll":
     case "AT_EnableTrigUser":
     case "AT_DisableTrigUser":
-      return [{ op: "enable-disable-trigger", table: table2 }];
+      return [{ op: "enable-disable-trigger", table }];
     case "AT_SetLogged":
       return other("SET LOGGED", "ACCESS EXCLUSIVE", true);
     case "AT_SetUnLogged":
@@ -14705,7 +14738,7 @@ function vacuum(stmt) {
   const analyzeOnly = !stmt.is_vacuumcmd;
   const tables = list(stmt.rels).map((r) => relationName(asKind(r, "VacuumRelation")?.relation) ?? null);
   if (tables.length === 0) return [{ op: "vacuum", table: null, full, analyzeOnly }];
-  return tables.map((table2) => ({ op: "vacuum", table: table2, full, analyzeOnly }));
+  return tables.map((table) => ({ op: "vacuum", table, full, analyzeOnly }));
 }
 function comment(stmt) {
   const names = nameList(asKind(stmt.object, "List")?.items ?? []);
@@ -14775,13 +14808,13 @@ function readRelations(node) {
 
 // src/position.ts
 var LineIndex = class {
-  constructor(text) {
-    this.text = text;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+  constructor(text2) {
+    this.text = text2;
+    for (let i = 0; i < text2.length; i++) {
+      const c = text2.charCodeAt(i);
       if (c === 10) this.lineStarts.push(i + 1);
       else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10) i++;
+        if (text2.charCodeAt(i + 1) === 10) i++;
         this.lineStarts.push(i + 1);
       }
     }
@@ -14833,23 +14866,23 @@ var LineIndex = class {
     return lo;
   }
 };
-function countCodePoints(text, from, to) {
+function countCodePoints(text2, from, to) {
   let count2 = 0;
   for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
+    const c = text2.charCodeAt(i);
     if (c < 56320 || c > 57343 || i === from) count2++;
-    else if (text.charCodeAt(i - 1) < 55296 || text.charCodeAt(i - 1) > 56319) count2++;
+    else if (text2.charCodeAt(i - 1) < 55296 || text2.charCodeAt(i - 1) > 56319) count2++;
   }
   return count2;
 }
-function utf8Length(text, from, to) {
+function utf8Length(text2, from, to) {
   let bytes = 0;
   for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
+    const c = text2.charCodeAt(i);
     if (c < 128) bytes += 1;
     else if (c < 2048) bytes += 2;
     else if (c >= 55296 && c <= 56319 && i + 1 < to) {
-      const d = text.charCodeAt(i + 1);
+      const d = text2.charCodeAt(i + 1);
       if (d >= 56320 && d <= 57343) {
         bytes += 4;
         i++;
@@ -14858,29 +14891,65 @@ function utf8Length(text, from, to) {
   }
   return bytes;
 }
-function indexOfCodePoint(text, n) {
+function indexOfCodePoint(text2, n) {
   let i = 0;
-  for (let seen = 0; seen < n && i < text.length; seen++) {
-    const c = text.charCodeAt(i);
-    i += c >= 55296 && c <= 56319 && i + 1 < text.length ? 2 : 1;
+  for (let seen = 0; seen < n && i < text2.length; seen++) {
+    const c = text2.charCodeAt(i);
+    i += c >= 55296 && c <= 56319 && i + 1 < text2.length ? 2 : 1;
   }
   return i;
 }
 
 // src/parse-batch.ts
+var parser;
 async function loadParser() {
-  await (0, import_libpg_query.loadModule)();
+  parser ??= await instantiateParser();
+}
+function loaded() {
+  if (!parser) throw new Error("the SQL parser is used before loadParser()");
+  return parser;
+}
+async function instantiateParser() {
+  const consoleError = console.error;
+  console.error = () => {
+  };
+  try {
+    const module = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
+    await module.loadModule();
+    return module;
+  } catch (error) {
+    if (isWasmReservationFailure(error)) throw new UsageError(wasmMemoryMessage());
+    throw error;
+  } finally {
+    console.error = consoleError;
+  }
+}
+function isWasmReservationFailure(error) {
+  return /Cannot allocate Wasm memory|Out of memory/i.test(error instanceof Error ? error.message : String(error));
+}
+function wasmMemoryMessage() {
+  const limit = addressSpaceLimit();
+  const given = limit === void 0 ? "the address-space limit" : `the address-space limit (ulimit -v: ${Math.round(limit / 1024)} KiB)`;
+  return `cannot start the SQL parser: ${given} is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)`;
+}
+function addressSpaceLimit() {
+  try {
+    const match = /^Max address space\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
+    return match ? Number(match[1]) : void 0;
+  } catch {
+    return void 0;
+  }
 }
 var SEPARATOR = "\n;\n";
 function parseStatements(texts) {
   if (texts.length > 1) {
     try {
-      const stmts = (0, import_libpg_query.parseSync)(texts.join(SEPARATOR)).stmts ?? [];
+      const stmts = loaded().parseSync(texts.join(SEPARATOR)).stmts ?? [];
       if (stmts.length === texts.length) {
         let base = 0;
-        return texts.map((text, i) => {
+        return texts.map((text2, i) => {
           const parse2 = { operations: readOperations2(stmts[i].stmt, base), error: null };
-          base += utf8Length(text, 0, text.length) + SEPARATOR.length;
+          base += utf8Length(text2, 0, text2.length) + SEPARATOR.length;
           return parse2;
         });
       }
@@ -14889,29 +14958,37 @@ function parseStatements(texts) {
   }
   return texts.map(parseOne);
 }
-function parseOne(text) {
+function parseOne(text2) {
   try {
-    const stmts = (0, import_libpg_query.parseSync)(text).stmts ?? [];
+    const stmts = loaded().parseSync(text2).stmts ?? [];
     if (stmts.length > 1) {
       return { operations: [], error: { message: "several statements where one was expected; is a semicolon missing inside a function body?", cursor: 0 } };
     }
     return { operations: readOperations2(stmts[0]?.stmt, 0), error: null };
   } catch (error) {
     const details = error.sqlDetails;
-    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details?.cursorPosition ?? 0 } };
+    if (!details) return { operations: [unreadable(error)], error: null };
+    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details.cursorPosition ?? 0 } };
   }
 }
 function readOperations2(ast, base) {
   if (!ast) return [];
   try {
     return operationsOf(ast, base);
-  } catch {
-    return [{ op: "unknown", what: "statement locklint could not read" }];
+  } catch (error) {
+    return [unreadable(error)];
   }
 }
+function unreadable(error) {
+  return { op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+function parseTree(sql) {
+  return loaded().parseSync(sql);
+}
 function identifiersOf(sql) {
+  const { scanSync } = loaded();
   try {
-    return (0, import_libpg_query.scanSync)(sql).tokens.filter((t) => t.tokenName === "IDENT").map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
+    return scanSync(sql).tokens.filter((t) => t.tokenName === "IDENT").map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
   } catch {
     return [];
   }
@@ -14932,24 +15009,24 @@ var identifier_too_long_default = defineRule({
   },
   check(ctx) {
     if (!hasLongWord(ctx.statement.sql)) return;
-    for (const { name, at } of identifiersOf(ctx.statement.sql)) {
+    for (const { name, at: at2 } of identifiersOf(ctx.statement.sql)) {
       const bytes = utf8Length(name, 0, name.length);
       if (bytes <= MAX_BYTES) continue;
       ctx.report({
         message: `"${name}" is ${bytes} bytes long: PostgreSQL truncates it to ${MAX_BYTES} bytes ("${truncate(name)}")`,
         help: { text: "Give the object a shorter explicit name (alembic: the name argument of op.create_index / op.create_foreign_key / ..., or a shorter naming convention)." },
-        at,
+        at: at2,
         locks: []
       });
     }
   }
 });
 function hasLongWord(sql) {
-  let run3 = 0;
+  let run2 = 0;
   for (let i = 0; i < sql.length; i++) {
     const c = sql.charCodeAt(i);
-    if (c <= 32 || c === 40 || c === 41 || c === 44 || c === 59 || c === 46) run3 = 0;
-    else if ((run3 += c < 128 ? 1 : c < 2048 ? 2 : 3) > MAX_BYTES) return true;
+    if (c <= 32 || c === 40 || c === 41 || c === 44 || c === 59 || c === 46) run2 = 0;
+    else if ((run2 += c < 128 ? 1 : c < 2048 ? 2 : 3) > MAX_BYTES) return true;
   }
   return false;
 }
@@ -15379,10 +15456,10 @@ var Locks = class {
   ctx;
   list = [];
   table(ref, mode, options = {}) {
-    const table2 = "written" in ref ? this.ctx.schema.table(ref) : ref;
+    const table = "written" in ref ? this.ctx.schema.table(ref) : ref;
     const written = "written" in ref ? ref.written : writtenName(ref);
-    const kind = table2?.kind ?? "table";
-    this.add(written, relationKey(ref.schema, ref.name), kind, mode, options, table2?.createdIn ?? null);
+    const kind = table?.kind ?? "table";
+    this.add(written, relationKey(ref.schema, ref.name), kind, mode, options, table?.createdIn ?? null);
   }
   index(ref, mode, options = {}) {
     const index = "written" in ref ? this.ctx.schema.index(ref) : ref;
@@ -15435,17 +15512,17 @@ function operationEffect(operation, ctx) {
       locks.table(operation.table, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
       break;
     case "drop-relation": {
-      const table2 = schema.table(operation.relation);
+      const table = schema.table(operation.relation);
       locks.table(operation.relation, "ACCESS EXCLUSIVE", { why: "dropped" });
-      if (table2) {
-        for (const c of table2.constraints.values()) {
-          if (c.references && c.references !== table2) locks.table(c.references, "ACCESS EXCLUSIVE", { why: `its foreign key ${c.name} is removed from this table` });
+      if (table) {
+        for (const c of table.constraints.values()) {
+          if (c.references && c.references !== table) locks.table(c.references, "ACCESS EXCLUSIVE", { why: `its foreign key ${c.name} is removed from this table` });
         }
         if (operation.cascade) {
-          for (const referencing of table2.referencedBy) if (referencing !== table2) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
+          for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
         }
-        if (table2.partitionOf) locks.table(table2.partitionOf, "ACCESS EXCLUSIVE", { why: "loses a partition" });
-        for (const partition of table2.partitions) locks.table(partition, "ACCESS EXCLUSIVE", { why: "partition dropped with its parent" });
+        if (table.partitionOf) locks.table(table.partitionOf, "ACCESS EXCLUSIVE", { why: "loses a partition" });
+        for (const partition of table.partitions) locks.table(partition, "ACCESS EXCLUSIVE", { why: "partition dropped with its parent" });
       }
       break;
     }
@@ -15467,12 +15544,12 @@ function operationEffect(operation, ctx) {
       locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops column ${operation.column}` });
       break;
     case "alter-column-type": {
-      const table2 = schema.table(operation.table);
-      const from = table2?.columns.get(operation.column)?.type ?? null;
+      const table = schema.table(operation.table);
+      const from = table?.columns.get(operation.column)?.type ?? null;
       const verdict = typeChangeVerdict(from, operation.type, operation.using, { pgVersion, utcSession: ctx.utcSession });
       effect.typeChange = { ...verdict, from };
       locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: verdict.rewrite, why: verdict.rewrite ? "type change rewrites the table and its indexes" : "type change without rewrite" });
-      if (verdict.rewrite && table2) for (const index of table2.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
+      if (verdict.rewrite && table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
       break;
     }
     case "set-not-null": {
@@ -15492,19 +15569,19 @@ function operationEffect(operation, ctx) {
       addConstraintEffect(operation.table, operation.constraint, ctx, locks);
       break;
     case "validate-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
+      const table = schema.table(operation.table);
+      const constraint = table?.constraints.get(operation.name);
       locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { scan: true, why: `validates ${operation.name}` });
       if (constraint?.references) locks.table(constraint.references, "ROW SHARE", { scan: true, why: "referenced rows are checked" });
       break;
     }
     case "drop-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
+      const table = schema.table(operation.table);
+      const constraint = table?.constraints.get(operation.name);
       locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops constraint ${operation.name}` });
-      if (constraint?.references && constraint.references !== table2) locks.table(constraint.references, "ACCESS EXCLUSIVE", { why: "its foreign-key triggers are removed" });
-      if (table2 && operation.cascade && (constraint?.kind === "primary-key" || constraint?.kind === "unique")) {
-        for (const referencing of table2.referencedBy) if (referencing !== table2) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
+      if (constraint?.references && constraint.references !== table) locks.table(constraint.references, "ACCESS EXCLUSIVE", { why: "its foreign-key triggers are removed" });
+      if (table && operation.cascade && (constraint?.kind === "primary-key" || constraint?.kind === "unique")) {
+        for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
       }
       break;
     }
@@ -15520,11 +15597,11 @@ function operationEffect(operation, ctx) {
       locks.index(operation.index, pgVersion >= 12 ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", { why: "renamed" });
       break;
     case "create-index": {
-      const table2 = schema.table(operation.table);
+      const table = schema.table(operation.table);
       const mode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "SHARE";
-      const partitioned = table2?.kind === "partitioned table";
+      const partitioned = table?.kind === "partitioned table";
       locks.table(operation.table, mode, { scan: !partitioned, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
-      if (partitioned) for (const partition of table2.partitions) locks.table(partition, mode, { scan: true, why: "index build on the partition" });
+      if (partitioned) for (const partition of table.partitions) locks.table(partition, mode, { scan: true, why: "index build on the partition" });
       if (operation.index) locks.index(operation.index, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
       break;
     }
@@ -15533,16 +15610,16 @@ function operationEffect(operation, ctx) {
       break;
     case "truncate": {
       locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE replaces the table's files" });
-      const table2 = schema.table(operation.table);
-      if (table2 && operation.cascade) for (const referencing of table2.referencedBy) locks.table(referencing, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE CASCADE" });
+      const table = schema.table(operation.table);
+      if (table && operation.cascade) for (const referencing of table.referencedBy) locks.table(referencing, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE CASCADE" });
       break;
     }
     case "update": {
-      const table2 = schema.table(operation.table);
-      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table2, operation.where, "updates"));
-      if (table2) {
-        for (const c of table2.constraints.values()) {
-          if (c.references && c.references !== table2 && c.columns.some((col) => operation.columns.includes(col))) {
+      const table = schema.table(operation.table);
+      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "updates"));
+      if (table) {
+        for (const c of table.constraints.values()) {
+          if (c.references && c.references !== table && c.columns.some((col) => operation.columns.includes(col))) {
             locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new values` });
           }
         }
@@ -15551,12 +15628,12 @@ function operationEffect(operation, ctx) {
       break;
     }
     case "delete": {
-      const table2 = schema.table(operation.table);
-      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table2, operation.where, "deletes"));
-      if (table2) {
-        for (const referencing of table2.referencedBy) {
-          if (referencing === table2) continue;
-          const actions = [...referencing.constraints.values()].filter((c) => c.references === table2);
+      const table = schema.table(operation.table);
+      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "deletes"));
+      if (table) {
+        for (const referencing of table.referencedBy) {
+          if (referencing === table) continue;
+          const actions = [...referencing.constraints.values()].filter((c) => c.references === table);
           const changesRows = actions.some((c) => c.onDelete === "c" || c.onDelete === "n" || c.onDelete === "d");
           const unindexed = actions.some((c) => !hasIndexLeadingWith(referencing, c.columns));
           locks.table(referencing, changesRows ? "ROW EXCLUSIVE" : "ROW SHARE", {
@@ -15570,10 +15647,10 @@ function operationEffect(operation, ctx) {
     }
     case "insert": {
       locks.table(operation.table, "ROW EXCLUSIVE", { why: "inserts rows" });
-      const table2 = schema.table(operation.table);
-      if (table2) {
-        for (const c of table2.constraints.values()) {
-          if (c.references && c.references !== table2) locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new rows` });
+      const table = schema.table(operation.table);
+      if (table) {
+        for (const c of table.constraints.values()) {
+          if (c.references && c.references !== table) locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new rows` });
         }
       }
       readLocks(operation.reads, operation.table, locks);
@@ -15591,8 +15668,8 @@ function operationEffect(operation, ctx) {
     case "cluster": {
       if (!operation.table) break;
       locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "CLUSTER rewrites the table in index order" });
-      const table2 = schema.table(operation.table);
-      if (table2) for (const index of table2.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
+      const table = schema.table(operation.table);
+      if (table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
       break;
     }
     case "refresh-materialized-view": {
@@ -15640,14 +15717,14 @@ function operationEffect(operation, ctx) {
       locks.table(operation.relation, "ACCESS SHARE", { why: "GRANT" });
       break;
     case "alter-table-other": {
-      const table2 = schema.table(operation.table);
-      const persistenceUnchanged = table2?.declared && (operation.what === "SET LOGGED" && !table2.unlogged || operation.what === "SET UNLOGGED" && table2.unlogged);
+      const table = schema.table(operation.table);
+      const persistenceUnchanged = table?.declared && (operation.what === "SET LOGGED" && !table.unlogged || operation.what === "SET UNLOGGED" && table.unlogged);
       locks.table(operation.table, operation.mode, { rewrite: operation.rewrite && !persistenceUnchanged, why: operation.what });
       break;
     }
     case "domain-constraint":
       if (operation.action === "add" && !operation.notValid) {
-        for (const table2 of schema.tablesUsingType(operation.domain)) locks.table(table2, "SHARE", { scan: true, why: `checks its ${operation.domain.written} columns` });
+        for (const table of schema.tablesUsingType(operation.domain)) locks.table(table, "SHARE", { scan: true, why: `checks its ${operation.domain.written} columns` });
       }
       break;
     case "drop-schema":
@@ -15716,8 +15793,8 @@ function addConstraintEffect(tableRef, constraint, ctx, locks) {
     case "unique":
     case "primary-key": {
       if (constraint.usingIndex) {
-        const table2 = schema.table(tableRef);
-        const nullable = constraint.kind === "primary-key" && !columnsProvablyNotNull(table2, constraint.columns.length ? constraint.columns : schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []);
+        const table = schema.table(tableRef);
+        const nullable = constraint.kind === "primary-key" && !columnsProvablyNotNull(table, constraint.columns.length ? constraint.columns : schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []);
         locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: nullable, why: nullable ? "USING INDEX, but the key columns must be checked for NULLs" : "USING INDEX: no index build" });
       } else {
         locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: true, why: "builds the index under the lock" });
@@ -15738,9 +15815,9 @@ function reindexEffect(operation, ctx, locks) {
     if (index?.table) locks.table(index.table, tableMode, { scan: true, why: "read to rebuild the index" });
     locks.index(operation.relation, indexMode, { rewrite: true, why: "rebuilt" });
   } else if (operation.target === "table") {
-    const table2 = ctx.schema.table(operation.relation);
-    locks.table(operation.relation, tableMode, { scan: true, why: table2 ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
-    if (table2) for (const index of table2.indexes) locks.index(index, indexMode, { rewrite: true, why: "rebuilt" });
+    const table = ctx.schema.table(operation.relation);
+    locks.table(operation.relation, tableMode, { scan: true, why: table ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
+    if (table) for (const index of table.indexes) locks.index(index, indexMode, { rewrite: true, why: "rebuilt" });
   }
 }
 function readLocks(reads, target, locks) {
@@ -15749,9 +15826,9 @@ function readLocks(reads, target, locks) {
 function sameRelation(a, b) {
   return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
 }
-function rowSearch(table2, where, verb) {
+function rowSearch(table, where, verb) {
   if (where === null) return { scan: true, why: `${verb} every row` };
-  const indexed = table2 !== void 0 && [...table2.indexes].some((index) => index.columns[0] !== void 0 && where.includes(index.columns[0]));
+  const indexed = table !== void 0 && [...table.indexes].some((index) => index.columns[0] !== void 0 && where.includes(index.columns[0]));
   return indexed ? { why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
 }
 function findDefaultPartition(parent) {
@@ -15765,18 +15842,18 @@ function partitionConstraintImplied(partition, parent) {
   for (const c of partition.constraints.values()) if (c.kind === "check" && c.validated) for (const col of c.columns) checked.add(col);
   return parent.partitionKey.every((col) => checked.has(col));
 }
-function notNullProof(table2, column2, pgVersion) {
-  const col = table2?.columns.get(column2);
+function notNullProof(table, column2, pgVersion) {
+  const col = table?.columns.get(column2);
   if (col?.notNull) return "the column is already NOT NULL";
-  if (pgVersion < 12 || !table2) return null;
-  for (const c of table2.constraints.values()) {
+  if (pgVersion < 12 || !table) return null;
+  for (const c of table.constraints.values()) {
     if (c.kind === "check" && c.validated && c.provesNotNull === column2) return `validated CHECK constraint ${c.name} proves it (PostgreSQL 12+)`;
   }
   return null;
 }
-function columnsProvablyNotNull(table2, columns) {
-  if (!table2 || columns.length === 0) return false;
-  return columns.every((c) => table2.columns.get(c)?.notNull);
+function columnsProvablyNotNull(table, columns) {
+  if (!table || columns.length === 0) return false;
+  return columns.every((c) => table.columns.get(c)?.notNull);
 }
 function transactionRequirement(operations, pgVersion) {
   for (const o of operations) {
@@ -15840,9 +15917,9 @@ function isIdentStart(c) {
 function isIdentChar(c) {
   return isIdentStart(c) || c >= 48 && c <= 57 || c === 36 /* Dollar */;
 }
-function splitStatements(text) {
+function* splitStatements(text2) {
   const spans = [];
-  const n = text.length;
+  const n = text2.length;
   let i = 0;
   let stmtStart = -1;
   let lastTokenEnd = -1;
@@ -15850,56 +15927,84 @@ function splitStatements(text) {
   let isRoutine = false;
   let sawCreate = false;
   let blockDepth = 0;
-  const beginToken = (at) => {
+  let isCopy = false;
+  let previousWord = "";
+  let copiesFromStdin = false;
+  let copyDataNext = false;
+  let copyAt = 0;
+  let unclosed;
+  const beginToken = (at2) => {
     if (stmtStart === -1) {
-      stmtStart = at;
+      stmtStart = at2;
       wordIndex = 0;
       isRoutine = false;
       sawCreate = false;
       blockDepth = 0;
+      isCopy = false;
+      copiesFromStdin = false;
     }
   };
   const endStatement = (terminated) => {
     if (stmtStart !== -1) spans.push({ kind: "statement", start: stmtStart, end: lastTokenEnd, terminated });
+    if (terminated && copiesFromStdin) expectCopyData(stmtStart);
     stmtStart = -1;
+  };
+  const expectCopyData = (at2) => {
+    copyDataNext = true;
+    copyAt = at2;
   };
   const onWord = (word) => {
     const w = word.toLowerCase();
-    if (wordIndex === 0) sawCreate = w === "create";
-    else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    if (wordIndex === 0) {
+      sawCreate = w === "create";
+      isCopy = w === "copy";
+    } else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    if (isCopy && previousWord === "from" && w === "stdin") copiesFromStdin = true;
+    previousWord = w;
     wordIndex++;
     if (!isRoutine) return;
     if (w === "begin" || w === "case") blockDepth++;
     else if (w === "end" && blockDepth > 0) blockDepth--;
   };
+  const closed = (end, what, at2) => {
+    if (end !== -1) return end;
+    unclosed = { what, at: at2 };
+    return n;
+  };
   while (i < n) {
-    const c = text.charCodeAt(i);
+    if (spans.length > 0) {
+      for (let k = 0; k < spans.length; k++) yield spans[k];
+      spans.length = 0;
+    }
+    const c = text2.charCodeAt(i);
     if (isSpace(c)) {
       i++;
-      continue;
-    }
-    if (c === 45 /* Dash */ && text.charCodeAt(i + 1) === 45 /* Dash */) {
-      let j = i + 2;
-      while (j < n && text.charCodeAt(j) !== 10 /* LF */ && text.charCodeAt(j) !== 13 /* CR */) j++;
-      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text.slice(i + 2, j) });
-      i = j;
-      continue;
-    }
-    if (c === 47 /* Slash */ && text.charCodeAt(i + 1) === 42 /* Star */) {
-      let depth = 1;
-      let j = i + 2;
-      while (j < n && depth > 0) {
-        const d = text.charCodeAt(j);
-        if (d === 47 /* Slash */ && text.charCodeAt(j + 1) === 42 /* Star */) {
-          depth++;
-          j += 2;
-        } else if (d === 42 /* Star */ && text.charCodeAt(j + 1) === 47 /* Slash */) {
-          depth--;
-          j += 2;
-        } else j++;
+      if (c === 10 /* LF */ && copyDataNext) {
+        copyDataNext = false;
+        const end = closed(endOfCopyData(text2, i), "COPY data", copyAt);
+        spans.push({ kind: "psql", what: "COPY data", start: i, end });
+        i = end;
       }
-      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text.slice(i + 2, depth === 0 ? j - 2 : j) });
+      continue;
+    }
+    if (c === 45 /* Dash */ && text2.charCodeAt(i + 1) === 45 /* Dash */) {
+      const j = endOfLine(text2, i + 2);
+      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text2.slice(i + 2, j) });
       i = j;
+      continue;
+    }
+    if (c === 47 /* Slash */ && text2.charCodeAt(i + 1) === 42 /* Star */) {
+      const end = endOfBlockComment(text2, i);
+      const j = closed(end, "/* comment", i);
+      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text2.slice(i + 2, end === -1 ? j : j - 2) });
+      i = j;
+      continue;
+    }
+    if (c === 92 /* Backslash */ && stmtStart === -1) {
+      const end = endOfLine(text2, i);
+      spans.push({ kind: "psql", what: "meta-command", start: i, end });
+      if (COPY_FROM_STDIN_META.test(text2.slice(i, end))) expectCopyData(i);
+      i = end;
       continue;
     }
     if (c === 59 /* Semicolon */) {
@@ -15918,41 +16023,76 @@ function splitStatements(text) {
     }
     beginToken(i);
     if (c === 39 /* Quote */) {
-      i = skipQuoted(text, i, 39 /* Quote */, isEscapeStringPrefix(text, i));
+      i = closed(skipQuoted(text2, i, 39 /* Quote */, isEscapeStringPrefix(text2, i)), "quoted string", i);
     } else if (c === 34 /* DoubleQuote */) {
-      i = skipQuoted(text, i, 34 /* DoubleQuote */, false);
-    } else if (c === 36 /* Dollar */ && !isIdentChar(text.charCodeAt(i - 1) || 0)) {
-      i = skipDollar(text, i);
+      i = closed(skipQuoted(text2, i, 34 /* DoubleQuote */, false), "quoted identifier", i);
+    } else if (c === 36 /* Dollar */ && !isIdentChar(text2.charCodeAt(i - 1) || 0)) {
+      i = closed(skipDollar(text2, i), "dollar-quoted string", i);
     } else if (isIdentStart(c)) {
       let j = i + 1;
-      while (j < n && isIdentChar(text.charCodeAt(j))) j++;
-      onWord(text.slice(i, j));
+      while (j < n && isIdentChar(text2.charCodeAt(j))) j++;
+      onWord(text2.slice(i, j));
       i = j;
     } else {
+      if (c === 40 /* OpenParen */ && isCopy && wordIndex === 1) isCopy = false;
       i++;
     }
     lastTokenEnd = i;
   }
   endStatement(false);
-  return spans;
+  if (unclosed) spans[spans.length - 1].unclosed = unclosed;
+  yield* spans;
 }
-function isEscapeStringPrefix(text, i) {
-  const p = text.charCodeAt(i - 1);
+var COPY_FROM_STDIN_META = /^\\copy\b.*\bfrom\s+stdin\b/i;
+function endOfLine(text2, from) {
+  let j = from;
+  while (j < text2.length && text2.charCodeAt(j) !== 10 /* LF */ && text2.charCodeAt(j) !== 13 /* CR */) j++;
+  return j;
+}
+function endOfBlockComment(text2, i) {
+  const n = text2.length;
+  let depth = 1;
+  let j = i + 2;
+  while (j < n) {
+    const d = text2.charCodeAt(j);
+    if (d === 47 /* Slash */ && text2.charCodeAt(j + 1) === 42 /* Star */) {
+      depth++;
+      j += 2;
+    } else if (d === 42 /* Star */ && text2.charCodeAt(j + 1) === 47 /* Slash */) {
+      j += 2;
+      if (--depth === 0) return j;
+    } else j++;
+  }
+  return -1;
+}
+function endOfCopyData(text2, from) {
+  let line = from;
+  while (line < text2.length) {
+    let next = text2.indexOf("\n", line);
+    if (next === -1) next = text2.length;
+    const end = text2.charCodeAt(next - 1) === 13 /* CR */ && next > line ? next - 1 : next;
+    if (end - line === 2 && text2.charCodeAt(line) === 92 /* Backslash */ && text2.charCodeAt(line + 1) === 46 /* Dot */) return end;
+    line = next + 1;
+  }
+  return -1;
+}
+function isEscapeStringPrefix(text2, i) {
+  const p = text2.charCodeAt(i - 1);
   if (p !== 69 && p !== 101) return false;
-  const before = text.charCodeAt(i - 2);
+  const before = text2.charCodeAt(i - 2);
   return !(before && isIdentChar(before));
 }
-function skipQuoted(text, i, quote, backslashEscapes) {
-  const n = text.length;
+function skipQuoted(text2, i, quote, backslashEscapes) {
+  const n = text2.length;
   let j = i + 1;
   while (j < n) {
-    const d = text.charCodeAt(j);
+    const d = text2.charCodeAt(j);
     if (backslashEscapes && d === 92 /* Backslash */) {
       j += 2;
       continue;
     }
     if (d === quote) {
-      if (text.charCodeAt(j + 1) === quote) {
+      if (text2.charCodeAt(j + 1) === quote) {
         j += 2;
         continue;
       }
@@ -15960,20 +16100,20 @@ function skipQuoted(text, i, quote, backslashEscapes) {
     }
     j++;
   }
-  return n;
+  return -1;
 }
-function skipDollar(text, i) {
-  const n = text.length;
+function skipDollar(text2, i) {
+  const n = text2.length;
   let j = i + 1;
-  while (j < n && text.charCodeAt(j) !== 36 /* Dollar */) {
-    const d = text.charCodeAt(j);
+  while (j < n && text2.charCodeAt(j) !== 36 /* Dollar */) {
+    const d = text2.charCodeAt(j);
     if (!(j === i + 1 ? isIdentStart(d) : isIdentChar(d) && d !== 36 /* Dollar */)) return i + 1;
     j++;
   }
   if (j >= n) return i + 1;
-  const tag = text.slice(i, j + 1);
-  const close2 = text.indexOf(tag, j + 1);
-  return close2 === -1 ? n : close2 + tag.length;
+  const tag = text2.slice(i, j + 1);
+  const close2 = text2.indexOf(tag, j + 1);
+  return close2 === -1 ? -1 : close2 + tag.length;
 }
 
 // src/parse.ts
@@ -15997,17 +16137,18 @@ function* parseBatches(file, lines) {
   }
 }
 function* locate(file, lines) {
-  const text = file.text;
+  const text2 = file.text;
   let byteCursor = 0;
   let byteCursorOffset = 0;
   const byteOffset = (offset) => {
-    byteCursor += utf8Length(text, byteCursorOffset, offset);
+    byteCursor += utf8Length(text2, byteCursorOffset, offset);
     byteCursorOffset = offset;
     return byteCursor + file.bomBytes;
   };
   let batch = { items: [], statements: [] };
   let index = 0;
-  for (const span of splitStatements(text)) {
+  for (const span of splitStatements(text2)) {
+    if (span.kind === "psql") continue;
     if (span.kind === "comment") {
       batch.items.push({ kind: "comment", comment: { file, body: span.body, position: lines.position(span.start) } });
       continue;
@@ -16015,7 +16156,7 @@ function* locate(file, lines) {
     const statement = {
       file,
       index: index++,
-      sql: text.slice(span.start, span.end),
+      sql: text2.slice(span.start, span.end),
       start: span.start,
       end: span.end,
       byteStart: byteOffset(span.start),
@@ -16034,11 +16175,11 @@ function* locate(file, lines) {
   }
   if (batch.items.length > 0) yield batch;
 }
-function charOffsetOfByte(text, byte) {
+function charOffsetOfByte(text2, byte) {
   let bytes = 0;
   let i = 0;
-  while (i < text.length && bytes < byte) {
-    const c = text.charCodeAt(i);
+  while (i < text2.length && bytes < byte) {
+    const c = text2.charCodeAt(i);
     if (c < 128) bytes += 1;
     else if (c < 2048) bytes += 2;
     else if (c >= 55296 && c <= 56319) {
@@ -16055,19 +16196,19 @@ function applyOperation(schema, operation, origin) {
   switch (operation.op) {
     case "create-table": {
       if (operation.temporary) return;
-      const table2 = schema.addTable(operation.table, operation.kind, origin);
-      table2.unlogged = operation.unlogged;
-      table2.partitionKey = operation.partitionKey;
-      for (const column2 of operation.columns) table2.columns.set(column2.name, columnOf(column2));
+      const table = schema.addTable(operation.table, operation.kind, origin);
+      table.unlogged = operation.unlogged;
+      table.partitionKey = operation.partitionKey;
+      for (const column2 of operation.columns) table.columns.set(column2.name, columnOf(column2));
       for (const like of operation.likes) {
-        for (const column2 of schema.table(like)?.columns.values() ?? []) table2.columns.set(column2.name, { ...column2 });
+        for (const column2 of schema.table(like)?.columns.values() ?? []) table.columns.set(column2.name, { ...column2 });
       }
-      for (const spec of operation.constraints) addConstraint(schema, table2, spec, origin);
+      for (const spec of operation.constraints) addConstraint(schema, table, spec, origin);
       if (operation.partitionOf) {
         const parent = schema.tableOrAssumed(operation.partitionOf);
-        table2.partitionOf = parent;
-        table2.isDefaultPartition = operation.defaultPartition;
-        parent.partitions.add(table2);
+        table.partitionOf = parent;
+        table.isDefaultPartition = operation.defaultPartition;
+        parent.partitions.add(table);
       }
       return;
     }
@@ -16083,10 +16224,10 @@ function applyOperation(schema, operation, origin) {
       schema.addTable(operation.table, "table", origin);
       return;
     case "drop-relation": {
-      const table2 = schema.table(operation.relation);
-      if (table2) {
-        for (const partition of table2.partitions) schema.dropTable(partition);
-        schema.dropTable(table2);
+      const table = schema.table(operation.relation);
+      if (table) {
+        for (const partition of table.partitions) schema.dropTable(partition);
+        schema.dropTable(table);
       }
       return;
     }
@@ -16096,17 +16237,17 @@ function applyOperation(schema, operation, origin) {
       return;
     }
     case "add-column": {
-      const table2 = schema.tableOrAssumed(operation.table);
-      table2.columns.set(operation.column.name, columnOf(operation.column));
-      for (const spec of operation.column.constraints) addConstraint(schema, table2, spec, origin);
+      const table = schema.tableOrAssumed(operation.table);
+      table.columns.set(operation.column.name, columnOf(operation.column));
+      for (const spec of operation.column.constraints) addConstraint(schema, table, spec, origin);
       return;
     }
     case "drop-column": {
-      const table2 = schema.table(operation.table);
-      if (!table2) return;
-      table2.columns.delete(operation.column);
-      for (const c of [...table2.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table2, c);
-      for (const index of [...table2.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
+      const table = schema.table(operation.table);
+      if (!table) return;
+      table.columns.delete(operation.column);
+      for (const c of [...table.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table, c);
+      for (const index of [...table.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
       return;
     }
     case "alter-column-type":
@@ -16128,43 +16269,43 @@ function applyOperation(schema, operation, origin) {
       addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, origin);
       return;
     case "validate-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
-      if (table2 && constraint) {
+      const table = schema.table(operation.table);
+      const constraint = table?.constraints.get(operation.name);
+      if (table && constraint) {
         constraint.validated = true;
-        if (constraint.kind === "not-null" && constraint.provesNotNull) setNotNull(table2, constraint.provesNotNull, true);
+        if (constraint.kind === "not-null" && constraint.provesNotNull) setNotNull(table, constraint.provesNotNull, true);
       }
       return;
     }
     case "drop-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
-      if (table2 && constraint) {
-        schema.dropConstraint(table2, constraint);
-        if (constraint.kind === "not-null") for (const col of constraint.columns) setNotNull(table2, col, false);
+      const table = schema.table(operation.table);
+      const constraint = table?.constraints.get(operation.name);
+      if (table && constraint) {
+        schema.dropConstraint(table, constraint);
+        if (constraint.kind === "not-null") for (const col of constraint.columns) setNotNull(table, col, false);
       }
       return;
     }
     case "rename-table": {
-      const table2 = schema.table(operation.table);
-      if (table2) schema.relocateTable(table2, { name: operation.newName });
+      const table = schema.table(operation.table);
+      if (table) schema.relocateTable(table, { name: operation.newName });
       return;
     }
     case "rename-column": {
-      const table2 = schema.table(operation.table);
-      const col = table2?.columns.get(operation.column);
-      if (!table2) return;
+      const table = schema.table(operation.table);
+      const col = table?.columns.get(operation.column);
+      if (!table) return;
       if (col) {
-        table2.columns.delete(operation.column);
+        table.columns.delete(operation.column);
         col.name = operation.newName;
-        table2.columns.set(operation.newName, col);
+        table.columns.set(operation.newName, col);
       }
-      const rename = (cols) => cols.map((c) => c === operation.column ? operation.newName : c);
-      for (const c of table2.constraints.values()) {
-        c.columns = rename(c.columns);
+      const rename2 = (cols) => cols.map((c) => c === operation.column ? operation.newName : c);
+      for (const c of table.constraints.values()) {
+        c.columns = rename2(c.columns);
         if (c.provesNotNull === operation.column) c.provesNotNull = operation.newName;
       }
-      for (const index of table2.indexes) index.columns = rename(index.columns);
+      for (const index of table.indexes) index.columns = rename2(index.columns);
       return;
     }
     case "rename-index": {
@@ -16182,13 +16323,13 @@ function applyOperation(schema, operation, origin) {
       return;
     }
     case "rename-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
-      if (table2 && constraint) {
-        table2.constraints.delete(operation.name);
+      const table = schema.table(operation.table);
+      const constraint = table?.constraints.get(operation.name);
+      if (table && constraint) {
+        table.constraints.delete(operation.name);
         constraint.name = operation.newName;
-        table2.constraints.set(operation.newName, constraint);
-        for (const index of table2.indexes) {
+        table.constraints.set(operation.newName, constraint);
+        for (const index of table.indexes) {
           if (index.constraint === operation.name) {
             index.constraint = operation.newName;
             schema.renameIndex(index, operation.newName);
@@ -16198,14 +16339,14 @@ function applyOperation(schema, operation, origin) {
       return;
     }
     case "set-schema": {
-      const table2 = schema.table(operation.relation);
-      if (table2) schema.relocateTable(table2, { schema: operation.newSchema });
+      const table = schema.table(operation.relation);
+      if (table) schema.relocateTable(table, { schema: operation.newSchema });
       return;
     }
     case "create-index": {
-      const table2 = schema.tableOrAssumed(operation.table);
-      const name = operation.index?.name ?? `${table2.name}_${operation.columns.join("_") || "expr"}_idx`;
-      schema.addIndex({ schema: operation.table.schema, name, table: table2, unique: operation.unique, columns: operation.columns, createdIn: origin, constraint: null });
+      const table = schema.tableOrAssumed(operation.table);
+      const name = operation.index?.name ?? `${table.name}_${operation.columns.join("_") || "expr"}_idx`;
+      schema.addIndex({ schema: operation.table.schema, name, table, unique: operation.unique, columns: operation.columns, createdIn: origin, constraint: null });
       return;
     }
     case "create-enum":
@@ -16241,9 +16382,9 @@ function applyOperation(schema, operation, origin) {
       return;
     }
     case "alter-table-other": {
-      const table2 = schema.table(operation.table);
-      if (table2 && operation.what === "SET LOGGED") table2.unlogged = false;
-      if (table2 && operation.what === "SET UNLOGGED") table2.unlogged = true;
+      const table = schema.table(operation.table);
+      if (table && operation.what === "SET LOGGED") table.unlogged = false;
+      if (table && operation.what === "SET UNLOGGED") table.unlogged = true;
       return;
     }
     default:
@@ -16259,20 +16400,20 @@ function columnOf(spec) {
   };
 }
 function column(schema, ref, name) {
-  const table2 = schema.tableOrAssumed(ref);
-  let col = table2.columns.get(name);
+  const table = schema.tableOrAssumed(ref);
+  let col = table.columns.get(name);
   if (!col) {
     col = { name, type: null, notNull: false, hasDefault: false };
-    table2.columns.set(name, col);
+    table.columns.set(name, col);
   }
   return col;
 }
-function setNotNull(table2, name, notNull) {
-  const col = table2.columns.get(name);
+function setNotNull(table, name, notNull) {
+  const col = table.columns.get(name);
   if (col) col.notNull = notNull;
 }
-function addConstraint(schema, table2, spec, origin) {
-  const name = spec.name ?? defaultConstraintName(table2.name, spec.columns, spec.kind);
+function addConstraint(schema, table, spec, origin) {
+  const name = spec.name ?? defaultConstraintName(table.name, spec.columns, spec.kind);
   const constraint = {
     name,
     kind: spec.kind,
@@ -16282,20 +16423,20 @@ function addConstraint(schema, table2, spec, origin) {
   };
   if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
   if (spec.references) constraint.references = schema.tableOrAssumed(spec.references);
-  schema.addConstraint(table2, constraint);
+  schema.addConstraint(table, constraint);
   if (spec.kind === "primary-key" || spec.kind === "not-null" && !spec.notValid) {
-    for (const col of spec.columns) setNotNull(table2, col, true);
+    for (const col of spec.columns) setNotNull(table, col, true);
   }
   if (spec.kind === "primary-key" || spec.kind === "unique" || spec.kind === "exclude") {
-    const existing = spec.usingIndex ? schema.index({ schema: table2.schema, name: spec.usingIndex }) : void 0;
+    const existing = spec.usingIndex ? schema.index({ schema: table.schema, name: spec.usingIndex }) : void 0;
     if (existing) {
       schema.renameIndex(existing, name);
       existing.constraint = name;
       existing.unique = true;
       if (constraint.columns.length === 0) constraint.columns = existing.columns;
-      if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table2, col, true);
+      if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table, col, true);
     } else {
-      schema.addIndex({ schema: table2.schema, name, table: table2, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
+      schema.addIndex({ schema: table.schema, name, table, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
     }
   }
 }
@@ -16390,9 +16531,9 @@ function runRules(options, state, findings) {
     },
     tableKnown: (relation) => state.schema.table(relation)?.declared === true,
     indexCovers: (relation, columns) => {
-      const table2 = state.schema.table(relation);
-      if (!table2) return null;
-      return hasIndexLeadingWith(table2, columns) ? true : table2.declared ? false : null;
+      const table = state.schema.table(relation);
+      if (!table) return null;
+      return hasIndexLeadingWith(table, columns) ? true : table.declared ? false : null;
     },
     setting: (name) => session.get(name, place),
     firstTime: (key) => {
@@ -16414,6 +16555,12 @@ function runRules(options, state, findings) {
     }
   }
 }
+function notAnalysed(state, reason, findings) {
+  const message = `locklint could not analyse this statement (${reason}): the locks it takes are unknown and no rule checked it; this is a locklint limit or bug, please report it`;
+  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
+  findings.push(toFinding(NOT_ANALYSED, { message, help, locks: [] }, state, state.lines));
+}
+var NOT_ANALYSED = { id: "not-analysed", severity: "error" };
 var FINDING_STATEMENT = /* @__PURE__ */ new WeakMap();
 function toFinding(rule, report2, state, lines) {
   const { statement, effects, place } = state;
@@ -16591,7 +16738,7 @@ function scaleSeverity(findings, rules) {
     if (!durationRules.has(finding.rule)) continue;
     const estimates = finding.locks.filter((l) => !l.new).map((l) => "qualitative" in l.estimate ? null : l.estimate);
     if (estimates.length === 0 || estimates.some((e) => e === null)) continue;
-    const longest = Math.max(...estimates.map((e) => e.highMs));
+    const longest = estimates.reduce((most, e) => Math.max(most, e.highMs), 0);
     if (finding.severity === "error" && longest < SHORT_MS) {
       finding.severity = "warning";
       finding.message += ` (with the given table sizes: under ${SHORT_MS / 1e3} s)`;
@@ -16745,6 +16892,7 @@ function analyze(files, options) {
         if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
         if (!place.bookkeeping && place.reported) {
           const from = analysis.findings.length;
+          if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
           runRules(options, state, analysis.findings);
           if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
         }
@@ -16795,11 +16943,13 @@ function evaluate(statement, operations, schema, ctx) {
     analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown")
   };
   for (const operation of operations) {
+    if (operation.op === "unknown" && operation.failure) result2.failure ??= operation.failure;
     try {
       result2.operations.push(operationEffect(operation, effectsContext));
       applyOperation(schema, operation, origin);
-    } catch {
+    } catch (error) {
       result2.analysed = false;
+      result2.failure ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   result2.locks = mergeLocks(result2.operations);
@@ -16807,54 +16957,195 @@ function evaluate(statement, operations, schema, ctx) {
 }
 
 // src/alembic/offline.ts
-import { spawnSync as spawnSync2 } from "node:child_process";
+import { text } from "node:stream/consumers";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join as join2, relative, resolve, sep } from "node:path";
 
-// src/errors.ts
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
+// src/child-process.ts
+import { spawn } from "node:child_process";
+var DEFAULT_TIMEOUT_SECONDS = 300;
+var GRACE_MS = 2e3;
+var STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var GROUPS = process.platform !== "win32";
+var running = /* @__PURE__ */ new Set();
+function startChild(command, args, options) {
+  listen();
+  let child;
+  try {
+    child = spawn(command, args, { cwd: options.cwd, env: options.env, shell: options.shell, detached: GROUPS, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    if (running.size === 0) unlisten();
+    throw error;
   }
-};
+  running.add(child);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop(child);
+  }, options.timeoutSeconds * 1e3);
+  const exited = new Promise((resolve7, reject) => {
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      untrack(child);
+      reject(error);
+    });
+    child.on("close", (code, status) => {
+      clearTimeout(timer);
+      untrack(child);
+      signal(child, "SIGKILL");
+      if (timedOut) reject(new UsageError(`${options.what}: did not finish within ${options.timeoutSeconds} s, stopped; nothing was linted (--timeout SECONDS allows longer)`));
+      else resolve7({ code, signal: status });
+    });
+  });
+  return { stdout: child.stdout, stderr: child.stderr, stop: () => stop(child), exited };
+}
+function stop(child) {
+  signal(child, "SIGTERM");
+  if (!running.has(child)) return;
+  const kill = setTimeout(() => signal(child, "SIGKILL"), GRACE_MS);
+  kill.unref();
+  child.once("close", () => clearTimeout(kill));
+}
+function signal(child, name) {
+  if (child.pid === void 0) return;
+  try {
+    if (GROUPS) process.kill(-child.pid, name);
+    else child.kill(name);
+  } catch {
+  }
+}
+function listen() {
+  if (running.size > 0) return;
+  for (const name of STOP_SIGNALS) process.on(name, onSignal);
+  process.on("exit", onExit);
+}
+function untrack(child) {
+  if (running.delete(child) && running.size === 0) unlisten();
+}
+function unlisten() {
+  for (const name of STOP_SIGNALS) process.off(name, onSignal);
+  process.off("exit", onExit);
+}
+function onSignal(name) {
+  const children = [...running];
+  for (const name2 of STOP_SIGNALS) process.off(name2, onSignal);
+  const die = () => process.kill(process.pid, name);
+  let left = children.length;
+  for (const child of children) {
+    child.once("close", () => --left === 0 && die());
+    stop(child);
+  }
+  setTimeout(die, GRACE_MS + 100).unref();
+}
+function onExit() {
+  for (const child of running) signal(child, "SIGKILL");
+}
 
 // src/source.ts
-import { readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, stat } from "node:fs/promises";
 var STDIN_NAME = "<stdin>";
+var DEFAULT_MAX_INPUT_MB = 256;
+var MAX_INPUT_MB_CEILING = 500;
+var MB = 1024 * 1024;
+var FIFO_WAIT_MS = 5e3;
 var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 function decodeSource(path, bytes) {
-  const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    throw new UsageError(`${path}:${lineAt(bytes, nul)}: binary input (NUL byte at offset ${nul}); locklint reads SQL text`);
-  }
-  let text;
+  refuseNonText(path, bytes);
+  let text2;
   try {
-    text = strictUtf8.decode(bytes);
+    text2 = strictUtf8.decode(bytes);
   } catch {
     const bad = firstInvalidUtf8(bytes);
     throw new UsageError(`${path}:${lineAt(bytes, bad)}: not valid UTF-8 (byte offset ${bad}); save the file as UTF-8`);
   }
   const bomBytes = bytes[0] === 239 && bytes[1] === 187 && bytes[2] === 191 ? 3 : 0;
-  return { path, text, bomBytes };
+  return { path, text: text2, bomBytes };
 }
-async function readSourceFile(path) {
-  let bytes;
+function refuseNonText(path, bytes) {
+  const utf16 = utf16Encoding(bytes);
+  if (utf16) {
+    const convert = path.startsWith("<") ? `iconv -f ${utf16} -t UTF-8` : `iconv -f ${utf16} -t UTF-8 ${path} > converted.sql`;
+    throw new UsageError(`${path}: ${utf16} text, not UTF-8; convert it first: ${convert}`);
+  }
+  const nul = bytes.indexOf(0);
+  if (nul !== -1) {
+    throw new UsageError(`${path}:${lineAt(bytes, nul)}: binary input (NUL byte at offset ${nul}); locklint reads SQL text`);
+  }
+}
+function utf16Encoding(bytes) {
+  if (bytes[0] === 255 && bytes[1] === 254) return "UTF-16LE";
+  if (bytes[0] === 254 && bytes[1] === 255) return "UTF-16BE";
+  const pairs = Math.min(bytes.length >> 1, 256);
+  let little = 0;
+  let big = 0;
+  for (let p = 0; p < pairs; p++) {
+    const [a, b] = [bytes[2 * p], bytes[2 * p + 1]];
+    if (a !== 0 && b === 0) little++;
+    else if (a === 0 && b !== 0) big++;
+  }
+  if (pairs < 4) return null;
+  if (little > pairs / 2 && big === 0) return "UTF-16LE";
+  if (big > pairs / 2 && little === 0) return "UTF-16BE";
+  return null;
+}
+async function readSourceFile(path, maxBytes = DEFAULT_MAX_INPUT_MB * MB, fifoWaitMs = FIFO_WAIT_MS) {
+  const handle = await openInput(path, maxBytes, fifoWaitMs);
   try {
-    bytes = await readFile(path);
+    return await readStream(path, handle.createReadStream({ autoClose: false }), maxBytes);
+  } finally {
+    await handle.close();
+  }
+}
+async function openInput(path, maxBytes, fifoWaitMs) {
+  let info;
+  try {
+    info = await stat(path);
   } catch (error) {
     throw new UsageError(`${path}: ${describeFsError(error)}`);
   }
-  return decodeSource(path, bytes);
-}
-async function readStream(name, stream) {
-  const chunks = [];
+  if (info.isDirectory()) throw new UsageError(`${path}: is a directory, not a SQL file`);
+  if (info.isFile() && info.size > maxBytes) throw tooLarge(path, maxBytes);
   try {
-    for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk));
+    return info.isFIFO() ? await openFifo(path, fifoWaitMs) : await open(path, "r");
   } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${path}: ${describeFsError(error)}`);
+  }
+}
+async function openFifo(path, waitMs) {
+  const opening = open(path, "r");
+  let timer;
+  const timeout = new Promise((resolve7) => timer = setTimeout(() => resolve7(null), waitMs));
+  const handle = await Promise.race([opening, timeout]).finally(() => clearTimeout(timer));
+  if (handle) return handle;
+  const writer = await open(path, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => null);
+  await writer?.close();
+  await opening.then(
+    (late) => late.close(),
+    () => void 0
+  );
+  throw new UsageError(`${path}: a named pipe that nobody opened for writing within ${waitMs / 1e3} s; start the command that writes to it first`);
+}
+async function readStream(name, stream, maxBytes = DEFAULT_MAX_INPUT_MB * MB) {
+  const chunks = [];
+  let size = 0;
+  try {
+    for await (const chunk of stream) {
+      const bytes = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      chunks.push(bytes);
+      size += bytes.length;
+      if (size > maxBytes) throw tooLarge(name, maxBytes);
+      if (chunks.length === 1 || bytes.includes(0)) refuseNonText(name, chunks.length === 1 ? bytes : Buffer.concat(chunks));
+    }
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
     throw new UsageError(`${name}: cannot read: ${describeFsError(error)}`);
   }
   return decodeSource(name, Buffer.concat(chunks));
+}
+function tooLarge(name, maxBytes) {
+  return new UsageError(`${name}: larger than ${maxBytes / MB} MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`);
 }
 function describeFsError(error) {
   const code = error?.code;
@@ -16916,9 +17207,10 @@ function firstInvalidUtf8(bytes) {
 // src/alembic/git.ts
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+var GIT_TIMEOUT_MS = 6e4;
 function git(cwd, args) {
-  const run3 = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-  return { ok: !run3.error && run3.status === 0, out: run3.stdout ?? "", err: (run3.stderr ?? run3.error?.message ?? "").trim() };
+  const run2 = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: GIT_TIMEOUT_MS });
+  return { ok: !run2.error && run2.status === 0, out: run2.stdout ?? "", err: (run2.stderr ?? run2.error?.message ?? "").trim() };
 }
 function gitRoot(cwd) {
   const top = git(cwd, ["rev-parse", "--show-toplevel"]);
@@ -16932,14 +17224,21 @@ function defaultBranch(cwd) {
 function changedSince(cwd, ref) {
   const root = gitRoot(cwd);
   if (!root) throw new UsageError(`--since-ref ${ref}: ${cwd} is not in a git work tree`);
-  const base = git(root, ["merge-base", ref, "HEAD"]);
-  if (!base.ok) {
-    throw new UsageError(`--since-ref ${ref}: git finds no common ancestor with HEAD (${base.err.split("\n").at(-1) || "unknown revision"}); in a shallow CI checkout, fetch it (actions/checkout with fetch-depth: 0)`);
-  }
+  const commit = resolveCommit(root, ref);
+  const base = git(root, ["merge-base", commit, "HEAD"]);
+  if (!base.ok) throw new UsageError(`--since-ref ${ref}: git finds no common ancestor with HEAD (the histories are unrelated)`);
   const diff = git(root, ["diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", base.out.trim()]);
   const untracked = git(root, ["ls-files", "--others", "--exclude-standard", "-z"]);
   if (!diff.ok) throw new UsageError(`--since-ref ${ref}: git diff failed: ${diff.err}`);
   return [...new Set([...diff.out.split("\0"), ...untracked.out.split("\0")].filter(Boolean))].map((path) => join(root, path));
+}
+function resolveCommit(root, ref) {
+  if (ref.startsWith("-")) throw new UsageError(`--since-ref ${ref}: a git ref cannot start with "-"`);
+  const commit = git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
+  if (!commit.ok) {
+    throw new UsageError(`--since-ref ${ref}: git finds no common ancestor with HEAD: ${ref} is unknown here (no such branch, tag or commit); in a shallow CI checkout, fetch it (actions/checkout with fetch-depth: 0)`);
+  }
+  return commit.out.trim();
 }
 
 // src/alembic/offline.ts
@@ -16969,52 +17268,58 @@ function projectDirs(iniDir) {
   }
   return dirs;
 }
-function findPython(candidates, env = process.env, cwd = process.cwd()) {
+async function findPython(candidates, env = process.env, cwd = process.cwd(), timeoutSeconds = DEFAULT_TIMEOUT_SECONDS) {
   const tried = [];
   for (const candidate of candidates) {
-    const check = spawnSync2(candidate.python, ["-c", "import alembic"], { env, stdio: "ignore" });
-    if (check.status === 0) return candidate;
-    tried.push(`${shownPython(candidate.python, cwd)} (${candidate.where}: ${check.error ? "cannot run" : "no alembic"})`);
+    const failure = await cannotImportAlembic(candidate.python, env, timeoutSeconds);
+    if (!failure) return candidate;
+    tried.push(`${shownPath(candidate.python, cwd)} (${candidate.where}: ${failure})`);
   }
   throw new UsageError(`no Python that can import alembic; tried ${tried.join(", ")}: activate the project's environment or give --python PATH`);
 }
-function shownPython(python, cwd) {
-  const below = relative(cwd, python);
-  return isAbsolute(python) && below && !below.startsWith("..") && !isAbsolute(below) ? below : python;
+async function cannotImportAlembic(python, env, timeoutSeconds) {
+  const child = startChild(python, ["-c", "import alembic"], { env, timeoutSeconds, what: python });
+  child.stdout.resume();
+  child.stderr.resume();
+  try {
+    return (await child.exited).code === 0 ? null : "no alembic";
+  } catch (error) {
+    return error instanceof UsageError ? `no answer within ${timeoutSeconds} s` : "cannot run";
+  }
 }
-function projectPython(project, options) {
+function shownPath(path, cwd) {
+  const below = relative(cwd, path);
+  return isAbsolute(path) && below && !below.startsWith("..") && !isAbsolute(below) ? below : path;
+}
+async function projectPython(project, options) {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
-  const found = findPython(pythonCandidates(project.ini, env), env, cwd);
-  options.log?.(`python: ${shownPython(found.python, cwd)} (${found.where})`);
+  const found = await findPython(pythonCandidates(project.ini, env), env, cwd, options.timeoutSeconds);
+  options.log?.(`python: ${shownPath(found.python, cwd)} (${found.where})`);
   return found.python;
 }
 var UPGRADE_NAME = "<alembic upgrade base:heads --sql>";
 var DOWNGRADE_NAME = "<alembic downgrade heads:base --sql>";
-function renderHistory(project, options = {}) {
-  const python = options.python ?? projectPython(project, options);
+async function renderHistory(project, options = {}) {
+  const python = options.python ?? await projectPython(project, options);
   const spec = { ini: project.ini, section: project.section, x: options.x ?? [], downgrade: options.downgrade ?? false };
-  const run3 = spawnSync2(python, ["-c", DRIVER, JSON.stringify(spec)], {
-    cwd: dirname(project.ini),
-    env: { ...options.env ?? process.env, PYTHONIOENCODING: "utf-8" },
-    encoding: "buffer",
-    maxBuffer: 1024 * 1024 * 1024
-  });
-  const stderr = run3.stderr?.toString("utf8") ?? "";
-  if (run3.error) throw new UsageError(`cannot run ${python}: ${run3.error.message}`);
-  const separator = run3.stdout.indexOf(`${DOWNGRADE_SEPARATOR}
+  const run2 = await runDriver(python, project, spec, options);
+  const stderr = run2.stderr;
+  for (const warning of alembicWarnings(stderr)) options.log?.(`alembic: ${warning}`);
+  const separator = run2.stdout.indexOf(`${DOWNGRADE_SEPARATOR}
 `);
-  let upgrade = separator < 0 ? run3.stdout : run3.stdout.subarray(0, separator);
-  let downgrade = separator < 0 ? null : run3.stdout.subarray(separator + DOWNGRADE_SEPARATOR.length + 1);
-  if (run3.status !== 0) {
+  let upgrade = separator < 0 ? run2.stdout : run2.stdout.subarray(0, separator);
+  let downgrade = separator < 0 ? null : run2.stdout.subarray(separator + DOWNGRADE_SEPARATOR.length + 1);
+  const stopped = run2.status !== 0;
+  if (stopped) {
     const stoppedIn = downgrade ?? upgrade;
     const what = `alembic ${downgrade ? "downgrade heads:base" : "upgrade base:heads"} --sql`;
-    const message = failureMessage(run3.stdout.toString("utf8"), stderr);
+    const message = failureMessage(run2.stdout.toString("utf8"), stderr);
     const marker = lastStep(stoppedIn.toString("utf8"));
     const place = failurePlace(stderr, [project.scriptLocation, ...project.versionLocations]);
     if (!marker) {
-      const at = place.file ? ` in ${relative(options.cwd ?? process.cwd(), place.file)}:${place.line}` : "";
-      throw new UsageError(`${what} failed (exit ${run3.status})${at}: ${message}`);
+      const at2 = place.file ? ` in ${relative(options.cwd ?? process.cwd(), place.file)}:${place.line}` : "";
+      throw new UsageError(`${what} failed (${run2.signal ? `killed by ${run2.signal}` : `exit ${run2.status}`})${at2}: ${message}`);
     }
     const file = place.file && relative(dirname(project.ini), place.file);
     const comment2 = Buffer.from(`
@@ -17025,13 +17330,78 @@ function renderHistory(project, options = {}) {
   }
   const sources = [decodeSource(UPGRADE_NAME, upgrade)];
   if (downgrade) sources.push(decodeSource(DOWNGRADE_NAME, downgrade));
-  return { sources, stderr };
+  return { sources, stopped };
+}
+async function runDriver(python, project, spec, options) {
+  const what = `alembic ${options.downgrade ? "upgrade and downgrade" : "upgrade base:heads"} --sql for ${shownPath(project.ini, options.cwd ?? process.cwd())}`;
+  const child = startChild(python, ["-c", DRIVER, JSON.stringify(spec)], {
+    cwd: dirname(project.ini),
+    env: { ...options.env ?? process.env, PYTHONIOENCODING: "utf-8" },
+    timeoutSeconds: options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS,
+    what
+  });
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_INPUT_MB * MB;
+  let tooBig = false;
+  const stdout = readAtMost(child.stdout, maxBytes, () => {
+    tooBig = true;
+    child.stop();
+  });
+  const stderr = text(child.stderr);
+  let ended;
+  try {
+    ended = await child.exited;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`cannot run ${python}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (tooBig) throw new UsageError(`${what}: printed more than ${maxBytes / MB} MB of SQL, stopped; nothing was linted (--max-input-mb MB allows more)`);
+  return { status: ended.code, signal: ended.signal, stdout: await stdout, stderr: await stderr };
+}
+async function readAtMost(stream, maxBytes, tooBig) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      tooBig();
+      break;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+function alembicWarnings(stderr) {
+  return stderr.split("\n").filter((line) => /^\S.*:\d+: \w*Warning: /.test(line) || /^(WARN|WARNI|WARNING|ERROR|CRITI|CRITICAL)\s+\[/.test(line)).map((line) => line.replace(/^(\S.*?):(\d+): (\w*Warning: .*)$/, "$3 ($1:$2)").trim());
+}
+function checkRendered(rendering, wanted, options) {
+  if (rendering.stopped) return;
+  const [upgrade, downgrade] = rendering.sources;
+  const directions = options.downgrade ? [["upgrade", upgrade], ["downgrade", downgrade]] : [["upgrade", upgrade]];
+  for (const [direction, source] of directions) {
+    const rendered = renderedSteps(source?.text ?? "", direction);
+    if (direction === "upgrade" && rendered.length === 0) return;
+    const missing = wanted.filter((file) => !rendered.includes(file.revision));
+    if (missing.length === 0) continue;
+    const named = missing.slice(0, 3).map((file) => `${file.revision} (${relative(options.cwd, file.path)})`);
+    const more = missing.length > named.length ? ` and ${missing.length - named.length} more` : "";
+    const last = rendered.at(-1);
+    throw new UsageError(
+      `alembic ended with status 0 but never ran the ${direction} of revision${missing.length > 1 ? "s" : ""} ${named.join(", ")}${more}: it stopped early${last ? `, after ${last}` : ""} (does a revision or env.py end the process, or does alembic not load that file?); nothing was linted`
+    );
+  }
+}
+function renderedSteps(sql, direction) {
+  return (sql.match(/^--\s*Running .*$/gm) ?? []).flatMap((line) => {
+    const step2 = parseRevisionMarker(line.replace(/^--/, ""), 0);
+    const owner = step2?.direction === direction ? stepOwner(step2) : null;
+    return owner ? [owner] : [];
+  });
 }
 function lastStep(sql) {
   const lines = sql.match(/^--\s*Running .*$/gm) ?? [];
-  const step = parseRevisionMarker(lines.at(-1)?.replace(/^--/, "") ?? "", 0);
-  const revision = step && stepOwner(step);
-  return step && revision && step.direction !== "stamp" ? { direction: step.direction, revision } : null;
+  const step2 = parseRevisionMarker(lines.at(-1)?.replace(/^--/, "") ?? "", 0);
+  const revision = step2 && stepOwner(step2);
+  return step2 && revision && step2.direction !== "stamp" ? { direction: step2.direction, revision } : null;
 }
 function failurePlace(stderr, projectDirs2) {
   const frames = [...stderr.matchAll(/^\s*File "(.+?)", line (\d+)/gm)].filter((m) => projectDirs2.some((dir) => m[1].startsWith(dir + sep)));
@@ -17070,9 +17440,9 @@ var RevisionHistory = class {
     if (name === "heads" || name === "head") return this.heads;
     const labelled2 = this.ids.filter((id) => this.files.get(id).branchLabels.includes(name));
     if (labelled2.length > 0) return this.withDescendants(labelled2);
-    const prefixed = this.ids.filter((id) => id.startsWith(name));
-    if (prefixed.length === 1) return prefixed;
-    if (prefixed.length > 1) throw new UsageError(`revision ${name} is ambiguous: ${prefixed.sort().join(", ")} start with it`);
+    const prefixed2 = this.ids.filter((id) => id.startsWith(name));
+    if (prefixed2.length === 1) return prefixed2;
+    if (prefixed2.length > 1) throw new UsageError(`revision ${name} is ambiguous: ${prefixed2.sort().join(", ")} start with it`);
     throw new UsageError(`no revision ${name} in the project: give a revision id (or a unique start of one), a branch label, or heads`);
   }
   withDescendants(roots) {
@@ -17088,7 +17458,7 @@ var RevisionHistory = class {
 };
 
 // src/alembic/project.ts
-import { existsSync as existsSync3, readFileSync } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname3, isAbsolute as isAbsolute2, join as join3, resolve as resolve3 } from "node:path";
 
 // src/find-file.ts
@@ -17114,7 +17484,7 @@ function findAlembicIni(cwd, named) {
   return ini;
 }
 function readAlembicProject(ini, section = "alembic") {
-  const sections = parseIni(readFileSync(ini, "utf8"));
+  const sections = parseIni(readFileSync2(ini, "utf8"));
   const values = sections.get(section);
   if (!values) throw new UsageError(`${ini}: no [${section}] section`);
   const here = dirname3(ini);
@@ -17132,11 +17502,11 @@ function splitLocations(value, separator) {
   const pattern = separator === void 0 ? /[\s,]+/ : by[separator.trim()] ?? /[\s,]+/;
   return value.split(pattern).map((v) => v.trim()).filter(Boolean);
 }
-function parseIni(text) {
+function parseIni(text2) {
   const sections = /* @__PURE__ */ new Map();
   let current;
   let lastKey;
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of text2.split(/\r?\n/)) {
     if (/^\s*[#;]/.test(line) || line.trim() === "") {
       lastKey = void 0;
       continue;
@@ -17195,6 +17565,31 @@ function oneLine(sql, width) {
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
+var HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function visible(text2) {
+  HIDDEN.lastIndex = 0;
+  if (!HIDDEN.test(text2)) return text2;
+  return text2.replace(HIDDEN, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+function visibleData(value) {
+  if (typeof value === "string") return visible(value);
+  if (value === null || typeof value !== "object") return value;
+  let copy;
+  const fields = value;
+  for (const key in fields) {
+    const shown = visibleData(fields[key]);
+    if (shown === fields[key]) continue;
+    copy ??= Array.isArray(value) ? [...value] : { ...fields };
+    copy[key] = shown;
+  }
+  return copy ?? value;
+}
+function visibleReturns(text2) {
+  return text2.replace(/\r(?!\n)/g, "\\r");
+}
 
 // src/alembic/selection.ts
 function selectRevisions(history, options, cwd) {
@@ -17228,8 +17623,8 @@ function realPath(path) {
 }
 
 // src/config.ts
-import { existsSync as existsSync4, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname4, join as join4, relative as relative2, resolve as resolve4 } from "node:path";
+import { lstatSync, readFileSync as readFileSync3 } from "node:fs";
+import { basename, dirname as dirname4, join as join4, relative as relative2, resolve as resolve4 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -17844,8 +18239,8 @@ function parseArray(ctx) {
 }
 
 // node_modules/smol-toml/dist/parse.js
-function peekTable(ctx, key, table2, meta, type) {
-  let t = table2;
+function peekTable(ctx, key, table, meta, type) {
+  let t = table;
   let m = meta;
   let k;
   let hasOwn = false;
@@ -17990,51 +18385,79 @@ function parse(toml, options = {}) {
 var HAS_WELLFORMED = !!"".isWellFormed;
 
 // src/config.ts
-var KEYS = /* @__PURE__ */ new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore"]);
+var KEYS = /* @__PURE__ */ new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore", "max-input-mb"]);
 function findConfigFile(cwd, named) {
   return findProjectFile(cwd, named, "configuration file", (dir) => {
     const own = join4(dir, "locklint.toml");
-    if (existsSync4(own)) return own;
+    if (present(own)) return own;
     const pyproject = join4(dir, "pyproject.toml");
-    return existsSync4(pyproject) && /^\s*\[tool\.locklint(\.|\])/m.test(readFileSync2(pyproject, "utf8")) ? pyproject : null;
+    return present(pyproject) && configuresLocklint(pyproject) ? pyproject : null;
   });
 }
-function loadConfig(path) {
-  let document;
+function configuresLocklint(pyproject) {
+  const text2 = readConfigText(pyproject);
+  if (!text2.includes("locklint")) return false;
+  const tool = parseConfig(pyproject, text2).tool;
+  return typeof tool === "object" && tool !== null && "locklint" in tool;
+}
+function present(path) {
   try {
-    document = parse(readFileSync2(path, "utf8"));
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function readConfigText(path) {
+  try {
+    return readFileSync3(path, "utf8");
+  } catch (error) {
+    const code = error.code;
+    if (code === "EISDIR") throw new UsageError(`${path}: is a directory, not a configuration file`);
+    if (code === "ENOENT") throw new UsageError(`${path}: a broken symbolic link (what it points to does not exist)`);
+    throw new UsageError(`${path}: cannot read the configuration file (${code ?? String(error)})`);
+  }
+}
+function parseConfig(path, text2) {
+  try {
+    return parse(text2);
   } catch (error) {
     const where = error instanceof TomlError ? `line ${error.line}: ` : "";
     throw new UsageError(`${path}: ${where}${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
   }
-  const section = path.endsWith("pyproject.toml") ? document.tool?.locklint : document;
-  const table2 = section ?? {};
-  const prefix = path.endsWith("pyproject.toml") ? "tool.locklint." : "";
+}
+function loadConfig(path) {
+  const document = parseConfig(path, readConfigText(path));
+  const inPyproject = basename(path) === "pyproject.toml";
+  const section = inPyproject ? document.tool?.locklint : document;
+  const prefix = inPyproject ? "tool.locklint." : "";
+  if (section !== void 0 && (typeof section !== "object" || section === null || Array.isArray(section))) throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
+  const table = section ?? {};
   const bad = (key, what) => new UsageError(`${path}: ${prefix}${key}: ${what}`);
-  for (const key of Object.keys(table2)) if (!KEYS.has(key)) throw bad(key, `unknown key (known: ${[...KEYS].join(", ")})`);
+  for (const key of Object.keys(table)) if (!KEYS.has(key)) throw bad(key, `unknown key (known: ${[...KEYS].join(", ")})`);
   const config = { path, disable: [], severity: {}, ignore: {} };
-  const pg2 = table2["pg-version"];
+  const pg2 = table["pg-version"];
   if (pg2 !== void 0) {
     if (typeof pg2 !== "number" || !Number.isInteger(pg2) || pg2 < 11 || pg2 > 18) throw bad("pg-version", "expected a PostgreSQL major version from 11 to 18");
     config.pgVersion = pg2;
   }
-  const failOn = table2["fail-on"];
+  const failOn = table["fail-on"];
   if (failOn !== void 0) {
     if (failOn !== "error" && failOn !== "warning" && failOn !== "never") throw bad("fail-on", 'expected "error", "warning" or "never"');
     config.failOn = failOn;
   }
-  const rules = table2.rules;
+  const rules = table.rules;
   if (rules !== void 0) {
     if (typeof rules === "string") config.rules = rules;
     else if (Array.isArray(rules) && rules.every((r) => typeof r === "string")) config.rules = rules.join(",");
     else throw bad("rules", 'expected "all", "default" or a list of rule ids');
   }
-  const disable = table2.disable;
+  const disable = table.disable;
   if (disable !== void 0) {
     if (!Array.isArray(disable) || !disable.every((r) => typeof r === "string")) throw bad("disable", "expected a list of rule ids");
     config.disable = disable;
   }
-  const severity = table2.severity;
+  const severity = table.severity;
   if (severity !== void 0) {
     if (typeof severity !== "object" || severity === null || Array.isArray(severity)) throw bad("severity", 'expected a table: rule = "error" | "warning"');
     for (const [rule, value] of Object.entries(severity)) {
@@ -18043,30 +18466,35 @@ function loadConfig(path) {
     }
   }
   const budget = (key) => {
-    const value = table2[key];
+    const value = table[key];
     if (value !== void 0 && (typeof value !== "number" || value < 0)) throw bad(key, "expected a number of milliseconds");
     return value;
   };
   config.maxLockMs = budget("max-lock-ms");
   config.maxReadLockMs = budget("max-read-lock-ms");
   config.maxWriteLockMs = budget("max-write-lock-ms");
-  const stats = table2.stats;
+  const stats = table.stats;
   if (stats !== void 0) {
     if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");
     config.stats = resolve4(dirname4(path), stats);
   }
-  const assume = table2["assume-in-transaction"];
+  const assume = table["assume-in-transaction"];
   if (assume !== void 0) {
     if (typeof assume !== "boolean") throw bad("assume-in-transaction", "expected true or false");
     config.assumeInTransaction = assume;
   }
-  const alembicDir = table2["alembic-dir"];
+  const alembicDir = table["alembic-dir"];
   if (alembicDir !== void 0) {
     const dirs = typeof alembicDir === "string" ? [alembicDir] : alembicDir;
     if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === "string")) throw bad("alembic-dir", "expected a directory, or a list of them");
     config.alembicDir = dirs.map((d) => relative2(process.cwd(), resolve4(dirname4(path), d)) || ".");
   }
-  const ignore = table2.ignore;
+  const maxInput = table["max-input-mb"];
+  if (maxInput !== void 0) {
+    if (typeof maxInput !== "number" || !(maxInput > 0) || maxInput > MAX_INPUT_MB_CEILING) throw bad("max-input-mb", `expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
+    config.maxInputMb = maxInput;
+  }
+  const ignore = table.ignore;
   if (ignore !== void 0) {
     if (typeof ignore !== "object" || ignore === null || Array.isArray(ignore)) throw bad("ignore", 'expected a table: "<revision>" = ["rule", ...]');
     for (const [revision, list2] of Object.entries(ignore)) {
@@ -18190,13 +18618,13 @@ function formatLocksText(statements, timelines, c) {
         rows.push([...i === 0 ? first : blank, lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
       });
     }
-    out.push(c.bold(file));
-    out.push(...table([...HEADERS], rows, c));
+    out.push(c.bold(visible(file)));
+    for (const line of formatTable([...HEADERS], rows, c)) out.push(line);
     out.push("");
-    out.push(...formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c));
+    for (const line of formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c)) out.push(line);
   }
   out.push(`${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`);
-  return out.join("\n") + "\n";
+  return visibleReturns(out.join("\n")) + "\n";
 }
 var TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
 var ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
@@ -18205,7 +18633,7 @@ function formatTimelines(timelines, c) {
   for (const t of timelines) {
     const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
     const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
-    out.push(c.bold(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
+    out.push(c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`)));
     const estimated = t.locks.some((l) => l.estimate);
     const rows = t.locks.map((l) => [
       l.relation,
@@ -18216,7 +18644,7 @@ function formatTimelines(timelines, c) {
       ...estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : [],
       heldWhile(l)
     ]);
-    out.push(...table(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c).map((line) => `  ${line}`));
+    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) out.push(`  ${line}`);
     out.push("");
   }
   return out;
@@ -18233,8 +18661,9 @@ function heldWhile(lock) {
   const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
   return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
 }
-function table(headers, rows, c) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i] ?? "").length)));
+function formatTable(headers, rawRows, c) {
+  const rows = rawRows.map((r) => r.map(visible));
+  const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
   const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
   return [c.dim(render(headers)), ...rows.map(render)];
 }
@@ -18255,13 +18684,13 @@ ${f.help.sql}` : ""}`;
     return `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
   });
   lines.push(`locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`);
-  return lines.join("\n") + "\n";
+  return visible(lines.join("\n")) + "\n";
 }
-function data(text) {
-  return text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+function data(text2) {
+  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
-function property(text) {
-  return data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
+function property(text2) {
+  return data(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 // src/report/markdown.ts
@@ -18271,7 +18700,9 @@ function formatMarkdown(findings, summary, timelines) {
   const byRevision = /* @__PURE__ */ new Map();
   for (const f of findings) {
     const key = describeRevision(f.revision) ?? "(no revision)";
-    byRevision.set(key, [...byRevision.get(key) ?? [], f]);
+    const list2 = byRevision.get(key);
+    if (list2) list2.push(f);
+    else byRevision.set(key, [f]);
   }
   for (const [revision, list2] of byRevision) {
     out.push(`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |");
@@ -18299,13 +18730,13 @@ function formatMarkdown(findings, summary, timelines) {
     }
     out.push("");
   }
-  return out.join("\n");
+  return visible(out.join("\n"));
 }
 function count(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 // src/report/sarif.ts
@@ -18383,33 +18814,90 @@ function artifactUri(file) {
   return file.split(/[\\/]/).map(encodeURIComponent).join("/");
 }
 
+// src/report/output-file.ts
+import { randomBytes } from "node:crypto";
+import { realpathSync as realpathSync3, statSync } from "node:fs";
+import { rename, unlink, writeFile } from "node:fs/promises";
+import { basename as basename2, dirname as dirname5, join as join5, resolve as resolve5 } from "node:path";
+var NODE_FS = { writeFile, rename, unlink };
+async function writeReportFile(path, text2, fs = NODE_FS) {
+  const target = realPath2(path) ?? resolve5(path);
+  const temp = join5(dirname5(target), `.${basename2(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  try {
+    await fs.writeFile(temp, text2, { flag: "wx", mode: existingMode(target) });
+    await fs.rename(temp, target);
+  } catch (error) {
+    await fs.unlink(temp).catch(() => void 0);
+    throw new UsageError(`${path}: cannot write (${error.code ?? String(error)})`);
+  }
+}
+function refuseInputAsOutput(output, inputs) {
+  const written = identity(output);
+  for (const input of inputs.files) {
+    if (input === "-" || written === null || identity(input) !== written) continue;
+    throw new UsageError(`${output}: is the input ${input}; the report would replace it (write the report to another file)`);
+  }
+  if (inputs.sqlCommand !== void 0 && commandNames(inputs.sqlCommand, output)) {
+    throw new UsageError(`${output}: --sql-command names this file ("${inputs.sqlCommand}"); the report would replace what it reads (write the report to another file)`);
+  }
+}
+function commandNames(command, path) {
+  const words = command.split(/[\s'"`;|&<>()=]+/).filter(Boolean);
+  return words.some((word) => resolve5(word) === resolve5(path) || basename2(word) === basename2(path));
+}
+function identity(path) {
+  try {
+    const stat2 = statSync(path);
+    return `${stat2.dev}:${stat2.ino}`;
+  } catch {
+    return null;
+  }
+}
+function realPath2(path) {
+  try {
+    return realpathSync3(path);
+  } catch {
+    return null;
+  }
+}
+function existingMode(path) {
+  try {
+    return statSync(path).mode & 511;
+  } catch {
+    return void 0;
+  }
+}
+
 // src/sql-command.ts
-import { spawn } from "node:child_process";
-function readCommandOutput(command, options) {
+async function readCommandOutput(command, options) {
   const name = `<${command}>`;
-  return new Promise((resolve6, reject) => {
-    const child = spawn(command, { shell: true, cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    const chunks = [];
-    child.stdout.on("data", (chunk) => chunks.push(chunk));
-    child.stderr.on("data", (chunk) => options.stderr.write(chunk.toString()));
-    child.on("error", (error) => reject(new UsageError(`--sql-command: cannot run ${JSON.stringify(command)}: ${error.message}`)));
-    child.on("close", (code, signal) => {
-      if (code !== 0) {
-        reject(new UsageError(`--sql-command: ${JSON.stringify(command)} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; nothing was linted`));
-        return;
-      }
-      try {
-        resolve6(decodeSource(name, Buffer.concat(chunks)));
-      } catch (error) {
-        reject(error);
-      }
-    });
-  });
+  const child = startChild(command, [], { cwd: options.cwd, env: options.env, shell: true, timeoutSeconds: options.timeoutSeconds, what: `--sql-command ${JSON.stringify(command)}` });
+  child.stderr.on("data", (chunk) => options.stderr.write(chunk.toString()));
+  const exited = child.exited.then(
+    (status) => ({ status }),
+    (error) => ({ error })
+  );
+  let source;
+  try {
+    source = await readStream(name, child.stdout, options.maxBytes ?? DEFAULT_MAX_INPUT_MB * MB);
+  } catch (error) {
+    child.stderr.removeAllListeners("data").resume();
+    child.stop();
+    throw error;
+  }
+  const result2 = await exited;
+  if ("error" in result2) {
+    if (result2.error instanceof UsageError) throw result2.error;
+    throw new UsageError(`--sql-command: cannot run ${JSON.stringify(command)}: ${result2.error instanceof Error ? result2.error.message : String(result2.error)}`);
+  }
+  const { code, signal: signal2 } = result2.status;
+  if (code !== 0) throw new UsageError(`--sql-command: ${JSON.stringify(command)} ${signal2 ? `was killed by ${signal2}` : `exited with code ${code}`}; nothing was linted`);
+  return source;
 }
 
 // src/migration-files.ts
-import { readdirSync, readFileSync as readFileSync3, statSync } from "node:fs";
-import { join as join5 } from "node:path";
+import { readdirSync, readFileSync as readFileSync4, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
+import { join as join6 } from "node:path";
 var REVISION = /^revision\s*(?::\s*[\w.[\], ]+)?=\s*(['"])([^'"]+)\1/m;
 var assignment = (name) => new RegExp(`^${name}\\s*(?::\\s*[\\w.[\\], ]+)?=\\s*(\\([^)]*\\)|\\[[^\\]]*\\]|.*)$`, "m");
 var DOWN_REVISION = assignment("down_revision");
@@ -18418,42 +18906,72 @@ var FUNCTION = /^def (upgrade|downgrade)\s*\(/;
 var CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
 function indexMigrationFiles(dirs, what = "--alembic-dir") {
   const index = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
   for (const dir of dirs) {
     for (const path of pythonFiles(dir, what)) {
-      const file = readMigrationFile(path, readFileSync3(path, "utf8"));
-      if (file) index.set(file.revision, file);
+      const real = realpathSync4(path);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      const file = readMigrationFile(path, readPython(path));
+      if (!file) continue;
+      const first = index.get(file.revision);
+      if (first) throw new UsageError(`${path}: revision ${file.revision} is also the revision of ${first.path}: give one of them a new revision id`);
+      index.set(file.revision, file);
     }
   }
   return index;
 }
+function readPython(path) {
+  try {
+    return readFileSync4(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read (${error.code ?? String(error)})`);
+  }
+}
 function pythonFiles(dir, what) {
   let entries;
   try {
-    if (!statSync(dir).isDirectory()) throw new UsageError(`${what} ${dir}: not a directory`);
+    if (!statSync2(dir).isDirectory()) throw new UsageError(`${what} ${dir}: not a directory`);
     entries = readdirSync(dir);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${what} ${dir}: no such directory`);
   }
-  return entries.flatMap((name) => {
-    const path = join5(dir, name);
+  return entries.sort().flatMap((name) => {
+    const path = join6(dir, name);
     if (name === "__pycache__" || name.startsWith(".")) return [];
-    if (statSync(path).isDirectory()) return pythonFiles(path, what);
-    return name.endsWith(".py") ? [path] : [];
+    const kind = entryKind(path);
+    if (kind === "a directory" && !name.endsWith(".py")) return pythonFiles(path, what);
+    if (!name.endsWith(".py")) return [];
+    if (kind !== "file") throw new UsageError(`${path}: ${kind}, not a revision file; alembic loads every .py in ${dir}: remove it or rename it`);
+    return [path];
   });
 }
-function readMigrationFile(path, text) {
-  const revision = REVISION.exec(text)?.[2];
+function entryKind(path) {
+  let stat2;
+  try {
+    stat2 = statSync2(path);
+  } catch (error) {
+    const code = error.code;
+    return code === "ENOENT" ? "a broken symbolic link" : `cannot be read (${code ?? String(error)})`;
+  }
+  if (stat2.isFile()) return "file";
+  if (stat2.isDirectory()) return "a directory";
+  if (stat2.isFIFO()) return "a named pipe (FIFO)";
+  return "a special file";
+}
+function readMigrationFile(path, text2) {
+  const revision = REVISION.exec(text2)?.[2];
   if (!revision) return null;
-  const file = { path, revision, downRevisions: stringsIn(DOWN_REVISION.exec(text)?.[1]), branchLabels: stringsIn(BRANCH_LABELS.exec(text)?.[1]) };
-  const lines = new LineIndex(text);
+  const file = { path, revision, downRevisions: stringsIn(DOWN_REVISION.exec(text2)?.[1]), branchLabels: stringsIn(BRANCH_LABELS.exec(text2)?.[1]) };
+  const lines = new LineIndex(text2);
   for (let line = 1; line <= lines.lineCount; line++) {
     const kind = FUNCTION.exec(lines.lineText(line))?.[1];
     if (!kind) continue;
     let end = line + 1;
     while (end <= lines.lineCount && !/^[^\s#]/.test(lines.lineText(end))) end++;
     const offset = lines.lineStart(line);
-    file[kind] = { line, calls: opCalls(text.slice(offset, lines.lineStart(end)), offset, lines) };
+    file[kind] = { line, calls: opCalls(text2.slice(offset, lines.lineStart(end)), offset, lines) };
   }
   return file;
 }
@@ -18462,23 +18980,23 @@ function stringsIn(value) {
 }
 function opCalls(body, offset, lines) {
   return [...body.matchAll(CALL)].map((match) => {
-    const open = match.index + match[0].length - 1;
-    return { name: match[1], ...lines.position(offset + match.index), text: body.slice(match.index, closingParen(body, open) + 1) };
+    const open2 = match.index + match[0].length - 1;
+    return { name: match[1], ...lines.position(offset + match.index), text: body.slice(match.index, closingParen(body, open2) + 1) };
   });
 }
-function closingParen(text, open) {
+function closingParen(text2, open2) {
   let depth = 0;
-  for (let i = open; i < text.length; i++) {
-    const ch = text[i];
+  for (let i = open2; i < text2.length; i++) {
+    const ch = text2[i];
     if (ch === '"' || ch === "'") {
-      const triple = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      const triple = text2.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
       let j = i + triple.length;
-      while (j < text.length && !text.startsWith(triple, j)) j += text[j] === "\\" ? 2 : 1;
+      while (j < text2.length && !text2.startsWith(triple, j)) j += text2[j] === "\\" ? 2 : 1;
       i = j + triple.length - 1;
     } else if (ch === "(") depth++;
     else if (ch === ")" && --depth === 0) return i;
   }
-  return text.length - 1;
+  return text2.length - 1;
 }
 var LITERAL = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
 function callScore(call, sql) {
@@ -18562,26 +19080,26 @@ function summarize(findings, files, statements) {
 }
 function formatText(findings, summary, c) {
   const out = [];
-  for (const f of findings) {
+  for (const f of visibleData(findings)) {
     const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
     const place = f.migration ? `${f.migration.file}:${f.migration.line}:${f.migration.column}` : `${f.file}:${f.line}:${f.column}`;
     out.push(`${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`);
     out.push(`  ${f.message}`);
     if (f.migration) out.push(`  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`);
-    out.push(...excerpt(f, c));
+    for (const line of excerpt(f, c)) out.push(line);
     for (const lock of f.locks) out.push(`  ${c.dim("lock:")} ${describeLock(lock)}`);
     const revision = describeRevision(f.revision);
     if (revision) out.push(`  ${c.dim("revision:")} ${revision}`);
     out.push(`  ${c.green("help:")} ${f.help.text}`);
-    if (f.help.sql) out.push(...labelled("SQL:", f.help.sql, c));
-    if (f.help.alembic) out.push(...labelled("alembic:", f.help.alembic, c));
+    if (f.help.sql) for (const line of labelled("SQL:", f.help.sql, c)) out.push(line);
+    if (f.help.alembic) for (const line of labelled("alembic:", f.help.alembic, c)) out.push(line);
     out.push("");
   }
   const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;
   const scope = `${plural(summary.statements, "statement")} in ${plural(summary.files, "file")}`;
   const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
   out.push(`${scope}: ${verdict}`);
-  return out.join("\n") + "\n";
+  return visibleReturns(out.join("\n")) + "\n";
 }
 function labelled(label, body, c) {
   const pad = " ".repeat(label.length + 1);
@@ -18590,29 +19108,69 @@ function labelled(label, body, c) {
 var MAX_WIDTH = 160;
 function excerpt(f, c) {
   const lines = f.sql.split(/\r\n|\n|\r/);
-  const at = f.line - f.statementLine;
+  const at2 = f.line - f.statementLine;
   const width = String(f.statementLine + lines.length).length;
   const gutter = (n) => c.dim(`${String(n).padStart(width)} | `);
-  const text = (i) => {
+  const text2 = (i) => {
     const prefix = i === 0 ? " ".repeat(Math.max(0, f.statementColumn - 1)) : "";
     return truncate2(prefix + (lines[i] ?? ""));
   };
   const out = [];
-  if (at > 0) out.push(`    ${gutter(f.statementLine)}${text(0)}`);
-  if (at > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
-  const shown = text(Math.min(at, lines.length - 1));
+  if (at2 > 0) out.push(`    ${gutter(f.statementLine)}${text2(0)}`);
+  if (at2 > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
+  const shown = text2(Math.min(at2, lines.length - 1));
   out.push(`    ${gutter(f.line)}${shown}`);
   const chars = Array.from(shown);
   const start = Math.min(f.column - 1, chars.length);
   let end = f.line === f.endLine ? Math.min(f.endColumn - 1, chars.length) : chars.length;
   while (end > start + 1 && /\s/.test(chars[end - 1])) end--;
   out.push(`    ${gutter("")}${" ".repeat(start)}${c.red("^".repeat(Math.max(1, end - start)))}`);
-  if (at < lines.length - 1) out.push(`    ${gutter("")}${c.dim(`... ${plural(lines.length - 1 - at, "more line")}`)}`);
+  if (at2 < lines.length - 1) out.push(`    ${gutter("")}${c.dim(`... ${plural(lines.length - 1 - at2, "more line")}`)}`);
   return out;
 }
 function truncate2(line) {
   const chars = Array.from(line);
   return chars.length > MAX_WIDTH ? `${chars.slice(0, MAX_WIDTH - 1).join("")}\u2026` : line;
+}
+
+// src/input-check.ts
+var EMPTY = {
+  file: "(empty file)",
+  stdin: "(empty input): did the command piped in fail? `alembic upgrade head --sql | locklint` gets nothing when alembic fails (`set -o pipefail` lets the shell see it)",
+  command: "(the command printed nothing on its standard output)"
+};
+function checkStatements(source, origin) {
+  const seen = /* @__PURE__ */ new Set();
+  let last;
+  for (const span of splitStatements(source.text)) {
+    seen.add(span.kind);
+    last = span;
+  }
+  if (last?.unclosed) throw unclosedError(source, last.unclosed);
+  if (!seen.has("statement")) throw new UsageError(`${source.path}: no SQL statement ${whatIsThere(source, seen, origin)}`);
+}
+function whatIsThere(source, seen, origin) {
+  if (source.text.trim() === "") return EMPTY[origin];
+  return seen.has("psql") ? "(only comments and psql commands)" : "(only comments)";
+}
+function unclosedError(source, { what, at: at2 }) {
+  const line = new LineIndex(source.text).position(at2).line;
+  const where = `${source.path}:${line}`;
+  const hidden = "it runs to the end of the input, hiding every statement after it";
+  if (what === "COPY data") return new UsageError(`${where}: COPY ... FROM stdin data without its end line \\.: ${hidden}; end the data with a line \\.`);
+  return new UsageError(`${where}: unterminated ${what}: ${hidden}; close it with ${closer(source.text, what, at2)}`);
+}
+function closer(text2, what, at2) {
+  switch (what) {
+    case "/* comment":
+      return "*/";
+    case "quoted string":
+      return "'";
+    case "quoted identifier":
+      return '"';
+    default:
+      return /^\$[^$]*\$/.exec(text2.slice(at2, at2 + 100))?.[0] ?? "$$";
+  }
 }
 
 // src/rule-catalog.ts
@@ -18691,8 +19249,10 @@ function defaultRules() {
 function selectRules(spec) {
   if (spec === void 0 || spec.trim() === "default") return defaultRules();
   if (spec.trim() === "all") return [...RULES];
+  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError("no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)");
   const chosen = /* @__PURE__ */ new Set();
-  for (const id of spec.split(",").map((s) => s.trim()).filter(Boolean)) {
+  for (const id of ids) {
     if (id === "default") {
       for (const r of defaultRules()) chosen.add(r);
       continue;
@@ -18722,7 +19282,109 @@ function editDistance(a, b) {
 }
 
 // src/stats.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
+
+// src/connection.ts
+var HIDDEN2 = "***";
+var DEFAULT_TIMEOUTS = { lockMs: 5e3, statementMs: 3e4 };
+function parseDuration(value) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*$/.exec(value);
+  if (!match) return null;
+  const ms = Number(match[1]) * { ms: 1, s: 1e3, min: 6e4 }[match[2] ?? "ms"];
+  return ms >= 1 ? Math.round(ms) : null;
+}
+var showDuration = (ms) => ms >= 1e3 && ms % 1e3 === 0 ? `${ms / 1e3} s` : `${ms} ms`;
+var URL_FORM = /^postgres(?:ql)?:\/\//i;
+var KEYWORD_FORM = /^\s*[a-z_]+\s*=/i;
+var USER_INFO = /^(\s*(?:[a-z][a-z\d+.-]*:\/\/)?[^:/?#@\s]*):([^/?#\s]*)@/i;
+var URL_PASSWORD_PARAM = /([?&](?:ssl)?password=)([^&#]*)/gi;
+var KEYWORD_PASSWORD = /(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*$|\S*)/gi;
+function redactUrl(connection) {
+  if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) return connection.replace(KEYWORD_PASSWORD, `$1$2${HIDDEN2}`);
+  return connection.replace(USER_INFO, (_, user, password) => password ? `${user}:${HIDDEN2}@` : `${user}:@`).replace(URL_PASSWORD_PARAM, `$1${HIDDEN2}`);
+}
+function scrub(text2, connection) {
+  if (!connection) return text2;
+  const shown = redactUrl(connection);
+  let clean = text2.split(connection).join(shown);
+  for (const secret of passwordsOf(connection)) {
+    for (const spelling of spellings(secret)) {
+      if (spelling.length >= 6 && !shown.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
+      clean = clean.split(`:${spelling}@`).join(`:${HIDDEN2}@`);
+      clean = clean.replace(new RegExp(`(password\\s*=\\s*'?)${escapeRegExp(spelling)}`, "gi"), `$1${HIDDEN2}`);
+    }
+  }
+  return clean;
+}
+function passwordsOf(connection) {
+  const found = [];
+  if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) {
+    for (const m of connection.matchAll(KEYWORD_PASSWORD)) found.push(unquote(m[3]));
+  } else {
+    const info = USER_INFO.exec(connection)?.[2];
+    if (info) found.push(info);
+    for (const m of connection.matchAll(URL_PASSWORD_PARAM)) found.push(m[2]);
+  }
+  return found.filter((p) => p.length > 0);
+}
+function spellings(field) {
+  let decoded = field;
+  try {
+    decoded = decodeURIComponent(field);
+  } catch {
+  }
+  return [.../* @__PURE__ */ new Set([field, decoded, encodeURIComponent(decoded)])];
+}
+var escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+var unquote = (value) => value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
+var KEYWORDS = { host: "host", hostaddr: "host", port: "port", user: "user", password: "password", dbname: "database", sslmode: null, connect_timeout: null, application_name: null };
+function clientConfig(connection) {
+  if (URL_FORM.test(connection)) return { connectionString: connection };
+  if (!KEYWORD_FORM.test(connection)) {
+    throw new UsageError(`not a PostgreSQL connection string: ${redactUrl(connection)} (write postgres://user:password@host:port/database, or host=... user=... dbname=...)`);
+  }
+  const config = {};
+  const pairs = /([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^'\s]\S*|(?=\s|$))/gi;
+  if (connection.replace(pairs, "").trim() !== "") throw new UsageError(`cannot read the connection string ${redactUrl(connection)}: write key=value pairs, a value with spaces in single quotes`);
+  for (const m of connection.matchAll(pairs)) {
+    const [key, value] = [m[1].toLowerCase(), unquote(m[2])];
+    if (key === "port" && !/^\d{1,5}$/.test(value)) throw new UsageError(`${redactUrl(connection)}: port ${value} is not a port number`);
+    if (!(key in KEYWORDS)) throw new UsageError(`${redactUrl(connection)}: the connection keyword ${key} is not supported (use a postgres:// URL)`);
+    const field = KEYWORDS[key];
+    if (field) config[field] = field === "port" ? Number(value) : value;
+    if (key === "sslmode" && value !== "disable" && value !== "allow" && value !== "prefer") config.ssl = value.startsWith("verify") ? true : { rejectUnauthorized: false };
+  }
+  return config;
+}
+function timeoutMessage(error, timeouts) {
+  const code = error.code;
+  if (code === "55P03") return `waited ${showDuration(timeouts.lockMs)} for a lock another session holds (lock_timeout; --lock-timeout changes it)`;
+  if (code === "57014") return `the statement ran longer than ${showDuration(timeouts.statementMs)} (statement_timeout; --statement-timeout changes it)`;
+  if (error instanceof Error && /^Query read timeout$/.test(error.message)) return `the server did not answer within ${showDuration(timeouts.statementMs)} (--statement-timeout changes it)`;
+  return null;
+}
+var timeoutSettings = (timeouts) => `SET lock_timeout = ${timeouts.lockMs}; SET statement_timeout = ${timeouts.statementMs}`;
+async function connect(connection, applicationName, timeouts) {
+  const { default: pg2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
+  let client;
+  try {
+    client = new pg2.Client({ ...clientConfig(connection), application_name: applicationName, connectionTimeoutMillis: 1e4, query_timeout: timeouts.statementMs + 5e3 });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(scrub(`not a valid connection string: ${redactUrl(connection)} (${error instanceof Error ? error.message : String(error)})`, connection));
+  }
+  client.on("error", () => void 0);
+  try {
+    await client.connect();
+    await client.query(timeoutSettings(timeouts));
+  } catch (error) {
+    await client.end().catch(() => void 0);
+    throw new UsageError(scrub(`cannot connect to ${redactUrl(connection)}: ${error instanceof Error ? error.message : String(error)}`, connection));
+  }
+  return client;
+}
+
+// src/stats.ts
 var TABLES = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
        s.n_live_tup::float8 AS live, pg_relation_size(c.oid)::float8 AS heap,
@@ -18740,45 +19402,9 @@ JOIN pg_namespace n ON n.oid = ic.relnamespace
 WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
 ORDER BY ic.relname`;
 var KINDS = { r: "table", p: "partitioned table", m: "materialized view" };
-function redactUrl(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return url.replace(/:\/\/([^:/@]*):[^@]*@/, "://$1:***@");
-  }
-}
-function scrub(text, url) {
-  const fields = userInfo(url);
-  if (!fields) return text;
-  let clean = text;
-  for (const user of spellings(fields.user)) {
-    for (const password of spellings(fields.password)) clean = clean.split(`://${user}:${password}@`).join(`://${user}:***@`);
-  }
-  return clean;
-}
-function userInfo(url) {
-  const match = /^[a-z][a-z\d+.-]*:\/\/([^:/?#@]*):([^/?#]*)@/i.exec(url);
-  return match?.[2] ? { user: match[1], password: match[2] } : null;
-}
-function spellings(field) {
-  let decoded = field;
-  try {
-    decoded = decodeURIComponent(field);
-  } catch {
-  }
-  return [.../* @__PURE__ */ new Set([field, decoded, encodeURIComponent(decoded)])];
-}
-async function collectStats(url, now = () => /* @__PURE__ */ new Date()) {
-  const { default: pg2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
-  const client = new pg2.Client({ connectionString: url, application_name: "locklint stats", connectionTimeoutMillis: 1e4 });
+async function collectStats(url, timeouts = DEFAULT_TIMEOUTS, now = () => /* @__PURE__ */ new Date()) {
+  const client = await connect(url, "locklint stats", timeouts);
   const where = redactUrl(url);
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new UsageError(scrub(`cannot connect to ${where}: ${error instanceof Error ? error.message : String(error)}`, url));
-  }
   try {
     await client.query("BEGIN READ ONLY");
     const version = (await client.query("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n")).rows[0];
@@ -18806,41 +19432,58 @@ async function collectStats(url, now = () => /* @__PURE__ */ new Date()) {
       }))
     };
   } catch (error) {
-    throw new UsageError(scrub(`reading statistics from ${where} failed: ${error instanceof Error ? error.message : String(error)}`, url));
+    const reason = timeoutMessage(error, timeouts) ?? (error instanceof Error ? error.message : String(error));
+    throw new UsageError(scrub(`reading statistics from ${where} failed: ${reason}`, url));
   } finally {
     await client.end().catch(() => void 0);
   }
 }
 async function readStatsFile(path) {
-  let text;
+  let text2;
   try {
-    text = await readFile2(path, "utf8");
+    text2 = await readFile(path, "utf8");
   } catch (error) {
     throw new UsageError(`${path}: cannot read the stats file (${error.code ?? String(error)})`);
   }
   let data2;
   try {
-    data2 = JSON.parse(text);
+    data2 = JSON.parse(text2);
   } catch (error) {
     throw new UsageError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)}); write it with locklint stats`);
   }
   if (data2?.format !== "locklint-stats" || data2.version !== 1 || !Array.isArray(data2.tables)) {
     throw new UsageError(`${path}: not a locklint stats file (version 1); write it with locklint stats`);
   }
+  for (const [i, table] of data2.tables.entries()) {
+    const problem = tableProblem(table);
+    if (problem) throw new UsageError(`${path}: tables[${i}]${problem}; write it with locklint stats`);
+  }
   return data2;
+}
+var isCount = (value) => typeof value === "number" && Number.isFinite(value);
+function tableProblem(table) {
+  if (typeof table !== "object" || table === null || Array.isArray(table)) return ": expected an object (schema, name, kind, sizes, indexes)";
+  const t = table;
+  for (const key of ["schema", "name"]) if (typeof t[key] !== "string") return `.${key}: expected a string`;
+  if (!Object.values(KINDS).includes(t.kind)) return `.kind: expected ${Object.values(KINDS).map((k) => `"${k}"`).join(", ")}`;
+  for (const key of ["reltuples", "heapBytes", "toastBytes", "totalBytes"]) if (!isCount(t[key])) return `.${key}: expected a number`;
+  if (t.liveTuples !== null && !isCount(t.liveTuples)) return ".liveTuples: expected a number or null";
+  if (!Array.isArray(t.indexes)) return ".indexes: expected a list";
+  const index = t.indexes.findIndex((i) => typeof i !== "object" || i === null || typeof i.name !== "string" || !isCount(i.bytes));
+  return index < 0 ? null : `.indexes[${index}]: expected an object with a name (string) and bytes (number)`;
 }
 
 // src/timeline.ts
 var SLOW_LISTED = 3;
 function buildTimelines(statements) {
   const timelines = [];
-  let open = null;
+  let open2 = null;
   statements.forEach(({ statement, place, effects }, index) => {
     if (place.transaction === null) return;
     const point2 = { line: statement.startPos.line, revision: place.revision?.id ?? null };
-    if (open?.timeline.id !== place.transaction) {
-      if (open) close(open, index - 1, null);
-      open = {
+    if (open2?.timeline.id !== place.transaction) {
+      if (open2) close(open2, index - 1, null);
+      open2 = {
         timeline: { id: place.transaction, file: statement.file.path, begin: point2, end: null, assumed: place.transactionAssumed, revisions: [], locks: [] },
         byKey: /* @__PURE__ */ new Map(),
         acquiredAt: [],
@@ -18850,11 +19493,11 @@ function buildTimelines(statements) {
         workMs: 0,
         estimated: false
       };
-      timelines.push(open.timeline);
+      timelines.push(open2.timeline);
     }
-    const { timeline, byKey, slow } = open;
+    const { timeline, byKey, slow } = open2;
     const statementWork = effects.locks.reduce((sum, l) => sum + (l.newInTransaction ? 0 : l.work?.ms ?? 0), 0);
-    if (effects.locks.some((l) => l.work !== void 0)) open.estimated = true;
+    if (effects.locks.some((l) => l.work !== void 0)) open2.estimated = true;
     if (point2.revision && timeline.revisions[timeline.revisions.length - 1] !== point2.revision) timeline.revisions.push(point2.revision);
     for (const lock of effects.locks) {
       if (lock.newInTransaction) continue;
@@ -18864,36 +19507,36 @@ function buildTimelines(statements) {
         const entry = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point2, acquiredMode: lock.mode, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [], estimate: null };
         byKey.set(lock.key, entry);
         timeline.locks.push(entry);
-        open.acquiredAt.push(index);
-        open.ownWork.push(lock.work ?? null);
-        open.workAfter.push(open.workMs + statementWork);
+        open2.acquiredAt.push(index);
+        open2.ownWork.push(lock.work ?? null);
+        open2.workAfter.push(open2.workMs + statementWork);
       } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
         existing.mode = lock.mode;
         existing.blocks = blockedBy(lock.mode);
         existing.strongestAt = point2;
       }
     }
-    open.workMs += statementWork;
+    open2.workMs += statementWork;
     if (endsTransaction(statement.operations)) {
-      close(open, index, point2);
-      open = null;
+      close(open2, index, point2);
+      open2 = null;
     }
   });
-  if (open) close(open, statements.length - 1, null);
+  if (open2) close(open2, statements.length - 1, null);
   return timelines;
 }
-function close(open, lastIndex, end) {
-  open.timeline.end = end;
-  open.timeline.locks.forEach((lock, i) => {
-    const acquiredAt = open.acquiredAt[i];
+function close(open2, lastIndex, end) {
+  open2.timeline.end = end;
+  open2.timeline.locks.forEach((lock, i) => {
+    const acquiredAt = open2.acquiredAt[i];
     lock.released = end;
     lock.heldDuring = lastIndex - acquiredAt - (end ? 1 : 0);
-    const after = firstAfter(open.slow, acquiredAt);
-    lock.slowCount = open.slow.length - after;
-    lock.slowWhileHeld = open.slow.slice(after, after + SLOW_LISTED).map(({ line, relation, work }) => ({ line, relation, work }));
-    if (open.estimated) {
-      const own = open.ownWork[i];
-      lock.estimate = holdRange(own?.ms ?? 0, open.workMs - open.workAfter[i], own?.basis || null, lock.heldDuring);
+    const after = firstAfter(open2.slow, acquiredAt);
+    lock.slowCount = open2.slow.length - after;
+    lock.slowWhileHeld = open2.slow.slice(after, after + SLOW_LISTED).map(({ line, relation, work }) => ({ line, relation, work }));
+    if (open2.estimated) {
+      const own = open2.ownWork[i];
+      lock.estimate = holdRange(own?.ms ?? 0, open2.workMs - open2.workAfter[i], own?.basis || null, lock.heldDuring);
     }
   });
 }
@@ -18946,37 +19589,90 @@ async function heldLocks(db) {
 }
 
 // src/trace/database.ts
-async function embeddedDatabase() {
-  const { PGlite } = await loadPGlite();
-  const db = await PGlite.create();
+import { Worker } from "node:worker_threads";
+var TraceStopped = class extends UsageError {
+};
+async function embeddedDatabase(timeouts = DEFAULT_TIMEOUTS) {
+  const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite: resolvePGlite() } });
+  worker.unref();
+  let next = 0;
+  const pending = /* @__PURE__ */ new Map();
+  const failAll = (error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+  worker.on("message", (m) => {
+    const waiting = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== void 0) waiting?.reject(new Error(m.error));
+    else waiting?.resolve(m.rows ?? []);
+  });
+  let gone = null;
+  const stop2 = (error) => {
+    gone ??= error;
+    failAll(gone);
+  };
+  worker.on("error", (error) => stop2(new TraceStopped(`the embedded PostgreSQL failed: ${error.message}`)));
+  worker.on("exit", () => stop2(new TraceStopped("the embedded PostgreSQL stopped")));
+  const overdue = `the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`;
+  const call = (sql, params, limitMs = timeouts.statementMs, late = overdue) => new Promise((resolve7, reject) => {
+    if (gone) return reject(gone);
+    const id = next++;
+    const timer = setTimeout(() => {
+      stop2(new TraceStopped(late));
+      void worker.terminate();
+    }, limitMs);
+    pending.set(id, {
+      resolve: (rows) => (clearTimeout(timer), resolve7(rows)),
+      reject: (error) => (clearTimeout(timer), reject(error))
+    });
+    worker.postMessage({ id, sql, params });
+  });
+  await call("", void 0, START_MS, `the embedded PostgreSQL did not start within ${showDuration(START_MS)}`).catch(async (error) => {
+    await worker.terminate();
+    throw error instanceof UsageError ? error : new UsageError(`the embedded PostgreSQL did not start: ${error.message}`);
+  });
   return {
     server: false,
     exec: async (sql) => {
-      await db.exec(sql);
+      await call(sql);
     },
-    query: (sql, params) => db.query(sql, params),
-    close: () => db.close()
+    query: async (sql, params) => ({ rows: await call(sql, params ?? []) }),
+    close: async () => {
+      await worker.terminate();
+    }
   };
 }
-var PGLITE_PACKAGE = "@electric-sql/pglite@0.5.14";
-async function loadPGlite() {
+var START_MS = 12e4;
+var EMBEDDED_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const started = import(workerData.pglite).then(({ PGlite }) => PGlite.create());
+parentPort.on("message", async ({ id, sql, params }) => {
   try {
-    return await import("@electric-sql/pglite");
+    const db = await started;
+    const rows = sql === "" ? [] : params ? (await db.query(sql, params)).rows : (await db.exec(sql), []);
+    parentPort.postMessage({ id, rows });
+  } catch (error) {
+    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+`;
+var PGLITE_PACKAGE = "@electric-sql/pglite@0.5.14";
+function resolvePGlite() {
+  try {
+    return import.meta.resolve("@electric-sql/pglite");
   } catch (error) {
     const missing = error.code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
     if (!missing) throw error;
     throw new UsageError(`trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`);
   }
 }
-async function serverDatabase(url) {
-  const { default: pg2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
-  const client = new pg2.Client({ connectionString: url, application_name: "locklint trace", connectionTimeoutMillis: 1e4 });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw new UsageError(scrub(`cannot connect to ${redactUrl(url)}: ${error instanceof Error ? error.message : String(error)}`, url));
-  }
-  const clean = (error) => new Error(scrub(error instanceof Error ? error.message : String(error), url));
+async function serverDatabase(url, timeouts = DEFAULT_TIMEOUTS) {
+  const client = await connect(url, "locklint trace", timeouts);
+  const clean = (error) => {
+    const timeout = timeoutMessage(error, timeouts);
+    return timeout ? new TraceStopped(timeout) : new Error(scrub(error instanceof Error ? error.message : String(error), url));
+  };
   return {
     server: true,
     exec: async (sql) => {
@@ -18994,14 +19690,119 @@ async function serverDatabase(url) {
   };
 }
 
+// src/trace/guard.ts
+var STEPS = {
+  TRANS_STMT_BEGIN: "begin",
+  TRANS_STMT_START: "begin",
+  TRANS_STMT_COMMIT: "commit",
+  TRANS_STMT_ROLLBACK: "rollback",
+  TRANS_STMT_PREPARE: "prepare",
+  TRANS_STMT_SAVEPOINT: "savepoint",
+  TRANS_STMT_RELEASE: "release",
+  TRANS_STMT_ROLLBACK_TO: "rollback-to"
+};
+var NOT_ROLLED_BACK_FUNCTIONS = /* @__PURE__ */ new Set([
+  "setval",
+  "nextval",
+  "dblink",
+  "dblink_exec",
+  "dblink_send_query",
+  "pg_terminate_backend",
+  "pg_cancel_backend",
+  "pg_reload_conf",
+  "pg_rotate_logfile",
+  "pg_switch_wal",
+  "pg_create_restore_point",
+  "pg_logical_emit_message",
+  "lo_export",
+  "lo_import",
+  "pg_file_write",
+  "pg_file_rename",
+  "pg_file_unlink",
+  "pg_stat_reset",
+  "pg_stat_reset_shared",
+  "pg_stat_reset_single_table_counters",
+  "pg_create_physical_replication_slot",
+  "pg_create_logical_replication_slot",
+  "pg_drop_replication_slot"
+]);
+var RESERVED_SAVEPOINT = /^locklint_/i;
+var NONE = { transaction: null, refused: null, notRolledBack: null, changesTimeouts: false };
+function guardOf(sql) {
+  let stmts;
+  try {
+    stmts = parseTree(sql).stmts ?? [];
+  } catch {
+    return { ...NONE, refused: { reason: "locklint cannot parse it, so it cannot check that it keeps trace's transaction", serverOnly: true } };
+  }
+  if (stmts.length > 1) return { ...NONE, refused: { reason: "it holds several statements, which trace cannot check one by one", serverOnly: true } };
+  return stmts[0] ? guardOfNode(stmts[0].stmt) : NONE;
+}
+function guardsOf(sql) {
+  try {
+    return (parseTree(sql).stmts ?? []).map((s) => guardOfNode(s.stmt));
+  } catch {
+    return null;
+  }
+}
+function guardOfNode(stmt) {
+  const [kind, body] = nodeKind(stmt);
+  if (kind === "TransactionStmt") return transactionGuard(body);
+  if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body) };
+  if (kind === "VariableSetStmt") return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
+  if (kind === "VacuumStmt" && !body.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
+  const called = calledFunctions(stmt).find((name) => NOT_ROLLED_BACK_FUNCTIONS.has(name));
+  return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;
+}
+function transactionGuard(body) {
+  const kind = String(body.kind);
+  if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
+    return { ...NONE, refused: { reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`, serverOnly: true } };
+  }
+  const step2 = STEPS[kind];
+  if (!step2) return NONE;
+  if (step2 === "savepoint" || step2 === "release" || step2 === "rollback-to") {
+    const name = String(body.savepoint_name ?? "");
+    if (RESERVED_SAVEPOINT.test(name)) return { ...NONE, refused: { reason: `the savepoint name ${name} is trace's own (rename it)`, serverOnly: false } };
+    return { ...NONE, transaction: { step: step2, name } };
+  }
+  if (body.chain && (step2 === "commit" || step2 === "rollback")) return { ...NONE, transaction: { step: step2 === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
+  return { ...NONE, transaction: { step: step2 } };
+}
+function copyRefusal(body) {
+  if (body.is_program) return { reason: `COPY ... ${body.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
+  if (!body.filename) return { reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`, serverOnly: false };
+  if (!body.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
+  return null;
+}
+function calledFunctions(stmt) {
+  const names = [];
+  const insideCreate = nodeKind(stmt)[0] === "CreateStmt";
+  const visit = (node) => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    if (!node || typeof node !== "object") return;
+    const [kind, body] = nodeKind(node);
+    if (kind === "FuncCall") names.push((nameList(body.funcname).at(-1) ?? "").toLowerCase());
+    if (kind === "Constraint" && body.contype === "CONSTR_DEFAULT" && insideCreate) return;
+    if (kind === "AlterTableCmd" && body.subtype === "AT_ColumnDefault") return;
+    for (const value of Object.values(node)) if (value && typeof value === "object") visit(value);
+  };
+  visit(stmt);
+  return names;
+}
+
 // src/trace/seed.ts
-async function seedTables(db, rows) {
+async function seedTables(db, rows, existing) {
   const tables = (await db.query(
     `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> 'alembic_version'`
   )).rows;
   const skipped = [];
+  const seeded = [];
   const guarded = async (sql) => {
     if (db.server) await db.exec("SAVEPOINT locklint_seed");
     try {
@@ -19017,15 +19818,19 @@ async function seedTables(db, rows) {
   if (replica && db.server) return [`no table seeded: foreign keys cannot be bypassed (${replica})`];
   if (!db.server) await db.exec("SET session_replication_role = replica");
   try {
-    for (const table2 of tables) {
-      const empty = (await db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table2.name} LIMIT 1) x`)).rows[0].n === 0;
+    for (const table of tables) {
+      const empty = (await db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table.name} LIMIT 1) x`)).rows[0].n === 0;
       if (!empty) continue;
+      if (existing?.has(table.name)) {
+        skipped.push(`${table.name}: a table of the server (its statistics and sequences would outlive the rollback)`);
+        continue;
+      }
       const columns = (await db.query(
         `SELECT quote_ident(a.attname) AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS notnull,
                   a.atthasdef AS hasdefault, t.typtype::text AS typtype, a.attidentity::text AS identity, a.attgenerated::text AS generated
            FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
            WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-        [table2.oid]
+        [table.oid]
       )).rows;
       const chosen = [];
       let unfillable = null;
@@ -19036,19 +19841,21 @@ async function seedTables(db, rows) {
         else if (c.notnull && !c.hasdefault) unfillable = `${c.name} ${c.type}`;
       }
       if (unfillable) {
-        skipped.push(`${table2.name}: no value for NOT NULL column ${unfillable}`);
+        skipped.push(`${table.name}: no value for NOT NULL column ${unfillable}`);
         continue;
       }
       const failed = await guarded(
-        chosen.length ? `INSERT INTO ${table2.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g` : `INSERT INTO ${table2.name} SELECT FROM generate_series(1, ${rows}) g`
+        chosen.length ? `INSERT INTO ${table.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g` : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`
       );
-      if (failed) skipped.push(`${table2.name}: ${failed}`);
+      if (failed) skipped.push(`${table.name}: ${failed}`);
+      else seeded.push(table.name);
     }
   } finally {
     if (!db.server) await db.exec("RESET session_replication_role");
     else await db.exec("SET LOCAL session_replication_role = origin");
   }
-  await db.exec("ANALYZE");
+  if (!db.server) await db.exec("ANALYZE");
+  else if (seeded.length) await db.exec(`ANALYZE ${seeded.join(", ")}`);
   return skipped;
 }
 function valueFor(type, typtype) {
@@ -19072,43 +19879,189 @@ function valueFor(type, typtype) {
 
 // src/trace/trace.ts
 var SAVEPOINT = "locklint_trace";
+var SCRIPT = "locklint_script";
 var NOTHING = { ms: 0, error: null, locks: [], held: [], rewritten: [], scanned: [], withRows: [] };
 async function trace(statements, options = {}) {
+  const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   const start = performance.now();
-  const db = options.dbUrl ? await serverDatabase(options.dbUrl) : await embeddedDatabase();
+  const db = options.dbUrl ? await serverDatabase(options.dbUrl, timeouts) : await embeddedDatabase(timeouts);
   const coldStartMs = performance.now() - start;
-  const control = db.server ? SERVER_CONTROL : EMBEDDED_CONTROL;
+  const run2 = { db, timeouts, allowCommit: options.allowCommit === true, inScriptTransaction: false, savepoints: [], notRolledBack: [], transactionId: null };
   try {
-    if (db.server) await db.exec("BEGIN");
-    if (options.setupSql) {
-      const failed = await run(db, options.setupSql);
-      if (failed) throw new UsageError(`the --setup SQL failed: ${failed}`);
-    }
+    if (db.server) await beginServerTransaction(run2);
+    const existing = db.server ? await userRelations(db) : void 0;
+    if (options.setupSql) await stopping(run2, "in --setup", () => runSetup(run2, options.setupSql));
     const reportFrom = firstReported(statements, options.since);
     let seedSkipped = [];
-    let inScriptTransaction = false;
+    const seed = async (rows) => {
+      if (run2.inScriptTransaction && !db.server) await db.exec("COMMIT");
+      seedSkipped = await stopping(run2, "while seeding", () => seedTables(db, rows, existing?.tables));
+      if (run2.inScriptTransaction && !db.server) await db.exec("BEGIN");
+    };
     const traced = [];
     for (const [index, analyzed] of statements.entries()) {
-      if (index === reportFrom && options.seedRows) {
-        if (inScriptTransaction && !db.server) await db.exec("COMMIT");
-        seedSkipped = await seedTables(db, options.seedRows);
-        if (inScriptTransaction && !db.server) await db.exec("BEGIN");
-      }
-      const kind = transactionControl(analyzed);
-      if (kind) {
-        const error = await run(db, control[kind] ?? analyzed.statement.sql);
-        if (!error) inScriptTransaction = kind === "begin";
-        if (index >= reportFrom) traced.push({ analyzed, observed: { ...NOTHING, error }, differences: [] });
-        continue;
-      }
-      const observed = db.server && !analyzed.effects.transactional ? await runOutsideTransaction(db, analyzed, options.allowCommit === true) : await observe(db, analyzed, inScriptTransaction || db.server);
-      traced.push(index >= reportFrom ? { analyzed, observed, differences: compare(analyzed, observed) } : { analyzed, observed: null, differences: [] });
+      if (index === reportFrom && options.seedRows) await seed(options.seedRows);
+      const where = `at ${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
+      const observed = await stopping(run2, where, () => step(run2, analyzed));
+      if (db.server) await checkTransaction(run2, where);
+      const reported = index >= reportFrom;
+      traced.push({ analyzed, observed: reported ? observed : null, differences: reported ? compare(analyzed, observed) : [] });
     }
-    if (inScriptTransaction || db.server) await db.exec("ROLLBACK");
-    if (options.seedRows && reportFrom >= statements.length) seedSkipped = await seedTables(db, options.seedRows);
-    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped };
+    if (options.seedRows && reportFrom >= statements.length) await seed(options.seedRows);
+    if (existing) await stopping(run2, "at the end", () => advancedSequences(run2, existing.sequences));
+    if (run2.inScriptTransaction || db.server) await db.exec("ROLLBACK");
+    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped, notRolledBack: run2.notRolledBack };
   } finally {
     await db.close();
+  }
+}
+async function stopping(run2, where, work) {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof TraceStopped)) throw error;
+    throw new UsageError(`trace stopped ${where}: ${error.message}${afterStop(run2)}`);
+  }
+}
+function afterStop(run2) {
+  if (!run2.db.server) return "";
+  return run2.notRolledBack.length ? `; not rolled back: ${run2.notRolledBack.join("; ")}` : "; nothing was committed";
+}
+async function beginServerTransaction(run2) {
+  await run2.db.exec("BEGIN");
+  run2.transactionId = (await run2.db.query("SELECT txid_current()::text AS id")).rows[0].id;
+}
+async function checkTransaction(run2, where) {
+  const now = (await run2.db.query("SELECT txid_current()::text AS id")).rows[0].id;
+  if (now === run2.transactionId) return;
+  const listed2 = run2.notRolledBack.length ? `; not rolled back besides: ${run2.notRolledBack.join("; ")}` : "";
+  throw new UsageError(`trace stopped ${where}: the statement ended the transaction trace opened, so the work before it may be committed${listed2}`);
+}
+async function runSetup(run2, sql) {
+  const guards = guardsOf(sql);
+  if (!guards && run2.db.server) throw new UsageError("the --setup SQL cannot run: locklint cannot parse it, so it cannot check that it keeps trace's transaction");
+  for (const guard of guards ?? []) {
+    const problem = guard.refused && (run2.db.server || !guard.refused.serverOnly) ? guard.refused.reason : run2.db.server ? guard.transaction ? "it controls the transaction, which trace owns on a server" : guard.notRolledBack : null;
+    if (problem) throw new UsageError(`the --setup SQL cannot run: ${problem}`);
+  }
+  const failed = await runCaught(run2.db, sql);
+  if (failed) throw new UsageError(`the --setup SQL failed: ${failed}`);
+}
+async function step(run2, analyzed) {
+  const sql = analyzed.statement.sql;
+  const guard = guardOf(sql);
+  const refusal = refusalOf(run2, guard);
+  if (refusal) return { ...NOTHING, locks: null, error: `not run: ${refusal}` };
+  if (guard.transaction) return { ...NOTHING, error: run2.db.server ? await serverTransactionStep(run2, guard.transaction) : await embeddedTransactionStep(run2, guard.transaction, sql) };
+  if (run2.db.server && !analyzed.effects.transactional && !run2.inScriptTransaction) return runOutsideTransaction(run2, analyzed);
+  if (run2.db.server && guard.notRolledBack) run2.notRolledBack.push(`${placeOf(analyzed)}: ${guard.notRolledBack}`);
+  const observed = await observe(run2.db, analyzed, run2.inScriptTransaction || run2.db.server);
+  if (run2.db.server && guard.changesTimeouts) await run2.db.exec(timeoutSettings(run2.timeouts));
+  return observed;
+}
+function refusalOf(run2, guard) {
+  if (guard.refused && (run2.db.server || !guard.refused.serverOnly)) return guard.refused.reason;
+  if (run2.db.server && guard.notRolledBack && !run2.allowCommit) return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
+  return null;
+}
+var quoted = (name) => `"${name.replace(/"/g, '""')}"`;
+var placeOf = (analyzed) => `${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
+var NOT_PREPARED = "not run: PREPARE TRANSACTION would hand trace's transaction to the server, beyond its rollback";
+var STEP_NAMES = {
+  "commit-and-chain": "COMMIT AND CHAIN",
+  "rollback-and-chain": "ROLLBACK AND CHAIN",
+  savepoint: "SAVEPOINT",
+  release: "RELEASE SAVEPOINT",
+  "rollback-to": "ROLLBACK TO SAVEPOINT"
+};
+async function embeddedTransactionStep(run2, step2, sql) {
+  const error = await runCaught(run2.db, sql);
+  if (error) return error;
+  if (step2.step === "begin") run2.inScriptTransaction = true;
+  if (step2.step === "commit" || step2.step === "rollback" || step2.step === "prepare") run2.inScriptTransaction = false;
+  return null;
+}
+async function serverTransactionStep(run2, step2) {
+  const db = run2.db;
+  if (!run2.inScriptTransaction) {
+    if (step2.step === "begin") {
+      await db.exec(`SAVEPOINT ${SCRIPT}`);
+      run2.inScriptTransaction = true;
+      run2.savepoints = [];
+      return null;
+    }
+    if (step2.step === "commit" || step2.step === "rollback") return null;
+    if (step2.step === "prepare") return NOT_PREPARED;
+    return `${STEP_NAMES[step2.step]} can only be used in transaction blocks`;
+  }
+  switch (step2.step) {
+    case "begin":
+      return null;
+    case "commit":
+      await db.exec(`RELEASE SAVEPOINT ${SCRIPT}`);
+      run2.inScriptTransaction = false;
+      return null;
+    case "prepare":
+      await db.exec(`RELEASE SAVEPOINT ${SCRIPT}`);
+      run2.inScriptTransaction = false;
+      return `${NOT_PREPARED} (the script's transaction ends here as if committed)`;
+    case "rollback":
+      await db.exec(`ROLLBACK TO SAVEPOINT ${SCRIPT}; RELEASE SAVEPOINT ${SCRIPT}`);
+      run2.inScriptTransaction = false;
+      return null;
+    case "commit-and-chain":
+      await db.exec(`RELEASE SAVEPOINT ${SCRIPT}; SAVEPOINT ${SCRIPT}`);
+      run2.savepoints = [];
+      return null;
+    case "rollback-and-chain":
+      await db.exec(`ROLLBACK TO SAVEPOINT ${SCRIPT}`);
+      run2.savepoints = [];
+      return null;
+    case "savepoint":
+      await db.exec(`SAVEPOINT ${quoted(step2.name)}`);
+      run2.savepoints.push(step2.name);
+      return null;
+    case "release":
+    case "rollback-to": {
+      const at2 = run2.savepoints.lastIndexOf(step2.name);
+      if (at2 < 0) return `savepoint "${step2.name}" does not exist`;
+      await db.exec(`${step2.step === "release" ? "RELEASE" : "ROLLBACK TO"} SAVEPOINT ${quoted(step2.name)}`);
+      run2.savepoints.length = step2.step === "release" ? at2 : at2 + 1;
+      return null;
+    }
+  }
+}
+async function runOutsideTransaction(run2, analyzed) {
+  if (!run2.allowCommit) {
+    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
+  }
+  await run2.db.exec("COMMIT");
+  run2.notRolledBack.push(`${placeOf(analyzed)}: committed all the work before it, then ran ${oneLine(analyzed.statement.sql, 60)} outside a transaction`);
+  const t = performance.now();
+  const error = await runCaught(run2.db, analyzed.statement.sql);
+  const ms = performance.now() - t;
+  await beginServerTransaction(run2);
+  return { ...NOTHING, ms, error, locks: null };
+}
+async function userRelations(db) {
+  const rows = (await db.query(
+    `SELECT c.oid::int8::text AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name, c.relkind::text AS kind
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'S') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`
+  )).rows;
+  return { tables: new Set(rows.filter((r) => r.kind !== "S").map((r) => r.name)), sequences: rows.filter((r) => r.kind === "S") };
+}
+async function advancedSequences(run2, sequences) {
+  for (const sequence of sequences) {
+    await run2.db.exec(`SAVEPOINT ${SAVEPOINT}`);
+    try {
+      const value = (await run2.db.query("SELECT currval($1::oid::regclass)::text AS v", [sequence.oid])).rows[0].v;
+      run2.notRolledBack.push(`sequence ${sequence.name} advanced to ${value} (sequences are never rolled back)`);
+      await run2.db.exec(`RELEASE SAVEPOINT ${SAVEPOINT}`);
+    } catch (error) {
+      if (error instanceof TraceStopped) throw error;
+      await run2.db.exec(`ROLLBACK TO SAVEPOINT ${SAVEPOINT}`);
+    }
   }
 }
 function firstReported(statements, since) {
@@ -19118,35 +20071,12 @@ function firstReported(statements, since) {
   const next = statements.findIndex((s, i) => i > last && s.place.revision?.id !== since);
   return next < 0 ? statements.length : next;
 }
-var EMBEDDED_CONTROL = {};
-var SERVER_CONTROL = {
-  begin: "SAVEPOINT locklint_script",
-  commit: "RELEASE SAVEPOINT locklint_script",
-  rollback: "ROLLBACK TO SAVEPOINT locklint_script; RELEASE SAVEPOINT locklint_script"
-};
-function transactionControl(analyzed) {
-  for (const { operation } of analyzed.effects.operations) {
-    if (operation.op !== "transaction" || operation.chain) continue;
-    if (operation.kind === "begin" || operation.kind === "commit" || operation.kind === "rollback") return operation.kind;
-  }
-  return null;
-}
-async function runOutsideTransaction(db, analyzed, allowCommit) {
-  if (!allowCommit) {
-    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
-  }
-  await db.exec("COMMIT");
-  const t = performance.now();
-  const error = await run(db, analyzed.statement.sql);
-  const ms = performance.now() - t;
-  await db.exec("BEGIN");
-  return { ...NOTHING, ms, error, locks: null };
-}
-async function run(db, sql) {
+async function runCaught(db, sql) {
   try {
     await db.exec(sql);
     return null;
   } catch (error) {
+    if (error instanceof TraceStopped) throw error;
     return error instanceof Error ? error.message : String(error);
   }
 }
@@ -19154,7 +20084,7 @@ async function observe(db, analyzed, inScriptTransaction) {
   const sql = analyzed.statement.sql;
   if (!analyzed.effects.transactional && !inScriptTransaction) {
     const t2 = performance.now();
-    const error2 = await run(db, sql);
+    const error2 = await runCaught(db, sql);
     return { ...NOTHING, ms: performance.now() - t2, error: error2, locks: null };
   }
   await db.exec(inScriptTransaction ? `SAVEPOINT ${SAVEPOINT}` : "BEGIN");
@@ -19162,7 +20092,7 @@ async function observe(db, analyzed, inScriptTransaction) {
   const reads = await sequentialReads(db);
   const before = await heldLocks(db);
   const t = performance.now();
-  const error = await run(db, sql);
+  const error = await runCaught(db, sql);
   const ms = performance.now() - t;
   if (error) {
     await db.exec(inScriptTransaction ? `ROLLBACK TO SAVEPOINT ${SAVEPOINT}` : "ROLLBACK");
@@ -19229,9 +20159,8 @@ function formatTraceText(result2, findings, c) {
     }
   }
   const headers = ["LINE", "REVISION", "STATEMENT", "PREDICTED", "OBSERVED", "TIME"];
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => Array.from(r[i]).length)));
-  const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
-  out.push(c.dim(render(headers)), ...rows.map(render), "");
+  for (const line of formatTable(headers, rows, c)) out.push(line);
+  out.push("");
   const differences = result2.statements.filter((s) => s.differences.length > 0);
   const errors = result2.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
@@ -19240,13 +20169,16 @@ function formatTraceText(result2, findings, c) {
   }
   for (const s of errors) out.push(`${c.red("failed")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${s.observed.error}`);
   for (const skipped of result2.seedSkipped) out.push(`${c.dim("not seeded")}  ${skipped}`);
+  for (const left of result2.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${left}`);
   if (findings.length > 0) {
     out.push("", c.bold(`Findings (the rules, on ${result2.where === "embedded PostgreSQL" ? "the script's schema" : "the server's real schema"}):`), "");
     out.push(formatText(findings, summarize(findings, 1, result2.statements.length), c).trimEnd(), "");
   }
   const traced = result2.statements.filter((s) => s.observed).length;
+  const embedded = result2.where === "embedded PostgreSQL";
+  const rollback = embedded ? "" : result2.notRolledBack.length ? `, rolled back except ${plural(result2.notRolledBack.length, "thing")} listed above` : ", everything rolled back";
   out.push(
-    `${plural(traced, "statement")} traced on ${result2.where} (${result2.where === "embedded PostgreSQL" ? "cold start" : "connected in"} ${Math.round(result2.coldStartMs)} ms${result2.where === "embedded PostgreSQL" ? "" : ", everything rolled back"}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`
+    `${plural(traced, "statement")} traced on ${result2.where} (${embedded ? "cold start" : "connected in"} ${Math.round(result2.coldStartMs)} ms${rollback}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`
   );
   return out.join("\n") + "\n";
 }
@@ -19282,7 +20214,8 @@ function formatTraceJson(result2, findings) {
     failures: statements.filter((s) => s.observed.error).length,
     where: result2.where,
     coldStartMs: Math.round(result2.coldStartMs),
-    notSeeded: result2.seedSkipped
+    notSeeded: result2.seedSkipped,
+    notRolledBack: result2.notRolledBack
   };
   return JSON.stringify({ statements, findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
 }
@@ -19322,11 +20255,11 @@ async function schemaAsSql(db) {
 }
 
 // src/version.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync5 } from "node:fs";
 import { fileURLToPath } from "node:url";
 function packageVersion() {
   if (true) return "0.1.0";
-  const pkg = JSON.parse(readFileSync4(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
+  const pkg = JSON.parse(readFileSync5(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
   return pkg.version;
 }
 
@@ -19344,18 +20277,34 @@ function parseRowCount(value) {
   if (!Number.isInteger(n) || n < 1 || n > 1e7) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
   return n;
 }
+function parseTimeout(value) {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds)");
+  return ms;
+}
+function addTimeoutOptions(command, statementScope) {
+  return command.addOption(new Option("--lock-timeout <duration>", "on a server: how long a statement waits for a lock another session holds, then stops with one line (lock_timeout)").argParser(parseTimeout).default(DEFAULT_TIMEOUTS.lockMs, "5s")).addOption(new Option("--statement-timeout <duration>", `how long one statement may run ${statementScope}, then stops with one line (statement_timeout)`).argParser(parseTimeout).default(DEFAULT_TIMEOUTS.statementMs, "30s"));
+}
 function parseBudget(value) {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of milliseconds");
   return n;
 }
 function parseFormat(value, previous = []) {
-  const at = value.indexOf("=");
-  const format = at < 0 ? value : value.slice(0, at);
-  const file = at < 0 ? void 0 : value.slice(at + 1);
+  const at2 = value.indexOf("=");
+  const format = at2 < 0 ? value : value.slice(0, at2);
+  const file = at2 < 0 ? void 0 : value.slice(at2 + 1);
   if (!isFormat(format)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}, alone or as FORMAT=FILE`);
   if (file === "") throw new InvalidArgumentError(`expected a file after ${format}=`);
   return [...previous, { format, file }];
+}
+function parseSeconds(value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86400) throw new InvalidArgumentError("expected a number of seconds, more than 0 and at most 86400");
+  return n;
+}
+function timeoutOption(what) {
+  return new Option("--timeout <seconds>", `stop ${what} (and every process it started) after this many seconds: exit 2`).argParser(parseSeconds).default(DEFAULT_TIMEOUT_SECONDS);
 }
 function parsePgVersion(value) {
   const n = Number(value);
@@ -19364,8 +20313,18 @@ function parsePgVersion(value) {
   }
   return n;
 }
+function parseMegabytes(value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > MAX_INPUT_MB_CEILING) throw new InvalidArgumentError(`expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
+  return n;
+}
+function maxInputOption(what = "an input (a file, stdin, the --sql-command's output)") {
+  return new Option("--max-input-mb <mb>", `stop reading ${what} larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
+    parseMegabytes
+  );
+}
 function addInputOptions(command) {
-  return command.argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)").option("--revision <revision>", "report only this alembic revision").option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)').option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)").option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
+  return command.argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)").option("--revision <revision>", "report only this alembic revision").option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)').addOption(timeoutOption("the --sql-command")).addOption(maxInputOption()).option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)").option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
 }
 function addReportOptions(command) {
   return command.option(
@@ -19406,60 +20365,66 @@ Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or inp
   ).action(handlers.lint);
   addReportOptions(
     addLintOptions(
-      program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option("--python <path>", "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)").option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)").option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
+      program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option("--python <path>", "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)").option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)").option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").addOption(timeoutOption("alembic")).addOption(maxInputOption("alembic's SQL (its standard output)")).option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
     )
   ).action(handlers.alembic);
   addReportOptions(addInputOptions(program2.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan"))).action(handlers.locks);
   program2.command("rules").description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text")).action(handlers.rules);
-  program2.command("trace").description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction").argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text")).addOption(
+  addTimeoutOptions(program2.command("trace").description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction").argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text")).addOption(
     new Option("--pg-version <major>", `PostgreSQL major version of the predictions (${MIN_PG_VERSION}-${MAX_PG_VERSION}; the embedded server is 18)`).argParser(parsePgVersion).default(MAX_PG_VERSION)
-  ).option("--setup <file>", "SQL to run first, for a schema the script does not create").option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount).option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions").option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)").option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM)").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)").action(handlers.trace);
-  program2.command("stats").description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates").option("--db-url <url>", "postgres://user:password@host:port/database (default: $DATABASE_URL); the password is never printed").option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json").action(handlers.stats);
+  ).option("--setup <file>", "SQL to run first, for a schema the script does not create").addOption(maxInputOption()).option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount).option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions").option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)").option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)"), "(embedded or on a server)").action(handlers.trace);
+  addTimeoutOptions(program2.command("stats").description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates").option("--db-url <url>", "postgres://user:password@host:port/database, or host=... user=... password=... dbname=... (default: $DATABASE_URL); the password is never printed").option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json"), "on the server").action(handlers.stats);
   program2.command("explain").description("print a rule's documentation").argument("<rule>", "rule id, as `locklint rules` lists it").action(handlers.explain);
   return program2;
 }
-async function run2(argv, io) {
+async function run(argv, io) {
   let exitCode = EXIT_OK;
   const program2 = buildProgram({
     lint: async (files, cliOptions, command) => {
       const config = configFor(cliOptions.config, io);
       const options = withConfig(cliOptions, config, command);
-      const outputs = outputsOf(options);
-      const rules = configuredRules(options.rules, config);
-      const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir) : void 0;
-      const sources = await readInputs(files, io, options.sqlCommand);
-      const lint = await lintSources(sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      const outputs = outputsOf(options, inputsOf(files, options, config));
+      const rules = configuredRules(cliOptions.rules, config);
+      const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? "--alembic-dir" : `${config?.path}: alembic-dir`) : void 0;
+      const inputs = await readInputs(files, io, options);
+      reportUnread(inputs, io);
+      const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, lint.revisions);
       if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
-      exitCode = await report(lint, outputs, options, io);
+      exitCode = unreadInputsExit(inputs, await report(lint, outputs, options, io));
     },
     alembic: async (cliOptions, command) => {
       const cwd = io.cwd ?? process.cwd();
       const config = configFor(cliOptions.locklintConfig, io);
       const options = withConfig(cliOptions, config, command);
-      const outputs = outputsOf(options);
-      const rules = configuredRules(options.rules, config);
+      const rules = configuredRules(cliOptions.rules, config);
       const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
       const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
+      const outputs = outputsOf(options, inputsOf([project.ini, ...[...migrationFiles.values()].map((f) => f.path)], options, config));
       const history = new RevisionHistory(migrationFiles);
       const selection = selectRevisions(history, options, cwd);
       io.stderr.write(`locklint alembic: ${selection.description}
 `);
       const log = (line) => io.stderr.write(`locklint alembic: ${line}
 `);
-      const { sources } = renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log });
+      const rendering = await renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log, timeoutSeconds: options.timeout, maxBytes: (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB });
+      checkRendered(rendering, [...selection.revisions].map((id) => history.files.get(id)), { downgrade: options.downgrade, cwd });
+      const sources = rendering.sources;
       const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
       if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);
       locateInMigrations(lint.findings, migrationFiles);
-      for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve5(dirname5(project.ini), f.migration.file)) };
+      for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve6(dirname6(project.ini), f.migration.file)) };
       exitCode = await report(lint, outputs, options, io);
     },
-    locks: async (files, options) => {
-      const outputs = outputsOf(options);
-      const sources = await readInputs(files, io, options.sqlCommand);
+    locks: async (files, cliOptions, command) => {
+      const config = configFor(cliOptions.config, io);
+      const options = withConfig(cliOptions, config, command);
+      const outputs = outputsOf(options, inputsOf(files, options, config));
+      const inputs = await readInputs(files, io, options);
+      reportUnread(inputs, io);
       await loadParser();
-      const sizes = await loadSizes(options);
-      const analysis = analyze(sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+      const sizes = await loadSizes(options, config);
+      const analysis = analyze(inputs.sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
       checkRange(options, analysis.revisions);
       const timelines = buildTimelines(analysis.analyzed);
       await writeOutputs(outputs, options, io, (format, colors) => {
@@ -19474,6 +20439,7 @@ async function run2(argv, io) {
             throw new UsageError(`locklint locks has no ${format} format: use text or json`);
         }
       });
+      exitCode = unreadInputsExit(inputs, EXIT_OK);
     },
     rules: async (options) => {
       await loadParser();
@@ -19483,24 +20449,23 @@ async function run2(argv, io) {
     stats: async (options) => {
       const url = options.dbUrl ?? io.env.DATABASE_URL;
       if (!url) throw new UsageError("no database: give --db-url postgres://... or set DATABASE_URL");
-      const stats = await collectStats(url);
-      await writeFile(options.output, JSON.stringify(stats, null, 2) + "\n").catch((error) => {
-        throw new UsageError(`${options.output}: cannot write (${error.code ?? error.message})`);
-      });
+      const stats = await collectStats(url, { lockMs: options.lockTimeout, statementMs: options.statementTimeout });
+      await writeReportFile(options.output, JSON.stringify(stats, null, 2) + "\n");
       io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}
 `);
     },
     trace: async (files, options) => {
       if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
-      const sources = await readInputs(files, io);
+      const sources = await readEveryInput(files, io, { maxInputMb: options.maxInputMb });
       const setup = options.setup ? await readSourceFile(options.setup) : void 0;
-      const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl) : void 0;
+      const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
+      const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : void 0;
       const context = [serverSchema, setup].filter((f) => f !== void 0);
       await loadParser();
       const analysis = analyze([...context, ...sources], { pgVersion: options.pgVersion, rules: selectRules(void 0), keepStatements: true, keepBookkeeping: true });
       const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
       const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
-      const result2 = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit });
+      const result2 = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
       io.stdout.write(options.format === "json" ? formatTraceJson(result2, findings) : formatTraceText(result2, findings, colorsFor(io.stdout, io.env, options.color)));
       const bad = result2.statements.some((s) => s.differences.length > 0 || s.observed?.error);
       exitCode = bad ? EXIT_FINDINGS : EXIT_OK;
@@ -19513,8 +20478,8 @@ async function run2(argv, io) {
   });
   for (const command of [program2, ...program2.commands]) {
     command.configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text)
+      writeOut: (text2) => io.stdout.write(text2),
+      writeErr: (text2) => io.stderr.write(text2)
     });
   }
   try {
@@ -19525,20 +20490,25 @@ async function run2(argv, io) {
       return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
-      io.stderr.write(`locklint: ${error.message}
+      io.stderr.write(`locklint: ${visible(error.message)}
 `);
       return EXIT_USAGE;
     }
-    io.stderr.write(`locklint: internal error: ${error instanceof Error ? error.message : String(error)} (please report it)
+    io.stderr.write(`locklint: internal error: ${visible(error instanceof Error ? error.message : String(error))} (please report it)
 `);
     return EXIT_USAGE;
   }
 }
 async function lintSources(sources, rules, options, config, input) {
-  const sizes = await loadSizes(options);
+  const sizes = await loadSizes(options, config);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
-  if ((lockBudget.reads !== void 0 || lockBudget.writes !== void 0) && !sizes) throw new UsageError("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url");
+  if ((lockBudget.reads !== void 0 || lockBudget.writes !== void 0) && !sizes) {
+    const budgetKeys = { maxLockMs: "max-lock-ms", maxReadLockMs: "max-read-lock-ms", maxWriteLockMs: "max-write-lock-ms" };
+    const fromFile = Object.keys(budgetKeys).find((key) => config?.[key] !== void 0 && options[key] === config[key]);
+    const place = fromFile && config ? `${config.path}: ${budgetKeys[fromFile]}: ` : "";
+    throw new UsageError(`${place}lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url`);
+  }
   const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
   const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
   if (config) applyConfig(analysis.findings, config);
@@ -19563,7 +20533,11 @@ function renderFindings(format, { findings, ...analysis }, colors) {
       return formatSarif(findings, RULES, packageVersion());
   }
 }
-function outputsOf(options) {
+function inputsOf(files, options, config) {
+  const read = [...files, options.stats, config?.path].filter((f) => f !== void 0);
+  return { files: read, sqlCommand: options.sqlCommand };
+}
+function outputsOf(options, inputs) {
   const requested = options.format ?? [{ format: "text" }];
   const toStdout = requested.filter((o) => o.file === void 0);
   if (toStdout.length > 1) throw new UsageError(`--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`);
@@ -19572,8 +20546,9 @@ function outputsOf(options) {
   const destinations = /* @__PURE__ */ new Set();
   for (const { file } of outputs) {
     if (file === void 0) continue;
-    if (destinations.has(resolve5(file))) throw new UsageError(`${file}: two reports would be written to this file`);
-    destinations.add(resolve5(file));
+    if (destinations.has(resolve6(file))) throw new UsageError(`${file}: two reports would be written to this file`);
+    destinations.add(resolve6(file));
+    refuseInputAsOutput(file, inputs);
   }
   return outputs;
 }
@@ -19592,15 +20567,21 @@ function checkRange(options, revisions) {
 }
 async function emit(report2, output, io) {
   if (!output) {
-    io.stdout.write(report2);
+    try {
+      io.stdout.write(report2);
+    } catch (error) {
+      throw new UsageError(stdoutFailure(error));
+    }
     return;
   }
-  await writeFile(output, report2).catch((error) => {
-    throw new UsageError(`${output}: cannot write (${error.code ?? error.message})`);
-  });
+  await writeReportFile(output, report2);
 }
-async function readServerSchema(url) {
-  const db = await serverDatabase(url);
+function stdoutFailure(error) {
+  const reason = error instanceof Error ? error.message.replace(/, write$/, "") : String(error);
+  return `cannot write the report to stdout: ${reason}`;
+}
+async function readServerSchema(url, timeouts) {
+  const db = await serverDatabase(url, timeouts);
   try {
     return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
   } finally {
@@ -19624,23 +20605,31 @@ function withConfig(options, config, command) {
     maxWriteLockMs: options.maxWriteLockMs ?? config.maxWriteLockMs,
     stats: options.stats ?? (options.dbUrl ? void 0 : config.stats),
     assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction,
-    alembicDir: options.alembicDir ?? config.alembicDir
+    alembicDir: options.alembicDir ?? config.alembicDir,
+    maxInputMb: options.maxInputMb ?? config.maxInputMb
   };
 }
-function configuredRules(spec, config) {
-  const rules = selectRules(spec);
+function configuredRules(cliSpec, config) {
+  const fromFile = cliSpec === void 0 && config?.rules !== void 0;
+  const rules = at(fromFile ? `${config?.path}: rules` : cliSpec === void 0 ? void 0 : `--rules "${cliSpec}"`, () => selectRules(cliSpec ?? config?.rules));
   if (!config) return rules;
-  const known = (key, id) => {
-    try {
-      return findRule(id);
-    } catch (error) {
-      throw new UsageError(`${config.path}: ${key}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  };
-  for (const id of config.disable) known("disable", id);
-  for (const id of Object.keys(config.severity)) known(`severity.${id}`, id);
-  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) known(`ignore.${revision}`, id);
-  return rules.filter((r) => !config.disable.includes(r.id));
+  const inFile = (key) => `${config.path}: ${key}`;
+  for (const id of config.disable) at(inFile("disable"), () => findRule(id));
+  for (const id of Object.keys(config.severity)) at(inFile(`severity.${id}`), () => findRule(id));
+  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`ignore.${revision}`), () => findRule(id));
+  const enabled = rules.filter((r) => !config.disable.includes(r.id));
+  if (enabled.length === 0) throw new UsageError(`${inFile("disable")}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
+  return enabled;
+}
+function at(place, check) {
+  try {
+    return check();
+  } catch (error) {
+    throw prefixed(place, error);
+  }
+}
+function prefixed(place, error) {
+  return place !== void 0 && error instanceof UsageError ? new UsageError(`${place}: ${error.message}`) : error;
 }
 function applyConfig(findings, config) {
   for (let i = findings.length - 1; i >= 0; i--) {
@@ -19654,11 +20643,15 @@ function applyConfig(findings, config) {
     if (severity) f.severity = severity;
   }
 }
-async function loadSizes(options) {
+async function loadSizes(options, config) {
   if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
   if (options.dbUrl) return new TableSizes(await collectStats(options.dbUrl));
   if (!options.stats) return void 0;
-  return new TableSizes(await readStatsFile(options.stats));
+  const place = config !== null && config.stats === options.stats ? `${config.path}: stats` : void 0;
+  const stats = await readStatsFile(options.stats).catch((error) => {
+    throw prefixed(place, error);
+  });
+  return new TableSizes(stats);
 }
 function formatCatalog(rows) {
   const width = Math.max(...rows.map((r) => r.id.length));
@@ -19671,31 +20664,48 @@ ${lines.join("\n")}
 ${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation
 `;
 }
-async function readInputs(files, io, sqlCommand) {
+async function readInputs(files, io, options = {}) {
+  const paths = files.length > 0 || options.sqlCommand !== void 0 ? files : [stdinByDefault(io)];
+  if (paths.filter((p) => p === "-").length > 1) throw new UsageError("- (stdin) is named twice: stdin can be read only once");
+  const maxBytes = (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB;
+  const inputs = paths.map(
+    (path) => path === "-" ? { origin: "stdin", read: () => readStream(STDIN_NAME, io.stdin, maxBytes) } : { origin: "file", read: () => readSourceFile(path, maxBytes) }
+  );
+  const { sqlCommand } = options;
   if (sqlCommand !== void 0) {
-    const fromFiles = files.length > 0 ? await readInputs(files, io) : [];
-    return [...fromFiles, await readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr })];
+    const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+    inputs.push({ origin: "command", read: () => readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr, timeoutSeconds, maxBytes }) });
   }
-  if (files.length === 0) {
-    if (io.stdin.isTTY) {
-      throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
-    }
-    files = ["-"];
-  }
-  let stdin;
-  const problems = [];
   const sources = [];
-  for (const path of files) {
+  const problems = [];
+  for (const { origin, read } of inputs) {
     try {
-      if (path === "-") sources.push(await (stdin ??= readStream(STDIN_NAME, io.stdin)));
-      else sources.push(await readSourceFile(path));
+      const source = await read();
+      checkStatements(source, origin);
+      sources.push(source);
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       problems.push(error.message);
     }
   }
+  if (sources.length === 0) throw new UsageError(problems.join("\nlocklint: "));
+  return { sources, problems };
+}
+function stdinByDefault(io) {
+  if (io.stdin.isTTY) throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
+  return "-";
+}
+function reportUnread(inputs, io) {
+  for (const problem of inputs.problems) io.stderr.write(`locklint: ${problem}
+`);
+}
+async function readEveryInput(files, io, options) {
+  const { sources, problems } = await readInputs(files, io, options);
   if (problems.length > 0) throw new UsageError(problems.join("\nlocklint: "));
   return sources;
+}
+function unreadInputsExit(inputs, code) {
+  return inputs.problems.length > 0 ? EXIT_USAGE : code;
 }
 
 // src/main.ts
@@ -19707,9 +20717,11 @@ if (major < 20) {
 }
 process.stdout.on("error", (error) => {
   if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
+  process.stderr.write(`locklint: ${stdoutFailure(error)}
+`);
+  process.exit(EXIT_USAGE);
 });
-process.exitCode = await run2(process.argv.slice(2), {
+process.exitCode = await run(process.argv.slice(2), {
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,

@@ -16,7 +16,7 @@ const SECONDS = 15;
 const CASES = 300;
 
 const runner = new CaseRunner();
-afterAll(() => runner.stop());
+afterAll(() => runner.close());
 
 describe("fuzz (short run; the long one is npm run fuzz)", () => {
   it(

@@ -22,7 +22,7 @@ const runner = new CaseRunner();
 try {
   process.exitCode = values.replay ? await replay(values.replay, values.trace) : await longRun();
 } finally {
-  runner.stop();
+  runner.close();
 }
 
 async function longRun(): Promise<number> {

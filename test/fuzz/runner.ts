@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,12 @@ export class CaseRunner {
     });
     if (!verdict.violation && this.stray.trim()) return { ...verdict, violation: `wrote outside the CLI's streams: ${this.stray.slice(0, 300)}` };
     return verdict;
+  }
+
+  /** Stops the child and removes its working directory: the end of a fuzz run. */
+  close(): void {
+    this.stop();
+    rmSync(this.cwd, { recursive: true, force: true });
   }
 
   stop(): void {

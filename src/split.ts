@@ -1,8 +1,9 @@
 /**
  * Splits SQL text into statements and the comments between them, the way psql does:
- * semicolons end statements except inside quotes, dollar quotes, comments and the
- * BEGIN ATOMIC ... END body of a SQL-standard function. Unlike psql, parentheses do not hold a
- * statement open: an unbalanced one then spoils one statement, not the rest of the file.
+ * semicolons end statements except inside quotes, dollar quotes, comments, the
+ * BEGIN ATOMIC ... END body of a SQL-standard function and the parenthesised actions of CREATE RULE.
+ * Unlike psql, other parentheses do not hold a statement open: an unbalanced one then spoils one
+ * statement, not the rest of the file.
  * psql's own lines are items of their own, not SQL: a meta-command (`\connect db`, `\restrict KEY`:
  * a backslash where a statement would start, to the end of the line) and the data lines after
  * `COPY ... FROM stdin;` up to the line `\.`.
@@ -57,6 +58,7 @@ const enum C {
   Dollar = 36,
   Quote = 39,
   OpenParen = 40,
+  CloseParen = 41,
   Star = 42,
   Dash = 45,
   Dot = 46,
@@ -91,6 +93,9 @@ export function* splitStatements(text: string): Generator<Span> {
   let isRoutine = false;
   let sawCreate = false;
   let blockDepth = 0;
+  // CREATE RULE ... DO (action; action): its parentheses hold the statement open, as in psql
+  let isRule = false;
+  let parenDepth = 0;
   // COPY ... FROM stdin: its data lines follow, from the next line on.
   let isCopy = false;
   let previousWord = "";
@@ -107,6 +112,8 @@ export function* splitStatements(text: string): Generator<Span> {
       isRoutine = false;
       sawCreate = false;
       blockDepth = 0;
+      isRule = false;
+      parenDepth = 0;
       isCopy = false;
       copiesFromStdin = false;
     }
@@ -126,6 +133,7 @@ export function* splitStatements(text: string): Generator<Span> {
       sawCreate = w === "create";
       isCopy = w === "copy";
     } else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    else if (sawCreate && wordIndex <= 3 && w === "rule") isRule = true;
     if (isCopy && previousWord === "from" && w === "stdin") copiesFromStdin = true;
     previousWord = w;
     wordIndex++;
@@ -185,7 +193,7 @@ export function* splitStatements(text: string): Generator<Span> {
         i++; // empty statement
         continue;
       }
-      if (blockDepth === 0) {
+      if (blockDepth === 0 && parenDepth === 0) {
         endStatement(true);
         i++;
         continue;
@@ -210,6 +218,8 @@ export function* splitStatements(text: string): Generator<Span> {
     } else {
       // COPY (query) only goes TO: a table named stdin in its query is not COPY FROM stdin
       if (c === C.OpenParen && isCopy && wordIndex === 1) isCopy = false;
+      if (isRule && c === C.OpenParen) parenDepth++;
+      else if (isRule && c === C.CloseParen && parenDepth > 0) parenDepth--;
       i++;
     }
     lastTokenEnd = i;

@@ -31,6 +31,14 @@ describe("splitting and parsing", () => {
     expect(got[2]!.startPos.column).toBe(31);
   });
 
+  it("does not split a rule's parenthesised actions at their semicolons (two syntax errors before)", async () => {
+    const got = await statements("CREATE RULE r AS ON INSERT TO s DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));\nSELECT 1;");
+    expect(got.map((s) => [s.startPos.line, s.syntaxError?.message ?? null])).toEqual([
+      [1, null],
+      [2, null],
+    ]);
+  });
+
   it("keeps a final statement without a semicolon, and ignores empty ones", async () => {
     const got = await statements(";;\nSELECT 1;;\n  SELECT 2");
     expect(got.map((s) => [s.sql, s.startPos.line, s.startPos.column])).toEqual([

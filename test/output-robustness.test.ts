@@ -214,6 +214,18 @@ describe("identifiers reach the terminal as text", () => {
     const r = await runCli([sqlFile(scratch(), "cr.sql", 'CREATE INDEX i ON "safe\rDROP" (c);\n')]);
     expect(r.stdout).not.toMatch(/\r/);
   });
+
+  it("markdown: a lone carriage return in a statement is shown as \\r in its sql block (found by the fuzz harness)", async () => {
+    const r = await runCli(["-f", "markdown", sqlFile(scratch(), "cr-md.sql", "ALTER TABLE a\rRENAME TO l;\n")]);
+    expect(r.stdout).toContain("ALTER TABLE a\\rRENAME TO l");
+    expect(r.stdout).not.toMatch(/\r/);
+  });
+
+  it("trace: PostgreSQL's error quoting an escape sequence is shown escaped on the failed line (found by the fuzz harness)", async () => {
+    const r = await runCli(["trace", sqlFile(scratch(), "esc-trace.sql", "SELECT \x1b[31m;\n")]);
+    expect(r.stdout).toMatch(/failed {2}\S*esc-trace\.sql:1 {2}.*\\x1b/);
+    expect(r.stdout.replace(/\x1b\[\d+m/g, "")).not.toMatch(/\x1b/);
+  }, 60_000);
 });
 
 describe("large inputs", () => {

@@ -1,7 +1,7 @@
 import type { Finding } from "../findings.js";
 import { describeHold } from "../estimate.js";
 import type { TransactionTimeline } from "../timeline.js";
-import { describeLock, describeMigration, describeRevision, firstExistingLock, visible } from "./describe.js";
+import { describeLock, describeMigration, describeRevision, firstExistingLock, visible, visibleReturns } from "./describe.js";
 import type { Summary } from "./text.js";
 
 /** `--format markdown`: for a pull-request comment or $GITHUB_STEP_SUMMARY: findings per revision, then lock timelines. */
@@ -43,7 +43,7 @@ export function formatMarkdown(findings: readonly Finding[], summary: Summary, t
     out.push("");
   }
   // a bidi override or control character in an identifier would hide or reorder what the page shows
-  return visible(out.join("\n"));
+  return visibleReturns(visible(out.join("\n")));
 }
 
 function count(n: number, word: string): string {

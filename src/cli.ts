@@ -263,7 +263,6 @@ export function buildProgram(handlers: {
   const program = new Command("locklint")
     .description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.")
     .version(packageVersion(), "-V, --version")
-    .showHelpAfterError("(run locklint --help for usage)")
     .addHelpText(
       "after",
       `
@@ -451,6 +450,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     command.configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // a usage error is one line, as every other exit 2: `locklint: <commander's message> (...)`
+      outputError: (text, write) => write(`locklint: ${text.replace(/^error: /, "").trimEnd()} (locklint --help lists the options)\n`),
     });
   }
   try {

@@ -88,8 +88,8 @@ describe("several --format from one analysis", () => {
     expect(await usage("--format", `json=${twice}`, "--format", `sarif=${relative(process.cwd(), twice)}`)).toBe(`locklint: ${relative(process.cwd(), twice)}: two reports would be written to this file\n`);
     expect(await usage("--format", "text", "-o", twice, "--format", `json=${twice}`)).toBe(`locklint: ${twice}: two reports would be written to this file\n`);
     expect(existsSync(twice)).toBe(false);
-    expect(await usage("--format", "xml=report.xml")).toBe("error: option '-f, --format <format>' argument 'xml=report.xml' is invalid. expected one of text, json, github, markdown, sarif, alone or as FORMAT=FILE\n(run locklint --help for usage)\n");
-    expect(await usage("--format", "sarif=")).toContain("argument 'sarif=' is invalid. expected a file after sarif=\n");
+    expect(await usage("--format", "xml=report.xml")).toBe("locklint: option '-f, --format <format>' argument 'xml=report.xml' is invalid. expected one of text, json, github, markdown, sarif, alone or as FORMAT=FILE (locklint --help lists the options)\n");
+    expect(await usage("--format", "sarif=")).toContain("argument 'sarif=' is invalid. expected a file after sarif= (locklint --help lists the options)\n");
     expect(await usage("--format", `json=${out("a.json")}`, "-o", twice)).toBe(`locklint: -o ${twice}: every --format names its own file (FORMAT=FILE); -o is for the one without\n`);
   });
 

@@ -50,7 +50,7 @@ describe("locklint trace: a statement that never ends in the embedded database",
 
   it("--statement-timeout that is not a duration is a usage error", async () => {
     const r = await runCli(["trace", "--statement-timeout", "soon", script("x.sql", "SELECT 1;\n")]);
-    expect(r.stderr).toBe("error: option '--statement-timeout <duration>' argument 'soon' is invalid. expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds)\n(run locklint --help for usage)\n");
+    expect(r.stderr).toBe("locklint: option '--statement-timeout <duration>' argument 'soon' is invalid. expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds) (locklint --help lists the options)\n");
     expect(r.code).toBe(2);
   });
 });

@@ -22,7 +22,8 @@ import { refuseInputAsOutput, writeReportFile, type RunInputs } from "./report/o
 import { readCommandOutput } from "./sql-command.js";
 import { indexMigrationFiles } from "./migration-files.js";
 import { locateInMigrations } from "./migration-locations.js";
-import { formatText, summarize } from "./report/text.js";
+import { summarize, textReport } from "./report/text.js";
+import { writeReport, type Report, type ReportStream } from "./report/stream.js";
 import { decodeSource, DEFAULT_MAX_INPUT_MB, MAX_INPUT_MB_CEILING, MB, readSourceFile, readStream, STDIN_NAME, type SourceFile } from "./source.js";
 import { checkStatements, type InputOrigin } from "./input-check.js";
 import { exampleFindings, lockSummary, ruleDocumentation } from "./rule-catalog.js";
@@ -43,7 +44,8 @@ export interface CliIO {
   /** Where to look for the configuration file (default: process.cwd()). */
   cwd?: string;
   stdin: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
-  stdout: { write(text: string): unknown; isTTY?: boolean };
+  /** Reports are written to it in chunks, waiting for 'drain' when write() says false and the stream has once(). */
+  stdout: ReportStream & { isTTY?: boolean };
   stderr: { write(text: string): unknown };
   env: NodeJS.ProcessEnv;
 }
@@ -496,12 +498,12 @@ async function report(analysis: Analysis, outputs: Output[], options: ReportOpti
   return analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** The findings of the analysis in one format. */
-function renderFindings(format: Format, { findings, ...analysis }: Analysis, colors: Colors): string {
+/** The findings of the analysis in one format (produced as it is written). */
+function renderFindings(format: Format, { findings, ...analysis }: Analysis, colors: Colors): Report {
   const summary = summarize(findings, analysis.files, analysis.statements);
   switch (format) {
     case "text":
-      return formatText(findings, summary, colors);
+      return textReport(findings, summary, colors);
     case "json":
       return formatFindingsJson(findings, summary);
     case "github":
@@ -537,14 +539,14 @@ function outputsOf(options: ReportOptions, inputs: RunInputs): Output[] {
 }
 
 /**
- * Renders every report before writing any (a format the command has not is an error with nothing
- * written), then writes the files, and stdout last: a file that cannot be written is exit 2 with no
- * report on stdout.
+ * Starts every report before writing any (render checks the format: one the command has not is an
+ * error with nothing written), then writes the files, and stdout last: a file that cannot be written
+ * is exit 2 with no report on stdout. Each report is produced as it is written, never held whole.
  */
-async function writeOutputs(outputs: Output[], options: ReportOptions, io: CliIO, render: (format: Format, colors: Colors) => string): Promise<void> {
-  const reports = outputs.map((o) => ({ file: o.file, text: render(o.format, colorsFor(o.file === undefined ? io.stdout : {}, io.env, options.color)) }));
-  for (const r of reports) if (r.file !== undefined) await emit(r.text, r.file, io);
-  for (const r of reports) if (r.file === undefined) await emit(r.text, undefined, io);
+async function writeOutputs(outputs: Output[], options: ReportOptions, io: CliIO, render: (format: Format, colors: Colors) => Report): Promise<void> {
+  const reports = outputs.map((o) => ({ file: o.file, report: render(o.format, colorsFor(o.file === undefined ? io.stdout : {}, io.env, options.color)) }));
+  for (const r of reports) if (r.file !== undefined) await emit(r.report, r.file, io);
+  for (const r of reports) if (r.file === undefined) await emit(r.report, undefined, io);
 }
 
 function rangeOf(options: CommonOptions): RevisionRange | undefined {
@@ -558,11 +560,11 @@ function checkRange(options: CommonOptions, revisions: Set<string>): void {
   if (wanted && !revisions.has(wanted)) throw new UsageError(`revision ${wanted} is not in the input (no "-- Running upgrade ... -> ${wanted}" line)`);
 }
 
-/** The report, to --output FILE or stdout. */
-async function emit(report: string, output: string | undefined, io: CliIO): Promise<void> {
+/** The report, to --output FILE or stdout, chunk by chunk. */
+async function emit(report: Report, output: string | undefined, io: CliIO): Promise<void> {
   if (!output) {
     try {
-      io.stdout.write(report);
+      await writeReport(io.stdout, report);
     } catch (error) {
       throw new UsageError(stdoutFailure(error));
     }

@@ -1,6 +1,7 @@
 import type { AnalyzedStatement } from "../analyze.js";
 import { lockFact, type Finding, type LockFact } from "../findings.js";
 import type { TransactionTimeline } from "../timeline.js";
+import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
 import type { Summary } from "./text.js";
 
 /** JSON lock facts: the documented shape (relation, mode, blocks, rewrite, scan) plus kind, new and why. */
@@ -40,13 +41,15 @@ export function jsonFinding(f: Finding) {
   };
 }
 
-export function formatFindingsJson(findings: readonly Finding[], summary: Summary): string {
-  return JSON.stringify({ findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
+/** `--format json`: the findings and the summary, streamed finding by finding. */
+export function formatFindingsJson(findings: readonly Finding[], summary: Summary): Report {
+  return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary }));
 }
 
-export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): string {
-  const body = {
-    statements: statements.map(({ statement, place, effects }) => ({
+/** `locklint locks --format json`: every statement and transaction, streamed one by one. */
+export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): Report {
+  const body = new JsonObject({
+    statements: new JsonArray(mapped(statements, ({ statement, place, effects }) => ({
       file: statement.file.path,
       line: statement.startPos.line,
       column: statement.startPos.column,
@@ -61,15 +64,15 @@ export function formatLocksJson(statements: readonly AnalyzedStatement[], timeli
       analysed: effects.analysed,
       syntaxError: statement.syntaxError?.message ?? null,
       locks: effects.locks.map((l) => jsonLock(lockFact(l))),
-    })),
-    transactions: timelines.map((t) => ({
+    }))),
+    transactions: new JsonArray(mapped(timelines, (t) => ({
       id: t.id,
       file: t.file,
       begin: t.begin,
       end: t.end,
       revisions: t.revisions,
       locks: t.locks,
-    })),
-  };
-  return JSON.stringify(body, null, 2) + "\n";
+    }))),
+  });
+  return jsonReport(body);
 }

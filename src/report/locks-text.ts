@@ -2,20 +2,26 @@ import type { AnalyzedStatement } from "../analyze.js";
 import type { Colors } from "./colors.js";
 import { describeHold } from "../estimate.js";
 import { oneLine, plural, visible, visibleReturns } from "./describe.js";
+import { joinLines, mapped, type Report } from "./stream.js";
 import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../timeline.js";
 
 const HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"] as const;
 const SQL_WIDTH = 52;
 
 /** `locklint locks`: one row per relation a statement locks, grouped by file. */
-export function formatLocksText(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[], c: Colors): string {
+export function* formatLocksText(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[], c: Colors): Report {
+  // identifiers and SQL reach the terminal as text: no escape sequence or bidi override of theirs acts on it
+  yield* joinLines(locksLines(statements, timelines, c), visibleReturns);
+  yield "\n";
+}
+
+function* locksLines(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[], c: Colors): Generator<string> {
   const byFile = new Map<string, AnalyzedStatement[]>();
   for (const s of statements) {
     const list = byFile.get(s.statement.file.path) ?? [];
     list.push(s);
     byFile.set(s.statement.file.path, list);
   }
-  const out: string[] = [];
   for (const [file, list] of byFile) {
     const rows: string[][] = [];
     for (const { statement, place, effects } of list) {
@@ -42,27 +48,23 @@ export function formatLocksText(statements: readonly AnalyzedStatement[], timeli
         rows.push([...(i === 0 ? first : blank), lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
       });
     }
-    out.push(c.bold(visible(file)));
-    // a loop, not push(...lines): a spread passes each line as an argument, and 100k statements overflow the stack
-    for (const line of formatTable([...HEADERS], rows, c)) out.push(line);
-    out.push("");
-    for (const line of formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c)) out.push(line);
+    yield c.bold(visible(file));
+    yield* formatTable([...HEADERS], rows, c);
+    yield "";
+    yield* formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c);
   }
-  out.push(`${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`);
-  // identifiers and SQL reach the terminal as text: no escape sequence or bidi override of theirs acts on it
-  return visibleReturns(out.join("\n")) + "\n";
+  yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
 }
 
 const TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
 const ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
 
 /** Per transaction, each lock on a relation that existed before it: held from where to where, over what. */
-function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): string[] {
-  const out: string[] = [];
+function* formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): Generator<string> {
   for (const t of timelines) {
     const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
     const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
-    out.push(c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`)));
+    yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
     const estimated = t.locks.some((l) => l.estimate);
     const rows = t.locks.map((l) => [
       l.relation,
@@ -73,10 +75,9 @@ function formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): 
       ...(estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : []),
       heldWhile(l),
     ]);
-    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) out.push(`  ${line}`);
-    out.push("");
+    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) yield `  ${line}`;
+    yield "";
   }
-  return out;
 }
 
 function point(p: TimelinePoint): string {
@@ -95,7 +96,7 @@ function heldWhile(lock: TimelineLock): string {
 }
 
 /** A text table: columns padded to their widest cell, every cell made visible; headers dimmed. */
-export function formatTable(headers: string[], rawRows: string[][], c: Colors): string[] {
+export function* formatTable(headers: string[], rawRows: string[][], c: Colors): Generator<string> {
   const rows = rawRows.map((r) => r.map(visible));
   const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
   const render = (cells: string[]) =>
@@ -103,5 +104,7 @@ export function formatTable(headers: string[], rawRows: string[][], c: Colors): 
       .map((cell, i) => (i === cells.length - 1 ? cell : cell + " ".repeat(widths[i]! - Array.from(cell).length)))
       .join("  ")
       .trimEnd();
-  return [c.dim(render(headers)), ...rows.map(render)];
+  yield c.dim(render(headers));
+  // row by row: the lines of a table are written as they are laid out
+  yield* mapped(rows, render);
 }

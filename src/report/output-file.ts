@@ -3,10 +3,12 @@ import { realpathSync, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
+import { batched, type Report } from "./stream.js";
 
 /** The file operations a report file needs (a test passes failing ones). */
 export interface ReportFs {
-  writeFile(path: string, text: string, options: { flag: string; mode?: number }): Promise<void>;
+  /** Node's writeFile: an iterable is written chunk by chunk, each awaited. */
+  writeFile(path: string, text: string | Iterable<string>, options: { flag: string; mode?: number }): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
 }
@@ -18,12 +20,13 @@ const NODE_FS: ReportFs = { writeFile, rename, unlink };
  * A full disk or a crash leaves the previous file as it was, and two runs writing one path leave
  * one whole report (the last rename wins) instead of interleaved bytes.
  */
-export async function writeReportFile(path: string, text: string, fs: ReportFs = NODE_FS): Promise<void> {
+export async function writeReportFile(path: string, report: string | Report, fs: ReportFs = NODE_FS): Promise<void> {
   // through a symlink, the file it points to is replaced and the link stays
   const target = realPath(path) ?? resolve(path);
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await fs.writeFile(temp, text, { flag: "wx", mode: existingMode(target) });
+    // a report in chunks is written as it is produced: never held whole, nor limited by the longest string
+    await fs.writeFile(temp, typeof report === "string" ? report : batched(report), { flag: "wx", mode: existingMode(target) });
     await fs.rename(temp, target);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);

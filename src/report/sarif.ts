@@ -3,26 +3,28 @@ import { pathToFileURL } from "node:url";
 import type { Finding } from "../findings.js";
 import type { Rule } from "../rule.js";
 import { describeLock, firstExistingLock } from "./describe.js";
+import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
 
 /**
  * `--format sarif`: SARIF 2.1.0, the format GitHub code scanning and other
  * security dashboards import. Every rule of the catalog is listed so that
  * results can refer to it by index; columns count Unicode code points.
  */
-export function formatSarif(findings: readonly Finding[], rules: readonly Rule[], version: string): string {
+export function formatSarif(findings: readonly Finding[], rules: readonly Rule[], version: string): Report {
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const log = {
+  // the results are streamed one by one: the objects around them are what leads to them
+  const log = new JsonObject({
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [
-      {
+    runs: new JsonArray([
+      new JsonObject({
         tool: { driver: { name: "locklint", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
         columnKind: "unicodeCodePoints",
-        results: findings.map((f) => result(f, index.get(f.rule))),
-      },
-    ],
-  };
-  return JSON.stringify(log, null, 2) + "\n";
+        results: new JsonArray(mapped(findings, (f) => result(f, index.get(f.rule)))),
+      }),
+    ]),
+  });
+  return jsonReport(log);
 }
 
 function ruleDescriptor(rule: Rule) {

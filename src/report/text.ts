@@ -1,6 +1,7 @@
 import type { Finding } from "../findings.js";
 import type { Colors } from "./colors.js";
 import { describeLock, describeRevision, plural, visibleData, visibleReturns } from "./describe.js";
+import { joined, joinLines, type Report } from "./stream.js";
 
 export interface Summary {
   files: number;
@@ -18,32 +19,40 @@ export function summarize(findings: readonly Finding[], files: number, statement
   };
 }
 
-/** The default report: each finding with its statement, lock facts, revision and advice; then a summary. */
+/** The default report as one string (trace embeds it in its own). */
 export function formatText(findings: readonly Finding[], summary: Summary, c: Colors): string {
-  const out: string[] = [];
+  return joined(textReport(findings, summary, c));
+}
+
+/** The default report: each finding with its statement, lock facts, revision and advice; then a summary. */
+export function* textReport(findings: readonly Finding[], summary: Summary, c: Colors): Report {
   // identifiers and SQL reach the terminal as text: no escape sequence or bidi override of theirs acts on it
-  for (const f of visibleData(findings)) {
+  yield* joinLines(textLines(findings, summary, c), visibleReturns);
+  yield "\n";
+}
+
+function* textLines(findings: readonly Finding[], summary: Summary, c: Colors): Generator<string> {
+  for (const found of findings) {
+    const f = visibleData(found);
     const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
     // the migration file leads when it is known: it is what the user edits
     const place = f.migration ? `${f.migration.file}:${f.migration.line}:${f.migration.column}` : `${f.file}:${f.line}:${f.column}`;
-    out.push(`${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`);
-    out.push(`  ${f.message}`);
-    if (f.migration) out.push(`  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`);
-    // loops, not push(...lines): a spread passes each line as an argument, and a huge suggestion overflows the stack
-    for (const line of excerpt(f, c)) out.push(line);
-    for (const lock of f.locks) out.push(`  ${c.dim("lock:")} ${describeLock(lock)}`);
+    yield `${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`;
+    yield `  ${f.message}`;
+    if (f.migration) yield `  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`;
+    yield* excerpt(f, c);
+    for (const lock of f.locks) yield `  ${c.dim("lock:")} ${describeLock(lock)}`;
     const revision = describeRevision(f.revision);
-    if (revision) out.push(`  ${c.dim("revision:")} ${revision}`);
-    out.push(`  ${c.green("help:")} ${f.help.text}`);
-    if (f.help.sql) for (const line of labelled("SQL:", f.help.sql, c)) out.push(line);
-    if (f.help.alembic) for (const line of labelled("alembic:", f.help.alembic, c)) out.push(line);
-    out.push("");
+    if (revision) yield `  ${c.dim("revision:")} ${revision}`;
+    yield `  ${c.green("help:")} ${f.help.text}`;
+    if (f.help.sql) yield* labelled("SQL:", f.help.sql, c);
+    if (f.help.alembic) yield* labelled("alembic:", f.help.alembic, c);
+    yield "";
   }
   const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;
   const scope = `${plural(summary.statements, "statement")} in ${plural(summary.files, "file")}`;
   const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
-  out.push(`${scope}: ${verdict}`);
-  return visibleReturns(out.join("\n")) + "\n";
+  yield `${scope}: ${verdict}`;
 }
 
 function labelled(label: string, body: string, c: Colors): string[] {

@@ -15927,6 +15927,8 @@ function* splitStatements(text2) {
   let isRoutine = false;
   let sawCreate = false;
   let blockDepth = 0;
+  let isRule = false;
+  let parenDepth = 0;
   let isCopy = false;
   let previousWord = "";
   let copiesFromStdin = false;
@@ -15940,6 +15942,8 @@ function* splitStatements(text2) {
       isRoutine = false;
       sawCreate = false;
       blockDepth = 0;
+      isRule = false;
+      parenDepth = 0;
       isCopy = false;
       copiesFromStdin = false;
     }
@@ -15959,6 +15963,7 @@ function* splitStatements(text2) {
       sawCreate = w === "create";
       isCopy = w === "copy";
     } else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    else if (sawCreate && wordIndex <= 3 && w === "rule") isRule = true;
     if (isCopy && previousWord === "from" && w === "stdin") copiesFromStdin = true;
     previousWord = w;
     wordIndex++;
@@ -16012,7 +16017,7 @@ function* splitStatements(text2) {
         i++;
         continue;
       }
-      if (blockDepth === 0) {
+      if (blockDepth === 0 && parenDepth === 0) {
         endStatement(true);
         i++;
         continue;
@@ -16035,6 +16040,8 @@ function* splitStatements(text2) {
       i = j;
     } else {
       if (c === 40 /* OpenParen */ && isCopy && wordIndex === 1) isCopy = false;
+      if (isRule && c === 40 /* OpenParen */) parenDepth++;
+      else if (isRule && c === 41 /* CloseParen */ && parenDepth > 0) parenDepth--;
       i++;
     }
     lastTokenEnd = i;
@@ -17580,10 +17587,10 @@ function visibleData(value) {
   let copy;
   const fields = value;
   for (const key in fields) {
-    const shown = visibleData(fields[key]);
-    if (shown === fields[key]) continue;
+    const shown2 = visibleData(fields[key]);
+    if (shown2 === fields[key]) continue;
     copy ??= Array.isArray(value) ? [...value] : { ...fields };
-    copy[key] = shown;
+    copy[key] = shown2;
   }
   return copy ?? value;
 }
@@ -18516,6 +18523,99 @@ function colorsFor(stream, env, explicit) {
   return import_picocolors.default.createColors(enabled);
 }
 
+// src/report/stream.ts
+function joined(report2) {
+  let text2 = "";
+  for (const chunk of report2) text2 += chunk;
+  return text2;
+}
+function* mapped(items, f) {
+  for (const item of items) yield f(item);
+}
+function* joinLines(elements, escape) {
+  let previous;
+  for (const element of elements) {
+    if (previous !== void 0) yield escape(previous + "\n");
+    previous = element;
+  }
+  if (previous !== void 0) yield escape(previous);
+}
+function* batched(report2, size = 64 * 1024) {
+  let pending = "";
+  for (const chunk of report2) {
+    pending += chunk;
+    if (pending.length >= size) {
+      yield pending;
+      pending = "";
+    }
+  }
+  if (pending) yield pending;
+}
+var JsonObject = class {
+  constructor(members) {
+    this.members = members;
+  }
+  members;
+};
+var JsonArray = class {
+  constructor(items) {
+    this.items = items;
+  }
+  items;
+};
+function* jsonReport(value) {
+  yield* jsonChunks(value, "");
+  yield "\n";
+}
+function* jsonChunks(value, indent) {
+  const inner = indent + "  ";
+  if (value instanceof JsonArray) {
+    let first = true;
+    for (const item of value.items) {
+      yield `${first ? "[" : ","}
+${inner}`;
+      if (isJsonValue(item)) yield* jsonChunks(item, inner);
+      else yield "null";
+      first = false;
+    }
+    yield first ? "[]" : `
+${indent}]`;
+  } else if (value instanceof JsonObject) {
+    let first = true;
+    for (const [key, member] of Object.entries(value.members)) {
+      if (!isJsonValue(member)) continue;
+      yield `${first ? "{" : ","}
+${inner}${JSON.stringify(key)}: `;
+      yield* jsonChunks(member, inner);
+      first = false;
+    }
+    yield first ? "{}" : `
+${indent}}`;
+  } else {
+    yield JSON.stringify(value, null, 2).replace(/\n/g, `
+${indent}`);
+  }
+}
+function isJsonValue(value) {
+  return value !== void 0 && typeof value !== "function" && typeof value !== "symbol";
+}
+async function writeReport(stream, report2) {
+  for (const chunk of batched(report2)) {
+    if (stream.write(chunk) === false && stream.once) await drained(stream);
+  }
+}
+function drained(stream) {
+  return new Promise((resolve7) => {
+    const done = () => {
+      stream.off?.("drain", done);
+      stream.off?.("close", done);
+      resolve7();
+    };
+    stream.once("drain", done);
+    stream.once("close", done);
+  });
+}
+
 // src/report/json.ts
 function jsonLock(lock) {
   return {
@@ -18551,11 +18651,11 @@ function jsonFinding(f) {
   };
 }
 function formatFindingsJson(findings, summary) {
-  return JSON.stringify({ findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
+  return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary }));
 }
 function formatLocksJson(statements, timelines) {
-  const body = {
-    statements: statements.map(({ statement, place, effects }) => ({
+  const body = new JsonObject({
+    statements: new JsonArray(mapped(statements, ({ statement, place, effects }) => ({
       file: statement.file.path,
       line: statement.startPos.line,
       column: statement.startPos.column,
@@ -18570,30 +18670,33 @@ function formatLocksJson(statements, timelines) {
       analysed: effects.analysed,
       syntaxError: statement.syntaxError?.message ?? null,
       locks: effects.locks.map((l) => jsonLock(lockFact(l)))
-    })),
-    transactions: timelines.map((t) => ({
+    }))),
+    transactions: new JsonArray(mapped(timelines, (t) => ({
       id: t.id,
       file: t.file,
       begin: t.begin,
       end: t.end,
       revisions: t.revisions,
       locks: t.locks
-    }))
-  };
-  return JSON.stringify(body, null, 2) + "\n";
+    })))
+  });
+  return jsonReport(body);
 }
 
 // src/report/locks-text.ts
 var HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"];
 var SQL_WIDTH = 52;
-function formatLocksText(statements, timelines, c) {
+function* formatLocksText(statements, timelines, c) {
+  yield* joinLines(locksLines(statements, timelines, c), visibleReturns);
+  yield "\n";
+}
+function* locksLines(statements, timelines, c) {
   const byFile = /* @__PURE__ */ new Map();
   for (const s of statements) {
     const list2 = byFile.get(s.statement.file.path) ?? [];
     list2.push(s);
     byFile.set(s.statement.file.path, list2);
   }
-  const out = [];
   for (const [file, list2] of byFile) {
     const rows = [];
     for (const { statement, place, effects } of list2) {
@@ -18618,22 +18721,20 @@ function formatLocksText(statements, timelines, c) {
         rows.push([...i === 0 ? first : blank, lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
       });
     }
-    out.push(c.bold(visible(file)));
-    for (const line of formatTable([...HEADERS], rows, c)) out.push(line);
-    out.push("");
-    for (const line of formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c)) out.push(line);
+    yield c.bold(visible(file));
+    yield* formatTable([...HEADERS], rows, c);
+    yield "";
+    yield* formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c);
   }
-  out.push(`${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`);
-  return visibleReturns(out.join("\n")) + "\n";
+  yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
 }
 var TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
 var ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
-function formatTimelines(timelines, c) {
-  const out = [];
+function* formatTimelines(timelines, c) {
   for (const t of timelines) {
     const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
     const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
-    out.push(c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`)));
+    yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
     const estimated = t.locks.some((l) => l.estimate);
     const rows = t.locks.map((l) => [
       l.relation,
@@ -18644,10 +18745,9 @@ function formatTimelines(timelines, c) {
       ...estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : [],
       heldWhile(l)
     ]);
-    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) out.push(`  ${line}`);
-    out.push("");
+    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) yield `  ${line}`;
+    yield "";
   }
-  return out;
 }
 function point(p) {
   return `line ${p.line}${p.revision ? ` (${p.revision})` : ""}`;
@@ -18661,16 +18761,21 @@ function heldWhile(lock) {
   const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
   return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
 }
-function formatTable(headers, rawRows, c) {
+function* formatTable(headers, rawRows, c) {
   const rows = rawRows.map((r) => r.map(visible));
   const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
   const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
-  return [c.dim(render(headers)), ...rows.map(render)];
+  yield c.dim(render(headers));
+  yield* mapped(rows, render);
 }
 
 // src/report/github.ts
-function formatGithub(findings, summary) {
-  const lines = findings.map((f) => {
+function* formatGithub(findings, summary) {
+  yield* joinLines(annotations(findings, summary), visible);
+  yield "\n";
+}
+function* annotations(findings, summary) {
+  for (const f of findings) {
     const place = f.migration ? [`file=${property(f.migration.file)}`, `line=${f.migration.line}`, `col=${f.migration.column}`] : [`file=${property(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`];
     const properties = [...place, `title=${property(`locklint ${f.rule}`)}`].join(",");
     const lock = firstExistingLock(f);
@@ -18681,10 +18786,9 @@ SQL: ${f.file}:${f.line}: ${f.sql}` : "";
 ${describeLock(lock)}` : ""}
 ${f.help.text}${f.help.sql ? `
 ${f.help.sql}` : ""}`;
-    return `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
-  });
-  lines.push(`locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`);
-  return visible(lines.join("\n")) + "\n";
+    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
+  }
+  yield `locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`;
 }
 function data(text2) {
   return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
@@ -18694,9 +18798,12 @@ function property(text2) {
 }
 
 // src/report/markdown.ts
-function formatMarkdown(findings, summary, timelines) {
-  const out = [`## locklint: ${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.statements, "statement")}`, ""];
-  if (findings.length === 0) out.push("No finding.", "");
+function* formatMarkdown(findings, summary, timelines) {
+  yield* joinLines(markdownLines(findings, summary, timelines), (text2) => visibleReturns(visible(text2)));
+}
+function* markdownLines(findings, summary, timelines) {
+  yield* [`## locklint: ${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.statements, "statement")}`, ""];
+  if (findings.length === 0) yield* ["No finding.", ""];
   const byRevision = /* @__PURE__ */ new Map();
   for (const f of findings) {
     const key = describeRevision(f.revision) ?? "(no revision)";
@@ -18705,32 +18812,31 @@ function formatMarkdown(findings, summary, timelines) {
     else byRevision.set(key, [f]);
   }
   for (const [revision, list2] of byRevision) {
-    out.push(`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |");
+    yield* [`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |"];
     for (const f of list2) {
       const lock = firstExistingLock(f);
-      out.push(`| ${f.severity === "error" ? "\u{1F534} error" : "\u{1F7E1} warning"} | \`${f.rule}\` | ${cell(f.migration ? `${describeMigration(f.migration)} (SQL ${f.file}:${f.line})` : `${f.file}:${f.line}`)} | ${cell(f.message)} | ${lock ? cell(describeLock(lock)) : ""} |`);
+      yield `| ${f.severity === "error" ? "\u{1F534} error" : "\u{1F7E1} warning"} | \`${f.rule}\` | ${cell(f.migration ? `${describeMigration(f.migration)} (SQL ${f.file}:${f.line})` : `${f.file}:${f.line}`)} | ${cell(f.message)} | ${lock ? cell(describeLock(lock)) : ""} |`;
     }
-    out.push("");
+    yield "";
     for (const f of list2.filter((x) => x.help.sql || x.help.alembic)) {
-      out.push(`<details><summary>${cell(`${f.rule} at line ${f.line}: the safe way`)}</summary>`, "", cell(f.help.text), "");
-      if (f.help.sql) out.push("```sql", f.help.sql, "```", "");
-      if (f.help.alembic) out.push("```python", f.help.alembic, "```", "");
-      out.push("</details>", "");
+      yield* [`<details><summary>${cell(`${f.rule} at line ${f.line}: the safe way`)}</summary>`, "", cell(f.help.text), ""];
+      if (f.help.sql) yield* ["```sql", f.help.sql, "```", ""];
+      if (f.help.alembic) yield* ["```python", f.help.alembic, "```", ""];
+      yield* ["</details>", ""];
     }
   }
   const withLocks = timelines.filter((t) => t.locks.length > 0);
   if (withLocks.length > 0) {
-    out.push("### Lock timeline", "", "Locks on existing tables, held until their transaction ends.", "");
-    out.push("| transaction | table | lock | blocks | taken | released | held |", "| --- | --- | --- | --- | --- | --- | --- |");
+    yield* ["### Lock timeline", "", "Locks on existing tables, held until their transaction ends.", ""];
+    yield* ["| transaction | table | lock | blocks | taken | released | held |", "| --- | --- | --- | --- | --- | --- | --- |"];
     for (const t of withLocks) {
       for (const l of t.locks) {
         const held = l.estimate ? describeHold(l.estimate).replace(/^held /, "") : l.heldDuring ? count(l.heldDuring, "statement") : "-";
-        out.push(`| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never"} | ${cell(held)} |`);
+        yield `| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never"} | ${cell(held)} |`;
       }
     }
-    out.push("");
+    yield "";
   }
-  return visible(out.join("\n"));
 }
 function count(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
@@ -18744,18 +18850,18 @@ import { isAbsolute as isAbsolute3 } from "node:path";
 import { pathToFileURL } from "node:url";
 function formatSarif(findings, rules, version) {
   const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const log = {
+  const log = new JsonObject({
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: [
-      {
+    runs: new JsonArray([
+      new JsonObject({
         tool: { driver: { name: "locklint", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
         columnKind: "unicodeCodePoints",
-        results: findings.map((f) => result(f, index.get(f.rule)))
-      }
-    ]
-  };
-  return JSON.stringify(log, null, 2) + "\n";
+        results: new JsonArray(mapped(findings, (f) => result(f, index.get(f.rule))))
+      })
+    ])
+  });
+  return jsonReport(log);
 }
 function ruleDescriptor(rule) {
   return {
@@ -18820,11 +18926,11 @@ import { realpathSync as realpathSync3, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename as basename2, dirname as dirname5, join as join5, resolve as resolve5 } from "node:path";
 var NODE_FS = { writeFile, rename, unlink };
-async function writeReportFile(path, text2, fs = NODE_FS) {
+async function writeReportFile(path, report2, fs = NODE_FS) {
   const target = realPath2(path) ?? resolve5(path);
   const temp = join5(dirname5(target), `.${basename2(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await fs.writeFile(temp, text2, { flag: "wx", mode: existingMode(target) });
+    await fs.writeFile(temp, typeof report2 === "string" ? report2 : batched(report2), { flag: "wx", mode: existingMode(target) });
     await fs.rename(temp, target);
   } catch (error) {
     await fs.unlink(temp).catch(() => void 0);
@@ -19079,27 +19185,33 @@ function summarize(findings, files, statements) {
   };
 }
 function formatText(findings, summary, c) {
-  const out = [];
-  for (const f of visibleData(findings)) {
+  return joined(textReport(findings, summary, c));
+}
+function* textReport(findings, summary, c) {
+  yield* joinLines(textLines(findings, summary, c), visibleReturns);
+  yield "\n";
+}
+function* textLines(findings, summary, c) {
+  for (const found of findings) {
+    const f = visibleData(found);
     const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
     const place = f.migration ? `${f.migration.file}:${f.migration.line}:${f.migration.column}` : `${f.file}:${f.line}:${f.column}`;
-    out.push(`${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`);
-    out.push(`  ${f.message}`);
-    if (f.migration) out.push(`  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`);
-    for (const line of excerpt(f, c)) out.push(line);
-    for (const lock of f.locks) out.push(`  ${c.dim("lock:")} ${describeLock(lock)}`);
+    yield `${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`;
+    yield `  ${f.message}`;
+    if (f.migration) yield `  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`;
+    yield* excerpt(f, c);
+    for (const lock of f.locks) yield `  ${c.dim("lock:")} ${describeLock(lock)}`;
     const revision = describeRevision(f.revision);
-    if (revision) out.push(`  ${c.dim("revision:")} ${revision}`);
-    out.push(`  ${c.green("help:")} ${f.help.text}`);
-    if (f.help.sql) for (const line of labelled("SQL:", f.help.sql, c)) out.push(line);
-    if (f.help.alembic) for (const line of labelled("alembic:", f.help.alembic, c)) out.push(line);
-    out.push("");
+    if (revision) yield `  ${c.dim("revision:")} ${revision}`;
+    yield `  ${c.green("help:")} ${f.help.text}`;
+    if (f.help.sql) yield* labelled("SQL:", f.help.sql, c);
+    if (f.help.alembic) yield* labelled("alembic:", f.help.alembic, c);
+    yield "";
   }
   const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;
   const scope = `${plural(summary.statements, "statement")} in ${plural(summary.files, "file")}`;
   const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
-  out.push(`${scope}: ${verdict}`);
-  return visibleReturns(out.join("\n")) + "\n";
+  yield `${scope}: ${verdict}`;
 }
 function labelled(label, body, c) {
   const pad = " ".repeat(label.length + 1);
@@ -19118,9 +19230,9 @@ function excerpt(f, c) {
   const out = [];
   if (at2 > 0) out.push(`    ${gutter(f.statementLine)}${text2(0)}`);
   if (at2 > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
-  const shown = text2(Math.min(at2, lines.length - 1));
-  out.push(`    ${gutter(f.line)}${shown}`);
-  const chars = Array.from(shown);
+  const shown2 = text2(Math.min(at2, lines.length - 1));
+  out.push(`    ${gutter(f.line)}${shown2}`);
+  const chars = Array.from(shown2);
   const start = Math.min(f.column - 1, chars.length);
   let end = f.line === f.endLine ? Math.min(f.endColumn - 1, chars.length) : chars.length;
   while (end > start + 1 && /\s/.test(chars[end - 1])) end--;
@@ -19305,11 +19417,11 @@ function redactUrl(connection) {
 }
 function scrub(text2, connection) {
   if (!connection) return text2;
-  const shown = redactUrl(connection);
-  let clean = text2.split(connection).join(shown);
+  const shown2 = redactUrl(connection);
+  let clean = text2.split(connection).join(shown2);
   for (const secret of passwordsOf(connection)) {
     for (const spelling of spellings(secret)) {
-      if (spelling.length >= 6 && !shown.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
+      if (spelling.length >= 6 && !shown2.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
       clean = clean.split(`:${spelling}@`).join(`:${HIDDEN2}@`);
       clean = clean.replace(new RegExp(`(password\\s*=\\s*'?)${escapeRegExp(spelling)}`, "gi"), `$1${HIDDEN2}`);
     }
@@ -20164,12 +20276,12 @@ function formatTraceText(result2, findings, c) {
   const differences = result2.statements.filter((s) => s.differences.length > 0);
   const errors = result2.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
-    out.push(`${c.yellow("differs")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${oneLine(s.analyzed.statement.sql, 60)}`);
-    for (const d of s.differences) out.push(`  ${d}`);
+    out.push(`${c.yellow("differs")}  ${shown(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${shown(oneLine(s.analyzed.statement.sql, 60))}`);
+    for (const d of s.differences) out.push(`  ${shown(d)}`);
   }
-  for (const s of errors) out.push(`${c.red("failed")}  ${s.analyzed.statement.file.path}:${s.analyzed.statement.startPos.line}  ${s.observed.error}`);
-  for (const skipped of result2.seedSkipped) out.push(`${c.dim("not seeded")}  ${skipped}`);
-  for (const left of result2.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${left}`);
+  for (const s of errors) out.push(`${c.red("failed")}  ${shown(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${shown(s.observed.error)}`);
+  for (const skipped of result2.seedSkipped) out.push(`${c.dim("not seeded")}  ${shown(skipped)}`);
+  for (const left of result2.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${shown(left)}`);
   if (findings.length > 0) {
     out.push("", c.bold(`Findings (the rules, on ${result2.where === "embedded PostgreSQL" ? "the script's schema" : "the server's real schema"}):`), "");
     out.push(formatText(findings, summarize(findings, 1, result2.statements.length), c).trimEnd(), "");
@@ -20181,6 +20293,9 @@ function formatTraceText(result2, findings, c) {
     `${plural(traced, "statement")} traced on ${result2.where} (${embedded ? "cold start" : "connected in"} ${Math.round(result2.coldStartMs)} ms${rollback}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`
   );
   return out.join("\n") + "\n";
+}
+function shown(text2) {
+  return visibleReturns(visible(text2));
 }
 function observedLines(analyzed, observed) {
   const predicted = new Set(analyzed.effects.locks.map((l) => bare(l.relation)));
@@ -20340,7 +20455,7 @@ function addLintOptions(command) {
 }
 var collect = (value, values = []) => [...values, value];
 function buildProgram(handlers) {
-  const program2 = new Command("locklint").description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.").version(packageVersion(), "-V, --version").showHelpAfterError("(run locklint --help for usage)").addHelpText(
+  const program2 = new Command("locklint").description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.").version(packageVersion(), "-V, --version").addHelpText(
     "after",
     `
 Examples:
@@ -20479,7 +20594,10 @@ async function run(argv, io) {
   for (const command of [program2, ...program2.commands]) {
     command.configureOutput({
       writeOut: (text2) => io.stdout.write(text2),
-      writeErr: (text2) => io.stderr.write(text2)
+      writeErr: (text2) => io.stderr.write(text2),
+      // a usage error is one line, as every other exit 2: `locklint: <commander's message> (...)`
+      outputError: (text2, write) => write(`locklint: ${text2.replace(/^error: /, "").trimEnd()} (locklint --help lists the options)
+`)
     });
   }
   try {
@@ -20522,7 +20640,7 @@ function renderFindings(format, { findings, ...analysis }, colors) {
   const summary = summarize(findings, analysis.files, analysis.statements);
   switch (format) {
     case "text":
-      return formatText(findings, summary, colors);
+      return textReport(findings, summary, colors);
     case "json":
       return formatFindingsJson(findings, summary);
     case "github":
@@ -20553,9 +20671,9 @@ function outputsOf(options, inputs) {
   return outputs;
 }
 async function writeOutputs(outputs, options, io, render) {
-  const reports = outputs.map((o) => ({ file: o.file, text: render(o.format, colorsFor(o.file === void 0 ? io.stdout : {}, io.env, options.color)) }));
-  for (const r of reports) if (r.file !== void 0) await emit(r.text, r.file, io);
-  for (const r of reports) if (r.file === void 0) await emit(r.text, void 0, io);
+  const reports = outputs.map((o) => ({ file: o.file, report: render(o.format, colorsFor(o.file === void 0 ? io.stdout : {}, io.env, options.color)) }));
+  for (const r of reports) if (r.file !== void 0) await emit(r.report, r.file, io);
+  for (const r of reports) if (r.file === void 0) await emit(r.report, void 0, io);
 }
 function rangeOf(options) {
   if (options.since && options.revision) throw new UsageError("give --since or --revision, not both");
@@ -20568,7 +20686,7 @@ function checkRange(options, revisions) {
 async function emit(report2, output, io) {
   if (!output) {
     try {
-      io.stdout.write(report2);
+      await writeReport(io.stdout, report2);
     } catch (error) {
       throw new UsageError(stdoutFailure(error));
     }

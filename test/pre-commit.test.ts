@@ -32,9 +32,10 @@ function preCommits(): PreCommit[] {
 
 const unable = head.status !== 0 ? "the checkout is not a git repository" : !HAS_ALEMBIC ? "/usr/bin/python3 cannot import alembic" : "";
 
-for (const tool of unable ? [{ name: "pre-commit", why: unable }] : preCommits()) {
+const tools: PreCommit[] = unable ? [{ name: "pre-commit", why: unable }] : preCommits();
+for (const tool of tools) {
   const { name, executable } = tool;
-  if (!executable) console.warn(`SKIPPED: pre-commit hooks with ${name}: ${tool.why}`);
+  if (tool.executable === undefined) console.warn(`SKIPPED: pre-commit hooks with ${name}: ${tool.why}`);
   const version = executable ? spawnSync(executable, ["--version"], { encoding: "utf8" }).stdout.trim() : name;
 
   describe.skipIf(!executable)(`pre-commit hooks (.pre-commit-hooks.yaml) with ${version}`, () => {

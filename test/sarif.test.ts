@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import Ajv from "ajv-draft-04";
-import addFormats from "ajv-formats";
+import AjvDraft04 from "ajv-draft-04";
+import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { ROOT, runBin } from "./support/cli.js";
 
@@ -9,8 +9,9 @@ import { ROOT, runBin } from "./support/cli.js";
 const require = createRequire(import.meta.url);
 const schema = JSON.parse(readFileSync(require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json"), "utf8")) as object;
 // the schema is draft-04; its patterns are not valid under the `u` flag, so they run as plain RegExps
-const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false, logger: false });
-addFormats(ajv);
+// both are CommonJS: under NodeNext their default import is module.exports, which carries .default
+const ajv = new AjvDraft04.default({ strict: false, allErrors: true, unicodeRegExp: false, logger: false });
+ajvFormats.default(ajv);
 const validate = ajv.compile(schema);
 
 interface SarifLog {

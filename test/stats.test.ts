@@ -28,9 +28,8 @@ beforeAll(async () => {
   `);
   server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1" });
   await server.start();
-  const address = server.server?.address();
-  const port = typeof address === "object" && address ? address.port : 0;
-  url = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  // host:port, the port the system gave (port 0 asks for a free one)
+  url = `postgres://postgres:${PASSWORD}@${server.getServerConn()}/postgres`;
 }, 60_000);
 
 afterAll(async () => {

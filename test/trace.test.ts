@@ -50,8 +50,8 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
     await db.exec("CREATE TABLE accounts (id bigint PRIMARY KEY, name text); INSERT INTO accounts SELECT g, 'a' || g FROM generate_series(1, 500) g; ANALYZE;");
     server = new PGLiteSocketServer({ db, port: 0, host: "127.0.0.1" });
     await server.start();
-    const address = server.server?.address();
-    url = `postgres://postgres:${PASSWORD}@127.0.0.1:${typeof address === "object" && address ? address.port : 0}/postgres`;
+    // host:port, the port the system gave (port 0 asks for a free one)
+    url = `postgres://postgres:${PASSWORD}@${server.getServerConn()}/postgres`;
   }, 60_000);
 
   afterAll(async () => {

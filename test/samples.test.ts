@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runBin } from "./support/cli.js";
+import { ROOT, runBin, runCli } from "./support/cli.js";
 
 const SAMPLES = join(ROOT, "samples");
 const PYTHON = process.env.LOCKLINT_TEST_PYTHON ?? "/usr/bin/python3";
@@ -103,10 +103,12 @@ const CORPUS = join(ROOT, "..", "shared", "corpus", "alembic");
 const corpusFiles = existsSync(CORPUS) ? readdirSync(CORPUS).filter((f) => f.endsWith(".sql")) : [];
 if (corpusFiles.length === 0) console.warn(`SKIPPED: the alembic corpus is not at ${CORPUS}`);
 
-describe.skipIf(corpusFiles.length === 0)("the alembic corpus (../shared/corpus/alembic)", () => {
+describe("the alembic corpus (../shared/corpus/alembic)", () => {
+  // counted and named as skipped, not silently absent from the run
+  if (corpusFiles.length === 0) it.skip(`every file: the corpus is not at ${CORPUS}`, () => {});
   for (const name of corpusFiles) {
-    it(`${name}: parses every statement and lints without a locklint failure`, () => {
-      const r = runBin(["--format", "json", join(CORPUS, name)]);
+    it(`${name}: parses every statement and lints without a locklint failure`, async () => {
+      const r = await runCli(["--format", "json", join(CORPUS, name)]);
       expect(r.stderr).toBe("");
       expect([0, 1]).toContain(r.code);
       const out = JSON.parse(r.stdout);

@@ -14305,12 +14305,19 @@ function readOperations(ast) {
     case "DoStmt":
       return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
     case "CreateSeqStmt":
+      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
     case "AlterSeqStmt":
+      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
     case "CreateFunctionStmt":
+      return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
     case "CreateExtensionStmt":
+      return [{ op: "no-table-lock", what: "CREATE EXTENSION" }];
     case "AlterExtensionStmt":
+      return [{ op: "no-table-lock", what: "ALTER EXTENSION" }];
     case "CreateSchemaStmt":
+      return [{ op: "no-table-lock", what: "CREATE SCHEMA" }];
     case "CompositeTypeStmt":
+      return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
     case "CreateDomainStmt": {
       const domain = relationFromNames(nameList(stmt.domainname));
       const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");

@@ -7706,7 +7706,7 @@ var require_utils2 = __commonJS({
     var nodeCrypto = __require("crypto");
     module.exports = {
       postgresMd5PasswordHash,
-      randomBytes: randomBytes2,
+      randomBytes,
       deriveKey,
       sha256,
       hashByName,
@@ -7716,7 +7716,7 @@ var require_utils2 = __commonJS({
     var webCrypto = nodeCrypto.webcrypto || globalThis.crypto;
     var subtleCrypto = webCrypto.subtle;
     var textEncoder = new TextEncoder();
-    function randomBytes2(length) {
+    function randomBytes(length) {
       return webCrypto.getRandomValues(Buffer.alloc(length));
     }
     async function md5(string) {
@@ -18928,14 +18928,13 @@ function artifactUri(file) {
 }
 
 // src/report/output-file.ts
-import { randomBytes } from "node:crypto";
 import { realpathSync as realpathSync3, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename as basename2, dirname as dirname5, join as join5, resolve as resolve5 } from "node:path";
 var NODE_FS = { writeFile, rename, unlink };
 async function writeReportFile(path, report2, fs = NODE_FS) {
   const target = realPath2(path) ?? resolve5(path);
-  const temp = join5(dirname5(target), `.${basename2(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const temp = join5(dirname5(target), `.${basename2(target)}.${tempName()}.tmp`);
   try {
     await fs.writeFile(temp, typeof report2 === "string" ? report2 : batched(report2), { flag: "wx", mode: existingMode(target) });
     await fs.rename(temp, target);
@@ -18943,6 +18942,10 @@ async function writeReportFile(path, report2, fs = NODE_FS) {
     await fs.unlink(temp).catch(() => void 0);
     throw new UsageError(`${path}: cannot write (${error.code ?? String(error)})`);
   }
+}
+var tempCount = 0;
+function tempName() {
+  return `${process.pid}-${Date.now().toString(36)}-${tempCount++}`;
 }
 function refuseInputAsOutput(output, inputs) {
   const written = identity(output);
@@ -19708,10 +19711,10 @@ async function heldLocks(db) {
 }
 
 // src/trace/database.ts
-import { Worker } from "node:worker_threads";
 var TraceStopped = class extends UsageError {
 };
 async function embeddedDatabase(timeouts = DEFAULT_TIMEOUTS) {
+  const { Worker } = await import("node:worker_threads");
   const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite: resolvePGlite() } });
   worker.unref();
   let next = 0;

@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { realpathSync, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
@@ -23,7 +22,7 @@ const NODE_FS: ReportFs = { writeFile, rename, unlink };
 export async function writeReportFile(path: string, report: string | Report, fs: ReportFs = NODE_FS): Promise<void> {
   // through a symlink, the file it points to is replaced and the link stays
   const target = realPath(path) ?? resolve(path);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  const temp = join(dirname(target), `.${basename(target)}.${tempName()}.tmp`);
   try {
     // a report in chunks is written as it is produced: never held whole, nor limited by the longest string
     await fs.writeFile(temp, typeof report === "string" ? report : batched(report), { flag: "wx", mode: existingMode(target) });
@@ -32,6 +31,16 @@ export async function writeReportFile(path: string, report: string | Report, fs:
     await fs.unlink(temp).catch(() => undefined);
     throw new UsageError(`${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+}
+
+let tempCount = 0;
+
+/**
+ * A temporary file's name no other writer uses: this process, now, and a count within the process
+ * (the "wx" flag refuses a name that exists anyway). Not node:crypto: loading it costs every run's start-up.
+ */
+function tempName(): string {
+  return `${process.pid}-${Date.now().toString(36)}-${tempCount++}`;
 }
 
 /** What locklint reads in a run: files (by any path or link to them) and the shell command whose output it lints. */

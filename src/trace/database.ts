@@ -1,4 +1,3 @@
-import { Worker } from "node:worker_threads";
 import { connect, DEFAULT_TIMEOUTS, scrub, showDuration, timeoutMessage, type SessionTimeouts } from "../connection.js";
 import { UsageError } from "../errors.js";
 
@@ -20,6 +19,8 @@ export class TraceStopped extends UsageError {}
  * be stopped by terminating its thread.
  */
 export async function embeddedDatabase(timeouts: SessionTimeouts = DEFAULT_TIMEOUTS): Promise<TraceDatabase> {
+  // loaded here: worker_threads costs every run's start-up, and only trace needs it
+  const { Worker } = await import("node:worker_threads");
   const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite: resolvePGlite() } });
   worker.unref(); // a stuck statement must not keep locklint alive once it has reported
   let next = 0;

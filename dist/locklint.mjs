@@ -17594,12 +17594,15 @@ function visibleData(value) {
   let copy;
   const fields = value;
   for (const key in fields) {
-    const shown2 = visibleData(fields[key]);
-    if (shown2 === fields[key]) continue;
+    const shown = visibleData(fields[key]);
+    if (shown === fields[key]) continue;
     copy ??= Array.isArray(value) ? [...value] : { ...fields };
-    copy[key] = shown2;
+    copy[key] = shown;
   }
   return copy ?? value;
+}
+function visibleText(text2) {
+  return visibleReturns(visible(text2));
 }
 function visibleReturns(text2) {
   return text2.replace(/\r(?!\n)/g, "\\r");
@@ -18806,7 +18809,7 @@ function property(text2) {
 
 // src/report/markdown.ts
 function* formatMarkdown(findings, summary, timelines) {
-  yield* joinLines(markdownLines(findings, summary, timelines), (text2) => visibleReturns(visible(text2)));
+  yield* joinLines(markdownLines(findings, summary, timelines), visibleText);
 }
 function* markdownLines(findings, summary, timelines) {
   yield* [`## locklint: ${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.statements, "statement")}`, ""];
@@ -19240,9 +19243,9 @@ function excerpt(f, c) {
   const out = [];
   if (at2 > 0) out.push(`    ${gutter(f.statementLine)}${text2(0)}`);
   if (at2 > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
-  const shown2 = text2(Math.min(at2, lines.length - 1));
-  out.push(`    ${gutter(f.line)}${shown2}`);
-  const chars = Array.from(shown2);
+  const shown = text2(Math.min(at2, lines.length - 1));
+  out.push(`    ${gutter(f.line)}${shown}`);
+  const chars = Array.from(shown);
   const start = Math.min(f.column - 1, chars.length);
   let end = f.line === f.endLine ? Math.min(f.endColumn - 1, chars.length) : chars.length;
   while (end > start + 1 && /\s/.test(chars[end - 1])) end--;
@@ -19427,11 +19430,11 @@ function redactUrl(connection) {
 }
 function scrub(text2, connection) {
   if (!connection) return text2;
-  const shown2 = redactUrl(connection);
-  let clean = text2.split(connection).join(shown2);
+  const shown = redactUrl(connection);
+  let clean = text2.split(connection).join(shown);
   for (const secret of passwordsOf(connection)) {
     for (const spelling of spellings(secret)) {
-      if (spelling.length >= 6 && !shown2.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
+      if (spelling.length >= 6 && !shown.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
       clean = clean.split(`:${spelling}@`).join(`:${HIDDEN2}@`);
       clean = clean.replace(new RegExp(`(password\\s*=\\s*'?)${escapeRegExp(spelling)}`, "gi"), `$1${HIDDEN2}`);
     }
@@ -20286,12 +20289,12 @@ function formatTraceText(result2, findings, c) {
   const differences = result2.statements.filter((s) => s.differences.length > 0);
   const errors = result2.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
-    out.push(`${c.yellow("differs")}  ${shown(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${shown(oneLine(s.analyzed.statement.sql, 60))}`);
-    for (const d of s.differences) out.push(`  ${shown(d)}`);
+    out.push(`${c.yellow("differs")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(oneLine(s.analyzed.statement.sql, 60))}`);
+    for (const d of s.differences) out.push(`  ${visibleText(d)}`);
   }
-  for (const s of errors) out.push(`${c.red("failed")}  ${shown(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${shown(s.observed.error)}`);
-  for (const skipped of result2.seedSkipped) out.push(`${c.dim("not seeded")}  ${shown(skipped)}`);
-  for (const left of result2.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${shown(left)}`);
+  for (const s of errors) out.push(`${c.red("failed")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(s.observed.error)}`);
+  for (const skipped of result2.seedSkipped) out.push(`${c.dim("not seeded")}  ${visibleText(skipped)}`);
+  for (const left of result2.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${visibleText(left)}`);
   if (findings.length > 0) {
     out.push("", c.bold(`Findings (the rules, on ${result2.where === "embedded PostgreSQL" ? "the script's schema" : "the server's real schema"}):`), "");
     out.push(formatText(findings, summarize(findings, 1, result2.statements.length), c).trimEnd(), "");
@@ -20303,9 +20306,6 @@ function formatTraceText(result2, findings, c) {
     `${plural(traced, "statement")} traced on ${result2.where} (${embedded ? "cold start" : "connected in"} ${Math.round(result2.coldStartMs)} ms${rollback}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`
   );
   return out.join("\n") + "\n";
-}
-function shown(text2) {
-  return visibleReturns(visible(text2));
 }
 function observedLines(analyzed, observed) {
   const predicted = new Set(analyzed.effects.locks.map((l) => bare(l.relation)));

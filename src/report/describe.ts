@@ -80,6 +80,11 @@ export function visibleData<T>(value: T): T {
   return (copy ?? value) as T;
 }
 
+/** Free text for a terminal or a page: hidden characters and lone carriage returns both written as escapes. */
+export function visibleText(text: string): string {
+  return visibleReturns(visible(text));
+}
+
 /** A lone carriage return, which sends the terminal back over the line it ends: shown as `\r`. */
 export function visibleReturns(text: string): string {
   return text.replace(/\r(?!\n)/g, "\\r");

@@ -1,14 +1,14 @@
 import type { Finding } from "../findings.js";
 import { describeHold } from "../estimate.js";
 import type { TransactionTimeline } from "../timeline.js";
-import { describeLock, describeMigration, describeRevision, firstExistingLock, visible, visibleReturns } from "./describe.js";
+import { describeLock, describeMigration, describeRevision, firstExistingLock, visibleText } from "./describe.js";
 import { joinLines, type Report } from "./stream.js";
 import type { Summary } from "./text.js";
 
 /** `--format markdown`: for a pull-request comment or $GITHUB_STEP_SUMMARY: findings per revision, then lock timelines. */
 export function* formatMarkdown(findings: readonly Finding[], summary: Summary, timelines: readonly TransactionTimeline[]): Report {
   // a bidi override or control character in an identifier would hide or reorder what the page shows
-  yield* joinLines(markdownLines(findings, summary, timelines), (text) => visibleReturns(visible(text)));
+  yield* joinLines(markdownLines(findings, summary, timelines), visibleText);
 }
 
 /** The lines of the comment, each written as it is laid out. */

@@ -2,7 +2,7 @@ import type { Finding } from "../findings.js";
 import type { Colors } from "../report/colors.js";
 import { jsonFinding } from "../report/json.js";
 import { formatText, summarize } from "../report/text.js";
-import { oneLine, plural, visible, visibleReturns } from "../report/describe.js";
+import { oneLine, plural, visibleText } from "../report/describe.js";
 import { formatTable } from "../report/locks-text.js";
 import { bare, type ObservedFacts, type TracedStatement, type TraceResult } from "./trace.js";
 
@@ -36,13 +36,13 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
   const differences = result.statements.filter((s) => s.differences.length > 0);
   const errors = result.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
-    out.push(`${c.yellow("differs")}  ${shown(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${shown(oneLine(s.analyzed.statement.sql, 60))}`);
-    for (const d of s.differences) out.push(`  ${shown(d)}`);
+    out.push(`${c.yellow("differs")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(oneLine(s.analyzed.statement.sql, 60))}`);
+    for (const d of s.differences) out.push(`  ${visibleText(d)}`);
   }
   // PostgreSQL's message quotes the statement: escapes and bidi characters in it are shown, not acted on
-  for (const s of errors) out.push(`${c.red("failed")}  ${shown(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${shown(s.observed!.error!)}`);
-  for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${shown(skipped)}`);
-  for (const left of result.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${shown(left)}`);
+  for (const s of errors) out.push(`${c.red("failed")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(s.observed!.error!)}`);
+  for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${visibleText(skipped)}`);
+  for (const left of result.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${visibleText(left)}`);
   if (findings.length > 0) {
     out.push("", c.bold(`Findings (the rules, on ${result.where === "embedded PostgreSQL" ? "the script's schema" : "the server's real schema"}):`), "");
     out.push(formatText(findings, summarize(findings, 1, result.statements.length), c).trimEnd(), "");
@@ -55,11 +55,6 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
     `${plural(traced, "statement")} traced on ${result.where} (${embedded ? "cold start" : "connected in"} ${Math.round(result.coldStartMs)} ms${rollback}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
   );
   return out.join("\n") + "\n";
-}
-
-/** Text from the script or the server, with the characters a terminal acts on written as escapes. */
-function shown(text: string): string {
-  return visibleReturns(visible(text));
 }
 
 /** Locks the statement gained, and the predicted relations' locks it found already held, with rewrites and scans. */

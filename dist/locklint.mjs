@@ -4528,8 +4528,8 @@ var require_libpg_query = __commonJS({
           get isDevice() {
             return FS.isChrdev(this.mode);
           }
-          addListener(cb, exclusive = false) {
-            var entry = { cb, exclusive };
+          addListener(cb, exclusive2 = false) {
+            var entry = { cb, exclusive: exclusive2 };
             var listeners = this.listeners ??= /* @__PURE__ */ new Set();
             listeners.add(entry);
             return { listeners, entry };
@@ -11881,7 +11881,7 @@ var init_esm = __esm({
   }
 });
 
-// src/cli.ts
+// src/cli/program.ts
 import { dirname as dirname6, relative as relative3, resolve as resolve6 } from "node:path";
 
 // node_modules/commander/esm.mjs
@@ -11901,7 +11901,7 @@ var {
   Help
 } = import_index.default;
 
-// src/sql.ts
+// src/sql/ast.ts
 function nodeKind(node) {
   if (node && typeof node === "object") {
     const keys = Object.keys(node);
@@ -12018,7 +12018,7 @@ function reverseFrom(list2, from) {
   for (let i = from, j = list2.length - 1; i < j; i++, j--) [list2[i], list2[j]] = [list2[j], list2[i]];
 }
 
-// src/advice.ts
+// src/lint/advice.ts
 function lockOn(locks, relation) {
   const key = relation.schema && relation.schema !== "public" ? `${relation.schema}.${relation.name}` : relation.name;
   return locks.filter((l) => l.key === key);
@@ -12050,7 +12050,7 @@ function insertAfter(sql, leading, keyword) {
 var AUTOCOMMIT_NOTE = "alembic runs each migration inside a transaction; `with op.get_context().autocommit_block():` commits it, runs the block outside any transaction, and opens a new one after";
 var LOCK_TIMEOUT_SQL = "SET lock_timeout = '5s';";
 
-// src/rule.ts
+// src/lint/rule.ts
 function defineRule(rule) {
   if (!/^[a-z]+(-[a-z]+)*$/.test(rule.id)) throw new Error(`rule id "${rule.id}" must be kebab-case`);
   return rule;
@@ -12581,7 +12581,7 @@ var require_concurrent_index_deletion_default = defineRule({
   }
 });
 
-// src/session.ts
+// src/locks/session.ts
 var Session = class {
   values = /* @__PURE__ */ new Map();
   set(name, value, local, place) {
@@ -12732,102 +12732,105 @@ var syntax_error_default = defineRule({
   }
 });
 
-// src/alembic/driver.ts
+// src/sql/script.ts
 var FAILURE_MARK = "locklint offline failure:";
-var DOWNGRADE_SEPARATOR = "-- locklint: downgrade heads:base --sql follows";
-var DRIVER = String.raw`
-import functools, json, os, sys, traceback
-
-spec = json.loads(sys.argv[1])
-
-def report(step, revision, error):
-    path = getattr(revision, "path", None)
-    line = None
-    for frame in traceback.extract_tb(error.__traceback__):
-        if path and os.path.abspath(frame.filename) == os.path.abspath(path):
-            line = frame.lineno
-    failure = {
-        "direction": "upgrade" if getattr(step, "is_upgrade", True) else "downgrade",
-        "revision": revision.revision,
-        "file": path and os.path.relpath(path),  # from the ini's directory, where the driver runs
-        "line": line,
-        "error": traceback.format_exception_only(type(error), error)[-1].strip(),
+function stepOwner(revision) {
+  return revision.direction === "downgrade" ? revision.from : revision.id;
+}
+var MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
+function parseRevisionMarker(commentBody, line) {
+  const match = MARKER.exec(commentBody);
+  if (!match) return null;
+  const direction = match[1] === "stamp_revision" ? "stamp" : match[1];
+  return { id: match[3] || null, from: match[2] || null, direction, line };
+}
+var ScriptTracker = class {
+  constructor(fileIndex, counter, range = {}, assumeInTransaction = false) {
+    this.fileIndex = fileIndex;
+    this.counter = counter;
+    this.range = range;
+    this.assumed = this.transaction = assumeInTransaction ? counter.next++ : null;
+  }
+  fileIndex;
+  counter;
+  range;
+  revision = null;
+  revisionSeq = 0;
+  transaction = null;
+  /** --assume-in-transaction: the transaction the whole file runs in, until an explicit COMMIT ends it. */
+  assumed;
+  /** --since: a marker of a revision after REV has been seen. */
+  pastSince = false;
+  /** Revision ids seen, for telling the user when --since / --revision names none of them. */
+  seen = /* @__PURE__ */ new Set();
+  onComment(body, line) {
+    const revision = parseRevisionMarker(body, line);
+    if (revision) {
+      if (this.range.since !== void 0 && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
+      this.revision = revision;
+      this.revisionSeq++;
+      if (revision.id) this.seen.add(revision.id);
     }
-    text = "-- ${FAILURE_MARK} " + json.dumps(failure)
-    try:
-        from alembic import context
-        context.get_context().impl.static_output(text)
-    except Exception:
-        sys.stdout.write(text + "\n\n")
-
-def guard_revisions():
-    try:
-        from alembic.runtime.migration import RevisionStep
-    except ImportError:
-        return  # an alembic without it: a failure then ends the run, and is reported from stderr
-    init = RevisionStep.__init__
-
-    def guarded_init(self, *args, **kwargs):
-        init(self, *args, **kwargs)
-        fn = getattr(self, "migration_fn", None)
-        revision = getattr(self, "revision", None)
-        if fn is None or revision is None:
-            return
-
-        @functools.wraps(fn)  # alembic names the step after the function: keep upgrade/downgrade
-        def guarded(*a, **kw):
-            try:
-                return fn(*a, **kw)
-            except Exception as error:
-                report(self, revision, error)
-
-        self.migration_fn = guarded
-
-    RevisionStep.__init__ = guarded_init
-
-def to_the_end(step, *args, **kwargs):
-    # sys.exit(0) in a revision or env.py would end the run early with status 0, as if all had
-    # rendered: make it a failure, with the traceback that names the file and line
-    try:
-        step(*args, **kwargs)
-    except SystemExit as stop:
-        if stop.code not in (None, 0):
-            raise
-        traceback.print_exc()
-        sys.stderr.write("sys.exit(%r) ended alembic before the end of the run\n" % (stop.code,))
-        sys.exit(1)
-
-guard_revisions()
-from alembic.config import main
-
-common = ["-c", spec["ini"], "-n", spec["section"]]
-for x in spec["x"]:
-    common += ["-x", x]
-to_the_end(main, argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
-
-def downgrade_all_heads():
-    # 'downgrade heads:base --sql' refuses several heads: start from all of them, as a tuple
-    import argparse
-    from alembic import util
-    from alembic.config import Config
-    from alembic.runtime.environment import EnvironmentContext
-    from alembic.script import ScriptDirectory
-
-    config = Config(spec["ini"], ini_section=spec["section"], cmd_opts=argparse.Namespace(x=spec["x"] or None))
-    try:
-        script = ScriptDirectory.from_config(config)
-        heads = tuple(script.get_heads())
-        with EnvironmentContext(config, script, fn=lambda rev, context: script._downgrade_revs("base", rev), as_sql=True, starting_rev=heads, destination_rev="base"):
-            script.run_env()
-    except util.CommandError as error:
-        sys.stdout.write("FAILED: %s\n" % error)
-        sys.exit(1)
-
-if spec["downgrade"]:
-    sys.stdout.write("${DOWNGRADE_SEPARATOR}\n")
-    sys.stdout.flush()
-    to_the_end(downgrade_all_heads)
-`;
+  }
+  /** Places a statement; call in file order. */
+  place(statementIndex, operations) {
+    const control = operations.find((o) => o.op === "transaction");
+    const transactionBefore = this.transaction;
+    let transaction2 = this.transaction;
+    if (control?.op === "transaction") {
+      if (control.kind === "begin" && this.transaction === null) {
+        transaction2 = this.transaction = this.counter.next++;
+      } else if (control.kind === "commit" || control.kind === "rollback") {
+        this.transaction = control.chain && this.transaction !== null ? this.counter.next++ : null;
+      }
+    }
+    return {
+      revision: this.revision,
+      transaction: transaction2,
+      transactionBefore,
+      transactionAssumed: transaction2 !== null && transaction2 === this.assumed,
+      unit: this.unitFor(transaction2, statementIndex),
+      bookkeeping: operations.some(isBookkeeping),
+      reported: this.reported
+    };
+  }
+  /** The revision a comment (or statement) at this point belongs to. */
+  get currentRevision() {
+    return this.revision;
+  }
+  /** Whether findings at this point are reported (--since, --revision, the revisions selected). */
+  get reported() {
+    const { since, revision, revisions } = this.range;
+    if (since !== void 0) return this.pastSince;
+    if (revision !== void 0) return this.revision?.id === revision;
+    if (revisions !== void 0) return this.revision !== null && revisions.has(stepOwner(this.revision) ?? "");
+    return true;
+  }
+  /** The transaction still open at the end of the file, if any (the assumed one is committed there). */
+  get openTransaction() {
+    return this.transaction === this.assumed ? null : this.transaction;
+  }
+  unitFor(transaction2, statementIndex) {
+    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
+    if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
+    if (transaction2 !== null) return { key: `t${transaction2}`, label: "transaction" };
+    return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };
+  }
+};
+var VERSION_TABLE = "alembic_version";
+function isBookkeeping(operation) {
+  switch (operation.op) {
+    case "create-table":
+    case "insert":
+    case "update":
+    case "delete":
+      return operation.table.name === VERSION_TABLE;
+    case "drop-relation":
+      return operation.relation.name === VERSION_TABLE;
+    default:
+      return false;
+  }
+}
 
 // rules/alembic-offline-failure.ts
 function readFailure(body) {
@@ -12932,7 +12935,7 @@ var lock_order_default = defineRule({
   }
 });
 
-// src/schema.ts
+// src/schema/schema.ts
 function relationKey(schema, name) {
   return schema && schema !== "public" ? `${schema}.${name}` : name;
 }
@@ -13068,7 +13071,7 @@ function defaultConstraintName(table, columns, kind) {
   }
 }
 
-// src/estimate.ts
+// src/cost/estimate.ts
 var CALIBRATED = { scan: 3007412126, validate: 2119848540, index: 552949034, rewrite: 169540042, update: 296646 };
 var LOW = 0.5;
 var HIGH = 2;
@@ -13162,7 +13165,7 @@ var lock_budget_default = defineRule({
   }
 });
 
-// src/locks.ts
+// src/sql/lock-mode-names.ts
 var LOCK_MODES = [
   "ACCESS SHARE",
   "ROW SHARE",
@@ -13173,6 +13176,11 @@ var LOCK_MODES = [
   "EXCLUSIVE",
   "ACCESS EXCLUSIVE"
 ];
+function lockModeFromLevel(level) {
+  return LOCK_MODES[Math.min(Math.max(level, 1), 8) - 1];
+}
+
+// src/locks/modes.ts
 var CONFLICTS = {
   "ACCESS SHARE": ["ACCESS EXCLUSIVE"],
   "ROW SHARE": ["EXCLUSIVE", "ACCESS EXCLUSIVE"],
@@ -13195,9 +13203,6 @@ function blockedBy(mode) {
 }
 function stronger(a, b) {
   return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
-}
-function lockModeFromLevel(level) {
-  return LOCK_MODES[Math.min(Math.max(level, 1), 8) - 1];
 }
 function lockModeFromPgLocks(mode) {
   const spaced = mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
@@ -14073,10 +14078,10 @@ var adding_domain_constraint_default = defineRule({
   }
 });
 
-// src/parse-batch.ts
+// src/sql/parse-batch.ts
 import { readFileSync } from "node:fs";
 
-// src/errors.ts
+// src/common/errors.ts
 var UsageError = class extends Error {
   constructor(message) {
     super(message);
@@ -14084,7 +14089,7 @@ var UsageError = class extends Error {
   }
 };
 
-// src/volatility.ts
+// src/sql/volatility.ts
 var VOLATILE = /* @__PURE__ */ new Set([
   "random",
   "random_normal",
@@ -14175,8 +14180,7 @@ function analyzeDefault(expr) {
 }
 var LISTED_FUNCTIONS = [...VOLATILE, ...STABLE, ...IMMUTABLE];
 
-// src/operations.ts
-var LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
+// src/sql/operations.ts
 function operationsOf(ast, base = 0) {
   const operations = readOperations(ast);
   if (base > 0) rebaseLocations(operations, base);
@@ -14573,7 +14577,7 @@ function alterTable(stmt) {
   const table = relationName(stmt.relation);
   if (!table) return [];
   if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table, what: "ALTER INDEX", mode: "ACCESS EXCLUSIVE", rewrite: false }];
+    return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [] }];
   }
   if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
     return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
@@ -14585,7 +14589,7 @@ function alterTable(stmt) {
 }
 function alterTableCommand(table, cmd) {
   const column2 = String(cmd.name ?? "");
-  const other = (what, mode, rewrite = false) => [{ op: "alter-table-other", table, what, mode, rewrite }];
+  const other = (form, what = form, options = []) => [{ op: "alter-table-other", table, form, what, options }];
   switch (cmd.subtype) {
     case "AT_AddColumn":
     case "AT_AddColumnToView": {
@@ -14615,7 +14619,7 @@ function alterTableCommand(table, cmd) {
       return cmd.def === void 0 ? [{ op: "drop-default", table, column: column2 }] : [{ op: "set-default", table, column: column2, default: analyzeDefault(cmd.def) }];
     case "AT_AddConstraint": {
       const constraint = constraintSpec(asKind(cmd.def, "Constraint") ?? {});
-      return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT", "ACCESS EXCLUSIVE");
+      return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT");
     }
     case "AT_ValidateConstraint":
       return [{ op: "validate-constraint", table, name: column2 }];
@@ -14643,66 +14647,66 @@ function alterTableCommand(table, cmd) {
     case "AT_DisableTrigUser":
       return [{ op: "enable-disable-trigger", table }];
     case "AT_SetLogged":
-      return other("SET LOGGED", "ACCESS EXCLUSIVE", true);
+      return other("SET LOGGED");
     case "AT_SetUnLogged":
-      return other("SET UNLOGGED", "ACCESS EXCLUSIVE", true);
+      return other("SET UNLOGGED");
     case "AT_SetTableSpace":
-      return other("SET TABLESPACE", "ACCESS EXCLUSIVE", true);
+      return other("SET TABLESPACE");
     case "AT_SetAccessMethod":
-      return other("SET ACCESS METHOD", "ACCESS EXCLUSIVE", true);
+      return other("SET ACCESS METHOD");
     case "AT_SetExpression":
-      return other("ALTER COLUMN SET EXPRESSION", "ACCESS EXCLUSIVE", true);
+      return other("ALTER COLUMN SET EXPRESSION");
     case "AT_SetRelOptions":
     case "AT_ResetRelOptions": {
       const names = list(cmd.def).map((d) => {
         const e = asKind(d, "DefElem");
         return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
       });
-      const light = names.length > 0 && names.every((n) => LIGHT_RELOPTIONS.test(n));
-      return other(cmd.subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)", light ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE");
+      const form = cmd.subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
+      return other(form, form, names);
     }
     case "AT_SetStatistics":
-      return other("ALTER COLUMN SET STATISTICS", "SHARE UPDATE EXCLUSIVE");
+      return other("ALTER COLUMN SET STATISTICS");
     case "AT_SetOptions":
     case "AT_ResetOptions":
-      return other("ALTER COLUMN SET/RESET (attribute options)", "SHARE UPDATE EXCLUSIVE");
+      return other("ALTER COLUMN SET/RESET (attribute options)");
     case "AT_SetStorage":
-      return other("ALTER COLUMN SET STORAGE", "ACCESS EXCLUSIVE");
+      return other("ALTER COLUMN SET STORAGE");
     case "AT_ClusterOn":
-      return other("CLUSTER ON", "SHARE UPDATE EXCLUSIVE");
+      return other("CLUSTER ON");
     case "AT_DropCluster":
-      return other("SET WITHOUT CLUSTER", "SHARE UPDATE EXCLUSIVE");
+      return other("SET WITHOUT CLUSTER");
     case "AT_AlterConstraint":
-      return other("ALTER CONSTRAINT", "ACCESS EXCLUSIVE");
+      return other("ALTER CONSTRAINT");
     case "AT_ChangeOwner":
-      return other("OWNER TO", "ACCESS EXCLUSIVE");
+      return other("OWNER TO");
     case "AT_AddIdentity":
-      return other("ALTER COLUMN ADD GENERATED AS IDENTITY", "ACCESS EXCLUSIVE");
+      return other("ALTER COLUMN ADD GENERATED AS IDENTITY");
     case "AT_SetIdentity":
-      return other("ALTER COLUMN SET (identity options)", "ACCESS EXCLUSIVE");
+      return other("ALTER COLUMN SET (identity options)");
     case "AT_DropIdentity":
-      return other("ALTER COLUMN DROP IDENTITY", "ACCESS EXCLUSIVE");
+      return other("ALTER COLUMN DROP IDENTITY");
     case "AT_DropExpression":
-      return other("ALTER COLUMN DROP EXPRESSION", "ACCESS EXCLUSIVE");
+      return other("ALTER COLUMN DROP EXPRESSION");
     case "AT_SetCompression":
-      return other("ALTER COLUMN SET COMPRESSION", "ACCESS EXCLUSIVE");
+      return other("ALTER COLUMN SET COMPRESSION");
     case "AT_ReplicaIdentity":
-      return other("REPLICA IDENTITY", "ACCESS EXCLUSIVE");
+      return other("REPLICA IDENTITY");
     case "AT_EnableRowSecurity":
     case "AT_DisableRowSecurity":
     case "AT_ForceRowSecurity":
     case "AT_NoForceRowSecurity":
-      return other("ROW LEVEL SECURITY", "ACCESS EXCLUSIVE");
+      return other("ROW LEVEL SECURITY");
     case "AT_EnableRule":
     case "AT_EnableAlwaysRule":
     case "AT_EnableReplicaRule":
     case "AT_DisableRule":
-      return other("ENABLE/DISABLE RULE", "ACCESS EXCLUSIVE");
+      return other("ENABLE/DISABLE RULE");
     case "AT_AddInherit":
     case "AT_DropInherit":
-      return other(cmd.subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT", "ACCESS EXCLUSIVE");
+      return other(cmd.subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
     default:
-      return other(String(cmd.subtype ?? "ALTER TABLE").replace(/^AT_/, ""), "ACCESS EXCLUSIVE");
+      return other("other", String(cmd.subtype ?? "ALTER TABLE").replace(/^AT_/, ""));
   }
 }
 function renameStatement(stmt) {
@@ -14721,7 +14725,7 @@ function renameStatement(stmt) {
     case "OBJECT_TABCONSTRAINT":
       return relation ? [{ op: "rename-constraint", table: relation, name: String(stmt.subname ?? ""), newName }] : [];
     case "OBJECT_TRIGGER":
-      return relation ? [{ op: "alter-table-other", table: relation, what: "ALTER TRIGGER RENAME", mode: "ACCESS EXCLUSIVE", rewrite: false }] : [];
+      return relation ? [{ op: "alter-table-other", table: relation, form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }] : [];
     case "OBJECT_SCHEMA":
       return [{ op: "rename-schema", schema: String(stmt.subname ?? ""), newName }];
     default:
@@ -14813,7 +14817,7 @@ function readRelations(node) {
   });
 }
 
-// src/position.ts
+// src/sql/position.ts
 var LineIndex = class {
   constructor(text2) {
     this.text = text2;
@@ -14907,7 +14911,7 @@ function indexOfCodePoint(text2, n) {
   return i;
 }
 
-// src/parse-batch.ts
+// src/sql/parse-batch.ts
 var parser;
 async function loadParser() {
   parser ??= await instantiateParser();
@@ -15141,7 +15145,7 @@ var creating_enum_default = defineRule({
   }
 });
 
-// src/column-types.ts
+// src/lint/column-types.ts
 function declaredColumns(operation) {
   switch (operation.op) {
     case "create-table":
@@ -15398,7 +15402,48 @@ var RULES = [
   wide_index_default
 ];
 
-// src/type-change.ts
+// src/locks/facts.ts
+var exclusive = (rewrite = false) => ({ mode: "ACCESS EXCLUSIVE", rewrite });
+var shareUpdateExclusive = { mode: "SHARE UPDATE EXCLUSIVE", rewrite: false };
+var ALTER_TABLE_FACTS = {
+  "ADD CONSTRAINT": exclusive(),
+  "SET LOGGED": exclusive(true),
+  "SET UNLOGGED": exclusive(true),
+  "SET TABLESPACE": exclusive(true),
+  "SET ACCESS METHOD": exclusive(true),
+  "ALTER COLUMN SET EXPRESSION": exclusive(true),
+  "SET (storage parameters)": exclusive(),
+  "RESET (storage parameters)": exclusive(),
+  "ALTER COLUMN SET STATISTICS": shareUpdateExclusive,
+  "ALTER COLUMN SET/RESET (attribute options)": shareUpdateExclusive,
+  "ALTER COLUMN SET STORAGE": exclusive(),
+  "CLUSTER ON": shareUpdateExclusive,
+  "SET WITHOUT CLUSTER": shareUpdateExclusive,
+  "ALTER CONSTRAINT": exclusive(),
+  "OWNER TO": exclusive(),
+  "ALTER COLUMN ADD GENERATED AS IDENTITY": exclusive(),
+  "ALTER COLUMN SET (identity options)": exclusive(),
+  "ALTER COLUMN DROP IDENTITY": exclusive(),
+  "ALTER COLUMN DROP EXPRESSION": exclusive(),
+  "ALTER COLUMN SET COMPRESSION": exclusive(),
+  "REPLICA IDENTITY": exclusive(),
+  "ROW LEVEL SECURITY": exclusive(),
+  "ENABLE/DISABLE RULE": exclusive(),
+  INHERIT: exclusive(),
+  "NO INHERIT": exclusive(),
+  "ALTER INDEX": exclusive(),
+  "ALTER TRIGGER RENAME": exclusive(),
+  // every other form: PostgreSQL's conservative default for ALTER TABLE
+  other: exclusive()
+};
+var LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
+function alterTableFact(form, options) {
+  const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
+  if (storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name))) return shareUpdateExclusive;
+  return ALTER_TABLE_FACTS[form];
+}
+
+// src/schema/type-change.ts
 function typeChangeVerdict(from, to, using, ctx) {
   if (!to) return { rewrite: true, certain: false, reason: "the new type is not understood" };
   if (using) return { rewrite: true, certain: true, reason: `a USING expression converts every row to ${formatType(to)}` };
@@ -15455,7 +15500,7 @@ function isUtcZone(zone) {
   return /^(utc|gmt|etc\/utc|etc\/gmt|etc\/uct|etc\/universal|etc\/zulu|uct|universal|zulu|z|gmt0|etc\/gmt0|etc\/gmt\+0|etc\/gmt-0|0|\+00|00:00|\+00:00)$/i.test(zone.trim());
 }
 
-// src/effects.ts
+// src/locks/effects.ts
 var Locks = class {
   constructor(ctx) {
     this.ctx = ctx;
@@ -15725,8 +15770,9 @@ function operationEffect(operation, ctx) {
       break;
     case "alter-table-other": {
       const table = schema.table(operation.table);
-      const persistenceUnchanged = table?.declared && (operation.what === "SET LOGGED" && !table.unlogged || operation.what === "SET UNLOGGED" && table.unlogged);
-      locks.table(operation.table, operation.mode, { rewrite: operation.rewrite && !persistenceUnchanged, why: operation.what });
+      const persistenceUnchanged = table?.declared && (operation.form === "SET LOGGED" && !table.unlogged || operation.form === "SET UNLOGGED" && table.unlogged);
+      const fact = alterTableFact(operation.form, operation.options);
+      locks.table(operation.table, fact.mode, { rewrite: fact.rewrite && !persistenceUnchanged, why: operation.what });
       break;
     }
     case "domain-constraint":
@@ -15914,7 +15960,7 @@ function mergeLocks(effects) {
   return [...merged.values()];
 }
 
-// src/split.ts
+// src/sql/split.ts
 function isSpace(c) {
   return c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */ || c === 11 || c === 12;
 }
@@ -16130,7 +16176,7 @@ function skipDollar(text2, i) {
   return close2 === -1 ? -1 : close2 + tag.length;
 }
 
-// src/parse.ts
+// src/sql/parse.ts
 var BATCH = 64;
 function parseFile(file) {
   const lines = new LineIndex(file.text);
@@ -16205,7 +16251,7 @@ function charOffsetOfByte(text2, byte) {
   return i;
 }
 
-// src/replay.ts
+// src/schema/replay.ts
 function applyOperation(schema, operation, origin) {
   switch (operation.op) {
     case "create-table": {
@@ -16397,8 +16443,8 @@ function applyOperation(schema, operation, origin) {
     }
     case "alter-table-other": {
       const table = schema.table(operation.table);
-      if (table && operation.what === "SET LOGGED") table.unlogged = false;
-      if (table && operation.what === "SET UNLOGGED") table.unlogged = true;
+      if (table && operation.form === "SET LOGGED") table.unlogged = false;
+      if (table && operation.form === "SET UNLOGGED") table.unlogged = true;
       return;
     }
     default:
@@ -16455,7 +16501,7 @@ function addConstraint(schema, table, spec, origin) {
   }
 }
 
-// src/held-locks.ts
+// src/locks/held-locks.ts
 var HeldLocks = class {
   constructor(perUnit) {
     this.perUnit = perUnit;
@@ -16486,7 +16532,7 @@ var HeldLocks = class {
   }
 };
 
-// src/findings.ts
+// src/lint/findings.ts
 function lockFact(lock) {
   return {
     relation: lock.relation,
@@ -16505,7 +16551,7 @@ function reachesFailLevel(finding, failOn) {
   return failOn !== "never" && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn];
 }
 
-// src/rule-runner.ts
+// src/lint/rule-runner.ts
 var UnitEndChecks = class {
   checks = [];
   unit = null;
@@ -16645,7 +16691,7 @@ function reportUnused(unused, options, state, findings) {
   }
 }
 
-// src/suppressions.ts
+// src/lint/suppressions.ts
 var LOCKLINT = /^\s*locklint-ignore\b(?:\s*:\s*(.*))?\s*$/i;
 var SQUAWK = /^\s*squawk-ignore\b(?:[\s:]+(.*))?\s*$/i;
 function parseIgnore(body, position) {
@@ -16665,7 +16711,7 @@ function applyIgnores(findings, from, ignores) {
   return ignores.filter((g) => !used.has(g));
 }
 
-// src/work-ledger.ts
+// src/lint/work-ledger.ts
 var WorkLedger = class {
   totals = /* @__PURE__ */ new Map();
   /** Per transaction, the statements that do work, in order (with their statement count mark). */
@@ -16763,106 +16809,7 @@ function scaleSeverity(findings, rules) {
   }
 }
 
-// src/script.ts
-function stepOwner(revision) {
-  return revision.direction === "downgrade" ? revision.from : revision.id;
-}
-var MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
-function parseRevisionMarker(commentBody, line) {
-  const match = MARKER.exec(commentBody);
-  if (!match) return null;
-  const direction = match[1] === "stamp_revision" ? "stamp" : match[1];
-  return { id: match[3] || null, from: match[2] || null, direction, line };
-}
-var ScriptTracker = class {
-  constructor(fileIndex, counter, range = {}, assumeInTransaction = false) {
-    this.fileIndex = fileIndex;
-    this.counter = counter;
-    this.range = range;
-    this.assumed = this.transaction = assumeInTransaction ? counter.next++ : null;
-  }
-  fileIndex;
-  counter;
-  range;
-  revision = null;
-  revisionSeq = 0;
-  transaction = null;
-  /** --assume-in-transaction: the transaction the whole file runs in, until an explicit COMMIT ends it. */
-  assumed;
-  /** --since: a marker of a revision after REV has been seen. */
-  pastSince = false;
-  /** Revision ids seen, for telling the user when --since / --revision names none of them. */
-  seen = /* @__PURE__ */ new Set();
-  onComment(body, line) {
-    const revision = parseRevisionMarker(body, line);
-    if (revision) {
-      if (this.range.since !== void 0 && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
-      this.revision = revision;
-      this.revisionSeq++;
-      if (revision.id) this.seen.add(revision.id);
-    }
-  }
-  /** Places a statement; call in file order. */
-  place(statementIndex, operations) {
-    const control = operations.find((o) => o.op === "transaction");
-    const transactionBefore = this.transaction;
-    let transaction2 = this.transaction;
-    if (control?.op === "transaction") {
-      if (control.kind === "begin" && this.transaction === null) {
-        transaction2 = this.transaction = this.counter.next++;
-      } else if (control.kind === "commit" || control.kind === "rollback") {
-        this.transaction = control.chain && this.transaction !== null ? this.counter.next++ : null;
-      }
-    }
-    return {
-      revision: this.revision,
-      transaction: transaction2,
-      transactionBefore,
-      transactionAssumed: transaction2 !== null && transaction2 === this.assumed,
-      unit: this.unitFor(transaction2, statementIndex),
-      bookkeeping: operations.some(isBookkeeping),
-      reported: this.reported
-    };
-  }
-  /** The revision a comment (or statement) at this point belongs to. */
-  get currentRevision() {
-    return this.revision;
-  }
-  /** Whether findings at this point are reported (--since, --revision, the revisions selected). */
-  get reported() {
-    const { since, revision, revisions } = this.range;
-    if (since !== void 0) return this.pastSince;
-    if (revision !== void 0) return this.revision?.id === revision;
-    if (revisions !== void 0) return this.revision !== null && revisions.has(stepOwner(this.revision) ?? "");
-    return true;
-  }
-  /** The transaction still open at the end of the file, if any (the assumed one is committed there). */
-  get openTransaction() {
-    return this.transaction === this.assumed ? null : this.transaction;
-  }
-  unitFor(transaction2, statementIndex) {
-    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
-    if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
-    if (transaction2 !== null) return { key: `t${transaction2}`, label: "transaction" };
-    return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };
-  }
-};
-var VERSION_TABLE = "alembic_version";
-function isBookkeeping(operation) {
-  switch (operation.op) {
-    case "create-table":
-    case "insert":
-    case "update":
-    case "delete":
-      return operation.table.name === VERSION_TABLE;
-    case "drop-relation":
-      return operation.relation.name === VERSION_TABLE;
-    default:
-      return false;
-  }
-}
-
-// src/analyze.ts
+// src/lint/analyze.ts
 function analyze(files, options) {
   const schema = new Schema();
   const counter = { next: 1 };
@@ -16975,7 +16922,7 @@ import { text } from "node:stream/consumers";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join as join2, relative, resolve, sep } from "node:path";
 
-// src/child-process.ts
+// src/common/child-process.ts
 import { spawn } from "node:child_process";
 var DEFAULT_TIMEOUT_SECONDS = 300;
 var GRACE_MS = 2e3;
@@ -17055,7 +17002,7 @@ function onExit() {
   for (const child of running) signal(child, "SIGKILL");
 }
 
-// src/source.ts
+// src/sql/source.ts
 import { constants } from "node:fs";
 import { open, stat } from "node:fs/promises";
 var STDIN_NAME = "<stdin>";
@@ -17217,6 +17164,102 @@ function firstInvalidUtf8(bytes) {
   }
   return -1;
 }
+
+// src/alembic/driver.ts
+var DOWNGRADE_SEPARATOR = "-- locklint: downgrade heads:base --sql follows";
+var DRIVER = String.raw`
+import functools, json, os, sys, traceback
+
+spec = json.loads(sys.argv[1])
+
+def report(step, revision, error):
+    path = getattr(revision, "path", None)
+    line = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if path and os.path.abspath(frame.filename) == os.path.abspath(path):
+            line = frame.lineno
+    failure = {
+        "direction": "upgrade" if getattr(step, "is_upgrade", True) else "downgrade",
+        "revision": revision.revision,
+        "file": path and os.path.relpath(path),  # from the ini's directory, where the driver runs
+        "line": line,
+        "error": traceback.format_exception_only(type(error), error)[-1].strip(),
+    }
+    text = "-- ${FAILURE_MARK} " + json.dumps(failure)
+    try:
+        from alembic import context
+        context.get_context().impl.static_output(text)
+    except Exception:
+        sys.stdout.write(text + "\n\n")
+
+def guard_revisions():
+    try:
+        from alembic.runtime.migration import RevisionStep
+    except ImportError:
+        return  # an alembic without it: a failure then ends the run, and is reported from stderr
+    init = RevisionStep.__init__
+
+    def guarded_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        fn = getattr(self, "migration_fn", None)
+        revision = getattr(self, "revision", None)
+        if fn is None or revision is None:
+            return
+
+        @functools.wraps(fn)  # alembic names the step after the function: keep upgrade/downgrade
+        def guarded(*a, **kw):
+            try:
+                return fn(*a, **kw)
+            except Exception as error:
+                report(self, revision, error)
+
+        self.migration_fn = guarded
+
+    RevisionStep.__init__ = guarded_init
+
+def to_the_end(step, *args, **kwargs):
+    # sys.exit(0) in a revision or env.py would end the run early with status 0, as if all had
+    # rendered: make it a failure, with the traceback that names the file and line
+    try:
+        step(*args, **kwargs)
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise
+        traceback.print_exc()
+        sys.stderr.write("sys.exit(%r) ended alembic before the end of the run\n" % (stop.code,))
+        sys.exit(1)
+
+guard_revisions()
+from alembic.config import main
+
+common = ["-c", spec["ini"], "-n", spec["section"]]
+for x in spec["x"]:
+    common += ["-x", x]
+to_the_end(main, argv=common + ["upgrade", "base:heads", "--sql"], prog="alembic")
+
+def downgrade_all_heads():
+    # 'downgrade heads:base --sql' refuses several heads: start from all of them, as a tuple
+    import argparse
+    from alembic import util
+    from alembic.config import Config
+    from alembic.runtime.environment import EnvironmentContext
+    from alembic.script import ScriptDirectory
+
+    config = Config(spec["ini"], ini_section=spec["section"], cmd_opts=argparse.Namespace(x=spec["x"] or None))
+    try:
+        script = ScriptDirectory.from_config(config)
+        heads = tuple(script.get_heads())
+        with EnvironmentContext(config, script, fn=lambda rev, context: script._downgrade_revs("base", rev), as_sql=True, starting_rev=heads, destination_rev="base"):
+            script.run_env()
+    except util.CommandError as error:
+        sys.stdout.write("FAILED: %s\n" % error)
+        sys.exit(1)
+
+if spec["downgrade"]:
+    sys.stdout.write("${DOWNGRADE_SEPARATOR}\n")
+    sys.stdout.flush()
+    to_the_end(downgrade_all_heads)
+`;
 
 // src/alembic/git.ts
 import { spawnSync } from "node:child_process";
@@ -17475,7 +17518,7 @@ var RevisionHistory = class {
 import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
 import { dirname as dirname3, isAbsolute as isAbsolute2, join as join3, resolve as resolve3 } from "node:path";
 
-// src/find-file.ts
+// src/common/find-file.ts
 import { existsSync as existsSync2 } from "node:fs";
 import { dirname as dirname2, resolve as resolve2 } from "node:path";
 function findProjectFile(cwd, named, what, pick) {
@@ -17547,65 +17590,9 @@ ${line.trim()}`.trim());
 // src/alembic/selection.ts
 import { realpathSync as realpathSync2 } from "node:fs";
 
-// src/report/describe.ts
-function describeLock(lock) {
-  const parts = [`${lock.mode} on ${lock.relation}`];
-  parts.push(lock.blocks.length ? `blocks ${lock.blocks.join(", ")}` : "blocks nothing but ACCESS EXCLUSIVE");
-  if (lock.rewrite) parts.push(`rewrites the ${lock.kind === "index" ? "index" : "table"}`);
-  else if (lock.scan) parts.push("scans the table");
-  if (lock.new) parts.push(`harmless: ${lock.new}`);
-  else if (!("qualitative" in lock.estimate)) parts.push(describeHold(lock.estimate));
-  return parts.join(" - ");
-}
-function describeRevision(revision) {
-  if (!revision) return null;
-  const from = revision.from ?? "base";
-  const to = revision.id ?? "base";
-  if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
-  if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
-  return `${to} (upgrade from ${from})`;
-}
-function firstExistingLock(f) {
-  return f.locks.find((l) => !l.new);
-}
-function describeMigration(m) {
-  return `${m.file}:${m.line}${m.call ? ` (${m.call})` : ""}`;
-}
-function oneLine(sql, width) {
-  const flat = sql.replace(/\s+/g, " ").trim();
-  const chars = Array.from(flat);
-  return chars.length <= width ? flat : `${chars.slice(0, width - 1).join("")}\u2026`;
-}
+// src/common/text.ts
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-var HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function visible(text2) {
-  HIDDEN.lastIndex = 0;
-  if (!HIDDEN.test(text2)) return text2;
-  return text2.replace(HIDDEN, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
-}
-function visibleData(value) {
-  if (typeof value === "string") return visible(value);
-  if (value === null || typeof value !== "object") return value;
-  let copy;
-  const fields = value;
-  for (const key in fields) {
-    const shown = visibleData(fields[key]);
-    if (shown === fields[key]) continue;
-    copy ??= Array.isArray(value) ? [...value] : { ...fields };
-    copy[key] = shown;
-  }
-  return copy ?? value;
-}
-function visibleText(text2) {
-  return visibleReturns(visible(text2));
-}
-function visibleReturns(text2) {
-  return text2.replace(/\r(?!\n)/g, "\\r");
 }
 
 // src/alembic/selection.ts
@@ -17639,7 +17626,7 @@ function realPath(path) {
   }
 }
 
-// src/config.ts
+// src/cli/config.ts
 import { lstatSync, readFileSync as readFileSync3 } from "node:fs";
 import { basename, dirname as dirname4, join as join4, relative as relative2, resolve as resolve4 } from "node:path";
 
@@ -18401,7 +18388,7 @@ function parse(toml, options = {}) {
 // node_modules/smol-toml/dist/stringify.js
 var HAS_WELLFORMED = !!"".isWellFormed;
 
-// src/config.ts
+// src/cli/config.ts
 var KEYS = /* @__PURE__ */ new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore", "max-input-mb"]);
 function findConfigFile(cwd, named) {
   return findProjectFile(cwd, named, "configuration file", (dir) => {
@@ -18691,6 +18678,64 @@ function formatLocksJson(statements, timelines) {
     })))
   });
   return jsonReport(body);
+}
+
+// src/report/describe.ts
+function describeLock(lock) {
+  const parts = [`${lock.mode} on ${lock.relation}`];
+  parts.push(lock.blocks.length ? `blocks ${lock.blocks.join(", ")}` : "blocks nothing but ACCESS EXCLUSIVE");
+  if (lock.rewrite) parts.push(`rewrites the ${lock.kind === "index" ? "index" : "table"}`);
+  else if (lock.scan) parts.push("scans the table");
+  if (lock.new) parts.push(`harmless: ${lock.new}`);
+  else if (!("qualitative" in lock.estimate)) parts.push(describeHold(lock.estimate));
+  return parts.join(" - ");
+}
+function describeRevision(revision) {
+  if (!revision) return null;
+  const from = revision.from ?? "base";
+  const to = revision.id ?? "base";
+  if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
+  if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
+  return `${to} (upgrade from ${from})`;
+}
+function firstExistingLock(f) {
+  return f.locks.find((l) => !l.new);
+}
+function describeMigration(m) {
+  return `${m.file}:${m.line}${m.call ? ` (${m.call})` : ""}`;
+}
+function oneLine(sql, width) {
+  const flat = sql.replace(/\s+/g, " ").trim();
+  const chars = Array.from(flat);
+  return chars.length <= width ? flat : `${chars.slice(0, width - 1).join("")}\u2026`;
+}
+var HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function visible(text2) {
+  HIDDEN.lastIndex = 0;
+  if (!HIDDEN.test(text2)) return text2;
+  return text2.replace(HIDDEN, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+function visibleData(value) {
+  if (typeof value === "string") return visible(value);
+  if (value === null || typeof value !== "object") return value;
+  let copy;
+  const fields = value;
+  for (const key in fields) {
+    const shown = visibleData(fields[key]);
+    if (shown === fields[key]) continue;
+    copy ??= Array.isArray(value) ? [...value] : { ...fields };
+    copy[key] = shown;
+  }
+  return copy ?? value;
+}
+function visibleText(text2) {
+  return visibleReturns(visible(text2));
+}
+function visibleReturns(text2) {
+  return text2.replace(/\r(?!\n)/g, "\\r");
 }
 
 // src/report/locks-text.ts
@@ -18987,7 +19032,7 @@ function existingMode(path) {
   }
 }
 
-// src/sql-command.ts
+// src/sql/sql-command.ts
 async function readCommandOutput(command, options) {
   const name = `<${command}>`;
   const child = startChild(command, [], { cwd: options.cwd, env: options.env, shell: true, timeoutSeconds: options.timeoutSeconds, what: `--sql-command ${JSON.stringify(command)}` });
@@ -19014,7 +19059,7 @@ async function readCommandOutput(command, options) {
   return source;
 }
 
-// src/migration-files.ts
+// src/alembic/migration-files.ts
 import { readdirSync, readFileSync as readFileSync4, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
 import { join as join6 } from "node:path";
 var REVISION = /^revision\s*(?::\s*[\w.[\], ]+)?=\s*(['"])([^'"]+)\1/m;
@@ -19158,7 +19203,7 @@ function opsThatPrint(sql) {
   return [];
 }
 
-// src/migration-locations.ts
+// src/alembic/migration-locations.ts
 function locateInMigrations(findings, files) {
   const used = /* @__PURE__ */ new Set();
   const byStatement = /* @__PURE__ */ new Map();
@@ -19258,7 +19303,7 @@ function truncate2(line) {
   return chars.length > MAX_WIDTH ? `${chars.slice(0, MAX_WIDTH - 1).join("")}\u2026` : line;
 }
 
-// src/input-check.ts
+// src/sql/input-check.ts
 var EMPTY = {
   file: "(empty file)",
   stdin: "(empty input): did the command piped in fail? `alembic upgrade head --sql | locklint` gets nothing when alembic fails (`set -o pipefail` lets the shell see it)",
@@ -19298,7 +19343,7 @@ function closer(text2, what, at2) {
   }
 }
 
-// src/rule-catalog.ts
+// src/cli/rule-catalog.ts
 function exampleFindings(rule, sql = rule.docs.example) {
   const file = decodeSource("example.sql", new TextEncoder().encode(sql));
   const given = rule.docs.exampleSizes;
@@ -19367,7 +19412,7 @@ ${d.references.map((r) => `- ${r}`).join("\n")}`);
   return sections.join("\n\n") + "\n";
 }
 
-// src/rule-selection.ts
+// src/cli/rule-selection.ts
 function defaultRules() {
   return RULES.filter((r) => !r.optional);
 }
@@ -19406,10 +19451,10 @@ function editDistance(a, b) {
   return previous[b.length];
 }
 
-// src/stats.ts
+// src/cost/stats.ts
 import { readFile } from "node:fs/promises";
 
-// src/connection.ts
+// src/common/connection.ts
 var HIDDEN2 = "***";
 var DEFAULT_TIMEOUTS = { lockMs: 5e3, statementMs: 3e4 };
 function parseDuration(value) {
@@ -19509,7 +19554,7 @@ async function connect(connection, applicationName, timeouts) {
   return client;
 }
 
-// src/stats.ts
+// src/cost/stats.ts
 var TABLES = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
        s.n_live_tup::float8 AS live, pg_relation_size(c.oid)::float8 AS heap,
@@ -19598,7 +19643,7 @@ function tableProblem(table) {
   return index < 0 ? null : `.indexes[${index}]: expected an object with a name (string) and bytes (number)`;
 }
 
-// src/timeline.ts
+// src/lint/timeline.ts
 var SLOW_LISTED = 3;
 function buildTimelines(statements) {
   const timelines = [];
@@ -20379,16 +20424,16 @@ async function schemaAsSql(db) {
   return out.join("\n") + "\n";
 }
 
-// src/version.ts
+// src/common/version.ts
 import { readFileSync as readFileSync5 } from "node:fs";
 import { fileURLToPath } from "node:url";
 function packageVersion() {
   if (true) return "0.1.0";
-  const pkg = JSON.parse(readFileSync5(fileURLToPath(new URL("../package.json", import.meta.url)), "utf8"));
+  const pkg = JSON.parse(readFileSync5(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
   return pkg.version;
 }
 
-// src/cli.ts
+// src/cli/program.ts
 var EXIT_OK = 0;
 var EXIT_FINDINGS = 1;
 var EXIT_USAGE = 2;

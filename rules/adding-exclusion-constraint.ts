@@ -1,5 +1,5 @@
-import { addedConstraints, existingLockOn } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
+import { addedConstraints, existingLockOn } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "adding-exclusion-constraint",

@@ -1,5 +1,5 @@
-import { addedConstraints, AUTOCOMMIT_NOTE, existingLockOn, opTable, py, pyList } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
+import { addedConstraints, AUTOCOMMIT_NOTE, existingLockOn, opTable, py, pyList } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "adding-primary-key",

@@ -1,5 +1,5 @@
-import { existingLockOn, opTable, py } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
+import { existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "adding-required-field",

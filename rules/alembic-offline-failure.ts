@@ -1,5 +1,5 @@
-import { FAILURE_MARK } from "../src/alembic/driver.js";
-import { defineRule } from "../src/rule.js";
+import { FAILURE_MARK } from "../src/sql/script.js";
+import { defineRule } from "../src/lint/rule.js";
 
 /** What `locklint alembic` prints into the SQL where a revision failed offline. */
 interface OfflineFailure {

@@ -1,5 +1,5 @@
-import { existingLockOn, operationsOfKind } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
+import { existingLockOn, operationsOfKind } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "backfilling-in-migration",

@@ -1,5 +1,5 @@
-import { operationsOfKind } from "../src/advice.js";
-import { defineRule, existingLocks } from "../src/rule.js";
+import { operationsOfKind } from "../src/lint/advice.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "ban-truncate-cascade",

@@ -1,6 +1,6 @@
-import { existingLockOn, opTable, py } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
-import type { ColumnType } from "../src/sql.js";
+import { existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
+import type { ColumnType } from "../src/sql/ast.js";
 
 export default defineRule({
   id: "changing-column-type",

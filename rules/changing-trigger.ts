@@ -1,6 +1,6 @@
-import { LOCK_TIMEOUT_SQL } from "../src/advice.js";
-import { defineRule, existingLocks } from "../src/rule.js";
-import { isDisabledTimeout } from "../src/session.js";
+import { LOCK_TIMEOUT_SQL } from "../src/lint/advice.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
+import { isDisabledTimeout } from "../src/locks/session.js";
 
 export default defineRule({
   id: "changing-trigger",

@@ -1,6 +1,6 @@
-import { addedConstraints, existingLockOn, opTable, py } from "../src/advice.js";
-import type { RelationLock } from "../src/effects.js";
-import { defineRule } from "../src/rule.js";
+import { addedConstraints, existingLockOn, opTable, py } from "../src/lint/advice.js";
+import type { RelationLock } from "../src/locks/effects.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "constraint-missing-not-valid",

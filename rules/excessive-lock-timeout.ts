@@ -1,6 +1,6 @@
-import { blocksReadsOrWrites } from "../src/locks.js";
-import { defineRule, existingLocks } from "../src/rule.js";
-import { isDisabledTimeout, timeoutMs } from "../src/session.js";
+import { blocksReadsOrWrites } from "../src/locks/modes.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
+import { isDisabledTimeout, timeoutMs } from "../src/locks/session.js";
 
 /** Longer than this, queries queued behind a waiting lock pile up: application timeouts fire first. */
 const MAX_MS = 10_000;

@@ -1,6 +1,6 @@
-import type { Operation } from "../src/operations.js";
-import { defineRule } from "../src/rule.js";
-import type { RelationName } from "../src/sql.js";
+import type { Operation } from "../src/sql/operations.js";
+import { defineRule } from "../src/lint/rule.js";
+import type { RelationName } from "../src/sql/ast.js";
 
 export default defineRule({
   id: "foreign-key-without-index",

@@ -1,6 +1,6 @@
-import { identifiersOf } from "../src/parse-batch.js";
-import { utf8Length } from "../src/position.js";
-import { defineRule } from "../src/rule.js";
+import { identifiersOf } from "../src/sql/parse-batch.js";
+import { utf8Length } from "../src/sql/position.js";
+import { defineRule } from "../src/lint/rule.js";
 
 /** NAMEDATALEN - 1: PostgreSQL truncates longer identifiers, with only a NOTICE. */
 const MAX_BYTES = 63;

@@ -1,4 +1,4 @@
-import type { Rule } from "../src/rule.js";
+import type { Rule } from "../src/lint/rule.js";
 import addingFieldWithVolatileDefault from "./adding-field-with-volatile-default.js";
 import addingPrimaryKey from "./adding-primary-key.js";
 import addingRequiredField from "./adding-required-field.js";

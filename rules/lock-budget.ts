@@ -1,5 +1,5 @@
-import { describeHold, formatDuration } from "../src/estimate.js";
-import { defineRule } from "../src/rule.js";
+import { describeHold, formatDuration } from "../src/cost/estimate.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "lock-budget",

@@ -1,5 +1,5 @@
-import { blockedBy, blocksReadsOrWrites, type LockMode } from "../src/locks.js";
-import { defineRule, existingLocks } from "../src/rule.js";
+import { blockedBy, blocksReadsOrWrites, type LockMode } from "../src/locks/modes.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "lock-held-during-slow-statement",

@@ -1,5 +1,5 @@
-import { blocksReadsOrWrites, stronger } from "../src/locks.js";
-import { defineRule } from "../src/rule.js";
+import { blocksReadsOrWrites, stronger } from "../src/locks/modes.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "lock-upgrade",

@@ -1,6 +1,6 @@
-import { operationsOfKind } from "../src/advice.js";
-import { blocksReadsOrWrites } from "../src/locks.js";
-import { defineRule, existingLocks } from "../src/rule.js";
+import { operationsOfKind } from "../src/lint/advice.js";
+import { blocksReadsOrWrites } from "../src/locks/modes.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "locking-table",

@@ -1,5 +1,5 @@
-import { relationKey } from "../src/schema.js";
-import { defineRule } from "../src/rule.js";
+import { relationKey } from "../src/schema/schema.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "multiple-alter-table",

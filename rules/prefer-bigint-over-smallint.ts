@@ -1,5 +1,5 @@
-import { checkColumnTypes } from "../src/column-types.js";
-import { defineRule } from "../src/rule.js";
+import { checkColumnTypes } from "../src/lint/column-types.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "prefer-bigint-over-smallint",

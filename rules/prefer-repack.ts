@@ -1,4 +1,4 @@
-import { defineRule, existingLocks } from "../src/rule.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "prefer-repack",

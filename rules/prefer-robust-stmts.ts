@@ -1,4 +1,4 @@
-import { defineRule } from "../src/rule.js";
+import { defineRule } from "../src/lint/rule.js";
 
 /**
  * CONCURRENTLY index statements, and what a re-run would hit without IF [NOT] EXISTS. Only they:

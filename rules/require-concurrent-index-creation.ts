@@ -1,5 +1,5 @@
-import { existingLockOn, insertAfter, opTable, operationsOfKind, py, pyList, AUTOCOMMIT_NOTE } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
+import { existingLockOn, insertAfter, opTable, operationsOfKind, py, pyList, AUTOCOMMIT_NOTE } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "require-concurrent-index-creation",

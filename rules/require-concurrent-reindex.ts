@@ -1,5 +1,5 @@
-import { AUTOCOMMIT_NOTE, insertAfter, operationsOfKind, py } from "../src/advice.js";
-import { defineRule, existingLocks } from "../src/rule.js";
+import { AUTOCOMMIT_NOTE, insertAfter, operationsOfKind, py } from "../src/lint/advice.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "require-concurrent-reindex",

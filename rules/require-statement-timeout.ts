@@ -1,5 +1,5 @@
-import { defineRule, existingLocks } from "../src/rule.js";
-import { isDisabledTimeout } from "../src/session.js";
+import { defineRule, existingLocks } from "../src/lint/rule.js";
+import { isDisabledTimeout } from "../src/locks/session.js";
 
 export default defineRule({
   id: "require-statement-timeout",

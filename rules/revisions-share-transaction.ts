@@ -1,5 +1,5 @@
-import { blocksReadsOrWrites } from "../src/locks.js";
-import { defineRule } from "../src/rule.js";
+import { blocksReadsOrWrites } from "../src/locks/modes.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "revisions-share-transaction",

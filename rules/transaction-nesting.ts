@@ -1,5 +1,5 @@
-import { operationsOfKind } from "../src/advice.js";
-import { defineRule } from "../src/rule.js";
+import { operationsOfKind } from "../src/lint/advice.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "transaction-nesting",

@@ -1,7 +1,7 @@
-import { operationsOfKind } from "../src/advice.js";
-import { relationKey } from "../src/schema.js";
-import { blocksReadsOrWrites } from "../src/locks.js";
-import { defineRule } from "../src/rule.js";
+import { operationsOfKind } from "../src/lint/advice.js";
+import { relationKey } from "../src/schema/schema.js";
+import { blocksReadsOrWrites } from "../src/locks/modes.js";
+import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
   id: "validate-in-same-transaction",

@@ -1,5 +1,5 @@
 // The process around the CLI: what `locklint` runs (bundled into dist/locklint.mjs by `npm run bundle`).
-import { run, stdoutFailure, EXIT_USAGE } from "./cli.js";
+import { run, stdoutFailure, EXIT_USAGE } from "./cli/program.js";
 
 const [major] = process.versions.node.split(".").map(Number);
 if (major! < 20) {

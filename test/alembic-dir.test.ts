@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readMigrationFile } from "../src/migration-files.js";
+import { readMigrationFile } from "../src/alembic/migration-files.js";
 import { ROOT, runBin } from "./support/cli.js";
 
 const VERSIONS = "samples/shop-risky/migrations/versions";

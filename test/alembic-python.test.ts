@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pythonCandidates } from "../src/alembic/offline.js";
-import { run } from "../src/cli.js";
+import { run } from "../src/cli/program.js";
 import { git, makeRepository, sampleFeature } from "./support/alembic-repo.js";
 import { type CliResult, DEBIAN_PYTHON, HAS_ALEMBIC } from "./support/cli.js";
 

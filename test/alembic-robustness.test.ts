@@ -102,7 +102,7 @@ describe("--sql-command: a command that never ends", () => {
     const dir = scratch();
     const pidFile = join(dir, "pid");
     const script = join(dir, "exits.mts");
-    const source = pathToFileURL(join(ROOT, "src/child-process.ts")).href;
+    const source = pathToFileURL(join(ROOT, "src/common/child-process.ts")).href;
     writeFileSync(
       script,
       `import { startChild } from ${JSON.stringify(source)};

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../src/cli.js";
+import { run } from "../src/cli/program.js";
 import { ROOT, type CliResult } from "./support/cli.js";
 
 /** Configuration and environment faults: one line naming the file and key, never "internal error" (issue 16). */

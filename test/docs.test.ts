@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generatedDocs } from "../src/docs/rule-docs.js";
+import { generatedDocs } from "../src/docs/generated.js";
 import { ROOT } from "./support/cli.js";
 
 describe("docs/rules", () => {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RelationLock } from "../src/effects.js";
-import { LISTED_FUNCTIONS, listedVolatility } from "../src/volatility.js";
+import type { RelationLock } from "../src/locks/effects.js";
+import { LISTED_FUNCTIONS, listedVolatility } from "../src/sql/volatility.js";
 import { LockObserver, type Observation } from "./support/pglite-observer.js";
 import { FIXTURE, NON_TRANSACTIONAL, predictedEffects, TRANSACTIONAL } from "../src/docs/effects-cases.js";
-import { loadParser } from "../src/parse.js";
+import { loadParser } from "../src/sql/parse.js";
 
 /**
  * The effects table checked against a real PostgreSQL (PGlite: PostgreSQL 18 compiled to WASM).

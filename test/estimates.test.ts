@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CALIBRATED } from "../src/estimate.js";
+import { CALIBRATED } from "../src/cost/estimate.js";
 import { runBin } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-estimates-"));

@@ -5,9 +5,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../src/cli.js";
-import { readSourceFile } from "../src/source.js";
-import { splitStatements } from "../src/split.js";
+import { run } from "../src/cli/program.js";
+import { readSourceFile } from "../src/sql/source.js";
+import { splitStatements } from "../src/sql/split.js";
 import { BIN, runCli, type CliResult } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-input-"));

@@ -7,8 +7,8 @@ import { runCli } from "./support/cli.js";
 /** A statement locklint cannot work out is a finding, never silence (issue 16, issue 17's `catch {}`). */
 
 // stand-ins for a bug: replay fails on the table "explodes", reading the statement on the table "unreadable"
-vi.mock("../src/replay.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../src/replay.js")>();
+vi.mock("../src/schema/replay.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../src/schema/replay.js")>();
   return {
     ...real,
     applyOperation: (...args: Parameters<typeof real.applyOperation>) => {
@@ -17,8 +17,8 @@ vi.mock("../src/replay.js", async (importOriginal) => {
     },
   };
 });
-vi.mock("../src/operations.js", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../src/operations.js")>();
+vi.mock("../src/sql/operations.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../src/sql/operations.js")>();
   return {
     ...real,
     operationsOf: (...args: Parameters<typeof real.operationsOf>) => {

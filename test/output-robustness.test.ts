@@ -161,7 +161,7 @@ describe("a report lost on stdout", () => {
   });
 
   it("a stdout whose write throws, in-process: exit 2 with the same line", async () => {
-    const { run } = await import("../src/cli.js");
+    const { run } = await import("../src/cli/program.js");
     let stderr = "";
     const stdin = Object.assign((async function* () {})(), { isTTY: false });
     const code = await run(["samples/shop-risky/upgrade.sql"], {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { loadParser, parseFile, type ParsedStatement } from "../src/parse.js";
-import { decodeSource } from "../src/source.js";
+import { loadParser, parseFile, type ParsedStatement } from "../src/sql/parse.js";
+import { decodeSource } from "../src/sql/source.js";
 
 async function statements(text: string) {
   await loadParser();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { RULES } from "../rules/index.js";
-import { loadParser } from "../src/parse.js";
-import { exampleFindings } from "../src/rule-catalog.js";
-import type { Finding } from "../src/findings.js";
+import { loadParser } from "../src/sql/parse.js";
+import { exampleFindings } from "../src/cli/rule-catalog.js";
+import type { Finding } from "../src/lint/findings.js";
 import { analyzeText } from "./support/analyze-text.js";
 
 /** Findings of one rule for a script (run through the whole pipeline). */

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { redactUrl, scrub } from "../src/stats.js";
+import { redactUrl, scrub } from "../src/cost/stats.js";
 import { runCli } from "./support/cli.js";
 
 /**

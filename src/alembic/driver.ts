@@ -6,8 +6,8 @@
  * then the SQL of `downgrade heads:base --sql` follow (from every head at once).
  */
 
-/** Starts the comment the driver prints for a revision that failed offline; JSON follows it. */
-export const FAILURE_MARK = "locklint offline failure:";
+import { FAILURE_MARK } from "../sql/script.js";
+
 /** The line between the upgrade SQL and the downgrade SQL on the driver's stdout. */
 export const DOWNGRADE_SEPARATOR = "-- locklint: downgrade heads:base --sql follows";
 

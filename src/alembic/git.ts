@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../common/errors.js";
 
 /** What git says about the working tree: the files a branch changes, and which branch is the default one. */
 

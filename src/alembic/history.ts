@@ -1,5 +1,5 @@
-import { UsageError } from "../errors.js";
-import type { MigrationFile } from "../migration-files.js";
+import { UsageError } from "../common/errors.js";
+import type { MigrationFile } from "./migration-files.js";
 
 /**
  * The revision graph of an alembic project, read from its revision files: ids, down_revision

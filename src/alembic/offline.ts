@@ -1,14 +1,15 @@
 import { text } from "node:stream/consumers";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { DEFAULT_TIMEOUT_SECONDS, startChild } from "../child-process.js";
-import { UsageError } from "../errors.js";
-import type { MigrationFile } from "../migration-files.js";
-import { decodeSource, DEFAULT_MAX_INPUT_MB, MB, type SourceFile } from "../source.js";
-import { DOWNGRADE_SEPARATOR, DRIVER, FAILURE_MARK } from "./driver.js";
+import { DEFAULT_TIMEOUT_SECONDS, startChild } from "../common/child-process.js";
+import { UsageError } from "../common/errors.js";
+import type { MigrationFile } from "./migration-files.js";
+import { decodeSource, DEFAULT_MAX_INPUT_MB, MB, type SourceFile } from "../sql/source.js";
+import { DOWNGRADE_SEPARATOR, DRIVER } from "./driver.js";
+import { FAILURE_MARK } from "../sql/script.js";
 import { gitRoot } from "./git.js";
 import type { AlembicProject } from "./project.js";
-import { parseRevisionMarker, stepOwner } from "../script.js";
+import { parseRevisionMarker, stepOwner } from "../sql/script.js";
 
 export interface OfflineOptions {
   /** The interpreter; default: the first of pythonCandidates that can import alembic. */

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { UsageError } from "../errors.js";
-import { findProjectFile } from "../find-file.js";
+import { UsageError } from "../common/errors.js";
+import { findProjectFile } from "../common/find-file.js";
 
 /**
  * An alembic project as its alembic.ini describes it: where the migration scripts are.

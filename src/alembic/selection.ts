@@ -1,6 +1,6 @@
 import { realpathSync } from "node:fs";
-import { UsageError } from "../errors.js";
-import { plural } from "../report/describe.js";
+import { UsageError } from "../common/errors.js";
+import { plural } from "../common/text.js";
 import { changedSince, defaultBranch, gitRoot } from "./git.js";
 import type { RevisionHistory } from "./history.js";
 

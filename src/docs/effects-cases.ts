@@ -4,9 +4,9 @@
  * (test/effects-pglite.test.ts); `npm run docs` turns the same list into docs/effects.md.
  */
 
-import { analyze } from "../analyze.js";
-import type { StatementEffects } from "../effects.js";
-import { decodeSource } from "../source.js";
+import { analyze } from "../lint/analyze.js";
+import type { StatementEffects } from "../locks/effects.js";
+import { decodeSource } from "../sql/source.js";
 
 /** Rows per fixture table: enough for a sequential scan to show in the statistics. */
 export const ROWS = 300;

@@ -1,6 +1,6 @@
 import { FIXTURE, NON_TRANSACTIONAL, predictedEffects, ROWS, TRANSACTIONAL } from "./effects-cases.js";
-import type { RelationLock } from "../effects.js";
-import type { DocFile } from "./rule-docs.js";
+import type { RelationLock } from "../locks/effects.js";
+import type { DocFile } from "./doc-file.js";
 
 /** docs/effects.md: the effects table as locklint predicts it, for the cases the tests verify. */
 export function effectsDoc(): DocFile {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generatedDocs } from "./rule-docs.js";
+import { generatedDocs } from "./generated.js";
 
 /** `npm run docs`: regenerates docs/rules/ and docs/effects.md from the code. */
 const root = fileURLToPath(new URL("../../", import.meta.url));

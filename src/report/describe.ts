@@ -1,6 +1,6 @@
-import type { Finding, LockFact, MigrationLocation } from "../findings.js";
-import { describeHold } from "../estimate.js";
-import type { Revision } from "../script.js";
+import type { Finding, LockFact, MigrationLocation } from "../lint/findings.js";
+import { describeHold } from "../cost/estimate.js";
+import type { Revision } from "../sql/script.js";
 
 /** Plain-language pieces shared by the text reporters. */
 
@@ -39,10 +39,6 @@ export function oneLine(sql: string, width: number): string {
   const flat = sql.replace(/\s+/g, " ").trim();
   const chars = Array.from(flat);
   return chars.length <= width ? flat : `${chars.slice(0, width - 1).join("")}…`;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
 /**

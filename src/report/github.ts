@@ -1,4 +1,4 @@
-import type { Finding } from "../findings.js";
+import type { Finding } from "../lint/findings.js";
 import { describeLock, firstExistingLock, visible } from "./describe.js";
 import { joinLines, type Report } from "./stream.js";
 import type { Summary } from "./text.js";

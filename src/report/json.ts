@@ -1,6 +1,6 @@
-import type { AnalyzedStatement } from "../analyze.js";
-import { lockFact, type Finding, type LockFact } from "../findings.js";
-import type { TransactionTimeline } from "../timeline.js";
+import type { AnalyzedStatement } from "../lint/analyze.js";
+import { lockFact, type Finding, type LockFact } from "../lint/findings.js";
+import type { TransactionTimeline } from "../lint/timeline.js";
 import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
 import type { Summary } from "./text.js";
 

@@ -1,9 +1,10 @@
-import type { AnalyzedStatement } from "../analyze.js";
+import type { AnalyzedStatement } from "../lint/analyze.js";
 import type { Colors } from "./colors.js";
-import { describeHold } from "../estimate.js";
-import { oneLine, plural, visible, visibleReturns } from "./describe.js";
+import { describeHold } from "../cost/estimate.js";
+import { oneLine, visible, visibleReturns } from "./describe.js";
+import { plural } from "../common/text.js";
 import { joinLines, mapped, type Report } from "./stream.js";
-import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../timeline.js";
+import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../lint/timeline.js";
 
 const HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"] as const;
 const SQL_WIDTH = 52;

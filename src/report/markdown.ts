@@ -1,6 +1,6 @@
-import type { Finding } from "../findings.js";
-import { describeHold } from "../estimate.js";
-import type { TransactionTimeline } from "../timeline.js";
+import type { Finding } from "../lint/findings.js";
+import { describeHold } from "../cost/estimate.js";
+import type { TransactionTimeline } from "../lint/timeline.js";
 import { describeLock, describeMigration, describeRevision, firstExistingLock, visibleText } from "./describe.js";
 import { joinLines, type Report } from "./stream.js";
 import type { Summary } from "./text.js";

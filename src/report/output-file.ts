@@ -1,7 +1,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../common/errors.js";
 import { batched, type Report } from "./stream.js";
 
 /** The file operations a report file needs (a test passes failing ones). */

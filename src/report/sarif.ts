@@ -1,7 +1,7 @@
 import { isAbsolute } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Finding } from "../findings.js";
-import type { Rule } from "../rule.js";
+import type { Finding } from "../lint/findings.js";
+import type { Rule } from "../lint/rule.js";
 import { describeLock, firstExistingLock } from "./describe.js";
 import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
 

@@ -1,6 +1,7 @@
-import type { Finding } from "../findings.js";
+import type { Finding } from "../lint/findings.js";
 import type { Colors } from "./colors.js";
-import { describeLock, describeRevision, plural, visibleData, visibleReturns } from "./describe.js";
+import { describeLock, describeRevision, visibleData, visibleReturns } from "./describe.js";
+import { plural } from "../common/text.js";
 import { joined, joinLines, type Report } from "./stream.js";
 
 export interface Summary {

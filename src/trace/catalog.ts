@@ -1,4 +1,4 @@
-import { lockModeFromPgLocks, stronger, type LockMode } from "../locks.js";
+import { lockModeFromPgLocks, stronger, type LockMode } from "../locks/modes.js";
 import type { TraceDatabase } from "./database.js";
 
 /** What trace reads back from PostgreSQL's catalogs around each statement, in the tracing session. */

@@ -1,5 +1,5 @@
-import { connect, DEFAULT_TIMEOUTS, scrub, showDuration, timeoutMessage, type SessionTimeouts } from "../connection.js";
-import { UsageError } from "../errors.js";
+import { connect, DEFAULT_TIMEOUTS, scrub, showDuration, timeoutMessage, type SessionTimeouts } from "../common/connection.js";
+import { UsageError } from "../common/errors.js";
 
 /** The database trace runs on: the embedded PostgreSQL, or a server given by URL. */
 export interface TraceDatabase {

@@ -1,5 +1,5 @@
-import { parseTree } from "../parse-batch.js";
-import { nameList, nodeKind, type AstNode } from "../sql.js";
+import { parseTree } from "../sql/parse-batch.js";
+import { nameList, nodeKind, type AstNode } from "../sql/ast.js";
 
 /**
  * What trace must know about a statement before it runs it, read from the statement's parse tree:

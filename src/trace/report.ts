@@ -1,8 +1,9 @@
-import type { Finding } from "../findings.js";
+import type { Finding } from "../lint/findings.js";
 import type { Colors } from "../report/colors.js";
 import { jsonFinding } from "../report/json.js";
 import { formatText, summarize } from "../report/text.js";
-import { oneLine, plural, visibleText } from "../report/describe.js";
+import { oneLine, visibleText } from "../report/describe.js";
+import { plural } from "../common/text.js";
 import { formatTable } from "../report/locks-text.js";
 import { bare, type ObservedFacts, type TracedStatement, type TraceResult } from "./trace.js";
 

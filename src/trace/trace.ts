@@ -1,12 +1,12 @@
-import type { AnalyzedStatement } from "../analyze.js";
-import type { RelationLock } from "../effects.js";
-import { stronger, type LockMode } from "../locks.js";
+import type { AnalyzedStatement } from "../lint/analyze.js";
+import type { RelationLock } from "../locks/effects.js";
+import { stronger, type LockMode } from "../locks/modes.js";
 import { heldLocks, relationFiles, sequentialReads } from "./catalog.js";
 import { embeddedDatabase, serverDatabase, TraceStopped, type TraceDatabase } from "./database.js";
 import { guardOf, guardsOf, type StatementGuard, type TransactionStep } from "./guard.js";
 import { seedTables } from "./seed.js";
-import { DEFAULT_TIMEOUTS, redactUrl, timeoutSettings, type SessionTimeouts } from "../connection.js";
-import { UsageError } from "../errors.js";
+import { DEFAULT_TIMEOUTS, redactUrl, timeoutSettings, type SessionTimeouts } from "../common/connection.js";
+import { UsageError } from "../common/errors.js";
 import { oneLine } from "../report/describe.js";
 
 /**

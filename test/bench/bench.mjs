@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateHistory } from "./generate.mjs";
 import { startup } from "./startup.mjs";
-import { loadParser, parseStatements } from "../../src/parse-batch.js";
-import { splitStatements } from "../../src/split.js";
+import { loadParser, parseStatements } from "../../src/sql/parse-batch.js";
+import { splitStatements } from "../../src/sql/split.js";
 
 const BIN = fileURLToPath(new URL("../../bin/locklint.js", import.meta.url));
 const HOOK = fileURLToPath(new URL("./rss-hook.mjs", import.meta.url));

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { RULES } from "../../rules/index.js";
-import { run } from "../../src/cli.js";
+import { run } from "../../src/cli/program.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CORPUS = join(ROOT, "../shared/corpus/alembic");

@@ -1,8 +1,8 @@
-import { analyze, type Analysis, type AnalyzedStatement } from "../../src/analyze.js";
-import { loadParser } from "../../src/parse.js";
-import type { Rule } from "../../src/rule.js";
-import { defaultRules } from "../../src/rule-selection.js";
-import { decodeSource } from "../../src/source.js";
+import { analyze, type Analysis, type AnalyzedStatement } from "../../src/lint/analyze.js";
+import { loadParser } from "../../src/sql/parse.js";
+import type { Rule } from "../../src/lint/rule.js";
+import { defaultRules } from "../../src/cli/rule-selection.js";
+import { decodeSource } from "../../src/sql/source.js";
 
 /** Runs the whole pipeline on SQL text, with the rules the CLI runs by default unless told otherwise. */
 export async function analyzeText(sql: string, options: { pgVersion?: number; path?: string; keepStatements?: boolean; rules?: readonly Rule[] } = {}): Promise<Analysis> {

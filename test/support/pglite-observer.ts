@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import type { LockMode } from "../../src/locks.js";
+import type { LockMode } from "../../src/locks/modes.js";
 import { heldLocks, relationFiles, sequentialReads } from "../../src/trace/catalog.js";
 
 /** What PostgreSQL did while running one statement inside BEGIN: read back from its catalogs. */

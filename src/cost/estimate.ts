@@ -1,0 +1,111 @@
+import type { RelationLock, WorkEstimate } from "../locks/effects.js";
+import type { Operation } from "../sql/operations.js";
+import { relationKey } from "../schema/schema.js";
+import type { StatsFile, TableStats } from "./stats.js";
+
+/**
+ * Lock-time estimates: how long a statement works on a relation (rewrite, scan, index build,
+ * backfill), from the relation's size in a stats file and throughput constants measured by
+ * `npm run calibrate` (docs/estimates.md). A lock lasts its statement's work plus the work of every
+ * later statement of the transaction.
+ */
+
+/** Work per second: bytes for scan, validate, index, rewrite; rows for update. */
+export interface Throughput {
+  scan: number;
+  validate: number;
+  index: number;
+  rewrite: number;
+  update: number;
+}
+
+/**
+ * Measured with `npm run calibrate -- --sizes 10,100,1000` on PostgreSQL 15 (Debian) on the 2-core
+ * development machine, tables in memory (docs/estimates.md has the run). Production disks are
+ * slower for tables that do not fit in memory: that is what the high end of a range allows for.
+ */
+export const CALIBRATED: Throughput = { scan: 3_007_412_126, validate: 2_119_848_540, index: 552_949_034, rewrite: 169_540_042, update: 296_646 };
+
+/** A range around the central estimate: half of it (warm caches, a faster server) to twice it. */
+const LOW = 0.5;
+const HIGH = 2;
+
+export interface HoldEstimate {
+  lowMs: number;
+  highMs: number;
+  /** The statement's own work, or null when it does none (the lock is held only as long as the transaction). */
+  basis: string | null;
+  /** Statements that run after it while the lock is held. */
+  laterStatements: number;
+}
+
+export class TableSizes {
+  private readonly byKey = new Map<string, TableStats>();
+
+  constructor(readonly stats: StatsFile) {
+    for (const t of stats.tables) this.byKey.set(relationKey(t.schema, t.name), t);
+  }
+
+  get(key: string): TableStats | undefined {
+    return this.byKey.get(key);
+  }
+}
+
+const INDEX_BUILDING = new Set<Operation["op"]>(["create-index", "reindex"]);
+
+/** The statement's own work on one relation; null when its size is not in the stats (or it is an index). */
+export function lockWork(lock: RelationLock, operations: readonly Operation[], sizes: TableSizes, throughput: Throughput = CALIBRATED): WorkEstimate | null {
+  if (lock.kind === "index") return null;
+  const table = sizes.get(lock.key);
+  if (!table) return null;
+  if (lock.rewrite) return { ms: (table.totalBytes / throughput.rewrite) * 1000, basis: `rewrite ${formatBytes(table.totalBytes)}` };
+  if (!lock.scan) return { ms: 0, basis: "" };
+  if (operations.some((o) => INDEX_BUILDING.has(o.op) || buildsIndex(o))) {
+    return { ms: (table.heapBytes / throughput.index) * 1000, basis: `index build over ${formatBytes(table.heapBytes)}` };
+  }
+  if (operations.some((o) => o.op === "update" || o.op === "delete")) {
+    const rows = Math.max(table.reltuples, table.liveTuples ?? 0, 0);
+    return { ms: (rows / throughput.update) * 1000, basis: `${formatCount(rows)} rows written` };
+  }
+  return { ms: (table.heapBytes / throughput.validate) * 1000, basis: `scan ${formatBytes(table.heapBytes)}` };
+}
+
+function buildsIndex(op: Operation): boolean {
+  const constraints = op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints : [];
+  return constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclude") && !c.usingIndex);
+}
+
+export function holdRange(ownMs: number, laterMs: number, basis: string | null, laterStatements: number): HoldEstimate {
+  const total = ownMs + laterMs;
+  return { lowMs: Math.round(total * LOW), highMs: Math.round(total * HIGH), basis, laterStatements };
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1) return "instant";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(ms < 600_000 ? 1 : 0)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "kB", "MB", "GB", "TB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 && unit > 0 ? 1 : 0)} ${units[unit]}`;
+}
+
+function formatCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(0)}k` : String(Math.round(n));
+}
+
+/** "41 s - 2 min (rewrite 3.1 GB, then 2 more statements)" */
+export function describeHold(e: HoldEstimate): string {
+  const range = e.highMs < 1 ? "instant" : `${formatDuration(e.lowMs)} - ${formatDuration(e.highMs)}`;
+  const parts = [e.basis, e.laterStatements > 0 ? `${e.basis ? "then " : ""}${e.laterStatements} more statement${e.laterStatements === 1 ? "" : "s"}` : ""].filter(Boolean);
+  return `held ${range}${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}

@@ -1,0 +1,177 @@
+import { mergeLocks, operationEffect, transactionRequirement, type StatementEffects } from "../locks/effects.js";
+import type { Finding } from "./findings.js";
+import type { Operation } from "../sql/operations.js";
+import { parseFile, type ParsedStatement } from "../sql/parse.js";
+import { applyOperation } from "../schema/replay.js";
+import { HeldLocks } from "../locks/held-locks.js";
+import type { LockBudget, Rule } from "./rule.js";
+import { commentSeen, FINDING_STATEMENT, lockEstimated, notAnalysed, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
+import { Schema, type SchemaSnapshot } from "../schema/schema.js";
+import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
+import type { TableSizes } from "../cost/estimate.js";
+import { scaleSeverity, WorkLedger } from "./work-ledger.js";
+import { ScriptTracker, type RevisionRange, type StatementPlace, type TransactionCounter } from "../sql/script.js";
+import { Session } from "../locks/session.js";
+import type { SourceFile } from "../sql/source.js";
+import { isUtcZone } from "../schema/type-change.js";
+
+/**
+ * The pipeline: for each file, statement by statement, in one pass:
+ * parse -> operations -> script place -> effects (with schema replay) -> rules -> findings.
+ * The schema carries over from one file to the next (files are applied in the order given);
+ * sessions and transactions do not.
+ */
+
+export interface AnalyzeOptions {
+  pgVersion: number;
+  rules: readonly Rule[];
+  /** Table sizes (locklint stats): lock facts then carry hold-time estimates. */
+  sizes?: TableSizes;
+  /** --max-lock-ms and friends: how long a table may stay blocked for reads, for writes. */
+  lockBudget?: LockBudget;
+  /** --since / --revision: the whole input builds the schema; only these revisions are reported. */
+  range?: RevisionRange;
+  /** Each file runs inside one transaction its tool opens (Squawk's --assume-in-transaction). */
+  assumeInTransaction?: boolean;
+  /** Keep every statement with its effects (for `locklint locks`). */
+  keepStatements?: boolean;
+  /** With keepStatements, keep alembic's version-table statements too (trace runs them). */
+  keepBookkeeping?: boolean;
+}
+
+export interface AnalyzedStatement {
+  statement: ParsedStatement;
+  place: StatementPlace;
+  effects: StatementEffects;
+}
+
+export interface Analysis {
+  files: number;
+  statements: number;
+  findings: Finding[];
+  /** Filled when keepStatements is set; alembic bookkeeping left out. */
+  analyzed: AnalyzedStatement[];
+  /** Every alembic revision id the input names. */
+  revisions: Set<string>;
+}
+
+export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): Analysis {
+  const schema = new Schema();
+  const counter: TransactionCounter = { next: 1 };
+  const seen = new Map<string, Set<string>>();
+  const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [], revisions: new Set() };
+  for (const [fileIndex, file] of files.entries()) {
+    const parsed = parseFile(file);
+    const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
+    const session = new Session();
+    let openedBy: StatementState | null = null;
+    /** Ignore comments seen since the last statement: they apply to the next one. */
+    let ignores: Ignore[] = [];
+    const held = new HeldLocks(true);
+    const heldInTransaction = new HeldLocks(false);
+    const deferred = new UnitEndChecks();
+    const ledger = options.sizes ? new WorkLedger() : null;
+    const blockingStates = new Map<ParsedStatement, StatementState>();
+    // ROLLBACK undoes a transaction's schema changes: keep a copy from its BEGIN, only in files that roll back at all
+    const rollsBack = /\bROLLBACK\b/i.test(file.text);
+    let beforeTransaction: SchemaSnapshot | null = null;
+    const firstFinding = analysis.findings.length;
+    for (const batch of parsed.batches()) {
+      for (const item of batch) {
+        if (item.kind === "comment") {
+          tracker.onComment(item.comment.body, item.comment.position.line);
+          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings);
+          const ignore = parseIgnore(item.comment.body, item.comment.position);
+          if (ignore) ignores.push(ignore);
+          continue;
+        }
+        const statement = item.statement;
+        const operations = statement.operations;
+        analysis.statements++;
+        const place = tracker.place(statement.index, operations);
+        // A statement on its own (no revision, no transaction) defers to the end of the file.
+        deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
+        if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
+        const utcSession = isUtcZone(session.get("timezone", place) ?? "");
+        const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
+        if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
+        if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
+        if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
+        if (!place.bookkeeping && place.reported) {
+          const from = analysis.findings.length;
+          if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
+          runRules(options, state, analysis.findings);
+          if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
+        }
+        ignores = [];
+        for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
+        held.after(statement, place, effects);
+        heldInTransaction.after(statement, place, effects);
+        const ending = operations.find((o) => o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback"));
+        if (ending?.op === "transaction" && beforeTransaction) {
+          if (ending.kind === "rollback") schema.restore(beforeTransaction);
+          beforeTransaction = null;
+        }
+      }
+    }
+    deferred.end();
+    for (const id of tracker.seen) analysis.revisions.add(id);
+    if (tracker.openTransaction !== null && openedBy?.place.reported) unclosedTransaction(options, openedBy, analysis.findings);
+    if (ledger) {
+      const fileFindings = analysis.findings.slice(firstFinding);
+      ledger.estimateFindings(fileFindings, (f) => FINDING_STATEMENT.get(f));
+      scaleSeverity(fileFindings, options.rules);
+      for (const held of ledger.blockingLocks()) {
+        const state = blockingStates.get(held.statement);
+        if (state) lockEstimated(options, state, held.lock, () => ledger.responsible(held.statement), analysis.findings);
+      }
+    }
+  }
+  // Checks deferred to the end of a revision report late: put every finding back in file order (stable).
+  const fileOrder = new Map(files.map((f, i) => [f.path, i]));
+  analysis.findings.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn);
+  return analysis;
+}
+
+interface EvaluateContext {
+  pgVersion: number;
+  place: StatementPlace;
+  utcSession: boolean;
+}
+
+/** Effects of each operation against the schema as it stands, replaying each before the next. */
+function evaluate(statement: ParsedStatement, operations: readonly Operation[], schema: Schema, ctx: EvaluateContext): StatementEffects {
+  const effectsContext = {
+    schema,
+    pgVersion: ctx.pgVersion,
+    unitKey: ctx.place.unit.key,
+    unitLabel: ctx.place.unit.label,
+    transaction: ctx.place.transaction,
+    utcSession: ctx.utcSession,
+  };
+  const origin = { unit: ctx.place.unit.key, transaction: ctx.place.transaction };
+  const reason = transactionRequirement(operations, ctx.pgVersion);
+  const result: StatementEffects = {
+    operations: [],
+    locks: [],
+    transactional: reason === null,
+    nonTransactionalReason: reason,
+    analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown"),
+  };
+  for (const operation of operations) {
+    if (operation.op === "unknown" && operation.failure) result.failure ??= operation.failure;
+    try {
+      result.operations.push(operationEffect(operation, effectsContext));
+      applyOperation(schema, operation, origin);
+    } catch (error) {
+      // a bug in effects or replay: the statement's locks are unknown, which the not-analysed finding says
+      result.analysed = false;
+      result.failure ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  result.locks = mergeLocks(result.operations);
+  return result;
+}
+

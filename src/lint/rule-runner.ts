@@ -1,0 +1,201 @@
+import type { StatementEffects } from "../locks/effects.js";
+import { lockFact, type Finding, type LockFact } from "./findings.js";
+import { charOffsetOfByte, type ParsedStatement } from "../sql/parse.js";
+import type { LineIndex, Position } from "../sql/position.js";
+import type { HeldLock, LockBudget, Report, Rule, RuleContext } from "./rule.js";
+import { hasIndexLeadingWith, type Schema } from "../schema/schema.js";
+import type { Revision, StatementPlace } from "../sql/script.js";
+import type { Session } from "../locks/session.js";
+import type { Ignore } from "./suppressions.js";
+
+/**
+ * Runs the rules: builds each statement's rule context, turns reports into findings, and calls
+ * the hooks rules have for later moments (end of a revision, an unclosed transaction, estimates).
+ */
+
+export interface RuleOptions {
+  pgVersion: number;
+  rules: readonly Rule[];
+  lockBudget?: LockBudget;
+}
+
+/** Checks that rules leave for the end of the deploy unit, when the unit's schema changes are all known. */
+export class UnitEndChecks {
+  private checks: (() => void)[] = [];
+  private unit: string | null = null;
+
+  /** Called with each statement's unit (null: the file itself): runs the checks of a unit that ended. */
+  enter(unit: string | null): void {
+    if (unit !== this.unit) this.end();
+    this.unit = unit;
+  }
+
+  /** The unit ended (or the file did). */
+  end(): void {
+    const due = this.checks;
+    this.checks = [];
+    for (const check of due) check();
+  }
+
+  add(check: () => void): void {
+    this.checks.push(check);
+  }
+}
+
+/** A statement with everything its rule context is built from. */
+export interface StatementState {
+  statement: ParsedStatement;
+  effects: StatementEffects;
+  place: StatementPlace;
+  session: Session;
+  lines: LineIndex;
+  seen: Map<string, Set<string>>;
+  held: ReadonlyMap<string, HeldLock>;
+  heldInTransaction: ReadonlyMap<string, HeldLock>;
+  schema: Schema;
+  deferred: UnitEndChecks;
+}
+
+/** Runs every rule's check on one statement, adding their findings. */
+export function runRules(options: RuleOptions, state: StatementState, findings: Finding[]): void {
+  if (options.rules.length === 0) return;
+  const { statement, effects, place, session, lines, seen } = state;
+  let rule: Rule = options.rules[0]!;
+  // One context per statement, shared by the rules in turn: `rule` is the one running.
+  const ctx: RuleContext = {
+    statement,
+    effects,
+    place,
+    inTransactionBlock: place.transaction !== null,
+    pgVersion: options.pgVersion,
+    heldLocks: state.held,
+    transactionLocks: state.heldInTransaction,
+    afterUnit: (check) => {
+      // The check runs after this loop has moved on: give it back its own rule for reporting.
+      const owner = rule;
+      state.deferred.add(() => {
+        rule = owner;
+        check();
+      });
+    },
+    tableKnown: (relation) => state.schema.table(relation)?.declared === true,
+    indexCovers: (relation, columns) => {
+      const table = state.schema.table(relation);
+      if (!table) return null;
+      return hasIndexLeadingWith(table, columns) ? true : table.declared ? false : null;
+    },
+    setting: (name) => session.get(name, place),
+    firstTime: (key) => {
+      let keys = seen.get(rule.id);
+      if (!keys) seen.set(rule.id, (keys = new Set()));
+      if (keys.has(key)) return false;
+      keys.add(key);
+      return true;
+    },
+    report: (report) => findings.push(toFinding(rule, report, state, lines)),
+  };
+  for (rule of options.rules) {
+    try {
+      rule.check?.(ctx);
+    } catch (error) {
+      const message = `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`;
+      const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
+      findings.push(toFinding(rule, { message, help, severity: "warning" }, state, lines));
+    }
+  }
+}
+
+/**
+ * A statement locklint models but could not work out (an error in reading it, its effects or the
+ * schema replay): its locks are unknown, so no rule could judge it. Always reported, whatever rules
+ * are selected, so that the gate never passes it silently. Not a rule of the catalog: it cannot be
+ * turned off, and it names locklint's own failure.
+ */
+export function notAnalysed(state: StatementState, reason: string, findings: Finding[]): void {
+  const message = `locklint could not analyse this statement (${reason}): the locks it takes are unknown and no rule checked it; this is a locklint limit or bug, please report it`;
+  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
+  findings.push(toFinding(NOT_ANALYSED, { message, help, locks: [] }, state, state.lines));
+}
+
+const NOT_ANALYSED = { id: "not-analysed", severity: "error" } as const;
+
+/** The statement each finding is about, for estimates made after the file's transactions are known. */
+export const FINDING_STATEMENT = new WeakMap<Finding, ParsedStatement>();
+
+function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: StatementState, lines: LineIndex): Finding {
+  const { statement, effects, place } = state;
+  const start = report.at === undefined ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report.at));
+  const finding: Finding = {
+    rule: rule.id,
+    severity: report.severity ?? rule.severity,
+    message: report.message,
+    help: report.help,
+    file: statement.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: statement.endPos.line,
+    endColumn: statement.endPos.column,
+    revision: place.revision,
+    sql: statement.sql,
+    statementLine: statement.startPos.line,
+    statementColumn: statement.startPos.column,
+    locks: (report.locks ?? effects.locks).map(lockFact),
+    ...(report.migration ? { migration: report.migration } : {}),
+  };
+  FINDING_STATEMENT.set(finding, statement);
+  return finding;
+}
+
+/** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
+export function lockEstimated(options: RuleOptions, state: StatementState, lock: LockFact, responsible: () => { line: number; work: string }[], findings: Finding[]): void {
+  for (const rule of options.rules) {
+    rule.onLockEstimate?.({ lock, budget: options.lockBudget ?? {}, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
+  }
+}
+
+/** A file ended inside a transaction: the rules that care report at its BEGIN. */
+export function unclosedTransaction(options: RuleOptions, begin: StatementState, findings: Finding[]): void {
+  for (const rule of options.rules) {
+    rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) });
+  }
+}
+
+/** A comment of the script: the rules that read comments report at it. */
+export function commentSeen(options: RuleOptions, file: string, comment: { body: string; position: Position }, revision: Revision | null, findings: Finding[]): void {
+  for (const rule of options.rules) {
+    rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment, revision)) });
+  }
+}
+
+/** A finding about a comment: it points at the comment and shows it. */
+function commentFinding(rule: Rule, report: Report, file: string, comment: { body: string; position: Position }, revision: Revision | null): Finding {
+  const { line, column } = comment.position;
+  const sql = `--${comment.body}`;
+  return {
+    rule: rule.id,
+    severity: report.severity ?? rule.severity,
+    message: report.message,
+    help: report.help,
+    file,
+    line,
+    column,
+    endLine: line,
+    endColumn: column + Array.from(sql).length - 1, // inclusive, as for statements
+    revision,
+    sql,
+    statementLine: line,
+    statementColumn: column,
+    locks: [],
+    ...(report.migration ? { migration: report.migration } : {}),
+  };
+}
+
+/** Ignore comments that silenced nothing: reported at the comment by the rule unused-ignore, when it runs. */
+export function reportUnused(unused: readonly Ignore[], options: RuleOptions, state: StatementState, findings: Finding[]): void {
+  const rule = options.rules.find((r) => r.id === "unused-ignore");
+  if (!rule) return;
+  for (const ignore of unused) {
+    const report = { message: `"${ignore.text}" silences nothing in the statement after it`, help: { text: "Remove the comment, or fix the rule ids it names." } };
+    findings.push(commentFinding(rule, report, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
+  }
+}

@@ -1,0 +1,245 @@
+import type { ColumnType, RelationName } from "../sql/ast.js";
+
+/**
+ * The catalog that schema replay builds: what exists before each statement. Objects are
+ * shared by reference (a foreign key points at its Table), so renames need no fix-ups.
+ */
+
+export interface Column {
+  name: string;
+  /** null when the column was never declared in the script (a table that existed before it). */
+  type: ColumnType | null;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export type ConstraintKind = "check" | "foreign-key" | "unique" | "primary-key" | "exclude" | "not-null";
+
+export interface Constraint {
+  name: string;
+  kind: ConstraintKind;
+  validated: boolean;
+  columns: string[];
+  /** Foreign keys: the referenced table. */
+  references?: Table;
+  /** CHECK (col IS NOT NULL) and NOT NULL constraints: the column they prove non-null. */
+  provesNotNull?: string;
+  /** Foreign keys: ON DELETE action (a no action, r restrict, c cascade, n set null, d set default). */
+  onDelete?: string;
+}
+
+export type RelationKind = "table" | "partitioned table" | "view" | "materialized view";
+
+/** Where an object was created: the deploy unit (revision or transaction) that made it. */
+export type UnitKey = string;
+
+/** Where an object was created: its deploy unit, and its transaction (null outside one). */
+export interface Origin {
+  unit: UnitKey;
+  transaction: number | null;
+}
+
+export interface Table {
+  schema: string | null;
+  name: string;
+  kind: RelationKind;
+  /** False for tables the script only alters: they existed before it, with unknown contents. */
+  declared: boolean;
+  createdIn: Origin | null;
+  unlogged: boolean;
+  columns: Map<string, Column>;
+  constraints: Map<string, Constraint>;
+  indexes: Set<Index>;
+  /** Tables whose foreign keys reference this one. */
+  referencedBy: Set<Table>;
+  partitionOf: Table | null;
+  partitions: Set<Table>;
+  isDefaultPartition: boolean;
+  partitionKey: string[];
+  /** Views and materialized views: the relations their query reads. */
+  readsFrom: Table[];
+  dropped: boolean;
+}
+
+export interface Index {
+  schema: string | null;
+  name: string;
+  table: Table | null;
+  unique: boolean;
+  columns: string[];
+  createdIn: Origin | null;
+  /** The constraint that owns it (primary key, unique, exclude), if any. */
+  constraint: string | null;
+}
+
+export interface EnumType {
+  schema: string | null;
+  name: string;
+  values: string[];
+  createdIn: Origin | null;
+}
+
+/** `public.t` and `t` are the same table for a script that does not change search_path. */
+export function relationKey(schema: string | null, name: string): string {
+  return schema && schema !== "public" ? `${schema}.${name}` : name;
+}
+
+export interface SchemaSnapshot {
+  tables: Map<string, Table>;
+  indexes: Map<string, Index>;
+  enums: Map<string, EnumType>;
+}
+
+export class Schema {
+  private tables = new Map<string, Table>();
+  private indexes = new Map<string, Index>();
+  private enums = new Map<string, EnumType>();
+
+  /** A copy of everything, for a transaction that may be rolled back (one structured clone keeps the cross-references). */
+  snapshot(): SchemaSnapshot {
+    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums });
+  }
+
+  restore(snapshot: SchemaSnapshot): void {
+    ({ tables: this.tables, indexes: this.indexes, enums: this.enums } = snapshot);
+  }
+
+  table(ref: Pick<RelationName, "schema" | "name">): Table | undefined {
+    return this.tables.get(relationKey(ref.schema, ref.name));
+  }
+
+  /** The table, or a placeholder for one that existed before the script (not declared by it). */
+  tableOrAssumed(ref: Pick<RelationName, "schema" | "name">): Table {
+    const existing = this.table(ref);
+    if (existing) return existing;
+    const table = newTable(ref.schema, ref.name, "table", null, false);
+    this.tables.set(relationKey(ref.schema, ref.name), table);
+    return table;
+  }
+
+  addTable(ref: Pick<RelationName, "schema" | "name">, kind: RelationKind, createdIn: Origin): Table {
+    const table = newTable(ref.schema, ref.name, kind, createdIn, true);
+    const previous = this.table(ref);
+    if (previous) this.dropTable(previous);
+    this.tables.set(relationKey(ref.schema, ref.name), table);
+    return table;
+  }
+
+  dropTable(table: Table): void {
+    table.dropped = true;
+    this.tables.delete(relationKey(table.schema, table.name));
+    for (const index of table.indexes) this.indexes.delete(relationKey(index.schema, index.name));
+    for (const constraint of table.constraints.values()) constraint.references?.referencedBy.delete(table);
+    for (const referencing of table.referencedBy) {
+      for (const [name, c] of referencing.constraints) if (c.references === table) referencing.constraints.delete(name);
+    }
+    table.partitionOf?.partitions.delete(table);
+  }
+
+  /** RENAME TO (a new name) and SET SCHEMA (a new schema). */
+  relocateTable(table: Table, to: { schema?: string; name?: string }): void {
+    this.tables.delete(relationKey(table.schema, table.name));
+    if (to.schema !== undefined) table.schema = to.schema;
+    if (to.name !== undefined) table.name = to.name;
+    this.tables.set(relationKey(table.schema, table.name), table);
+  }
+
+  index(ref: Pick<RelationName, "schema" | "name">): Index | undefined {
+    return this.indexes.get(relationKey(ref.schema, ref.name));
+  }
+
+  addIndex(index: Index): void {
+    this.indexes.set(relationKey(index.schema, index.name), index);
+    index.table?.indexes.add(index);
+  }
+
+  dropIndex(index: Index): void {
+    this.indexes.delete(relationKey(index.schema, index.name));
+    index.table?.indexes.delete(index);
+  }
+
+  renameIndex(index: Index, newName: string): void {
+    this.indexes.delete(relationKey(index.schema, index.name));
+    index.name = newName;
+    this.indexes.set(relationKey(index.schema, index.name), index);
+  }
+
+  addConstraint(table: Table, constraint: Constraint): void {
+    table.constraints.set(constraint.name, constraint);
+    constraint.references?.referencedBy.add(table);
+  }
+
+  dropConstraint(table: Table, constraint: Constraint): void {
+    table.constraints.delete(constraint.name);
+    if (constraint.references && ![...table.constraints.values()].some((c) => c.references === constraint.references)) {
+      constraint.references.referencedBy.delete(table);
+    }
+    for (const index of table.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
+  }
+
+  /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
+  tablesUsingType(type: Pick<RelationName, "schema" | "name">): Table[] {
+    return [...this.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema)));
+  }
+
+  enumType(schema: string | null, name: string): EnumType | undefined {
+    return this.enums.get(relationKey(schema, name));
+  }
+
+  addEnum(type: EnumType): void {
+    this.enums.set(relationKey(type.schema, type.name), type);
+  }
+
+  dropEnum(schema: string | null, name: string): void {
+    this.enums.delete(relationKey(schema, name));
+  }
+}
+
+function newTable(schema: string | null, name: string, kind: RelationKind, createdIn: Origin | null, declared: boolean): Table {
+  return {
+    schema,
+    name,
+    kind,
+    declared,
+    createdIn,
+    unlogged: false,
+    columns: new Map(),
+    constraints: new Map(),
+    indexes: new Set(),
+    referencedBy: new Set(),
+    partitionOf: null,
+    partitions: new Set(),
+    isDefaultPartition: false,
+    partitionKey: [],
+    readsFrom: [],
+    dropped: false,
+  };
+}
+
+/** An index whose leading columns are exactly these (in any order): what a foreign-key lookup can use. */
+export function hasIndexLeadingWith(table: Table, columns: readonly string[]): boolean {
+  if (columns.length === 0) return true;
+  for (const index of table.indexes) {
+    const leading = index.columns.slice(0, columns.length);
+    if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
+  }
+  return false;
+}
+
+/** PostgreSQL's default constraint and index names (before its 63-byte truncation). */
+export function defaultConstraintName(table: string, columns: string[], kind: ConstraintKind): string {
+  switch (kind) {
+    case "primary-key":
+      return `${table}_pkey`;
+    case "foreign-key":
+      return `${table}_${columns.join("_")}_fkey`;
+    case "unique":
+      return `${table}_${columns.join("_")}_key`;
+    case "exclude":
+      return `${table}_${columns.join("_")}_excl`;
+    case "not-null":
+      return `${table}_${columns.join("_")}_not_null`;
+    case "check":
+      return `${table}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
+  }
+}

@@ -1,0 +1,841 @@
+import { lockModeFromLevel, type LockMode } from "./lock-mode-names.js";
+import {
+  asKind,
+  columnType,
+  constText,
+  list,
+  nameList,
+  nodeKind,
+  relationFromNames,
+  relationName,
+  walk,
+  type AstNode,
+  type ColumnType,
+  type RelationName,
+} from "./ast.js";
+import { analyzeDefault, type DefaultAnalysis } from "./volatility.js";
+
+/**
+ * Turns one parse tree into the schema operations it performs, in a form that neither effects
+ * nor replay has to dig out of the tree again. Purely syntactic: no schema is consulted here.
+ */
+
+export interface ConstraintSpec {
+  kind: "check" | "foreign-key" | "unique" | "primary-key" | "exclude" | "not-null";
+  name: string | null;
+  columns: string[];
+  notValid: boolean;
+  /** ADD CONSTRAINT ... USING INDEX name */
+  usingIndex: string | null;
+  references: RelationName | null;
+  /** CHECK (col IS NOT NULL) or NOT NULL col: the column proven non-null. */
+  provesNotNull: string | null;
+  /** ON DELETE action of a foreign key: a = no action, r = restrict, c = cascade, n = set null, d = set default. */
+  onDelete: string;
+  /** Byte offset in the statement, for pointing at it. */
+  location: number;
+}
+
+export interface ColumnSpec {
+  name: string;
+  type: ColumnType | null;
+  notNull: boolean;
+  default: DefaultAnalysis | null;
+  generated: "stored" | "virtual" | null;
+  identity: boolean;
+  serial: boolean;
+  constraints: ConstraintSpec[];
+  location: number;
+}
+
+export type Operation =
+  | {
+      op: "create-table";
+      table: RelationName;
+      kind: "table" | "partitioned table";
+      temporary: boolean;
+      unlogged: boolean;
+      columns: ColumnSpec[];
+      constraints: ConstraintSpec[];
+      partitionOf: RelationName | null;
+      defaultPartition: boolean;
+      inherits: RelationName[];
+      likes: RelationName[];
+      partitionKey: string[];
+    }
+  | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean }
+  | { op: "create-table-as"; table: RelationName; reads: RelationName[] }
+  | { op: "drop-relation"; relation: RelationName; kind: "table" | "view" | "materialized view"; cascade: boolean }
+  | { op: "drop-index"; index: RelationName; concurrent: boolean }
+  | { op: "add-column"; table: RelationName; column: ColumnSpec }
+  | { op: "drop-column"; table: RelationName; column: string }
+  | { op: "alter-column-type"; table: RelationName; column: string; type: ColumnType | null; using: boolean; location: number }
+  | { op: "set-not-null"; table: RelationName; column: string }
+  | { op: "drop-not-null"; table: RelationName; column: string }
+  | { op: "set-default"; table: RelationName; column: string; default: DefaultAnalysis }
+  | { op: "drop-default"; table: RelationName; column: string }
+  | { op: "add-constraint"; table: RelationName; constraint: ConstraintSpec }
+  | { op: "validate-constraint"; table: RelationName; name: string }
+  | { op: "drop-constraint"; table: RelationName; name: string; cascade: boolean }
+  | { op: "rename-table"; table: RelationName; newName: string }
+  | { op: "rename-column"; table: RelationName; column: string; newName: string }
+  | { op: "rename-index"; index: RelationName; newName: string }
+  | { op: "rename-constraint"; table: RelationName; name: string; newName: string }
+  | { op: "set-schema"; relation: RelationName; newSchema: string }
+  | {
+      op: "create-index";
+      table: RelationName;
+      index: RelationName | null;
+      unique: boolean;
+      concurrent: boolean;
+      columns: string[];
+    }
+  | { op: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; relation: RelationName | null; concurrent: boolean }
+  | { op: "create-enum"; type: RelationName; values: string[] }
+  /** `position`: where the value goes; "end" without BEFORE/AFTER. */
+  | { op: "add-enum-value"; type: RelationName; value: string; position: "end" | "before" | "after" }
+  | { op: "rename-enum-value"; type: RelationName; from: string; to: string }
+  | { op: "drop-type"; type: RelationName }
+  | { op: "truncate"; table: RelationName; cascade: boolean }
+  /** `where`: the columns its WHERE clause reads, null without a WHERE. */
+  | { op: "update"; table: RelationName; columns: string[]; where: string[] | null; reads: RelationName[] }
+  | { op: "delete"; table: RelationName; where: string[] | null; reads: RelationName[] }
+  | { op: "insert"; table: RelationName; reads: RelationName[] }
+  | { op: "select"; reads: RelationName[]; locking: boolean }
+  | { op: "vacuum"; table: RelationName | null; full: boolean; analyzeOnly: boolean }
+  | { op: "cluster"; table: RelationName | null }
+  | { op: "refresh-materialized-view"; view: RelationName; concurrent: boolean }
+  | { op: "attach-partition"; table: RelationName; partition: RelationName; defaultPartition: boolean }
+  | { op: "detach-partition"; table: RelationName; partition: RelationName; concurrent: boolean; finalize: boolean }
+  | { op: "lock-table"; table: RelationName; mode: LockMode }
+  | { op: "create-trigger"; table: RelationName; replace: boolean }
+  | { op: "drop-trigger"; table: RelationName }
+  | { op: "enable-disable-trigger"; table: RelationName }
+  | { op: "comment"; relation: RelationName | null; on: string }
+  | { op: "grant"; relation: RelationName }
+  | { op: "set"; name: string; value: string | null; local: boolean }
+  | { op: "transaction"; kind: "begin" | "commit" | "rollback" | "savepoint" | "other"; chain: boolean }
+  | { op: "drop-schema"; schema: string; cascade: boolean }
+  | { op: "rename-schema"; schema: string; newName: string }
+  | { op: "drop-database"; name: string }
+  /** CREATE DOMAIN with CHECK constraints, ALTER DOMAIN ... ADD CONSTRAINT / VALIDATE CONSTRAINT. */
+  | { op: "domain-constraint"; domain: RelationName; action: "create" | "add" | "validate"; notValid: boolean }
+  /** An ALTER TABLE form with a fixed lock level and no further analysis (OWNER TO, SET STATISTICS, ...). */
+  | { op: "alter-table-other"; table: RelationName; form: AlterTableForm; what: string; options: string[] }
+  /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
+  | { op: "no-table-lock"; what: string }
+  /**
+   * A statement whose locks locklint does not model (DO blocks, unknown ALTER forms); with `failure`,
+   * one it should have read but could not (the error), which is reported rather than passed over.
+   */
+  | { op: "unknown"; what: string; failure?: string };
+
+export type OperationKind = Operation["op"];
+
+/** Relation options whose change only needs SHARE UPDATE EXCLUSIVE (AlterTableGetRelOptionsLockLevel). */
+/** The ALTER TABLE forms without an operation of their own; locks/facts.ts says what each one locks. */
+export const ALTER_TABLE_FORMS = [
+  "ADD CONSTRAINT",
+  "SET LOGGED",
+  "SET UNLOGGED",
+  "SET TABLESPACE",
+  "SET ACCESS METHOD",
+  "ALTER COLUMN SET EXPRESSION",
+  "ALTER COLUMN SET STATISTICS",
+  "ALTER COLUMN SET/RESET (attribute options)",
+  "ALTER COLUMN SET STORAGE",
+  "CLUSTER ON",
+  "SET WITHOUT CLUSTER",
+  "ALTER CONSTRAINT",
+  "OWNER TO",
+  "ALTER COLUMN ADD GENERATED AS IDENTITY",
+  "ALTER COLUMN SET (identity options)",
+  "ALTER COLUMN DROP IDENTITY",
+  "ALTER COLUMN DROP EXPRESSION",
+  "ALTER COLUMN SET COMPRESSION",
+  "REPLICA IDENTITY",
+  "ROW LEVEL SECURITY",
+  "ENABLE/DISABLE RULE",
+  "SET (storage parameters)",
+  "RESET (storage parameters)",
+  "INHERIT",
+  "NO INHERIT",
+  "ALTER INDEX",
+  "ALTER TRIGGER RENAME",
+  "other",
+] as const;
+export type AlterTableForm = (typeof ALTER_TABLE_FORMS)[number];
+
+/**
+ * The operations of one statement's tree. `base` is the byte offset of the statement in the text
+ * the tree was parsed from (several statements are parsed at once): locations are made relative
+ * to the statement.
+ */
+export function operationsOf(ast: AstNode, base = 0): Operation[] {
+  const operations = readOperations(ast);
+  if (base > 0) rebaseLocations(operations, base);
+  return operations;
+}
+
+function rebaseLocations(value: unknown, base: number): void {
+  if (Array.isArray(value)) for (const item of value) rebaseLocations(item, base);
+  else if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    for (const key in record) {
+      const v = record[key];
+      if (key === "location" && typeof v === "number") record[key] = v >= base ? v - base : v;
+      else if (typeof v === "object") rebaseLocations(v, base);
+    }
+  }
+}
+
+function readOperations(ast: AstNode): Operation[] {
+  const [kind, stmt] = nodeKind(ast);
+  switch (kind) {
+    case "CreateStmt":
+      return [createTable(stmt)];
+    case "ViewStmt": {
+      const view = relationName(stmt.view);
+      return view ? [{ op: "create-view", view, materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }] : [];
+    }
+    case "CreateTableAsStmt": {
+      const target = relationName(stmt.into?.rel);
+      if (!target) return [];
+      const reads = readRelations(stmt.query);
+      return stmt.objtype === "OBJECT_MATVIEW"
+        ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }]
+        : [{ op: "create-table-as", table: target, reads }];
+    }
+    case "DropStmt":
+      return dropStatement(stmt);
+    case "AlterTableStmt":
+      return alterTable(stmt);
+    case "RenameStmt":
+      return renameStatement(stmt);
+    case "AlterObjectSchemaStmt": {
+      const relation = relationName(stmt.relation);
+      return relation ? [{ op: "set-schema", relation, newSchema: String(stmt.newschema ?? "") }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
+    }
+    case "IndexStmt": {
+      const table = relationName(stmt.relation);
+      if (!table) return [];
+      const index = stmt.idxname ? { schema: table.schema, name: String(stmt.idxname), written: String(stmt.idxname) } : null;
+      const columns = list(stmt.indexParams).flatMap((p) => {
+        const e = asKind(p, "IndexElem");
+        return e?.name ? [String(e.name)] : [];
+      });
+      return [{ op: "create-index", table, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
+    }
+    case "ReindexStmt":
+      return [reindex(stmt)];
+    case "CreateEnumStmt": {
+      const type = relationFromNames(nameList(stmt.typeName));
+      return type ? [{ op: "create-enum", type, values: nameList(stmt.vals) }] : [];
+    }
+    case "AlterEnumStmt": {
+      const type = relationFromNames(nameList(stmt.typeName));
+      if (!type) return [];
+      if (stmt.oldVal !== undefined) return [{ op: "rename-enum-value", type, from: String(stmt.oldVal), to: String(stmt.newVal ?? "") }];
+      const position = stmt.newValNeighbor === undefined ? "end" : stmt.newValIsAfter === true ? "after" : "before";
+      return [{ op: "add-enum-value", type, value: String(stmt.newVal ?? ""), position }];
+    }
+    case "TruncateStmt":
+      return list(stmt.relations).flatMap((r) => {
+        const table = relationName(asKind(r, "RangeVar"));
+        return table ? [{ op: "truncate" as const, table, cascade: stmt.behavior === "DROP_CASCADE" }] : [];
+      });
+    case "UpdateStmt": {
+      const table = relationName(stmt.relation);
+      if (!table) return [];
+      const columns = list(stmt.targetList).flatMap((t) => {
+        const r = asKind(t, "ResTarget");
+        return r?.name ? [String(r.name)] : [];
+      });
+      const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
+      return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads }];
+    }
+    case "DeleteStmt": {
+      const table = relationName(stmt.relation);
+      if (!table) return [];
+      const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
+      return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads }];
+    }
+    case "InsertStmt": {
+      const table = relationName(stmt.relation);
+      if (!table) return [];
+      return [{ op: "insert", table, reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
+    }
+    case "SelectStmt":
+      return [{ op: "select", reads: readRelations(ast), locking: list(stmt.lockingClause).length > 0 }];
+    case "VacuumStmt":
+      return vacuum(stmt);
+    case "ClusterStmt":
+      return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
+    case "RefreshMatViewStmt": {
+      const view = relationName(stmt.relation);
+      return view ? [{ op: "refresh-materialized-view", view, concurrent: Boolean(stmt.concurrent) }] : [];
+    }
+    case "LockStmt": {
+      const mode = lockModeFromLevel(Number(stmt.mode ?? 8));
+      return list(stmt.relations).flatMap((r) => {
+        const table = relationName(asKind(r, "RangeVar"));
+        return table ? [{ op: "lock-table" as const, table, mode }] : [];
+      });
+    }
+    case "CreateTrigStmt": {
+      const table = relationName(stmt.relation);
+      return table ? [{ op: "create-trigger", table, replace: Boolean(stmt.replace) }] : [];
+    }
+    case "CommentStmt":
+      return [comment(stmt)];
+    case "GrantStmt":
+      if (stmt.targtype === "ACL_TARGET_OBJECT" && (stmt.objtype === "OBJECT_TABLE" || stmt.objtype === undefined)) {
+        return list(stmt.objects).flatMap((o) => {
+          const relation = relationName(asKind(o, "RangeVar"));
+          return relation ? [{ op: "grant" as const, relation }] : [];
+        });
+      }
+      return [{ op: "no-table-lock", what: "GRANT" }];
+    case "VariableSetStmt":
+      return [variableSet(stmt)];
+    case "TransactionStmt":
+      return [transaction(stmt)];
+    case "DoStmt":
+      return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
+    case "CreateSeqStmt":
+      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
+    case "AlterSeqStmt":
+      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
+    case "CreateFunctionStmt":
+      return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
+    case "CreateExtensionStmt":
+      return [{ op: "no-table-lock", what: "CREATE EXTENSION" }];
+    case "AlterExtensionStmt":
+      return [{ op: "no-table-lock", what: "ALTER EXTENSION" }];
+    case "CreateSchemaStmt":
+      return [{ op: "no-table-lock", what: "CREATE SCHEMA" }];
+    case "CompositeTypeStmt":
+      return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
+    case "CreateDomainStmt": {
+      const domain = relationFromNames(nameList(stmt.domainname));
+      const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
+      return domain && checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
+    }
+    case "AlterDomainStmt": {
+      const domain = relationFromNames(nameList(stmt.typeName));
+      // subtype C: ADD CONSTRAINT, V: VALIDATE CONSTRAINT (src/include/nodes/parsenodes.h)
+      if (domain && stmt.subtype === "C") {
+        const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
+        return [{ op: "domain-constraint", domain, action: "add", notValid }];
+      }
+      if (domain && stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
+    }
+    case "DropdbStmt":
+      return [{ op: "drop-database", name: String(stmt.dbname ?? "") }];
+    case "CreateRangeStmt":
+    case "DefineStmt":
+    case "CreateRoleStmt":
+    case "AlterRoleStmt":
+    case "AlterRoleSetStmt":
+    case "GrantRoleStmt":
+    case "AlterDefaultPrivilegesStmt":
+    case "AlterOwnerStmt":
+    case "AlterFunctionStmt":
+    case "CreateCastStmt":
+    case "CreateStatsStmt":
+    case "ExplainStmt":
+    case "VariableShowStmt":
+    case "DiscardStmt":
+    case "CheckPointStmt":
+    case "NotifyStmt":
+    case "ListenStmt":
+    case "CallStmt":
+    case "CreateEventTrigStmt":
+    case "AlterEventTrigStmt":
+    case "CreateSubscriptionStmt":
+    case "CreatePublicationStmt":
+    case "AlterPublicationStmt":
+    case "CreateFdwStmt":
+    case "CreateForeignServerStmt":
+    case "CreateUserMappingStmt":
+    case "CreateTransformStmt":
+    case "CreateOpClassStmt":
+    case "CreateConversionStmt":
+    case "CreatedbStmt":
+    case "AlterDatabaseStmt":
+    case "AlterDatabaseSetStmt":
+    case "AlterSystemStmt":
+    case "DeallocateStmt":
+    case "PrepareStmt":
+    case "ExecuteStmt":
+    case "DeclareCursorStmt":
+    case "ClosePortalStmt":
+    case "FetchStmt":
+    case "CopyStmt":
+    case "ConstraintsSetStmt":
+    case "ReassignOwnedStmt":
+    case "DropOwnedStmt":
+    case "DropRoleStmt":
+    case "CreatePLangStmt":
+    case "SecLabelStmt":
+    case "LoadStmt":
+      return [{ op: "no-table-lock", what: describeKind(kind) }];
+    default:
+      return [{ op: "unknown", what: describeKind(kind) }];
+  }
+}
+
+function describeKind(kind: string): string {
+  return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+}
+
+function createTable(stmt: AstNode): Operation {
+  const table = relationName(stmt.relation)!;
+  const columns: ColumnSpec[] = [];
+  const constraints: ConstraintSpec[] = [];
+  const likes: RelationName[] = [];
+  for (const element of list(stmt.tableElts)) {
+    const [kind, body] = nodeKind(element);
+    if (kind === "ColumnDef") {
+      const column = columnSpec(body);
+      columns.push(column);
+      for (const c of column.constraints) constraints.push(c); // no spread: one argument per element overflows on huge lists
+    } else if (kind === "Constraint") {
+      const c = constraintSpec(body);
+      if (c) constraints.push(c);
+    } else if (kind === "TableLikeClause") {
+      const like = relationName(body.relation);
+      if (like) likes.push(like);
+    }
+  }
+  const parents = list(stmt.inhRelations).flatMap((r) => {
+    const rel = relationName(asKind(r, "RangeVar"));
+    return rel ? [rel] : [];
+  });
+  const isPartition = stmt.partbound !== undefined;
+  const partitionKey = list(stmt.partspec?.partParams).flatMap((p) => {
+    const e = asKind(p, "PartitionElem");
+    return e?.name ? [String(e.name)] : [];
+  });
+  return {
+    op: "create-table",
+    table,
+    kind: stmt.partspec ? "partitioned table" : "table",
+    temporary: stmt.relation?.relpersistence === "t",
+    unlogged: stmt.relation?.relpersistence === "u",
+    columns,
+    constraints,
+    partitionOf: isPartition ? (parents[0] ?? null) : null,
+    defaultPartition: Boolean(stmt.partbound?.is_default),
+    inherits: isPartition ? [] : parents,
+    likes,
+    partitionKey,
+  };
+}
+
+const SERIAL_TYPES = new Set(["serial", "bigserial", "smallserial"]);
+
+function columnSpec(def: AstNode): ColumnSpec {
+  const type = columnType(def.typeName);
+  const spec: ColumnSpec = {
+    name: String(def.colname ?? ""),
+    type,
+    notNull: false,
+    default: null,
+    generated: null,
+    identity: false,
+    serial: type !== null && type.schema === null && SERIAL_TYPES.has(type.name),
+    constraints: [],
+    location: Number(def.location ?? 0),
+  };
+  for (const c of list(def.constraints)) {
+    const body = asKind(c, "Constraint");
+    if (!body) continue;
+    switch (body.contype) {
+      case "CONSTR_NOTNULL":
+        spec.notNull = true;
+        break;
+      case "CONSTR_DEFAULT":
+        spec.default = analyzeDefault(body.raw_expr);
+        if (spec.default.isNull) spec.default = null;
+        break;
+      case "CONSTR_IDENTITY":
+        spec.identity = true;
+        break;
+      case "CONSTR_GENERATED":
+        spec.generated = body.generated_kind === "v" ? "virtual" : "stored";
+        break;
+      case "CONSTR_PRIMARY":
+        spec.notNull = true;
+        spec.constraints.push(columnConstraint(body, spec.name));
+        break;
+      case "CONSTR_CHECK":
+      case "CONSTR_UNIQUE":
+      case "CONSTR_FOREIGN":
+      case "CONSTR_EXCLUSION":
+        spec.constraints.push(columnConstraint(body, spec.name));
+        break;
+    }
+  }
+  if (spec.serial || spec.identity) spec.notNull = true;
+  return spec;
+}
+
+function columnConstraint(body: AstNode, column: string): ConstraintSpec {
+  const spec = constraintSpec(body)!;
+  if (spec.columns.length === 0) spec.columns = [column];
+  return spec;
+}
+
+const CONSTRAINT_KINDS: Record<string, ConstraintSpec["kind"]> = {
+  CONSTR_CHECK: "check",
+  CONSTR_FOREIGN: "foreign-key",
+  CONSTR_UNIQUE: "unique",
+  CONSTR_PRIMARY: "primary-key",
+  CONSTR_EXCLUSION: "exclude",
+  CONSTR_NOTNULL: "not-null",
+};
+
+export function constraintSpec(body: AstNode): ConstraintSpec | null {
+  const kind = CONSTRAINT_KINDS[String(body.contype)];
+  if (!kind) return null;
+  let columns = nameList(kind === "foreign-key" ? body.fk_attrs : body.keys);
+  if (kind === "exclude") {
+    columns = list(body.exclusions).flatMap((pair) => {
+      const elem = asKind(list(asKind(pair, "List")?.items)[0], "IndexElem");
+      return elem?.name ? [String(elem.name)] : [];
+    });
+  }
+  let provesNotNull: string | null = kind === "not-null" ? (columns[0] ?? null) : null;
+  if (kind === "check") {
+    const test = asKind(body.raw_expr, "NullTest");
+    const ref = test && test.nulltesttype === "IS_NOT_NULL" ? asKind(test.arg, "ColumnRef") : undefined;
+    if (ref) {
+      const fields = nameList(ref.fields);
+      provesNotNull = fields[fields.length - 1] ?? null;
+      columns = provesNotNull ? [provesNotNull] : [];
+    } else {
+      const referenced = new Set<string>();
+      walk(body.raw_expr, (k, b) => {
+        if (k === "ColumnRef") {
+          const fields = nameList(b.fields);
+          if (fields.length) referenced.add(fields[fields.length - 1]!);
+        }
+      });
+      columns = [...referenced];
+    }
+  }
+  return {
+    kind,
+    name: body.conname ? String(body.conname) : null,
+    columns,
+    notValid: Boolean(body.skip_validation),
+    usingIndex: body.indexname ? String(body.indexname) : null,
+    references: kind === "foreign-key" ? (relationName(body.pktable) ?? null) : null,
+    provesNotNull,
+    onDelete: String(body.fk_del_action ?? "a"),
+    location: Number(body.location ?? 0),
+  };
+}
+
+function dropStatement(stmt: AstNode): Operation[] {
+  const objects = list(stmt.objects).map((o) => nameList(asKind(o, "List")?.items ?? [o]));
+  const cascade = stmt.behavior === "DROP_CASCADE";
+  switch (stmt.removeType) {
+    case "OBJECT_TABLE":
+    case "OBJECT_VIEW":
+    case "OBJECT_MATVIEW": {
+      const kind = stmt.removeType === "OBJECT_TABLE" ? "table" : stmt.removeType === "OBJECT_VIEW" ? "view" : "materialized view";
+      return objects.flatMap((names) => {
+        const relation = relationFromNames(names);
+        return relation ? [{ op: "drop-relation" as const, relation, kind, cascade }] : [];
+      });
+    }
+    case "OBJECT_INDEX":
+      return objects.flatMap((names) => {
+        const index = relationFromNames(names);
+        return index ? [{ op: "drop-index" as const, index, concurrent: Boolean(stmt.concurrent) }] : [];
+      });
+    case "OBJECT_TRIGGER":
+      return objects.flatMap((names) => {
+        const table = relationFromNames(names.slice(0, -1));
+        return table ? [{ op: "drop-trigger" as const, table }] : [];
+      });
+    case "OBJECT_TYPE":
+    case "OBJECT_DOMAIN": {
+      return list(stmt.objects).flatMap((o) => {
+        const typeName = asKind(o, "TypeName");
+        const type = relationFromNames(typeName ? nameList(typeName.names) : nameList(asKind(o, "List")?.items));
+        return type ? [{ op: "drop-type" as const, type }] : [];
+      });
+    }
+    case "OBJECT_SCHEMA":
+      return list(stmt.objects).map((o) => ({ op: "drop-schema" as const, schema: asKind(o, "String")?.sval ?? "", cascade }));
+    default:
+      return [{ op: "no-table-lock", what: `DROP ${String(stmt.removeType ?? "").replace(/^OBJECT_/, "")}` }];
+  }
+}
+
+function alterTable(stmt: AstNode): Operation[] {
+  const table = relationName(stmt.relation);
+  if (!table) return [];
+  if (stmt.objtype === "OBJECT_INDEX") {
+    return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [] }];
+  }
+  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
+    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
+  }
+  return list(stmt.cmds).flatMap((c) => {
+    const cmd = asKind(c, "AlterTableCmd");
+    return cmd ? alterTableCommand(table, cmd) : [];
+  });
+}
+
+function alterTableCommand(table: RelationName, cmd: AstNode): Operation[] {
+  const column = String(cmd.name ?? "");
+  const other = (form: AlterTableForm, what: string = form, options: string[] = []): Operation[] => [{ op: "alter-table-other", table, form, what, options }];
+  switch (cmd.subtype) {
+    case "AT_AddColumn":
+    case "AT_AddColumnToView": {
+      const def = asKind(cmd.def, "ColumnDef");
+      return def ? [{ op: "add-column", table, column: columnSpec(def) }] : [];
+    }
+    case "AT_DropColumn":
+      return [{ op: "drop-column", table, column }];
+    case "AT_AlterColumnType": {
+      const def = asKind(cmd.def, "ColumnDef");
+      return [
+        {
+          op: "alter-column-type",
+          table,
+          column,
+          type: columnType(def?.typeName),
+          using: def?.raw_default !== undefined,
+          location: Number(def?.location ?? 0),
+        },
+      ];
+    }
+    case "AT_SetNotNull":
+      return [{ op: "set-not-null", table, column }];
+    case "AT_DropNotNull":
+      return [{ op: "drop-not-null", table, column }];
+    case "AT_ColumnDefault":
+      return cmd.def === undefined
+        ? [{ op: "drop-default", table, column }]
+        : [{ op: "set-default", table, column, default: analyzeDefault(cmd.def) }];
+    case "AT_AddConstraint": {
+      const constraint = constraintSpec(asKind(cmd.def, "Constraint") ?? {});
+      return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT");
+    }
+    case "AT_ValidateConstraint":
+      return [{ op: "validate-constraint", table, name: column }];
+    case "AT_DropConstraint":
+      return [{ op: "drop-constraint", table, name: column, cascade: cmd.behavior === "DROP_CASCADE" }];
+    case "AT_AttachPartition": {
+      const part = asKind(cmd.def, "PartitionCmd");
+      const partition = relationName(part?.name);
+      return partition ? [{ op: "attach-partition", table, partition, defaultPartition: Boolean(part?.bound?.is_default) }] : [];
+    }
+    case "AT_DetachPartition":
+    case "AT_DetachPartitionFinalize": {
+      const part = asKind(cmd.def, "PartitionCmd");
+      const partition = relationName(part?.name);
+      const finalize = cmd.subtype === "AT_DetachPartitionFinalize";
+      return partition ? [{ op: "detach-partition", table, partition, concurrent: Boolean(part?.concurrent), finalize }] : [];
+    }
+    case "AT_EnableTrig":
+    case "AT_EnableAlwaysTrig":
+    case "AT_EnableReplicaTrig":
+    case "AT_DisableTrig":
+    case "AT_EnableTrigAll":
+    case "AT_DisableTrigAll":
+    case "AT_EnableTrigUser":
+    case "AT_DisableTrigUser":
+      return [{ op: "enable-disable-trigger", table }];
+    case "AT_SetLogged":
+      return other("SET LOGGED");
+    case "AT_SetUnLogged":
+      return other("SET UNLOGGED");
+    case "AT_SetTableSpace":
+      return other("SET TABLESPACE");
+    case "AT_SetAccessMethod":
+      return other("SET ACCESS METHOD");
+    case "AT_SetExpression":
+      return other("ALTER COLUMN SET EXPRESSION");
+    case "AT_SetRelOptions":
+    case "AT_ResetRelOptions": {
+      const names = list(cmd.def).map((d) => {
+        const e = asKind(d, "DefElem");
+        return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
+      });
+      const form = cmd.subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
+      return other(form, form, names);
+    }
+    case "AT_SetStatistics":
+      return other("ALTER COLUMN SET STATISTICS");
+    case "AT_SetOptions":
+    case "AT_ResetOptions":
+      return other("ALTER COLUMN SET/RESET (attribute options)");
+    case "AT_SetStorage":
+      return other("ALTER COLUMN SET STORAGE");
+    case "AT_ClusterOn":
+      return other("CLUSTER ON");
+    case "AT_DropCluster":
+      return other("SET WITHOUT CLUSTER");
+    case "AT_AlterConstraint":
+      return other("ALTER CONSTRAINT");
+    case "AT_ChangeOwner":
+      return other("OWNER TO");
+    case "AT_AddIdentity":
+      return other("ALTER COLUMN ADD GENERATED AS IDENTITY");
+    case "AT_SetIdentity":
+      return other("ALTER COLUMN SET (identity options)");
+    case "AT_DropIdentity":
+      return other("ALTER COLUMN DROP IDENTITY");
+    case "AT_DropExpression":
+      return other("ALTER COLUMN DROP EXPRESSION");
+    case "AT_SetCompression":
+      return other("ALTER COLUMN SET COMPRESSION");
+    case "AT_ReplicaIdentity":
+      return other("REPLICA IDENTITY");
+    case "AT_EnableRowSecurity":
+    case "AT_DisableRowSecurity":
+    case "AT_ForceRowSecurity":
+    case "AT_NoForceRowSecurity":
+      return other("ROW LEVEL SECURITY");
+    case "AT_EnableRule":
+    case "AT_EnableAlwaysRule":
+    case "AT_EnableReplicaRule":
+    case "AT_DisableRule":
+      return other("ENABLE/DISABLE RULE");
+    case "AT_AddInherit":
+    case "AT_DropInherit":
+      return other(cmd.subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
+    default:
+      // Every other form: PostgreSQL's conservative default for ALTER TABLE.
+      return other("other", String(cmd.subtype ?? "ALTER TABLE").replace(/^AT_/, ""));
+  }
+}
+
+function renameStatement(stmt: AstNode): Operation[] {
+  const relation = relationName(stmt.relation);
+  const newName = String(stmt.newname ?? "");
+  switch (stmt.renameType) {
+    case "OBJECT_TABLE":
+    case "OBJECT_VIEW":
+    case "OBJECT_MATVIEW":
+    case "OBJECT_FOREIGN_TABLE":
+      return relation ? [{ op: "rename-table", table: relation, newName }] : [];
+    case "OBJECT_COLUMN":
+      return relation ? [{ op: "rename-column", table: relation, column: String(stmt.subname ?? ""), newName }] : [];
+    case "OBJECT_INDEX":
+      return relation ? [{ op: "rename-index", index: relation, newName }] : [];
+    case "OBJECT_TABCONSTRAINT":
+      return relation ? [{ op: "rename-constraint", table: relation, name: String(stmt.subname ?? ""), newName }] : [];
+    case "OBJECT_TRIGGER":
+      return relation ? [{ op: "alter-table-other", table: relation, form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }] : [];
+    case "OBJECT_SCHEMA":
+      return [{ op: "rename-schema", schema: String(stmt.subname ?? ""), newName }];
+    default:
+      return [{ op: "no-table-lock", what: `RENAME ${String(stmt.renameType ?? "").replace(/^OBJECT_/, "")}` }];
+  }
+}
+
+function reindex(stmt: AstNode): Operation {
+  const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
+  const targets: Record<string, "index" | "table" | "schema" | "database" | "system"> = {
+    REINDEX_OBJECT_INDEX: "index",
+    REINDEX_OBJECT_TABLE: "table",
+    REINDEX_OBJECT_SCHEMA: "schema",
+    REINDEX_OBJECT_DATABASE: "database",
+    REINDEX_OBJECT_SYSTEM: "system",
+  };
+  return { op: "reindex", target: targets[String(stmt.kind)] ?? "table", relation: relationName(stmt.relation) ?? null, concurrent };
+}
+
+function vacuum(stmt: AstNode): Operation[] {
+  const options = list(stmt.options).map((o) => String(asKind(o, "DefElem")?.defname ?? ""));
+  const full = options.includes("full");
+  const analyzeOnly = !stmt.is_vacuumcmd;
+  const tables = list(stmt.rels).map((r) => relationName(asKind(r, "VacuumRelation")?.relation) ?? null);
+  if (tables.length === 0) return [{ op: "vacuum", table: null, full, analyzeOnly }];
+  return tables.map((table) => ({ op: "vacuum" as const, table, full, analyzeOnly }));
+}
+
+function comment(stmt: AstNode): Operation {
+  const names = nameList(asKind(stmt.object, "List")?.items ?? []);
+  const on = String(stmt.objtype ?? "").replace(/^OBJECT_/, "");
+  switch (stmt.objtype) {
+    case "OBJECT_TABLE":
+    case "OBJECT_VIEW":
+    case "OBJECT_MATVIEW":
+    case "OBJECT_INDEX":
+      return { op: "comment", relation: relationFromNames(names) ?? null, on };
+    case "OBJECT_COLUMN":
+      return { op: "comment", relation: relationFromNames(names.slice(0, -1)) ?? null, on };
+    default:
+      return { op: "comment", relation: null, on };
+  }
+}
+
+function variableSet(stmt: AstNode): Operation {
+  const name = String(stmt.name ?? "").toLowerCase();
+  const local = Boolean(stmt.is_local);
+  if (stmt.kind === "VAR_SET_VALUE") {
+    const value = list(stmt.args)
+      .map((a) => constText(a) ?? "")
+      .join(", ");
+    return { op: "set", name, value, local };
+  }
+  return { op: "set", name: stmt.kind === "VAR_RESET_ALL" ? "all" : name, value: null, local };
+}
+
+function transaction(stmt: AstNode): Operation {
+  const kinds: Record<string, "begin" | "commit" | "rollback" | "savepoint"> = {
+    TRANS_STMT_BEGIN: "begin",
+    TRANS_STMT_START: "begin",
+    TRANS_STMT_COMMIT: "commit",
+    TRANS_STMT_ROLLBACK: "rollback",
+    TRANS_STMT_PREPARE: "commit",
+    TRANS_STMT_SAVEPOINT: "savepoint",
+    TRANS_STMT_RELEASE: "savepoint",
+    TRANS_STMT_ROLLBACK_TO: "savepoint",
+  };
+  return { op: "transaction", kind: kinds[String(stmt.kind)] ?? "other", chain: Boolean(stmt.chain) };
+}
+
+/**
+ * Relations a query reads: every RangeVar inside it, minus the names of its own CTEs.
+ * Accepts a node or a list of nodes (parts of a statement).
+ */
+/** The column names a WHERE clause reads (the last part of each reference), or null without one. */
+function whereColumns(where: unknown): string[] | null {
+  if (where === undefined) return null;
+  const columns = new Set<string>();
+  walk(where, (kind, body) => {
+    if (kind !== "ColumnRef") return;
+    const name = asKind(list(body.fields).at(-1), "String")?.sval;
+    if (typeof name === "string") columns.add(name);
+  });
+  return [...columns];
+}
+
+export function readRelations(node: unknown): RelationName[] {
+  const ctes = new Set<string>();
+  const found: RelationName[] = [];
+  walk(node, (kind, body) => {
+    if (kind === "CommonTableExpr" && body.ctename) ctes.add(String(body.ctename));
+    else if (kind === "RangeVar") {
+      const rel = relationName(body);
+      if (rel) found.push(rel);
+    }
+  });
+  const seen = new Set<string>();
+  return found.filter((r) => {
+    if (r.schema === null && ctes.has(r.name)) return false;
+    if (seen.has(r.written)) return false;
+    seen.add(r.written);
+    return true;
+  });
+}

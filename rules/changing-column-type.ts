@@ -1,4 +1,5 @@
 import { existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { since } from "../src/locks/versions.js";
 import { defineRule } from "../src/lint/rule.js";
 import type { ColumnType } from "../src/sql/ast.js";
 
@@ -45,7 +46,7 @@ export default defineRule({
 /** A cheaper way when the change is one PostgreSQL can make without a rewrite. */
 function shortcut(from: ColumnType | null, to: ColumnType | null, pgVersion: number): string {
   const names = [from?.name, to?.name];
-  if (pgVersion >= 12 && names.includes("timestamp") && names.includes("timestamptz")) {
+  if (since("timestampTzUtcWithoutRewrite", pgVersion) && names.includes("timestamp") && names.includes("timestamptz")) {
     return " Or run `SET LOCAL timezone = 'UTC'` first: from PostgreSQL 12 the change then keeps the stored values and does not rewrite.";
   }
   const strings = ["varchar", "text", "bpchar"];

@@ -1,4 +1,5 @@
 import { AUTOCOMMIT_NOTE, existingLockOn, operationsOfKind, py } from "../src/lint/advice.js";
+import { since } from "../src/locks/versions.js";
 import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
@@ -23,10 +24,10 @@ export default defineRule({
       ctx.report({
         message: `detaching ${op.partition.written} takes ACCESS EXCLUSIVE on ${op.table.written}: reads and writes of every partition wait`,
         help:
-          ctx.pgVersion >= 14
+          since("detachPartitionConcurrently", ctx.pgVersion)
             ? { text: `Detach concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`, sql: `${concurrent};`, alembic: `with op.get_context().autocommit_block():\n    op.execute(${py(concurrent)})` }
             : { text: "Before PostgreSQL 14 there is no concurrent detach: set a short lock_timeout, run it when the table is quiet, and retry on timeout.", sql: `SET lock_timeout = '2s';\n${ctx.statement.sql};` },
-        severity: ctx.pgVersion >= 14 ? "error" : "warning",
+        severity: since("detachPartitionConcurrently", ctx.pgVersion) ? "error" : "warning",
         locks: [lock],
       });
     }

@@ -1,4 +1,5 @@
 import { AUTOCOMMIT_NOTE, insertAfter, operationsOfKind, py } from "../src/lint/advice.js";
+import { since } from "../src/locks/versions.js";
 import { defineRule, existingLocks } from "../src/lint/rule.js";
 
 export default defineRule({
@@ -24,7 +25,7 @@ export default defineRule({
       ctx.report({
         message: `${what} locks out writes to the table and queries that use the rebuilt index until the rebuild finishes`,
         help:
-          ctx.pgVersion >= 12
+          since("reindexConcurrently", ctx.pgVersion)
             ? {
                 text: `Rebuild concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
                 sql: insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY") + ";",

@@ -6,6 +6,8 @@
 
 import { analyze } from "../lint/analyze.js";
 import type { StatementEffects } from "../locks/effects.js";
+import type { LockMode } from "../locks/modes.js";
+import { FEATURES, OLDEST_PG_VERSION as OLDEST, since, type Feature } from "../locks/versions.js";
 import { decodeSource } from "../sql/source.js";
 
 /** Rows per fixture table: enough for a sequential scan to show in the statistics. */
@@ -162,11 +164,123 @@ export const NON_TRANSACTIONAL = [
   "VACUUM FULL customers",
 ];
 
+/** The fixture's one statement older servers refuse (a NOT NULL constraint added NOT VALID: PostgreSQL 18). */
+const NOT_NULL_NOT_VALID = "ALTER TABLE products ADD CONSTRAINT products_sku_nn NOT NULL sku NOT VALID;\n";
+
+/** The fixture as PostgreSQL `pgVersion` accepts it. */
+export function fixtureFor(pgVersion: number): string {
+  return since("notNullNotValid", pgVersion) ? FIXTURE : FIXTURE.replace(NOT_NULL_NOT_VALID, "");
+}
+
+/**
+ * What changes at one version boundary (locks/versions.ts), shown by one statement on the fixture:
+ * - a relation's `mode`, `rewrite` or `scan` (values `before` and `from` the boundary);
+ * - `transactional`: whether PostgreSQL runs it inside a transaction block;
+ * - `accepted`: whether the statement exists at all (older servers refuse it); what locklint says
+ *   about it then is a rule's advice, checked by `advice`.
+ */
+export type BoundaryFact =
+  | { aspect: "mode"; relation: string; before: LockMode; from: LockMode }
+  | { aspect: "rewrite" | "scan"; relation: string; before: boolean; from: boolean }
+  | { aspect: "transactional"; before: boolean; from: boolean }
+  | { aspect: "accepted" };
+
+export interface BoundaryCase extends EffectCase {
+  feature: Feature;
+  fact: BoundaryFact;
+  /** A rule whose finding on `sql` changes at the boundary, and a phrase of its help (or its severity) on each side. */
+  advice?: { rule: string; before: string; from: string };
+}
+
+/** One case per version boundary; test/versions.test.ts checks the predictions on both sides, test/versions-servers.test.ts the servers. */
+export const BOUNDARY_CASES: BoundaryCase[] = [
+  { feature: "fastColumnDefault", sql: "ALTER TABLE customers ADD COLUMN flag boolean NOT NULL DEFAULT false", fact: { aspect: "rewrite", relation: "customers", before: true, from: false } },
+  {
+    feature: "setNotNullCheckProof",
+    sql: "ALTER TABLE customers ALTER COLUMN status SET NOT NULL",
+    fact: { aspect: "scan", relation: "customers", before: true, from: false },
+  },
+  {
+    feature: "setNotNullCheckProof",
+    sql: "ALTER TABLE customers ALTER COLUMN name SET NOT NULL",
+    fact: { aspect: "scan", relation: "customers", before: true, from: true },
+    advice: { rule: "setting-not-null", before: "Before PostgreSQL 12 SET NOT NULL always scans", from: "SET NOT NULL then skips the scan" },
+  },
+  { feature: "enumAddValueInTransaction", sql: "ALTER TYPE mood ADD VALUE 'calm'", fact: { aspect: "transactional", before: false, from: true } },
+  {
+    feature: "reindexConcurrently",
+    sql: "REINDEX INDEX CONCURRENTLY ix_customers_email",
+    fact: { aspect: "accepted" },
+  },
+  {
+    feature: "reindexConcurrently",
+    sql: "REINDEX INDEX ix_customers_email",
+    fact: { aspect: "mode", relation: "ix_customers_email", before: "ACCESS EXCLUSIVE", from: "ACCESS EXCLUSIVE" },
+    advice: { rule: "require-concurrent-reindex", before: "has no REINDEX CONCURRENTLY", from: "Rebuild concurrently" },
+  },
+  {
+    feature: "renameIndexShareUpdateExclusive",
+    sql: "ALTER INDEX ix_customers_email RENAME TO ix_customers_mail",
+    renames: { ix_customers_mail: "ix_customers_email" },
+    fact: { aspect: "mode", relation: "ix_customers_email", before: "ACCESS EXCLUSIVE", from: "SHARE UPDATE EXCLUSIVE" },
+  },
+  {
+    feature: "attachPartitionShareUpdateExclusive",
+    sql: "ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
+    fact: { aspect: "mode", relation: "events", before: "ACCESS EXCLUSIVE", from: "SHARE UPDATE EXCLUSIVE" },
+  },
+  {
+    feature: "timestampTzUtcWithoutRewrite",
+    sql: "ALTER TABLE customers ALTER COLUMN born TYPE timestamptz",
+    prep: "SET LOCAL timezone = 'UTC'",
+    fact: { aspect: "rewrite", relation: "customers", before: true, from: false },
+  },
+  {
+    feature: "detachPartitionConcurrently",
+    sql: "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY",
+    fact: { aspect: "accepted" },
+  },
+  {
+    feature: "detachPartitionConcurrently",
+    sql: "ALTER TABLE events DETACH PARTITION events_2024",
+    fact: { aspect: "mode", relation: "events", before: "ACCESS EXCLUSIVE", from: "ACCESS EXCLUSIVE" },
+    advice: { rule: "require-concurrent-partition-detach", before: "warning", from: "error" },
+  },
+  {
+    feature: "setExpression",
+    sql: "ALTER TABLE customers ALTER COLUMN doubled SET EXPRESSION AS (balance * 3)",
+    prep: "ALTER TABLE customers ADD COLUMN doubled numeric GENERATED ALWAYS AS (balance * 2) STORED",
+    fact: { aspect: "accepted" },
+  },
+  {
+    feature: "notNullNotValid",
+    sql: "ALTER TABLE customers ADD CONSTRAINT customers_email_nn NOT NULL email NOT VALID",
+    fact: { aspect: "accepted" },
+  },
+  {
+    feature: "notNullNotValid",
+    sql: "ALTER TABLE customers ALTER COLUMN name SET NOT NULL",
+    fact: { aspect: "scan", relation: "customers", before: true, from: true },
+    advice: { rule: "setting-not-null", before: "Prove the column non-null with a CHECK constraint", from: "From PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID" },
+  },
+  {
+    feature: "virtualGeneratedColumns",
+    sql: "ALTER TABLE customers ADD COLUMN tripled numeric GENERATED ALWAYS AS (balance * 3) VIRTUAL",
+    fact: { aspect: "accepted" },
+  },
+];
+
+/** The versions on each side of a feature's boundary: the one just below (none below the oldest accepted) and the first with it. */
+export function sidesOf(feature: Feature): { before: number | null; from: number } {
+  const from = FEATURES[feature];
+  return { before: from - 1 >= OLDEST ? from - 1 : null, from };
+}
+
 /** locklint's prediction for a case: the fixture committed, then `prep` and `sql` in one transaction. */
-export function predictedEffects(sql: string, prep = ""): StatementEffects {
-  const script = `${FIXTURE}\nBEGIN;\n${prep ? `${prep};\n` : ""}${sql};\nCOMMIT;\n`;
+export function predictedEffects(sql: string, prep = "", pgVersion = 18): StatementEffects {
+  const script = `${fixtureFor(pgVersion)}\nBEGIN;\n${prep ? `${prep};\n` : ""}${sql};\nCOMMIT;\n`;
   const file = decodeSource("effects-case.sql", new TextEncoder().encode(script));
-  const statements = analyze([file], { pgVersion: 18, rules: [], keepStatements: true }).analyzed;
+  const statements = analyze([file], { pgVersion, rules: [], keepStatements: true }).analyzed;
   const found = statements.filter((s) => s.statement.sql === sql).pop();
   if (!found) throw new Error(`case not found after replay: ${sql}`);
   return found.effects;

@@ -5,6 +5,7 @@ import { hasIndexLeadingWith, relationKey, type Index, type Origin, type Schema,
 import { quoteIdent, type ColumnType, type RelationName } from "../sql/ast.js";
 import type { DeployUnit } from "../sql/script.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "../schema/type-change.js";
+import { byVersion, since } from "./versions.js";
 
 /**
  * The single source of truth for what a statement does to the relations it touches: the lock
@@ -185,7 +186,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       break;
     }
     case "add-column":
-      addColumnEffect(operation.table, operation.column, ctx, locks, effect);
+      addColumnEffect(operation.table, operation.column, locks, effect);
       break;
     case "drop-column":
       locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops column ${operation.column}` });
@@ -193,7 +194,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "alter-column-type": {
       const table = schema.table(operation.table);
       const from = table?.columns.get(operation.column)?.type ?? null;
-      const verdict = typeChangeVerdict(from, operation.type, operation.using, { pgVersion, utcSession: ctx.utcSession });
+      const verdict = typeChangeVerdict(from, operation.type, operation.using, { utcConversionInPlace: since("timestampTzUtcWithoutRewrite", pgVersion), utcSession: ctx.utcSession });
       effect.typeChange = { ...verdict, from };
       locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: verdict.rewrite, why: verdict.rewrite ? "type change rewrites the table and its indexes" : "type change without rewrite" });
       if (verdict.rewrite && table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
@@ -241,7 +242,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       locks.table(operation.relation, "ACCESS EXCLUSIVE", { why: "moved to another schema" });
       break;
     case "rename-index":
-      locks.index(operation.index, pgVersion >= 12 ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", { why: "renamed" });
+      locks.index(operation.index, byVersion("renameIndexShareUpdateExclusive", pgVersion, { before: "ACCESS EXCLUSIVE", from: "SHARE UPDATE EXCLUSIVE" }), { why: "renamed" });
       break;
     case "create-index": {
       const table = schema.table(operation.table);
@@ -331,7 +332,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "attach-partition": {
       const parent = schema.table(operation.table);
       const partition = schema.table(operation.partition);
-      locks.table(operation.table, pgVersion >= 12 ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", { why: "gains a partition" });
+      locks.table(operation.table, byVersion("attachPartitionShareUpdateExclusive", pgVersion, { before: "ACCESS EXCLUSIVE", from: "SHARE UPDATE EXCLUSIVE" }), { why: "gains a partition" });
       const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
       locks.table(operation.partition, "ACCESS EXCLUSIVE", { scan: !implied, why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound" });
       const defaultPartition = operation.defaultPartition ? undefined : findDefaultPartition(parent);
@@ -396,7 +397,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
   return effect;
 }
 
-function addColumnEffect(tableRef: RelationName, column: ColumnSpec, ctx: EffectsContext, locks: Locks, effect: OperationEffect): void {
+function addColumnEffect(tableRef: RelationName, column: ColumnSpec, locks: Locks, effect: OperationEffect): void {
   const defaultValue = column.default;
   const perRow = defaultValue !== null && (defaultValue.volatility === "volatile" || defaultValue.volatility === "unknown");
   const reasons: string[] = [];
@@ -411,7 +412,6 @@ function addColumnEffect(tableRef: RelationName, column: ColumnSpec, ctx: Effect
         : `the default calls ${defaultValue.unknownFunctions.join(", ")}(), whose volatility is unknown`,
     );
   }
-  if (ctx.pgVersion < 11 && defaultValue !== null && !perRow) reasons.push("before PostgreSQL 11 any default rewrites the table");
   const rewrite = reasons.length > 0;
   const constraints = column.constraints;
   const indexBuild = constraints.some((c) => c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclude");
@@ -515,7 +515,7 @@ function partitionConstraintImplied(partition: Table, parent: Table): boolean {
 function notNullProof(table: Table | undefined, column: string, pgVersion: number): string | null {
   const col = table?.columns.get(column);
   if (col?.notNull) return "the column is already NOT NULL";
-  if (pgVersion < 12 || !table) return null;
+  if (!since("setNotNullCheckProof", pgVersion) || !table) return null;
   for (const c of table.constraints.values()) {
     if (c.kind === "check" && c.validated && c.provesNotNull === column) return `validated CHECK constraint ${c.name} proves it (PostgreSQL 12+)`;
   }
@@ -551,7 +551,7 @@ export function transactionRequirement(operations: readonly Operation[], pgVersi
         if (!o.table) return "CLUSTER without a table name";
         break;
       case "add-enum-value":
-        if (pgVersion < 12) return "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)";
+        if (!since("enumAddValueInTransaction", pgVersion)) return "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)";
         break;
       default:
         break;

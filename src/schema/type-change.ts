@@ -14,8 +14,9 @@ export interface TypeChangeVerdict {
 }
 
 export interface TypeChangeContext {
-  pgVersion: number;
-  /** The session's TimeZone is a fixed zero offset (UTC): timestamp <-> timestamptz needs no rewrite from 12 on. */
+  /** The PostgreSQL version converts timestamp <-> timestamptz in place under UTC (12 on: locks/versions.ts decides). */
+  utcConversionInPlace: boolean;
+  /** The session's TimeZone is a fixed zero offset (UTC). */
   utcSession: boolean;
 }
 
@@ -60,9 +61,9 @@ export function typeChangeVerdict(from: ColumnType | null, to: ColumnType | null
     return rewrite("less precision rounds and rewrites every row");
   }
   if ((a === "timestamp" && b === "timestamptz") || (a === "timestamptz" && b === "timestamp")) {
-    if (ctx.pgVersion >= 12 && ctx.utcSession) return noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values");
+    if (ctx.utcConversionInPlace && ctx.utcSession) return noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values");
     return rewrite(
-      ctx.pgVersion >= 12
+      ctx.utcConversionInPlace
         ? "rewrites every row unless the session time zone is UTC (SET TIME ZONE 'UTC' before it)"
         : "rewrites every row before PostgreSQL 12",
     );

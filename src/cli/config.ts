@@ -1,40 +1,26 @@
 import { lstatSync, readFileSync } from "node:fs";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, join } from "node:path";
 import { parse, TomlError } from "smol-toml";
 import { UsageError } from "../common/errors.js";
 import { findProjectFile } from "../common/find-file.js";
 import type { Severity } from "../lint/rule.js";
-import { MAX_INPUT_MB_CEILING } from "../sql/source.js";
+import { BadSetting, SETTING_NAMES, SETTINGS, type SettingValues } from "./settings.js";
 
 /**
  * Project configuration: `locklint.toml`, or `[tool.locklint]` in `pyproject.toml`, found from the
- * working directory upwards (`--config FILE` names one). Command-line flags override it.
+ * working directory upwards (`--config FILE` names one). Command-line flags override it. Its keys
+ * are the settings of settings.ts.
  */
-export interface Config {
+export type Config = SettingValues & {
   /** The file it came from, for messages. */
   path: string;
-  pgVersion?: number;
-  failOn?: "error" | "warning" | "never";
-  /** `--rules` in the file: "all", "default", or rule ids. */
-  rules?: string;
   /** Rules turned off. */
   disable: string[];
   /** Rule id -> severity. */
   severity: Record<string, Severity>;
-  maxLockMs?: number;
-  maxReadLockMs?: number;
-  maxWriteLockMs?: number;
-  stats?: string;
-  assumeInTransaction?: boolean;
-  /** Migration directories, resolved against the file's directory. */
-  alembicDir?: string[];
   /** Revision id -> rules whose findings in that revision are not reported. */
   ignore: Record<string, string[]>;
-  /** The size limit of each input, in MB. */
-  maxInputMb?: number;
-}
-
-const KEYS = new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore", "max-input-mb"]);
+};
 
 /** The configuration file for a run: the one named, else the first found upwards from `cwd`; null when none. */
 export function findConfigFile(cwd: string, named?: string): string | null {
@@ -91,6 +77,7 @@ function parseConfig(path: string, text: string): Record<string, unknown> {
   }
 }
 
+/** The configuration file's settings, each checked (an error names the file and key). */
 export function loadConfig(path: string): Config {
   const document = parseConfig(path, readConfigText(path));
   const inPyproject = basename(path) === "pyproject.toml";
@@ -99,72 +86,18 @@ export function loadConfig(path: string): Config {
   if (section !== undefined && (typeof section !== "object" || section === null || Array.isArray(section))) throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
   const table = (section ?? {}) as Record<string, unknown>;
   const bad = (key: string, what: string) => new UsageError(`${path}: ${prefix}${key}: ${what}`);
-  for (const key of Object.keys(table)) if (!KEYS.has(key)) throw bad(key, `unknown key (known: ${[...KEYS].join(", ")})`);
+  const keys = SETTING_NAMES.map((name) => SETTINGS[name].key);
+  for (const key of Object.keys(table)) if (!keys.includes(key)) throw bad(key, `unknown key (known: ${keys.join(", ")})`);
   const config: Config = { path, disable: [], severity: {}, ignore: {} };
-  const pg = table["pg-version"];
-  if (pg !== undefined) {
-    if (typeof pg !== "number" || !Number.isInteger(pg) || pg < 11 || pg > 18) throw bad("pg-version", "expected a PostgreSQL major version from 11 to 18");
-    config.pgVersion = pg;
-  }
-  const failOn = table["fail-on"];
-  if (failOn !== undefined) {
-    if (failOn !== "error" && failOn !== "warning" && failOn !== "never") throw bad("fail-on", 'expected "error", "warning" or "never"');
-    config.failOn = failOn;
-  }
-  const rules = table.rules;
-  if (rules !== undefined) {
-    if (typeof rules === "string") config.rules = rules;
-    else if (Array.isArray(rules) && rules.every((r) => typeof r === "string")) config.rules = rules.join(",");
-    else throw bad("rules", 'expected "all", "default" or a list of rule ids');
-  }
-  const disable = table.disable;
-  if (disable !== undefined) {
-    if (!Array.isArray(disable) || !disable.every((r) => typeof r === "string")) throw bad("disable", "expected a list of rule ids");
-    config.disable = disable as string[];
-  }
-  const severity = table.severity;
-  if (severity !== undefined) {
-    if (typeof severity !== "object" || severity === null || Array.isArray(severity)) throw bad("severity", 'expected a table: rule = "error" | "warning"');
-    for (const [rule, value] of Object.entries(severity)) {
-      if (value !== "error" && value !== "warning") throw bad(`severity.${rule}`, 'expected "error" or "warning"');
-      config.severity[rule] = value;
-    }
-  }
-  const budget = (key: string) => {
+  for (const name of SETTING_NAMES) {
+    const { key } = SETTINGS[name];
     const value = table[key];
-    if (value !== undefined && (typeof value !== "number" || value < 0)) throw bad(key, "expected a number of milliseconds");
-    return value as number | undefined;
-  };
-  config.maxLockMs = budget("max-lock-ms");
-  config.maxReadLockMs = budget("max-read-lock-ms");
-  config.maxWriteLockMs = budget("max-write-lock-ms");
-  const stats = table.stats;
-  if (stats !== undefined) {
-    if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");
-    config.stats = resolve(dirname(path), stats);
-  }
-  const assume = table["assume-in-transaction"];
-  if (assume !== undefined) {
-    if (typeof assume !== "boolean") throw bad("assume-in-transaction", "expected true or false");
-    config.assumeInTransaction = assume;
-  }
-  const alembicDir = table["alembic-dir"];
-  if (alembicDir !== undefined) {
-    const dirs = typeof alembicDir === "string" ? [alembicDir] : alembicDir;
-    if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === "string")) throw bad("alembic-dir", "expected a directory, or a list of them");
-    config.alembicDir = (dirs as string[]).map((d) => relative(process.cwd(), resolve(dirname(path), d)) || ".");
-  }
-  const maxInput = table["max-input-mb"];
-  if (maxInput !== undefined) {
-    if (typeof maxInput !== "number" || !(maxInput > 0) || maxInput > MAX_INPUT_MB_CEILING) throw bad("max-input-mb", `expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
-    config.maxInputMb = maxInput;
-  }
-  const ignore = table.ignore;
-  if (ignore !== undefined) {
-    if (typeof ignore !== "object" || ignore === null || Array.isArray(ignore)) throw bad("ignore", 'expected a table: "<revision>" = ["rule", ...]');
-    for (const [revision, list] of Object.entries(ignore)) {
-      if (!Array.isArray(list) || !list.every((r) => typeof r === "string")) throw bad(`ignore.${revision}`, "expected a list of rule ids");
-      config.ignore[revision] = list as string[];
+    if (value === undefined) continue;
+    try {
+      Object.assign(config, { [name]: SETTINGS[name].fromFile(value, path) });
+    } catch (error) {
+      if (error instanceof BadSetting) throw bad(error.key ?? key, error.message);
+      throw error;
     }
   }
   return config;

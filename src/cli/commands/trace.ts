@@ -1,0 +1,85 @@
+import { Option, type Command } from "commander";
+import { UsageError } from "../../common/errors.js";
+import type { SessionTimeouts } from "../../common/connection.js";
+import { redactUrl } from "../../cost/stats.js";
+import { analyze } from "../../lint/analyze.js";
+import { colorsFor } from "../../report/colors.js";
+import { loadParser } from "../../sql/parse.js";
+import { decodeSource, readSourceFile, type SourceFile } from "../../sql/source.js";
+import { serverDatabase } from "../../trace/database.js";
+import { schemaAsSql } from "../../trace/introspect.js";
+import { formatTraceJson, formatTraceText } from "../../trace/report.js";
+import { trace } from "../../trace/trace.js";
+import { readEveryInput } from "../inputs.js";
+import { EXIT_FINDINGS, EXIT_OK, type CliIO } from "../io.js";
+import { MAX_PG_VERSION, MIN_PG_VERSION, parsePgVersion, parseRowCount } from "../option-values.js";
+import { addTimeoutOptions } from "../options.js";
+import { selectRules } from "../rule-selection.js";
+import { settingOption } from "../settings.js";
+
+/** `locklint trace`: runs the migration in PostgreSQL and compares the locks it takes with the prediction. */
+
+export interface TraceOptions {
+  format: "text" | "json";
+  pgVersion: number;
+  color?: boolean;
+  setup?: string;
+  seedRows?: number;
+  since?: string;
+  dbUrl?: string;
+  allowCommit?: boolean;
+  lockTimeout: number;
+  statementTimeout: number;
+  maxInputMb?: number;
+}
+
+export function declareTrace(program: Command): Command {
+  const command = program
+    .command("trace")
+    .description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction")
+    .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
+    .addOption(
+      new Option("--pg-version <major>", `PostgreSQL major version of the predictions (${MIN_PG_VERSION}-${MAX_PG_VERSION}; the embedded server is 18)`)
+        .argParser(parsePgVersion)
+        .default(MAX_PG_VERSION),
+    )
+    .option("--setup <file>", "SQL to run first, for a schema the script does not create")
+    .addOption(settingOption("maxInputMb"))
+    .option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount)
+    .option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions")
+    .option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)")
+    .option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back")
+    .option("--color", "force colours")
+    .option("--no-color", "no colours (also: NO_COLOR=1)");
+  return addTimeoutOptions(command, "(embedded or on a server)");
+}
+
+export async function runTrace(files: string[], options: TraceOptions, io: CliIO): Promise<number> {
+  if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
+  const sources = await readEveryInput(files, io, { maxInputMb: options.maxInputMb });
+  const setup = options.setup ? await readSourceFile(options.setup) : undefined;
+  // on a server, its real schema (column types, constraints, indexes) is what the predictions and rules start from
+  const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
+  const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : undefined;
+  const context = [serverSchema, setup].filter((f): f is SourceFile => f !== undefined);
+  await loadParser();
+  // the context is replayed (it builds the schema) but neither traced nor reported
+  const analysis = analyze([...context, ...sources], { pgVersion: options.pgVersion, rules: selectRules(undefined), keepStatements: true, keepBookkeeping: true });
+  const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
+  const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
+  const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
+  io.stdout.write(options.format === "json" ? formatTraceJson(result, findings) : formatTraceText(result, findings, colorsFor(io.stdout, io.env, options.color)));
+  const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
+  return bad ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** A server's schema as SQL, to replay before the script (trace --db-url). */
+async function readServerSchema(url: string, timeouts: SessionTimeouts): Promise<SourceFile> {
+  const db = await serverDatabase(url, timeouts);
+  try {
+    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
+  } finally {
+    await db.close();
+  }
+}

@@ -202,8 +202,37 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
       if (table && operation.form === "SET UNLOGGED") table.unlogged = true;
       return;
     }
-    default:
+    // no change to the schema
+    case "select":
+    case "insert":
+    case "update":
+    case "delete":
+    case "truncate":
+    case "lock-table":
+    case "vacuum":
+    case "cluster":
+    case "reindex":
+    case "refresh-materialized-view":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "enable-disable-trigger":
+    case "no-table-lock":
+    case "unknown":
       return;
+    // changes to what the schema model does not hold (triggers, domains, schemas, databases)
+    case "create-trigger":
+    case "drop-trigger":
+    case "domain-constraint":
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+      return;
+    default: {
+      const unhandled: never = operation;
+      throw new Error(`schema replay has no case for the operation ${JSON.stringify(unhandled)}`);
+    }
   }
 }
 

@@ -4,35 +4,59 @@
  * zero and empty values, so every reader treats a missing field as its zero value.
  */
 
-// The parse tree is JSON from the parser; these readers are the one place that trusts its shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AstNode = Record<string, any>;
+import type * as pg from "@pgsql/types";
 
-/** `{ Kind: body }` to ["Kind", body]; anything else to ["", {}]. */
-export function nodeKind(node: unknown): [string, AstNode] {
-  if (node && typeof node === "object") {
-    const keys = Object.keys(node);
-    if (keys.length === 1) return [keys[0]!, (node as AstNode)[keys[0]!] as AstNode];
-  }
-  return ["", {}];
+/** The parser's node types and enums (@pgsql/types, pinned with libpg-query), for the readers of the tree. */
+export type * as pg from "@pgsql/types";
+
+/** A parse tree node as the parser wraps it: `{ Kind: body }` (the parser's own node types). */
+export type Node = pg.Node;
+
+type KindsOf<N> = N extends unknown ? keyof N : never;
+/** Every kind of node of the grammar: the one key of a `{ Kind: body }` wrapper. */
+export type NodeKind = KindsOf<Node>;
+/** The body of a node of kind K (`NodeOf<"RangeVar">` is pg.RangeVar). */
+export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
+/** A node unwrapped into [kind, body]; switching on the kind narrows the body. */
+export type Unwrapped = { [K in NodeKind]: [kind: K, body: NodeOf<K>] }[NodeKind];
+
+/** The statement kinds of the grammar (every node kind named ...Stmt, but RawStmt, the wrapper of one). */
+export type StatementKind = Exclude<Extract<NodeKind, `${string}Stmt`>, "RawStmt">;
+export type UnwrappedStatement = Extract<Unwrapped, [StatementKind, unknown]>;
+
+/** `{ Kind: body }` to [kind, body]. */
+export function nodeKind(node: Node): Unwrapped {
+  // the parser's types say which body goes with which key; this is where the pair is rebuilt
+  const kind = Object.keys(node)[0] ?? "";
+  return [kind, (node as Record<string, unknown>)[kind]] as Unwrapped;
+}
+
+export function isStatement(node: Unwrapped): node is UnwrappedStatement {
+  return node[0].endsWith("Stmt") && node[0] !== "RawStmt";
 }
 
 /** The body of a wrapped node when it is of the given kind. */
-export function asKind(node: unknown, kind: string): AstNode | undefined {
-  const [k, body] = nodeKind(node);
-  return k === kind ? body : undefined;
+export function asKind<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> | undefined {
+  return node && kind in node ? ((node as Record<string, unknown>)[kind] as NodeOf<K>) : undefined;
 }
 
 /** The items of a node list: a plain array, or a `{List: {items}}` node (as in ALTER TABLE ... SET (...)). */
-export function list(value: unknown): AstNode[] {
-  if (Array.isArray(value)) return value as AstNode[];
-  const wrapped = asKind(value, "List")?.items;
-  return Array.isArray(wrapped) ? (wrapped as AstNode[]) : [];
+export function list(value: Node[] | Node | undefined): Node[] {
+  if (Array.isArray(value)) return value;
+  return asKind(value, "List")?.items ?? [];
 }
 
 /** Strings of a name list such as `[{String:{sval:"public"}},{String:{sval:"t"}}]`. */
-export function nameList(value: unknown): string[] {
+export function nameList(value: Node[] | Node | undefined): string[] {
   return list(value).map((n) => asKind(n, "String")?.sval ?? "");
+}
+
+/**
+ * For the `default` of a switch over node kinds: compiles only when every kind is handled, and
+ * names a kind a newer parser might still produce, for an explicit `unknown` operation.
+ */
+export function unhandledKind(kind: never): string {
+  return String(kind);
 }
 
 /** A relation reference as written in the statement, and the key the schema replay files it under. */
@@ -43,10 +67,11 @@ export interface RelationName {
   written: string;
 }
 
-export function relationName(rangeVar: AstNode | undefined): RelationName | undefined {
-  if (!rangeVar || typeof rangeVar.relname !== "string") return undefined;
-  const schema = typeof rangeVar.schemaname === "string" ? rangeVar.schemaname : null;
-  return { schema, name: rangeVar.relname, written: schema ? `${quoteIdent(schema)}.${quoteIdent(rangeVar.relname)}` : quoteIdent(rangeVar.relname) };
+export function relationName(rangeVar: pg.RangeVar | undefined): RelationName | undefined {
+  const name = rangeVar?.relname;
+  if (name === undefined) return undefined;
+  const schema = rangeVar?.schemaname ?? null;
+  return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
 }
 
 /** A relation named by a list of strings (DROP, COMMENT ON): [schema?, name]. */
@@ -95,7 +120,7 @@ const TYPE_ALIASES: Record<string, string> = {
   serial2: "smallserial",
 };
 
-export function columnType(typeName: AstNode | undefined): ColumnType | null {
+export function columnType(typeName: pg.TypeName | undefined): ColumnType | null {
   if (!typeName) return null;
   const names = nameList(typeName.names);
   if (names.length === 0) return null;
@@ -114,43 +139,45 @@ export function formatType(type: ColumnType): string {
   return `${base}${type.mods.length ? `(${type.mods.join(",")})` : ""}${type.array ? "[]" : ""}`;
 }
 
-function constInt(aConst: AstNode): number | undefined {
-  if (aConst.ival !== undefined) return Number(aConst.ival.ival ?? 0);
-  return undefined;
+function constInt(aConst: pg.A_Const): number | undefined {
+  return aConst.ival === undefined ? undefined : (aConst.ival.ival ?? 0);
 }
 
 /** The text of a constant (string, number, boolean) as SET or a DEFAULT would see it. */
-export function constText(node: unknown): string | undefined {
+export function constText(node: Node | undefined): string | undefined {
   const c = asKind(node, "A_Const");
   if (!c) return undefined;
   if (c.isnull) return undefined;
-  if (c.sval !== undefined) return String(c.sval.sval ?? "");
+  if (c.sval !== undefined) return c.sval.sval ?? "";
   if (c.ival !== undefined) return String(c.ival.ival ?? 0);
-  if (c.fval !== undefined) return String(c.fval.fval ?? "0");
-  if (c.boolval !== undefined) return String(Boolean(c.boolval.boolval));
+  if (c.fval !== undefined) return c.fval.fval ?? "0";
+  if (c.boolval !== undefined) return String(c.boolval.boolval ?? false);
   return undefined;
 }
 
 /**
  * Walks every nested node (objects and arrays), calling visit with each `{Kind: body}` pair, parent
- * before children, in the order written. An explicit stack, not recursion: `1+1+...` of a few
- * thousand terms nests as deep, and recursion overflowed the call stack there.
+ * before children, in the order written; a visit that returns "skip" keeps walk out of that node's
+ * body. An explicit stack, not recursion: `1+1+...` of a few thousand terms nests as deep, and
+ * recursion overflowed the call stack there.
  */
-export function walk(root: unknown, visit: (kind: string, body: AstNode) => void): void {
+export function walk(root: unknown, visit: (...node: Unwrapped) => "skip" | void): void {
+  // a key starting with a capital letter wraps a node of that kind: the pair walk passes is one of Unwrapped
+  const visitPair = visit as (kind: string, body: unknown) => "skip" | void;
   // parallel stacks (no object per node): the node, and the kind to visit it as ("" for none)
   const nodes: unknown[] = [root];
   const kinds: string[] = [""];
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     const kind = kinds.pop()!;
-    if (kind !== "") visit(kind, node as AstNode);
+    if (kind !== "" && visitPair(kind, node) === "skip") continue;
     const from = nodes.length;
     if (Array.isArray(node)) {
       for (const item of node) pushChild(nodes, kinds, item, "");
     } else {
       // for-in and a char-code test: this runs on every node of every default and query (hot path)
-      for (const key in node as AstNode) {
-        const value = (node as AstNode)[key];
+      for (const key in node) {
+        const value = (node as Record<string, unknown>)[key];
         const first = key.charCodeAt(0);
         pushChild(nodes, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
       }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { UsageError } from "../common/errors.js";
+import type { Node } from "./ast.js";
 import { operationsOf, type Operation } from "./operations.js";
 import { utf8Length } from "./position.js";
 
@@ -14,6 +15,10 @@ export interface StatementParse {
   error: { message: string; cursor: number } | null;
 }
 
+/**
+ * The one place the parser's JSON gets its type: libpg-query declares parseSync's result with the
+ * node types of @pgsql/types (pinned with it), which every reader of the tree uses from here on.
+ */
 type Parser = typeof import("libpg-query");
 let parser: Parser | undefined;
 
@@ -111,10 +116,10 @@ function parseOne(text: string): StatementParse {
   }
 }
 
-function readOperations(ast: unknown, base: number): Operation[] {
+function readOperations(ast: Node | undefined, base: number): Operation[] {
   if (!ast) return [];
   try {
-    return operationsOf(ast as Record<string, unknown>, base);
+    return operationsOf(ast, base);
   } catch (error) {
     return [unreadable(error)];
   }

@@ -165,7 +165,56 @@ function isBookkeeping(operation: Operation): boolean {
       return operation.table.name === VERSION_TABLE;
     case "drop-relation":
       return operation.relation.name === VERSION_TABLE;
-    default:
+    case "create-view":
+    case "create-table-as":
+    case "drop-index":
+    case "add-column":
+    case "drop-column":
+    case "alter-column-type":
+    case "set-not-null":
+    case "drop-not-null":
+    case "set-default":
+    case "drop-default":
+    case "add-constraint":
+    case "validate-constraint":
+    case "drop-constraint":
+    case "rename-table":
+    case "rename-column":
+    case "rename-index":
+    case "rename-constraint":
+    case "set-schema":
+    case "create-index":
+    case "reindex":
+    case "create-enum":
+    case "add-enum-value":
+    case "rename-enum-value":
+    case "drop-type":
+    case "truncate":
+    case "select":
+    case "vacuum":
+    case "cluster":
+    case "refresh-materialized-view":
+    case "attach-partition":
+    case "detach-partition":
+    case "lock-table":
+    case "create-trigger":
+    case "drop-trigger":
+    case "enable-disable-trigger":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+    case "domain-constraint":
+    case "alter-table-other":
+    case "no-table-lock":
+    case "unknown":
       return false;
+    default: {
+      const unhandled: never = operation;
+      throw new Error(`no case for the operation ${JSON.stringify(unhandled)}`);
+    }
   }
 }

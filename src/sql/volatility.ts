@@ -1,4 +1,4 @@
-import { asKind, nameList, nodeKind, walk, type AstNode } from "./ast.js";
+import { asKind, nameList, walk, type Node } from "./ast.js";
 
 /**
  * How often PostgreSQL evaluates a DEFAULT expression when a column is added. Since PostgreSQL 11
@@ -80,7 +80,7 @@ export interface DefaultAnalysis {
 
 const RANK: Record<Volatility, number> = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
 
-export function analyzeDefault(expr: AstNode | undefined): DefaultAnalysis {
+export function analyzeDefault(expr: Node | undefined): DefaultAnalysis {
   const result: DefaultAnalysis = { volatility: "immutable", unknownFunctions: [], volatileFunctions: [], isNull: false };
   if (!expr) return result;
   const constant = asKind(expr, "A_Const");
@@ -88,7 +88,7 @@ export function analyzeDefault(expr: AstNode | undefined): DefaultAnalysis {
   const raise = (v: Volatility) => {
     if (RANK[v] > RANK[result.volatility]) result.volatility = v;
   };
-  const visit = (kind: string, body: AstNode) => {
+  walk(expr, (kind, body) => {
     if (kind === "FuncCall") {
       const names = nameList(body.funcname);
       const name = (names[names.length - 1] ?? "").toLowerCase();
@@ -104,10 +104,7 @@ export function analyzeDefault(expr: AstNode | undefined): DefaultAnalysis {
       }
     } else if (kind === "SQLValueFunction") raise("stable");
     else if (kind === "SubLink") raise("unknown");
-  };
-  const [kind, body] = nodeKind(expr);
-  visit(kind, body);
-  walk(body, visit);
+  });
   return result;
 }
 

@@ -1,5 +1,5 @@
 import { parseTree } from "../sql/parse-batch.js";
-import { nameList, nodeKind, type AstNode } from "../sql/ast.js";
+import { nameList, nodeKind, walk, type Node, type NodeOf } from "../sql/ast.js";
 
 /**
  * What trace must know about a statement before it runs it, read from the statement's parse tree:
@@ -74,7 +74,7 @@ const NONE: StatementGuard = { transaction: null, refused: null, notRolledBack: 
  * checked: on a server it is not run; in the embedded database PostgreSQL says what is wrong.
  */
 export function guardOf(sql: string): StatementGuard {
-  let stmts: { stmt?: unknown }[];
+  let stmts: { stmt?: Node }[];
   try {
     stmts = parseTree(sql).stmts ?? [];
   } catch {
@@ -93,7 +93,8 @@ export function guardsOf(sql: string): StatementGuard[] | null {
   }
 }
 
-function guardOfNode(stmt: unknown): StatementGuard {
+function guardOfNode(stmt: Node | undefined): StatementGuard {
+  if (!stmt) return NONE;
   const [kind, body] = nodeKind(stmt);
   if (kind === "TransactionStmt") return transactionGuard(body);
   if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body) };
@@ -103,7 +104,7 @@ function guardOfNode(stmt: unknown): StatementGuard {
   return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;
 }
 
-function transactionGuard(body: AstNode): StatementGuard {
+function transactionGuard(body: NodeOf<"TransactionStmt">): StatementGuard {
   const kind = String(body.kind);
   if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
     return { ...NONE, refused: { reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`, serverOnly: true } };
@@ -120,7 +121,7 @@ function transactionGuard(body: AstNode): StatementGuard {
 }
 
 /** COPY with data from the client hangs (trace sends none); a file or program is on the database host. */
-function copyRefusal(body: AstNode): StatementGuard["refused"] {
+function copyRefusal(body: NodeOf<"CopyStmt">): StatementGuard["refused"] {
   if (body.is_program) return { reason: `COPY ... ${body.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
   if (!body.filename) return { reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`, serverOnly: false };
   if (!body.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
@@ -131,21 +132,13 @@ function copyRefusal(body: AstNode): StatementGuard["refused"] {
  * The functions the statement calls, by their last name, anywhere in it, except a column's stored
  * default (CREATE TABLE, ALTER COLUMN SET DEFAULT): that is evaluated by later INSERTs, not here.
  */
-function calledFunctions(stmt: unknown): string[] {
+function calledFunctions(stmt: Node): string[] {
   const names: string[] = [];
   const insideCreate = nodeKind(stmt)[0] === "CreateStmt";
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const [kind, body] = nodeKind(node);
+  walk(stmt, (kind, body) => {
     if (kind === "FuncCall") names.push((nameList(body.funcname).at(-1) ?? "").toLowerCase());
-    if (kind === "Constraint" && body.contype === "CONSTR_DEFAULT" && insideCreate) return;
-    if (kind === "AlterTableCmd" && body.subtype === "AT_ColumnDefault") return;
-    for (const value of Object.values(node as AstNode)) if (value && typeof value === "object") visit(value);
-  };
-  visit(stmt);
+    if (kind === "Constraint" && body.contype === "CONSTR_DEFAULT" && insideCreate) return "skip";
+    if (kind === "AlterTableCmd" && body.subtype === "AT_ColumnDefault") return "skip";
+  });
   return names;
 }

@@ -4,9 +4,14 @@ import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { runCli } from "./support/cli.js";
 
-/** A statement locklint cannot work out is a finding, never silence (issue 16, issue 17's `catch {}`). */
+/**
+ * A statement locklint cannot work out is never silence (issue 16). A limit (a statement it cannot
+ * read) is a not-analysed finding; a bug (its effects or the schema replay throw: the catch of
+ * analyze.ts) is an internal error: a finding of its own, a line on stderr, exit 2, while the other
+ * statements are still reported (issue 17).
+ */
 
-// stand-ins for a bug: replay fails on the table "explodes", reading the statement on the table "unreadable"
+// stand-ins for a bug: replay fails on the table "explodes", effects on the table "misjudged", reading the statement on the table "unreadable"
 vi.mock("../src/schema/replay.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("../src/schema/replay.js")>();
   return {
@@ -14,6 +19,16 @@ vi.mock("../src/schema/replay.js", async (importOriginal) => {
     applyOperation: (...args: Parameters<typeof real.applyOperation>) => {
       if (JSON.stringify(args[1]).includes('"explodes"')) throw new Error("simulated replay bug");
       return real.applyOperation(...args);
+    },
+  };
+});
+vi.mock("../src/locks/effects.js", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../src/locks/effects.js")>();
+  return {
+    ...real,
+    operationEffect: (...args: Parameters<typeof real.operationEffect>) => {
+      if (JSON.stringify(args[0]).includes('"misjudged"')) throw new TypeError("simulated effects bug");
+      return real.operationEffect(...args);
     },
   };
 });
@@ -43,21 +58,74 @@ interface JsonFinding {
 }
 const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
-describe("statements locklint cannot analyse", () => {
-  it("a bug in replay (the catch {} of analyze.ts): a not-analysed error naming the statement's line, the other statements still checked", async () => {
-    const input = sqlFile("replay.sql", "SET lock_timeout = '2s';\nALTER TABLE explodes ADD COLUMN x int;\nCREATE INDEX i ON t (c);\n");
+describe("statements locklint fails on or cannot read", () => {
+  const REPLAY_BUG = "SET lock_timeout = '2s';\nALTER TABLE explodes ADD COLUMN x int;\nCREATE INDEX i ON t (c);\n";
+  const REASON = "working out its add-column failed: simulated replay bug";
+
+  it("a bug in replay, as JSON: an internal-error finding naming the statement's line and the error, the other statements' findings, exit 2", async () => {
+    const input = sqlFile("replay.sql", REPLAY_BUG);
     const r = await runCli(["-f", "json", input]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     const findings = findingsOf(r.stdout);
-    expect(findings.find((f) => f.rule === "not-analysed")).toMatchObject({
+    expect(findings.find((f) => f.rule === "internal-error")).toMatchObject({
       severity: "error",
       line: 2,
-      message: "locklint could not analyse this statement (working out its add-column failed: simulated replay bug): the locks it takes are unknown and no rule checked it; this is a locklint limit or bug, please report it",
+      message: `internal error: locklint failed on this statement (${REASON}): the locks it takes are unknown; this is a locklint bug, please report it`,
     });
+    expect(findings.some((f) => f.rule === "not-analysed")).toBe(false);
     expect(findings.some((f) => f.rule === "require-concurrent-index-creation" && f.line === 3)).toBe(true);
+    expect(r.stderr).toBe(`locklint: internal error at ${input}:2:1 (ALTER TABLE explodes ADD COLUMN x int): ${REASON} (please report it)\n`);
   });
 
-  it("a statement the AST walker cannot read: a not-analysed error, whatever --rules selects", async () => {
+  it("a bug in replay, as text: the internal-error finding at its line, the other finding, exit 2 even with --fail-on never", async () => {
+    const input = sqlFile("replay-text.sql", REPLAY_BUG);
+    const r = await runCli(["--fail-on", "never", input]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain(`${input}:2:1  error  internal-error\n  internal error: locklint failed on this statement (${REASON})`);
+    expect(r.stdout).toContain(`${input}:3:1  error  require-concurrent-index-creation`);
+    expect(r.stderr).toContain(`locklint: internal error at ${input}:2:1`);
+  });
+
+  it("a bug in replay, as github, markdown and sarif: the internal error and the other finding in each, exit 2", async () => {
+    const input = sqlFile("replay-formats.sql", REPLAY_BUG);
+    const github = await runCli(["-f", "github", input]);
+    expect(github.code).toBe(2);
+    expect(github.stdout).toMatch(/^::error file=[^\n]*line=2,[^\n]*internal-error[^\n]*simulated replay bug/m);
+    expect(github.stdout).toMatch(/^::error file=[^\n]*line=3,[^\n]*require-concurrent-index-creation/m);
+    const markdown = await runCli(["-f", "markdown", input]);
+    expect(markdown.code).toBe(2);
+    expect(markdown.stdout).toMatch(/\| `internal-error` \| [^|]*replay-formats\.sql:2 \| internal error: locklint failed on this statement \(working out its add-column failed: simulated replay bug\)/);
+    expect(markdown.stdout).toContain("`require-concurrent-index-creation`");
+    const sarif = await runCli(["-f", "sarif", input]);
+    expect(sarif.code).toBe(2);
+    const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] }).runs[0]!.results;
+    expect(results.map((x) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.region.startLine])).toEqual([
+      ["internal-error", "error", 2],
+      ["require-concurrent-index-creation", "error", 3],
+    ]);
+    expect(results[0]!.message.text).toContain("simulated replay bug");
+  });
+
+  it("a bug in effects: the same internal error (its kind and message), and locks says the statement was not analysed, exit 2", async () => {
+    const input = sqlFile("effects.sql", "ALTER TABLE misjudged ADD COLUMN x int;\nCREATE INDEX i ON t (c);\n");
+    const lint = await runCli(["-f", "json", input]);
+    expect(lint.code).toBe(2);
+    expect(findingsOf(lint.stdout).map((f) => [f.rule, f.line])).toEqual([
+      ["internal-error", 1],
+      ["require-concurrent-index-creation", 2],
+    ]);
+    expect(lint.stderr).toContain("working out its add-column failed: simulated effects bug");
+    const locks = await runCli(["locks", "-f", "json", input]);
+    expect(locks.code).toBe(2);
+    const statements = (JSON.parse(locks.stdout) as { statements: { line: number; analysed: boolean }[] }).statements;
+    expect(statements.map((st) => [st.line, st.analysed])).toEqual([
+      [1, false],
+      [2, true],
+    ]);
+    expect(locks.stderr).toBe(`locklint: internal error at ${input}:1:1 (ALTER TABLE misjudged ADD COLUMN x int): working out its add-column failed: simulated effects bug (please report it)\n`);
+  });
+
+  it("a statement the AST walker cannot read (a limit, not a bug): a not-analysed error, exit 1, whatever --rules selects", async () => {
     const input = sqlFile("walker.sql", "SET lock_timeout = '2s';\nALTER TABLE unreadable ADD COLUMN x int;\n");
     const r = await runCli(["--rules", "require-lock-timeout", input]);
     expect(r.code).toBe(1);

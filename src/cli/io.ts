@@ -13,5 +13,7 @@ export interface CliIO {
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
-/** A usage or input error, and an internal error (never 1, which means findings). */
+/** A usage or input error (never 1, which means findings). */
 export const EXIT_USAGE = 2;
+/** locklint failed on a statement (a bug): outranks the findings' 1, as a usage error does. */
+export const EXIT_INTERNAL = 2;

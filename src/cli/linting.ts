@@ -8,6 +8,7 @@ import { reachesFailLevel, type Finding } from "../lint/findings.js";
 import type { Rule } from "../lint/rule.js";
 import { buildTimelines } from "../lint/timeline.js";
 import type { Colors } from "../report/colors.js";
+import { visible } from "../report/describe.js";
 import { formatGithub } from "../report/github.js";
 import { formatFindingsJson } from "../report/json.js";
 import { formatMarkdown } from "../report/markdown.js";
@@ -18,7 +19,7 @@ import { loadParser } from "../sql/parse.js";
 import type { RevisionRange } from "../sql/script.js";
 import type { SourceFile } from "../sql/source.js";
 import { findConfigFile, loadConfig, type Config } from "./config.js";
-import { EXIT_FINDINGS, EXIT_OK, type CliIO } from "./io.js";
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, type CliIO } from "./io.js";
 import type { Format, Output } from "./option-values.js";
 import type { LintFlags, ReportOptions } from "./options.js";
 import { writeOutputs } from "./outputs.js";
@@ -110,22 +111,41 @@ export async function lintSources(sources: SourceFile[], rules: Rule[], options:
   return analysis;
 }
 
-/** Writes every requested report of the one analysis; resolves to the exit code its findings call for. */
+/** Writes every requested report of the one analysis; resolves to the exit code its findings (and internal errors) call for. */
 export async function reportFindings(analysis: Analysis, outputs: Output[], options: ReportOptions & LintFlags, io: CliIO): Promise<number> {
-  await writeOutputs(outputs, options, io, (format, colors) => renderFindings(format, analysis, colors));
+  await writeOutputs(outputs, options, io, (format, colors) => renderFindings(format, analysis, colors, options.verbose === true));
+  if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
   return analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-/** The findings of an analysis in each format (produced as it is written). */
-const FINDINGS_REPORTS: Record<Format, (findings: readonly Finding[], summary: Summary, analysis: Analysis, colors: Colors) => Report> = {
-  text: (findings, summary, _analysis, colors) => textReport(findings, summary, colors),
-  json: (findings, summary) => formatFindingsJson(findings, summary),
+/**
+ * Each statement locklint failed on, one line on stderr (the reports, wherever they went, carry it
+ * as an internal-error finding too); true when there was one: the run then exits 2, whatever the findings.
+ */
+export function reportInternalErrors(analysis: Analysis, io: CliIO): boolean {
+  for (const e of analysis.internalErrors) {
+    const statement = firstLine(e.sql);
+    io.stderr.write(`locklint: internal error at ${visible(`${e.file}:${e.line}:${e.column} (${statement}): ${e.message}`)} (please report it)\n`);
+  }
+  return analysis.internalErrors.length > 0;
+}
+
+/** A statement in a line: its first, cut at 80 characters. */
+function firstLine(sql: string): string {
+  const line = Array.from(sql.split(/\r\n|\n|\r/)[0] ?? "");
+  return line.length > 80 || sql.includes("\n") ? `${line.slice(0, 79).join("")}…` : line.join("");
+}
+
+/** The findings of an analysis in each format (produced as it is written); `verbose`: what was not modelled, in text. */
+const FINDINGS_REPORTS: Record<Format, (findings: readonly Finding[], summary: Summary, analysis: Analysis, colors: Colors, verbose: boolean) => Report> = {
+  text: (findings, summary, analysis, colors, verbose) => textReport(findings, summary, colors, verbose ? analysis.unmodelled : []),
+  json: (findings, summary, analysis) => formatFindingsJson(findings, summary, analysis.unmodelled),
   github: (findings, summary) => formatGithub(findings, summary),
   markdown: (findings, summary, analysis) => formatMarkdown(findings, summary, buildTimelines(analysis.analyzed)),
   sarif: (findings) => formatSarif(findings, RULES, packageVersion()),
 };
 
-function renderFindings(format: Format, analysis: Analysis, colors: Colors): Report {
+function renderFindings(format: Format, analysis: Analysis, colors: Colors, verbose: boolean): Report {
   const summary = summarize(analysis.findings, analysis.files, analysis.statements);
-  return FINDINGS_REPORTS[format](analysis.findings, summary, analysis, colors);
+  return FINDINGS_REPORTS[format](analysis.findings, summary, analysis, colors, verbose);
 }

@@ -67,6 +67,11 @@ export function addInputOptions(command: Command): Command {
     .option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
 }
 
+/** --verbose, for the commands that report on statements (lint, locks). */
+export function verboseOption(): Option {
+  return new Option("--verbose", "also list each statement locklint does not model (a DO block, a kind of statement it does not know), one line each");
+}
+
 /** The report: format, destination, PostgreSQL version, table sizes, colours. */
 export function addReportOptions(command: Command): Command {
   return command

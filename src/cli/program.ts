@@ -45,7 +45,7 @@ Examples:
   locklint explain setting-not-null              one rule's documentation
   locklint lint --help                           the options of the default command
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or input error.`,
+Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or input error, or an internal error.`,
     )
     .exitOverride();
   declareLint(program).action(handlers.lint);

@@ -5,7 +5,7 @@ import { parseFile, type ParsedStatement } from "../sql/parse.js";
 import { applyOperation } from "../schema/replay.js";
 import { HeldLocks } from "../locks/held-locks.js";
 import type { LockBudget, Rule } from "./rule.js";
-import { commentSeen, FINDING_STATEMENT, lockEstimated, notAnalysed, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type StatementState } from "./rule-runner.js";
+import { commentSeen, internalError, lockEstimated, notAnalysed, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type FindingAbout, type StatementState } from "./rule-runner.js";
 import { Schema, type SchemaSnapshot } from "../schema/schema.js";
 import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
 import type { TableSizes } from "../cost/estimate.js";
@@ -45,10 +45,33 @@ export interface AnalyzedStatement {
   effects: StatementEffects;
 }
 
+/** A statement locklint failed on (a bug in its effects or the schema replay): reported as such, and the run exits 2. */
+export interface InternalError {
+  file: string;
+  line: number;
+  column: number;
+  sql: string;
+  /** What failed, and the error's message. */
+  message: string;
+}
+
+/** A statement whose operations include one locklint does not model (a DO block, a statement kind it does not know). */
+export interface Unmodelled {
+  file: string;
+  line: number;
+  column: number;
+  /** What was not modelled, e.g. "DO block (its statements are not analysed)" ("; " between several). */
+  what: string;
+}
+
 export interface Analysis {
   files: number;
   statements: number;
   findings: Finding[];
+  /** Every internal error, reported statement or not (a wrong replay misleads the later ones). */
+  internalErrors: InternalError[];
+  /** The reported statements with an operation locklint does not model (--verbose, JSON). */
+  unmodelled: Unmodelled[];
   /** Filled when keepStatements is set; alembic bookkeeping left out. */
   analyzed: AnalyzedStatement[];
   /** Every alembic revision id the input names. */
@@ -59,7 +82,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
   const schema = new Schema();
   const counter: TransactionCounter = { next: 1 };
   const seen = new Map<string, Set<string>>();
-  const analysis: Analysis = { files: files.length, statements: 0, findings: [], analyzed: [], revisions: new Set() };
+  const analysis: Analysis = { files: files.length, statements: 0, findings: [], internalErrors: [], unmodelled: [], analyzed: [], revisions: new Set() };
   for (const [fileIndex, file] of files.entries()) {
     const parsed = parseFile(file);
     const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
@@ -76,6 +99,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     const rollsBack = /\bROLLBACK\b/i.test(file.text);
     let beforeTransaction: SchemaSnapshot | null = null;
     const firstFinding = analysis.findings.length;
+    const findingsAbout: FindingAbout[] = [];
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
@@ -93,15 +117,19 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
-        const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        const { effects, failed } = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        if (failed !== null) analysis.internalErrors.push(internalErrorAt(statement, failed));
         const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
-        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred, findingsAbout };
         if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
         if (!place.bookkeeping && place.reported) {
           const from = analysis.findings.length;
           if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
+          if (failed !== null) internalError(state, failed, analysis.findings);
+          const unmodelled = unmodelledIn(operations);
+          if (unmodelled !== null) analysis.unmodelled.push({ file: file.path, line: statement.startPos.line, column: statement.startPos.column, what: unmodelled });
           runRules(options, state, analysis.findings);
           if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
         }
@@ -121,7 +149,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     if (tracker.openTransaction !== null && openedBy?.place.reported) unclosedTransaction(options, openedBy, analysis.findings);
     if (ledger) {
       const fileFindings = analysis.findings.slice(firstFinding);
-      ledger.estimateFindings(fileFindings, (f) => FINDING_STATEMENT.get(f));
+      for (const { finding, statement } of findingsAbout) ledger.estimateFindings([finding], () => statement);
       scaleSeverity(fileFindings, options.rules);
       for (const held of ledger.blockingLocks()) {
         const state = blockingStates.get(held.statement);
@@ -141,8 +169,18 @@ interface EvaluateContext {
   utcSession: boolean;
 }
 
-/** Effects of each operation against the schema as it stands, replaying each before the next. */
-function evaluate(statement: ParsedStatement, operations: readonly Operation[], schema: Schema, ctx: EvaluateContext): StatementEffects {
+/** A statement's effects; `failed`: what threw while working them out (a locklint bug), else null. */
+interface Evaluation {
+  effects: StatementEffects;
+  failed: string | null;
+}
+
+/**
+ * Effects of each operation against the schema as it stands, replaying each before the next. An
+ * exception there is a bug: the statement's locks are unknown, and the error is kept to be reported
+ * as an internal error (not as a statement locklint cannot read: a bug must not look like a limit).
+ */
+function evaluate(statement: ParsedStatement, operations: readonly Operation[], schema: Schema, ctx: EvaluateContext): Evaluation {
   const effectsContext = {
     schema,
     pgVersion: ctx.pgVersion,
@@ -160,18 +198,28 @@ function evaluate(statement: ParsedStatement, operations: readonly Operation[], 
     nonTransactionalReason: reason,
     analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown"),
   };
+  let failed: string | null = null;
   for (const operation of operations) {
     if (operation.op === "unknown" && operation.failure) result.failure ??= operation.failure;
     try {
       result.operations.push(operationEffect(operation, effectsContext));
       applyOperation(schema, operation, origin);
     } catch (error) {
-      // a bug in effects or replay: the statement's locks are unknown, which the not-analysed finding says
       result.analysed = false;
-      result.failure ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
+      failed ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
     }
   }
   result.locks = mergeLocks(result.operations);
-  return result;
+  return { effects: result, failed };
+}
+
+function internalErrorAt(statement: ParsedStatement, message: string): InternalError {
+  return { file: statement.file.path, line: statement.startPos.line, column: statement.startPos.column, sql: statement.sql, message };
+}
+
+/** What locklint does not model of a statement: its unknown operations, each once ("; " between them); null when none. */
+export function unmodelledIn(operations: readonly Operation[]): string | null {
+  const what = new Set(operations.flatMap((o) => (o.op === "unknown" ? [o.what] : [])));
+  return what.size > 0 ? [...what].join("; ") : null;
 }
 

@@ -54,6 +54,14 @@ export interface StatementState {
   heldInTransaction: ReadonlyMap<string, HeldLock>;
   schema: Schema;
   deferred: UnitEndChecks;
+  /** The file's findings so far, each with the statement it is about: estimates are made when the file's transactions are known. */
+  findingsAbout: FindingAbout[];
+}
+
+/** A finding and the statement it is about. */
+export interface FindingAbout {
+  finding: Finding;
+  statement: ParsedStatement;
 }
 
 /** Runs every rule's check on one statement, adding their findings. */
@@ -119,8 +127,18 @@ export function notAnalysed(state: StatementState, reason: string, findings: Fin
 
 const NOT_ANALYSED = { id: "not-analysed", severity: "error" } as const;
 
-/** The statement each finding is about, for estimates made after the file's transactions are known. */
-export const FINDING_STATEMENT = new WeakMap<Finding, ParsedStatement>();
+/**
+ * A statement locklint failed on: working out its effects or replaying it on the schema threw. Not
+ * a limit but a bug: said as such, always reported (whatever rules are selected), and the run exits
+ * 2 (Analysis.internalErrors); the other statements are still analysed and reported.
+ */
+export function internalError(state: StatementState, reason: string, findings: Finding[]): void {
+  const message = `internal error: locklint failed on this statement (${reason}): the locks it takes are unknown; this is a locklint bug, please report it`;
+  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
+  findings.push(toFinding(INTERNAL_ERROR, { message, help, locks: [] }, state, state.lines));
+}
+
+const INTERNAL_ERROR = { id: "internal-error", severity: "error" } as const;
 
 function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: StatementState, lines: LineIndex): Finding {
   const { statement, effects, place } = state;
@@ -142,7 +160,7 @@ function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: S
     locks: (report.locks ?? effects.locks).map(lockFact),
     ...(report.migration ? { migration: report.migration } : {}),
   };
-  FINDING_STATEMENT.set(finding, statement);
+  state.findingsAbout.push({ finding, statement });
   return finding;
 }
 

@@ -1,4 +1,4 @@
-import type { AnalyzedStatement } from "../lint/analyze.js";
+import { unmodelledIn, type AnalyzedStatement, type Unmodelled } from "../lint/analyze.js";
 import { lockFact, type Finding, type LockFact } from "../lint/findings.js";
 import type { TransactionTimeline } from "../lint/timeline.js";
 import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
@@ -41,30 +41,42 @@ export function jsonFinding(f: Finding) {
   };
 }
 
-/** `--format json`: the findings and the summary, streamed finding by finding. */
-export function formatFindingsJson(findings: readonly Finding[], summary: Summary): Report {
-  return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary }));
+/**
+ * `--format json`: the findings and the summary, streamed finding by finding; then, only when there
+ * are some, the statements locklint does not model (a DO block, a kind of statement it does not know).
+ */
+export function formatFindingsJson(findings: readonly Finding[], summary: Summary, unmodelled: readonly Unmodelled[] = []): Report {
+  const shown = unmodelled.length > 0 ? { unmodelled } : {};
+  return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary, ...shown }));
+}
+
+/** One statement of `locklint locks --format json` (docs/locks.md). */
+function jsonStatement({ statement, place, effects }: AnalyzedStatement) {
+  const unmodelled = unmodelledIn(statement.operations);
+  return {
+    file: statement.file.path,
+    line: statement.startPos.line,
+    column: statement.startPos.column,
+    endLine: statement.endPos.line,
+    endColumn: statement.endPos.column,
+    revision: place.revision?.id ?? null,
+    revisionFrom: place.revision?.from ?? null,
+    direction: place.revision?.direction ?? null,
+    transaction: place.transaction,
+    sql: statement.sql,
+    transactional: effects.transactional,
+    analysed: effects.analysed,
+    syntaxError: statement.syntaxError?.message ?? null,
+    // only on a statement locklint does not model: every other statement's JSON stays as it was
+    ...(unmodelled === null ? {} : { unmodelled }),
+    locks: effects.locks.map((l) => jsonLock(lockFact(l))),
+  };
 }
 
 /** `locklint locks --format json`: every statement and transaction, streamed one by one. */
 export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): Report {
   const body = new JsonObject({
-    statements: new JsonArray(mapped(statements, ({ statement, place, effects }) => ({
-      file: statement.file.path,
-      line: statement.startPos.line,
-      column: statement.startPos.column,
-      endLine: statement.endPos.line,
-      endColumn: statement.endPos.column,
-      revision: place.revision?.id ?? null,
-      revisionFrom: place.revision?.from ?? null,
-      direction: place.revision?.direction ?? null,
-      transaction: place.transaction,
-      sql: statement.sql,
-      transactional: effects.transactional,
-      analysed: effects.analysed,
-      syntaxError: statement.syntaxError?.message ?? null,
-      locks: effects.locks.map((l) => jsonLock(lockFact(l))),
-    }))),
+    statements: new JsonArray(mapped(statements, jsonStatement)),
     transactions: new JsonArray(mapped(timelines, (t) => ({
       id: t.id,
       file: t.file,

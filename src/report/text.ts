@@ -1,3 +1,4 @@
+import type { Unmodelled } from "../lint/analyze.js";
 import type { Finding } from "../lint/findings.js";
 import type { Colors } from "./colors.js";
 import { describeLock, describeRevision, visibleData, visibleReturns } from "./describe.js";
@@ -25,14 +26,32 @@ export function formatText(findings: readonly Finding[], summary: Summary, c: Co
   return joined(textReport(findings, summary, c));
 }
 
-/** The default report: each finding with its statement, lock facts, revision and advice; then a summary. */
-export function* textReport(findings: readonly Finding[], summary: Summary, c: Colors): Report {
+/**
+ * The default report: each finding with its statement, lock facts, revision and advice; with
+ * --verbose, a line for each statement locklint does not model; then a summary.
+ */
+export function* textReport(findings: readonly Finding[], summary: Summary, c: Colors, unmodelled: readonly Unmodelled[] = []): Report {
   // identifiers and SQL reach the terminal as text: no escape sequence or bidi override of theirs acts on it
-  yield* joinLines(textLines(findings, summary, c), visibleReturns);
+  yield* joinLines(textLines(findings, summary, c, unmodelled), visibleReturns);
   yield "\n";
 }
 
-function* textLines(findings: readonly Finding[], summary: Summary, c: Colors): Generator<string> {
+/** --verbose: one line for each statement locklint does not model, where it is and what it is. */
+export function* unmodelledLines(unmodelled: readonly Unmodelled[], c: Colors): Generator<string> {
+  for (const u of unmodelled) {
+    const shown = visibleData(u);
+    yield `${c.bold(`${shown.file}:${shown.line}:${shown.column}`)}  ${c.dim("not modelled:")} ${shown.what}`;
+  }
+}
+
+/** unmodelledLines as a report of its own, after another (locklint locks --verbose). */
+export function* unmodelledReport(unmodelled: readonly Unmodelled[], c: Colors): Report {
+  if (unmodelled.length === 0) return;
+  yield* joinLines(["", ...unmodelledLines(unmodelled, c)], visibleReturns);
+  yield "\n";
+}
+
+function* textLines(findings: readonly Finding[], summary: Summary, c: Colors, unmodelled: readonly Unmodelled[]): Generator<string> {
   for (const found of findings) {
     const f = visibleData(found);
     const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
@@ -48,6 +67,10 @@ function* textLines(findings: readonly Finding[], summary: Summary, c: Colors): 
     yield `  ${c.green("help:")} ${f.help.text}`;
     if (f.help.sql) yield* labelled("SQL:", f.help.sql, c);
     if (f.help.alembic) yield* labelled("alembic:", f.help.alembic, c);
+    yield "";
+  }
+  if (unmodelled.length > 0) {
+    yield* unmodelledLines(unmodelled, c);
     yield "";
   }
   const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;

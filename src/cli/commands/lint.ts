@@ -4,7 +4,7 @@ import { locateInMigrations } from "../../alembic/migration-locations.js";
 import { checkRange, rangeOf, readInputs, reportUnread, unreadInputsExit } from "../inputs.js";
 import type { CliIO } from "../io.js";
 import { configFor, configuredRules, lintSources, reportFindings } from "../linting.js";
-import { addInputOptions, addLintOptions, addReportOptions, type CommonOptions, type LintFlags } from "../options.js";
+import { addInputOptions, addLintOptions, addReportOptions, verboseOption, type CommonOptions, type LintFlags } from "../options.js";
 import { inputsOf, outputsOf } from "../outputs.js";
 import { settingOption, withConfig } from "../settings.js";
 
@@ -16,7 +16,7 @@ export interface LintOptions extends CommonOptions, LintFlags {
 
 export function declareLint(program: Command): Command {
   const command = program.command("lint", { isDefault: true }).description("report risky statements: findings with lock facts and the safe alternative (the default command)");
-  return addReportOptions(addInputOptions(addLintOptions(command).addOption(settingOption("alembicDir"))));
+  return addReportOptions(addInputOptions(addLintOptions(command).addOption(settingOption("alembicDir")))).addOption(verboseOption());
 }
 
 export async function runLint(files: string[], cliOptions: LintOptions, command: Command, io: CliIO): Promise<number> {

@@ -11,7 +11,8 @@ import { schemaAsSql } from "../../trace/introspect.js";
 import { formatTraceJson, formatTraceText } from "../../trace/report.js";
 import { trace } from "../../trace/trace.js";
 import { readEveryInput } from "../inputs.js";
-import { EXIT_FINDINGS, EXIT_OK, type CliIO } from "../io.js";
+import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, type CliIO } from "../io.js";
+import { reportInternalErrors } from "../linting.js";
 import { MAX_PG_VERSION, MIN_PG_VERSION, parsePgVersion, parseRowCount } from "../option-values.js";
 import { addTimeoutOptions } from "../options.js";
 import { selectRules } from "../rule-selection.js";
@@ -70,6 +71,7 @@ export async function runTrace(files: string[], options: TraceOptions, io: CliIO
   const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
   const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
   io.stdout.write(options.format === "json" ? formatTraceJson(result, findings) : formatTraceText(result, findings, colorsFor(io.stdout, io.env, options.color)));
+  if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
   const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
   return bad ? EXIT_FINDINGS : EXIT_OK;
 }

@@ -12,17 +12,29 @@ export interface Observation {
   scanned: Set<string>;
 }
 
+/** One database session: PGlite, or a client of a real server (test/versions-servers.test.ts). */
+export interface SqlSession {
+  exec(sql: string): Promise<unknown>;
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  close(): Promise<void>;
+}
+
 /** Reads the catalogs with the queries trace uses (src/trace/catalog.ts); the comparison here is the test's own. */
 export class LockObserver {
-  private constructor(private readonly db: PGlite, private readonly rowCounts: Map<string, number>) {}
+  private constructor(private readonly db: SqlSession, private readonly rowCounts: Map<string, number>) {}
 
   /** A fresh embedded PostgreSQL with `fixture` applied and committed. */
   static async create(fixture: string): Promise<LockObserver> {
-    const db = await PGlite.create();
+    return LockObserver.over(await PGlite.create(), fixture);
+  }
+
+  /** `fixture` applied and committed in `db`, then analysed: row counts come from ANALYZE (the statistics views of servers before 15 lag behind). */
+  static async over(db: SqlSession, fixture: string): Promise<LockObserver> {
     await db.exec(fixture);
     await db.exec("ANALYZE");
     const counts = await db.query<{ relname: string; n: number }>(
-      `SELECT relname, n_live_tup::int AS n FROM pg_stat_user_tables WHERE schemaname = 'public'`,
+      `SELECT c.relname, GREATEST(c.reltuples, 0)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')`,
     );
     return new LockObserver(db, new Map(counts.rows.map((r) => [r.relname, r.n])));
   }

@@ -5,7 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { colorsFor } from "../src/report/colors.js";
 import { spawnSync } from "node:child_process";
-import { BIN, runBin, runCli } from "./support/cli.js";
+import { run } from "../src/cli/program.js";
+import { BIN, runBin, runCli, type CliResult } from "./support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-cli-"));
 function file(name: string, content: string | Uint8Array): string {
@@ -26,10 +27,19 @@ CREATE INDEX ix_users_email ON users (email);
 UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';
 COMMIT;
 `;
+/** The CLI in-process with these environment variables (colours), stdin not a terminal and empty. */
+async function runWithEnv(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const stdin = Object.assign((async function* () {})(), { isTTY: false });
+  const code = await run(args, { stdin, stdout: { write: (t: string) => (stdout += t), isTTY: false }, stderr: { write: (t: string) => (stderr += t) }, env });
+  return { code, stdout, stderr };
+}
+
 const WARN_ONLY = "-- Running upgrade a1 -> b2\nBEGIN;\nSET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\nCOMMIT;\n";
 
-describe("locklint (the launcher, end to end)", () => {
-  it("reports a finding with file:line:column, lock facts, revision and help, and exits 1", () => {
+describe("locklint (the launcher, end to end: bin/ in a child process)", () => {
+  it("reports a finding with file:line:column, lock facts, revision and help, and the process exits 1", () => {
     const r = runBin([file("risky.sql", RISKY)]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("risky.sql:9:1  error  require-concurrent-index-creation");
@@ -41,8 +51,23 @@ describe("locklint (the launcher, end to end)", () => {
     expect(r.stderr).toBe("");
   });
 
-  it("--format json gives the documented shape", () => {
-    const r = runBin(["--format", "json", file("risky.sql", RISKY)]);
+  it("reads stdin when no file is given and stdin is not a terminal", () => {
+    const r = runBin(["--format", "json"], { input: RISKY });
+    expect(JSON.parse(r.stdout).findings[0].file).toBe("<stdin>");
+    expect(r.code).toBe(1);
+  });
+
+  it("stops quietly when the reader closes the pipe early (| head)", () => {
+    const big = Array.from({ length: 400 }, (_, i) => `CREATE INDEX ix_${i} ON users (email);`).join("\n");
+    const r = spawnSync("bash", ["-c", `node ${JSON.stringify(BIN)} ${JSON.stringify(file("big.sql", big))} | head -1`], { encoding: "utf8" });
+    expect(r.stdout.split("\n")[0]).toContain("require-concurrent-index-creation");
+    expect(r.stderr).toBe("");
+  });
+});
+
+describe("locklint (in-process)", () => {
+  it("--format json gives the documented shape", async () => {
+    const r = await runCli(["--format", "json", file("risky.sql", RISKY)]);
     const out = JSON.parse(r.stdout);
     expect(out.summary).toEqual({ files: 1, statements: 9, errors: 1, warnings: 0 });
     expect(out.findings).toHaveLength(1);
@@ -60,50 +85,44 @@ describe("locklint (the launcher, end to end)", () => {
     });
   });
 
-  it("reads stdin when no file is given and stdin is not a terminal", () => {
-    const r = runBin(["--format", "json"], { input: RISKY });
-    expect(JSON.parse(r.stdout).findings[0].file).toBe("<stdin>");
-    expect(r.code).toBe(1);
-  });
-
-  it("reads several files and - for stdin, keeping the schema of earlier files", () => {
+  it("reads several files and - for stdin, keeping the schema of earlier files", async () => {
     const first = file("first.sql", "CREATE TABLE t (a int);\n");
-    const r = runBin(["--format", "json", first, "-"], { input: "BEGIN;\nCREATE INDEX ix_t_a ON t (a);\nCOMMIT;\n" });
+    const r = await runCli(["--format", "json", first, "-"], "BEGIN;\nCREATE INDEX ix_t_a ON t (a);\nCOMMIT;\n");
     const out = JSON.parse(r.stdout);
     expect(out.summary.files).toBe(2);
     expect(out.findings.map((f: { file: string; line: number }) => [f.file, f.line])).toEqual([["<stdin>", 2]]);
   });
 
   describe("exit codes", () => {
-    it("0 when nothing reaches --fail-on", () => {
-      expect(runBin(["--fail-on", "never", file("r.sql", RISKY)]).code).toBe(0);
-      expect(runBin([file("w.sql", WARN_ONLY)]).code).toBe(0);
+    it("0 when nothing reaches --fail-on", async () => {
+      expect((await runCli(["--fail-on", "never", file("r.sql", RISKY)])).code).toBe(0);
+      expect((await runCli([file("w.sql", WARN_ONLY)])).code).toBe(0);
     });
-    it("1 with --fail-on warning on warnings", () => {
-      expect(runBin(["--fail-on", "warning", file("w.sql", WARN_ONLY)]).code).toBe(1);
+    it("1 with --fail-on warning on warnings", async () => {
+      expect((await runCli(["--fail-on", "warning", file("w.sql", WARN_ONLY)])).code).toBe(1);
     });
-    it("2 for a missing file, naming it, without a stack trace", () => {
-      const r = runBin([join(dir, "nope.sql")]);
+    it("2 for a missing file, naming it, without a stack trace", async () => {
+      const r = (await runCli([join(dir, "nope.sql")]));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^locklint: .*nope\.sql.*\n$/);
       expect(r.stdout).toBe("");
     });
-    it("2 for an unknown option or a bad value, in one line", () => {
-      const unknown = runBin(["--frobnicate"]);
+    it("2 for an unknown option or a bad value, in one line", async () => {
+      const unknown = (await runCli(["--frobnicate"]));
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toBe("locklint: unknown option '--frobnicate' (locklint --help lists the options)\n");
-      const bad = runBin(["--pg-version", "9", file("r.sql", RISKY)]);
+      const bad = (await runCli(["--pg-version", "9", file("r.sql", RISKY)]));
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/^locklint: option '--pg-version <major>' argument '9' is invalid\. [^\n]*\n$/);
     });
-    it("2 for binary input, naming the file", () => {
-      const r = runBin([file("bin.sql", new Uint8Array([0x53, 0x45, 0x00, 0x01, 0xff]))]);
+    it("2 for binary input, naming the file", async () => {
+      const r = (await runCli([file("bin.sql", new Uint8Array([0x53, 0x45, 0x00, 0x01, 0xff]))]));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/bin\.sql.*binary/);
     });
-    it("2 for input that is not UTF-8, naming the file and line", () => {
+    it("2 for input that is not UTF-8, naming the file and line", async () => {
       const latin1 = Buffer.concat([Buffer.from("SELECT 1;\nSELECT 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]);
-      const r = runBin([file("latin1.sql", latin1)]);
+      const r = (await runCli([file("latin1.sql", latin1)]));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^locklint: .*latin1\.sql:2: not valid UTF-8/);
     });
@@ -114,28 +133,21 @@ describe("locklint (the launcher, end to end)", () => {
     });
   });
 
-  it("stops quietly when the reader closes the pipe early (| head)", () => {
-    const big = Array.from({ length: 400 }, (_, i) => `CREATE INDEX ix_${i} ON users (email);`).join("\n");
-    const r = spawnSync("bash", ["-c", `node ${JSON.stringify(BIN)} ${JSON.stringify(file("big.sql", big))} | head -1`], { encoding: "utf8" });
-    expect(r.stdout.split("\n")[0]).toContain("require-concurrent-index-creation");
-    expect(r.stderr).toBe("");
-  });
-
-  it("--help and --version exit 0", () => {
-    const help = runBin(["--help"]);
+  it("--help and --version exit 0", async () => {
+    const help = (await runCli(["--help"]));
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("alembic upgrade head --sql | locklint");
     expect(help.stdout).toContain("locks [options] [files...]");
-    const lintHelp = runBin(["lint", "--help"]);
+    const lintHelp = (await runCli(["lint", "--help"]));
     expect(lintHelp.code).toBe(0);
     expect(lintHelp.stdout).toContain("--fail-on <severity>");
-    expect(runBin(["--version"]).stdout).toMatch(/^\d+\.\d+\.\d+/);
+    expect((await runCli(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("colours only when asked or on a terminal; NO_COLOR wins over a terminal", () => {
-    expect(runBin([file("r.sql", RISKY)]).stdout).not.toContain("\u001b[");
-    expect(runBin(["--color", file("r.sql", RISKY)]).stdout).toContain("\u001b[");
-    expect(runBin([file("r.sql", RISKY)], { env: { FORCE_COLOR: "1" } }).stdout).toContain("\u001b[");
+  it("colours only when asked or on a terminal; NO_COLOR wins over a terminal", async () => {
+    expect((await runCli([file("r.sql", RISKY)])).stdout).not.toContain("\u001b[");
+    expect((await runCli(["--color", file("r.sql", RISKY)])).stdout).toContain("\u001b[");
+    expect((await runWithEnv([file("r.sql", RISKY)], { FORCE_COLOR: "1" })).stdout).toContain("\u001b[");
     const tty = { isTTY: true };
     expect(colorsFor(tty, {}).red("x")).toContain("\u001b[");
     expect(colorsFor(tty, { NO_COLOR: "1" }).red("x")).toBe("x");
@@ -145,30 +157,30 @@ describe("locklint (the launcher, end to end)", () => {
 });
 
 describe("the rule catalog on the command line", () => {
-  it("locklint rules lists every rule with severity, default and the lock of its example", () => {
-    const r = runBin(["rules", "--format", "json"]);
+  it("locklint rules lists every rule with severity, default and the lock of its example", async () => {
+    const r = (await runCli(["rules", "--format", "json"]));
     expect(r.code).toBe(0);
     const rules = JSON.parse(r.stdout).rules as { id: string; severity: string; default: boolean; lock: string }[];
     expect(rules.find((x) => x.id === "require-concurrent-index-creation")).toEqual(
       expect.objectContaining({ severity: "error", default: true, lock: "SHARE (blocks writes, ddl), scan" }),
     );
-    expect(runBin(["rules"]).stdout).toMatch(/^setting-not-null\s+error\s+on\s+SET NOT NULL/m);
+    expect((await runCli(["rules"])).stdout).toMatch(/^setting-not-null\s+error\s+on\s+SET NOT NULL/m);
   });
 
-  it("locklint explain prints a rule's documentation; an unknown rule is a usage error with a suggestion", () => {
-    const r = runBin(["explain", "setting-not-null"]);
+  it("locklint explain prints a rule's documentation; an unknown rule is a usage error with a suggestion", async () => {
+    const r = (await runCli(["explain", "setting-not-null"]));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("# setting-not-null");
     expect(r.stdout).toContain("op.create_check_constraint(");
-    const bad = runBin(["explain", "setting-nul"]);
+    const bad = (await runCli(["explain", "setting-nul"]));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('locklint: unknown rule "setting-nul"; did you mean setting-not-null? (locklint rules lists them)\n');
   });
 
-  it("--rules picks the rules that run, before any input is read", () => {
-    const only = JSON.parse(runBin(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")]).stdout);
+  it("--rules picks the rules that run, before any input is read", async () => {
+    const only = JSON.parse((await runCli(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")])).stdout);
     expect(new Set(only.findings.map((f: { rule: string }) => f.rule))).toEqual(new Set(["require-lock-timeout"]));
-    const unknown = runBin(["--rules", "nope", join(dir, "missing.sql")]);
+    const unknown = (await runCli(["--rules", "nope", join(dir, "missing.sql")]));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown rule "nope"');
   });

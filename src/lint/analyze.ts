@@ -1,5 +1,7 @@
 import { mergeLocks, operationEffect, transactionRequirement, type StatementEffects } from "../locks/effects.js";
-import type { Finding } from "./findings.js";
+import type { Finding, InternalError } from "./findings.js";
+
+export type { InternalError };
 import type { Operation } from "../sql/operations.js";
 import { parseFile, type ParsedStatement } from "../sql/parse.js";
 import { applyOperation } from "../schema/replay.js";
@@ -43,16 +45,6 @@ export interface AnalyzedStatement {
   statement: ParsedStatement;
   place: StatementPlace;
   effects: StatementEffects;
-}
-
-/** A statement locklint failed on (a bug in its effects or the schema replay): reported as such, and the run exits 2. */
-export interface InternalError {
-  file: string;
-  line: number;
-  column: number;
-  sql: string;
-  /** What failed, and the error's message. */
-  message: string;
 }
 
 /** A statement whose operations include one locklint does not model (a DO block, a statement kind it does not know). */
@@ -120,7 +112,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const { effects, failed } = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
         if (failed !== null) analysis.internalErrors.push(internalErrorAt(statement, failed));
         const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
-        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred, findingsAbout };
+        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred, findingsAbout, internalErrors: analysis.internalErrors };
         if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });

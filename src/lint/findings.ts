@@ -48,6 +48,16 @@ export interface Finding {
   migration?: MigrationLocation;
 }
 
+/** A statement locklint failed on (a bug: in its effects, the schema replay or a rule): reported as such, and the run exits 2. */
+export interface InternalError {
+  file: string;
+  line: number;
+  column: number;
+  sql: string;
+  /** What failed, and the error's message. */
+  message: string;
+}
+
 export interface MigrationLocation {
   file: string;
   line: number;

@@ -1,5 +1,5 @@
 import type { StatementEffects } from "../locks/effects.js";
-import { lockFact, type Finding, type LockFact } from "./findings.js";
+import { lockFact, type Finding, type InternalError, type LockFact } from "./findings.js";
 import { charOffsetOfByte, type ParsedStatement } from "../sql/parse.js";
 import type { LineIndex, Position } from "../sql/position.js";
 import type { HeldLock, LockBudget, Report, Rule, RuleContext } from "./rule.js";
@@ -56,6 +56,8 @@ export interface StatementState {
   deferred: UnitEndChecks;
   /** The file's findings so far, each with the statement it is about: estimates are made when the file's transactions are known. */
   findingsAbout: FindingAbout[];
+  /** The run's internal errors: a rule that throws adds one. */
+  internalErrors: InternalError[];
 }
 
 /** A finding and the statement it is about. */
@@ -106,9 +108,12 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
     try {
       rule.check?.(ctx);
     } catch (error) {
-      const message = `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`;
+      // a bug: the rule's finding says so at the statement, and the run exits 2 (internalErrors)
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = `rule ${rule.id} failed on this statement (${reason}); this is a locklint bug, please report it`;
       const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
       findings.push(toFinding(rule, { message, help, severity: "warning" }, state, lines));
+      state.internalErrors.push({ file: statement.file.path, line: statement.startPos.line, column: statement.startPos.column, sql: statement.sql, message: `rule ${rule.id} failed: ${reason}` });
     }
   }
 }

@@ -39,16 +39,22 @@ export function configFor(named: string | undefined, io: CliIO): Config | null {
  * (errors name the file and key). A selection that leaves no rule is an error: it would pass anything.
  */
 export function configuredRules(cliSpec: string | undefined, config: Config | null): Rule[] {
-  const fromFile = cliSpec === undefined && config?.rules !== undefined;
-  const rules = at(fromFile ? `${config?.path}: rules` : cliSpec === undefined ? undefined : `--rules "${cliSpec}"`, () => selectRules(cliSpec ?? config?.rules));
+  const rules = at(rulesPlace(cliSpec, config), () => selectRules(cliSpec ?? config?.rules));
   if (!config) return rules;
   const inFile = (key: string) => `${config.path}: ${key}`;
-  for (const id of config.disable) at(inFile("disable"), () => findRule(id));
-  for (const id of Object.keys(config.severity)) at(inFile(`severity.${id}`), () => findRule(id));
-  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`ignore.${revision}`), () => findRule(id));
+  const { disable, severity, ignore } = SETTINGS;
+  for (const id of config.disable) at(inFile(disable.key), () => findRule(id));
+  for (const id of Object.keys(config.severity)) at(inFile(`${severity.key}.${id}`), () => findRule(id));
+  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`${ignore.key}.${revision}`), () => findRule(id));
   const enabled = rules.filter((r) => !config.disable.includes(r.id));
-  if (enabled.length === 0) throw new UsageError(`${inFile("disable")}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
+  if (enabled.length === 0) throw new UsageError(`${inFile(disable.key)}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
   return enabled;
+}
+
+/** Where the rule selection came from, for its errors: --rules, else the file's key, else nowhere (the default). */
+function rulesPlace(cliSpec: string | undefined, config: Config | null): string | undefined {
+  if (cliSpec !== undefined) return `--rules "${cliSpec}"`;
+  return config?.rules !== undefined ? `${config.path}: ${SETTINGS.rules.key}` : undefined;
 }
 
 /** The check's result; a usage error it throws is prefixed with where the value came from (when known). */

@@ -6,7 +6,7 @@ import type { CliIO } from "../io.js";
 import { configFor, configuredRules, lintSources, reportFindings } from "../linting.js";
 import { addInputOptions, addLintOptions, addReportOptions, verboseOption, type CommonOptions, type LintFlags } from "../options.js";
 import { inputsOf, outputsOf } from "../outputs.js";
-import { settingOption, withConfig } from "../settings.js";
+import { settingOption, SETTINGS, withConfig } from "../settings.js";
 
 /** `locklint lint` (the default command): findings for SQL files, stdin or a command's output. */
 
@@ -24,7 +24,8 @@ export async function runLint(files: string[], cliOptions: LintOptions, command:
   const options = withConfig(cliOptions, config, command);
   const outputs = outputsOf(options, inputsOf(files, options, config));
   const rules = configuredRules(cliOptions.rules, config);
-  const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? "--alembic-dir" : `${config?.path}: alembic-dir`) : undefined;
+  const { key } = SETTINGS.alembicDir;
+  const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? `--${key}` : `${config?.path}: ${key}`) : undefined;
   const inputs = await readInputs(files, io, options);
   reportUnread(inputs, io);
   const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });

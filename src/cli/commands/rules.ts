@@ -28,9 +28,14 @@ export function declareRules(program: Command): Command {
 export async function runRules(options: RulesOptions, io: CliIO): Promise<number> {
   await loadParser();
   const catalog = RULES.map((rule) => ({ id: rule.id, severity: rule.severity, default: !rule.optional, lock: lockSummary(exampleFindings(rule)), summary: rule.summary }));
-  io.stdout.write(options.format === "json" ? JSON.stringify({ rules: catalog }, null, 2) + "\n" : formatCatalog(catalog));
+  io.stdout.write(CATALOG_FORMATS[options.format](catalog));
   return EXIT_OK;
 }
+
+const CATALOG_FORMATS: Record<RulesOptions["format"], (rows: CatalogRow[]) => string> = {
+  text: formatCatalog,
+  json: (rows) => JSON.stringify({ rules: rows }, null, 2) + "\n",
+};
 
 function formatCatalog(rows: CatalogRow[]): string {
   const width = Math.max(...rows.map((r) => r.id.length));

@@ -3,13 +3,14 @@ import { UsageError } from "../../common/errors.js";
 import type { SessionTimeouts } from "../../common/connection.js";
 import { redactUrl } from "../../cost/stats.js";
 import { analyze } from "../../lint/analyze.js";
-import { colorsFor } from "../../report/colors.js";
+import type { Finding } from "../../lint/findings.js";
+import { colorsFor, type Colors } from "../../report/colors.js";
 import { loadParser } from "../../sql/parse.js";
 import { decodeSource, readSourceFile, type SourceFile } from "../../sql/source.js";
 import { serverDatabase } from "../../trace/database.js";
 import { schemaAsSql } from "../../trace/introspect.js";
 import { formatTraceJson, formatTraceText } from "../../trace/report.js";
-import { trace } from "../../trace/trace.js";
+import { trace, type TraceResult } from "../../trace/trace.js";
 import { readEveryInput } from "../inputs.js";
 import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, type CliIO } from "../io.js";
 import { reportInternalErrors } from "../linting.js";
@@ -70,11 +71,17 @@ export async function runTrace(files: string[], options: TraceOptions, io: CliIO
   const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
   const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
   const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
-  io.stdout.write(options.format === "json" ? formatTraceJson(result, findings) : formatTraceText(result, findings, colorsFor(io.stdout, io.env, options.color)));
+  const format = TRACE_FORMATS[options.format];
+  io.stdout.write(format(result, findings, colorsFor(io.stdout, io.env, options.color)));
   if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
   const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
   return bad ? EXIT_FINDINGS : EXIT_OK;
 }
+
+const TRACE_FORMATS: Record<TraceOptions["format"], (result: TraceResult, findings: readonly Finding[], colors: Colors) => string> = {
+  text: formatTraceText,
+  json: (result, findings) => formatTraceJson(result, findings),
+};
 
 /** A server's schema as SQL, to replay before the script (trace --db-url). */
 async function readServerSchema(url: string, timeouts: SessionTimeouts): Promise<SourceFile> {

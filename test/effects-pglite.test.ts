@@ -3,6 +3,7 @@ import type { RelationLock } from "../src/locks/effects.js";
 import { LISTED_FUNCTIONS, listedVolatility } from "../src/sql/volatility.js";
 import { LockObserver, type Observation } from "./support/pglite-observer.js";
 import { FIXTURE, NON_TRANSACTIONAL, predictedEffects, TRANSACTIONAL } from "../src/docs/effects-cases.js";
+import { factRows } from "../src/locks/facts.js";
 import { loadParser } from "../src/sql/parse.js";
 
 /**
@@ -74,12 +75,17 @@ describe("effects agree with PostgreSQL", () => {
   });
 
   for (const c of TRANSACTIONAL) {
-    it(c.prep ? `${c.sql}  (after ${c.prep})` : c.sql, async () => {
+    const name = c.prep ? `${c.sql}  (after ${c.prep})` : c.sql;
+    const check = async () => {
       const predicted = await predict(c.sql, c.prep);
       expect(predicted.transactional).toBe(true);
       const observed = await observer.observe(c.sql, c.prep);
-      expect(compare(predicted.locks, observed, c.renames)).toEqual([]);
-    });
+      const problems = compare(predicted.locks, observed, c.renames);
+      expect(problems, problems.join("; ")).toEqual([]);
+    };
+    // a prediction known to be wrong (issue 18): the test fails once PostgreSQL and locklint agree, so that the note goes
+    if (c.differs) it.fails(`${name} (known difference: ${c.differs})`, check);
+    else it(name, check);
   }
 
   for (const sql of NON_TRANSACTIONAL) {
@@ -89,6 +95,24 @@ describe("effects agree with PostgreSQL", () => {
       expect(await observer.errorInTransaction(sql)).toMatch(/cannot run inside a transaction block/);
     });
   }
+});
+
+/** Rows of the facts table no SQL reaches, with the reason: the only ones allowed without a case. */
+const UNREACHABLE: Record<string, string> = {
+  "alter-table: ADD CONSTRAINT / table": "the fallback for a table constraint kind the grammar never produces in ALTER TABLE ... ADD (DEFAULT, NULL, attributes)",
+};
+
+describe("every row of the lock-facts table is run against PostgreSQL", () => {
+  it("has a case for each row and role (src/locks/facts.ts)", async () => {
+    await loadParser();
+    const run = new Set<string>();
+    const cases = [...TRANSACTIONAL, ...NON_TRANSACTIONAL.map((sql) => ({ sql, prep: undefined }))];
+    for (const c of cases) for (const effect of predictedEffects(c.sql, c.prep).operations) for (const used of effect.facts) run.add(used);
+    const rows: string[] = [];
+    for (const [id, row] of factRows()) for (const role of Object.keys(row.roles)) rows.push(`${id} / ${role}`);
+    expect(rows.filter((row) => !run.has(row) && !(row in UNREACHABLE))).toEqual([]);
+    expect(Object.keys(UNREACHABLE).filter((row) => run.has(row) || !rows.includes(row))).toEqual([]);
+  });
 });
 
 describe("function volatility lists agree with pg_proc", () => {

@@ -1,5 +1,7 @@
 import { FIXTURE, NON_TRANSACTIONAL, predictedEffects, ROWS, TRANSACTIONAL } from "./effects-cases.js";
 import type { RelationLock } from "../locks/effects.js";
+import { factRows, type LockFact, type VersionedFact } from "../locks/facts.js";
+import { FEATURES } from "../locks/versions.js";
 import type { DocFile } from "./doc-file.js";
 
 /** docs/effects.md: the effects table as locklint predicts it, for the cases the tests verify. */
@@ -7,7 +9,7 @@ export function effectsDoc(): DocFile {
   const rows: string[] = [];
   for (const c of TRANSACTIONAL) {
     const locks = predictedEffects(c.sql, c.prep).locks;
-    const statement = `\`${c.sql}\`${c.prep ? ` (after \`${c.prep}\`)` : ""}`;
+    const statement = `\`${c.sql}\`${c.prep ? ` (after \`${c.prep}\`)` : ""}${c.differs ? ` **PostgreSQL differs:** ${c.differs}` : ""}`;
     if (locks.length === 0) rows.push(`| ${statement} | - | no relation lock | | | |`);
     locks.forEach((lock, i) => rows.push(`| ${i === 0 ? statement : ""} | ${cell(lock)} |`));
   }
@@ -31,6 +33,8 @@ every row read means a scan), and fails on any difference.
 - Indexes are listed where the statement builds, rebuilds, renames or drops them; the locks
   PostgreSQL takes on a table's other indexes along with the table are not listed.
 - A relation the statement itself creates is locked but harmless (\`new\`): nobody else sees it yet.
+- **PostgreSQL differs** marks a prediction known to be wrong (to be corrected): the test checks
+  that the difference is what the note says.
 
 | statement | relation | lock | blocks | rewrite | scan |
 | --- | --- | --- | --- | --- | --- |
@@ -47,6 +51,18 @@ statement that runs in its own transaction):
 | --- | --- |
 ${refused.join("\n")}
 
+## The lock-facts table
+
+What the rows above are computed from: \`src/locks/facts.ts\`, per statement form and per relation
+by the part it plays. A form chosen by a condition on the schema (is the column already proven
+NOT NULL, does the type change keep the stored values) is a row of its own; a fact that changed
+in a PostgreSQL release shows both values and the release (docs/versions.md). Every row is run by
+at least one case above (the test fails otherwise).
+
+| row | statement | relation | lock | rewrite | scan |
+| --- | --- | --- | --- | --- | --- |
+${factTable().join("\n")}
+
 ## The fixture
 
 \`\`\`sql${FIXTURE}\`\`\`
@@ -57,4 +73,26 @@ ${refused.join("\n")}
 function cell(lock: RelationLock): string {
   const name = lock.novelty ? `${lock.relation} (new)` : lock.relation;
   return [name, lock.mode, lock.blocks.join(", ") || "only ACCESS EXCLUSIVE", lock.rewrite ? "yes" : "", lock.scan ? "yes" : ""].join(" | ");
+}
+
+/** One line per row and role of the facts table. */
+function factTable(): string[] {
+  const lines: string[] = [];
+  for (const [id, row] of factRows()) {
+    Object.entries(row.roles).forEach(([role, fact], i) => {
+      const [idCell, statementCell] = i === 0 ? [id, row.statement] : ["", ""];
+      lines.push(`| ${idCell} | ${statementCell} | ${role} | ${factCells(fact)} |`);
+    });
+  }
+  return lines;
+}
+
+function factCells(fact: LockFact | VersionedFact): string {
+  if (!("feature" in fact)) return [fact.mode, fact.rewrite ? "yes" : "", fact.scan ? "yes" : ""].join(" | ");
+  const from = FEATURES[fact.feature];
+  const both = (pick: (f: LockFact) => string) => {
+    const [before, after] = [pick(fact.before), pick(fact.from)];
+    return before === after ? before : `${before} before ${from}, ${after} from ${from}`;
+  };
+  return [both((f) => f.mode), both((f) => (f.rewrite ? "yes" : "")), both((f) => (f.scan ? "yes" : ""))].join(" | ");
 }

@@ -1,11 +1,11 @@
-import { alterTableFact } from "./facts.js";
+import { alterTableFact, alterTableRowId, lockFact, type FactId, type LockFact, type RoleOf } from "./facts.js";
 import { blockedBy, stronger, type Blocked, type LockMode } from "./modes.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "../sql/operations.js";
 import { hasIndexLeadingWith, relationKey, type Index, type Origin, type Schema, type Table } from "../schema/schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "../sql/ast.js";
 import type { DeployUnit } from "../sql/script.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "../schema/type-change.js";
-import { byVersion, since } from "./versions.js";
+import { since } from "./versions.js";
 
 /**
  * The single source of truth for what a statement does to the relations it touches: the lock
@@ -51,6 +51,8 @@ export interface OperationEffect {
   locks: RelationLock[];
   /** alter-column-type: the verdict on rewriting. */
   typeChange?: TypeChangeVerdict & { from: ColumnType | null };
+  /** The rows and roles of the lock-facts table this effect read (`<row> / <role>`). */
+  facts: string[];
   /** set-not-null: why no scan is needed, when none is. */
   notNullProof?: string;
   /** add-column: the column would be NOT NULL with nothing to fill existing rows. */
@@ -83,29 +85,42 @@ export interface EffectsContext {
   utcSession: boolean;
 }
 
+/** Conditions on the schema or the statement that the facts table cannot hold (see each use). */
 interface LockOptions {
-  rewrite?: boolean;
-  scan?: boolean;
+  rewrite?: boolean | undefined;
+  scan?: boolean | undefined;
   why?: string;
   novelty?: Novelty | null;
 }
 
 class Locks {
   readonly list: RelationLock[] = [];
+  /** The rows and roles of the facts table this operation read (`<row> / <role>`): the tests ask that each be verified. */
+  readonly facts: string[] = [];
 
   constructor(private readonly ctx: EffectsContext) {}
 
-  table(ref: RelationName | Table, mode: LockMode, options: LockOptions = {}): void {
+  /** Locks a table as row `id` of the facts table says for `role`. */
+  table<F extends FactId>(ref: RelationName | Table, id: F, role: RoleOf<F>, options: LockOptions = {}): void {
+    this.tableWith(ref, `${id} / ${role}`, lockFact(id, role, this.ctx.pgVersion), options);
+  }
+
+  /** Locks an index as row `id` of the facts table says for `role`. */
+  index<F extends FactId>(ref: RelationName | Index, id: F, role: RoleOf<F>, options: LockOptions = {}): void {
+    const fact = lockFact(id, role, this.ctx.pgVersion);
+    this.facts.push(`${id} / ${role}`);
+    const index = "written" in ref ? this.ctx.schema.index(ref) : ref;
+    const written = "written" in ref ? ref.written : writtenName(ref);
+    this.add(written, relationKey(ref.schema, ref.name), "index", fact.mode, withFact(fact, options), index?.createdIn ?? null);
+  }
+
+  /** Locks a table with `fact`, the row `used` names. */
+  tableWith(ref: RelationName | Table, used: string, fact: LockFact, options: LockOptions = {}): void {
+    this.facts.push(used);
     const table = "written" in ref ? this.ctx.schema.table(ref) : ref;
     const written = "written" in ref ? ref.written : writtenName(ref);
     const kind: RelationKind = table?.kind ?? "table";
-    this.add(written, relationKey(ref.schema, ref.name), kind, mode, options, table?.createdIn ?? null);
-  }
-
-  index(ref: RelationName | Index, mode: LockMode, options: LockOptions = {}): void {
-    const index = "written" in ref ? this.ctx.schema.index(ref) : ref;
-    const written = "written" in ref ? ref.written : writtenName(ref);
-    this.add(written, relationKey(ref.schema, ref.name), "index", mode, options, index?.createdIn ?? null);
+    this.add(written, relationKey(ref.schema, ref.name), kind, fact.mode, withFact(fact, options), table?.createdIn ?? null);
   }
 
   private add(relation: string, key: string, kind: RelationKind, mode: LockMode, options: LockOptions, createdIn: Origin | null): void {
@@ -123,6 +138,11 @@ class Locks {
   }
 }
 
+/** The fact's rewrite and scan, unless a condition of the schema says otherwise. */
+function withFact(fact: LockFact, options: LockOptions): LockOptions {
+  return { ...options, rewrite: options.rewrite ?? fact.rewrite, scan: options.scan ?? fact.scan };
+}
+
 function writtenName(ref: { schema: string | null; name: string }): string {
   return ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
 }
@@ -130,58 +150,58 @@ function writtenName(ref: { schema: string | null; name: string }): string {
 /** Effects of one operation, given the schema before it. */
 export function operationEffect(operation: Operation, ctx: EffectsContext): OperationEffect {
   const locks = new Locks(ctx);
-  const effect: OperationEffect = { operation, locks: locks.list };
+  const effect: OperationEffect = { operation, locks: locks.list, facts: locks.facts };
   const { schema, pgVersion } = ctx;
   switch (operation.op) {
     case "create-table": {
       if (operation.temporary) break;
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
+      locks.table(operation.table, "create-table", "new table", { novelty: "created by this statement" });
       if (operation.partitionOf) {
-        locks.table(operation.partitionOf, "ACCESS EXCLUSIVE", { why: "new partition" });
+        locks.table(operation.partitionOf, "create-table", "partition parent", { why: "new partition" });
         const defaultPartition = findDefaultPartition(schema.table(operation.partitionOf));
-        if (defaultPartition) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { scan: true, why: "checks the default partition's rows" });
+        if (defaultPartition) locks.table(defaultPartition, "create-table", "default partition", { why: "checks the default partition's rows" });
       }
-      for (const parent of operation.inherits) locks.table(parent, "SHARE UPDATE EXCLUSIVE", { why: "new child table" });
-      for (const like of operation.likes) locks.table(like, "ACCESS SHARE", { why: "LIKE copies its definition" });
+      for (const parent of operation.inherits) locks.table(parent, "create-table", "inheritance parent", { why: "new child table" });
+      for (const like of operation.likes) locks.table(like, "create-table", "LIKE source", { why: "LIKE copies its definition" });
       for (const fk of operation.constraints) {
         if (fk.kind === "foreign-key" && fk.references && !sameRelation(fk.references, operation.table)) {
-          locks.table(fk.references, "SHARE ROW EXCLUSIVE", { why: "foreign key to it" });
+          locks.table(fk.references, "create-table", "referenced table", { why: "foreign key to it" });
         }
       }
       break;
     }
     case "create-view":
-      for (const read of operation.reads) locks.table(read, "ACCESS SHARE", { scan: operation.materialized, why: operation.materialized ? "read to populate the view" : "read by the view" });
+      for (const read of operation.reads) locks.table(read, operation.materialized ? "create-materialized-view" : "create-view", "read table", { why: operation.materialized ? "read to populate the view" : "read by the view" });
       // A new view is not locked at all; replacing one locks it.
-      if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "ACCESS EXCLUSIVE", { why: "view replaced" });
+      if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "create-view", "view", { why: "view replaced" });
       break;
     case "create-table-as":
-      for (const read of operation.reads) locks.table(read, "ACCESS SHARE", { scan: true, why: "read to fill the table" });
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
+      for (const read of operation.reads) locks.table(read, "create-table-as", "read table", { why: "read to fill the table" });
+      locks.table(operation.table, "create-table-as", "new table", { novelty: "created by this statement" });
       break;
     case "drop-relation": {
       const table = schema.table(operation.relation);
-      locks.table(operation.relation, "ACCESS EXCLUSIVE", { why: "dropped" });
+      locks.table(operation.relation, "drop-table", "table", { why: "dropped" });
       if (table) {
         for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table) locks.table(c.references, "ACCESS EXCLUSIVE", { why: `its foreign key ${c.name} is removed from this table` });
+          if (c.references && c.references !== table) locks.table(c.references, "drop-table", "referenced table", { why: `its foreign key ${c.name} is removed from this table` });
         }
         if (operation.cascade) {
-          for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
+          for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "drop-table", "referencing table", { why: "CASCADE drops its foreign key" });
         }
-        if (table.partitionOf) locks.table(table.partitionOf, "ACCESS EXCLUSIVE", { why: "loses a partition" });
-        for (const partition of table.partitions) locks.table(partition, "ACCESS EXCLUSIVE", { why: "partition dropped with its parent" });
+        if (table.partitionOf) locks.table(table.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
+        for (const partition of table.partitions) locks.table(partition, "drop-table", "partition", { why: "partition dropped with its parent" });
       }
       break;
     }
     case "drop-index": {
       const index = schema.index(operation.index);
       if (operation.concurrent) {
-        if (index?.table) locks.table(index.table, "SHARE UPDATE EXCLUSIVE", { why: "DROP INDEX CONCURRENTLY" });
-        else locks.index(operation.index, "SHARE UPDATE EXCLUSIVE", { why: "DROP INDEX CONCURRENTLY" });
+        if (index?.table) locks.table(index.table, "drop-index-concurrently", "table", { why: "DROP INDEX CONCURRENTLY" });
+        else locks.index(operation.index, "drop-index-concurrently", "index", { why: "DROP INDEX CONCURRENTLY" });
       } else {
-        if (index?.table) locks.table(index.table, "ACCESS EXCLUSIVE", { why: `drops index ${index.name}` });
-        locks.index(operation.index, "ACCESS EXCLUSIVE", { why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too" });
+        if (index?.table) locks.table(index.table, "drop-index", "table", { why: `drops index ${index.name}` });
+        locks.index(operation.index, "drop-index", "index", { why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too" });
       }
       break;
     }
@@ -189,29 +209,36 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       addColumnEffect(operation.table, operation.column, locks, effect);
       break;
     case "drop-column":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops column ${operation.column}` });
+      locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
       break;
     case "alter-column-type": {
       const table = schema.table(operation.table);
       const from = table?.columns.get(operation.column)?.type ?? null;
       const verdict = typeChangeVerdict(from, operation.type, operation.using, { utcConversionInPlace: since("timestampTzUtcWithoutRewrite", pgVersion), utcSession: ctx.utcSession });
       effect.typeChange = { ...verdict, from };
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: verdict.rewrite, why: verdict.rewrite ? "type change rewrites the table and its indexes" : "type change without rewrite" });
-      if (verdict.rewrite && table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
+      if (!verdict.rewrite) {
+        locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
+        break;
+      }
+      locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
+      if (table) for (const index of table.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
       break;
     }
     case "set-not-null": {
       const proof = notNullProof(schema.table(operation.table), operation.column, pgVersion);
       if (proof) effect.notNullProof = proof;
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { scan: !proof, why: proof ? `SET NOT NULL without a scan: ${proof}` : "SET NOT NULL scans every row" });
+      if (proof) locks.table(operation.table, "set-not-null-proven", "table", { why: `SET NOT NULL without a scan: ${proof}` });
+      else locks.table(operation.table, "set-not-null", "table", { why: "SET NOT NULL scans every row" });
       break;
     }
     case "drop-not-null":
+      locks.table(operation.table, "drop-not-null", "table");
+      break;
     case "drop-default":
-      locks.table(operation.table, "ACCESS EXCLUSIVE");
+      locks.table(operation.table, "drop-default", "table");
       break;
     case "set-default":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: "new default applies to future rows only" });
+      locks.table(operation.table, "set-default", "table", { why: "new default applies to future rows only" });
       break;
     case "add-constraint":
       addConstraintEffect(operation.table, operation.constraint, ctx, locks);
@@ -219,66 +246,66 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "validate-constraint": {
       const table = schema.table(operation.table);
       const constraint = table?.constraints.get(operation.name);
-      locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { scan: true, why: `validates ${operation.name}` });
-      if (constraint?.references) locks.table(constraint.references, "ROW SHARE", { scan: true, why: "referenced rows are checked" });
+      locks.table(operation.table, "validate-constraint", "table", { why: `validates ${operation.name}` });
+      if (constraint?.references) locks.table(constraint.references, "validate-constraint", "referenced table", { why: "referenced rows are checked" });
       break;
     }
     case "drop-constraint": {
       const table = schema.table(operation.table);
       const constraint = table?.constraints.get(operation.name);
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops constraint ${operation.name}` });
-      if (constraint?.references && constraint.references !== table) locks.table(constraint.references, "ACCESS EXCLUSIVE", { why: "its foreign-key triggers are removed" });
+      locks.table(operation.table, "drop-constraint", "table", { why: `drops constraint ${operation.name}` });
+      if (constraint?.references && constraint.references !== table) locks.table(constraint.references, "drop-constraint", "referenced table", { why: "its foreign-key triggers are removed" });
       if (table && operation.cascade && (constraint?.kind === "primary-key" || constraint?.kind === "unique")) {
-        for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
+        for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "drop-constraint", "referencing table", { why: "CASCADE drops its foreign key" });
       }
       break;
     }
     case "rename-table":
     case "rename-column":
     case "rename-constraint":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: "renamed" });
+      locks.table(operation.table, "rename", "table", { why: "renamed" });
       break;
     case "set-schema":
-      locks.table(operation.relation, "ACCESS EXCLUSIVE", { why: "moved to another schema" });
+      locks.table(operation.relation, "set-schema", "table", { why: "moved to another schema" });
       break;
     case "rename-index":
-      locks.index(operation.index, byVersion("renameIndexShareUpdateExclusive", pgVersion, { before: "ACCESS EXCLUSIVE", from: "SHARE UPDATE EXCLUSIVE" }), { why: "renamed" });
+      locks.index(operation.index, "rename-index", "index", { why: "renamed" });
       break;
     case "create-index": {
       const table = schema.table(operation.table);
-      const mode: LockMode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "SHARE";
+      const row = operation.concurrent ? "create-index-concurrently" : "create-index";
       // A partitioned table has no rows of its own: the build scans each partition.
       const partitioned = table?.kind === "partitioned table";
-      locks.table(operation.table, mode, { scan: !partitioned, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
-      if (partitioned) for (const partition of table.partitions) locks.table(partition, mode, { scan: true, why: "index build on the partition" });
-      if (operation.index) locks.index(operation.index, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
+      locks.table(operation.table, row, "table", { scan: partitioned ? false : undefined, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
+      if (partitioned) for (const partition of table.partitions) locks.table(partition, row, "partition", { why: "index build on the partition" });
+      if (operation.index) locks.index(operation.index, row, "new index", { novelty: "created by this statement" });
       break;
     }
     case "reindex":
       reindexEffect(operation, ctx, locks);
       break;
     case "truncate": {
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE replaces the table's files" });
+      locks.table(operation.table, "truncate", "table", { why: "TRUNCATE replaces the table's files" });
       const table = schema.table(operation.table);
-      if (table && operation.cascade) for (const referencing of table.referencedBy) locks.table(referencing, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE CASCADE" });
+      if (table && operation.cascade) for (const referencing of table.referencedBy) locks.table(referencing, "truncate", "referencing table", { why: "TRUNCATE CASCADE" });
       break;
     }
     case "update": {
       const table = schema.table(operation.table);
-      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "updates"));
+      locks.table(operation.table, "update", "table", rowSearch(table, operation.where, "updates"));
       if (table) {
         for (const c of table.constraints.values()) {
           if (c.references && c.references !== table && c.columns.some((col) => operation.columns.includes(col))) {
-            locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new values` });
+            locks.table(c.references, "update", "referenced table", { why: `foreign key ${c.name} checks the new values` });
           }
         }
       }
-      readLocks(operation.reads, operation.table, locks);
+      for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "update", "read table", { why: "read" });
       break;
     }
     case "delete": {
       const table = schema.table(operation.table);
-      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "deletes"));
+      locks.table(operation.table, "delete", "table", rowSearch(table, operation.where, "deletes"));
       if (table) {
         for (const referencing of table.referencedBy) {
           if (referencing === table) continue;
@@ -286,99 +313,102 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
           const changesRows = actions.some((c) => c.onDelete === "c" || c.onDelete === "n" || c.onDelete === "d");
           // Each deleted row looks its referencing rows up: through an index on the key columns, else by a full scan.
           const unindexed = actions.some((c) => !hasIndexLeadingWith(referencing, c.columns));
-          locks.table(referencing, changesRows ? "ROW EXCLUSIVE" : "ROW SHARE", {
+          locks.table(referencing, changesRows ? "delete-referencing-action" : "delete-referencing-check", "referencing table", {
             scan: unindexed,
             why: `${changesRows ? "ON DELETE action changes its rows" : "foreign key checks for referencing rows"}${unindexed ? "; no index on the referencing columns: scanned for each deleted row" : ""}`,
           });
         }
       }
-      readLocks(operation.reads, operation.table, locks);
+      for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "delete", "read table", { why: "read" });
       break;
     }
     case "insert": {
-      locks.table(operation.table, "ROW EXCLUSIVE", { why: "inserts rows" });
+      locks.table(operation.table, "insert", "table", { why: "inserts rows" });
       const table = schema.table(operation.table);
       if (table) {
         for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table) locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new rows` });
+          if (c.references && c.references !== table) locks.table(c.references, "insert", "referenced table", { why: `foreign key ${c.name} checks the new rows` });
         }
       }
-      readLocks(operation.reads, operation.table, locks);
+      for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "insert", "read table", { why: "read" });
       break;
     }
     case "select":
-      for (const read of operation.reads) locks.table(read, operation.locking ? "ROW SHARE" : "ACCESS SHARE", { scan: true, why: "read" });
+      for (const read of operation.reads) locks.table(read, operation.locking ? "select-for-update" : "select", "read table", { why: "read" });
       break;
     case "vacuum":
       if (!operation.table) break;
-      if (operation.analyzeOnly) locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { why: "ANALYZE samples rows" });
-      else if (operation.full) locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "VACUUM FULL rewrites the table" });
-      else locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { scan: true, why: "VACUUM" });
+      if (operation.analyzeOnly) locks.table(operation.table, "analyze", "table", { why: "ANALYZE samples rows" });
+      else if (operation.full) locks.table(operation.table, "vacuum-full", "table", { why: "VACUUM FULL rewrites the table" });
+      else locks.table(operation.table, "vacuum", "table", { why: "VACUUM" });
       break;
     case "cluster": {
       if (!operation.table) break;
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "CLUSTER rewrites the table in index order" });
+      locks.table(operation.table, "cluster", "table", { why: "CLUSTER rewrites the table in index order" });
       const table = schema.table(operation.table);
-      if (table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
+      if (table) for (const index of table.indexes) locks.index(index, "cluster", "index", { why: "rebuilt with the table" });
       break;
     }
     case "refresh-materialized-view": {
       const view = schema.table(operation.view);
-      for (const read of view?.readsFrom ?? []) locks.table(read, "ACCESS SHARE", { scan: true, why: "read to refresh the view" });
-      if (operation.concurrent) locks.table(operation.view, "EXCLUSIVE", { scan: true, why: "REFRESH ... CONCURRENTLY compares old and new rows" });
-      else locks.table(operation.view, "ACCESS EXCLUSIVE", { rewrite: true, why: "REFRESH replaces the view's contents" });
+      const row = operation.concurrent ? "refresh-materialized-view-concurrently" : "refresh-materialized-view";
+      for (const read of view?.readsFrom ?? []) locks.table(read, row, "read table", { why: "read to refresh the view" });
+      locks.table(operation.view, row, "view", { why: operation.concurrent ? "REFRESH ... CONCURRENTLY compares old and new rows" : "REFRESH replaces the view's contents" });
       break;
     }
     case "attach-partition": {
       const parent = schema.table(operation.table);
       const partition = schema.table(operation.partition);
-      locks.table(operation.table, byVersion("attachPartitionShareUpdateExclusive", pgVersion, { before: "ACCESS EXCLUSIVE", from: "SHARE UPDATE EXCLUSIVE" }), { why: "gains a partition" });
+      locks.table(operation.table, "attach-partition", "partition parent", { why: "gains a partition" });
       const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
-      locks.table(operation.partition, "ACCESS EXCLUSIVE", { scan: !implied, why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound" });
+      locks.table(operation.partition, "attach-partition", "partition", { scan: implied ? false : undefined, why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound" });
       const defaultPartition = operation.defaultPartition ? undefined : findDefaultPartition(parent);
-      if (defaultPartition) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { scan: true, why: "the default partition is checked for rows of the new bound" });
+      if (defaultPartition) locks.table(defaultPartition, "attach-partition", "default partition", { why: "the default partition is checked for rows of the new bound" });
       break;
     }
     case "detach-partition": {
-      const mode: LockMode = operation.concurrent || operation.finalize ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE";
-      locks.table(operation.table, mode, { why: "loses a partition" });
-      locks.table(operation.partition, mode, { why: "detached" });
+      const row = operation.concurrent || operation.finalize ? "detach-partition-concurrently" : "detach-partition";
+      locks.table(operation.table, row, "partition parent", { why: "loses a partition" });
+      locks.table(operation.partition, row, "partition", { why: "detached" });
       // The default partition's implicit constraint changes (CONCURRENTLY is refused when there is one).
       const defaultPartition = findDefaultPartition(schema.table(operation.table));
-      if (defaultPartition && !sameRelation(defaultPartition, operation.partition)) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { why: "the default partition's bound changes" });
+      if (defaultPartition && !sameRelation(defaultPartition, operation.partition)) locks.table(defaultPartition, row, "default partition", { why: "the default partition's bound changes" });
       break;
     }
     case "lock-table":
-      locks.table(operation.table, operation.mode, { why: "LOCK TABLE" });
+      // The one lock not in the facts table: the statement names its mode.
+      locks.tableWith(operation.table, "LOCK TABLE", { mode: operation.mode, rewrite: false, scan: false }, { why: "LOCK TABLE" });
       break;
     case "create-trigger":
     case "enable-disable-trigger":
-      locks.table(operation.table, "SHARE ROW EXCLUSIVE", { why: "trigger change" });
+      locks.table(operation.table, "create-trigger", "table", { why: "trigger change" });
       break;
     case "drop-trigger":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: "trigger dropped" });
+      locks.table(operation.table, "drop-trigger", "table", { why: "trigger dropped" });
       break;
     case "comment":
       if (operation.relation) {
-        if (operation.on === "INDEX") locks.index(operation.relation, "SHARE UPDATE EXCLUSIVE", { why: "COMMENT" });
-        else locks.table(operation.relation, "SHARE UPDATE EXCLUSIVE", { why: "COMMENT" });
+        if (operation.on === "INDEX") locks.index(operation.relation, "comment", "index", { why: "COMMENT" });
+        else locks.table(operation.relation, "comment", "table", { why: "COMMENT" });
       }
       break;
     case "grant":
-      locks.table(operation.relation, "ACCESS SHARE", { why: "GRANT" });
+      locks.table(operation.relation, "grant", "table", { why: "GRANT" });
       break;
     case "alter-table-other": {
       const table = schema.table(operation.table);
+      // SET LOGGED / UNLOGGED of a table that already is so does nothing
       const persistenceUnchanged =
         table?.declared && ((operation.form === "SET LOGGED" && !table.unlogged) || (operation.form === "SET UNLOGGED" && table.unlogged));
+      const row = alterTableRowId(operation.form, operation.options);
       const fact = alterTableFact(operation.form, operation.options);
-      locks.table(operation.table, fact.mode, { rewrite: fact.rewrite && !persistenceUnchanged, why: operation.what });
+      locks.tableWith(operation.table, `${row} / table`, fact, { rewrite: fact.rewrite && !persistenceUnchanged, scan: persistenceUnchanged ? false : undefined, why: operation.what });
       break;
     }
     case "domain-constraint":
       // ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain (PGlite: SHARE on each table, a full scan)
       if (operation.action === "add" && !operation.notValid) {
-        for (const table of schema.tablesUsingType(operation.domain)) locks.table(table, "SHARE", { scan: true, why: `checks its ${operation.domain.written} columns` });
+        for (const table of schema.tablesUsingType(operation.domain)) locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
       break;
     case "drop-schema":
@@ -393,6 +423,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "no-table-lock":
     case "unknown":
       break;
+    default: {
+      const unhandled: never = operation;
+      throw new Error(`effects: no case for operation ${JSON.stringify(unhandled)}`);
+    }
   }
   return effect;
 }
@@ -419,10 +453,10 @@ function addColumnEffect(tableRef: RelationName, column: ColumnSpec, locks: Lock
   const fkWithValues = defaultValue !== null && constraints.some((c) => c.kind === "foreign-key");
   const scan = rewrite || indexBuild || check || fkWithValues;
   const why = rewrite ? reasons.join("; ") : indexBuild ? "builds an index for the new column" : check ? "checks the new column's CHECK constraint" : `adds column ${column.name}`;
-  locks.table(tableRef, "ACCESS EXCLUSIVE", { rewrite, scan, why });
+  locks.table(tableRef, rewrite ? "add-column-filled" : scan ? "add-column-checked" : "add-column", "table", { why });
   for (const c of constraints) {
     if (c.kind === "foreign-key" && c.references && !sameRelation(c.references, tableRef)) {
-      locks.table(c.references, "SHARE ROW EXCLUSIVE", { scan: fkWithValues, why: "foreign key to it" });
+      locks.table(c.references, fkWithValues ? "add-column-checked" : "add-column", "referenced table", { why: "foreign key to it" });
     }
   }
   effect.requiredWithoutDefault = column.notNull && defaultValue === null && !column.serial && !column.identity && column.generated === null;
@@ -433,54 +467,57 @@ function addConstraintEffect(tableRef: RelationName, constraint: ConstraintSpec,
   switch (constraint.kind) {
     case "check":
     case "not-null":
-      locks.table(tableRef, "ACCESS EXCLUSIVE", {
-        scan: !constraint.notValid,
+      locks.table(tableRef, constraint.notValid ? "add-check-not-valid" : "add-check", "table", {
         why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row under the lock",
       });
       break;
-    case "foreign-key":
-      locks.table(tableRef, "SHARE ROW EXCLUSIVE", {
-        scan: !constraint.notValid,
-        why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row",
-      });
+    case "foreign-key": {
+      const row = constraint.notValid ? "add-foreign-key-not-valid" : "add-foreign-key";
+      locks.table(tableRef, row, "table", { why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row" });
       if (constraint.references && !sameRelation(constraint.references, tableRef)) {
-        locks.table(constraint.references, "SHARE ROW EXCLUSIVE", { scan: !constraint.notValid, why: "referenced by the new foreign key" });
+        locks.table(constraint.references, row, "referenced table", { why: "referenced by the new foreign key" });
       }
       break;
+    }
     case "unique":
     case "primary-key": {
       if (constraint.usingIndex) {
         const table = schema.table(tableRef);
         const nullable = constraint.kind === "primary-key" && !columnsProvablyNotNull(table, constraint.columns.length ? constraint.columns : (schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []));
-        locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: nullable, why: nullable ? "USING INDEX, but the key columns must be checked for NULLs" : "USING INDEX: no index build" });
+        if (nullable) locks.table(tableRef, "add-primary-key-using-index-nullable", "table", { why: "USING INDEX, but the key columns must be checked for NULLs" });
+        else locks.table(tableRef, "add-unique-using-index", "table", { why: "USING INDEX: no index build" });
       } else {
-        locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: true, why: "builds the index under the lock" });
+        locks.table(tableRef, "add-unique", "table", { why: "builds the index under the lock" });
       }
       break;
     }
     case "exclude":
-      locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: true, why: "builds the exclusion index under the lock" });
+      locks.table(tableRef, "add-exclusion", "table", { why: "builds the exclusion index under the lock" });
       break;
+    default: {
+      const unhandled: never = constraint.kind;
+      throw new Error(`effects: no case for constraint kind ${String(unhandled)}`);
+    }
   }
 }
 
 function reindexEffect(operation: Extract<Operation, { op: "reindex" }>, ctx: EffectsContext, locks: Locks): void {
   if (!operation.relation) return;
-  const tableMode: LockMode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "SHARE";
-  const indexMode: LockMode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE";
+  const row = operation.concurrent ? "reindex-concurrently" : "reindex";
   if (operation.target === "index") {
     const index = ctx.schema.index(operation.relation);
-    if (index?.table) locks.table(index.table, tableMode, { scan: true, why: "read to rebuild the index" });
-    locks.index(operation.relation, indexMode, { rewrite: true, why: "rebuilt" });
+    if (index?.table) locks.table(index.table, row, "table", { why: "read to rebuild the index" });
+    locks.index(operation.relation, row, "index", { why: "rebuilt" });
   } else if (operation.target === "table") {
     const table = ctx.schema.table(operation.relation);
-    locks.table(operation.relation, tableMode, { scan: true, why: table ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
-    if (table) for (const index of table.indexes) locks.index(index, indexMode, { rewrite: true, why: "rebuilt" });
+    locks.table(operation.relation, row, "table", { why: table ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
+    if (table) for (const index of table.indexes) locks.index(index, row, "index", { why: "rebuilt" });
   }
 }
 
-function readLocks(reads: RelationName[], target: RelationName, locks: Locks): void {
-  for (const read of reads) if (!sameRelation(read, target)) locks.table(read, "ACCESS SHARE", { scan: true, why: "read" });
+/** The relations a statement reads, other than the one it writes. */
+function readsBesides(reads: RelationName[], target: RelationName): RelationName[] {
+  return reads.filter((read) => !sameRelation(read, target));
 }
 
 function sameRelation(a: Pick<RelationName, "schema" | "name">, b: Pick<RelationName, "schema" | "name">): boolean {
@@ -494,7 +531,7 @@ function sameRelation(a: Pick<RelationName, "schema" | "name">, b: Pick<Relation
 function rowSearch(table: Table | undefined, where: string[] | null, verb: string): LockOptions {
   if (where === null) return { scan: true, why: `${verb} every row` };
   const indexed = table !== undefined && [...table.indexes].some((index) => index.columns[0] !== undefined && where.includes(index.columns[0]));
-  return indexed ? { why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
+  return indexed ? { scan: false, why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
 }
 
 function findDefaultPartition(parent: Table | undefined): Table | undefined {

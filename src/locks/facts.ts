@@ -1,58 +1,247 @@
 import type { AlterTableForm } from "../sql/operations.js";
 import type { LockMode } from "./modes.js";
+import { since, type Feature } from "./versions.js";
 
-/** What one statement form does to the table it names. */
-export interface TableFact {
+/**
+ * The lock facts: for each statement form and each relation it touches (by the part the relation
+ * plays), the lock mode PostgreSQL takes, whether the relation is rewritten and whether its rows
+ * are read in full, with the PostgreSQL version where that changed (locks/versions.ts). effects.ts
+ * picks the row a statement matches and reads its facts from here; what depends on the schema
+ * (was the table created in this transaction, does a validated CHECK prove NOT NULL, does a type
+ * change rewrite) stays there. docs/effects.md prints this table and test/effects-pglite.test.ts
+ * fails when a row has no case that runs it against PostgreSQL.
+ */
+
+/** What one statement form does to one relation. */
+export interface LockFact {
   mode: LockMode;
   /** Every row is copied into a new file (and every index rebuilt). */
   rewrite: boolean;
+  /** Every row is read (validation, index build, copy). A rewrite reads every row too. */
+  scan: boolean;
 }
 
-const exclusive = (rewrite = false): TableFact => ({ mode: "ACCESS EXCLUSIVE", rewrite });
-const shareUpdateExclusive: TableFact = { mode: "SHARE UPDATE EXCLUSIVE", rewrite: false };
+/** A fact that changed in a PostgreSQL release: `before` below the feature's first major, `from` at or after it. */
+export interface VersionedFact {
+  feature: Feature;
+  before: LockFact;
+  from: LockFact;
+}
+
+/** The part a relation plays in a statement. */
+export const ROLES = [
+  "table",
+  "new table",
+  "index",
+  "new index",
+  "view",
+  "referenced table",
+  "referencing table",
+  "partition parent",
+  "partition",
+  "default partition",
+  "inheritance parent",
+  "LIKE source",
+  "read table",
+  "column of the domain",
+] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface FactRow {
+  /** The statement form, as a reviewer would write it. */
+  statement: string;
+  roles: Partial<Record<Role, LockFact | VersionedFact>>;
+}
+
+const fact = (mode: LockMode, effects: { rewrite?: boolean; scan?: boolean } = {}): LockFact => ({
+  mode,
+  rewrite: Boolean(effects.rewrite),
+  scan: Boolean(effects.scan || effects.rewrite),
+});
+const AE = (effects?: { rewrite?: boolean; scan?: boolean }) => fact("ACCESS EXCLUSIVE", effects);
+const changedIn = (feature: Feature, before: LockFact, from: LockFact): VersionedFact => ({ feature, before, from });
+const scan = { scan: true };
+const rewrite = { rewrite: true };
+
+/** Statement forms with an operation of their own (the ALTER TABLE forms without one are below). */
+export const LOCK_FACTS = {
+  "create-table": {
+    statement: "CREATE TABLE",
+    roles: {
+      "new table": AE(),
+      "partition parent": AE(),
+      "default partition": AE(scan),
+      "inheritance parent": fact("SHARE UPDATE EXCLUSIVE"),
+      "LIKE source": fact("ACCESS SHARE"),
+      "referenced table": fact("SHARE ROW EXCLUSIVE"),
+    },
+  },
+  "create-view": { statement: "CREATE [OR REPLACE] VIEW", roles: { "read table": fact("ACCESS SHARE"), view: AE() } },
+  "create-materialized-view": { statement: "CREATE MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan) } },
+  "create-table-as": { statement: "CREATE TABLE ... AS", roles: { "read table": fact("ACCESS SHARE", scan), "new table": AE() } },
+  "drop-table": {
+    statement: "DROP TABLE / VIEW",
+    roles: { table: AE(), "referenced table": AE(), "referencing table": AE(), "partition parent": AE(), partition: AE() },
+  },
+  "drop-index": { statement: "DROP INDEX", roles: { table: AE(), index: AE() } },
+  "drop-index-concurrently": { statement: "DROP INDEX CONCURRENTLY", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
+  "add-column": { statement: "ADD COLUMN", roles: { table: AE(), "referenced table": fact("SHARE ROW EXCLUSIVE") } },
+  "add-column-filled": { statement: "ADD COLUMN filled per row (volatile default, serial, identity, stored generated)", roles: { table: AE(rewrite) } },
+  "add-column-checked": {
+    statement: "ADD COLUMN with a constraint to check (UNIQUE, PRIMARY KEY, EXCLUDE, CHECK, REFERENCES with a default)",
+    roles: { table: AE(scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) },
+  },
+  "drop-column": { statement: "DROP COLUMN", roles: { table: AE() } },
+  "alter-column-type": { statement: "ALTER COLUMN TYPE (binary-compatible)", roles: { table: AE() } },
+  "alter-column-type-rewrite": { statement: "ALTER COLUMN TYPE (rewriting)", roles: { table: AE(rewrite), index: AE(rewrite) } },
+  "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan) } },
+  "set-not-null-proven": { statement: "ALTER COLUMN SET NOT NULL (already proven)", roles: { table: AE() } },
+  "drop-not-null": { statement: "ALTER COLUMN DROP NOT NULL", roles: { table: AE() } },
+  "set-default": { statement: "ALTER COLUMN SET DEFAULT", roles: { table: AE() } },
+  "drop-default": { statement: "ALTER COLUMN DROP DEFAULT", roles: { table: AE() } },
+  "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan) } },
+  "add-check-not-valid": { statement: "ADD CONSTRAINT CHECK / NOT NULL ... NOT VALID", roles: { table: AE() } },
+  "add-foreign-key": { statement: "ADD CONSTRAINT FOREIGN KEY", roles: { table: fact("SHARE ROW EXCLUSIVE", scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) } },
+  "add-foreign-key-not-valid": {
+    statement: "ADD CONSTRAINT FOREIGN KEY ... NOT VALID",
+    roles: { table: fact("SHARE ROW EXCLUSIVE"), "referenced table": fact("SHARE ROW EXCLUSIVE") },
+  },
+  "add-unique": { statement: "ADD CONSTRAINT UNIQUE / PRIMARY KEY", roles: { table: AE(scan) } },
+  "add-unique-using-index": { statement: "ADD CONSTRAINT UNIQUE / PRIMARY KEY USING INDEX", roles: { table: AE() } },
+  "add-primary-key-using-index-nullable": { statement: "ADD CONSTRAINT PRIMARY KEY USING INDEX (columns not yet NOT NULL)", roles: { table: AE(scan) } },
+  "add-exclusion": { statement: "ADD CONSTRAINT EXCLUDE", roles: { table: AE(scan) } },
+  "validate-constraint": { statement: "VALIDATE CONSTRAINT", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), "referenced table": fact("ROW SHARE", scan) } },
+  "drop-constraint": { statement: "DROP CONSTRAINT", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
+  rename: { statement: "RENAME (table, column, constraint)", roles: { table: AE() } },
+  "set-schema": { statement: "SET SCHEMA", roles: { table: AE() } },
+  "rename-index": {
+    statement: "ALTER INDEX ... RENAME",
+    roles: { index: changedIn("renameIndexShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")) },
+  },
+  "create-index": { statement: "CREATE INDEX", roles: { table: fact("SHARE", scan), partition: fact("SHARE", scan), "new index": AE() } },
+  "create-index-concurrently": {
+    statement: "CREATE INDEX CONCURRENTLY",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), partition: fact("SHARE UPDATE EXCLUSIVE", scan), "new index": AE() },
+  },
+  reindex: { statement: "REINDEX", roles: { table: fact("SHARE", scan), index: AE(rewrite) } },
+  "reindex-concurrently": { statement: "REINDEX CONCURRENTLY", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), index: fact("SHARE UPDATE EXCLUSIVE", rewrite) } },
+  truncate: { statement: "TRUNCATE", roles: { table: AE(rewrite), "referencing table": AE(rewrite) } },
+  update: { statement: "UPDATE", roles: { table: fact("ROW EXCLUSIVE", scan), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
+  delete: { statement: "DELETE", roles: { table: fact("ROW EXCLUSIVE", scan), "read table": fact("ACCESS SHARE", scan) } },
+  "delete-referencing-action": { statement: "DELETE: a referencing table's ON DELETE CASCADE / SET NULL / SET DEFAULT", roles: { "referencing table": fact("ROW EXCLUSIVE") } },
+  "delete-referencing-check": { statement: "DELETE: a referencing table's foreign-key check", roles: { "referencing table": fact("ROW SHARE") } },
+  insert: { statement: "INSERT", roles: { table: fact("ROW EXCLUSIVE"), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
+  select: { statement: "SELECT", roles: { "read table": fact("ACCESS SHARE", scan) } },
+  "select-for-update": { statement: "SELECT ... FOR UPDATE / SHARE", roles: { "read table": fact("ROW SHARE", scan) } },
+  analyze: { statement: "ANALYZE", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
+  vacuum: { statement: "VACUUM", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan) } },
+  "vacuum-full": { statement: "VACUUM FULL", roles: { table: AE(rewrite) } },
+  cluster: { statement: "CLUSTER", roles: { table: AE(rewrite), index: AE(rewrite) } },
+  "refresh-materialized-view": { statement: "REFRESH MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan), view: AE(rewrite) } },
+  "refresh-materialized-view-concurrently": {
+    statement: "REFRESH MATERIALIZED VIEW CONCURRENTLY",
+    roles: { "read table": fact("ACCESS SHARE", scan), view: fact("EXCLUSIVE", scan) },
+  },
+  "attach-partition": {
+    statement: "ATTACH PARTITION",
+    roles: {
+      "partition parent": changedIn("attachPartitionShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")),
+      partition: AE(scan),
+      "default partition": AE(scan),
+    },
+  },
+  "detach-partition": { statement: "DETACH PARTITION", roles: { "partition parent": AE(), partition: AE(), "default partition": AE() } },
+  "detach-partition-concurrently": {
+    statement: "DETACH PARTITION CONCURRENTLY / FINALIZE",
+    roles: { "partition parent": fact("SHARE UPDATE EXCLUSIVE"), partition: fact("SHARE UPDATE EXCLUSIVE"), "default partition": AE() },
+  },
+  "create-trigger": { statement: "CREATE TRIGGER, ENABLE/DISABLE TRIGGER", roles: { table: fact("SHARE ROW EXCLUSIVE") } },
+  "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
+  comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
+  grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
+  "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } },
+} satisfies Record<string, FactRow>;
+
+export type FactId = keyof typeof LOCK_FACTS;
+/** The roles a row has facts for: asking another is a compile error. */
+export type RoleOf<F extends FactId> = keyof (typeof LOCK_FACTS)[F]["roles"] & Role;
+
+const shareUpdateExclusive = fact("SHARE UPDATE EXCLUSIVE");
 
 /**
  * The ALTER TABLE forms that have no operation of their own (AlterTableGetLockLevel in
- * PostgreSQL's tablecmds.c). A form missing here does not compile.
+ * PostgreSQL's tablecmds.c), on the table they name. A form missing here does not compile.
  */
-export const ALTER_TABLE_FACTS: Record<AlterTableForm, TableFact> = {
-  "ADD CONSTRAINT": exclusive(),
-  "SET LOGGED": exclusive(true),
-  "SET UNLOGGED": exclusive(true),
-  "SET TABLESPACE": exclusive(true),
-  "SET ACCESS METHOD": exclusive(true),
-  "ALTER COLUMN SET EXPRESSION": exclusive(true),
-  "SET (storage parameters)": exclusive(),
-  "RESET (storage parameters)": exclusive(),
+export const ALTER_TABLE_FACTS: Record<AlterTableForm, LockFact> = {
+  "ADD CONSTRAINT": AE(),
+  "SET LOGGED": AE(rewrite),
+  "SET UNLOGGED": AE(rewrite),
+  "SET TABLESPACE": AE(rewrite),
+  "SET ACCESS METHOD": AE(rewrite),
+  "ALTER COLUMN SET EXPRESSION": AE(rewrite),
+  "SET (storage parameters)": AE(),
+  "RESET (storage parameters)": AE(),
   "ALTER COLUMN SET STATISTICS": shareUpdateExclusive,
   "ALTER COLUMN SET/RESET (attribute options)": shareUpdateExclusive,
-  "ALTER COLUMN SET STORAGE": exclusive(),
+  "ALTER COLUMN SET STORAGE": AE(),
   "CLUSTER ON": shareUpdateExclusive,
   "SET WITHOUT CLUSTER": shareUpdateExclusive,
-  "ALTER CONSTRAINT": exclusive(),
-  "OWNER TO": exclusive(),
-  "ALTER COLUMN ADD GENERATED AS IDENTITY": exclusive(),
-  "ALTER COLUMN SET (identity options)": exclusive(),
-  "ALTER COLUMN DROP IDENTITY": exclusive(),
-  "ALTER COLUMN DROP EXPRESSION": exclusive(),
-  "ALTER COLUMN SET COMPRESSION": exclusive(),
-  "REPLICA IDENTITY": exclusive(),
-  "ROW LEVEL SECURITY": exclusive(),
-  "ENABLE/DISABLE RULE": exclusive(),
-  INHERIT: exclusive(),
-  "NO INHERIT": exclusive(),
-  "ALTER INDEX": exclusive(),
-  "ALTER TRIGGER RENAME": exclusive(),
+  "ALTER CONSTRAINT": AE(),
+  "OWNER TO": AE(),
+  "ALTER COLUMN ADD GENERATED AS IDENTITY": AE(),
+  "ALTER COLUMN SET (identity options)": AE(),
+  "ALTER COLUMN DROP IDENTITY": AE(),
+  "ALTER COLUMN DROP EXPRESSION": AE(),
+  "ALTER COLUMN SET COMPRESSION": AE(),
+  "REPLICA IDENTITY": AE(),
+  "ROW LEVEL SECURITY": AE(),
+  "ENABLE/DISABLE RULE": AE(),
+  INHERIT: AE(),
+  "NO INHERIT": AE(),
+  "ALTER INDEX": AE(),
+  "ALTER TRIGGER RENAME": AE(),
   // every other form: PostgreSQL's conservative default for ALTER TABLE
-  other: exclusive(),
+  other: AE(),
 };
 
-/** Storage parameters that only change what autovacuum, the planner or later inserts do: SET/RESET of these alone takes SHARE UPDATE EXCLUSIVE. */
+/** SET/RESET of only these storage parameters (what autovacuum, the planner or later inserts do) takes SHARE UPDATE EXCLUSIVE. */
+export const LIGHT_STORAGE_PARAMETERS: FactRow = { statement: "SET/RESET (fillfactor, autovacuum_*, toast_tuple_target, parallel_workers, ...)", roles: { table: shareUpdateExclusive } };
 const LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 
-/** The fact of one ALTER TABLE form, given the storage parameters it sets or resets. */
-export function alterTableFact(form: AlterTableForm, options: readonly string[]): TableFact {
+/** The row id of an ALTER TABLE form in `factRows()`. */
+export function alterTableRowId(form: AlterTableForm, options: readonly string[]): string {
   const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
-  if (storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name))) return shareUpdateExclusive;
-  return ALTER_TABLE_FACTS[form];
+  if (storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name))) return "alter-table: light storage parameters";
+  return `alter-table: ${form}`;
+}
+
+/** The fact of one ALTER TABLE form on its table, given the storage parameters it sets or resets. */
+export function alterTableFact(form: AlterTableForm, options: readonly string[]): LockFact {
+  const row = factRows().get(alterTableRowId(form, options));
+  return resolve(row!.roles.table!, 0);
+}
+
+/** The fact of `role` in row `id` for PostgreSQL `pgVersion`. */
+export function lockFact<F extends FactId>(id: F, role: RoleOf<F>, pgVersion: number): LockFact {
+  const roles: FactRow["roles"] = LOCK_FACTS[id].roles;
+  const found = roles[role];
+  if (!found) throw new Error(`lock facts: ${id} has no fact for the ${role}`);
+  return resolve(found, pgVersion);
+}
+
+/** A fact as it stands in `pgVersion`. */
+export function resolve(found: LockFact | VersionedFact, pgVersion: number): LockFact {
+  return "feature" in found ? (since(found.feature, pgVersion) ? found.from : found.before) : found;
+}
+
+let rows: Map<string, FactRow> | undefined;
+
+/** Every row of the table, by id: the statement forms, then the ALTER TABLE forms (`alter-table: <form>`). */
+export function factRows(): ReadonlyMap<string, FactRow> {
+  if (!rows) {
+    rows = new Map<string, FactRow>(Object.entries(LOCK_FACTS));
+    for (const [form, tableFact] of Object.entries(ALTER_TABLE_FACTS)) rows.set(`alter-table: ${form}`, { statement: `ALTER TABLE ... ${form}`, roles: { table: tableFact } });
+    rows.set("alter-table: light storage parameters", LIGHT_STORAGE_PARAMETERS);
+  }
+  return rows;
 }

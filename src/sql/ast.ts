@@ -20,8 +20,13 @@ export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K];
 /** A node unwrapped into [kind, body]; switching on the kind narrows the body. */
 export type Unwrapped = { [K in NodeKind]: [kind: K, body: NodeOf<K>] }[NodeKind];
 
-/** The statement kinds of the grammar (every node kind named ...Stmt, but RawStmt, the wrapper of one). */
-export type StatementKind = Exclude<Extract<NodeKind, `${string}Stmt`>, "RawStmt">;
+/**
+ * Node kinds named ...Stmt that never stand as a statement of their own: the wrapper of one, a
+ * PL/pgSQL assignment, a SQL function's RETURN, a UNION inside a SELECT, ALTER TABLE's REPLICA IDENTITY.
+ */
+const NOT_STATEMENTS = ["RawStmt", "PLAssignStmt", "ReturnStmt", "SetOperationStmt", "ReplicaIdentityStmt"] as const;
+/** The statement kinds of the grammar: a new one in a newer parser's types must be handled to compile. */
+export type StatementKind = Exclude<Extract<NodeKind, `${string}Stmt`>, (typeof NOT_STATEMENTS)[number]>;
 export type UnwrappedStatement = Extract<Unwrapped, [StatementKind, unknown]>;
 
 /** `{ Kind: body }` to [kind, body]. */
@@ -32,7 +37,7 @@ export function nodeKind(node: Node): Unwrapped {
 }
 
 export function isStatement(node: Unwrapped): node is UnwrappedStatement {
-  return node[0].endsWith("Stmt") && node[0] !== "RawStmt";
+  return node[0].endsWith("Stmt") && !(NOT_STATEMENTS as readonly string[]).includes(node[0]);
 }
 
 /** The body of a wrapped node when it is of the given kind. */
@@ -80,6 +85,31 @@ export function relationFromNames(names: string[]): RelationName | undefined {
   if (!name) return undefined;
   const schema = names.length > 1 ? names[names.length - 2]! : null;
   return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
+}
+
+/** A relation the grammar always names (a statement's target): missing, locklint misreads the tree. */
+export function requiredRelation(rangeVar: pg.RangeVar | undefined): RelationName {
+  return relationName(rangeVar) ?? malformed("a relation");
+}
+
+/** A relation named by a list the grammar never leaves empty (DROP TABLE, COMMENT ON COLUMN, ...). */
+export function requiredRelationFromNames(names: string[]): RelationName {
+  return relationFromNames(names) ?? malformed("a name");
+}
+
+/** A field the grammar always sets (protobuf omits only zero values, which it never has). */
+export function required<T>(value: T | undefined, what: string): T {
+  return value ?? malformed(what);
+}
+
+/** The body of a node the grammar puts there (an ALTER TABLE's commands, say), of the kind it must be. */
+export function requiredKind<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> {
+  return asKind(node, kind) ?? malformed(`the ${kind}`);
+}
+
+/** Reported by the parse stage as a statement locklint could not read (not-analysed), never passed over. */
+function malformed(what: string): never {
+  throw new Error(`its parse tree lacks ${what} the grammar requires`);
 }
 
 /** Quotes an identifier only when PostgreSQL would need it. */
@@ -143,15 +173,12 @@ function constInt(aConst: pg.A_Const): number | undefined {
   return aConst.ival === undefined ? undefined : (aConst.ival.ival ?? 0);
 }
 
-/** The text of a constant (string, number, boolean) as SET or a DEFAULT would see it. */
+/** The text of a constant as SET sees it: its grammar allows strings (on, true, ... included) and numbers. */
 export function constText(node: Node | undefined): string | undefined {
   const c = asKind(node, "A_Const");
-  if (!c) return undefined;
-  if (c.isnull) return undefined;
-  if (c.sval !== undefined) return c.sval.sval ?? "";
-  if (c.ival !== undefined) return String(c.ival.ival ?? 0);
-  if (c.fval !== undefined) return c.fval.fval ?? "0";
-  if (c.boolval !== undefined) return String(c.boolval.boolval ?? false);
+  if (c?.sval !== undefined) return c.sval.sval ?? "";
+  if (c?.ival !== undefined) return String(c.ival.ival ?? 0);
+  if (c?.fval !== undefined) return c.fval.fval ?? "0";
   return undefined;
 }
 

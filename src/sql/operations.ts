@@ -6,8 +6,11 @@ import {
   list,
   nameList,
   nodeKind,
-  relationFromNames,
   relationName,
+  requiredRelation,
+  required,
+  requiredKind,
+  requiredRelationFromNames,
   unhandledKind,
   walk,
   isStatement,
@@ -206,12 +209,10 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "CreateStmt":
       return [createTable(stmt)];
     case "ViewStmt": {
-      const view = relationName(stmt.view);
-      return view ? [{ op: "create-view", view, materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }] : [];
+      return [{ op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }];
     }
     case "CreateTableAsStmt": {
-      const target = relationName(stmt.into?.rel);
-      if (!target) return [];
+      const target = requiredRelation(stmt.into?.rel);
       const reads = readRelations(stmt.query);
       return stmt.objtype === "OBJECT_MATVIEW"
         ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }]
@@ -228,8 +229,7 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       return relation ? [{ op: "set-schema", relation, newSchema: stmt.newschema ?? "" }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
     }
     case "IndexStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
+      const table = requiredRelation(stmt.relation);
       const index = stmt.idxname ? { schema: table.schema, name: stmt.idxname, written: stmt.idxname } : null;
       const columns = list(stmt.indexParams).flatMap((p) => {
         const e = asKind(p, "IndexElem");
@@ -240,24 +240,18 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "ReindexStmt":
       return [reindex(stmt)];
     case "CreateEnumStmt": {
-      const type = relationFromNames(nameList(stmt.typeName));
-      return type ? [{ op: "create-enum", type, values: nameList(stmt.vals) }] : [];
+      return [{ op: "create-enum", type: requiredRelationFromNames(nameList(stmt.typeName)), values: nameList(stmt.vals) }];
     }
     case "AlterEnumStmt": {
-      const type = relationFromNames(nameList(stmt.typeName));
-      if (!type) return [];
+      const type = requiredRelationFromNames(nameList(stmt.typeName));
       if (stmt.oldVal !== undefined) return [{ op: "rename-enum-value", type, from: stmt.oldVal, to: stmt.newVal ?? "" }];
       const position = stmt.newValNeighbor === undefined ? "end" : stmt.newValIsAfter === true ? "after" : "before";
       return [{ op: "add-enum-value", type, value: stmt.newVal ?? "", position }];
     }
     case "TruncateStmt":
-      return list(stmt.relations).flatMap((r) => {
-        const table = relationName(asKind(r, "RangeVar"));
-        return table ? [{ op: "truncate" as const, table, cascade: stmt.behavior === "DROP_CASCADE" }] : [];
-      });
+      return list(stmt.relations).map((r) => ({ op: "truncate", table: requiredRelation(asKind(r, "RangeVar")), cascade: stmt.behavior === "DROP_CASCADE" }));
     case "UpdateStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
+      const table = requiredRelation(stmt.relation);
       const columns = list(stmt.targetList).flatMap((t) => {
         const r = asKind(t, "ResTarget");
         return r?.name ? [r.name] : [];
@@ -266,15 +260,12 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads }];
     }
     case "DeleteStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
+      const table = requiredRelation(stmt.relation);
       const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
       return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads }];
     }
     case "InsertStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
-      return [{ op: "insert", table, reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
+      return [{ op: "insert", table: requiredRelation(stmt.relation), reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
     }
     case "SelectStmt":
       return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0 }];
@@ -283,28 +274,20 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "ClusterStmt":
       return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
     case "RefreshMatViewStmt": {
-      const view = relationName(stmt.relation);
-      return view ? [{ op: "refresh-materialized-view", view, concurrent: Boolean(stmt.concurrent) }] : [];
+      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent) }];
     }
     case "LockStmt": {
       const mode = lockModeFromLevel(stmt.mode ?? 8);
-      return list(stmt.relations).flatMap((r) => {
-        const table = relationName(asKind(r, "RangeVar"));
-        return table ? [{ op: "lock-table" as const, table, mode }] : [];
-      });
+      return list(stmt.relations).map((r) => ({ op: "lock-table", table: requiredRelation(asKind(r, "RangeVar")), mode }));
     }
     case "CreateTrigStmt": {
-      const table = relationName(stmt.relation);
-      return table ? [{ op: "create-trigger", table, replace: Boolean(stmt.replace) }] : [];
+      return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
     }
     case "CommentStmt":
       return [comment(stmt)];
     case "GrantStmt":
       if (stmt.targtype === "ACL_TARGET_OBJECT" && (stmt.objtype === "OBJECT_TABLE" || stmt.objtype === undefined)) {
-        return list(stmt.objects).flatMap((o) => {
-          const relation = relationName(asKind(o, "RangeVar"));
-          return relation ? [{ op: "grant" as const, relation }] : [];
-        });
+        return list(stmt.objects).map((o) => ({ op: "grant", relation: requiredRelation(asKind(o, "RangeVar")) }));
       }
       return [{ op: "no-table-lock", what: "GRANT" }];
     case "VariableSetStmt":
@@ -328,18 +311,18 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "CompositeTypeStmt":
       return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
     case "CreateDomainStmt": {
-      const domain = relationFromNames(nameList(stmt.domainname));
+      const domain = requiredRelationFromNames(nameList(stmt.domainname));
       const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
-      return domain && checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
+      return checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
     }
     case "AlterDomainStmt": {
-      const domain = relationFromNames(nameList(stmt.typeName));
+      const domain = requiredRelationFromNames(nameList(stmt.typeName));
       // subtype C: ADD CONSTRAINT, V: VALIDATE CONSTRAINT (src/include/nodes/parsenodes.h)
-      if (domain && stmt.subtype === "C") {
+      if (stmt.subtype === "C") {
         const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
         return [{ op: "domain-constraint", domain, action: "add", notValid }];
       }
-      if (domain && stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
       return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
     }
     case "DropdbStmt":
@@ -422,12 +405,6 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "MergeStmt":
     case "RuleStmt":
     case "UnlistenStmt":
-    // inner nodes named ...Stmt, never a statement of their own (a PL/pgSQL assignment, an ALTER TABLE
-    // REPLICA IDENTITY clause, a SQL function's RETURN, a UNION inside a SELECT)
-    case "PLAssignStmt":
-    case "ReplicaIdentityStmt":
-    case "ReturnStmt":
-    case "SetOperationStmt":
       return [{ op: "unknown", what: describeKind(kind) }];
     default:
       return [{ op: "unknown", what: describeKind(unhandledKind(kind)) }];
@@ -439,7 +416,7 @@ function describeKind(kind: string): string {
 }
 
 function createTable(stmt: NodeOf<"CreateStmt">): Operation {
-  const table = relationName(stmt.relation)!;
+  const table = requiredRelation(stmt.relation);
   const columns: ColumnSpec[] = [];
   const constraints: ConstraintSpec[] = [];
   const likes: RelationName[] = [];
@@ -453,14 +430,10 @@ function createTable(stmt: NodeOf<"CreateStmt">): Operation {
       const c = constraintSpec(body);
       if (c) constraints.push(c);
     } else if (kind === "TableLikeClause") {
-      const like = relationName(body.relation);
-      if (like) likes.push(like);
+      likes.push(requiredRelation(body.relation));
     }
   }
-  const parents = list(stmt.inhRelations).flatMap((r) => {
-    const rel = relationName(asKind(r, "RangeVar"));
-    return rel ? [rel] : [];
-  });
+  const parents = list(stmt.inhRelations).map((r) => requiredRelation(asKind(r, "RangeVar")));
   const isPartition = stmt.partbound !== undefined;
   const partitionKey = list(stmt.partspec?.partParams).flatMap((p) => {
     const e = asKind(p, "PartitionElem");
@@ -500,7 +473,8 @@ function columnSpec(def: NodeOf<"ColumnDef">): ColumnSpec {
   for (const c of list(def.constraints)) {
     const body = asKind(c, "Constraint");
     if (!body) continue;
-    switch (body.contype) {
+    const contype = required(body.contype, "a constraint type");
+    switch (contype) {
       case "CONSTR_NOTNULL":
         spec.notNull = true;
         break;
@@ -532,10 +506,9 @@ function columnSpec(def: NodeOf<"ColumnDef">): ColumnSpec {
       case "CONSTR_ATTR_IMMEDIATE":
       case "CONSTR_ATTR_ENFORCED":
       case "CONSTR_ATTR_NOT_ENFORCED":
-      case undefined:
         break;
       default:
-        unhandledKind(body.contype);
+        unhandledKind(contype);
     }
   }
   if (spec.serial || spec.identity) spec.notNull = true;
@@ -569,7 +542,7 @@ const CONSTRAINT_KINDS: Record<pg.ConstrType, ConstraintSpec["kind"] | null> = {
 };
 
 export function constraintSpec(body: NodeOf<"Constraint">): ConstraintSpec | null {
-  const kind = body.contype ? CONSTRAINT_KINDS[body.contype] : null;
+  const kind = CONSTRAINT_KINDS[required(body.contype, "a constraint type")];
   if (!kind) return null;
   let columns = nameList(kind === "foreign-key" ? body.fk_attrs : body.keys);
   if (kind === "exclude") {
@@ -618,28 +591,16 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
     case "OBJECT_VIEW":
     case "OBJECT_MATVIEW": {
       const kind = stmt.removeType === "OBJECT_TABLE" ? "table" : stmt.removeType === "OBJECT_VIEW" ? "view" : "materialized view";
-      return objects.flatMap((names) => {
-        const relation = relationFromNames(names);
-        return relation ? [{ op: "drop-relation" as const, relation, kind, cascade }] : [];
-      });
+      return objects.map((names) => ({ op: "drop-relation", relation: requiredRelationFromNames(names), kind, cascade }));
     }
     case "OBJECT_INDEX":
-      return objects.flatMap((names) => {
-        const index = relationFromNames(names);
-        return index ? [{ op: "drop-index" as const, index, concurrent: Boolean(stmt.concurrent) }] : [];
-      });
+      return objects.map((names) => ({ op: "drop-index", index: requiredRelationFromNames(names), concurrent: Boolean(stmt.concurrent) }));
     case "OBJECT_TRIGGER":
-      return objects.flatMap((names) => {
-        const table = relationFromNames(names.slice(0, -1));
-        return table ? [{ op: "drop-trigger" as const, table }] : [];
-      });
+      // DROP TRIGGER name ON table: [schema?, table, name]
+      return objects.map((names) => ({ op: "drop-trigger", table: requiredRelationFromNames(names.slice(0, -1)) }));
     case "OBJECT_TYPE":
     case "OBJECT_DOMAIN": {
-      return list(stmt.objects).flatMap((o) => {
-        const typeName = asKind(o, "TypeName");
-        const type = relationFromNames(typeName ? nameList(typeName.names) : nameList(asKind(o, "List")?.items));
-        return type ? [{ op: "drop-type" as const, type }] : [];
-      });
+      return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
     }
     case "OBJECT_SCHEMA":
       return list(stmt.objects).map((o) => ({ op: "drop-schema" as const, schema: asKind(o, "String")?.sval ?? "", cascade }));
@@ -649,43 +610,30 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
 }
 
 function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {
-  const table = relationName(stmt.relation);
-  if (!table) return [];
+  const table = requiredRelation(stmt.relation);
   if (stmt.objtype === "OBJECT_INDEX") {
     return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [] }];
   }
   if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
     return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
   }
-  return list(stmt.cmds).flatMap((c) => {
-    const cmd = asKind(c, "AlterTableCmd");
-    return cmd ? alterTableCommand(table, cmd) : [];
-  });
+  return list(stmt.cmds).flatMap((c) => alterTableCommand(table, requiredKind(c, "AlterTableCmd")));
 }
 
 function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): Operation[] {
   const column = cmd.name ?? "";
   const other = (form: AlterTableForm, what: string = form, options: string[] = []): Operation[] => [{ op: "alter-table-other", table, form, what, options }];
-  switch (cmd.subtype) {
+  const subtype = required(cmd.subtype, "an ALTER TABLE form");
+  if (isExecutionForm(subtype)) return other("other", subtype.replace(/^AT_/, ""));
+  switch (subtype) {
     case "AT_AddColumn":
-    case "AT_AddColumnToView": {
-      const def = asKind(cmd.def, "ColumnDef");
-      return def ? [{ op: "add-column", table, column: columnSpec(def) }] : [];
-    }
+    case "AT_AddColumnToView":
+      return [{ op: "add-column", table, column: columnSpec(requiredKind(cmd.def, "ColumnDef")) }];
     case "AT_DropColumn":
       return [{ op: "drop-column", table, column }];
     case "AT_AlterColumnType": {
-      const def = asKind(cmd.def, "ColumnDef");
-      return [
-        {
-          op: "alter-column-type",
-          table,
-          column,
-          type: columnType(def?.typeName),
-          using: def?.raw_default !== undefined,
-          location: def?.location ?? 0,
-        },
-      ];
+      const def = requiredKind(cmd.def, "ColumnDef");
+      return [{ op: "alter-column-type", table, column, type: columnType(def.typeName), using: def.raw_default !== undefined, location: def.location ?? 0 }];
     }
     case "AT_SetNotNull":
       return [{ op: "set-not-null", table, column }];
@@ -696,7 +644,7 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
         ? [{ op: "drop-default", table, column }]
         : [{ op: "set-default", table, column, default: analyzeDefault(cmd.def) }];
     case "AT_AddConstraint": {
-      const constraint = constraintSpec(asKind(cmd.def, "Constraint") ?? {});
+      const constraint = constraintSpec(requiredKind(cmd.def, "Constraint"));
       return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT");
     }
     case "AT_ValidateConstraint":
@@ -704,16 +652,14 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
     case "AT_DropConstraint":
       return [{ op: "drop-constraint", table, name: column, cascade: cmd.behavior === "DROP_CASCADE" }];
     case "AT_AttachPartition": {
-      const part = asKind(cmd.def, "PartitionCmd");
-      const partition = relationName(part?.name);
-      return partition ? [{ op: "attach-partition", table, partition, defaultPartition: Boolean(part?.bound?.is_default) }] : [];
+      const part = requiredKind(cmd.def, "PartitionCmd");
+      return [{ op: "attach-partition", table, partition: requiredRelation(part.name), defaultPartition: Boolean(part.bound?.is_default) }];
     }
     case "AT_DetachPartition":
     case "AT_DetachPartitionFinalize": {
-      const part = asKind(cmd.def, "PartitionCmd");
-      const partition = relationName(part?.name);
-      const finalize = cmd.subtype === "AT_DetachPartitionFinalize";
-      return partition ? [{ op: "detach-partition", table, partition, concurrent: Boolean(part?.concurrent), finalize }] : [];
+      const part = requiredKind(cmd.def, "PartitionCmd");
+      const finalize = subtype === "AT_DetachPartitionFinalize";
+      return [{ op: "detach-partition", table, partition: requiredRelation(part.name), concurrent: Boolean(part.concurrent), finalize }];
     }
     case "AT_EnableTrig":
     case "AT_EnableAlwaysTrig":
@@ -740,7 +686,7 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
         const e = asKind(d, "DefElem");
         return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
       });
-      const form = cmd.subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
+      const form = subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
       return other(form, form, names);
     }
     case "AT_SetStatistics":
@@ -782,47 +728,53 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
       return other("ENABLE/DISABLE RULE");
     case "AT_AddInherit":
     case "AT_DropInherit":
-      return other(cmd.subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
+      return other(subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
     // forms with nothing to analyse: PostgreSQL's conservative default for ALTER TABLE (locks/facts.ts)
     case "AT_AddOf":
     case "AT_DropOf":
     case "AT_GenericOptions":
     case "AT_AlterColumnGenericOptions":
-    // forms PostgreSQL makes while it executes another, never parsed from SQL
-    case "AT_AddIndex":
-    case "AT_AddIndexConstraint":
-    case "AT_CookedColumnDefault":
-    case "AT_DropOids":
-    case "AT_ReAddComment":
-    case "AT_ReAddConstraint":
-    case "AT_ReAddDomainConstraint":
-    case "AT_ReAddIndex":
-    case "AT_ReAddStatistics":
-    case "AT_ReplaceRelOptions":
-    case undefined:
-      return other("other", (cmd.subtype ?? "ALTER TABLE").replace(/^AT_/, ""));
+      return other("other", subtype.replace(/^AT_/, ""));
     default:
-      return other("other", unhandledKind(cmd.subtype).replace(/^AT_/, ""));
+      return other("other", unhandledKind(subtype).replace(/^AT_/, ""));
   }
 }
 
+/** ALTER TABLE forms PostgreSQL makes while it executes another, never parsed from SQL. */
+const EXECUTION_FORMS = [
+  "AT_AddIndex",
+  "AT_AddIndexConstraint",
+  "AT_CookedColumnDefault",
+  "AT_DropOids",
+  "AT_ReAddComment",
+  "AT_ReAddConstraint",
+  "AT_ReAddDomainConstraint",
+  "AT_ReAddIndex",
+  "AT_ReAddStatistics",
+  "AT_ReplaceRelOptions",
+] as const satisfies readonly pg.AlterTableType[];
+
+function isExecutionForm(subtype: pg.AlterTableType): subtype is (typeof EXECUTION_FORMS)[number] {
+  return (EXECUTION_FORMS as readonly string[]).includes(subtype);
+}
+
 function renameStatement(stmt: NodeOf<"RenameStmt">): Operation[] {
-  const relation = relationName(stmt.relation);
+  const relation = () => requiredRelation(stmt.relation);
   const newName = stmt.newname ?? "";
   switch (stmt.renameType) {
     case "OBJECT_TABLE":
     case "OBJECT_VIEW":
     case "OBJECT_MATVIEW":
     case "OBJECT_FOREIGN_TABLE":
-      return relation ? [{ op: "rename-table", table: relation, newName }] : [];
+      return [{ op: "rename-table", table: relation(), newName }];
     case "OBJECT_COLUMN":
-      return relation ? [{ op: "rename-column", table: relation, column: stmt.subname ?? "", newName }] : [];
+      return [{ op: "rename-column", table: relation(), column: stmt.subname ?? "", newName }];
     case "OBJECT_INDEX":
-      return relation ? [{ op: "rename-index", index: relation, newName }] : [];
+      return [{ op: "rename-index", index: relation(), newName }];
     case "OBJECT_TABCONSTRAINT":
-      return relation ? [{ op: "rename-constraint", table: relation, name: stmt.subname ?? "", newName }] : [];
+      return [{ op: "rename-constraint", table: relation(), name: stmt.subname ?? "", newName }];
     case "OBJECT_TRIGGER":
-      return relation ? [{ op: "alter-table-other", table: relation, form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }] : [];
+      return [{ op: "alter-table-other", table: relation(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }];
     case "OBJECT_SCHEMA":
       return [{ op: "rename-schema", schema: stmt.subname ?? "", newName }];
     default:
@@ -860,9 +812,9 @@ function comment(stmt: NodeOf<"CommentStmt">): Operation {
     case "OBJECT_VIEW":
     case "OBJECT_MATVIEW":
     case "OBJECT_INDEX":
-      return { op: "comment", relation: relationFromNames(names) ?? null, on };
+      return { op: "comment", relation: requiredRelationFromNames(names), on };
     case "OBJECT_COLUMN":
-      return { op: "comment", relation: relationFromNames(names.slice(0, -1)) ?? null, on };
+      return { op: "comment", relation: requiredRelationFromNames(names.slice(0, -1)), on };
     default:
       return { op: "comment", relation: null, on };
   }

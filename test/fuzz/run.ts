@@ -1,5 +1,5 @@
 // npm run fuzz [-- --seconds N] [--seed N|random] [--trace-every N] [--replay FILE [--trace]]
-// The long fuzz run (the short one is in test/fuzz.test.ts): mutated windows of real alembic output through
+// The long fuzz run (the short one is in test/integration/fuzz.test.ts): mutated windows of real alembic output through
 // every command and format, in-process, each run bounded in time. Exit 1 when any run broke the rules.
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";

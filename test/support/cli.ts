@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { run } from "../../src/cli/program.js";
 
@@ -39,23 +40,35 @@ export function runBinAsync(args: string[], options: { env?: Record<string, stri
   });
 }
 
-/** The CLI in-process with captured streams: fast enough for property tests. */
-export async function runCli(args: string[], input: string | Uint8Array = "", stdinIsTTY = false): Promise<CliResult> {
+/** Where the in-process CLI runs and what it sees of the environment (a test never changes the process's own). */
+export interface InProcessOptions {
+  /** The working directory the CLI is told about (configuration file, alembic.ini, paths shown); file arguments stay relative to the test's. */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The CLI in-process with captured streams: what `bin/locklint.js` does, without starting a process. */
+export async function runCli(args: string[], input: string | Uint8Array = "", stdinIsTTY = false, options: InProcessOptions = {}): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const stdin = Object.assign(
-    (async function* () {
-      yield typeof input === "string" ? new TextEncoder().encode(input) : input;
-    })(),
-    { isTTY: stdinIsTTY },
-  );
+  const bytes = typeof input === "string" ? new TextEncoder().encode(input) : input;
+  const stdin = Object.assign(Readable.from([bytes]), { isTTY: stdinIsTTY });
   const code = await run(args, {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdin,
     stdout: { write: (t: string) => (stdout += t), isTTY: false },
     stderr: { write: (t: string) => (stderr += t) },
-    env: {},
+    env: options.env ?? {},
   });
   return { code, stdout, stderr };
+}
+
+/**
+ * A test title that says why it is skipped when `available` is false, so that vitest's summary counts
+ * and names it: `it.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3", "..."), ...)`.
+ */
+export function needs(available: boolean, what: string, title: string): string {
+  return available ? title : `${title} (skipped: needs ${what})`;
 }
 
 /** Debian's Python, which has python3-alembic; the `python3` first on PATH may not. */

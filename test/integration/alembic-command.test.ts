@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin } from "./support/cli.js";
-import { expectShownInOrder, shownRuns } from "./support/shown-output.js";
-import { git, makeRepository, sampleFeature, VERSIONS } from "./support/alembic-repo.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin } from "../support/cli.js";
+import { expectShownInOrder, shownRuns } from "../support/shown-output.js";
+import { git, makeRepository, sampleFeature, VERSIONS } from "../support/alembic-repo.js";
 
 /**
  * `locklint alembic` against a real alembic, in a git repository: samples/shop-risky committed on

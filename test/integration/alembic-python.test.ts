@@ -3,10 +3,10 @@ import { chmodSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { pythonCandidates } from "../src/alembic/offline.js";
-import { run } from "../src/cli/program.js";
-import { git, makeRepository, sampleFeature } from "./support/alembic-repo.js";
-import { type CliResult, DEBIAN_PYTHON, HAS_ALEMBIC } from "./support/cli.js";
+import { pythonCandidates } from "../../src/alembic/offline.js";
+import { run } from "../../src/cli/program.js";
+import { git, makeRepository, sampleFeature } from "../support/alembic-repo.js";
+import { type CliResult, DEBIAN_PYTHON, HAS_ALEMBIC } from "../support/cli.js";
 
 /**
  * `locklint alembic` without --python finds the project's Python the way users run alembic: the

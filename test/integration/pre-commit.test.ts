@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { HAS_ALEMBIC, ROOT } from "./support/cli.js";
-import { git } from "./support/alembic-repo.js";
-import { createVenv } from "./support/venv.js";
+import { HAS_ALEMBIC, ROOT } from "../support/cli.js";
+import { git } from "../support/alembic-repo.js";
+import { createVenv } from "../support/venv.js";
 
 // Installs the hooks of .pre-commit-hooks.yaml the way a user's pre-commit does (a clone of this
 // repository at its HEAD commit, installed with npm) and runs them on a sample alembic project, with the

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runCli } from "./support/cli.js";
-import { makeRepository, sampleFeature } from "./support/alembic-repo.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runCli } from "../support/cli.js";
+import { makeRepository, sampleFeature } from "../support/alembic-repo.js";
 
 // action.yml as GitHub reads it; its lint step's script runs here as the runner would run it, with
 // the inputs' expressions substituted, on the committed bundle (`npm run bundle` makes it match src/).

@@ -4,11 +4,11 @@ import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { run } from "../src/cli/program.js";
-import { visible, visibleReturns } from "../src/report/describe.js";
-import { writeReportFile, type ReportFs } from "../src/report/output-file.js";
-import { joined, joinLines, JsonArray, JsonObject, jsonReport, writeReport } from "../src/report/stream.js";
-import { runCli } from "./support/cli.js";
+import { run } from "../../src/cli/program.js";
+import { visible, visibleReturns } from "../../src/report/describe.js";
+import { writeReportFile, type ReportFs } from "../../src/report/output-file.js";
+import { joined, joinLines, JsonArray, JsonObject, jsonReport, writeReport } from "../../src/report/stream.js";
+import { runCli } from "../support/cli.js";
 
 /**
  * Reports over ~512 MB of text died with "Invalid string length" after minutes (issue 16): they were

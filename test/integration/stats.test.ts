@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBinAsync } from "./support/cli.js";
+import { runBinAsync } from "../support/cli.js";
 
 /**
  * `locklint stats` against a real PostgreSQL server over a real TCP connection: PostgreSQL 18

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error a plain .mjs helper of the bench, without types
-import { startTempPostgres } from "./bench/temp-postgres.mjs";
-import { runCli } from "./support/cli.js";
+import { startTempPostgres } from "../bench/temp-postgres.mjs";
+import { runCli } from "../support/cli.js";
 
 /**
  * `trace --db-url` and `stats` against a real PostgreSQL server (Debian's, in a throw-away cluster

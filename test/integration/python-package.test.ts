@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { parse } from "yaml";
-import { git } from "./support/alembic-repo.js";
-import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "./support/cli.js";
-import { createVenv, type Venv } from "./support/venv.js";
+import { git } from "../support/alembic-repo.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "../support/cli.js";
+import { createVenv, type Venv } from "../support/venv.js";
 
 /**
  * The Python package as a user gets it: `npm run wheel`'s wheel (scripts/wheel.mjs, on the bundle that

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT } from "./support/cli.js";
+import { BIN, ROOT } from "../support/cli.js";
 
 /** 8 GiB of address space (ulimit -v counts KiB): below the ~10 GiB V8 reserves per WebAssembly memory. */
 const LIMIT_KIB = 8 * 1024 * 1024;

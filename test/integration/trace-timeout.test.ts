@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.js";
+import { runCli } from "../support/cli.js";
 
 /**
  * The embedded PostgreSQL (PGlite) ignores statement_timeout and runs a statement on its own

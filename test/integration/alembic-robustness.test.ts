@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, runCli } from "./support/cli.js";
-import { makeRepository, VERSIONS } from "./support/alembic-repo.js";
-import { findPython } from "../src/alembic/offline.js";
+import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, runCli } from "../support/cli.js";
+import { makeRepository, VERSIONS } from "../support/alembic-repo.js";
+import { findPython } from "../../src/alembic/offline.js";
 
 /**
  * `locklint alembic` and `--sql-command` as an unlucky user meets them (issue 16): a child process

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE, TRANSACTIONAL } from "../src/docs/effects-cases.js";
-import { ROOT, runBinAsync } from "./support/cli.js";
+import { FIXTURE, TRANSACTIONAL } from "../../src/docs/effects-cases.js";
+import { ROOT, runBinAsync } from "../support/cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-"));
 

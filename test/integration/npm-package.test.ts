@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "./support/cli.js";
-import { PGLITE_PACKAGE } from "../src/trace/database.js";
+import { ROOT } from "../support/cli.js";
+import { PGLITE_PACKAGE } from "../../src/trace/database.js";
 
 // The npm package as `npm publish` would ship it: `npm pack` of this checkout (needs `npm run bundle`),
 // installed into an empty project the way a user installs it.

@@ -1,12 +1,12 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { COMMANDS, violation, type Command } from "./fuzz/cases.js";
-import { loadSeeds } from "./fuzz/corpus.js";
-import { fuzz } from "./fuzz/fuzz.js";
-import { fuzzInput } from "./fuzz/mutate.js";
-import { Random } from "./fuzz/random.js";
-import { CaseRunner } from "./fuzz/runner.js";
+import { COMMANDS, violation, type Command } from "../fuzz/cases.js";
+import { loadSeeds } from "../fuzz/corpus.js";
+import { fuzz } from "../fuzz/fuzz.js";
+import { fuzzInput } from "../fuzz/mutate.js";
+import { Random } from "../fuzz/random.js";
+import { CaseRunner } from "../fuzz/runner.js";
 
 /** Fixed, so that CI runs the same cases every time; `npm run fuzz` picks a random one. */
 const SEED = 16;

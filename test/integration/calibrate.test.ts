@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./support/cli.js";
+import { ROOT } from "../support/cli.js";
 
 const serverInstalled = existsSync("/usr/lib/postgresql") && readdirSync("/usr/lib/postgresql").some((v) => existsSync(join("/usr/lib/postgresql", v, "bin", "initdb")));
 if (!serverInstalled) console.warn("SKIPPED: npm run calibrate needs Debian's postgresql package (apt-get install -y postgresql)");

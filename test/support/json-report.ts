@@ -1,0 +1,74 @@
+/**
+ * The parts of locklint's JSON output (docs/cli.md) the tests read, typed, so that a test that reads
+ * a field the output does not have fails to compile instead of comparing undefined.
+ */
+
+export interface JsonEstimate {
+  qualitative?: string;
+  lowMs?: number;
+  highMs?: number;
+  basis?: string;
+  laterStatements?: number;
+}
+
+export interface JsonLock {
+  relation: string;
+  kind: string;
+  mode: string;
+  blocks: string[];
+  rewrite: boolean;
+  scan: boolean;
+  why: string[];
+  estimate?: JsonEstimate;
+}
+
+export interface JsonFinding {
+  rule: string;
+  severity: "error" | "warning" | "info";
+  message: string;
+  help: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  revision: string | null;
+  revisionFrom: string | null;
+  direction: "upgrade" | "downgrade" | null;
+  sql: string;
+  migration: { file: string; line: number; call: string | null } | null;
+  locks: JsonLock[];
+}
+
+/** `locklint --format json` */
+export interface LintReport {
+  findings: JsonFinding[];
+  summary: { files: number; statements: number; errors: number; warnings: number };
+}
+
+export interface JsonStatement {
+  file: string;
+  line: number;
+  revision: string | null;
+  direction: "upgrade" | "downgrade" | null;
+  transaction: number | null;
+  sql: string;
+  transactional: boolean;
+  analysed: boolean;
+  syntaxError: string | null;
+  locks: JsonLock[];
+}
+
+/** `locklint locks --format json` */
+export interface LocksReport {
+  statements: JsonStatement[];
+  transactions: { id: number; file: string; begin: number; end: number; revisions: string[]; locks: JsonLock[] }[];
+}
+
+export function lintReport(stdout: string): LintReport {
+  return JSON.parse(stdout) as LintReport;
+}
+
+export function locksReport(stdout: string): LocksReport {
+  return JSON.parse(stdout) as LocksReport;
+}

@@ -96,7 +96,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
       for (const item of batch) {
         if (item.kind === "comment") {
           tracker.onComment(item.comment.body, item.comment.position.line);
-          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings);
+          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings, analysis.internalErrors);
           const ignore = parseIgnore(item.comment.body, item.comment.position);
           if (ignore) ignores.push(ignore);
           continue;

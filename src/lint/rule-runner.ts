@@ -85,7 +85,7 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
       const owner = rule;
       state.deferred.add(() => {
         rule = owner;
-        check();
+        guarded(owner, state, findings, check);
       });
     },
     tableKnown: (relation) => state.schema.table(relation)?.declared === true,
@@ -105,16 +105,25 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
     report: (report) => findings.push(toFinding(rule, report, state, lines)),
   };
   for (rule of options.rules) {
-    try {
-      rule.check?.(ctx);
-    } catch (error) {
-      // a bug: the rule's finding says so at the statement, and the run exits 2 (internalErrors)
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = `rule ${rule.id} failed on this statement (${reason}); this is a locklint bug, please report it`;
-      const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
-      findings.push(toFinding(rule, { message, help, severity: "warning" }, state, lines));
-      state.internalErrors.push({ file: statement.file.path, line: statement.startPos.line, column: statement.startPos.column, sql: statement.sql, message: `rule ${rule.id} failed: ${reason}` });
-    }
+    const running = rule;
+    guarded(running, state, findings, () => running.check?.(ctx));
+  }
+}
+
+/**
+ * Runs one hook of a rule about a statement. A throw is a bug in the rule: its finding says so at
+ * the statement, the run exits 2 (internalErrors), and the other rules still run.
+ */
+function guarded(rule: Rule, state: StatementState, findings: Finding[], hook: () => void): void {
+  try {
+    hook();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `rule ${rule.id} failed on this statement (${reason}); this is a locklint bug, please report it`;
+    const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
+    findings.push(toFinding(rule, { message, help, severity: "warning" }, state, state.lines));
+    const { statement } = state;
+    state.internalErrors.push({ file: statement.file.path, line: statement.startPos.line, column: statement.startPos.column, sql: statement.sql, message: `rule ${rule.id} failed: ${reason}` });
   }
 }
 
@@ -172,21 +181,31 @@ function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: S
 /** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
 export function lockEstimated(options: RuleOptions, state: StatementState, lock: LockFact, responsible: () => { line: number; work: string }[], findings: Finding[]): void {
   for (const rule of options.rules) {
-    rule.onLockEstimate?.({ lock, budget: options.lockBudget ?? {}, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) });
+    guarded(rule, state, findings, () =>
+      rule.onLockEstimate?.({ lock, budget: options.lockBudget ?? {}, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) }),
+    );
   }
 }
 
 /** A file ended inside a transaction: the rules that care report at its BEGIN. */
 export function unclosedTransaction(options: RuleOptions, begin: StatementState, findings: Finding[]): void {
   for (const rule of options.rules) {
-    rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) });
+    guarded(rule, begin, findings, () => rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) }));
   }
 }
 
-/** A comment of the script: the rules that read comments report at it. */
-export function commentSeen(options: RuleOptions, file: string, comment: { body: string; position: Position }, revision: Revision | null, findings: Finding[]): void {
+/** A comment of the script: the rules that read comments report at it (a rule that throws there: as in guarded, at the comment). */
+export function commentSeen(options: RuleOptions, file: string, comment: { body: string; position: Position }, revision: Revision | null, findings: Finding[], internalErrors: InternalError[]): void {
   for (const rule of options.rules) {
-    rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment, revision)) });
+    try {
+      rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment, revision)) });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = `rule ${rule.id} failed on this comment (${reason}); this is a locklint bug, please report it`;
+      findings.push(commentFinding(rule, { message, help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." }, severity: "warning" }, file, comment, revision));
+      const { line, column } = comment.position;
+      internalErrors.push({ file, line, column, sql: `--${comment.body}`, message: `rule ${rule.id} failed: ${reason}` });
+    }
   }
 }
 

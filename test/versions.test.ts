@@ -1,9 +1,10 @@
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BOUNDARY_CASES, FIXTURE, predictedEffects, sidesOf, type BoundaryCase } from "../src/docs/effects-cases.js";
 import { FEATURES, NEWEST_PG_VERSION, OLDEST_PG_VERSION, type Feature } from "../src/locks/versions.js";
 import { loadParser } from "../src/sql/parse.js";
 import { analyzeText } from "./support/analyze-text.js";
-import { runCli } from "./support/cli.js";
+import { ROOT, runCli } from "./support/cli.js";
 import { RULES } from "../rules/index.js";
 
 /**
@@ -87,6 +88,14 @@ describe("every version boundary, predicted on both sides", () => {
       });
     }
   }
+});
+
+describe("docs/versions.md", () => {
+  it("lists every boundary of src/locks/versions.ts with its release, and no other", () => {
+    const doc = readFileSync(`${ROOT}/docs/versions.md`, "utf8");
+    const listed = [...doc.matchAll(/^\| (\d+) \| `(\w+)` \|/gm)].map((m) => `${m[2]} ${m[1]}`);
+    expect(listed.sort()).toEqual(Object.entries(FEATURES).map(([feature, from]) => `${feature} ${from}`).sort());
+  });
 });
 
 describe("--pg-version accepts the supported majors only", () => {

@@ -566,35 +566,81 @@ function columnsProvablyNotNull(table: Table | undefined, columns: string[]): bo
 
 /** Whether a statement may run inside a transaction block, and if not, what PostgreSQL calls it. */
 export function transactionRequirement(operations: readonly Operation[], pgVersion: number): string | null {
-  for (const o of operations) {
-    switch (o.op) {
-      case "create-index":
-        if (o.concurrent) return "CREATE INDEX CONCURRENTLY";
-        break;
-      case "drop-index":
-        if (o.concurrent) return "DROP INDEX CONCURRENTLY";
-        break;
-      case "reindex":
-        if (o.concurrent) return "REINDEX CONCURRENTLY";
-        if (o.target === "schema" || o.target === "database" || o.target === "system") return `REINDEX ${o.target.toUpperCase()}`;
-        break;
-      case "detach-partition":
-        if (o.concurrent) return "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY";
-        break;
-      case "vacuum":
-        if (!o.analyzeOnly) return "VACUUM";
-        break;
-      case "cluster":
-        if (!o.table) return "CLUSTER without a table name";
-        break;
-      case "add-enum-value":
-        if (!since("enumAddValueInTransaction", pgVersion)) return "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)";
-        break;
-      default:
-        break;
-    }
+  for (const operation of operations) {
+    const refused = refusedInTransaction(operation, pgVersion);
+    if (refused) return refused;
   }
   return null;
+}
+
+/** What PostgreSQL calls an operation it refuses inside a transaction block, or null when it runs there. */
+function refusedInTransaction(o: Operation, pgVersion: number): string | null {
+  switch (o.op) {
+    case "create-index":
+      return o.concurrent ? "CREATE INDEX CONCURRENTLY" : null;
+    case "drop-index":
+      return o.concurrent ? "DROP INDEX CONCURRENTLY" : null;
+    case "reindex":
+      if (o.concurrent) return "REINDEX CONCURRENTLY";
+      return o.target === "schema" || o.target === "database" || o.target === "system" ? `REINDEX ${o.target.toUpperCase()}` : null;
+    case "detach-partition":
+      return o.concurrent ? "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY" : null;
+    case "vacuum":
+      return o.analyzeOnly ? null : "VACUUM";
+    case "cluster":
+      return o.table ? null : "CLUSTER without a table name";
+    case "add-enum-value":
+      return since("enumAddValueInTransaction", pgVersion) ? null : "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)";
+    case "create-table":
+    case "create-view":
+    case "create-table-as":
+    case "drop-relation":
+    case "add-column":
+    case "drop-column":
+    case "alter-column-type":
+    case "set-not-null":
+    case "drop-not-null":
+    case "set-default":
+    case "drop-default":
+    case "add-constraint":
+    case "validate-constraint":
+    case "drop-constraint":
+    case "rename-table":
+    case "rename-column":
+    case "rename-index":
+    case "rename-constraint":
+    case "set-schema":
+    case "create-enum":
+    case "rename-enum-value":
+    case "drop-type":
+    case "truncate":
+    case "update":
+    case "delete":
+    case "insert":
+    case "select":
+    case "refresh-materialized-view":
+    case "attach-partition":
+    case "lock-table":
+    case "create-trigger":
+    case "drop-trigger":
+    case "enable-disable-trigger":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+    case "domain-constraint":
+    case "alter-table-other":
+    case "no-table-lock":
+    case "unknown":
+      return null;
+    default: {
+      const unhandled: never = o;
+      throw new Error(`effects: no transaction rule for operation ${JSON.stringify(unhandled)}`);
+    }
+  }
 }
 
 /** Merges per-operation locks into one entry per relation. */

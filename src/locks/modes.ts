@@ -43,10 +43,6 @@ export function stronger(a: LockMode, b: LockMode): LockMode {
   return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
 }
 
-export function lockLevel(mode: LockMode): number {
-  return LOCK_MODES.indexOf(mode) + 1;
-}
-
 /** pg_locks spells modes as `AccessExclusiveLock`; the docs spell them `ACCESS EXCLUSIVE`. */
 export function lockModeFromPgLocks(mode: string): LockMode | undefined {
   const spaced = mode

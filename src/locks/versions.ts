@@ -42,7 +42,3 @@ export function since(feature: Feature, pgVersion: number): boolean {
   return pgVersion >= FEATURES[feature];
 }
 
-/** Picks the value for `pgVersion`: `before` below the feature's first major, `from` at or after it. */
-export function byVersion<T>(feature: Feature, pgVersion: number, values: { before: T; from: T }): T {
-  return since(feature, pgVersion) ? values.from : values.before;
-}

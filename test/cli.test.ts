@@ -27,6 +27,25 @@ CREATE INDEX ix_users_email ON users (email);
 UPDATE alembic_version SET version_num='b2' WHERE alembic_version.version_num = 'a1';
 COMMIT;
 `;
+interface JsonFinding {
+  rule: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  sql: string;
+  message: string;
+}
+interface FindingsJson {
+  findings: JsonFinding[];
+  summary: { files: number; statements: number; errors: number; warnings: number };
+}
+/** The findings report of --format json. */
+const findingsJson = (stdout: string) => JSON.parse(stdout) as FindingsJson;
+/** Its first finding (there must be one). */
+const firstFinding = (stdout: string) => findingsJson(stdout).findings[0]!;
+
 /** The CLI in-process with these environment variables (colours), stdin not a terminal and empty. */
 async function runWithEnv(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   let stdout = "";
@@ -53,7 +72,7 @@ describe("locklint (the launcher, end to end: bin/ in a child process)", () => {
 
   it("reads stdin when no file is given and stdin is not a terminal", () => {
     const r = runBin(["--format", "json"], { input: RISKY });
-    expect(JSON.parse(r.stdout).findings[0].file).toBe("<stdin>");
+    expect(firstFinding(r.stdout).file).toBe("<stdin>");
     expect(r.code).toBe(1);
   });
 
@@ -68,7 +87,7 @@ describe("locklint (the launcher, end to end: bin/ in a child process)", () => {
 describe("locklint (in-process)", () => {
   it("--format json gives the documented shape", async () => {
     const r = await runCli(["--format", "json", file("risky.sql", RISKY)]);
-    const out = JSON.parse(r.stdout);
+    const out = findingsJson(r.stdout);
     expect(out.summary).toEqual({ files: 1, statements: 9, errors: 1, warnings: 0 });
     expect(out.findings).toHaveLength(1);
     expect(out.findings[0]).toMatchObject({
@@ -88,9 +107,9 @@ describe("locklint (in-process)", () => {
   it("reads several files and - for stdin, keeping the schema of earlier files", async () => {
     const first = file("first.sql", "CREATE TABLE t (a int);\n");
     const r = await runCli(["--format", "json", first, "-"], "BEGIN;\nCREATE INDEX ix_t_a ON t (a);\nCOMMIT;\n");
-    const out = JSON.parse(r.stdout);
+    const out = findingsJson(r.stdout);
     expect(out.summary.files).toBe(2);
-    expect(out.findings.map((f: { file: string; line: number }) => [f.file, f.line])).toEqual([["<stdin>", 2]]);
+    expect(out.findings.map((f) => [f.file, f.line])).toEqual([["<stdin>", 2]]);
   });
 
   describe("exit codes", () => {
@@ -160,7 +179,7 @@ describe("the rule catalog on the command line", () => {
   it("locklint rules lists every rule with severity, default and the lock of its example", async () => {
     const r = (await runCli(["rules", "--format", "json"]));
     expect(r.code).toBe(0);
-    const rules = JSON.parse(r.stdout).rules as { id: string; severity: string; default: boolean; lock: string }[];
+    const { rules } = JSON.parse(r.stdout) as { rules: { id: string; severity: string; default: boolean; lock: string }[] };
     expect(rules.find((x) => x.id === "require-concurrent-index-creation")).toEqual(
       expect.objectContaining({ severity: "error", default: true, lock: "SHARE (blocks writes, ddl), scan" }),
     );
@@ -178,8 +197,8 @@ describe("the rule catalog on the command line", () => {
   });
 
   it("--rules picks the rules that run, before any input is read", async () => {
-    const only = JSON.parse((await runCli(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")])).stdout);
-    expect(new Set(only.findings.map((f: { rule: string }) => f.rule))).toEqual(new Set(["require-lock-timeout"]));
+    const only = findingsJson((await runCli(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")])).stdout);
+    expect(new Set(only.findings.map((f) => f.rule))).toEqual(new Set(["require-lock-timeout"]));
     const unknown = (await runCli(["--rules", "nope", join(dir, "missing.sql")]));
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown rule "nope"');
@@ -190,26 +209,26 @@ describe("input encodings and locations", () => {
   it("a BOM and CRLF line ends do not shift lines or columns", async () => {
     const body = RISKY.replace(/\n/g, "\r\n");
     const r = await runCli(["--format", "json", file("crlf.sql", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body)]))]);
-    const f = JSON.parse(r.stdout).findings[0];
+    const f = firstFinding(r.stdout);
     expect([f.line, f.column, f.endLine, f.endColumn]).toEqual([9, 1, 9, 45]);
     expect(f.sql).toBe("CREATE INDEX ix_users_email ON users (email)");
   });
 
   it("multi-byte characters before a statement on its line do not shift its column", async () => {
     const sql = "CREATE TABLE t (a text);\nCOMMENT ON TABLE t IS 'héllo wörld ✓ 🐘'; CREATE INDEX ix_t_a ON t (a);\n";
-    const f = JSON.parse((await runCli(["--format", "json", file("mb.sql", sql)])).stdout).findings[0];
+    const f = firstFinding((await runCli(["--format", "json", file("mb.sql", sql)])).stdout);
     expect(f.rule).toBe("require-concurrent-index-creation");
     expect([f.line, f.column]).toEqual([2, 42]); // 41 characters precede it, 49 bytes
   });
 
   it("a syntax error is reported at its own line with PostgreSQL's message; the rest is still analysed", async () => {
     const sql = "CREATE TABLE t (a int);\n-- Ünïcödé\nALTER TABLE t ADD COLUMN b int DEFALT 1;\nCREATE INDEX ix_t_a ON t (a);\n";
-    const out = JSON.parse((await runCli(["--format", "json", file("syntax.sql", sql)])).stdout);
-    expect(out.findings.map((f: { rule: string; line: number; column: number }) => [f.rule, f.line, f.column])).toEqual([
+    const out = findingsJson((await runCli(["--format", "json", file("syntax.sql", sql)])).stdout);
+    expect(out.findings.map((f) => [f.rule, f.line, f.column])).toEqual([
       ["syntax-error", 3, 32],
       ["require-concurrent-index-creation", 4, 1],
     ]);
-    expect(out.findings[0].message).toContain('syntax error at or near "DEFALT"');
+    expect(out.findings[0]!.message).toContain('syntax error at or near "DEFALT"');
   });
 });
 
@@ -229,7 +248,7 @@ describe("never a stack trace", () => {
           expect(r.stderr).not.toContain("internal error");
           expect(r.stderr).not.toMatch(/\n\s+at /);
           if (r.code === 2) expect(r.stderr).toMatch(/^locklint: <stdin>.*\n$/);
-          else if (format === "json") expect(() => JSON.parse(r.stdout)).not.toThrow();
+          else if (format === "json") expect(() => findingsJson(r.stdout)).not.toThrow();
         }
         const locks = await runCli(["locks", "--format", "json"], text);
         expect(locks.stderr).not.toContain("internal error");

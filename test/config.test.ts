@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { run } from "../src/cli/program.js";
 import { ROOT, type CliResult } from "./support/cli.js";
@@ -18,19 +19,14 @@ function project(files: Record<string, string>): string {
 async function runIn(cwd: string, args: string[], input = ""): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
-  const stdin = Object.assign(
-    (async function* () {
-      yield new TextEncoder().encode(input);
-    })(),
-    { isTTY: false },
-  );
+  const stdin = Object.assign(Readable.from([new TextEncoder().encode(input)]), { isTTY: false });
   const code = await run(args, { cwd, stdin, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env: {} });
   return { code, stdout, stderr };
 }
 
 const findings = async (cwd: string, ...args: string[]) => {
   const r = await runIn(cwd, ["--format", "json", ...args, RISKY]);
-  return { code: r.code, stderr: r.stderr, list: r.stdout ? (JSON.parse(r.stdout).findings as { revision: string; rule: string; severity: string }[]) : [] };
+  return { code: r.code, stderr: r.stderr, list: r.stdout ? (JSON.parse(r.stdout) as { findings: { revision: string; rule: string; severity: string }[] }).findings : [] };
 };
 
 describe("configuration files", () => {
@@ -79,7 +75,7 @@ describe("assume-in-transaction", () => {
   const sql = ["CREATE TABLE t (id int);", "CREATE INDEX CONCURRENTLY ix_accounts ON accounts (id);", "CREATE INDEX ix_t ON t (id);", ""].join("\n");
   const lint = async (cwd: string, ...args: string[]) => {
     const r = await runIn(cwd, ["--format", "json", ...args, "-"], sql);
-    return (JSON.parse(r.stdout).findings as { rule: string; line: number }[]).map((f) => [f.rule, f.line]);
+    return (JSON.parse(r.stdout) as { findings: { rule: string; line: number }[] }).findings.map((f) => [f.rule, f.line]);
   };
 
   it("the file runs in one transaction: CONCURRENTLY there is an error, a table it creates is new until its end", async () => {
@@ -94,8 +90,11 @@ describe("assume-in-transaction", () => {
 
   it("an explicit BEGIN nests; the end of the file commits (no unclosed-transaction finding); the timeline says so", async () => {
     const nested = await runIn(ROOT, ["--format", "json", "--assume-in-transaction", "-"], "BEGIN;\nALTER TABLE accounts ADD COLUMN c int;\nCOMMIT;\n");
-    expect((JSON.parse(nested.stdout).findings as { rule: string }[]).map((f) => f.rule)).toContain("transaction-nesting");
-    const rulesOn = async (...args: string[]) => (JSON.parse((await runIn(ROOT, ["--format", "json", ...args, "-"], "BEGIN;\nALTER TABLE accounts ADD COLUMN c int;\n")).stdout).findings as { rule: string }[]).map((f) => f.rule);
+    expect((JSON.parse(nested.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule)).toContain("transaction-nesting");
+    const rulesOn = async (...args: string[]) => {
+      const r = await runIn(ROOT, ["--format", "json", ...args, "-"], "BEGIN;\nALTER TABLE accounts ADD COLUMN c int;\n");
+      return (JSON.parse(r.stdout) as { findings: { rule: string }[] }).findings.map((f) => f.rule);
+    };
     expect(await rulesOn()).toContain("ban-uncommitted-transaction");
     expect(await rulesOn("--assume-in-transaction")).not.toContain("ban-uncommitted-transaction");
     const locks = await runIn(ROOT, ["locks", "--assume-in-transaction", "-"], "ALTER TABLE accounts ADD COLUMN c int;\nSELECT 1;\n");

@@ -70,7 +70,7 @@ function readConfigText(path: string): string {
 /** The TOML document; a syntax error names the file and line. */
 function parseConfig(path: string, text: string): Record<string, unknown> {
   try {
-    return parse(text) as Record<string, unknown>;
+    return parse(text);
   } catch (error) {
     const where = error instanceof TomlError ? `line ${error.line}: ` : "";
     throw new UsageError(`${path}: ${where}${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);

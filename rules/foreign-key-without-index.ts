@@ -1,4 +1,4 @@
-import type { Operation } from "../src/sql/operations.js";
+import type { ConstraintSpec, Operation } from "../src/sql/operations.js";
 import { defineRule } from "../src/lint/rule.js";
 import type { RelationName } from "../src/sql/ast.js";
 
@@ -44,7 +44,7 @@ interface ForeignKey {
 
 function foreignKeys(op: Operation): ForeignKey[] {
   const found: ForeignKey[] = [];
-  const add = (table: RelationName, column: string | null, spec: { kind: string; columns: string[]; references: RelationName | null; location: number }) => {
+  const add = (table: RelationName, column: string | null, spec: ConstraintSpec) => {
     if (spec.kind !== "foreign-key" || !spec.references) return;
     const columns = spec.columns.length ? spec.columns : column ? [column] : [];
     // a column's REFERENCES also appears among the table's constraints: keep one

@@ -92,6 +92,15 @@ describe("schema replay", () => {
     expect(await locksAfter(script, "DROP INDEX t_expr_idx;")).toEqual(["t: drops index t_expr_idx", "t_expr_idx: dropped"]);
   });
 
+  it("constraints without a name get PostgreSQL's default names", async () => {
+    const script = "CREATE TABLE t (id int PRIMARY KEY, a int, b int, EXCLUDE USING gist (a WITH =), NOT NULL b);";
+    expect(await locksAfter(`${script}\nALTER TABLE t DROP CONSTRAINT t_a_excl;`, "ALTER TABLE t ALTER COLUMN id TYPE bigint;")).toEqual([
+      `t: ${REWRITE}`,
+      "t_pkey: rebuilt with the table",
+    ]);
+    expect(await locksAfter(`${script}\nALTER TABLE t DROP CONSTRAINT t_b_not_null;`, "ALTER TABLE t ALTER COLUMN b SET NOT NULL;")).toEqual(["t: SET NOT NULL scans every row"]);
+  });
+
   it("CREATE TABLE ... AS files the new table: locking it later in its transaction blocks nobody", async () => {
     const analysis = await analyzeText("BEGIN;\nCREATE TABLE snap AS SELECT 1 AS a;\nCREATE INDEX snap_a ON snap (a);\nCREATE INDEX legacy_a ON legacy (a);\nCOMMIT;", { pgVersion: 17 });
     expect(statementOf(analysis, "CREATE INDEX snap_a ON snap (a);").effects.locks[0]).toMatchObject({ relation: "snap", newInTransaction: true });

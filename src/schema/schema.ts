@@ -218,7 +218,6 @@ function newTable(schema: string | null, name: string, kind: RelationKind, creat
 
 /** An index whose leading columns are exactly these (in any order): what a foreign-key lookup can use. */
 export function hasIndexLeadingWith(table: Table, columns: readonly string[]): boolean {
-  if (columns.length === 0) return true;
   for (const index of table.indexes) {
     const leading = index.columns.slice(0, columns.length);
     if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;

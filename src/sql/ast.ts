@@ -32,7 +32,7 @@ export type UnwrappedStatement = Extract<Unwrapped, [StatementKind, unknown]>;
 /** `{ Kind: body }` to [kind, body]. */
 export function nodeKind(node: Node): Unwrapped {
   // the parser's types say which body goes with which key; this is where the pair is rebuilt
-  const kind = Object.keys(node)[0] ?? "";
+  const kind = Object.keys(node)[0]!;
   return [kind, (node as Record<string, unknown>)[kind]] as Unwrapped;
 }
 
@@ -74,27 +74,22 @@ export interface RelationName {
 
 export function relationName(rangeVar: pg.RangeVar | undefined): RelationName | undefined {
   const name = rangeVar?.relname;
-  if (name === undefined) return undefined;
-  const schema = rangeVar?.schemaname ?? null;
-  return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
-}
-
-/** A relation named by a list of strings (DROP, COMMENT ON): [schema?, name]. */
-export function relationFromNames(names: string[]): RelationName | undefined {
-  const name = names[names.length - 1];
-  if (!name) return undefined;
-  const schema = names.length > 1 ? names[names.length - 2]! : null;
-  return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
+  return name === undefined ? undefined : relation(rangeVar?.schemaname ?? null, name);
 }
 
 /** A relation the grammar always names (a statement's target): missing, locklint misreads the tree. */
 export function requiredRelation(rangeVar: pg.RangeVar | undefined): RelationName {
-  return relationName(rangeVar) ?? malformed("a relation");
+  return required(relationName(rangeVar), "a relation");
 }
 
-/** A relation named by a list the grammar never leaves empty (DROP TABLE, COMMENT ON COLUMN, ...). */
+/** A relation named by a list of strings the grammar never leaves empty (DROP, COMMENT ON): [schema?, name]. */
 export function requiredRelationFromNames(names: string[]): RelationName {
-  return relationFromNames(names) ?? malformed("a name");
+  const name = required(names[names.length - 1], "a name");
+  return relation(names.length > 1 ? names[names.length - 2]! : null, name);
+}
+
+function relation(schema: string | null, name: string): RelationName {
+  return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
 }
 
 /** A field the grammar always sets (protobuf omits only zero values, which it never has). */
@@ -104,7 +99,7 @@ export function required<T>(value: T | undefined, what: string): T {
 
 /** The body of a node the grammar puts there (an ALTER TABLE's commands, say), of the kind it must be. */
 export function requiredKind<K extends NodeKind>(node: Node | undefined, kind: K): NodeOf<K> {
-  return asKind(node, kind) ?? malformed(`the ${kind}`);
+  return required(asKind(node, kind), `the ${kind}`);
 }
 
 /** Reported by the parse stage as a statement locklint could not read (not-analysed), never passed over. */
@@ -153,8 +148,7 @@ const TYPE_ALIASES: Record<string, string> = {
 export function columnType(typeName: pg.TypeName | undefined): ColumnType | null {
   if (!typeName) return null;
   const names = nameList(typeName.names);
-  if (names.length === 0) return null;
-  const raw = names[names.length - 1]!.toLowerCase();
+  const raw = required(names[names.length - 1], "a type name").toLowerCase();
   const schema = names.length > 1 && names[0] !== "pg_catalog" ? names[0]! : null;
   const mods: number[] = [];
   for (const m of list(typeName.typmods)) {

@@ -479,7 +479,7 @@ function columnSpec(def: NodeOf<"ColumnDef">): ColumnSpec {
         spec.notNull = true;
         break;
       case "CONSTR_DEFAULT":
-        spec.default = analyzeDefault(body.raw_expr);
+        spec.default = analyzeDefault(required(body.raw_expr, "a default expression"));
         if (spec.default.isNull) spec.default = null;
         break;
       case "CONSTR_IDENTITY":

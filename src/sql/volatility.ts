@@ -80,9 +80,8 @@ export interface DefaultAnalysis {
 
 const RANK: Record<Volatility, number> = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
 
-export function analyzeDefault(expr: Node | undefined): DefaultAnalysis {
+export function analyzeDefault(expr: Node): DefaultAnalysis {
   const result: DefaultAnalysis = { volatility: "immutable", unknownFunctions: [], volatileFunctions: [], isNull: false };
-  if (!expr) return result;
   const constant = asKind(expr, "A_Const");
   if (constant?.isnull) result.isNull = true;
   const raise = (v: Volatility) => {

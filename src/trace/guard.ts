@@ -1,5 +1,5 @@
 import { parseTree } from "../sql/parse-batch.js";
-import { nameList, nodeKind, walk, type Node, type NodeOf } from "../sql/ast.js";
+import { nameList, nodeKind, walk, type Node, type NodeOf, type pg } from "../sql/ast.js";
 
 /**
  * What trace must know about a statement before it runs it, read from the statement's parse tree:
@@ -23,7 +23,8 @@ export interface StatementGuard {
   changesTimeouts: boolean;
 }
 
-const STEPS: Record<string, TransactionStep["step"]> = {
+/** The transaction steps trace follows; COMMIT/ROLLBACK PREPARED it refuses (transactionGuard). */
+const STEPS: Record<Exclude<pg.TransactionStmtKind, "TRANS_STMT_COMMIT_PREPARED" | "TRANS_STMT_ROLLBACK_PREPARED">, TransactionStep["step"]> = {
   TRANS_STMT_BEGIN: "begin",
   TRANS_STMT_START: "begin",
   TRANS_STMT_COMMIT: "commit",
@@ -105,12 +106,12 @@ function guardOfNode(stmt: Node | undefined): StatementGuard {
 }
 
 function transactionGuard(body: NodeOf<"TransactionStmt">): StatementGuard {
-  const kind = String(body.kind);
+  const kind = body.kind;
+  if (kind === undefined) return NONE;
   if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
     return { ...NONE, refused: { reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`, serverOnly: true } };
   }
   const step = STEPS[kind];
-  if (!step) return NONE;
   if (step === "savepoint" || step === "release" || step === "rollback-to") {
     const name = String(body.savepoint_name ?? "");
     if (RESERVED_SAVEPOINT.test(name)) return { ...NONE, refused: { reason: `the savepoint name ${name} is trace's own (rename it)`, serverOnly: false } };

@@ -128,7 +128,7 @@ class Locks {
     const why = options.why ? [options.why] : [];
     // with --since, what the revisions before the deploy created exists already, even if the printed SQL has one transaction
     const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
-    const newInTransaction = novelty === "created by this statement" || (sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn!.unit === this.ctx.unitKey));
+    const newInTransaction = novelty === "created by this statement" || (sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn.unit === this.ctx.unitKey));
     this.list.push({ relation, key, kind, mode, blocks: blockedBy(mode), rewrite: Boolean(options.rewrite), scan: Boolean(options.scan || options.rewrite), novelty, newInTransaction, why });
   }
 

@@ -208,17 +208,20 @@ export const ALTER_TABLE_FACTS: Record<AlterTableForm, LockFact> = {
 export const LIGHT_STORAGE_PARAMETERS: FactRow = { statement: "SET/RESET (fillfactor, autovacuum_*, toast_tuple_target, parallel_workers, ...)", roles: { table: shareUpdateExclusive } };
 const LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 
+/** Whether the form sets or resets only light storage parameters. */
+function onlyLightStorageParameters(form: AlterTableForm, options: readonly string[]): boolean {
+  const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
+  return storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name));
+}
+
 /** The row id of an ALTER TABLE form in `factRows()`. */
 export function alterTableRowId(form: AlterTableForm, options: readonly string[]): string {
-  const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
-  if (storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name))) return "alter-table: light storage parameters";
-  return `alter-table: ${form}`;
+  return onlyLightStorageParameters(form, options) ? "alter-table: light storage parameters" : `alter-table: ${form}`;
 }
 
 /** The fact of one ALTER TABLE form on its table, given the storage parameters it sets or resets. */
 export function alterTableFact(form: AlterTableForm, options: readonly string[]): LockFact {
-  const row = factRows().get(alterTableRowId(form, options));
-  return resolve(row!.roles.table!, 0);
+  return onlyLightStorageParameters(form, options) ? shareUpdateExclusive : ALTER_TABLE_FACTS[form];
 }
 
 /** The fact of `role` in row `id` for PostgreSQL `pgVersion`. */
@@ -230,7 +233,7 @@ export function lockFact<F extends FactId>(id: F, role: RoleOf<F>, pgVersion: nu
 }
 
 /** A fact as it stands in `pgVersion`. */
-export function resolve(found: LockFact | VersionedFact, pgVersion: number): LockFact {
+function resolve(found: LockFact | VersionedFact, pgVersion: number): LockFact {
   return "feature" in found ? (since(found.feature, pgVersion) ? found.from : found.before) : found;
 }
 

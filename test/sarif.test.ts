@@ -3,7 +3,8 @@ import { createRequire } from "node:module";
 import AjvDraft04 from "ajv-draft-04";
 import ajvFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
-import { ROOT, runBin } from "./support/cli.js";
+import { ROOT, runCli } from "./support/cli.js";
+import { lintReport } from "./support/json-report.js";
 
 // The official SARIF 2.1.0 schema (OASIS errata 01, rtm.5), as Microsoft's SARIF tooling ships it.
 const require = createRequire(import.meta.url);
@@ -22,8 +23,8 @@ interface SarifLog {
   }[];
 }
 
-function sarifOf(args: string[], input?: string): { code: number; log: SarifLog } {
-  const r = runBin(["--format", "sarif", ...args], { input });
+async function sarifOf(args: string[], input = ""): Promise<{ code: number; log: SarifLog }> {
+  const r = await runCli(["--format", "sarif", ...args], input);
   expect(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors, null, 2)).toBe(true);
   return { code: r.code, log: JSON.parse(r.stdout) as SarifLog };
 }
@@ -35,12 +36,12 @@ describe("--format sarif", () => {
     expect(validate({ version: "2.1.0", runs: [{ tool: { driver: { name: "x", informationUri: "not a uri" } } }] })).toBe(false);
   });
 
-  it("samples/shop-risky: a valid log, one result per finding, at the statement, with its rule and revision", () => {
-    const { code, log } = sarifOf(["samples/shop-risky/upgrade.sql"]);
+  it("samples/shop-risky: a valid log, one result per finding, at the statement, with its rule and revision", async () => {
+    const { code, log } = await sarifOf(["samples/shop-risky/upgrade.sql"]);
     expect(code).toBe(1);
     const run = log.runs[0]!;
     expect(run.tool.driver.name).toBe("locklint");
-    const text = JSON.parse(runBin(["--format", "json", "samples/shop-risky/upgrade.sql"]).stdout) as { findings: { rule: string; line: number }[] };
+    const text = lintReport((await runCli(["--format", "json", "samples/shop-risky/upgrade.sql"])).stdout);
     expect(run.results.map((r) => [r.ruleId, r.locations[0]!.physicalLocation.region.startLine])).toEqual(text.findings.map((f) => [f.rule, f.line]));
     const first = run.results[0]!;
     expect(run.tool.driver.rules[first.ruleIndex]!.id).toBe(first.ruleId);
@@ -50,22 +51,22 @@ describe("--format sarif", () => {
     expect(first.message.text).toContain("CREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);");
   });
 
-  it("samples/shop-safe: a valid log with no results, exit 0", () => {
-    const { code, log } = sarifOf(["samples/shop-safe/upgrade.sql"]);
+  it("samples/shop-safe: a valid log with no results, exit 0", async () => {
+    const { code, log } = await sarifOf(["samples/shop-safe/upgrade.sql"]);
     expect(code).toBe(0);
     expect(log.runs[0]!.results).toEqual([]);
     expect(log.runs[0]!.tool.driver.rules.length).toBeGreaterThan(60);
   });
 
-  it("stdin with a syntax error, and an absolute path as a file URI", () => {
-    const { log } = sarifOf([], "SELECT 1;\nCREATE TABLE é (\n");
+  it("stdin with a syntax error, and an absolute path as a file URI", async () => {
+    const { log } = await sarifOf([], "SELECT 1;\nCREATE TABLE é (\n");
     expect(log.runs[0]!.results[0]).toMatchObject({ ruleId: "syntax-error", locations: [{ physicalLocation: { artifactLocation: { uri: "stdin" }, region: { startLine: 2 } } }] });
-    const { log: absolute } = sarifOf([`${ROOT}samples/shop-risky/upgrade.sql`]);
+    const { log: absolute } = await sarifOf([`${ROOT}samples/shop-risky/upgrade.sql`]);
     expect(absolute.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^file:\/\/\/.*\/samples\/shop-risky\/upgrade\.sql$/);
   });
 
-  it("locks has no sarif format: a usage error, exit 2", () => {
-    const r = runBin(["locks", "--format", "sarif", "samples/shop-safe/upgrade.sql"]);
+  it("locks has no sarif format: a usage error, exit 2", async () => {
+    const r = await runCli(["locks", "--format", "sarif", "samples/shop-safe/upgrade.sql"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/sarif/);
   });

@@ -59,10 +59,36 @@ export interface JsonStatement {
   locks: JsonLock[];
 }
 
+export interface JsonPlace {
+  line: number;
+  revision: string | null;
+}
+
+/** A lock of a transaction's timeline: from the statement that took it to the end of the transaction. */
+export interface TimelineLock {
+  relation: string;
+  mode: string;
+  blocks: string[];
+  acquired: JsonPlace;
+  released: JsonPlace;
+  heldDuring: number;
+  slowCount: number;
+  estimate: JsonEstimate | null;
+}
+
+export interface JsonTransaction {
+  id: number;
+  file: string;
+  begin: JsonPlace;
+  end: JsonPlace;
+  revisions: string[];
+  locks: TimelineLock[];
+}
+
 /** `locklint locks --format json` */
 export interface LocksReport {
   statements: JsonStatement[];
-  transactions: { id: number; file: string; begin: number; end: number; revisions: string[]; locks: JsonLock[] }[];
+  transactions: JsonTransaction[];
 }
 
 export function lintReport(stdout: string): LintReport {

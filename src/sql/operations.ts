@@ -583,29 +583,102 @@ export function constraintSpec(body: NodeOf<"Constraint">): ConstraintSpec | nul
   };
 }
 
+/**
+ * What DROP, ALTER ... RENAME and COMMENT ON read of each kind of object: the relation (or column,
+ * index, ...) they act on, or "other": no lock on a table ("no-table-lock", COMMENT without a
+ * relation). Every kind of the grammar is listed, so a new one must be placed to compile.
+ * Known gaps kept as they are: DROP and RENAME of a POLICY or RULE, and DROP STATISTICS, do lock
+ * their table in PostgreSQL.
+ */
+interface ObjectReading {
+  drop: "table" | "view" | "materialized view" | "index" | "trigger" | "type" | "schema" | "other";
+  rename: "table" | "column" | "index" | "constraint" | "trigger" | "schema" | "other";
+  comment: "relation" | "column" | "other";
+}
+
+const NO_RELATION: ObjectReading = { drop: "other", rename: "other", comment: "other" };
+
+const OBJECTS: Record<pg.ObjectType, ObjectReading> = {
+  OBJECT_TABLE: { drop: "table", rename: "table", comment: "relation" },
+  OBJECT_VIEW: { drop: "view", rename: "table", comment: "relation" },
+  OBJECT_MATVIEW: { drop: "materialized view", rename: "table", comment: "relation" },
+  OBJECT_FOREIGN_TABLE: { drop: "other", rename: "table", comment: "other" },
+  OBJECT_INDEX: { drop: "index", rename: "index", comment: "relation" },
+  OBJECT_COLUMN: { drop: "other", rename: "column", comment: "column" },
+  OBJECT_TABCONSTRAINT: { drop: "other", rename: "constraint", comment: "other" },
+  OBJECT_TRIGGER: { drop: "trigger", rename: "trigger", comment: "other" },
+  OBJECT_TYPE: { drop: "type", rename: "other", comment: "other" },
+  OBJECT_DOMAIN: { drop: "type", rename: "other", comment: "other" },
+  OBJECT_SCHEMA: { drop: "schema", rename: "schema", comment: "other" },
+  OBJECT_ACCESS_METHOD: NO_RELATION,
+  OBJECT_AGGREGATE: NO_RELATION,
+  OBJECT_AMOP: NO_RELATION,
+  OBJECT_AMPROC: NO_RELATION,
+  OBJECT_ATTRIBUTE: NO_RELATION,
+  OBJECT_CAST: NO_RELATION,
+  OBJECT_COLLATION: NO_RELATION,
+  OBJECT_CONVERSION: NO_RELATION,
+  OBJECT_DATABASE: NO_RELATION,
+  OBJECT_DEFAULT: NO_RELATION,
+  OBJECT_DEFACL: NO_RELATION,
+  OBJECT_DOMCONSTRAINT: NO_RELATION,
+  OBJECT_EVENT_TRIGGER: NO_RELATION,
+  OBJECT_EXTENSION: NO_RELATION,
+  OBJECT_FDW: NO_RELATION,
+  OBJECT_FOREIGN_SERVER: NO_RELATION,
+  OBJECT_FUNCTION: NO_RELATION,
+  OBJECT_LANGUAGE: NO_RELATION,
+  OBJECT_LARGEOBJECT: NO_RELATION,
+  OBJECT_OPCLASS: NO_RELATION,
+  OBJECT_OPERATOR: NO_RELATION,
+  OBJECT_OPFAMILY: NO_RELATION,
+  OBJECT_PARAMETER_ACL: NO_RELATION,
+  OBJECT_POLICY: NO_RELATION,
+  OBJECT_PROCEDURE: NO_RELATION,
+  OBJECT_PUBLICATION: NO_RELATION,
+  OBJECT_PUBLICATION_NAMESPACE: NO_RELATION,
+  OBJECT_PUBLICATION_REL: NO_RELATION,
+  OBJECT_ROLE: NO_RELATION,
+  OBJECT_ROUTINE: NO_RELATION,
+  OBJECT_RULE: NO_RELATION,
+  OBJECT_SEQUENCE: NO_RELATION,
+  OBJECT_SUBSCRIPTION: NO_RELATION,
+  OBJECT_STATISTIC_EXT: NO_RELATION,
+  OBJECT_TABLESPACE: NO_RELATION,
+  OBJECT_TRANSFORM: NO_RELATION,
+  OBJECT_TSCONFIGURATION: NO_RELATION,
+  OBJECT_TSDICTIONARY: NO_RELATION,
+  OBJECT_TSPARSER: NO_RELATION,
+  OBJECT_TSTEMPLATE: NO_RELATION,
+  OBJECT_USER_MAPPING: NO_RELATION,
+};
+
+/** The object kind as SQL names it in messages: OBJECT_FOREIGN_TABLE to FOREIGN_TABLE. */
+function objectName(type: pg.ObjectType): string {
+  return type.replace(/^OBJECT_/, "");
+}
+
 function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
   const objects = list(stmt.objects).map((o) => nameList(asKind(o, "List")?.items ?? [o]));
   const cascade = stmt.behavior === "DROP_CASCADE";
-  switch (stmt.removeType) {
-    case "OBJECT_TABLE":
-    case "OBJECT_VIEW":
-    case "OBJECT_MATVIEW": {
-      const kind = stmt.removeType === "OBJECT_TABLE" ? "table" : stmt.removeType === "OBJECT_VIEW" ? "view" : "materialized view";
-      return objects.map((names) => ({ op: "drop-relation", relation: requiredRelationFromNames(names), kind, cascade }));
-    }
-    case "OBJECT_INDEX":
+  const type = required(stmt.removeType, "the kind of object dropped");
+  const dropped = OBJECTS[type].drop;
+  switch (dropped) {
+    case "table":
+    case "view":
+    case "materialized view":
+      return objects.map((names) => ({ op: "drop-relation", relation: requiredRelationFromNames(names), kind: dropped, cascade }));
+    case "index":
       return objects.map((names) => ({ op: "drop-index", index: requiredRelationFromNames(names), concurrent: Boolean(stmt.concurrent) }));
-    case "OBJECT_TRIGGER":
+    case "trigger":
       // DROP TRIGGER name ON table: [schema?, table, name]
       return objects.map((names) => ({ op: "drop-trigger", table: requiredRelationFromNames(names.slice(0, -1)) }));
-    case "OBJECT_TYPE":
-    case "OBJECT_DOMAIN": {
+    case "type":
       return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
-    }
-    case "OBJECT_SCHEMA":
-      return list(stmt.objects).map((o) => ({ op: "drop-schema" as const, schema: asKind(o, "String")?.sval ?? "", cascade }));
-    default:
-      return [{ op: "no-table-lock", what: `DROP ${(stmt.removeType ?? "").replace(/^OBJECT_/, "")}` }];
+    case "schema":
+      return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: requiredKind(o, "String").sval ?? "", cascade }));
+    case "other":
+      return [{ op: "no-table-lock", what: `DROP ${objectName(type)}` }];
   }
 }
 
@@ -761,24 +834,22 @@ function isExecutionForm(subtype: pg.AlterTableType): subtype is (typeof EXECUTI
 function renameStatement(stmt: NodeOf<"RenameStmt">): Operation[] {
   const relation = () => requiredRelation(stmt.relation);
   const newName = stmt.newname ?? "";
-  switch (stmt.renameType) {
-    case "OBJECT_TABLE":
-    case "OBJECT_VIEW":
-    case "OBJECT_MATVIEW":
-    case "OBJECT_FOREIGN_TABLE":
+  const type = required(stmt.renameType, "the kind of object renamed");
+  switch (OBJECTS[type].rename) {
+    case "table":
       return [{ op: "rename-table", table: relation(), newName }];
-    case "OBJECT_COLUMN":
+    case "column":
       return [{ op: "rename-column", table: relation(), column: stmt.subname ?? "", newName }];
-    case "OBJECT_INDEX":
+    case "index":
       return [{ op: "rename-index", index: relation(), newName }];
-    case "OBJECT_TABCONSTRAINT":
+    case "constraint":
       return [{ op: "rename-constraint", table: relation(), name: stmt.subname ?? "", newName }];
-    case "OBJECT_TRIGGER":
+    case "trigger":
       return [{ op: "alter-table-other", table: relation(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }];
-    case "OBJECT_SCHEMA":
+    case "schema":
       return [{ op: "rename-schema", schema: stmt.subname ?? "", newName }];
-    default:
-      return [{ op: "no-table-lock", what: `RENAME ${(stmt.renameType ?? "").replace(/^OBJECT_/, "")}` }];
+    case "other":
+      return [{ op: "no-table-lock", what: `RENAME ${objectName(type)}` }];
   }
 }
 
@@ -806,16 +877,14 @@ function vacuum(stmt: NodeOf<"VacuumStmt">): Operation[] {
 
 function comment(stmt: NodeOf<"CommentStmt">): Operation {
   const names = nameList(asKind(stmt.object, "List")?.items ?? []);
-  const on = (stmt.objtype ?? "").replace(/^OBJECT_/, "");
-  switch (stmt.objtype) {
-    case "OBJECT_TABLE":
-    case "OBJECT_VIEW":
-    case "OBJECT_MATVIEW":
-    case "OBJECT_INDEX":
+  const type = required(stmt.objtype, "the kind of object commented");
+  const on = objectName(type);
+  switch (OBJECTS[type].comment) {
+    case "relation":
       return { op: "comment", relation: requiredRelationFromNames(names), on };
-    case "OBJECT_COLUMN":
+    case "column":
       return { op: "comment", relation: requiredRelationFromNames(names.slice(0, -1)), on };
-    default:
+    case "other":
       return { op: "comment", relation: null, on };
   }
 }

@@ -1,7 +1,9 @@
 /**
- * Small readers over libpg-query's JSON parse tree. Nodes arrive as `{ "Kind": { ...fields } }`;
- * fields holding a known node type (a statement's `relation`) arrive bare. Protobuf drops false,
- * zero and empty values, so every reader treats a missing field as its zero value.
+ * Small readers over libpg-query's JSON parse tree, typed by the parser's own node types. Nodes
+ * arrive as `{ "Kind": { ...fields } }`; fields holding a known node type (a statement's
+ * `relation`) arrive bare. Protobuf drops false, zero and empty values, so the readers treat a
+ * missing field as its zero value, except where the grammar always sets one: required() then
+ * makes its absence a statement locklint could not read (reported, never passed over).
  */
 
 import type * as pg from "@pgsql/types";

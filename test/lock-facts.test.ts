@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import type { RelationLock } from "../src/locks/effects.js";
+import { analyzeText, statementOf } from "./support/analyze-text.js";
+
+/**
+ * What `locklint locks` says when the script does not tell the whole story: relations that
+ * existed before it (their indexes, constraints and partitions unknown), relations it created
+ * earlier (harmless to lock), and statements PostgreSQL refuses inside a transaction block. The
+ * statement kinds themselves are checked against PostgreSQL in test/effects-pglite.test.ts.
+ */
+
+/** The locks of the last statement of the script, as `relation: MODE [rewrite] [scan] (novelty)`. */
+async function locksOf(script: string, sql: string, pgVersion = 14): Promise<string[]> {
+  const analysis = await analyzeText(script, { pgVersion, rules: [] });
+  return statementOf(analysis, sql).effects.locks.map(shown);
+}
+
+function shown(lock: RelationLock): string {
+  const flags = [lock.rewrite ? "rewrite" : "", lock.scan ? "scan" : "", lock.novelty ? `(${lock.novelty})` : ""].filter(Boolean);
+  return [`${lock.relation}: ${lock.mode}`, ...flags].join(" ");
+}
+
+async function refusal(sql: string): Promise<string | null> {
+  const analysis = await analyzeText(`${sql};\n`, { rules: [] });
+  return statementOf(analysis, sql).effects.nonTransactionalReason;
+}
+
+describe("relations that existed before the script", () => {
+  it("DROP INDEX of an index the script does not know: the index, and a word on its table", async () => {
+    const analysis = await analyzeText("DROP INDEX ix_old;\n", { rules: [] });
+    const locks = statementOf(analysis, "DROP INDEX ix_old").effects.locks;
+    expect(locks.map(shown)).toEqual(["ix_old: ACCESS EXCLUSIVE"]);
+    expect(locks[0]!.why[0]).toMatch(/its table \(not known from this script\) is locked ACCESS EXCLUSIVE too/);
+  });
+
+  it("REINDEX TABLE of an unknown table: the table read, its indexes not listed", async () => {
+    expect(await locksOf("REINDEX TABLE accounts;\n", "REINDEX TABLE accounts")).toEqual(["accounts: SHARE scan"]);
+  });
+
+  it("REINDEX INDEX of an unknown index: the index rebuilt, no table named", async () => {
+    expect(await locksOf("REINDEX INDEX ix_old;\n", "REINDEX INDEX ix_old")).toEqual(["ix_old: ACCESS EXCLUSIVE rewrite scan"]);
+  });
+
+  it("a type change on an unknown table rewrites it (the old type is unknown), without naming indexes", async () => {
+    expect(await locksOf("ALTER TABLE accounts ALTER COLUMN id TYPE bigint;\n", "ALTER TABLE accounts ALTER COLUMN id TYPE bigint")).toEqual([
+      "accounts: ACCESS EXCLUSIVE rewrite scan",
+    ]);
+  });
+
+  it("schema-qualified names are kept as written", async () => {
+    expect(await locksOf("ALTER TABLE billing.accounts DROP COLUMN note;\n", "ALTER TABLE billing.accounts DROP COLUMN note")).toEqual([
+      "billing.accounts: ACCESS EXCLUSIVE",
+    ]);
+  });
+
+  it("UPDATE finds rows through an index on the WHERE column, else scans", async () => {
+    const script = "CREATE TABLE t (id int, v int);\nCREATE INDEX ix_t_id ON t (id);\nCOMMIT;\n";
+    expect(await locksOf(`${script}UPDATE t SET v = 1 WHERE id = 3;\n`, "UPDATE t SET v = 1 WHERE id = 3")).toEqual(["t: ROW EXCLUSIVE"]);
+    expect(await locksOf(`${script}UPDATE t SET v = 1 WHERE v = 3;\n`, "UPDATE t SET v = 1 WHERE v = 3")).toEqual(["t: ROW EXCLUSIVE scan"]);
+  });
+
+  it("PRIMARY KEY USING INDEX scans for NULLs unless the columns are NOT NULL", async () => {
+    const table = (notNull: string) => `CREATE TABLE t (id int${notNull});\nCREATE UNIQUE INDEX ux_t ON t (id);\nCOMMIT;\n`;
+    const sql = "ALTER TABLE t ADD CONSTRAINT t_pkey PRIMARY KEY USING INDEX ux_t";
+    expect(await locksOf(`${table("")}${sql};\n`, sql)).toEqual(["t: ACCESS EXCLUSIVE scan"]);
+    expect(await locksOf(`${table(" NOT NULL")}${sql};\n`, sql)).toEqual(["t: ACCESS EXCLUSIVE"]);
+  });
+
+  it("SET LOGGED on a table the script made logged does nothing; on an unknown table it rewrites", async () => {
+    expect(await locksOf("CREATE TABLE t (id int);\nCOMMIT;\nALTER TABLE t SET LOGGED;\n", "ALTER TABLE t SET LOGGED")).toEqual(["t: ACCESS EXCLUSIVE"]);
+    expect(await locksOf("ALTER TABLE accounts SET LOGGED;\n", "ALTER TABLE accounts SET LOGGED")).toEqual(["accounts: ACCESS EXCLUSIVE rewrite scan"]);
+  });
+
+  it("storage parameters: SHARE UPDATE EXCLUSIVE only when every one is light", async () => {
+    expect(await locksOf("ALTER TABLE t RESET (fillfactor);\n", "ALTER TABLE t RESET (fillfactor)")).toEqual(["t: SHARE UPDATE EXCLUSIVE"]);
+    const mixed = "ALTER TABLE t SET (fillfactor = 70, user_catalog_table = true)";
+    expect(await locksOf(`${mixed};\n`, mixed)).toEqual(["t: ACCESS EXCLUSIVE"]);
+  });
+});
+
+describe("relations the script created", () => {
+  it("a temporary table is not locked for anyone else", async () => {
+    expect(await locksOf("CREATE TEMP TABLE scratch (id int);\n", "CREATE TEMP TABLE scratch (id int)")).toEqual([]);
+  });
+
+  it("a table created earlier in the revision is marked so", async () => {
+    const script = "-- Running upgrade  -> a1\n\nCREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN v int;\n";
+    expect(await locksOf(script, "ALTER TABLE t ADD COLUMN v int")).toEqual(["t: ACCESS EXCLUSIVE (created earlier in this revision)"]);
+  });
+
+  it("a table created earlier in the transaction (no revisions) is marked so", async () => {
+    const script = "BEGIN;\nCREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN v int;\nCOMMIT;\n";
+    expect(await locksOf(script, "ALTER TABLE t ADD COLUMN v int")).toEqual(["t: ACCESS EXCLUSIVE (created earlier in this transaction)"]);
+  });
+
+  it("two operations on one table in one statement merge into the strongest lock, rewrite and scan", async () => {
+    const sql = "ALTER TABLE accounts ALTER COLUMN id SET STATISTICS 100, ADD COLUMN token float DEFAULT random()";
+    expect(await locksOf(`${sql};\n`, sql)).toEqual(["accounts: ACCESS EXCLUSIVE rewrite scan"]);
+  });
+});
+
+describe("statements PostgreSQL refuses inside a transaction block", () => {
+  it.each([
+    ["REINDEX SCHEMA public", "REINDEX SCHEMA"],
+    ["REINDEX DATABASE app", "REINDEX DATABASE"],
+    ["CLUSTER", "CLUSTER without a table name"],
+    ["VACUUM", "VACUUM"],
+  ])("%s", async (sql, reason) => {
+    expect(await refusal(sql)).toBe(reason);
+  });
+
+  it("ANALYZE and CLUSTER of one table run in a transaction", async () => {
+    expect(await refusal("ANALYZE accounts")).toBeNull();
+    expect(await refusal("CLUSTER accounts USING ix_accounts")).toBeNull();
+  });
+});

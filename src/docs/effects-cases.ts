@@ -249,7 +249,7 @@ export interface BoundaryCase extends EffectCase {
   advice?: { rule: string; before: string; from: string };
 }
 
-/** One case per version boundary; test/versions.test.ts checks the predictions on both sides, test/versions-servers.test.ts the servers. */
+/** One case per version boundary; test/versions.test.ts checks the predictions on both sides, test/integration/versions-servers.test.ts the servers. */
 export const BOUNDARY_CASES: BoundaryCase[] = [
   { feature: "fastColumnDefault", sql: "ALTER TABLE customers ADD COLUMN flag boolean NOT NULL DEFAULT false", fact: { aspect: "rewrite", relation: "customers", before: true, from: false } },
   {

@@ -2,8 +2,8 @@
  * Every PostgreSQL version boundary locklint knows, in one place: the first major release with
  * each behaviour. The lock-facts table (facts.ts), effects, type changes and the rules ask
  * `since(feature, pgVersion)` instead of comparing version numbers themselves; docs/versions.md
- * lists the same boundaries, and test/versions*.test.ts checks each on both sides (in-process,
- * and against real servers of those versions when installed).
+ * lists the same boundaries; test/versions.test.ts checks each on both sides in-process, and
+ * test/integration/versions-servers.test.ts against real servers of those versions when installed.
  */
 
 /** The oldest and newest majors `--pg-version` accepts. */

@@ -12,7 +12,7 @@ export interface Observation {
   scanned: Set<string>;
 }
 
-/** One database session: PGlite, or a client of a real server (test/versions-servers.test.ts). */
+/** One database session: PGlite, or a client of a real server (test/integration/versions-servers.test.ts). */
 export interface SqlSession {
   exec(sql: string): Promise<unknown>;
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;

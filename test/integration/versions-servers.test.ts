@@ -5,10 +5,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOUNDARY_CASES, fixtureFor, predictedEffects, type BoundaryCase } from "../src/docs/effects-cases.js";
-import { FEATURES, NEWEST_PG_VERSION, OLDEST_PG_VERSION, since } from "../src/locks/versions.js";
-import { loadParser } from "../src/sql/parse.js";
-import { LockObserver, type SqlSession } from "./support/pglite-observer.js";
+import { BOUNDARY_CASES, fixtureFor, predictedEffects, type BoundaryCase } from "../../src/docs/effects-cases.js";
+import { FEATURES, NEWEST_PG_VERSION, OLDEST_PG_VERSION, since } from "../../src/locks/versions.js";
+import { loadParser } from "../../src/sql/parse.js";
+import { LockObserver, type SqlSession } from "../support/pglite-observer.js";
 
 /**
  * Every version boundary (src/locks/versions.ts) against real servers: each case of
@@ -18,7 +18,7 @@ import { LockObserver, type SqlSession } from "./support/pglite-observer.js";
  * boundary that version is on, and locklint's prediction for that version must agree.
  */
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const SERVER_MAJORS = [11, 12, 13, 14, 15, 16, 17] as const;
 
 /** Where scripts/install-servers.mjs puts the binaries of one major. */

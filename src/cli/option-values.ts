@@ -1,11 +1,13 @@
 import { InvalidArgumentError } from "commander";
 import { parseDuration } from "../common/connection.js";
+import { NEWEST_PG_VERSION, OLDEST_PG_VERSION } from "../locks/versions.js";
 import { MAX_INPUT_MB_CEILING } from "../sql/source.js";
 
 /** How the command line's values are read: each parser throws commander's InvalidArgumentError, which it prints as one line. */
 
-export const MIN_PG_VERSION = 11;
-export const MAX_PG_VERSION = 18;
+/** The versions locklint knows the boundaries of (src/locks/versions.ts). */
+export const MIN_PG_VERSION = OLDEST_PG_VERSION;
+export const MAX_PG_VERSION = NEWEST_PG_VERSION;
 /** The oldest release the PostgreSQL project still supports. */
 export const DEFAULT_PG_VERSION = 14;
 

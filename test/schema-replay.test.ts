@@ -35,7 +35,8 @@ describe("schema replay", () => {
   });
 
   it("RENAME COLUMN carries the column's type, its NOT NULL proof and its indexes to the new name", async () => {
-    const script = "CREATE TABLE t (a varchar(10), b int, CONSTRAINT b_set CHECK (b IS NOT NULL));\nCREATE INDEX t_a_idx ON t (a);\nALTER TABLE t RENAME COLUMN a TO code;\nALTER TABLE t RENAME COLUMN b TO qty;";
+    const script =
+      "CREATE TABLE t (a varchar(10), b int, CONSTRAINT b_set CHECK (b IS NOT NULL));\nCREATE INDEX t_a_idx ON t (a);\nALTER TABLE t RENAME COLUMN a TO code;\nALTER TABLE t RENAME COLUMN b TO qty;";
     // varchar(10) -> varchar(20) needs no rewrite: the old type is known under the new name
     expect(await locksAfter(script, "ALTER TABLE t ALTER COLUMN code TYPE varchar(20);")).toEqual(["t: type change without rewrite"]);
     expect(await locksAfter(script, "ALTER TABLE t ALTER COLUMN qty SET NOT NULL;")).toEqual([
@@ -52,7 +53,9 @@ describe("schema replay", () => {
     const dropped = "CREATE TABLE t (a int, CONSTRAINT a_set NOT NULL a);\nALTER TABLE t DROP CONSTRAINT a_set;";
     expect(await locksAfter(dropped, "ALTER TABLE t ALTER COLUMN a SET NOT NULL;")).toEqual(["t: SET NOT NULL scans every row"]);
     const validated = "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT a_set NOT NULL a NOT VALID;\nALTER TABLE t VALIDATE CONSTRAINT a_set;";
-    expect(await locksAfter(validated, "ALTER TABLE t ALTER COLUMN a SET NOT NULL;")).toEqual(["t: SET NOT NULL without a scan: the column is already NOT NULL"]);
+    expect(await locksAfter(validated, "ALTER TABLE t ALTER COLUMN a SET NOT NULL;")).toEqual([
+      "t: SET NOT NULL without a scan: the column is already NOT NULL",
+    ]);
   });
 
   it("a dropped primary key leaves its columns NOT NULL", async () => {
@@ -61,7 +64,8 @@ describe("schema replay", () => {
   });
 
   it("ADD PRIMARY KEY USING INDEX takes over the index (renamed to the constraint) and its columns become NOT NULL", async () => {
-    const script = "CREATE TABLE t (id int, a int);\nCREATE UNIQUE INDEX t_id_idx ON t (id);\nALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_id_idx;";
+    const script =
+      "CREATE TABLE t (id int, a int);\nCREATE UNIQUE INDEX t_id_idx ON t (id);\nALTER TABLE t ADD CONSTRAINT t_pk PRIMARY KEY USING INDEX t_id_idx;";
     expect(await locksAfter(script, "ALTER TABLE t ALTER COLUMN id SET NOT NULL;")).toEqual(["t: SET NOT NULL without a scan: the column is already NOT NULL"]);
     expect(await locksAfter(script, "DROP INDEX t_pk;")).toEqual(["t: drops index t_pk", "t_pk: dropped"]);
   });
@@ -83,7 +87,10 @@ describe("schema replay", () => {
 
   it("SET SCHEMA and RENAME TO: the table is found under its new name, with its indexes", async () => {
     const script = "CREATE TABLE t (id int PRIMARY KEY);\nALTER TABLE t SET SCHEMA archive;\nALTER TABLE archive.t RENAME TO old_t;";
-    expect(await locksAfter(script, "ALTER TABLE archive.old_t ALTER COLUMN id TYPE bigint;")).toEqual([`archive.old_t: ${REWRITE}`, "t_pkey: rebuilt with the table"]);
+    expect(await locksAfter(script, "ALTER TABLE archive.old_t ALTER COLUMN id TYPE bigint;")).toEqual([
+      `archive.old_t: ${REWRITE}`,
+      "t_pkey: rebuilt with the table",
+    ]);
   });
 
   it("an index created without a name gets PostgreSQL's default one", async () => {
@@ -98,11 +105,16 @@ describe("schema replay", () => {
       `t: ${REWRITE}`,
       "t_pkey: rebuilt with the table",
     ]);
-    expect(await locksAfter(`${script}\nALTER TABLE t DROP CONSTRAINT t_b_not_null;`, "ALTER TABLE t ALTER COLUMN b SET NOT NULL;")).toEqual(["t: SET NOT NULL scans every row"]);
+    expect(await locksAfter(`${script}\nALTER TABLE t DROP CONSTRAINT t_b_not_null;`, "ALTER TABLE t ALTER COLUMN b SET NOT NULL;")).toEqual([
+      "t: SET NOT NULL scans every row",
+    ]);
   });
 
   it("CREATE TABLE ... AS files the new table: locking it later in its transaction blocks nobody", async () => {
-    const analysis = await analyzeText("BEGIN;\nCREATE TABLE snap AS SELECT 1 AS a;\nCREATE INDEX snap_a ON snap (a);\nCREATE INDEX legacy_a ON legacy (a);\nCOMMIT;", { pgVersion: 17 });
+    const analysis = await analyzeText(
+      "BEGIN;\nCREATE TABLE snap AS SELECT 1 AS a;\nCREATE INDEX snap_a ON snap (a);\nCREATE INDEX legacy_a ON legacy (a);\nCOMMIT;",
+      { pgVersion: 17 },
+    );
     expect(statementOf(analysis, "CREATE INDEX snap_a ON snap (a);").effects.locks[0]).toMatchObject({ relation: "snap", newInTransaction: true });
     expect(statementOf(analysis, "CREATE INDEX legacy_a ON legacy (a);").effects.locks[0]).toMatchObject({ relation: "legacy", newInTransaction: false });
   });
@@ -122,7 +134,9 @@ describe("schema replay", () => {
     const script = "CREATE TABLE p (id int PRIMARY KEY);\nCREATE TABLE c (id int PRIMARY KEY, a int REFERENCES p (id), b int REFERENCES p (id));";
     const truncate = "p: TRUNCATE replaces the table's files";
     expect(await locksAfter(`${script}\nALTER TABLE c DROP CONSTRAINT c_a_fkey;`, "TRUNCATE p CASCADE;")).toEqual([truncate, "c: TRUNCATE CASCADE"]);
-    expect(await locksAfter(`${script}\nALTER TABLE c DROP CONSTRAINT c_a_fkey;\nALTER TABLE c DROP CONSTRAINT c_b_fkey;`, "TRUNCATE p CASCADE;")).toEqual([truncate]);
+    expect(await locksAfter(`${script}\nALTER TABLE c DROP CONSTRAINT c_a_fkey;\nALTER TABLE c DROP CONSTRAINT c_b_fkey;`, "TRUNCATE p CASCADE;")).toEqual([
+      truncate,
+    ]);
   });
 
   it("a domain's new constraint checks the columns of that domain, schema-qualified or not", async () => {

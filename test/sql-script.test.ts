@@ -17,7 +17,10 @@ async function run(sql: string, options: { range?: RevisionRange; assumeInTransa
 
 /** Each reported statement as `sql | revision | transaction | deploy unit`. */
 function places(analysis: Analysis): string[] {
-  return analysis.analyzed.map(({ statement, place }) => `${statement.sql} | ${place.revision ? `${place.revision.direction} ${place.revision.from ?? "-"}->${place.revision.id ?? "-"}` : "-"} | ${place.transaction ?? "-"} | ${place.unit.label}`);
+  return analysis.analyzed.map(
+    ({ statement, place }) =>
+      `${statement.sql} | ${place.revision ? `${place.revision.direction} ${place.revision.from ?? "-"}->${place.revision.id ?? "-"}` : "-"} | ${place.transaction ?? "-"} | ${place.unit.label}`,
+  );
 }
 
 const THREE_REVISIONS = `CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num));
@@ -52,8 +55,12 @@ describe("revisions", () => {
   });
 
   it("the steps of chosen revisions: an upgrade step belongs to the revision it leads to, a downgrade step to the one it leaves", async () => {
-    const sql = "-- Running downgrade c3 -> b2\nDROP INDEX ix_c;\n-- Running downgrade b2 -> a1\nDROP INDEX ix_b;\n-- Running stamp_revision a1 -> b2\nSELECT 1;\n";
-    expect(places(await run(sql, { range: { revisions: new Set(["b2"]) } }))).toEqual(["DROP INDEX ix_b | downgrade b2->a1 | - | revision", "SELECT 1 | stamp a1->b2 | - | revision"]);
+    const sql =
+      "-- Running downgrade c3 -> b2\nDROP INDEX ix_c;\n-- Running downgrade b2 -> a1\nDROP INDEX ix_b;\n-- Running stamp_revision a1 -> b2\nSELECT 1;\n";
+    expect(places(await run(sql, { range: { revisions: new Set(["b2"]) } }))).toEqual([
+      "DROP INDEX ix_b | downgrade b2->a1 | - | revision",
+      "SELECT 1 | stamp a1->b2 | - | revision",
+    ]);
   });
 });
 

@@ -39,7 +39,9 @@ describe("text that is not valid UTF-8 is refused at its first bad byte", () => 
   });
 
   it("UTF-16 with its byte order mark, named with the conversion to run", () => {
-    expect(() => decodeSource("m.sql", bytes(0xfe, 0xff, 0, 0x53))).toThrow("m.sql: UTF-16BE text, not UTF-8; convert it first: iconv -f UTF-16BE -t UTF-8 m.sql > converted.sql");
+    expect(() => decodeSource("m.sql", bytes(0xfe, 0xff, 0, 0x53))).toThrow(
+      "m.sql: UTF-16BE text, not UTF-8; convert it first: iconv -f UTF-16BE -t UTF-8 m.sql > converted.sql",
+    );
   });
 });
 
@@ -96,7 +98,10 @@ describe("--sql-command", () => {
 });
 
 describe("an input with nothing to lint, or something left open at its end, is an input error", () => {
-  const check = (text: string, origin: InputOrigin = "file") => () => checkStatements(decodeSource("m.sql", new TextEncoder().encode(text)), origin);
+  const check =
+    (text: string, origin: InputOrigin = "file") =>
+    () =>
+      checkStatements(decodeSource("m.sql", new TextEncoder().encode(text)), origin);
 
   it("no statement: what is there instead, and for a pipe, why it may be empty", () => {
     expect(check("")).toThrow("m.sql: no SQL statement (empty file)");

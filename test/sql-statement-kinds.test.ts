@@ -593,6 +593,8 @@ describe("statements with an operation of their own: what they name", () => {
 describe("a parse tree without what the grammar always gives (a newer parser, a bug)", () => {
   it("is an error naming what is missing, which the parse stage reports as a statement it could not read", () => {
     expect(() => readTree({ IndexStmt: { idxname: "ix" } })).toThrow("its parse tree lacks a relation the grammar requires");
-    expect(() => readTree({ AlterTableStmt: { relation: { relname: "t" }, cmds: [{ AlterTableCmd: {} }] } })).toThrow("its parse tree lacks an ALTER TABLE form the grammar requires");
+    expect(() => readTree({ AlterTableStmt: { relation: { relname: "t" }, cmds: [{ AlterTableCmd: {} }] } })).toThrow(
+      "its parse tree lacks an ALTER TABLE form the grammar requires",
+    );
   });
 });

@@ -104,7 +104,7 @@ describe("psql meta-commands and COPY data are their own items, not SQL", () => 
       [INDEX_FINDING, 3],
       [INDEX_FINDING, 6],
     ]);
-    expect(JSON.parse(r.stdout).summary.statements).toBe(3);
+    expect(lintReport(r.stdout).summary.statements).toBe(3);
   });
 
   it("COPY ... FROM stdin data up to the line \\. is skipped; the statement after it gets its findings", async () => {
@@ -210,9 +210,9 @@ describe("several inputs", () => {
     const missing = join(dir, "missing.sql");
     const r = await runCli(["--format", "json", good, missing, other]);
     expectInputError(r, `${missing}: no such file`);
-    const out = JSON.parse(r.stdout);
+    const out = lintReport(r.stdout);
     expect(out.summary).toMatchObject({ files: 2, errors: 2 });
-    expect((out.findings as { file: string }[]).map((f) => f.file)).toEqual([good, other]);
+    expect(out.findings.map((f) => f.file)).toEqual([good, other]);
   });
 
   it("an empty file among good ones: the same (locks too)", async () => {

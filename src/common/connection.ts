@@ -114,7 +114,7 @@ export function clientConfig(connection: string): ClientConfig {
     if (field) config[field] = field === "port" ? Number(value) : value;
     if (key === "sslmode" && value !== "disable" && value !== "allow" && value !== "prefer") config.ssl = value.startsWith("verify") ? true : { rejectUnauthorized: false };
   }
-  return config as ClientConfig;
+  return config;
 }
 
 /** What a timeout error means for the user, or null when the error is not one. */

@@ -46,6 +46,7 @@ export function oneLine(sql: string, width: number): string {
  * colour and cursor sequences) and the bidirectional overrides that reorder what is read (Trojan
  * Source). Tab and line breaks are kept: the reporters lay lines out themselves.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** The text with every hidden character written as an escape (`\x1b`, `\u202e`): an identifier shows as it is. */

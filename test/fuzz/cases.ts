@@ -76,7 +76,7 @@ function outputViolation(command: Command, stdout: string): string | null {
   if (command.output === "json" || command.output === "sarif") {
     let report: { version?: unknown; runs?: unknown };
     try {
-      report = JSON.parse(stdout);
+      report = JSON.parse(stdout) as { version?: unknown; runs?: unknown };
     } catch (error) {
       return `stdout is not JSON (${(error as Error).message})`;
     }

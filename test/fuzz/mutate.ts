@@ -81,7 +81,7 @@ const textMutations: Record<string, TextMutation> = {
   },
   truncateInside(text, random) {
     // cut just after an opening: inside a comment, a quote, a dollar quote or an identifier
-    const openings = [...text.matchAll(/--|\/\*|'|"|\$[a-z_]*\$|\(/gi)].map((m) => m.index! + m[0].length);
+    const openings = [...text.matchAll(/--|\/\*|'|"|\$[a-z_]*\$|\(/gi)].map((m) => m.index + m[0].length);
     const at = openings.length > 0 ? random.pick(openings) + random.int(4) : random.int(text.length);
     return text.slice(0, at);
   },
@@ -120,7 +120,7 @@ const textMutations: Record<string, TextMutation> = {
     return all.join("\n");
   },
   removeSemicolon(text, random) {
-    const at = [...text.matchAll(/;/g)].map((m) => m.index!);
+    const at = [...text.matchAll(/;/g)].map((m) => m.index);
     if (at.length === 0) return text;
     const i = random.pick(at);
     return text.slice(0, i) + text.slice(i + 1);

@@ -23,7 +23,10 @@ for (const event of ["uncaughtException", "unhandledRejection"] as const) {
   });
 }
 
-process.on("message", async (job: Job) => {
+process.on("message", (job: Job) => void answer(job));
+
+/** Runs one job and sends the verdict back. */
+async function answer(job: Job): Promise<void> {
   const input = Buffer.from(job.input, "base64");
   // the runner's working directory is this process's own empty folder
   if (job.command.inputFile) writeFileSync(job.command.inputFile, input);
@@ -34,7 +37,7 @@ process.on("message", async (job: Job) => {
     crash: `run() threw: ${error instanceof Error ? error.stack : String(error)}`,
   }));
   process.send!({ code: outcome.code, violation: violation(job.command, outcome) ?? (await secondOpinion(job.command, input, outcome)) } satisfies Verdict);
-});
+}
 
 /** On lint's JSON report of valid UTF-8 input: does PostgreSQL's parser agree about syntax errors? */
 async function secondOpinion(command: Command, input: Buffer, outcome: { code: number; stdout: string }): Promise<string | null> {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runCli } from "../support/cli.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runCli, needs } from "../support/cli.js";
 import { makeRepository, sampleFeature } from "../support/alembic-repo.js";
 
 // action.yml as GitHub reads it; its lint step's script runs here as the runner would run it, with
@@ -25,7 +25,6 @@ interface Action {
 }
 const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as Action;
 const lintStep = action.runs.steps.find((s) => s.name === "Lint the migrations")!;
-if (!HAS_ALEMBIC) console.warn("SKIPPED: action.yml with alembic: /usr/bin/python3 cannot import alembic");
 
 const RISKY = "samples/shop-risky/upgrade.sql";
 // as the runner sets it: the action's checkout, no trailing slash
@@ -125,7 +124,7 @@ describe("action.yml", () => {
     expect(r.summary).not.toContain("### Revision 0002");
   });
 
-  it.skipIf(!HAS_ALEMBIC)("with alembic's --sql output: a markdown step summary, annotations on the .py files, a SARIF file, and a failed job", () => {
+  it.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "with alembic's --sql output: a markdown step summary, annotations on the .py files, a SARIF file, and a failed job"), () => {
     const sarif = join(tmpdir(), `locklint-action-${process.pid}.sarif`);
     const r = runLintStep({ "working-directory": "samples/shop-risky", "sql-command": "/usr/bin/python3 -m alembic upgrade head --sql", since: "0001", "sarif-file": sarif, args: "--alembic-dir migrations/versions" });
     expect(r.code, r.stderr).toBe(1);
@@ -141,7 +140,7 @@ describe("action.yml", () => {
     expect(log.runs[0]!.results.length).toBe(18);
   });
 
-  it.skipIf(!HAS_ALEMBIC)("with alembic-ini on a pull request: the revisions added since origin/<base branch>, annotated on their .py files", () => {
+  it.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "with alembic-ini on a pull request: the revisions added since origin/<base branch>, annotated on their .py files"), () => {
     const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
     const sarif = join(repo, "locklint.sarif");
     const r = runLintStep({ "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "sarif-file": sarif }, { GITHUB_BASE_REF: "main" });

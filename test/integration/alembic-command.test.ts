@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin } from "../support/cli.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, needs } from "../support/cli.js";
 import { expectShownInOrder, shownRuns } from "../support/shown-output.js";
 import { git, makeRepository, sampleFeature, VERSIONS } from "../support/alembic-repo.js";
 
@@ -66,7 +66,9 @@ interface JsonFinding {
   message: string;
 }
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
+const ALEMBIC = "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)";
+
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), () => {
   let repo: string;
   const lint = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, ...args], { cwd: repo });
   const json = (...args: string[]) => {
@@ -184,7 +186,7 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic", () => {
   });
 });
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic: configuration passed to alembic, and the default branch of a clone", () => {
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: configuration passed to alembic, and the default branch of a clone"), () => {
   it("--name picks the ini section and -x reaches env.py; without them alembic's own failure is the message", () => {
     const repo = makeRepository("shop-safe", {});
     // a second database in its own section, whose env.py insists on -x tenant=...
@@ -225,7 +227,7 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: configuration passed to alembic
   });
 });
 
-describe.skipIf(!HAS_ALEMBIC)("docs/alembic.md", () => {
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "docs/alembic.md"), () => {
   it("shows the real output of samples/feature-branch.sh: a pull request on shop-safe", () => {
     const [run] = shownRuns(readFileSync(join(ROOT, "docs/alembic.md"), "utf8"), "samples/feature-branch.sh");
     const result = spawnSync(join(ROOT, "samples/feature-branch.sh"), { encoding: "utf8", env: { ...process.env, PYTHON: DEBIAN_PYTHON, NO_COLOR: "1" } });
@@ -235,4 +237,3 @@ describe.skipIf(!HAS_ALEMBIC)("docs/alembic.md", () => {
   });
 });
 
-if (!HAS_ALEMBIC) console.warn("SKIPPED: locklint alembic tests need alembic for /usr/bin/python3 (apt-get install -y python3-alembic)");

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { pythonCandidates } from "../../src/alembic/offline.js";
 import { run } from "../../src/cli/program.js";
 import { git, makeRepository, sampleFeature } from "../support/alembic-repo.js";
-import { type CliResult, DEBIAN_PYTHON, HAS_ALEMBIC } from "../support/cli.js";
+import { type CliResult, DEBIAN_PYTHON, HAS_ALEMBIC, needs } from "../support/cli.js";
 
 /**
  * `locklint alembic` without --python finds the project's Python the way users run alembic: the
@@ -45,7 +45,7 @@ function withoutAlembic(prefix: string): string {
 
 const SELECTION = "locklint alembic: 2 revisions added or changed since main (the default branch): 0007, 0008\n";
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic: which Python runs alembic", () => {
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "locklint alembic: which Python runs alembic"), () => {
   let toolPath: string;
   let scratch: string;
   const lint = (repo: string, env: NodeJS.ProcessEnv = {}) => locklint(["alembic"], repo, { PATH: toolPath, ...env });
@@ -116,4 +116,3 @@ describe("the candidates, in order", () => {
   });
 });
 
-if (!HAS_ALEMBIC) console.warn("SKIPPED: finding the project's Python needs alembic for /usr/bin/python3 (apt-get install -y python3-alembic)");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, runCli } from "../support/cli.js";
+import { BIN, DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, runCli, needs } from "../support/cli.js";
 import { makeRepository, VERSIONS } from "../support/alembic-repo.js";
 import { findPython } from "../../src/alembic/offline.js";
 
@@ -131,7 +131,9 @@ setTimeout(() => process.exit(3), 500);
   });
 });
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a python that never ends", () => {
+const ALEMBIC = "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)";
+
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: a python that never ends"), () => {
   let repo: string;
   let pidFile: string;
   beforeAll(() => {
@@ -164,7 +166,7 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a python that never ends", () =
   });
 });
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic: output over the size limit", () => {
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: output over the size limit"), () => {
   it("alembic printing more than --max-input-mb is stopped: exit 2, one line", async () => {
     const repo = makeRepository("shop-safe", { "0007_loud.py": revision("0007", "0006", '    for i in range(100000):\n        op.execute("SELECT %d" % i)') });
     const ini = join(repo, "alembic.ini");
@@ -191,7 +193,7 @@ describe("locklint alembic: a Python that hangs on start", () => {
   });
 });
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a revision that ends alembic early does not pass", () => {
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: a revision that ends alembic early does not pass"), () => {
   const lint = (repo: string, ...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, "--format", "json", ...args], { cwd: repo });
 
   it("an upgrade() calling sys.exit(0) is an offline failure at its line; the run exits 1", () => {
@@ -248,7 +250,7 @@ describe.skipIf(!HAS_ALEMBIC)("locklint alembic: a revision that ends alembic ea
   });
 });
 
-describe.skipIf(!HAS_ALEMBIC)("locklint alembic --since-ref: a ref is never an option to git", () => {
+describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic --since-ref: a ref is never an option to git"), () => {
   let repo: string;
   beforeAll(() => {
     repo = makeRepository("shop-safe", { "0007_index.py": revision("0007", "0006", '    op.create_index("ix_users_name", "users", ["name"])') });

@@ -2,12 +2,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../support/cli.js";
+import { ROOT, needs } from "../support/cli.js";
 
 const serverInstalled = existsSync("/usr/lib/postgresql") && readdirSync("/usr/lib/postgresql").some((v) => existsSync(join("/usr/lib/postgresql", v, "bin", "initdb")));
-if (!serverInstalled) console.warn("SKIPPED: npm run calibrate needs Debian's postgresql package (apt-get install -y postgresql)");
 
-describe.skipIf(!serverInstalled)("npm run calibrate", () => {
+describe.skipIf(!serverInstalled)(needs(serverInstalled, "Debian's postgresql package (apt-get install -y postgresql)", "npm run calibrate"), () => {
   it("measures every throughput constant on a throw-away native PostgreSQL and compares estimates with measured times", () => {
     const r = spawnSync(process.execPath, [join(ROOT, "test/bench/calibrate.mjs"), "--sizes", "1,2"], { encoding: "utf8", env: { ...process.env, DATABASE_URL: "" } });
     expect(r.stderr).toBe("");

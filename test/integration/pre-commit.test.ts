@@ -35,10 +35,10 @@ const unable = head.status !== 0 ? "the checkout is not a git repository" : !HAS
 const tools: PreCommit[] = unable ? [{ name: "pre-commit", why: unable }] : preCommits();
 for (const tool of tools) {
   const { name, executable } = tool;
-  if (tool.executable === undefined) console.warn(`SKIPPED: pre-commit hooks with ${name}: ${tool.why}`);
   const version = executable ? spawnSync(executable, ["--version"], { encoding: "utf8" }).stdout.trim() : name;
 
-  describe.skipIf(!executable)(`pre-commit hooks (.pre-commit-hooks.yaml) with ${version}`, () => {
+  const title = tool.executable === undefined ? `pre-commit hooks with ${name} (skipped: ${tool.why})` : `pre-commit hooks (.pre-commit-hooks.yaml) with ${version}`;
+  describe.skipIf(!executable)(title, () => {
     const project = mkdtempSync(join(tmpdir(), "locklint-pre-commit-"));
     const env = { ...process.env, PRE_COMMIT_HOME: join(project, ".cache"), NO_COLOR: "1" };
     const preCommit = (...args: string[]) => spawnSync(executable!, ["run", ...args], { cwd: project, encoding: "utf8", env });

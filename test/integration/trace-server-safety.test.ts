@@ -5,7 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error a plain .mjs helper of the bench, without types
 import { startTempPostgres } from "../bench/temp-postgres.mjs";
-import { runCli } from "../support/cli.js";
+import { runCli, needs } from "../support/cli.js";
 
 /**
  * `trace --db-url` and `stats` against a real PostgreSQL server (Debian's, in a throw-away cluster
@@ -14,7 +14,6 @@ import { runCli } from "../support/cli.js";
  * lock timeout; no password is shown, whatever the connection string's form (issue 16).
  */
 const server: { url: string; stop(): void } | null = startTempPostgres();
-if (!server) console.warn("SKIPPED: trace-server-safety needs PostgreSQL's server binaries (Debian: apt-get install postgresql)");
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-server-"));
 let admin: pg.Client;
 
@@ -39,7 +38,7 @@ function script(name: string, sql: string): string {
 /** The user's view of a statement of the JSON report: its line and what trace says about it. */
 const errorsByLine = (stdout: string) => Object.fromEntries(JSON.parse(stdout).statements.filter((s: { observed: { error: string | null } }) => s.observed.error).map((s: { line: number; observed: { error: string } }) => [s.line, s.observed.error]));
 
-describe.skipIf(!server)("trace --db-url on a real server", () => {
+describe.skipIf(!server)(needs(server !== undefined, "PostgreSQL's server binaries (Debian: apt-get install postgresql)", "trace --db-url on a real server"), () => {
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: server!.url });
     await admin.connect();

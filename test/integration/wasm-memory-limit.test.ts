@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BIN, ROOT } from "../support/cli.js";
+import { BIN, ROOT, needs } from "../support/cli.js";
 
 /** 8 GiB of address space (ulimit -v counts KiB): below the ~10 GiB V8 reserves per WebAssembly memory. */
 const LIMIT_KIB = 8 * 1024 * 1024;
@@ -16,7 +16,10 @@ function underLimit(nodeFlags: string[], args: string[]) {
 
 const MESSAGE = `locklint: cannot start the SQL parser: the address-space limit (ulimit -v: ${LIMIT_KIB} KiB) is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)\n`;
 
-describe.runIf(process.platform === "linux")("a virtual memory limit (ulimit -v) below what WebAssembly reserves", () => {
+const LINUX = process.platform === "linux";
+const TRAP_FLAG = process.allowedNodeEnvironmentFlags.has("--disable-wasm-trap-handler");
+
+describe.runIf(LINUX)(needs(LINUX, "Linux (ulimit -v)", "a virtual memory limit (ulimit -v) below what WebAssembly reserves"), () => {
   it.each([["samples/shop-risky/upgrade.sql"], ["locks", "samples/shop-risky/upgrade.sql"], ["rules"], ["explain", "adding-field-with-volatile-default"]])(
     "locklint %s: exit 2 with one line naming the limit and the way out, not a WebAssembly crash",
     (...args) => {
@@ -24,7 +27,7 @@ describe.runIf(process.platform === "linux")("a virtual memory limit (ulimit -v)
     },
   );
 
-  it.runIf(process.allowedNodeEnvironmentFlags.has("--disable-wasm-trap-handler"))("with node --disable-wasm-trap-handler, lint works under the limit", () => {
+  it.runIf(TRAP_FLAG)(needs(TRAP_FLAG, "a node with --disable-wasm-trap-handler", "with node --disable-wasm-trap-handler, lint works under the limit"), () => {
     const result = underLimit(["--disable-wasm-trap-handler"], ["samples/shop-risky/upgrade.sql"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(1);

@@ -7,12 +7,16 @@ import { defineConfig } from "vitest/config";
  * package, pre-commit, the Action, alembic and PostgreSQL processes, fuzzing, inputs of 50k statements).
  */
 const INTEGRATION = "test/integration/**/*.test.ts";
+/** Test files that replace a module (vi.mock): each runs in its own module graph, so the stand-in reaches no other file. */
+const MOCKING = ["test/cli-rule-crash.test.ts", "test/not-analysed.test.ts", "test/trace-transaction-check.test.ts"];
 
 export default defineConfig({
   test: {
     testTimeout: 20_000,
     projects: [
-      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [INTEGRATION] } },
+      // the test files of a worker share loaded modules (the parser's WebAssembly loads once per worker, not once per file)
+      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [INTEGRATION, ...MOCKING], isolate: false } },
+      { extends: true, test: { name: "fast-mocked", include: MOCKING } },
       { extends: true, test: { name: "integration", include: [INTEGRATION] } },
     ],
     coverage: {

@@ -114,3 +114,20 @@ describe("statements PostgreSQL refuses inside a transaction block", () => {
     expect(await refusal("CLUSTER accounts USING ix_accounts")).toBeNull();
   });
 });
+
+describe("SET EXPRESSION of a generated column (PostgreSQL 17+)", () => {
+  const created = (kind: "STORED" | "VIRTUAL") =>
+    `-- Running upgrade  -> 0001\nCREATE TABLE items (id bigint, twice bigint GENERATED ALWAYS AS (id * 2) ${kind});\n-- Running upgrade 0001 -> 0002\nALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3);\n`;
+
+  it("a STORED column is recomputed for every row: the table is rewritten, and rewriting-table says so", async () => {
+    expect(await locksOf(created("STORED"), "ALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3)", 18)).toEqual(["items: ACCESS EXCLUSIVE rewrite scan"]);
+    const analysis = await analyzeText(created("STORED"), { pgVersion: 18 });
+    expect(analysis.findings.map((f) => f.rule)).toContain("rewriting-table");
+  });
+
+  it("a VIRTUAL column stores nothing: no rewrite, and no rewriting-table finding", async () => {
+    expect(await locksOf(created("VIRTUAL"), "ALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3)", 18)).toEqual(["items: ACCESS EXCLUSIVE"]);
+    const analysis = await analyzeText(created("VIRTUAL"), { pgVersion: 18 });
+    expect(analysis.findings.map((f) => f.rule)).not.toContain("rewriting-table");
+  });
+});

@@ -181,9 +181,9 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE products SET ACCESS METHOD heap", differs: "setting the access method the table has does nothing: no rewrite (PGlite has only heap)" },
   { sql: "ALTER TABLE customers ALTER COLUMN doubled SET EXPRESSION AS (balance * 3)", prep: "ALTER TABLE customers ADD COLUMN doubled numeric GENERATED ALWAYS AS (balance * 2) STORED" },
   {
-    sql: "ALTER TABLE customers ALTER COLUMN halved SET EXPRESSION AS (balance / 3)",
-    prep: "ALTER TABLE customers ADD COLUMN halved numeric GENERATED ALWAYS AS (balance / 2) VIRTUAL",
-    differs: "a VIRTUAL column stores nothing: no rewrite (locklint cannot tell yet: the operation does not name the column, nor the schema its kind)",
+    // on a table without CHECK constraints: PostgreSQL 18 refuses SET EXPRESSION of a virtual column where there are some
+    sql: "ALTER TABLE products ALTER COLUMN doubled_id SET EXPRESSION AS (id * 3)",
+    prep: "ALTER TABLE products ADD COLUMN doubled_id bigint GENERATED ALWAYS AS (id * 2) VIRTUAL",
   },
   { sql: "ALTER TABLE products SET (user_catalog_table = true)" },
   { sql: "ALTER TABLE products RESET (user_catalog_table)" },
@@ -201,7 +201,7 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE customers REPLICA IDENTITY FULL" },
   { sql: "ALTER TABLE customers ENABLE ROW LEVEL SECURITY" },
   { sql: "ALTER TABLE products DISABLE RULE products_ignore", prep: "CREATE RULE products_ignore AS ON INSERT TO products DO ALSO NOTHING" },
-  { sql: "ALTER TABLE events_2025 INHERIT events_2026", differs: "the new parent events_2026 is locked SHARE UPDATE EXCLUSIVE too" },
+  { sql: "ALTER TABLE events_2026 INHERIT events_2025", differs: "the new parent events_2025 is locked SHARE UPDATE EXCLUSIVE too" },
   { sql: "ALTER TABLE vip_customers NO INHERIT customers", prep: "CREATE TABLE vip_customers () INHERITS (customers)", differs: "the parent customers is locked SHARE UPDATE EXCLUSIVE too" },
   { sql: "ALTER INDEX ix_customers_email SET (fillfactor = 50)", differs: "SET (fillfactor) on an index takes SHARE UPDATE EXCLUSIVE, not ACCESS EXCLUSIVE" },
   { sql: "ALTER TRIGGER products_touch ON products RENAME TO products_touched" },

@@ -400,8 +400,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       // SET LOGGED / UNLOGGED of a table that already is so does nothing
       const persistenceUnchanged =
         table?.declared && ((operation.form === "SET LOGGED" && !table.unlogged) || (operation.form === "SET UNLOGGED" && table.unlogged));
-      const row = alterTableRowId(operation.form, operation.options);
-      const fact = alterTableFact(operation.form, operation.options);
+      const detail = { options: operation.options, virtualColumn: operation.column !== null && table?.columns.get(operation.column)?.generated === "virtual" };
+      const row = alterTableRowId(operation.form, detail);
+      const fact = alterTableFact(operation.form, detail);
       locks.tableWith(operation.table, `${row} / table`, fact, { rewrite: fact.rewrite && !persistenceUnchanged, scan: persistenceUnchanged ? false : undefined, why: operation.what });
       break;
     }

@@ -208,20 +208,35 @@ export const ALTER_TABLE_FACTS: Record<AlterTableForm, LockFact> = {
 export const LIGHT_STORAGE_PARAMETERS: FactRow = { statement: "SET/RESET (fillfactor, autovacuum_*, toast_tuple_target, parallel_workers, ...)", roles: { table: shareUpdateExclusive } };
 const LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 
-/** Whether the form sets or resets only light storage parameters. */
-function onlyLightStorageParameters(form: AlterTableForm, options: readonly string[]): boolean {
+/** SET EXPRESSION of a VIRTUAL generated column (PostgreSQL 18) changes only the catalog: nothing is stored to recompute. */
+export const VIRTUAL_SET_EXPRESSION: FactRow = { statement: "ALTER COLUMN SET EXPRESSION of a VIRTUAL generated column", roles: { table: AE() } };
+
+/** What an ALTER TABLE form's row depends on beyond the form. */
+export interface AlterTableDetail {
+  /** The storage parameters SET or RESET names. */
+  options: readonly string[];
+  /** The column is a VIRTUAL generated column (as the script declared it). */
+  virtualColumn: boolean;
+}
+
+/** The row of an ALTER TABLE form, by its id in `factRows()`. */
+function alterTableRow(form: AlterTableForm, detail: AlterTableDetail): [id: string, row: LockFact] {
   const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
-  return storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name));
+  if (storage && detail.options.length > 0 && detail.options.every((name) => LIGHT_RELOPTIONS.test(name))) {
+    return ["alter-table: light storage parameters", shareUpdateExclusive];
+  }
+  if (form === "ALTER COLUMN SET EXPRESSION" && detail.virtualColumn) return ["alter-table: SET EXPRESSION of a virtual column", AE()];
+  return [`alter-table: ${form}`, ALTER_TABLE_FACTS[form]];
 }
 
 /** The row id of an ALTER TABLE form in `factRows()`. */
-export function alterTableRowId(form: AlterTableForm, options: readonly string[]): string {
-  return onlyLightStorageParameters(form, options) ? "alter-table: light storage parameters" : `alter-table: ${form}`;
+export function alterTableRowId(form: AlterTableForm, detail: AlterTableDetail): string {
+  return alterTableRow(form, detail)[0];
 }
 
-/** The fact of one ALTER TABLE form on its table, given the storage parameters it sets or resets. */
-export function alterTableFact(form: AlterTableForm, options: readonly string[]): LockFact {
-  return onlyLightStorageParameters(form, options) ? shareUpdateExclusive : ALTER_TABLE_FACTS[form];
+/** The fact of one ALTER TABLE form on its table. */
+export function alterTableFact(form: AlterTableForm, detail: AlterTableDetail): LockFact {
+  return alterTableRow(form, detail)[1];
 }
 
 /** The fact of `role` in row `id` for PostgreSQL `pgVersion`. */
@@ -245,6 +260,7 @@ export function factRows(): ReadonlyMap<string, FactRow> {
     rows = new Map<string, FactRow>(Object.entries(LOCK_FACTS));
     for (const [form, tableFact] of Object.entries(ALTER_TABLE_FACTS)) rows.set(`alter-table: ${form}`, { statement: `ALTER TABLE ... ${form}`, roles: { table: tableFact } });
     rows.set("alter-table: light storage parameters", LIGHT_STORAGE_PARAMETERS);
+    rows.set("alter-table: SET EXPRESSION of a virtual column", VIRTUAL_SET_EXPRESSION);
   }
   return rows;
 }

@@ -242,6 +242,7 @@ function columnOf(spec: ColumnSpec): Column {
     type: spec.type,
     notNull: spec.notNull,
     hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null,
+    generated: spec.generated,
   };
 }
 
@@ -250,7 +251,7 @@ function column(schema: Schema, ref: RelationName, name: string): Column {
   const table = schema.tableOrAssumed(ref);
   let col = table.columns.get(name);
   if (!col) {
-    col = { name, type: null, notNull: false, hasDefault: false };
+    col = { name, type: null, notNull: false, hasDefault: false, generated: null };
     table.columns.set(name, col);
   }
   return col;

@@ -11,6 +11,8 @@ export interface Column {
   type: ColumnType | null;
   notNull: boolean;
   hasDefault: boolean;
+  /** GENERATED ALWAYS AS (...) STORED or VIRTUAL; null for other columns and unknown ones. */
+  generated: "stored" | "virtual" | null;
 }
 
 export type ConstraintKind = "check" | "foreign-key" | "unique" | "primary-key" | "exclude" | "not-null";

@@ -129,7 +129,7 @@ export type Operation =
   /** CREATE DOMAIN with CHECK constraints, ALTER DOMAIN ... ADD CONSTRAINT / VALIDATE CONSTRAINT. */
   | { op: "domain-constraint"; domain: RelationName; action: "create" | "add" | "validate"; notValid: boolean }
   /** An ALTER TABLE form with a fixed lock level and no further analysis (OWNER TO, SET STATISTICS, ...). */
-  | { op: "alter-table-other"; table: RelationName; form: AlterTableForm; what: string; options: string[] }
+  | { op: "alter-table-other"; table: RelationName; form: AlterTableForm; what: string; options: string[]; column: string | null }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
   | { op: "no-table-lock"; what: string }
   /**
@@ -685,7 +685,7 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
 function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {
   const table = requiredRelation(stmt.relation);
   if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [] }];
+    return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null }];
   }
   if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
     return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
@@ -695,7 +695,9 @@ function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {
 
 function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): Operation[] {
   const column = cmd.name ?? "";
-  const other = (form: AlterTableForm, what: string = form, options: string[] = []): Operation[] => [{ op: "alter-table-other", table, form, what, options }];
+  const other = (form: AlterTableForm, what: string = form, options: string[] = [], named: string | null = null): Operation[] => [
+    { op: "alter-table-other", table, form, what, options, column: named },
+  ];
   const subtype = required(cmd.subtype, "an ALTER TABLE form");
   if (isExecutionForm(subtype)) return other("other", subtype.replace(/^AT_/, ""));
   switch (subtype) {
@@ -752,7 +754,7 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
     case "AT_SetAccessMethod":
       return other("SET ACCESS METHOD");
     case "AT_SetExpression":
-      return other("ALTER COLUMN SET EXPRESSION");
+      return other("ALTER COLUMN SET EXPRESSION", "ALTER COLUMN SET EXPRESSION", [], column);
     case "AT_SetRelOptions":
     case "AT_ResetRelOptions": {
       const names = list(cmd.def).map((d) => {
@@ -845,7 +847,7 @@ function renameStatement(stmt: NodeOf<"RenameStmt">): Operation[] {
     case "constraint":
       return [{ op: "rename-constraint", table: relation(), name: stmt.subname ?? "", newName }];
     case "trigger":
-      return [{ op: "alter-table-other", table: relation(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }];
+      return [{ op: "alter-table-other", table: relation(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [], column: null }];
     case "schema":
       return [{ op: "rename-schema", schema: stmt.subname ?? "", newName }];
     case "other":

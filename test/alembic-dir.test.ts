@@ -54,7 +54,13 @@ describe("--alembic-dir", () => {
     const text = (await runCli(["--alembic-dir", VERSIONS, RISKY])).stdout;
     expect(text).toContain(`${VERSIONS}/0002_order_lookups.py:15:5  error  require-concurrent-index-creation\n  `);
     expect(text).toContain(`  sql: ${RISKY}:31:1 (from op.create_index)\n`);
-    const located = (await findings("--alembic-dir", VERSIONS, RISKY)).map((f) => [f.rule, f.line, f.migration?.file.replace(`${VERSIONS}/`, ""), f.migration?.line, f.migration?.call]);
+    const located = (await findings("--alembic-dir", VERSIONS, RISKY)).map((f) => [
+      f.rule,
+      f.line,
+      f.migration?.file.replace(`${VERSIONS}/`, ""),
+      f.migration?.line,
+      f.migration?.call,
+    ]);
     expect(located).toContainEqual(["constraint-missing-not-valid", 33, "0002_order_lookups.py", 16, "op.create_foreign_key"]);
     // three alter_column calls on two tables: each statement finds its own
     expect(located).toContainEqual(["changing-column-type", 49, "0004_bigger_amounts.py", 16, "op.alter_column"]);
@@ -65,14 +71,23 @@ describe("--alembic-dir", () => {
 
   it("downgrades point at the downgrade() of the revision being undone", async () => {
     const located = await findings("--alembic-dir", VERSIONS, "samples/shop-risky/downgrade.sql");
-    expect(located.find((f) => f.rule === "require-concurrent-index-creation")?.migration).toEqual({ file: `${VERSIONS}/0005_cleanup.py`, line: 22, column: 5, call: "op.create_index" });
+    expect(located.find((f) => f.rule === "require-concurrent-index-creation")?.migration).toEqual({
+      file: `${VERSIONS}/0005_cleanup.py`,
+      line: 22,
+      column: 5,
+      call: "op.create_index",
+    });
   });
 
   it("github annotations go on the .py file, with the SQL place in the message; SARIF lists the .py first", async () => {
     const github = (await runCli(["--format", "github", "--alembic-dir", VERSIONS, RISKY])).stdout.split("\n");
-    expect(github[0]).toMatch(/^::error file=samples\/shop-risky\/migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::/);
+    expect(github[0]).toMatch(
+      /^::error file=samples\/shop-risky\/migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::/,
+    );
     expect(github[0]).toContain("%0ASQL: samples/shop-risky/upgrade.sql:31: CREATE INDEX ix_orders_user_id ON orders (user_id)%0A");
-    const sarif = JSON.parse((await runCli(["--format", "sarif", "--alembic-dir", VERSIONS, RISKY])).stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    const sarif = JSON.parse((await runCli(["--format", "sarif", "--alembic-dir", VERSIONS, RISKY])).stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
     const locations = sarif.runs[0]!.results[0]!.locations.map((l) => [l.physicalLocation.artifactLocation.uri, l.physicalLocation.region.startLine]);
     expect(locations).toEqual([
       [`${VERSIONS}/0002_order_lookups.py`, 15],
@@ -84,7 +99,18 @@ describe("--alembic-dir", () => {
     const dir = mkdtempSync(join(tmpdir(), "locklint-versions-"));
     writeFileSync(
       join(dir, "a1_backfill.py"),
-      ['revision = "a1"', 'down_revision = "a0"', "", "def upgrade():", '    op.add_column("orders", sa.Column("note", sa.Text()))', '    op.execute("UPDATE orders SET note = \'\'")', "", "def downgrade():", "    pass", ""].join("\n"),
+      [
+        'revision = "a1"',
+        'down_revision = "a0"',
+        "",
+        "def upgrade():",
+        '    op.add_column("orders", sa.Column("note", sa.Text()))',
+        "    op.execute(\"UPDATE orders SET note = ''\")",
+        "",
+        "def downgrade():",
+        "    pass",
+        "",
+      ].join("\n"),
     );
     const sql = join(dir, "upgrade.sql");
     writeFileSync(sql, ["CREATE TABLE orders (id int);", "-- Running upgrade a0 -> a1", "UPDATE orders SET note = '';", "LOCK TABLE orders;", ""].join("\n"));
@@ -108,7 +134,12 @@ describe("alembic-dir in the configuration file", () => {
     const dir = mkdtempSync(join(tmpdir(), "locklint-alembic-config-"));
     writeFileSync(join(dir, "locklint.toml"), `alembic-dir = ${JSON.stringify(join(ROOT, VERSIONS))}\n`);
     const withConfig = await runCli(["--format", "json", "--config", join(dir, "locklint.toml"), RISKY]);
-    expect((JSON.parse(withConfig.stdout) as { findings: JsonFinding[] }).findings[0]!.migration).toEqual({ file: `${VERSIONS}/0002_order_lookups.py`, line: 15, column: 5, call: "op.create_index" });
+    expect((JSON.parse(withConfig.stdout) as { findings: JsonFinding[] }).findings[0]!.migration).toEqual({
+      file: `${VERSIONS}/0002_order_lookups.py`,
+      line: 15,
+      column: 5,
+      call: "op.create_index",
+    });
     writeFileSync(join(dir, "locklint.toml"), "alembic-dir = 3\n");
     const bad = await runCli(["--config", join(dir, "locklint.toml"), RISKY]);
     expect(bad.code).toBe(2);

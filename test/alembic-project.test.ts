@@ -9,7 +9,12 @@ describe("alembic.ini", () => {
   it("is found from a subdirectory of the sample project; its versions directory follows script_location", () => {
     const ini = findAlembicIni(join(ROOT, "samples/shop-risky/migrations/versions"));
     expect(ini).toBe(join(ROOT, "samples/shop-risky/alembic.ini"));
-    expect(readAlembicProject(ini)).toEqual({ ini, section: "alembic", scriptLocation: join(ROOT, "samples/shop-risky/migrations"), versionLocations: [join(ROOT, "samples/shop-risky/migrations/versions")] });
+    expect(readAlembicProject(ini)).toEqual({
+      ini,
+      section: "alembic",
+      scriptLocation: join(ROOT, "samples/shop-risky/migrations"),
+      versionLocations: [join(ROOT, "samples/shop-risky/migrations/versions")],
+    });
   });
 
   it("reads %(here)s, version_locations with its separator, continuation lines and another section", () => {
@@ -17,7 +22,20 @@ describe("alembic.ini", () => {
     mkdirSync(join(dir, "db"));
     writeFileSync(
       join(dir, "alembic.ini"),
-      ["[alembic]", "script_location = %(here)s/db", "version_path_separator = os", "version_locations = %(here)s/db/a:%(here)s/db/b", "", "[reports]", "# a second database", "script_location = reports_db", "version_locations =", "    r1", "    r2", ""].join("\n"),
+      [
+        "[alembic]",
+        "script_location = %(here)s/db",
+        "version_path_separator = os",
+        "version_locations = %(here)s/db/a:%(here)s/db/b",
+        "",
+        "[reports]",
+        "# a second database",
+        "script_location = reports_db",
+        "version_locations =",
+        "    r1",
+        "    r2",
+        "",
+      ].join("\n"),
     );
     const ini = join(dir, "alembic.ini");
     expect(readAlembicProject(ini).versionLocations).toEqual([join(dir, "db/a"), join(dir, "db/b")]);

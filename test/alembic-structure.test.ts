@@ -84,7 +84,8 @@ describe("alembic structure", () => {
   });
 
   it("a rolled-back transaction leaves the replayed schema as it was", async () => {
-    const sql = "CREATE TABLE t (a int);\nBEGIN;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nROLLBACK;\nBEGIN;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nCOMMIT;\n";
+    const sql =
+      "CREATE TABLE t (a int);\nBEGIN;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nROLLBACK;\nBEGIN;\nALTER TABLE t ALTER COLUMN a TYPE bigint;\nCOMMIT;\n";
     const a = await analyzeText(sql);
     expect(a.findings.filter((f) => f.rule === "changing-column-type").map((f) => f.line)).toEqual([3, 6]);
   });

@@ -23,9 +23,16 @@ describe("docs/compat.md", () => {
 });
 
 /** Each boundary of docs/versions.md, run on both sides. */
-const EXISTING = "-- Running upgrade  -> a\nBEGIN;\nCREATE TABLE t (id bigint, c text, ts timestamp);\nCREATE INDEX ix_t ON t (id);\nCREATE TYPE e AS ENUM ('x');\nCOMMIT;\n-- Running upgrade a -> b\nBEGIN;\n";
+const EXISTING =
+  "-- Running upgrade  -> a\nBEGIN;\nCREATE TABLE t (id bigint, c text, ts timestamp);\nCREATE INDEX ix_t ON t (id);\nCREATE TYPE e AS ENUM ('x');\nCOMMIT;\n-- Running upgrade a -> b\nBEGIN;\n";
 const BOUNDARIES: { version: number; rule: string; sql: string; before: boolean; from: boolean }[] = [
-  { version: 12, rule: "setting-not-null", sql: "ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL);\nCOMMIT;\nBEGIN;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;", before: true, from: false },
+  {
+    version: 12,
+    rule: "setting-not-null",
+    sql: "ALTER TABLE t ADD CONSTRAINT t_c_nn CHECK (c IS NOT NULL);\nCOMMIT;\nBEGIN;\nALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+    before: true,
+    from: false,
+  },
   { version: 12, rule: "transaction-incompatible-statement", sql: "ALTER TYPE e ADD VALUE 'y';", before: true, from: false },
   { version: 12, rule: "changing-column-type", sql: "SET LOCAL timezone = 'UTC';\nALTER TABLE t ALTER COLUMN ts TYPE timestamptz;", before: true, from: false },
 ];
@@ -60,7 +67,9 @@ describe("docs/versions.md", () => {
 
   it("lock facts change at 12 for ALTER INDEX RENAME and ATTACH PARTITION", async () => {
     const lock = async (sql: string, pgVersion: number, relation: string) =>
-      (await analyzeText(`${EXISTING}${sql}\nCOMMIT;\n`, { pgVersion })).analyzed.find((s) => s.statement.sql === sql.replace(/;$/, ""))!.effects.locks.find((l) => l.relation === relation)!.mode;
+      (await analyzeText(`${EXISTING}${sql}\nCOMMIT;\n`, { pgVersion })).analyzed
+        .find((s) => s.statement.sql === sql.replace(/;$/, ""))!
+        .effects.locks.find((l) => l.relation === relation)!.mode;
     expect(await lock("ALTER INDEX ix_t RENAME TO ix_t2;", 11, "ix_t")).toBe("ACCESS EXCLUSIVE");
     expect(await lock("ALTER INDEX ix_t RENAME TO ix_t2;", 12, "ix_t")).toBe("SHARE UPDATE EXCLUSIVE");
     expect(await lock("ALTER TABLE p ATTACH PARTITION p2 FOR VALUES IN (1);", 11, "p")).toBe("ACCESS EXCLUSIVE");

@@ -43,6 +43,10 @@ describe("bin/locklint.js end to end", () => {
   });
 
   it("a usage error is exit 2 and one line on stderr, nothing on stdout", () => {
-    expect(runBin(["--no-such-option", RISKY])).toMatchObject({ code: 2, stdout: "", stderr: expect.stringMatching(/^locklint: [^\n]*no-such-option[^\n]*\n$/) as unknown });
+    expect(runBin(["--no-such-option", RISKY])).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: expect.stringMatching(/^locklint: [^\n]*no-such-option[^\n]*\n$/) as unknown,
+    });
   });
 });

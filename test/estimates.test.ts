@@ -17,7 +17,17 @@ function statsFile(tables: { name: string; heapBytes: number; totalBytes: number
     collectedAt: "2026-11-26T00:00:00.000Z",
     server: { version: "15.18", versionNum: 150018 },
     source: "postgres://app:***@db/app",
-    tables: tables.map((t) => ({ schema: "public", name: t.name, kind: "table", reltuples: t.rows, liveTuples: t.rows, heapBytes: t.heapBytes, toastBytes: 0, totalBytes: t.totalBytes, indexes: [] })),
+    tables: tables.map((t) => ({
+      schema: "public",
+      name: t.name,
+      kind: "table",
+      reltuples: t.rows,
+      liveTuples: t.rows,
+      heapBytes: t.heapBytes,
+      toastBytes: 0,
+      totalBytes: t.totalBytes,
+      indexes: [],
+    })),
   };
   writeFileSync(path, JSON.stringify(body));
   return path;
@@ -83,10 +93,17 @@ describe("lock-time estimates", () => {
   it("budgets per kind of blocking: --max-read-lock-ms for locks that block reads, --max-write-lock-ms for writes (also in the config file)", async () => {
     const budgetFindings = (out: LintReport) =>
       out.findings.filter((f) => f.rule === "lock-budget").map((f) => f.message.split(" blocks")[0]! + (f.message.match(/ budget for \w+/)?.[0] ?? ""));
-    expect(budgetFindings(await lintJson("--stats", BIG, "--max-write-lock-ms", "3000"))).toEqual(["ACCESS EXCLUSIVE on users budget for writes", "SHARE on orders budget for writes"]);
+    expect(budgetFindings(await lintJson("--stats", BIG, "--max-write-lock-ms", "3000"))).toEqual([
+      "ACCESS EXCLUSIVE on users budget for writes",
+      "SHARE on orders budget for writes",
+    ]);
     // ACCESS EXCLUSIVE blocks both: the tighter budget applies to it; SHARE blocks only writes
-    expect(budgetFindings(await lintJson("--stats", BIG, "--max-read-lock-ms", "3000", "--max-write-lock-ms", "1000000"))).toEqual(["ACCESS EXCLUSIVE on users budget for reads"]);
-    expect(budgetFindings(await lintJson("--stats", BIG, "--max-lock-ms", "3000", "--max-write-lock-ms", "1000000"))).toEqual(["ACCESS EXCLUSIVE on users budget for reads"]);
+    expect(budgetFindings(await lintJson("--stats", BIG, "--max-read-lock-ms", "3000", "--max-write-lock-ms", "1000000"))).toEqual([
+      "ACCESS EXCLUSIVE on users budget for reads",
+    ]);
+    expect(budgetFindings(await lintJson("--stats", BIG, "--max-lock-ms", "3000", "--max-write-lock-ms", "1000000"))).toEqual([
+      "ACCESS EXCLUSIVE on users budget for reads",
+    ]);
     const project = mkdtempSync(join(tmpdir(), "locklint-budget-"));
     writeFileSync(join(project, "locklint.toml"), `stats = ${JSON.stringify(BIG)}\nmax-read-lock-ms = 3000\n`);
     const fromConfig = lintReport((await runCli(["--format", "json", sql], "", false, { cwd: project })).stdout);
@@ -110,7 +127,9 @@ describe("lock-time estimates", () => {
     const missing = await runCli(["--stats", join(dir, "nope.json"), sql]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("nope.json: cannot read the stats file");
-    expect((await runCli(["--max-lock-ms", "100", sql])).stderr).toContain("lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes");
+    expect((await runCli(["--max-lock-ms", "100", sql])).stderr).toContain(
+      "lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes",
+    );
     const readBudget = await runCli(["--max-read-lock-ms", "100", sql]);
     expect(readBudget.code).toBe(2);
     expect(readBudget.stderr).toContain("need table sizes: give --stats FILE");

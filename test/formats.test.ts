@@ -14,7 +14,9 @@ describe("--format github", () => {
     expect(r.code).toBe(1);
     const commands = r.stdout.split("\n").filter((l) => l.startsWith("::"));
     expect(commands).toHaveLength(15);
-    expect(commands[0]).toMatch(/^::error file=samples\/shop-risky\/upgrade\.sql,line=31,col=1,endLine=31,endColumn=51,title=locklint require-concurrent-index-creation::CREATE INDEX on existing table orders/);
+    expect(commands[0]).toMatch(
+      /^::error file=samples\/shop-risky\/upgrade\.sql,line=31,col=1,endLine=31,endColumn=51,title=locklint require-concurrent-index-creation::CREATE INDEX on existing table orders/,
+    );
     expect(commands.every((c) => !c.slice(2).includes("\n"))).toBe(true);
     expect(commands[0]).toContain("%0ACREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);");
     expect(commands.filter((c) => c.startsWith("::warning")).length).toBe(8);
@@ -72,7 +74,11 @@ describe("several --format from one analysis", () => {
     expect(r.stdout).toBe(await single("locks"));
     expect(readFileSync(json, "utf8")).toBe(await single("locks", "--format", "json"));
     const sarif = out("locks.sarif");
-    expect(await runCli(["locks", "--format", "text", "--format", `sarif=${sarif}`, RISKY])).toMatchObject({ code: 2, stdout: "", stderr: "locklint: locklint locks has no sarif format: use text or json\n" });
+    expect(await runCli(["locks", "--format", "text", "--format", `sarif=${sarif}`, RISKY])).toMatchObject({
+      code: 2,
+      stdout: "",
+      stderr: "locklint: locklint locks has no sarif format: use text or json\n",
+    });
     expect(existsSync(sarif)).toBe(false);
   });
 
@@ -84,21 +90,28 @@ describe("several --format from one analysis", () => {
       expect(r.stdout).toBe("");
       return r.stderr;
     };
-    expect(await usage("--format", "github", "--format", "markdown")).toBe("locklint: --format github, markdown: only one report can go to stdout; give the others a file (--format FORMAT=FILE)\n");
+    expect(await usage("--format", "github", "--format", "markdown")).toBe(
+      "locklint: --format github, markdown: only one report can go to stdout; give the others a file (--format FORMAT=FILE)\n",
+    );
     // the same file, spelled two ways
-    expect(await usage("--format", `json=${twice}`, "--format", `sarif=${relative(process.cwd(), twice)}`)).toBe(`locklint: ${relative(process.cwd(), twice)}: two reports would be written to this file\n`);
+    expect(await usage("--format", `json=${twice}`, "--format", `sarif=${relative(process.cwd(), twice)}`)).toBe(
+      `locklint: ${relative(process.cwd(), twice)}: two reports would be written to this file\n`,
+    );
     expect(await usage("--format", "text", "-o", twice, "--format", `json=${twice}`)).toBe(`locklint: ${twice}: two reports would be written to this file\n`);
     expect(existsSync(twice)).toBe(false);
-    expect(await usage("--format", "xml=report.xml")).toBe("locklint: option '-f, --format <format>' argument 'xml=report.xml' is invalid. expected one of text, json, github, markdown, sarif, alone or as FORMAT=FILE (locklint --help lists the options)\n");
+    expect(await usage("--format", "xml=report.xml")).toBe(
+      "locklint: option '-f, --format <format>' argument 'xml=report.xml' is invalid. expected one of text, json, github, markdown, sarif, alone or as FORMAT=FILE (locklint --help lists the options)\n",
+    );
     expect(await usage("--format", "sarif=")).toContain("argument 'sarif=' is invalid. expected a file after sarif= (locklint --help lists the options)\n");
-    expect(await usage("--format", `json=${out("a.json")}`, "-o", twice)).toBe(`locklint: -o ${twice}: every --format names its own file (FORMAT=FILE); -o is for the one without\n`);
+    expect(await usage("--format", `json=${out("a.json")}`, "-o", twice)).toBe(
+      `locklint: -o ${twice}: every --format names its own file (FORMAT=FILE); -o is for the one without\n`,
+    );
   });
 
   it("a file that cannot be written: exit 2, one line naming it, nothing on stdout", async () => {
     const r = await runCli(["--format", "github", "--format", "sarif=no/such/dir/locklint.sarif", RISKY]);
     expect(r).toEqual({ code: 2, stdout: "", stderr: "locklint: no/such/dir/locklint.sarif: cannot write (ENOENT)\n" });
   });
-
 });
 
 describe("revision ranges", () => {
@@ -111,7 +124,11 @@ describe("revision ranges", () => {
   });
 
   it("--revision reports one revision, with the schema of the whole input", async () => {
-    expect((await findings("--revision", "0002")).map((f) => `${f.line} ${f.rule}`)).toEqual(["31 require-concurrent-index-creation", "33 constraint-missing-not-valid", "33 lock-upgrade"]);
+    expect((await findings("--revision", "0002")).map((f) => `${f.line} ${f.rule}`)).toEqual([
+      "31 require-concurrent-index-creation",
+      "33 constraint-missing-not-valid",
+      "33 lock-upgrade",
+    ]);
   });
 
   it("a revision that is not in the input is a usage error", async () => {
@@ -122,8 +139,6 @@ describe("revision ranges", () => {
 });
 
 describe("--sql-command", () => {
-
-
   it("a command that fails is exit 2 with its exit code named, and nothing is linted", async () => {
     const r = await runCli(["--sql-command", "echo 'FAILED: no config' >&2; exit 3"], "", false, { env: { PATH: process.env.PATH } });
     expect(r.code).toBe(2);
@@ -133,7 +148,12 @@ describe("--sql-command", () => {
   });
 
   it("follows the files named, for locks too", async () => {
-    const r = await runCli(["locks", "--format", "json", "samples/shop-safe/upgrade.sql", "--sql-command", "printf 'ALTER TABLE orders ADD COLUMN note text;'"], "", false, { env: { PATH: process.env.PATH } });
+    const r = await runCli(
+      ["locks", "--format", "json", "samples/shop-safe/upgrade.sql", "--sql-command", "printf 'ALTER TABLE orders ADD COLUMN note text;'"],
+      "",
+      false,
+      { env: { PATH: process.env.PATH } },
+    );
     expect(r.code).toBe(0);
     const statements = locksReport(r.stdout).statements;
     expect(statements.at(-1)).toMatchObject({ file: "<printf 'ALTER TABLE orders ADD COLUMN note text;'>" });

@@ -50,7 +50,10 @@ describe("empty input is never a pass", () => {
 
   it("empty stdin: exit 2, with the hint for a failed `alembic ... --sql | locklint`", async () => {
     const r = await runCli([], "");
-    expectInputError(r, /^locklint: <stdin>: no SQL statement \(empty input\): did the command piped in fail\? `alembic upgrade head --sql \| locklint` gets nothing when alembic fails/);
+    expectInputError(
+      r,
+      /^locklint: <stdin>: no SQL statement \(empty input\): did the command piped in fail\? `alembic upgrade head --sql \| locklint` gets nothing when alembic fails/,
+    );
   });
 
   it("stdin that ends before any chunk (closed at once): exit 2", async () => {
@@ -97,7 +100,17 @@ describe("an unterminated comment or quote at the end of the input no longer swa
 
 describe("psql meta-commands and COPY data are their own items, not SQL", () => {
   it("\\restrict, \\connect, \\c, \\set, \\unrestrict are skipped without hiding the next statement", async () => {
-    const sql = ["\\restrict Xy3kQ9", "\\connect shop", "CREATE INDEX ix_a ON t (a);", "\\c shop2", "\\set ON_ERROR_STOP on", "CREATE INDEX ix_b ON t (b);", "SELECT 1; \\gset", "\\unrestrict Xy3kQ9", ""].join("\n");
+    const sql = [
+      "\\restrict Xy3kQ9",
+      "\\connect shop",
+      "CREATE INDEX ix_a ON t (a);",
+      "\\c shop2",
+      "\\set ON_ERROR_STOP on",
+      "CREATE INDEX ix_b ON t (b);",
+      "SELECT 1; \\gset",
+      "\\unrestrict Xy3kQ9",
+      "",
+    ].join("\n");
     const r = await runCli(["--format", "json", "--rules", `${INDEX_FINDING},syntax-error`], sql);
     expect(r.stderr).toBe("");
     expect(rules(r)).toEqual([
@@ -108,7 +121,18 @@ describe("psql meta-commands and COPY data are their own items, not SQL", () => 
   });
 
   it("COPY ... FROM stdin data up to the line \\. is skipped; the statement after it gets its findings", async () => {
-    const sql = ["COPY public.t (a, b) FROM stdin;", "1\tit's", "2\t/* not a comment", "3\tDROP TABLE t;", "\\.", "CREATE INDEX ix_a ON t (a);", "\\copy t from stdin", "4\tx", "\\.", INDEX].join("\n");
+    const sql = [
+      "COPY public.t (a, b) FROM stdin;",
+      "1\tit's",
+      "2\t/* not a comment",
+      "3\tDROP TABLE t;",
+      "\\.",
+      "CREATE INDEX ix_a ON t (a);",
+      "\\copy t from stdin",
+      "4\tx",
+      "\\.",
+      INDEX,
+    ].join("\n");
     const r = await runCli(["--format", "json", "--rules", `${INDEX_FINDING},syntax-error`], sql);
     expect(r.stderr).toBe("");
     expect(rules(r)).toEqual([
@@ -124,7 +148,10 @@ describe("psql meta-commands and COPY data are their own items, not SQL", () => 
 
   it("COPY ... FROM stdin data without its end line \\.: exit 2 naming the COPY", async () => {
     const path = file("copy.sql", `${INDEX}COPY t (a) FROM stdin;\n1\n2\n${INDEX}`);
-    expectInputError(await runCli([path]), `${path}:2: COPY ... FROM stdin data without its end line \\.: it runs to the end of the input, hiding every statement after it; end the data with a line \\.`);
+    expectInputError(
+      await runCli([path]),
+      `${path}:2: COPY ... FROM stdin data without its end line \\.: it runs to the end of the input, hiding every statement after it; end the data with a line \\.`,
+    );
   });
 
   it("the splitter: one item per meta-command line, one for the data, none glued to a statement", () => {
@@ -155,7 +182,10 @@ describe("the input size limit, checked while reading", () => {
   it("an endless stdin stops at --max-input-mb with exit 2, not after gigabytes", async () => {
     const taken = { bytes: 0 };
     const r = await runWithStdin(["--max-input-mb", "2"], endless(taken));
-    expectInputError(r, "<stdin>: larger than 2 MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)");
+    expectInputError(
+      r,
+      "<stdin>: larger than 2 MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)",
+    );
     expect(taken.bytes).toBeLessThan(2 * 1024 * 1024 + 70_000);
   });
 

@@ -61,7 +61,9 @@ describe("-o and --format FMT=FILE never replace an input", () => {
     const input = sqlFile(dir);
     const r = await runCli(["--sql-command", `cat '${input}'`, "-o", input]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`locklint: ${input}: --sql-command names this file ("cat '${input}'"); the report would replace what it reads (write the report to another file)\n`);
+    expect(r.stderr).toBe(
+      `locklint: ${input}: --sql-command names this file ("cat '${input}'"); the report would replace what it reads (write the report to another file)\n`,
+    );
     expect(readFileSync(input, "utf8")).toBe(RISKY);
   });
 
@@ -169,7 +171,6 @@ describe("identifiers reach the terminal as text", () => {
     expect(r.stdout).toContain("ALTER TABLE a\\rRENAME TO l");
     expect(r.stdout).not.toMatch(/\r/);
   });
-
 });
 
 describe("error messages reach the terminal as text", () => {

@@ -103,7 +103,10 @@ const CASES: Record<string, RuleCase[]> = {
     },
   ],
   "constraint-missing-not-valid": [
-    { sql: "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);", expect: [[10, 24, "validates every row", "error"]] },
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);",
+      expect: [[10, 24, "validates every row", "error"]],
+    },
     { sql: "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0);", expect: [[10, 24, "CHECK constraint orders_total_check"]] },
     { sql: "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0) NOT VALID;", expect: [] },
     { sql: "ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES users (id);", expect: [] },
@@ -149,7 +152,10 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "CREATE MATERIALIZED VIEW totals AS SELECT count(*) FROM users;\nREFRESH MATERIALIZED VIEW totals;", expect: [] },
   ],
   "adding-exclusion-constraint": [
-    { sql: "ALTER TABLE orders ADD CONSTRAINT orders_excl EXCLUDE USING btree (user_id WITH =);", expect: [[10, 1, "EXCLUDE constraint on existing table orders", "error"]] },
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT orders_excl EXCLUDE USING btree (user_id WITH =);",
+      expect: [[10, 1, "EXCLUDE constraint on existing table orders", "error"]],
+    },
     { sql: "CREATE TABLE t (a int);\nALTER TABLE t ADD CONSTRAINT t_excl EXCLUDE USING btree (a WITH =);", expect: [] },
   ],
   "rewriting-table": [
@@ -163,10 +169,16 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "COMMIT;\nVACUUM users;\nBEGIN;", expect: [] },
   ],
   "attaching-partition-with-scan": [
-    { sql: "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at);\nCOMMIT;\nBEGIN;\nALTER TABLE ev ATTACH PARTITION users FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');", expect: [[13, 1, "attaching users reads all its rows", "warning"]] },
+    {
+      sql: "CREATE TABLE ev (id int, at date) PARTITION BY RANGE (at);\nCOMMIT;\nBEGIN;\nALTER TABLE ev ATTACH PARTITION users FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+      expect: [[13, 1, "attaching users reads all its rows", "warning"]],
+    },
   ],
   "ban-truncate-cascade": [
-    { sql: "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nTRUNCATE users CASCADE;", expect: [[11, 1, "(orders)", "error"]] },
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nTRUNCATE users CASCADE;",
+      expect: [[11, 1, "(orders)", "error"]],
+    },
     { sql: "TRUNCATE users;", expect: [] },
   ],
   "truncating-table": [
@@ -214,7 +226,10 @@ const CASES: Record<string, RuleCase[]> = {
   "renaming-schema": [{ sql: "ALTER SCHEMA billing RENAME TO invoicing;", expect: [[10, 1, "renaming schema billing", "warning"]] }],
   "renaming-enum-value": [{ sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue';", expect: [[10, 1, "renaming value 'sad'", "warning"]] }],
   "adding-domain-constraint": [
-    { sql: "CREATE DOMAIN qty AS int;\nCREATE TABLE stock (n qty);\nCOMMIT;\nBEGIN;\nALTER DOMAIN qty ADD CONSTRAINT qty_pos CHECK (VALUE > 0);", expect: [[14, 1, "(stock)", "warning"]] },
+    {
+      sql: "CREATE DOMAIN qty AS int;\nCREATE TABLE stock (n qty);\nCOMMIT;\nBEGIN;\nALTER DOMAIN qty ADD CONSTRAINT qty_pos CHECK (VALUE > 0);",
+      expect: [[14, 1, "(stock)", "warning"]],
+    },
     { sql: "ALTER DOMAIN qty ADD CONSTRAINT qty_pos CHECK (VALUE > 0) NOT VALID;", expect: [] },
   ],
   "identifier-too-long": [
@@ -251,7 +266,13 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "CREATE TABLE t (a timestamptz);", expect: [] },
   ],
   "prefer-bigint-over-int": [
-    { sql: "CREATE TABLE t (a integer, b serial);", expect: [[10, 17, "t.a is integer", "warning"], [10, 28, "t.b is serial"]] },
+    {
+      sql: "CREATE TABLE t (a integer, b serial);",
+      expect: [
+        [10, 17, "t.a is integer", "warning"],
+        [10, 28, "t.b is serial"],
+      ],
+    },
     { sql: "CREATE TABLE t (a bigint);", expect: [] },
   ],
   "prefer-bigint-over-smallint": [
@@ -278,14 +299,20 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT c;", expect: [] },
   ],
   "lock-held-during-slow-statement": [
-    { sql: "ALTER TABLE users ADD COLUMN x int;\nCREATE INDEX ix_orders_total ON orders (total);", expect: [[11, 1, "ACCESS EXCLUSIVE on users, taken at line 10", "warning"]] },
+    {
+      sql: "ALTER TABLE users ADD COLUMN x int;\nCREATE INDEX ix_orders_total ON orders (total);",
+      expect: [[11, 1, "ACCESS EXCLUSIVE on users, taken at line 10", "warning"]],
+    },
     { sql: "CREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ADD COLUMN x int;", expect: [] },
     { sql: "ALTER TABLE users ADD COLUMN x int;\nALTER TABLE users ADD COLUMN y uuid DEFAULT gen_random_uuid();", expect: [] },
   ],
   "foreign-key-without-index": [
     { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));", expect: [[10, 45, "no index on items (order_id)", "warning"]] },
     { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_items_order ON items (order_id, id);", expect: [] },
-    { sql: "CREATE INDEX ix_orders_user ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;", expect: [] },
+    {
+      sql: "CREATE INDEX ix_orders_user ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
+      expect: [],
+    },
   ],
   "excessive-lock-timeout": [
     { sql: "SET lock_timeout = '1min';\nALTER TABLE users ADD COLUMN a int;", expect: [[11, 1, "lock_timeout is 1min", "warning"]] },
@@ -293,7 +320,10 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "SET lock_timeout = '5s';\nALTER TABLE users ADD COLUMN a int;", expect: [] },
   ],
   "multiple-alter-table": [
-    { sql: "ALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE users ADD COLUMN c int;", expect: [[11, 1, "another ALTER TABLE users (line 10)", "warning"]] },
+    {
+      sql: "ALTER TABLE users ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\nALTER TABLE users ADD COLUMN c int;",
+      expect: [[11, 1, "another ALTER TABLE users (line 10)", "warning"]],
+    },
     { sql: "ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;\nALTER TABLE orders ADD COLUMN c int;", expect: [] },
   ],
   "wide-index": [
@@ -307,13 +337,19 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "CREATE INDEX ix_u ON users (name);", expect: [] },
   ],
   "lock-upgrade": [
-    { sql: "CREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;", expect: [[11, 1, "orders is locked SHARE at line 10, then ACCESS EXCLUSIVE", "warning"]] },
+    {
+      sql: "CREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;",
+      expect: [[11, 1, "orders is locked SHARE at line 10, then ACCESS EXCLUSIVE", "warning"]],
+    },
     { sql: "ALTER TABLE orders ADD COLUMN note text;\nUPDATE orders SET note = '';", expect: [] },
     { sql: "ALTER TABLE users VALIDATE CONSTRAINT c;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;", expect: [] },
     { sql: "CREATE TABLE t (a int);\nCREATE INDEX ix_t ON t (a);\nALTER TABLE t ADD COLUMN b int;", expect: [] },
   ],
   "revisions-share-transaction": [
-    { sql: "ALTER TABLE orders ADD COLUMN note text;\n-- Running upgrade next -> later\nSELECT 1;", expect: [[12, 1, "revision later runs in the same transaction as revision next", "warning"]] },
+    {
+      sql: "ALTER TABLE orders ADD COLUMN note text;\n-- Running upgrade next -> later\nSELECT 1;",
+      expect: [[12, 1, "revision later runs in the same transaction as revision next", "warning"]],
+    },
     { sql: "ALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nBEGIN;\n-- Running upgrade next -> later\nSELECT 1;", expect: [] },
   ],
   "lock-order": [
@@ -321,7 +357,10 @@ const CASES: Record<string, RuleCase[]> = {
       sql: "ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT u_fk FOREIGN KEY (age) REFERENCES orders (id) NOT VALID;",
       expect: [[11, 1, "locks users before orders, but the transaction locked orders first (line 10)", "warning"]],
     },
-    { sql: "ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders ADD CONSTRAINT o_fk2 FOREIGN KEY (total) REFERENCES users (id) NOT VALID;", expect: [] },
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT o_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE orders ADD CONSTRAINT o_fk2 FOREIGN KEY (total) REFERENCES users (id) NOT VALID;",
+      expect: [],
+    },
   ],
   "unused-ignore": [
     { sql: "-- locklint-ignore: dropping-table\nCREATE INDEX ix_u ON users (name);", expect: [[10, 1, "silences nothing", "warning"]] },
@@ -331,13 +370,26 @@ const CASES: Record<string, RuleCase[]> = {
   "alembic-offline-failure": [
     {
       sql: '-- locklint offline failure: {"direction": "upgrade", "revision": "next", "file": "/p/versions/next.py", "line": 18, "error": "AttributeError: \'NoneType\' object has no attribute \'fetchall\'"}',
-      expect: [[10, 1, "revision next: upgrade() (line 18) fails in offline mode: AttributeError: 'NoneType' object has no attribute 'fetchall'; its statements after the failing line are not linted", "error"]],
+      expect: [
+        [
+          10,
+          1,
+          "revision next: upgrade() (line 18) fails in offline mode: AttributeError: 'NoneType' object has no attribute 'fetchall'; its statements after the failing line are not linted",
+          "error",
+        ],
+      ],
     },
-    { sql: '-- locklint offline failure: {"direction": "downgrade", "revision": "next", "file": null, "line": null, "error": "KeyError: 1", "fatal": true}', expect: [[10, 1, "downgrade() fails in offline mode: KeyError: 1; alembic stopped here"]] },
+    {
+      sql: '-- locklint offline failure: {"direction": "downgrade", "revision": "next", "file": null, "line": null, "error": "KeyError: 1", "fatal": true}',
+      expect: [[10, 1, "downgrade() fails in offline mode: KeyError: 1; alembic stopped here"]],
+    },
     { sql: "-- locklint offline failure: not json\n-- the locklint offline failure: {}\nSELECT 1;", expect: [] },
   ],
   "syntax-error": [
-    { sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);", expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]] },
+    {
+      sql: "ALTER TABLE users ADD COLUMN x text DEFALT '';\nCREATE INDEX ix_users_name ON users (name);",
+      expect: [[10, 37, 'syntax error at or near "DEFALT"', "error"]],
+    },
     { sql: "SELECT 'é' ; SELEC 1;", expect: [[10, 14, 'syntax error at or near "SELEC"']] },
   ],
 };

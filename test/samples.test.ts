@@ -65,7 +65,8 @@ describe("samples/ end to end", () => {
   });
 
   it("locklint locks: the lock timeline of a transaction, with what ran while each lock was held", async () => {
-    const sql = "BEGIN;\n-- Running upgrade a -> b\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n";
+    const sql =
+      "BEGIN;\n-- Running upgrade a -> b\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE users ADD COLUMN nick text;\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n";
     const r = await runCli(["locks", "--format", "json", "-"], sql);
     const tx = locksReport(r.stdout).transactions[0]!;
     expect(tx).toMatchObject({ begin: { line: 1 }, end: { line: 6, revision: "b" }, revisions: ["b"] });
@@ -77,7 +78,6 @@ describe("samples/ end to end", () => {
     expect(text).toContain("Transaction 1, lines 1-6, revision b: locks held until it ends");
     expect(text).toMatch(/users\s+ACCESS EXCLUSIVE\s+reads, writes, ddl\s+line 4 \(b\)\s+line 6\s+1 statement: line 5 rewrites users/);
   });
-
 });
 
 const CORPUS = join(ROOT, "..", "shared", "corpus", "alembic");

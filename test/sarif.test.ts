@@ -19,7 +19,14 @@ interface SarifLog {
   version: string;
   runs: {
     tool: { driver: { name: string; rules: { id: string }[] } };
-    results: { ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[]; properties: { revision: string | null } }[];
+    results: {
+      ruleId: string;
+      ruleIndex: number;
+      level: string;
+      message: { text: string };
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[];
+      properties: { revision: string | null };
+    }[];
   }[];
 }
 
@@ -47,7 +54,10 @@ describe("--format sarif", () => {
     expect(run.tool.driver.rules[first.ruleIndex]!.id).toBe(first.ruleId);
     expect(first).toMatchObject({ ruleId: "require-concurrent-index-creation", level: "error", properties: { revision: "0002" } });
     // the region covers the statement, the semicolon included (SARIF's end column is exclusive)
-    expect(first.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: "samples/shop-risky/upgrade.sql" }, region: { startLine: 31, startColumn: 1, endColumn: 52 } });
+    expect(first.locations[0]!.physicalLocation).toMatchObject({
+      artifactLocation: { uri: "samples/shop-risky/upgrade.sql" },
+      region: { startLine: 31, startColumn: 1, endColumn: 52 },
+    });
     expect(first.message.text).toContain("CREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);");
   });
 
@@ -60,7 +70,10 @@ describe("--format sarif", () => {
 
   it("stdin with a syntax error, and an absolute path as a file URI", async () => {
     const { log } = await sarifOf([], "SELECT 1;\nCREATE TABLE é (\n");
-    expect(log.runs[0]!.results[0]).toMatchObject({ ruleId: "syntax-error", locations: [{ physicalLocation: { artifactLocation: { uri: "stdin" }, region: { startLine: 2 } } }] });
+    expect(log.runs[0]!.results[0]).toMatchObject({
+      ruleId: "syntax-error",
+      locations: [{ physicalLocation: { artifactLocation: { uri: "stdin" }, region: { startLine: 2 } } }],
+    });
     const { log: absolute } = await sarifOf([`${ROOT}samples/shop-risky/upgrade.sql`]);
     expect(absolute.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^file:\/\/\/.*\/samples\/shop-risky\/upgrade\.sql$/);
   });

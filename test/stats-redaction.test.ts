@@ -47,7 +47,9 @@ describe("locklint stats and trace --db-url: no password in an error, whatever t
 
   it("a scheme-less user:password@host/db is refused, without its password", async () => {
     const r = await unreachable("u:pl4in-Secret@127.0.0.1:1/db");
-    expect(r.stderr).toBe("locklint: not a PostgreSQL connection string: u:***@127.0.0.1:1/db (write postgres://user:password@host:port/database, or host=... user=... dbname=...)\n");
+    expect(r.stderr).toBe(
+      "locklint: not a PostgreSQL connection string: u:***@127.0.0.1:1/db (write postgres://user:password@host:port/database, or host=... user=... dbname=...)\n",
+    );
     expect(r.code).toBe(2);
   });
 
@@ -57,11 +59,19 @@ describe("locklint stats and trace --db-url: no password in an error, whatever t
   });
 
   it("a URL the driver cannot parse, a port that is not a number, an unterminated quote: one line, no password, no internal error", async () => {
-    expect((await unreachable("postgres://u:pw-Secret1@host:notaport/db")).stderr).toBe("locklint: not a valid connection string: postgres://u:***@host:notaport/db (Invalid URL)\n");
-    expect((await unreachable("postgresql://u:pw-Secret1@[::1/db")).stderr).toBe("locklint: not a valid connection string: postgresql://u:***@[::1/db (Invalid URL)\n");
-    expect((await unreachable("host=127.0.0.1 port=x password=pw-Secret1")).stderr).toBe("locklint: host=127.0.0.1 port=x password=***: port x is not a port number\n");
+    expect((await unreachable("postgres://u:pw-Secret1@host:notaport/db")).stderr).toBe(
+      "locklint: not a valid connection string: postgres://u:***@host:notaport/db (Invalid URL)\n",
+    );
+    expect((await unreachable("postgresql://u:pw-Secret1@[::1/db")).stderr).toBe(
+      "locklint: not a valid connection string: postgresql://u:***@[::1/db (Invalid URL)\n",
+    );
+    expect((await unreachable("host=127.0.0.1 port=x password=pw-Secret1")).stderr).toBe(
+      "locklint: host=127.0.0.1 port=x password=***: port x is not a port number\n",
+    );
     const unterminated = await unreachable("host=h password='open quote Secret1");
-    expect(unterminated.stderr).toBe("locklint: cannot read the connection string host=h password=***: write key=value pairs, a value with spaces in single quotes\n");
+    expect(unterminated.stderr).toBe(
+      "locklint: cannot read the connection string host=h password=***: write key=value pairs, a value with spaces in single quotes\n",
+    );
     expect(unterminated.code).toBe(2);
   });
 
@@ -83,7 +93,9 @@ describe("redactUrl and scrub", () => {
 
   it("a message quoting a password of the connection string, in any spelling, loses it", () => {
     const keywords = "host=h user=u password=kw-Secret dbname=d";
-    expect(scrub('database "host=h user=u password=kw-Secret dbname=d" does not exist', keywords)).toBe('database "host=h user=u password=*** dbname=d" does not exist');
+    expect(scrub('database "host=h user=u password=kw-Secret dbname=d" does not exist', keywords)).toBe(
+      'database "host=h user=u password=*** dbname=d" does not exist',
+    );
     expect(scrub("bad value kw-Secret", keywords)).toBe("bad value ***");
     const query = "postgres://h/db?password=p%40ss-word";
     expect(scrub("auth failed with p@ss-word and p%40ss-word", query)).toBe("auth failed with *** and ***");

@@ -45,7 +45,9 @@ function parserAlone(sql) {
 startup();
 
 await loadParser();
-console.log(`\nlocklint benchmark: node ${process.version}, best of ${RUNS} runs, end to end as bin/locklint.js runs (node --liftoff-only; process start, parse, analyse, JSON out)`);
+console.log(
+  `\nlocklint benchmark: node ${process.version}, best of ${RUNS} runs, end to end as bin/locklint.js runs (node --liftoff-only; process start, parse, analyse, JSON out)`,
+);
 console.log("size      revisions  statements  bytes/stmt  statements/s   MB/s   seconds  peak RSS  RSS per input MB  findings  parser alone");
 for (const mb of [1, 5, 10]) {
   const { sql, revisions } = generateHistory(mb * 1024 * 1024);

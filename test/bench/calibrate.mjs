@@ -31,7 +31,9 @@ const OPERATIONS = [
 ];
 
 async function sizes() {
-  const r = await client.query("SELECT pg_relation_size('calibration')::float8 AS heap, pg_total_relation_size('calibration')::float8 AS total, (SELECT count(*) FROM calibration)::float8 AS rows");
+  const r = await client.query(
+    "SELECT pg_relation_size('calibration')::float8 AS heap, pg_total_relation_size('calibration')::float8 AS total, (SELECT count(*) FROM calibration)::float8 AS rows",
+  );
   return r.rows[0];
 }
 
@@ -49,7 +51,9 @@ for (const mb of sizesMb) {
   await client.query("CREATE TABLE calibration (id bigint, n int, payload text)");
   // ~150 bytes a row on disk
   const rows = Math.round((mb * 1024 * 1024) / 150);
-  await client.query(`INSERT INTO calibration SELECT g, g % 1000, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) FROM generate_series(1, ${rows}) g`);
+  await client.query(
+    `INSERT INTO calibration SELECT g, g % 1000, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) FROM generate_series(1, ${rows}) g`,
+  );
   await client.query("VACUUM ANALYZE calibration");
   await client.query("CHECKPOINT");
   for (const op of OPERATIONS) {
@@ -65,13 +69,18 @@ temp?.stop();
 // A constant per operation: the median throughput over the sizes.
 const constants = {};
 for (const op of OPERATIONS) {
-  const rates = samples.filter((s) => s.op === op.name).map((s) => s.amount / s.seconds).sort((a, b) => a - b);
+  const rates = samples
+    .filter((s) => s.op === op.name)
+    .map((s) => s.amount / s.seconds)
+    .sort((a, b) => a - b);
   constants[op.name] = Math.round(rates[Math.floor(rates.length / 2)]);
 }
 console.log("\nop        size     amount          measured   estimated  measured/estimated");
 for (const s of samples) {
   const estimate = s.amount / constants[s.op];
-  console.log(`${s.op.padEnd(9)} ${String(s.mb).padStart(5)} MB  ${s.amount.toExponential(2).padStart(9)} ${s.unit.padEnd(11)} ${s.seconds.toFixed(3).padStart(7)} s  ${estimate.toFixed(3).padStart(7)} s  ${(s.seconds / estimate).toFixed(2).padStart(6)}`);
+  console.log(
+    `${s.op.padEnd(9)} ${String(s.mb).padStart(5)} MB  ${s.amount.toExponential(2).padStart(9)} ${s.unit.padEnd(11)} ${s.seconds.toFixed(3).padStart(7)} s  ${estimate.toFixed(3).padStart(7)} s  ${(s.seconds / estimate).toFixed(2).padStart(6)}`,
+  );
 }
 console.log("\nthroughput constants (per second):");
 console.log(JSON.stringify({ postgres: version, ...constants }, null, 2));

@@ -50,7 +50,9 @@ function revision(i) {
 
 /** At least `bytes` bytes of SQL. */
 export function generateHistory(bytes) {
-  const chunks = ["BEGIN;\n\nCREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n);\n\n"];
+  const chunks = [
+    "BEGIN;\n\nCREATE TABLE alembic_version (\n    version_num VARCHAR(32) NOT NULL, \n    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n);\n\n",
+  ];
   let size = chunks[0].length;
   let revisions = 0;
   while (size < bytes) {

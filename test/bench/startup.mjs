@@ -36,7 +36,9 @@ export function startup() {
   for (const [, command] of tools) runOnce(command); // warm the file cache
   for (let i = 0; i < RUNS; i++) for (const [name, command] of tools) runs.get(name).push(runOnce(command));
   const nodeVersion = spawnSync(NODE, ["--version"], { encoding: "utf8" }).stdout.trim();
-  console.log(`\nstart-up: ${SAMPLE} (21 statements), whole process, median of ${RUNS} interleaved runs; locklint on node ${nodeVersion} (LOCKLINT_BENCH_NODE)`);
+  console.log(
+    `\nstart-up: ${SAMPLE} (21 statements), whole process, median of ${RUNS} interleaved runs; locklint on node ${nodeVersion} (LOCKLINT_BENCH_NODE)`,
+  );
   const locklint = median(runs.get("locklint").map((r) => r.seconds));
   for (const [name] of tools) {
     const seconds = median(runs.get(name).map((r) => r.seconds));

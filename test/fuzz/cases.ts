@@ -88,7 +88,8 @@ function outputViolation(command: Command, stdout: string): string | null {
   if (!summary.test(text)) return `no summary line (${command.output}): ends ${JSON.stringify(stdout.slice(-120))}`;
   if (NO_STATEMENT[command.output]?.test(text)) return `a passing report of no statement (${command.output}): input without a statement is exit 2`;
   const raw = RAW.exec(stdout);
-  if (raw) return `raw control character U+${raw[0].codePointAt(0)!.toString(16).padStart(4, "0").toUpperCase()} in ${command.output} output: ${JSON.stringify(stdout.slice(Math.max(0, raw.index - 60), raw.index + 20))}`;
+  if (raw)
+    return `raw control character U+${raw[0].codePointAt(0)!.toString(16).padStart(4, "0").toUpperCase()} in ${command.output} output: ${JSON.stringify(stdout.slice(Math.max(0, raw.index - 60), raw.index + 20))}`;
   return null;
 }
 

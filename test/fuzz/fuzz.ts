@@ -64,9 +64,16 @@ export async function fuzz(seeds: readonly Seed[], runner: CaseRunner, options: 
         options.log(`case ${n}: again ${kind}`);
         continue;
       }
-      const failure = await save(saveDir, `case-${n}-${command.args.join("").replace(/[^a-z0-9-]/gi, "")}`, { command, bytes, violation: verdict.violation, seed: options.seed, n, recipe: input.recipe }, runner);
+      const failure = await save(
+        saveDir,
+        `case-${n}-${command.args.join("").replace(/[^a-z0-9-]/gi, "")}`,
+        { command, bytes, violation: verdict.violation, seed: options.seed, n, recipe: input.recipe },
+        runner,
+      );
       result.failures.push(failure);
-      options.log(`FAILURE case ${n} (${input.recipe.join(", ")}): ${commandLine(command, failure.minimised)}\n  ${verdict.violation}\n  original input: ${failure.file}; replay: npm run fuzz -- --replay ${failure.minimised}`);
+      options.log(
+        `FAILURE case ${n} (${input.recipe.join(", ")}): ${commandLine(command, failure.minimised)}\n  ${verdict.violation}\n  original input: ${failure.file}; replay: npm run fuzz -- --replay ${failure.minimised}`,
+      );
     }
     result.cases++;
   }
@@ -122,7 +129,7 @@ export async function minimise(command: Command, bytes: Buffer, kind: string, ru
   for (const unit of ["line", "byte"] as const) {
     let parts = split(current, unit);
     for (let chunk = Math.max(1, parts.length >> 1); chunk >= 1 && inBudget(); chunk >>= 1) {
-      for (let start = 0; start < parts.length && inBudget(); ) {
+      for (let start = 0; start < parts.length && inBudget();) {
         const candidate = [...parts.slice(0, start), ...parts.slice(start + chunk)];
         if (candidate.length > 0 && (await failsAlike(Buffer.concat(candidate)))) parts = candidate;
         else start += chunk;

@@ -44,11 +44,23 @@ const STATEMENTS = [
   "CREATE RULE r AS ON INSERT TO users DO ALSO (INSERT INTO a VALUES (1); INSERT INTO b VALUES (2));",
   "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;",
   "SELECT :'psql_variable', :psql_variable;",
-  "CREATE TABLE \"we;ird\"\"name\" (\"a\"\"b\" int);",
+  'CREATE TABLE "we;ird""name" ("a""b" int);',
 ];
 
 const META_LINES = ["\\connect other", "\\set ON_ERROR_STOP on", "\\restrict abcDEF123", "\\unrestrict abcDEF123", "\\.", "\\i other.sql", "\\\\", "\\gexec"];
-const ODD_BYTES = [[0x00], [0x1b, 0x5b, 0x33, 0x31, 0x6d], [0x1b, 0x5d, 0x30, 0x3b, 0x07], [0xe2, 0x80, 0xae], [0xe2, 0x81, 0xa6], [0xff], [0xc3], [0xed, 0xa0, 0x80], [0xef, 0xbb, 0xbf], [0x0d], [0xf0, 0x9f, 0x98]];
+const ODD_BYTES = [
+  [0x00],
+  [0x1b, 0x5b, 0x33, 0x31, 0x6d],
+  [0x1b, 0x5d, 0x30, 0x3b, 0x07],
+  [0xe2, 0x80, 0xae],
+  [0xe2, 0x81, 0xa6],
+  [0xff],
+  [0xc3],
+  [0xed, 0xa0, 0x80],
+  [0xef, 0xbb, 0xbf],
+  [0x0d],
+  [0xf0, 0x9f, 0x98],
+];
 
 function lines(text: string): string[] {
   return text.split("\n");
@@ -116,7 +128,13 @@ const textMutations: Record<string, TextMutation> = {
     if (marks.length === 0) return insertLines(text, random, ["-- Running upgrade  -> 0000fuzz"]);
     const [a, b] = [random.pick(marks), random.pick(marks)];
     [all[a], all[b]] = [all[b]!, all[a]!];
-    if (random.chance(0.3)) all[random.pick(marks)] = random.pick(["-- Running upgrade", "-- Running upgrade x ->", "-- Running downgrade a -> b, c", "-- Running upgrade a, b -> c"]);
+    if (random.chance(0.3))
+      all[random.pick(marks)] = random.pick([
+        "-- Running upgrade",
+        "-- Running upgrade x ->",
+        "-- Running downgrade a -> b, c",
+        "-- Running upgrade a, b -> c",
+      ]);
     return all.join("\n");
   },
   removeSemicolon(text, random) {

@@ -32,15 +32,23 @@ async function longRun(): Promise<number> {
   const start = Date.now();
   const result = await fuzz(loadSeeds(), runner, { seed, seconds, traceEvery: Number(values["trace-every"]), log: (line) => console.log(line) });
   const elapsed = (Date.now() - start) / 1000;
-  const exits = Object.entries(result.exits).map(([code, n]) => `exit ${code}: ${n}`).join(", ");
-  console.log(`${result.cases} cases, ${result.runs} runs (${result.traceRuns} of trace; ${exits}) in ${elapsed.toFixed(0)} s (${(result.cases / elapsed).toFixed(1)} cases/s), ${result.failures.length} distinct failures`);
+  const exits = Object.entries(result.exits)
+    .map(([code, n]) => `exit ${code}: ${n}`)
+    .join(", ");
+  console.log(
+    `${result.cases} cases, ${result.runs} runs (${result.traceRuns} of trace; ${exits}) in ${elapsed.toFixed(0)} s (${(result.cases / elapsed).toFixed(1)} cases/s), ${result.failures.length} distinct failures`,
+  );
   return result.failures.length > 0 ? 1 : 0;
 }
 
 /** Runs a saved input again: with the command its .json names, or with every command (trace too with --trace). */
 async function replay(file: string, withTrace: boolean): Promise<number> {
   const meta = existsSync(`${file}.json`) ? (JSON.parse(readFileSync(`${file}.json`, "utf8")) as { args: string[]; violation: string }) : undefined;
-  const commands: Command[] = meta ? [...COMMANDS, ...TRACE_COMMANDS].filter((c) => c.args.join(" ") === meta.args.join(" ")) : withTrace ? [...COMMANDS, ...TRACE_COMMANDS] : COMMANDS;
+  const commands: Command[] = meta
+    ? [...COMMANDS, ...TRACE_COMMANDS].filter((c) => c.args.join(" ") === meta.args.join(" "))
+    : withTrace
+      ? [...COMMANDS, ...TRACE_COMMANDS]
+      : COMMANDS;
   if (meta) console.log(`recorded: locklint ${meta.args.join(" ")}: ${meta.violation}`);
   let failed = 0;
   for (const command of commands) {

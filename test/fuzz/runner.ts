@@ -60,7 +60,12 @@ export class CaseRunner {
   /** The child, once it has loaded the CLI; a child that cannot start stops the fuzz run (not a case's fault). */
   private async start(): Promise<ChildProcess> {
     if (this.child) return this.child;
-    const child = fork(WORKER, [], { execArgv: ["--liftoff-only", "--import", TSX], cwd: this.cwd, stdio: ["ignore", "pipe", "pipe", "ipc"], env: { ...process.env, NO_COLOR: "1" } });
+    const child = fork(WORKER, [], {
+      execArgv: ["--liftoff-only", "--import", TSX],
+      cwd: this.cwd,
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     child.stdout!.on("data", (d) => (this.stray += d));
     child.stderr!.on("data", (d) => (this.stray += d));
     await new Promise<void>((resolve, reject) => {

@@ -51,7 +51,15 @@ function runLintStep(inputs: Record<string, string>, runnerEnv: Record<string, s
   mkdirSync(bin);
   writeFileSync(join(bin, "node"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${nodeLog}'\nexec '${process.execPath}' "$@"\n`);
   chmodSync(join(bin, "node"), 0o755);
-  const env: Record<string, string> = { ...process.env, NO_COLOR: "1", GITHUB_ACTION_PATH: ACTION_PATH, GITHUB_STEP_SUMMARY: summary, RUNNER_TEMP: temp, PATH: `${bin}${delimiter}${process.env.PATH}`, ...runnerEnv };
+  const env: Record<string, string> = {
+    ...process.env,
+    NO_COLOR: "1",
+    GITHUB_ACTION_PATH: ACTION_PATH,
+    GITHUB_STEP_SUMMARY: summary,
+    RUNNER_TEMP: temp,
+    PATH: `${bin}${delimiter}${process.env.PATH}`,
+    ...runnerEnv,
+  };
   for (const [key, value] of Object.entries(lintStep.env ?? {})) env[key] = expand(value, inputs);
   const cwd = resolve(ROOT, expand(lintStep["working-directory"] ?? ".", inputs));
   const r = spawnSync("bash", ["-e", "-c", lintStep.run!], { cwd, env, encoding: "utf8" });
@@ -124,43 +132,68 @@ describe("action.yml", () => {
     expect(r.summary).not.toContain("### Revision 0002");
   });
 
-  it.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "with alembic's --sql output: a markdown step summary, annotations on the .py files, a SARIF file, and a failed job"), () => {
-    const sarif = join(tmpdir(), `locklint-action-${process.pid}.sarif`);
-    const r = runLintStep({ "working-directory": "samples/shop-risky", "sql-command": "/usr/bin/python3 -m alembic upgrade head --sql", since: "0001", "sarif-file": sarif, args: "--alembic-dir migrations/versions" });
-    expect(r.code, r.stderr).toBe(1);
-    expectOneRun(r.nodeRuns);
-    expect(r.summary).toMatch(/^## locklint: 7 errors/);
-    expect(r.summary).toContain("### Revision 0002 (upgrade from 0001)");
-    const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
-    // on the migration file the pull request changed, at its op.create_index call
-    expect(annotations[0]).toMatch(/^::error file=migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::.*%0ASQL: .*locklint-migration\.sql:31: /);
-    expect(annotations.length).toBe(18);
-    const log = JSON.parse(readFileSync(sarif, "utf8")) as { version: string; runs: { results: unknown[] }[] };
-    expect(log.version).toBe("2.1.0");
-    expect(log.runs[0]!.results.length).toBe(18);
-  });
+  it.skipIf(!HAS_ALEMBIC)(
+    needs(
+      HAS_ALEMBIC,
+      "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)",
+      "with alembic's --sql output: a markdown step summary, annotations on the .py files, a SARIF file, and a failed job",
+    ),
+    () => {
+      const sarif = join(tmpdir(), `locklint-action-${process.pid}.sarif`);
+      const r = runLintStep({
+        "working-directory": "samples/shop-risky",
+        "sql-command": "/usr/bin/python3 -m alembic upgrade head --sql",
+        since: "0001",
+        "sarif-file": sarif,
+        args: "--alembic-dir migrations/versions",
+      });
+      expect(r.code, r.stderr).toBe(1);
+      expectOneRun(r.nodeRuns);
+      expect(r.summary).toMatch(/^## locklint: 7 errors/);
+      expect(r.summary).toContain("### Revision 0002 (upgrade from 0001)");
+      const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
+      // on the migration file the pull request changed, at its op.create_index call
+      expect(annotations[0]).toMatch(
+        /^::error file=migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::.*%0ASQL: .*locklint-migration\.sql:31: /,
+      );
+      expect(annotations.length).toBe(18);
+      const log = JSON.parse(readFileSync(sarif, "utf8")) as { version: string; runs: { results: unknown[] }[] };
+      expect(log.version).toBe("2.1.0");
+      expect(log.runs[0]!.results.length).toBe(18);
+    },
+  );
 
-  it.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "with alembic-ini on a pull request: the revisions added since origin/<base branch>, annotated on their .py files"), () => {
-    const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
-    const sarif = join(repo, "locklint.sarif");
-    const r = runLintStep({ "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "sarif-file": sarif }, { GITHUB_BASE_REF: "main" });
-    expect(r.code, r.stderr).toBe(1);
-    expectOneRun(r.nodeRuns);
-    expect(r.stderr).toContain("locklint alembic: 2 revisions added or changed since origin/main: 0007, 0008\n");
-    const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
-    expect(annotations.map((a) => /^::(\w+) file=([^,]+),line=(\d+)/.exec(a)!.slice(1).join(" "))).toEqual([
-      "error migrations/versions/0007_order_status.py 17",
-      "warning migrations/versions/0007_order_status.py 17",
-      "error migrations/versions/0008_backfill_status.py 17",
-    ]);
-    expect(r.summary).toMatch(/^## locklint: 2 errors, 1 warning/);
-    expect((JSON.parse(readFileSync(sarif, "utf8")) as { runs: { results: unknown[] }[] }).runs[0]!.results.length).toBe(3);
-    // a base git cannot find fails the job with exit 2 and says so
-    const lost = runLintStep({ "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "since-ref": "origin/nope" });
-    expect(lost.code).toBe(2);
-    expect(lost.stdout).toContain("::error title=locklint::locklint could not lint the migrations (exit 2)");
-    expect(lost.stderr).toContain("--since-ref origin/nope: git finds no common ancestor with HEAD");
-  });
+  it.skipIf(!HAS_ALEMBIC)(
+    needs(
+      HAS_ALEMBIC,
+      "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)",
+      "with alembic-ini on a pull request: the revisions added since origin/<base branch>, annotated on their .py files",
+    ),
+    () => {
+      const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
+      const sarif = join(repo, "locklint.sarif");
+      const r = runLintStep(
+        { "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "sarif-file": sarif },
+        { GITHUB_BASE_REF: "main" },
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expectOneRun(r.nodeRuns);
+      expect(r.stderr).toContain("locklint alembic: 2 revisions added or changed since origin/main: 0007, 0008\n");
+      const annotations = r.stdout.split("\n").filter((l) => l.startsWith("::"));
+      expect(annotations.map((a) => /^::(\w+) file=([^,]+),line=(\d+)/.exec(a)!.slice(1).join(" "))).toEqual([
+        "error migrations/versions/0007_order_status.py 17",
+        "warning migrations/versions/0007_order_status.py 17",
+        "error migrations/versions/0008_backfill_status.py 17",
+      ]);
+      expect(r.summary).toMatch(/^## locklint: 2 errors, 1 warning/);
+      expect((JSON.parse(readFileSync(sarif, "utf8")) as { runs: { results: unknown[] }[] }).runs[0]!.results.length).toBe(3);
+      // a base git cannot find fails the job with exit 2 and says so
+      const lost = runLintStep({ "working-directory": repo, "alembic-ini": "alembic.ini", python: DEBIAN_PYTHON, "since-ref": "origin/nope" });
+      expect(lost.code).toBe(2);
+      expect(lost.stdout).toContain("::error title=locklint::locklint could not lint the migrations (exit 2)");
+      expect(lost.stderr).toContain("--since-ref origin/nope: git finds no common ancestor with HEAD");
+    },
+  );
 
   it("locklint cannot lint (an unreadable file, an unwritable SARIF file): exit 2, an error annotation, no summary", () => {
     const missing = runLintStep({ "sql-file": "nope.sql" });

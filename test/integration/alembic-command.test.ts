@@ -47,7 +47,11 @@ const FEATURE: Record<string, string> = {
   "0007_merge.py": revisionFile("0007", ["0006a", "0006b"], { upgrade: "    pass", downgrade: "    pass" }),
   // reads rows through op.get_bind(): fails in offline mode at line 15
   "0008_backfill.py": revisionFile("0008", "0007", {
-    upgrade: ['    conn = op.get_bind()', '    for row in conn.execute(sa.text("SELECT id FROM users")).fetchall():', '        op.execute(f"UPDATE users SET score = 1 WHERE id = {row.id}")'].join("\n"),
+    upgrade: [
+      "    conn = op.get_bind()",
+      '    for row in conn.execute(sa.text("SELECT id FROM users")).fetchall():',
+      '        op.execute(f"UPDATE users SET score = 1 WHERE id = {row.id}")',
+    ].join("\n"),
     downgrade: "    pass",
   }),
   "0009_score_index.py": revisionFile("0009", "0008", {
@@ -112,10 +116,16 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
   });
 
   it("bad selections are usage errors", () => {
-    expect(lint("--revision", "000")).toMatchObject({ code: 2, stderr: expect.stringContaining("revision 000 is ambiguous: 0001, 0002, 0003, 0004, 0005, 0006a, 0006b, 0007, 0008, 0009 start with it") });
+    expect(lint("--revision", "000")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("revision 000 is ambiguous: 0001, 0002, 0003, 0004, 0005, 0006a, 0006b, 0007, 0008, 0009 start with it"),
+    });
     expect(lint("--revision", "nope")).toMatchObject({ code: 2, stderr: expect.stringContaining("no revision nope in the project") });
     expect(lint("--since-ref", "nope")).toMatchObject({ code: 2, stderr: expect.stringContaining("--since-ref nope: git finds no common ancestor with HEAD") });
-    expect(lint("--all", "--since-ref", "main")).toMatchObject({ code: 2, stderr: "locklint: give one of --all, --revision and --since-ref, not --all and --since-ref\n" });
+    expect(lint("--all", "--since-ref", "main")).toMatchObject({
+      code: 2,
+      stderr: "locklint: give one of --all, --revision and --since-ref, not --all and --since-ref\n",
+    });
   });
 
   it("--downgrade also lints the downgrade path of the selected revisions (from every head at once)", () => {
@@ -136,13 +146,25 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect(text).toContain(`${VERSIONS}/0009_score_index.py:12:5  error  require-concurrent-index-creation\n`);
     expect(text).toMatch(/\n {2}sql: <alembic upgrade base:heads --sql>:\d+:1 \(from op\.create_index\)\n/);
     expect(lint("--revision", "0009", "--format", "github").stdout).toMatch(new RegExp(`^::error file=${VERSIONS}/0009_score_index.py,line=12,col=5,`, "m"));
-    const sarif = JSON.parse(lint("--revision", "0009", "--format", "sarif").stdout) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
-    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation).toMatchObject({ artifactLocation: { uri: `${VERSIONS}/0009_score_index.py` }, region: { startLine: 12 } });
+    const sarif = JSON.parse(lint("--revision", "0009", "--format", "sarif").stdout) as {
+      runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    };
+    expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation).toMatchObject({
+      artifactLocation: { uri: `${VERSIONS}/0009_score_index.py` },
+      region: { startLine: 12 },
+    });
     expect(lint("--revision", "0009", "--format", "markdown").stdout).toContain(`${VERSIONS}/0009_score_index.py:12 (op.create_index)`);
     // from a subdirectory: alembic.ini is found upwards, paths are given from where locklint runs
-    const below = runBin(["alembic", "--python", DEBIAN_PYTHON, "--revision", "0008", "--revision", "0009", "--format", "json"], { cwd: join(repo, "migrations") });
-    expect((JSON.parse(below.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0008_backfill.py", "versions/0009_score_index.py"]);
-    const named = runBin(["alembic", "-c", "../alembic.ini", "--python", DEBIAN_PYTHON, "--revision", "0009", "--format", "json"], { cwd: join(repo, "migrations") });
+    const below = runBin(["alembic", "--python", DEBIAN_PYTHON, "--revision", "0008", "--revision", "0009", "--format", "json"], {
+      cwd: join(repo, "migrations"),
+    });
+    expect((JSON.parse(below.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual([
+      "versions/0008_backfill.py",
+      "versions/0009_score_index.py",
+    ]);
+    const named = runBin(["alembic", "-c", "../alembic.ini", "--python", DEBIAN_PYTHON, "--revision", "0009", "--format", "json"], {
+      cwd: join(repo, "migrations"),
+    });
     expect((JSON.parse(named.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0009_score_index.py"]);
   });
 
@@ -150,8 +172,15 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     git(repo, "checkout", "-q", "main");
     try {
       const result = json();
-      expect(result).toMatchObject({ code: 0, findings: [], stderr: "locklint alembic: no revision file added or changed since main (the default branch): nothing to report (--all reports every revision)\n" });
-      writeFileSync(join(repo, VERSIONS, "0006_score_index.py"), revisionFile("0006", "0005", { upgrade: '    op.create_index("ix_orders_status", "orders", ["status"])', downgrade: "    pass" }));
+      expect(result).toMatchObject({
+        code: 0,
+        findings: [],
+        stderr: "locklint alembic: no revision file added or changed since main (the default branch): nothing to report (--all reports every revision)\n",
+      });
+      writeFileSync(
+        join(repo, VERSIONS, "0006_score_index.py"),
+        revisionFile("0006", "0005", { upgrade: '    op.create_index("ix_orders_status", "orders", ["status"])', downgrade: "    pass" }),
+      );
       expect(json().findings.map(where)).toEqual([["require-concurrent-index-creation", "0006", `${VERSIONS}/0006_score_index.py:12`]]);
     } finally {
       rmSync(join(repo, VERSIONS, "0006_score_index.py"), { force: true });
@@ -160,7 +189,10 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
   });
 
   it("a revision that stops alembic: the SQL up to it is linted and the failure reported; a broken import (no SQL at all) is exit 2 naming the file", () => {
-    const stop = revisionFile("0010", "0009", { upgrade: '    op.create_index("ix_users_name", "users", ["name"])\n    raise SystemExit("this migration cannot run offline")', downgrade: "    pass" });
+    const stop = revisionFile("0010", "0009", {
+      upgrade: '    op.create_index("ix_users_name", "users", ["name"])\n    raise SystemExit("this migration cannot run offline")',
+      downgrade: "    pass",
+    });
     writeFileSync(join(repo, VERSIONS, "0010_stop.py"), stop);
     try {
       const result = json("--revision", "0010");
@@ -169,9 +201,17 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
         ["require-concurrent-index-creation", "0010"],
         ["alembic-offline-failure", "0010"],
       ]);
-      expect(result.findings[1]!.message).toBe("revision 0010: upgrade() fails in offline mode: this migration cannot run offline; alembic stopped here: this revision's later statements and every revision after it are not linted");
+      expect(result.findings[1]!.message).toBe(
+        "revision 0010: upgrade() fails in offline mode: this migration cannot run offline; alembic stopped here: this revision's later statements and every revision after it are not linted",
+      );
       writeFileSync(join(repo, VERSIONS, "0010_stop.py"), `import not_installed_here\n${stop}`);
-      expect(lint("--all")).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining(`alembic upgrade base:heads --sql failed (exit 1) in ${VERSIONS}/0010_stop.py:1: ModuleNotFoundError: No module named 'not_installed_here'`) });
+      expect(lint("--all")).toMatchObject({
+        code: 2,
+        stdout: "",
+        stderr: expect.stringContaining(
+          `alembic upgrade base:heads --sql failed (exit 1) in ${VERSIONS}/0010_stop.py:1: ModuleNotFoundError: No module named 'not_installed_here'`,
+        ),
+      });
     } finally {
       rmSync(join(repo, VERSIONS, "0010_stop.py"), { force: true });
     }
@@ -181,7 +221,10 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^locklint: no alembic\.ini in .* or above it/) });
     const empty = mkdtempSync(join(tmpdir(), "locklint-ini-"));
     writeFileSync(join(empty, "alembic.ini"), "[alembic]\nscript_location = db\n");
-    expect(runBin(["alembic"], { cwd: empty })).toMatchObject({ code: 2, stderr: `locklint: ${join(empty, "alembic.ini")}: version location ${join(empty, "db/versions")}: no such directory\n` });
+    expect(runBin(["alembic"], { cwd: empty })).toMatchObject({
+      code: 2,
+      stderr: `locklint: ${join(empty, "alembic.ini")}: version location ${join(empty, "db/versions")}: no such directory\n`,
+    });
     expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: expect.stringContaining("locklint: cannot run /nonexistent/python3") });
   });
 });
@@ -195,26 +238,39 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: con
     const env = readFileSync(join(repo, "migrations/env.py"), "utf8");
     writeFileSync(
       join(repo, "migrations/env.py"),
-      env.replace("config = context.config", 'config = context.config\nif config.config_ini_section == "tenants" and "tenant" not in context.get_x_argument(as_dictionary=True):\n    raise SystemExit("give -x tenant=NAME")'),
+      env.replace(
+        "config = context.config",
+        'config = context.config\nif config.config_ini_section == "tenants" and "tenant" not in context.get_x_argument(as_dictionary=True):\n    raise SystemExit("give -x tenant=NAME")',
+      ),
     );
     const run = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, "--all", "--format", "json", ...args], { cwd: repo });
-    expect(run("--name", "tenants")).toMatchObject({ code: 2, stderr: expect.stringContaining("alembic upgrade base:heads --sql failed (exit 1): give -x tenant=NAME") });
+    expect(run("--name", "tenants")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("alembic upgrade base:heads --sql failed (exit 1): give -x tenant=NAME"),
+    });
     const ok = run("--name", "tenants", "-x", "tenant=acme");
     expect(ok.code, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout).summary.statements).toBeGreaterThan(30);
     expect(run("--name", "nowhere")).toMatchObject({ code: 2, stderr: expect.stringContaining("alembic.ini: no [nowhere] section") });
     // an env.py that writes the SQL elsewhere leaves nothing to lint: that is an error, not a pass
     writeFileSync(join(repo, "migrations/env.py"), env.replace("literal_binds=True,", 'literal_binds=True, output_buffer=open("/dev/null", "w"),'));
-    expect(run()).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining('alembic printed no revision of') });
+    expect(run()).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining("alembic printed no revision of") });
   });
 
   it("an env.py that fails before any SQL: exit 2 naming env.py and its line", () => {
     const repo = makeRepository("shop-safe", {});
     const env = readFileSync(join(repo, "migrations/env.py"), "utf8");
-    writeFileSync(join(repo, "migrations/env.py"), env.replace("config = context.config", 'import os\nconfig = context.config\nurl = os.environ["LOCKLINT_TEST_UNSET_URL"]'));
+    writeFileSync(
+      join(repo, "migrations/env.py"),
+      env.replace("config = context.config", 'import os\nconfig = context.config\nurl = os.environ["LOCKLINT_TEST_UNSET_URL"]'),
+    );
     const result = runBin(["alembic", "--python", DEBIAN_PYTHON, "--all"], { cwd: repo, env: { LOCKLINT_TEST_UNSET_URL: "" } });
     expect(result.code).toBe(0);
-    const unset = spawnSync(process.execPath, [join(ROOT, "bin/locklint.js"), "alembic", "--python", DEBIAN_PYTHON, "--all"], { cwd: repo, encoding: "utf8", env: { PATH: process.env.PATH } });
+    const unset = spawnSync(process.execPath, [join(ROOT, "bin/locklint.js"), "alembic", "--python", DEBIAN_PYTHON, "--all"], {
+      cwd: repo,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH },
+    });
     expect(unset.status).toBe(2);
     expect(unset.stderr).toContain("locklint: alembic upgrade base:heads --sql failed (exit 1) in migrations/env.py:6: KeyError: 'LOCKLINT_TEST_UNSET_URL'");
   });
@@ -236,4 +292,3 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "docs/alembic.md"), ()
     expect(result.stderr).toBe("locklint alembic: 2 revisions added or changed since main (the default branch): 0007, 0008\n");
   });
 });
-

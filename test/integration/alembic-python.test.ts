@@ -20,7 +20,13 @@ async function locklint(args: string[], cwd: string, env: NodeJS.ProcessEnv): Pr
   let stdout = "";
   let stderr = "";
   const stdin = Object.assign((async function* () {})(), { isTTY: false });
-  const code = await run(args, { cwd, env, stdin, stdout: { write: (t: string) => (stdout += t), isTTY: false }, stderr: { write: (t: string) => (stderr += t) } });
+  const code = await run(args, {
+    cwd,
+    env,
+    stdin,
+    stdout: { write: (t: string) => (stdout += t), isTTY: false },
+    stderr: { write: (t: string) => (stderr += t) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -45,49 +51,52 @@ function withoutAlembic(prefix: string): string {
 
 const SELECTION = "locklint alembic: 2 revisions added or changed since main (the default branch): 0007, 0008\n";
 
-describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "locklint alembic: which Python runs alembic"), () => {
-  let toolPath: string;
-  let scratch: string;
-  const lint = (repo: string, env: NodeJS.ProcessEnv = {}) => locklint(["alembic"], repo, { PATH: toolPath, ...env });
+describe.skipIf(!HAS_ALEMBIC)(
+  needs(HAS_ALEMBIC, "alembic for /usr/bin/python3 (apt-get install -y python3-alembic)", "locklint alembic: which Python runs alembic"),
+  () => {
+    let toolPath: string;
+    let scratch: string;
+    const lint = (repo: string, env: NodeJS.ProcessEnv = {}) => locklint(["alembic"], repo, { PATH: toolPath, ...env });
 
-  beforeAll(() => {
-    scratch = mkdtempSync(join(tmpdir(), "locklint-python-"));
-    toolPath = join(withoutAlembic(join(scratch, "tool")), "bin");
-    executable(join(toolPath, "python3"), `#!/bin/sh\nexec ${DEBIAN_PYTHON} -S "$@"\n`);
-    expect(spawnSync(join(toolPath, "python3"), ["-c", "import alembic"]).status).not.toBe(0);
-  });
+    beforeAll(() => {
+      scratch = mkdtempSync(join(tmpdir(), "locklint-python-"));
+      toolPath = join(withoutAlembic(join(scratch, "tool")), "bin");
+      executable(join(toolPath, "python3"), `#!/bin/sh\nexec ${DEBIAN_PYTHON} -S "$@"\n`);
+      expect(spawnSync(join(toolPath, "python3"), ["-c", "import alembic"]).status).not.toBe(0);
+    });
 
-  it("the project's .venv beside alembic.ini, when PATH's python3 cannot import alembic; stderr says which", async () => {
-    const repo = makeRepository("shop-safe", sampleFeature());
-    withAlembic(join(repo, ".venv"));
-    const r = await lint(repo);
-    expect(r.stderr).toBe(`${SELECTION}locklint alembic: python: .venv/bin/python (beside alembic.ini)\n`);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain("migrations/versions/0007_order_status.py:17");
-  });
+    it("the project's .venv beside alembic.ini, when PATH's python3 cannot import alembic; stderr says which", async () => {
+      const repo = makeRepository("shop-safe", sampleFeature());
+      withAlembic(join(repo, ".venv"));
+      const r = await lint(repo);
+      expect(r.stderr).toBe(`${SELECTION}locklint alembic: python: .venv/bin/python (beside alembic.ini)\n`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain("migrations/versions/0007_order_status.py:17");
+    });
 
-  it("an active virtualenv comes before .venv, and $CONDA_PREFIX after it; one that cannot import alembic is passed over", async () => {
-    const repo = makeRepository("shop-safe", sampleFeature());
-    withAlembic(join(repo, ".venv"));
-    const active = withAlembic(join(scratch, "active"));
-    const conda = withAlembic(join(scratch, "conda"));
-    const broken = withoutAlembic(join(scratch, "broken"));
-    const python = async (env: NodeJS.ProcessEnv) => (await lint(repo, env)).stderr.split("\n")[1];
-    expect(await python({ VIRTUAL_ENV: active, CONDA_PREFIX: conda })).toBe(`locklint alembic: python: ${active}/bin/python ($VIRTUAL_ENV)`);
-    expect(await python({ VIRTUAL_ENV: broken, CONDA_PREFIX: conda })).toBe(`locklint alembic: python: ${conda}/bin/python ($CONDA_PREFIX)`);
-    expect(await python({ VIRTUAL_ENV: broken })).toBe("locklint alembic: python: .venv/bin/python (beside alembic.ini)");
-  });
+    it("an active virtualenv comes before .venv, and $CONDA_PREFIX after it; one that cannot import alembic is passed over", async () => {
+      const repo = makeRepository("shop-safe", sampleFeature());
+      withAlembic(join(repo, ".venv"));
+      const active = withAlembic(join(scratch, "active"));
+      const conda = withAlembic(join(scratch, "conda"));
+      const broken = withoutAlembic(join(scratch, "broken"));
+      const python = async (env: NodeJS.ProcessEnv) => (await lint(repo, env)).stderr.split("\n")[1];
+      expect(await python({ VIRTUAL_ENV: active, CONDA_PREFIX: conda })).toBe(`locklint alembic: python: ${active}/bin/python ($VIRTUAL_ENV)`);
+      expect(await python({ VIRTUAL_ENV: broken, CONDA_PREFIX: conda })).toBe(`locklint alembic: python: ${conda}/bin/python ($CONDA_PREFIX)`);
+      expect(await python({ VIRTUAL_ENV: broken })).toBe("locklint alembic: python: .venv/bin/python (beside alembic.ini)");
+    });
 
-  it("when none can import alembic, one line names every candidate tried, in order, and what to do", async () => {
-    const repo = makeRepository("shop-safe", sampleFeature());
-    withoutAlembic(join(repo, ".venv"));
-    const r = await lint(repo, { VIRTUAL_ENV: "/nonexistent/env" });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toBe(
-      `${SELECTION}locklint: no Python that can import alembic; tried /nonexistent/env/bin/python ($VIRTUAL_ENV: cannot run), .venv/bin/python (beside alembic.ini: no alembic), python3 (on PATH: no alembic), python (on PATH: no alembic): activate the project's environment or give --python PATH\n`,
-    );
-  });
-});
+    it("when none can import alembic, one line names every candidate tried, in order, and what to do", async () => {
+      const repo = makeRepository("shop-safe", sampleFeature());
+      withoutAlembic(join(repo, ".venv"));
+      const r = await lint(repo, { VIRTUAL_ENV: "/nonexistent/env" });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `${SELECTION}locklint: no Python that can import alembic; tried /nonexistent/env/bin/python ($VIRTUAL_ENV: cannot run), .venv/bin/python (beside alembic.ini: no alembic), python3 (on PATH: no alembic), python (on PATH: no alembic): activate the project's environment or give --python PATH\n`,
+      );
+    });
+  },
+);
 
 describe("the candidates, in order", () => {
   it("beside alembic.ini .venv before venv, then up to the git repository root and no further", () => {
@@ -115,4 +124,3 @@ describe("the candidates, in order", () => {
     expect(pythonCandidates(join(dir, "db/alembic.ini"), {})).toContainEqual({ python: join(dir, "venv/bin/python"), where: "above alembic.ini" });
   });
 });
-

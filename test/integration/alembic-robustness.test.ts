@@ -58,7 +58,9 @@ function startBin(args: string[], cwd: string) {
   const child = spawn(process.execPath, ["--liftoff-only", BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (d) => (stderr += d));
-  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stderr })));
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stderr })),
+  );
   return { child, closed };
 }
 
@@ -75,7 +77,11 @@ describe("--sql-command: a command that never ends", () => {
     const command = `sleep 60 & echo $! > ${pidFile}; wait`;
     const started = Date.now();
     const result = await runCli(["--sql-command", command, "--timeout", "1"]);
-    expect(result).toEqual({ code: 2, stdout: "", stderr: `locklint: --sql-command ${JSON.stringify(command)}: did not finish within 1 s, stopped; nothing was linted (--timeout SECONDS allows longer)\n` });
+    expect(result).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `locklint: --sql-command ${JSON.stringify(command)}: did not finish within 1 s, stopped; nothing was linted (--timeout SECONDS allows longer)\n`,
+    });
     expect(Date.now() - started).toBeLessThan(10_000);
     pids.push(readPid(pidFile));
     expect(await waitFor(() => gone(readPid(pidFile)), 5000)).toBe(true);
@@ -94,7 +100,9 @@ describe("--sql-command: a command that never ends", () => {
     for (const value of ["0", "-1", "soon", "100000"]) {
       const result = await runCli(["--sql-command", "true", "--timeout", value]);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain(`option '--timeout <seconds>' argument '${value}' is invalid. expected a number of seconds, more than 0 and at most 86400`);
+      expect(result.stderr).toContain(
+        `option '--timeout <seconds>' argument '${value}' is invalid. expected a number of seconds, more than 0 and at most 86400`,
+      );
     }
   });
 
@@ -200,8 +208,12 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: a r
     const repo = makeRepository("shop-safe", { "0007_exits.py": revision("0007", "0006", '    op.execute("SELECT 1")\n    import sys\n    sys.exit(0)') });
     const result = lint(repo);
     expect(result.code).toBe(1);
-    const findings = (JSON.parse(result.stdout) as { findings: { rule: string; revision: string; message: string; migration: { file: string; line: number } }[] }).findings;
-    expect(findings.map((f) => [f.rule, f.revision, `${f.migration.file}:${f.migration.line}`])).toEqual([["alembic-offline-failure", "0007", `${VERSIONS}/0007_exits.py:13`]]);
+    const findings = (
+      JSON.parse(result.stdout) as { findings: { rule: string; revision: string; message: string; migration: { file: string; line: number } }[] }
+    ).findings;
+    expect(findings.map((f) => [f.rule, f.revision, `${f.migration.file}:${f.migration.line}`])).toEqual([
+      ["alembic-offline-failure", "0007", `${VERSIONS}/0007_exits.py:13`],
+    ]);
     expect(findings[0]!.message).toBe(
       "revision 0007: upgrade() (line 13) fails in offline mode: sys.exit(0) ended alembic before the end of the run; alembic stopped here: this revision's later statements and every revision after it are not linted",
     );
@@ -243,10 +255,18 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: a r
   it("alembic's warnings on stderr are passed on, one line each (a version location listed twice)", () => {
     const repo = makeRepository("shop-safe", {});
     const ini = readFileSync(join(repo, "alembic.ini"), "utf8");
-    writeFileSync(join(repo, "alembic.ini"), ini.replace("script_location = migrations", "script_location = migrations\nversion_locations = %(here)s/migrations/versions %(here)s/migrations/versions"));
+    writeFileSync(
+      join(repo, "alembic.ini"),
+      ini.replace(
+        "script_location = migrations",
+        "script_location = migrations\nversion_locations = %(here)s/migrations/versions %(here)s/migrations/versions",
+      ),
+    );
     const result = lint(repo, "--all");
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^locklint alembic: alembic: UserWarning: File .*0001_create_users_orders\.py loaded twice! ignoring\. Please ensure version_locations is unique\. \(.*\.py:\d+\)$/m);
+    expect(result.stderr).toMatch(
+      /^locklint alembic: alembic: UserWarning: File .*0001_create_users_orders\.py loaded twice! ignoring\. Please ensure version_locations is unique\. \(.*\.py:\d+\)$/m,
+    );
   });
 });
 

@@ -28,7 +28,10 @@ describe("several --format from one analysis", () => {
 
 describe("--sql-command", () => {
   it.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "lints the output of a real `alembic upgrade head --sql` as if it were the file"), async () => {
-    const r = await runCli(["--format", "json", "--sql-command", "/usr/bin/python3 -m alembic -c alembic.ini upgrade head --sql"], "", false, { cwd: join(ROOT, "samples/shop-risky"), ...withPath });
+    const r = await runCli(["--format", "json", "--sql-command", "/usr/bin/python3 -m alembic -c alembic.ini upgrade head --sql"], "", false, {
+      cwd: join(ROOT, "samples/shop-risky"),
+      ...withPath,
+    });
     expect(r.code, r.stderr).toBe(1);
     const direct = lintReport((await runCli(["--format", "json", RISKY])).stdout);
     const viaCommand = lintReport(r.stdout);

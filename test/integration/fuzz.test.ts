@@ -19,21 +19,17 @@ const runner = new CaseRunner();
 afterAll(() => runner.close());
 
 describe("fuzz (short run; the long one is npm run fuzz)", () => {
-  it(
-    "mutated windows of real alembic output through every command and format: no crash, no hang, exit 0/1 with a whole report or exit 2 with one line",
-    async () => {
-      const log: string[] = [];
-      console.log(`fuzz: seed ${SEED}, ${SECONDS} s at most ${CASES} cases (npm run fuzz -- --seed ${SEED} --seconds ${SECONDS} runs them and more)`);
-      // trace (embedded PostgreSQL, seconds a run) on the first case only
-      const result = await fuzz(loadSeeds(), runner, { seed: SEED, seconds: SECONDS, maxCases: CASES, traceEvery: 1_000_000, log: (line) => log.push(line) });
-      console.log(`fuzz: ${result.cases} cases, ${result.runs} runs (${result.traceRuns} of trace), exit codes ${JSON.stringify(result.exits)}`);
-      expect(result.traceRuns).toBe(1);
-      expect(log.join("\n")).toBe("");
-      expect(result.failures).toEqual([]);
-      expect(result.cases).toBeGreaterThan(10);
-    },
-    180_000,
-  );
+  it("mutated windows of real alembic output through every command and format: no crash, no hang, exit 0/1 with a whole report or exit 2 with one line", async () => {
+    const log: string[] = [];
+    console.log(`fuzz: seed ${SEED}, ${SECONDS} s at most ${CASES} cases (npm run fuzz -- --seed ${SEED} --seconds ${SECONDS} runs them and more)`);
+    // trace (embedded PostgreSQL, seconds a run) on the first case only
+    const result = await fuzz(loadSeeds(), runner, { seed: SEED, seconds: SECONDS, maxCases: CASES, traceEvery: 1_000_000, log: (line) => log.push(line) });
+    console.log(`fuzz: ${result.cases} cases, ${result.runs} runs (${result.traceRuns} of trace), exit codes ${JSON.stringify(result.exits)}`);
+    expect(result.traceRuns).toBe(1);
+    expect(log.join("\n")).toBe("");
+    expect(result.failures).toEqual([]);
+    expect(result.cases).toBeGreaterThan(10);
+  }, 180_000);
 });
 
 describe("fuzz inputs", () => {
@@ -42,7 +38,12 @@ describe("fuzz inputs", () => {
     const seeds = loadSeeds(join(tmpdir(), "no-such-corpus"));
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^SKIPPED: the alembic corpus \(.*no-such-corpus\) is absent/));
     warn.mockRestore();
-    expect(seeds.map((s) => s.name).sort()).toEqual(["samples/shop-risky/downgrade.sql", "samples/shop-risky/upgrade.sql", "samples/shop-safe/downgrade.sql", "samples/shop-safe/upgrade.sql"]);
+    expect(seeds.map((s) => s.name).sort()).toEqual([
+      "samples/shop-risky/downgrade.sql",
+      "samples/shop-risky/upgrade.sql",
+      "samples/shop-safe/downgrade.sql",
+      "samples/shop-safe/upgrade.sql",
+    ]);
   });
 
   it("case n of a seed is the same input whatever ran before it (a failure can be regenerated)", () => {

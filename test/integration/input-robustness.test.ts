@@ -24,7 +24,12 @@ const INDEX_FINDING = "require-concurrent-index-creation";
 
 /** The launcher under bash, for what needs a real process: a closed stdin, process substitution. */
 function runBash(script: string): CliResult {
-  const r = spawnSync("bash", ["-c", script], { encoding: "utf8", env: { ...process.env, LOCKLINT: `node --liftoff-only ${BIN}`, NO_COLOR: "" }, cwd: dir, timeout: 60_000 });
+  const r = spawnSync("bash", ["-c", script], {
+    encoding: "utf8",
+    env: { ...process.env, LOCKLINT: `node --liftoff-only ${BIN}`, NO_COLOR: "" },
+    cwd: dir,
+    timeout: 60_000,
+  });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,7 +45,7 @@ const rules = (r: CliResult) => lintReport(r.stdout).findings.map((f) => [f.rule
 
 describe("empty input is never a pass", () => {
   it("stdin closed by the shell (<&-): exit 2 from the real process", () => {
-    const r = runBash('$LOCKLINT <&-');
+    const r = runBash("$LOCKLINT <&-");
     expectInputError(r, /^locklint: <stdin>: no SQL statement \(empty input\)/);
   });
 });
@@ -49,7 +54,10 @@ describe("the input size limit, checked while reading", () => {
   it("max-input-mb in the configuration file sets it; --max-input-mb wins over the file", async () => {
     const config = file("limit.toml", "max-input-mb = 0.5\n");
     const big = file("big.sql", INDEX.repeat(20_000)); // 600 KB
-    expectInputError(await runCli(["--config", config, big]), `${big}: larger than 0.5 MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`);
+    expectInputError(
+      await runCli(["--config", config, big]),
+      `${big}: larger than 0.5 MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`,
+    );
     expect((await runCli(["--config", config, "--max-input-mb", "1", "--rules", INDEX_FINDING, big])).code).toBe(1);
     const bad = file("bad-limit.toml", "max-input-mb = 0\n");
     expectInputError(await runCli(["--config", bad, big]), `${bad}: max-input-mb: expected a number of megabytes, more than 0 and at most 500`);

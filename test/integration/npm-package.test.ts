@@ -76,7 +76,9 @@ describe("the npm package", () => {
   it("trace says in one line how to add PGlite, and runs once it is installed beside", () => {
     const without = locklint(project, "trace", "samples/shop-safe/upgrade.sql");
     expect(without.code).toBe(2);
-    expect(without.stderr).toBe(`locklint: trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url\n`);
+    expect(without.stderr).toBe(
+      `locklint: trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url\n`,
+    );
     npm(project, "install", "--prefer-offline", PGLITE_PACKAGE);
     const traced = locklint(project, "trace", "samples/shop-safe/upgrade.sql");
     expect(traced.code, traced.stderr).toBe(0);

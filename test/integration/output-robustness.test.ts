@@ -29,7 +29,10 @@ describe("report files are written whole or not at all", () => {
     writeFileSync(target, "previous report\n");
     const input = sqlFile(dir, "big.sql", Array.from({ length: 200 }, (_, i) => `CREATE INDEX i${i} ON t (c);\n`).join(""));
     // ulimit -f 1: a write past 1 kB fails with EFBIG, as on a full disk
-    const r = spawnSync("sh", ["-c", `ulimit -f 1; exec "${process.execPath}" --liftoff-only "${BIN}" "$@"`, "sh", input, "-o", target], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", `ulimit -f 1; exec "${process.execPath}" --liftoff-only "${BIN}" "$@"`, "sh", input, "-o", target], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`locklint: ${target}: cannot write (EFBIG)\n`);
     expect(readFileSync(target, "utf8")).toBe("previous report\n");
@@ -39,7 +42,9 @@ describe("report files are written whole or not at all", () => {
   it("concurrent runs writing one path leave one whole report", async () => {
     const dir = scratch();
     const target = join(dir, "report.json");
-    const inputs = Array.from({ length: 6 }, (_, n) => sqlFile(dir, `in${n}.sql`, Array.from({ length: 300 + n * 50 }, (_, i) => `CREATE INDEX i${n}_${i} ON t${n} (c);\n`).join("")));
+    const inputs = Array.from({ length: 6 }, (_, n) =>
+      sqlFile(dir, `in${n}.sql`, Array.from({ length: 300 + n * 50 }, (_, i) => `CREATE INDEX i${n}_${i} ON t${n} (c);\n`).join("")),
+    );
     const runs = await Promise.all(inputs.map((input) => runCli([input, "-f", "json", "-o", target])));
     expect(runs.map((r) => r.code)).toEqual(inputs.map(() => 1));
     const written = readFileSync(target, "utf8");
@@ -51,7 +56,9 @@ describe("report files are written whole or not at all", () => {
   it("concurrent processes writing one path (it was corrupted 6 times in 15): one whole report, each time", async () => {
     const dir = scratch();
     const target = join(dir, "report.json");
-    const inputs = Array.from({ length: 4 }, (_, n) => sqlFile(dir, `p${n}.sql`, Array.from({ length: 2000 + n * 500 }, (_, i) => `CREATE INDEX i${n}_${i} ON t${n} (c);\n`).join("")));
+    const inputs = Array.from({ length: 4 }, (_, n) =>
+      sqlFile(dir, `p${n}.sql`, Array.from({ length: 2000 + n * 500 }, (_, i) => `CREATE INDEX i${n}_${i} ON t${n} (c);\n`).join("")),
+    );
     const whole = await Promise.all(inputs.map(async (input) => (await runCli([input, "-f", "json"])).stdout));
     for (let round = 0; round < 3; round++) {
       const runs = await Promise.all(inputs.map((input) => runBinAsync([input, "-f", "json", "-o", target])));
@@ -64,13 +71,19 @@ describe("report files are written whole or not at all", () => {
 
 describe("a report lost on stdout", () => {
   it("stdout on a full device (> /dev/full): exit 2, one line, no stack", () => {
-    const r = spawnSync("sh", ["-c", `exec "${process.execPath}" --liftoff-only "${BIN}" samples/shop-risky/upgrade.sql > /dev/full`], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", `exec "${process.execPath}" --liftoff-only "${BIN}" samples/shop-risky/upgrade.sql > /dev/full`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("locklint: cannot write the report to stdout: ENOSPC: no space left on device\n");
   });
 
   it("stdout open for reading only (EBADF): exit 2, one line", () => {
-    const r = spawnSync("sh", ["-c", `exec "${process.execPath}" --liftoff-only "${BIN}" samples/shop-risky/upgrade.sql 1< /dev/null`], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", `exec "${process.execPath}" --liftoff-only "${BIN}" samples/shop-risky/upgrade.sql 1< /dev/null`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("locklint: cannot write the report to stdout: EBADF: bad file descriptor\n");
   });

@@ -21,9 +21,13 @@ function preCommits(): PreCommit[] {
   if (typeof venv === "string") fromPypi = { why: venv };
   else {
     const installed = venv.pip("install", "--quiet", "pre-commit");
-    fromPypi = installed.status === 0 ? { executable: venv.bin("pre-commit") } : { why: `pip install pre-commit failed: ${installed.stderr.trim().split("\n").at(-1)}` };
+    fromPypi =
+      installed.status === 0 ? { executable: venv.bin("pre-commit") } : { why: `pip install pre-commit failed: ${installed.stderr.trim().split("\n").at(-1)}` };
   }
-  const debian = spawnSync("/usr/bin/pre-commit", ["--version"]).status === 0 ? { executable: "/usr/bin/pre-commit" } : { why: "Debian's pre-commit is not installed (apt-get install -y pre-commit)" };
+  const debian =
+    spawnSync("/usr/bin/pre-commit", ["--version"]).status === 0
+      ? { executable: "/usr/bin/pre-commit" }
+      : { why: "Debian's pre-commit is not installed (apt-get install -y pre-commit)" };
   return [
     { name: "pre-commit from PyPI", ...fromPypi },
     { name: "Debian's pre-commit", ...debian },
@@ -37,7 +41,8 @@ for (const tool of tools) {
   const { name, executable } = tool;
   const version = executable ? spawnSync(executable, ["--version"], { encoding: "utf8" }).stdout.trim() : name;
 
-  const title = tool.executable === undefined ? `pre-commit hooks with ${name} (skipped: ${tool.why})` : `pre-commit hooks (.pre-commit-hooks.yaml) with ${version}`;
+  const title =
+    tool.executable === undefined ? `pre-commit hooks with ${name} (skipped: ${tool.why})` : `pre-commit hooks (.pre-commit-hooks.yaml) with ${version}`;
   describe.skipIf(!executable)(title, () => {
     const project = mkdtempSync(join(tmpdir(), "locklint-pre-commit-"));
     const env = { ...process.env, PRE_COMMIT_HOME: join(project, ".cache"), NO_COLOR: "1" };
@@ -69,7 +74,9 @@ for (const tool of tools) {
       expect(all.stdout).toContain("upgrade.sql:31:1  error  require-concurrent-index-creation");
       // no commit yet, so no default branch to compare with: every revision, at its .py line
       expect(all.stdout).toContain("locklint alembic: every revision (5): git cannot tell a default branch to compare with");
-      expect(all.stdout).toContain("migrations/versions/0002_order_lookups.py:15:5  error  require-concurrent-index-creation\n  CREATE INDEX on existing table orders");
+      expect(all.stdout).toContain(
+        "migrations/versions/0002_order_lookups.py:15:5  error  require-concurrent-index-creation\n  CREATE INDEX on existing table orders",
+      );
     }, 240_000);
 
     it("passes a safe SQL file, and the alembic hook does not run when no migration changed", () => {

@@ -15,7 +15,8 @@ import { createVenv, type Venv } from "../support/venv.js";
 
 const { version } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
 const WHEEL = join(ROOT, "python/dist", `locklint-${version}-py3-none-any.whl`);
-const NO_NODE = 'locklint: needs Node.js 20 or later: pip install "locklint[node]" (Node.js from PyPI), install Node.js, or set LOCKLINT_NODE to a node executable\n';
+const NO_NODE =
+  'locklint: needs Node.js 20 or later: pip install "locklint[node]" (Node.js from PyPI), install Node.js, or set LOCKLINT_NODE to a node executable\n';
 
 let venv: Venv | undefined;
 let unavailable = "";
@@ -43,7 +44,11 @@ beforeAll(() => {
     return;
   }
   // PIP_RETRIES: pip waits ~8 s per package retrying an unreachable index (offline CI with a local mirror)
-  const built = spawnSync(process.execPath, [join(ROOT, "scripts/wheel.mjs")], { cwd: ROOT, encoding: "utf8", env: { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? "1" } });
+  const built = spawnSync(process.execPath, [join(ROOT, "scripts/wheel.mjs")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? "1" },
+  });
   if (built.status !== 0) throw new Error(`scripts/wheel.mjs failed:\n${built.stdout}${built.stderr}`);
   expect(built.stdout).toMatch(new RegExp(`^python/dist/locklint-${version.replace(/\./g, "\\.")}-py3-none-any\\.whl \\d+\\.\\d MB\\n$`));
   const installed = made.pip("install", "--quiet", WHEEL);
@@ -140,7 +145,11 @@ describe("the launcher finds Node.js", () => {
     needVenv(ctx);
     expect(locklint(["--version"], { env: { ...noNode(), LOCKLINT_NODE: process.execPath } })).toEqual({ code: 0, stdout: `${version}\n`, stderr: "" });
     const missing = join(work, "no-such-node");
-    expect(locklint(["--version"], { env: { LOCKLINT_NODE: missing } })).toEqual({ code: 2, stdout: "", stderr: `locklint: cannot run Node.js at ${missing}: No such file or directory\n` });
+    expect(locklint(["--version"], { env: { LOCKLINT_NODE: missing } })).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: `locklint: cannot run Node.js at ${missing}: No such file or directory\n`,
+    });
   });
 });
 
@@ -174,7 +183,17 @@ describe("the pre-commit mirror (python/pre-commit-mirror: language: python, fro
     cpSync(join(ROOT, "samples/shop-risky"), project, { recursive: true });
     writeFileSync(
       join(project, ".pre-commit-config.yaml"),
-      ["repos:", `  - repo: ${mirror}`, "    rev: HEAD", "    hooks:", "      - id: locklint", "        exclude: downgrade\\.sql$", "      - id: locklint-alembic", "        args: [--python, /usr/bin/python3]", ""].join("\n"),
+      [
+        "repos:",
+        `  - repo: ${mirror}`,
+        "    rev: HEAD",
+        "    hooks:",
+        "      - id: locklint",
+        "        exclude: downgrade\\.sql$",
+        "      - id: locklint-alembic",
+        "        args: [--python, /usr/bin/python3]",
+        "",
+      ].join("\n"),
     );
     git(project, "init", "-q");
     git(project, "add", "-A");

@@ -12,19 +12,26 @@ const PYTHON = process.env.LOCKLINT_TEST_PYTHON ?? "/usr/bin/python3";
 const hasAlembic = spawnSync(PYTHON, ["-c", "import alembic"]).status === 0;
 
 describe("samples/ end to end", () => {
-  it.skipIf(!hasAlembic)(needs(hasAlembic, `alembic for ${PYTHON} (apt-get install -y python3-alembic)`, "the committed SQL is what alembic prints for the migration files (samples/regenerate.sh)"), () => {
-    const copy = mkdtempSync(join(tmpdir(), "locklint-samples-"));
-    cpSync(SAMPLES, copy, { recursive: true });
-    const r = spawnSync("bash", [join(copy, "regenerate.sh")], { env: { ...process.env, PYTHON }, encoding: "utf8" });
-    expect(r.stderr).toBe("");
-    expect(r.status).toBe(0);
-    // the alembic projects (samples/feature-branch holds revision files only)
-    const projects = readdirSync(copy).filter((p) => existsSync(join(copy, p, "alembic.ini")));
-    expect(projects).toEqual(["shop-risky", "shop-safe"]);
-    for (const project of projects) {
-      for (const sql of ["upgrade.sql", "downgrade.sql"]) {
-        expect(readFileSync(join(copy, project, sql), "utf8"), `${project}/${sql}`).toBe(readFileSync(join(SAMPLES, project, sql), "utf8"));
+  it.skipIf(!hasAlembic)(
+    needs(
+      hasAlembic,
+      `alembic for ${PYTHON} (apt-get install -y python3-alembic)`,
+      "the committed SQL is what alembic prints for the migration files (samples/regenerate.sh)",
+    ),
+    () => {
+      const copy = mkdtempSync(join(tmpdir(), "locklint-samples-"));
+      cpSync(SAMPLES, copy, { recursive: true });
+      const r = spawnSync("bash", [join(copy, "regenerate.sh")], { env: { ...process.env, PYTHON }, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      // the alembic projects (samples/feature-branch holds revision files only)
+      const projects = readdirSync(copy).filter((p) => existsSync(join(copy, p, "alembic.ini")));
+      expect(projects).toEqual(["shop-risky", "shop-safe"]);
+      for (const project of projects) {
+        for (const sql of ["upgrade.sql", "downgrade.sql"]) {
+          expect(readFileSync(join(copy, project, sql), "utf8"), `${project}/${sql}`).toBe(readFileSync(join(SAMPLES, project, sql), "utf8"));
+        }
       }
-    }
-  });
+    },
+  );
 });

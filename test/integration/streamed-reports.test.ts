@@ -27,7 +27,12 @@ async function writes(args: string[], input: string): Promise<{ code: number; ch
   const stdin = (async function* () {
     yield new TextEncoder().encode(input);
   })();
-  const code = await run(args, { stdin, stdout: { write: (t: string) => chunks.push(t), isTTY: false }, stderr: { write: (t: string) => (stderr += t) }, env: {} });
+  const code = await run(args, {
+    stdin,
+    stdout: { write: (t: string) => chunks.push(t), isTTY: false },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: {},
+  });
   return { code, chunks, stderr };
 }
 
@@ -55,12 +60,16 @@ describe("a report larger than V8's maximum string length is written in chunks, 
     markdown: (text) => expect(text.startsWith(`## locklint: ${STATEMENTS} errors, 0 warnings in ${STATEMENTS} statements\n`)).toBe(true),
   };
 
-  it.each(Object.keys(whole))("--format %s of 50k statements: many writes of at most 1 MB, together the report", async (format) => {
-    const r = await writes(["--format", format, "--fail-on", "never"], MANY);
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expectStreamed(r.chunks);
-    whole[format]!(r.chunks.join(""));
-  }, 60_000);
+  it.each(Object.keys(whole))(
+    "--format %s of 50k statements: many writes of at most 1 MB, together the report",
+    async (format) => {
+      const r = await writes(["--format", format, "--fail-on", "never"], MANY);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expectStreamed(r.chunks);
+      whole[format]!(r.chunks.join(""));
+    },
+    60_000,
+  );
 
   it("the chunks of a report together are the report as the in-process test io collects it", async () => {
     const input = MANY.slice(0, 40 * 500);
@@ -70,14 +79,18 @@ describe("a report larger than V8's maximum string length is written in chunks, 
     }
   });
 
-  it.each(["text", "json"])("locklint locks --format %s of 50k statements: many writes of at most 1 MB", async (format) => {
-    const r = await writes(["locks", "--format", format], MANY);
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expectStreamed(r.chunks);
-    const text = r.chunks.join("");
-    if (format === "json") expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + "\n");
-    else expect(text).toContain(`${STATEMENTS} statements (alembic version-table bookkeeping omitted)\n`);
-  }, 60_000);
+  it.each(["text", "json"])(
+    "locklint locks --format %s of 50k statements: many writes of at most 1 MB",
+    async (format) => {
+      const r = await writes(["locks", "--format", format], MANY);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expectStreamed(r.chunks);
+      const text = r.chunks.join("");
+      if (format === "json") expect(text).toBe(JSON.stringify(JSON.parse(text), null, 2) + "\n");
+      else expect(text).toContain(`${STATEMENTS} statements (alembic version-table bookkeeping omitted)\n`);
+    },
+    60_000,
+  );
 
   it("a report file is written chunk by chunk into its temporary file, then renamed: the file holds the whole report", async () => {
     const dir = mkdtempSync(join(tmpdir(), "locklint-stream-"));
@@ -109,7 +122,10 @@ describe("a report larger than V8's maximum string length is written in chunks, 
 describe("streamed reports are byte for byte what one string was", () => {
   it("jsonReport is JSON.stringify(value, null, 2) + newline: nested, empty, skipped members, line breaks and quotes in strings", () => {
     const plain = {
-      findings: [{ a: 1, b: "two\nlines \"quoted\" \u2028", c: [1, [2, {}], []], d: undefined, e: null, f: { g: { h: [] } } }, { x: -0.5e-7, y: true }],
+      findings: [
+        { a: 1, b: 'two\nlines "quoted" \u2028', c: [1, [2, {}], []], d: undefined, e: null, f: { g: { h: [] } } },
+        { x: -0.5e-7, y: true },
+      ],
       empty: [],
       none: {},
       summary: { files: 1, errors: 0 },

@@ -25,15 +25,19 @@ describe("locklint trace: a statement that never ends in the embedded database",
     ["pg_sleep(100)", "SELECT pg_sleep(100);"],
     ["an endless DO loop", "DO $$ BEGIN LOOP END LOOP; END $$;"],
     ["an endless recursive CTE", "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r;"],
-  ])("%s stops after --statement-timeout with one line and exit 2", async (_, statement) => {
-    const path = script(`${_.replace(/\W+/g, "-")}.sql`, `CREATE TABLE t (id int);\n${statement}\nCREATE TABLE after_it (id int);\n`);
-    const started = Date.now();
-    const r = await runCli(["trace", "--statement-timeout", "1s", path]);
-    expect(r.stderr).toBe(stoppedAt(path, 2));
-    expect(r.stdout).toBe("");
-    expect(r.code).toBe(2);
-    expect(Date.now() - started).toBeLessThan(60_000);
-  }, 90_000);
+  ])(
+    "%s stops after --statement-timeout with one line and exit 2",
+    async (_, statement) => {
+      const path = script(`${_.replace(/\W+/g, "-")}.sql`, `CREATE TABLE t (id int);\n${statement}\nCREATE TABLE after_it (id int);\n`);
+      const started = Date.now();
+      const r = await runCli(["trace", "--statement-timeout", "1s", path]);
+      expect(r.stderr).toBe(stoppedAt(path, 2));
+      expect(r.stdout).toBe("");
+      expect(r.code).toBe(2);
+      expect(Date.now() - started).toBeLessThan(60_000);
+    },
+    90_000,
+  );
 
   it("COPY FROM STDIN is not run (trace has no data to send), and the trace goes on", async () => {
     const path = script("copy.sql", "CREATE TABLE t (id int);\nCOPY t FROM STDIN;\n1\n2\n\\.\nCREATE TABLE after_it (id int);\n");
@@ -50,7 +54,9 @@ describe("locklint trace: a statement that never ends in the embedded database",
 
   it("--statement-timeout that is not a duration is a usage error", async () => {
     const r = await runCli(["trace", "--statement-timeout", "soon", script("x.sql", "SELECT 1;\n")]);
-    expect(r.stderr).toBe("locklint: option '--statement-timeout <duration>' argument 'soon' is invalid. expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds) (locklint --help lists the options)\n");
+    expect(r.stderr).toBe(
+      "locklint: option '--statement-timeout <duration>' argument 'soon' is invalid. expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds) (locklint --help lists the options)\n",
+    );
     expect(r.code).toBe(2);
   });
 });

@@ -21,7 +21,11 @@ describe("locklint trace", () => {
     expect(r.stderr).toBe("");
     const out = JSON.parse(r.stdout);
     const problems = out.statements.filter((s: { differences: string[]; observed: { error: string | null } }) => s.differences.length > 0 || s.observed.error);
-    expect(problems.map((s: { sql: string; differences: string[]; observed: { error: string | null } }) => `${s.sql}: ${s.observed.error ?? s.differences.join("; ")}`)).toEqual([]);
+    expect(
+      problems.map(
+        (s: { sql: string; differences: string[]; observed: { error: string | null } }) => `${s.sql}: ${s.observed.error ?? s.differences.join("; ")}`,
+      ),
+    ).toEqual([]);
     expect(out.summary.statements).toBeGreaterThan(TRANSACTIONAL.length * 3);
     expect(r.code).toBe(0);
   }, 120_000);
@@ -32,7 +36,9 @@ describe("locklint trace", () => {
     const out = JSON.parse(r.stdout);
     expect(new Set(out.statements.map((s: { revision: string }) => s.revision))).toEqual(new Set(["0002", "0003", "0004", "0005"]));
     const failed = out.statements.filter((s: { observed: { error: string | null } }) => s.observed.error);
-    expect(failed.map((s: { line: number; observed: { error: string } }) => [s.line, s.observed.error])).toEqual([[39, 'column "status" of relation "users" contains null values']]);
+    expect(failed.map((s: { line: number; observed: { error: string } }) => [s.line, s.observed.error])).toEqual([
+      [39, 'column "status" of relation "users" contains null values'],
+    ]);
     const rewrite = out.statements.find((s: { line: number }) => s.line === 49);
     expect(rewrite.observed.rewritten).toContain("orders");
     expect(out.summary.disagreements).toBe(0);
@@ -82,7 +88,9 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
     expect(typeChange.message).toContain("int8 to int4");
     expect(out.findings.every((f: { file: string }) => f.file === script)).toBe(true);
     // nothing was committed
-    expect((await db.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'")).rows).toEqual([{ n: 0 }]);
+    expect((await db.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'")).rows).toEqual([
+      { n: 0 },
+    ]);
     expect((await db.query("SELECT to_regclass('audit') AS t")).rows).toEqual([{ t: null }]);
   }, 60_000);
 });

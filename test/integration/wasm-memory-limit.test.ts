@@ -10,7 +10,11 @@ const LIMIT_KIB = 8 * 1024 * 1024;
 /** The launcher as a user runs it, under `ulimit -v` (needs `npm run bundle`). */
 function underLimit(nodeFlags: string[], args: string[]) {
   const quoted = [...nodeFlags, BIN, ...args].map((a) => `'${a}'`).join(" ");
-  const result = spawnSync("bash", ["-c", `ulimit -v ${LIMIT_KIB} && exec '${process.execPath}' --liftoff-only ${quoted}`], { cwd: ROOT, encoding: "utf8", input: "" });
+  const result = spawnSync("bash", ["-c", `ulimit -v ${LIMIT_KIB} && exec '${process.execPath}' --liftoff-only ${quoted}`], {
+    cwd: ROOT,
+    encoding: "utf8",
+    input: "",
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

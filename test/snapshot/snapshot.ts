@@ -23,7 +23,10 @@ function inputs(): Map<string, string> {
   const examples = join(tmpdir(), "locklint-snapshot-examples");
   mkdirSync(examples, { recursive: true });
   for (const rule of RULES) {
-    for (const [kind, sql] of [["example", rule.docs.example], ["use-instead", rule.docs.useInstead]] as const) {
+    for (const [kind, sql] of [
+      ["example", rule.docs.example],
+      ["use-instead", rule.docs.useInstead],
+    ] as const) {
       const file = join(examples, `${rule.id}-${kind}.sql`);
       writeFileSync(file, sql);
       files.set(`rule-${rule.id}-${kind}`, file);

@@ -14,7 +14,11 @@ export function git(cwd: string, ...args: string[]): void {
 /** The revision files of samples/feature-branch (a pull request on shop-safe), by name. */
 export function sampleFeature(): Record<string, string> {
   const dir = join(ROOT, "samples/feature-branch");
-  return Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith(".py")).map((n) => [n, readFileSync(join(dir, n), "utf8")]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((n) => n.endsWith(".py"))
+      .map((n) => [n, readFileSync(join(dir, n), "utf8")]),
+  );
 }
 
 /**

@@ -5,7 +5,10 @@ import { defaultRules } from "../../src/cli/rule-selection.js";
 import { decodeSource } from "../../src/sql/source.js";
 
 /** Runs the whole pipeline on SQL text, with the rules the CLI runs by default unless told otherwise. */
-export async function analyzeText(sql: string, options: { pgVersion?: number; path?: string; keepStatements?: boolean; rules?: readonly Rule[] } = {}): Promise<Analysis> {
+export async function analyzeText(
+  sql: string,
+  options: { pgVersion?: number; path?: string; keepStatements?: boolean; rules?: readonly Rule[] } = {},
+): Promise<Analysis> {
   await loadParser();
   const file = decodeSource(options.path ?? "test.sql", new TextEncoder().encode(sql));
   return analyze([file], { pgVersion: options.pgVersion ?? 14, rules: options.rules ?? defaultRules(), keepStatements: options.keepStatements ?? true });

@@ -26,6 +26,7 @@ export function createVenv(dir: string): Venv | string {
     dir,
     bin,
     // no retries: a registry this machine cannot reach answers at once, and each retry waits seconds
-    pip: (...args) => spawnSync(bin("python"), ["-m", "pip", "--disable-pip-version-check", ...args], { encoding: "utf8", env: { PIP_RETRIES: "0", ...process.env } }),
+    pip: (...args) =>
+      spawnSync(bin("python"), ["-m", "pip", "--disable-pip-version-check", ...args], { encoding: "utf8", env: { PIP_RETRIES: "0", ...process.env } }),
   };
 }

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, needs } from "../support/cli.js";
+import { containing, matching, arrayWith } from "../support/matchers.js";
+import { lintReport } from "../support/json-report.js";
 import { expectShownInOrder, shownRuns } from "../support/shown-output.js";
 import { git, makeRepository, sampleFeature, VERSIONS } from "../support/alembic-repo.js";
 
@@ -111,17 +113,17 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect(labelled.stderr).toBe("locklint alembic: 4 revisions named: 0006a, 0007, 0008, 0009\n");
     expect(json("--revision", "0006b").findings.map(where)).toEqual([["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`]]);
     const all = json("--all").findings;
-    expect(all.map((f) => f.revision)).toEqual(expect.arrayContaining(["0002", "0003", "0004", "0005", "0006a", "0008", "0009"]));
+    expect(all.map((f) => f.revision)).toEqual(arrayWith(["0002", "0003", "0004", "0005", "0006a", "0008", "0009"]));
     expect(all.find((f) => f.revision === "0002")?.migration).toMatchObject({ file: `${VERSIONS}/0002_order_lookups.py`, line: 15, call: "op.create_index" });
   });
 
   it("bad selections are usage errors", () => {
     expect(lint("--revision", "000")).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("revision 000 is ambiguous: 0001, 0002, 0003, 0004, 0005, 0006a, 0006b, 0007, 0008, 0009 start with it"),
+      stderr: containing("revision 000 is ambiguous: 0001, 0002, 0003, 0004, 0005, 0006a, 0006b, 0007, 0008, 0009 start with it"),
     });
-    expect(lint("--revision", "nope")).toMatchObject({ code: 2, stderr: expect.stringContaining("no revision nope in the project") });
-    expect(lint("--since-ref", "nope")).toMatchObject({ code: 2, stderr: expect.stringContaining("--since-ref nope: git finds no common ancestor with HEAD") });
+    expect(lint("--revision", "nope")).toMatchObject({ code: 2, stderr: containing("no revision nope in the project") });
+    expect(lint("--since-ref", "nope")).toMatchObject({ code: 2, stderr: containing("--since-ref nope: git finds no common ancestor with HEAD") });
     expect(lint("--all", "--since-ref", "main")).toMatchObject({
       code: 2,
       stderr: "locklint: give one of --all, --revision and --since-ref, not --all and --since-ref\n",
@@ -208,7 +210,7 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
       expect(lint("--all")).toMatchObject({
         code: 2,
         stdout: "",
-        stderr: expect.stringContaining(
+        stderr: containing(
           `alembic upgrade base:heads --sql failed (exit 1) in ${VERSIONS}/0010_stop.py:1: ModuleNotFoundError: No module named 'not_installed_here'`,
         ),
       });
@@ -218,14 +220,14 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
   });
 
   it("no alembic.ini, no interpreter: one-line errors", () => {
-    expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^locklint: no alembic\.ini in .* or above it/) });
+    expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: matching(/^locklint: no alembic\.ini in .* or above it/) });
     const empty = mkdtempSync(join(tmpdir(), "locklint-ini-"));
     writeFileSync(join(empty, "alembic.ini"), "[alembic]\nscript_location = db\n");
     expect(runBin(["alembic"], { cwd: empty })).toMatchObject({
       code: 2,
       stderr: `locklint: ${join(empty, "alembic.ini")}: version location ${join(empty, "db/versions")}: no such directory\n`,
     });
-    expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: expect.stringContaining("locklint: cannot run /nonexistent/python3") });
+    expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: containing("locklint: cannot run /nonexistent/python3") });
   });
 });
 
@@ -246,15 +248,15 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: con
     const run = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, "--all", "--format", "json", ...args], { cwd: repo });
     expect(run("--name", "tenants")).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("alembic upgrade base:heads --sql failed (exit 1): give -x tenant=NAME"),
+      stderr: containing("alembic upgrade base:heads --sql failed (exit 1): give -x tenant=NAME"),
     });
     const ok = run("--name", "tenants", "-x", "tenant=acme");
     expect(ok.code, ok.stderr).toBe(0);
-    expect(JSON.parse(ok.stdout).summary.statements).toBeGreaterThan(30);
-    expect(run("--name", "nowhere")).toMatchObject({ code: 2, stderr: expect.stringContaining("alembic.ini: no [nowhere] section") });
+    expect(lintReport(ok.stdout).summary.statements).toBeGreaterThan(30);
+    expect(run("--name", "nowhere")).toMatchObject({ code: 2, stderr: containing("alembic.ini: no [nowhere] section") });
     // an env.py that writes the SQL elsewhere leaves nothing to lint: that is an error, not a pass
     writeFileSync(join(repo, "migrations/env.py"), env.replace("literal_binds=True,", 'literal_binds=True, output_buffer=open("/dev/null", "w"),'));
-    expect(run()).toMatchObject({ code: 2, stdout: "", stderr: expect.stringContaining("alembic printed no revision of") });
+    expect(run()).toMatchObject({ code: 2, stdout: "", stderr: containing("alembic printed no revision of") });
   });
 
   it("an env.py that fails before any SQL: exit 2 naming env.py and its line", () => {

@@ -16,7 +16,7 @@ describe.skipIf(!serverInstalled)(needs(serverInstalled, "Debian's postgresql pa
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/calibrating on PostgreSQL \d+/);
-    const constants = JSON.parse(r.stdout.slice(r.stdout.indexOf("{")));
+    const constants = JSON.parse(r.stdout.slice(r.stdout.indexOf("{"))) as Record<string, number>;
     for (const key of ["scan", "validate", "index", "rewrite", "update"]) expect(constants[key]).toBeGreaterThan(0);
     const ratios = [...r.stdout.matchAll(/s\s+([\d.]+)\n/g)].map((m) => Number(m[1]));
     expect(ratios).toHaveLength(10);

@@ -8,7 +8,15 @@ import { PGLITE_PACKAGE } from "../../src/trace/database.js";
 
 // The npm package as `npm publish` would ship it: `npm pack` of this checkout (needs `npm run bundle`),
 // installed into an empty project the way a user installs it.
-const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+interface PackageJson {
+  version: string;
+  dependencies?: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  scripts: Record<string, string>;
+}
+const packageJson = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as PackageJson;
 const MB = 1024 * 1024;
 
 function npm(cwd: string, ...args: string[]) {
@@ -33,7 +41,7 @@ describe("the npm package", () => {
   let files: { path: string; size: number }[] = [];
 
   beforeAll(() => {
-    const [packed] = JSON.parse(npm(ROOT, "pack", "--json", "--pack-destination", work));
+    const [packed] = JSON.parse(npm(ROOT, "pack", "--json", "--pack-destination", work)) as [{ filename: string; files: { path: string; size: number }[] }];
     files = packed.files;
     mkdirSync(project);
     npm(project, "init", "--yes");

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vit
 import { parse } from "yaml";
 import { git } from "../support/alembic-repo.js";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT } from "../support/cli.js";
+import { traceReport } from "../support/json-report.js";
 import { createVenv, type Venv } from "../support/venv.js";
 
 /**
@@ -25,7 +26,7 @@ const work = mkdtempSync(join(tmpdir(), "locklint-wheel-"));
 /** Skips the test, visibly, when this machine cannot make a virtual environment. */
 function needVenv(ctx: TestContext): Venv {
   if (!venv) ctx.skip(unavailable);
-  return venv as Venv;
+  return venv;
 }
 
 /** The installed `locklint` command (env: changes to the environment; undefined removes a variable). */
@@ -128,7 +129,7 @@ describe("the installed locklint", () => {
     const result = locklint(["trace", "--format", "json", "samples/shop-risky/upgrade.sql"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).summary).toMatchObject({ statements: 21, disagreements: 0, failures: 0, where: "embedded PostgreSQL" });
+    expect(traceReport(result.stdout).summary).toMatchObject({ statements: 21, disagreements: 0, failures: 0, where: "embedded PostgreSQL" });
   }, 120_000);
 });
 

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-// @ts-expect-error a plain .mjs helper of the bench, without types
 import { startTempPostgres } from "../bench/temp-postgres.mjs";
 import { runCli, needs } from "../support/cli.js";
+import type { StatsFile } from "../../src/cost/stats.js";
+import { traceReport } from "../support/json-report.js";
 
 /**
  * `trace --db-url` and `stats` against a real PostgreSQL server (Debian's, in a throw-away cluster
@@ -13,7 +14,7 @@ import { runCli, needs } from "../support/cli.js";
  * output says exactly what was not rolled back; a lock held by another session stops them after the
  * lock timeout; no password is shown, whatever the connection string's form (issue 16).
  */
-const server: { url: string; stop(): void } | null = startTempPostgres();
+const server = startTempPostgres();
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-server-"));
 let admin: pg.Client;
 
@@ -38,9 +39,9 @@ function script(name: string, sql: string): string {
 /** The user's view of a statement of the JSON report: its line and what trace says about it. */
 const errorsByLine = (stdout: string) =>
   Object.fromEntries(
-    JSON.parse(stdout)
-      .statements.filter((s: { observed: { error: string | null } }) => s.observed.error)
-      .map((s: { line: number; observed: { error: string } }) => [s.line, s.observed.error]),
+    traceReport(stdout)
+      .statements.filter((s) => s.observed.error)
+      .map((s) => [s.line, s.observed.error]),
   );
 
 describe.skipIf(!server)(
@@ -113,7 +114,7 @@ describe.skipIf(!server)(
         26: "COMMIT AND CHAIN can only be used in transaction blocks",
         22: "not run: ANALYZE writes the table statistics (pg_class.reltuples) in place, and trace rolls everything back on a server (--allow-commit runs it and lists it)",
       });
-      expect(JSON.parse(r.stdout).summary.notRolledBack).toEqual([]);
+      expect(traceReport(r.stdout).summary.notRolledBack).toEqual([]);
       expect(await snapshot()).toEqual(before);
       expect(existsSync("/tmp/locklint-pwned")).toBe(false);
       expect(existsSync(join(dir, "accounts.csv"))).toBe(false);
@@ -136,7 +137,7 @@ describe.skipIf(!server)(
       const path = script("insert.sql", "INSERT INTO accounts (name) VALUES ('new');\n");
       const r = await runCli(["trace", "--db-url", server!.url, path]);
       expect(r.code).toBe(0);
-      const last = (await admin.query("SELECT last_value::text AS v FROM accounts_id_seq")).rows[0].v;
+      const last = (await admin.query<{ v: string }>("SELECT last_value::text AS v FROM accounts_id_seq")).rows[0]!.v;
       expect(r.stdout).toContain(`not rolled back  sequence public.accounts_id_seq advanced to ${last} (sequences are never rolled back)\n`);
       expect(r.stdout).toContain("rolled back except 1 thing listed above");
       expect(r.stdout).not.toContain("everything rolled back");
@@ -170,14 +171,14 @@ describe.skipIf(!server)(
       const path = script("seed.sql", "ALTER TABLE fresh ADD COLUMN w int NOT NULL DEFAULT 0;\nALTER TABLE empty_existing ADD COLUMN w int;\n");
       const r = await runCli(["trace", "--format", "json", "--seed-rows", "50", "--setup", setup, "--db-url", server!.url, path]);
       expect(r.stderr).toBe("");
-      const out = JSON.parse(r.stdout);
+      const out = traceReport(r.stdout);
       expect(out.summary.notSeeded).toEqual(["public.empty_existing: a table of the server (its statistics and sequences would outlive the rollback)"]);
       expect(out.summary.notRolledBack).toEqual([]);
       expect(await snapshot()).toEqual(before);
       // nothing reported (--since a revision the script does not reach): still seeded inside trace's transaction
       const none = await runCli(["trace", "--format", "json", "--seed-rows", "50", "--since", "0009", "--setup", setup, "--db-url", server!.url, path]);
       expect(none.stderr).toBe("");
-      expect(JSON.parse(none.stdout).summary.notSeeded).toEqual([
+      expect(traceReport(none.stdout).summary.notSeeded).toEqual([
         "public.empty_existing: a table of the server (its statistics and sequences would outlive the rollback)",
       ]);
       expect(await snapshot()).toEqual(before);
@@ -245,7 +246,7 @@ describe.skipIf(!server)(
         expect(r.stdout).toMatch(
           new RegExp(`^wrote \\d+ tables of postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:${port()}/postgres\\?password=\\*\\*\\* \\(PostgreSQL`),
         );
-        expect(JSON.parse(readFileSync(output, "utf8")).source).toBe(`postgres://postgres:***@127.0.0.1:${port()}/postgres?password=***`);
+        expect((JSON.parse(readFileSync(output, "utf8")) as StatsFile).source).toBe(`postgres://postgres:***@127.0.0.1:${port()}/postgres?password=***`);
         const t = await runCli(["trace", "--db-url", url, script("pw.sql", "SELECT 1;\n")]);
         expect(t.stdout + t.stderr).not.toMatch(/Secret/);
         expect(t.stdout).toContain(`traced on postgres://postgres:***@127.0.0.1:${port()}/postgres?password=***`);
@@ -257,7 +258,7 @@ describe.skipIf(!server)(
         const r = await runCli(["stats", "--db-url", keywords, "-o", output]);
         expect(r.stderr).toBe("");
         expect(r.stdout + readFileSync(output, "utf8")).not.toMatch(/Secret/);
-        expect(JSON.parse(readFileSync(output, "utf8")).source).toBe(`host=127.0.0.1 port=${port()} user=postgres password=*** dbname=postgres`);
+        expect((JSON.parse(readFileSync(output, "utf8")) as StatsFile).source).toBe(`host=127.0.0.1 port=${port()} user=postgres password=*** dbname=postgres`);
         const wrongDb = await runCli(["stats", "--db-url", keywords.replace("dbname=postgres", "dbname=missing"), "-o", output]);
         expect(wrongDb.stderr).toBe(
           `locklint: cannot connect to host=127.0.0.1 port=${port()} user=postgres password=*** dbname=missing: database "missing" does not exist\n`,

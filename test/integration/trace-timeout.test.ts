@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { traceReport } from "../support/json-report.js";
 
 /**
  * The embedded PostgreSQL (PGlite) ignores statement_timeout and runs a statement on its own
@@ -43,8 +44,8 @@ describe("locklint trace: a statement that never ends in the embedded database",
     const path = script("copy.sql", "CREATE TABLE t (id int);\nCOPY t FROM STDIN;\n1\n2\n\\.\nCREATE TABLE after_it (id int);\n");
     const r = await runCli(["trace", "--format", "json", "--statement-timeout", "1s", path]);
     expect(r.stderr).toBe("");
-    const out = JSON.parse(r.stdout);
-    expect(out.statements.map((s: { line: number; observed: { error: string | null } }) => [s.line, s.observed.error])).toEqual([
+    const out = traceReport(r.stdout);
+    expect(out.statements.map((s) => [s.line, s.observed.error])).toEqual([
       [1, null],
       [2, "not run: COPY ... FROM STDIN: trace has no data to send (psql sends the lines after it)"],
       [6, null],

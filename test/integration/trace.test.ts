@@ -6,6 +6,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE, TRANSACTIONAL } from "../../src/docs/effects-cases.js";
 import { ROOT, runBinAsync } from "../support/cli.js";
+import { traceReport } from "../support/json-report.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-"));
 
@@ -19,13 +20,9 @@ describe("locklint trace", () => {
     writeFileSync(script, cases);
     const r = await runBinAsync(["trace", "--format", "json", "--setup", setup, script]);
     expect(r.stderr).toBe("");
-    const out = JSON.parse(r.stdout);
-    const problems = out.statements.filter((s: { differences: string[]; observed: { error: string | null } }) => s.differences.length > 0 || s.observed.error);
-    expect(
-      problems.map(
-        (s: { sql: string; differences: string[]; observed: { error: string | null } }) => `${s.sql}: ${s.observed.error ?? s.differences.join("; ")}`,
-      ),
-    ).toEqual([]);
+    const out = traceReport(r.stdout);
+    const problems = out.statements.filter((s) => s.differences.length > 0 || s.observed.error);
+    expect(problems.map((s) => `${s.sql}: ${s.observed.error ?? s.differences.join("; ")}`)).toEqual([]);
     expect(out.summary.statements).toBeGreaterThan(TRANSACTIONAL.length * 3);
     expect(r.code).toBe(0);
   }, 120_000);
@@ -33,14 +30,12 @@ describe("locklint trace", () => {
   it("--since builds the schema from earlier revisions, --seed-rows fills it; a statement that fails on rows is reported and the trace goes on", async () => {
     const r = await runBinAsync(["trace", "--format", "json", "--since", "0001", "--seed-rows", "500", join(ROOT, "samples/shop-risky/upgrade.sql")]);
     expect(r.code).toBe(1);
-    const out = JSON.parse(r.stdout);
-    expect(new Set(out.statements.map((s: { revision: string }) => s.revision))).toEqual(new Set(["0002", "0003", "0004", "0005"]));
-    const failed = out.statements.filter((s: { observed: { error: string | null } }) => s.observed.error);
-    expect(failed.map((s: { line: number; observed: { error: string } }) => [s.line, s.observed.error])).toEqual([
-      [39, 'column "status" of relation "users" contains null values'],
-    ]);
-    const rewrite = out.statements.find((s: { line: number }) => s.line === 49);
-    expect(rewrite.observed.rewritten).toContain("orders");
+    const out = traceReport(r.stdout);
+    expect(new Set(out.statements.map((s) => s.revision))).toEqual(new Set(["0002", "0003", "0004", "0005"]));
+    const failed = out.statements.filter((s) => s.observed.error);
+    expect(failed.map((s) => [s.line, s.observed.error])).toEqual([[39, 'column "status" of relation "users" contains null values']]);
+    const rewrite = out.statements.find((s) => s.line === 49);
+    expect(rewrite!.observed.rewritten).toContain("orders");
     expect(out.summary.disagreements).toBe(0);
   }, 120_000);
 });
@@ -74,19 +69,19 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
     // no --setup: trace reads the server's schema (accounts.id is bigint) for the predictions and the rules
     const r = await runBinAsync(["trace", "--format", "json", "--db-url", url, script]);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
-    const out = JSON.parse(r.stdout);
+    const out = traceReport(r.stdout);
     expect(out.summary.where).toMatch(/^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);
-    const rewrite = out.statements.find((s: { line: number }) => s.line === 4);
-    expect(rewrite.observed.rewritten).toContain("accounts");
-    expect(rewrite.differences).toEqual([]);
-    const concurrent = out.statements.find((s: { line: number }) => s.line === 6);
-    expect(concurrent.observed.error).toMatch(/^not run: CREATE INDEX CONCURRENTLY cannot run inside a transaction block.*--allow-commit/);
+    const rewrite = out.statements.find((s) => s.line === 4);
+    expect(rewrite!.observed.rewritten).toContain("accounts");
+    expect(rewrite!.differences).toEqual([]);
+    const concurrent = out.statements.find((s) => s.line === 6);
+    expect(concurrent!.observed.error).toMatch(/^not run: CREATE INDEX CONCURRENTLY cannot run inside a transaction block.*--allow-commit/);
     expect(r.code).toBe(1);
     // the rules ran on the server's real schema: id's old type is known (bigint), so the change is certain
-    const typeChange = out.findings.find((f: { rule: string }) => f.rule === "changing-column-type");
+    const typeChange = out.findings.find((f) => f.rule === "changing-column-type");
     expect(typeChange).toMatchObject({ severity: "error", line: 4 });
-    expect(typeChange.message).toContain("int8 to int4");
-    expect(out.findings.every((f: { file: string }) => f.file === script)).toBe(true);
+    expect(typeChange!.message).toContain("int8 to int4");
+    expect(out.findings.every((f) => f.file === script)).toBe(true);
     // nothing was committed
     expect((await db.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'note'")).rows).toEqual([
       { n: 0 },

@@ -98,3 +98,27 @@ export function lintReport(stdout: string): LintReport {
 export function locksReport(stdout: string): LocksReport {
   return JSON.parse(stdout) as LocksReport;
 }
+
+/** A statement of `locklint trace --format json`: the locks predicted and what PostgreSQL did. */
+export interface TracedJsonStatement {
+  file: string;
+  line: number;
+  column: number;
+  revision: string | null;
+  transaction: number | null;
+  sql: string;
+  predicted: { relation: string; kind: string; mode: string; rewrite: boolean; scan: boolean }[];
+  observed: { ms: number; error: string | null; locks: { relation: string; mode: string }[] | null; rewritten: string[]; scanned: string[] };
+  differences: string[];
+}
+
+/** `locklint trace --format json` */
+export interface TraceReport {
+  statements: TracedJsonStatement[];
+  findings: JsonFinding[];
+  summary: { statements: number; disagreements: number; failures: number; where: string; coldStartMs: number; notSeeded: string[]; notRolledBack: string[] };
+}
+
+export function traceReport(stdout: string): TraceReport {
+  return JSON.parse(stdout) as TraceReport;
+}

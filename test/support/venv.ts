@@ -5,9 +5,9 @@ import { join } from "node:path";
 export interface Venv {
   readonly dir: string;
   /** The path of a command the environment installed (`bin/` on POSIX). */
-  bin(name: string): string;
+  bin: (name: string) => string;
   /** `python -m pip ...` inside the environment. */
-  pip(...args: string[]): SpawnSyncReturns<string>;
+  pip: (...args: string[]) => SpawnSyncReturns<string>;
 }
 
 /** The first Python that can make a virtual environment with pip in it (python3 on PATH, then Debian's). */

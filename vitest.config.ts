@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 /**
@@ -7,8 +9,13 @@ import { defineConfig } from "vitest/config";
  * package, pre-commit, the Action, alembic and PostgreSQL processes, fuzzing, inputs of 50k statements).
  */
 const INTEGRATION = "test/integration/**/*.test.ts";
-/** Test files that replace a module (vi.mock): each runs in its own module graph, so the stand-in reaches no other file. */
-const MOCKING = ["test/cli-rule-crash.test.ts", "test/not-analysed.test.ts", "test/trace-transaction-check.test.ts"];
+/**
+ * Test files that replace a module (vi.mock): each runs in its own module graph, so the stand-in reaches no
+ * other file. Found by reading them, so that a new one cannot slip into the shared-module suite.
+ */
+const MOCKING = readdirSync("test")
+  .filter((name) => name.endsWith(".test.ts") && /\bvi\.(do)?[mM]ock\(/.test(readFileSync(join("test", name), "utf8")))
+  .map((name) => `test/${name}`);
 
 export default defineConfig({
   test: {

@@ -11,7 +11,7 @@ import { traceReport } from "../support/json-report.js";
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-"));
 
 describe("locklint trace", () => {
-  it("agrees with the prediction on every statement kind of the effects table (each case in its own transaction, rolled back)", async () => {
+  it("agrees with the prediction on every statement kind of the effects table but the predictions known to be wrong, which it shows (each case in its own transaction, rolled back)", async () => {
     const setup = join(dir, "fixture.sql");
     writeFileSync(setup, FIXTURE);
     const script = join(dir, "cases.sql");
@@ -21,10 +21,14 @@ describe("locklint trace", () => {
     const r = await runBinAsync(["trace", "--format", "json", "--setup", setup, script]);
     expect(r.stderr).toBe("");
     const out = traceReport(r.stdout);
-    const problems = out.statements.filter((s) => s.differences.length > 0 || s.observed.error);
-    expect(problems.map((s) => `${s.sql}: ${s.observed.error ?? s.differences.join("; ")}`)).toEqual([]);
+    expect(out.statements.filter((s) => s.observed.error).map((s) => `${s.sql}: ${s.observed.error}`)).toEqual([]);
+    // every case agrees but those whose prediction is known to be wrong (EffectCase.differs, issue 18)
+    const known = new Set(TRANSACTIONAL.filter((c) => c.differs).map((c) => c.sql));
+    const disagreeing = out.statements.filter((s) => s.differences.length > 0);
+    expect(disagreeing.filter((s) => !known.has(s.sql)).map((s) => `${s.sql}: ${s.differences.join("; ")}`)).toEqual([]);
+    expect(out.summary.disagreements).toBe(disagreeing.length);
     expect(out.summary.statements).toBeGreaterThan(TRANSACTIONAL.length * 3);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(disagreeing.length > 0 ? 1 : 0);
   }, 120_000);
 
   it("--since builds the schema from earlier revisions, --seed-rows fills it; a statement that fails on rows is reported and the trace goes on", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBinAsync } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
 import { matching, anyOf } from "../support/matchers.js";
 import type { StatsFile } from "../../src/cost/stats.js";
 import { lintReport } from "../support/json-report.js";
@@ -43,7 +43,7 @@ afterAll(async () => {
 describe("locklint stats", () => {
   it("writes rows, heap, TOAST, total and index sizes per table, and the server version", async () => {
     const output = join(dir, "stats.json");
-    const r = await runBinAsync(["stats", "--db-url", url, "--output", output]);
+    const r = await runCli(["stats", "--db-url", url, "--output", output]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^wrote 2 tables of postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres \(PostgreSQL 18\.\d+\) to /);
@@ -65,14 +65,14 @@ describe("locklint stats", () => {
 
   it("reads DATABASE_URL when --db-url is not given", async () => {
     const output = join(dir, "env.json");
-    const r = await runBinAsync(["stats", "--output", output], { env: { DATABASE_URL: url } });
+    const r = await runCli(["stats", "--output", output], "", false, { env: { DATABASE_URL: url } });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain(PASSWORD);
     expect((JSON.parse(readFileSync(output, "utf8")) as StatsFile).tables).toHaveLength(2);
   });
 
   it("fails with exit 2 and a one-line message without the password when the server cannot be reached", async () => {
-    const r = await runBinAsync(["stats", "--db-url", `postgres://app:${PASSWORD}@127.0.0.1:1/app`, "--output", join(dir, "none.json")]);
+    const r = await runCli(["stats", "--db-url", `postgres://app:${PASSWORD}@127.0.0.1:1/app`, "--output", join(dir, "none.json")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^locklint: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/app: .*\n$/);
     expect(r.stderr + r.stdout).not.toContain(PASSWORD);
@@ -81,7 +81,7 @@ describe("locklint stats", () => {
   it("--db-url on locklint reads the sizes live: estimates on lock facts, and a small table's index build is a warning", async () => {
     const migration = join(dir, "migration.sql");
     writeFileSync(migration, "BEGIN;\nCREATE INDEX ix_customers_notes ON customers (id, email);\nCOMMIT;\n");
-    const r = await runBinAsync(["--format", "json", "--db-url", url, migration]);
+    const r = await runCli(["--format", "json", "--db-url", url, migration]);
     expect(r.stderr).toBe("");
     const finding = lintReport(r.stdout).findings.find((f) => f.rule === "require-concurrent-index-creation")!;
     expect(finding.locks[0]!.estimate).toMatchObject({ basis: matching(/^index build over \d/), laterStatements: 0 });
@@ -91,7 +91,7 @@ describe("locklint stats", () => {
   });
 
   it("asks for a database when there is none", async () => {
-    const r = await runBinAsync(["stats"], { env: { DATABASE_URL: "" } });
+    const r = await runCli(["stats"], "", false, { env: { DATABASE_URL: "" } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("give --db-url");
   });

@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE, TRANSACTIONAL } from "../../src/docs/effects-cases.js";
-import { ROOT, runBinAsync } from "../support/cli.js";
+import { ROOT, runCli } from "../support/cli.js";
 import { traceReport } from "../support/json-report.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-"));
@@ -18,7 +18,7 @@ describe("locklint trace", () => {
     // the prediction replays the fixture too: give it as the script's first, committed, part
     const cases = TRANSACTIONAL.map((c) => `BEGIN;\n${c.prep ? `${c.prep};\n` : ""}${c.sql};\nROLLBACK;`).join("\n");
     writeFileSync(script, cases);
-    const r = await runBinAsync(["trace", "--format", "json", "--setup", setup, script]);
+    const r = await runCli(["trace", "--format", "json", "--setup", setup, script]);
     expect(r.stderr).toBe("");
     const out = traceReport(r.stdout);
     expect(out.statements.filter((s) => s.observed.error).map((s) => `${s.sql}: ${s.observed.error}`)).toEqual([]);
@@ -32,7 +32,7 @@ describe("locklint trace", () => {
   }, 120_000);
 
   it("--since builds the schema from earlier revisions, --seed-rows fills it; a statement that fails on rows is reported and the trace goes on", async () => {
-    const r = await runBinAsync(["trace", "--format", "json", "--since", "0001", "--seed-rows", "500", join(ROOT, "samples/shop-risky/upgrade.sql")]);
+    const r = await runCli(["trace", "--format", "json", "--since", "0001", "--seed-rows", "500", join(ROOT, "samples/shop-risky/upgrade.sql")]);
     expect(r.code).toBe(1);
     const out = traceReport(r.stdout);
     expect(new Set(out.statements.map((s) => s.revision))).toEqual(new Set(["0002", "0003", "0004", "0005"]));
@@ -71,7 +71,7 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
       "BEGIN;\nALTER TABLE accounts ADD COLUMN note text;\nCREATE TABLE audit (id bigint);\nALTER TABLE accounts ALTER COLUMN id TYPE integer;\nCOMMIT;\nCREATE INDEX CONCURRENTLY ix_accounts_name ON accounts (name);\n",
     );
     // no --setup: trace reads the server's schema (accounts.id is bigint) for the predictions and the rules
-    const r = await runBinAsync(["trace", "--format", "json", "--db-url", url, script]);
+    const r = await runCli(["trace", "--format", "json", "--db-url", url, script]);
     expect(r.stdout + r.stderr).not.toContain(PASSWORD);
     const out = traceReport(r.stdout);
     expect(out.summary.where).toMatch(/^postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres$/);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runBin, needs } from "../support/cli.js";
+import { DEBIAN_PYTHON, HAS_ALEMBIC, ROOT, runCli, needs } from "../support/cli.js";
 import { containing, matching, arrayWith } from "../support/matchers.js";
 import { lintReport } from "../support/json-report.js";
 import { expectShownInOrder, shownRuns } from "../support/shown-output.js";
@@ -62,6 +62,10 @@ const FEATURE: Record<string, string> = {
   }),
 };
 
+/** The CLI in-process in `cwd`, with this process's environment (git and the shell find their tools on PATH). */
+const inProcess = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+  runCli(args, "", false, { cwd, env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "", ...env } });
+
 interface JsonFinding {
   rule: string;
   revision: string | null;
@@ -76,9 +80,9 @@ const ALEMBIC = "alembic for /usr/bin/python3 (apt-get install -y python3-alembi
 
 describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), () => {
   let repo: string;
-  const lint = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, ...args], { cwd: repo });
-  const json = (...args: string[]) => {
-    const result = lint("--format", "json", ...args);
+  const lint = (...args: string[]) => inProcess(["alembic", "--python", DEBIAN_PYTHON, ...args], repo);
+  const json = async (...args: string[]) => {
+    const result = await lint("--format", "json", ...args);
     return { ...result, findings: (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings };
   };
   const where = (f: JsonFinding) => [f.rule, f.revision, f.migration && `${f.migration.file}:${f.migration.line}`];
@@ -87,8 +91,8 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     repo = makeRepository("shop-risky", FEATURE);
   });
 
-  it("on a feature branch reports only what the branch adds, at the .py lines, with the schema of the whole history", () => {
-    const result = json();
+  it("on a feature branch reports only what the branch adds, at the .py lines, with the schema of the whole history", async () => {
+    const result = await json();
     expect(result.stderr).toBe("locklint alembic: 5 revisions added or changed since main (the default branch): 0006a, 0006b, 0007, 0008, 0009\n");
     expect(result.findings.map(where)).toEqual([
       // alembic runs 0006b before 0006a
@@ -106,32 +110,34 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect(result.code).toBe(1);
   });
 
-  it("--since-ref is the same selection; --revision takes ids, unique starts, branch labels; --all reports main's revisions too", () => {
-    expect(json("--since-ref", "main").findings.map(where)).toEqual(json().findings.map(where));
-    expect(json("--revision", "0009").findings.map(where)).toEqual([["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`]]);
-    const labelled = lint("--revision", "reports", "--format", "json");
+  it("--since-ref is the same selection; --revision takes ids, unique starts, branch labels; --all reports main's revisions too", async () => {
+    expect((await json("--since-ref", "main")).findings.map(where)).toEqual((await json()).findings.map(where));
+    expect((await json("--revision", "0009")).findings.map(where)).toEqual([
+      ["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`],
+    ]);
+    const labelled = await lint("--revision", "reports", "--format", "json");
     expect(labelled.stderr).toBe("locklint alembic: 4 revisions named: 0006a, 0007, 0008, 0009\n");
-    expect(json("--revision", "0006b").findings.map(where)).toEqual([["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`]]);
-    const all = json("--all").findings;
+    expect((await json("--revision", "0006b")).findings.map(where)).toEqual([["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`]]);
+    const all = (await json("--all")).findings;
     expect(all.map((f) => f.revision)).toEqual(arrayWith(["0002", "0003", "0004", "0005", "0006a", "0008", "0009"]));
     expect(all.find((f) => f.revision === "0002")?.migration).toMatchObject({ file: `${VERSIONS}/0002_order_lookups.py`, line: 15, call: "op.create_index" });
   });
 
-  it("bad selections are usage errors", () => {
-    expect(lint("--revision", "000")).toMatchObject({
+  it("bad selections are usage errors", async () => {
+    expect(await lint("--revision", "000")).toMatchObject({
       code: 2,
       stderr: containing("revision 000 is ambiguous: 0001, 0002, 0003, 0004, 0005, 0006a, 0006b, 0007, 0008, 0009 start with it"),
     });
-    expect(lint("--revision", "nope")).toMatchObject({ code: 2, stderr: containing("no revision nope in the project") });
-    expect(lint("--since-ref", "nope")).toMatchObject({ code: 2, stderr: containing("--since-ref nope: git finds no common ancestor with HEAD") });
-    expect(lint("--all", "--since-ref", "main")).toMatchObject({
+    expect(await lint("--revision", "nope")).toMatchObject({ code: 2, stderr: containing("no revision nope in the project") });
+    expect(await lint("--since-ref", "nope")).toMatchObject({ code: 2, stderr: containing("--since-ref nope: git finds no common ancestor with HEAD") });
+    expect(await lint("--all", "--since-ref", "main")).toMatchObject({
       code: 2,
       stderr: "locklint: give one of --all, --revision and --since-ref, not --all and --since-ref\n",
     });
   });
 
-  it("--downgrade also lints the downgrade path of the selected revisions (from every head at once)", () => {
-    const down = json("--downgrade", "--revision", "0006a", "--revision", "0006b").findings.filter((f) => f.direction === "downgrade");
+  it("--downgrade also lints the downgrade path of the selected revisions (from every head at once)", async () => {
+    const down = (await json("--downgrade", "--revision", "0006a", "--revision", "0006b")).findings.filter((f) => f.direction === "downgrade");
     // alembic undoes 0006a first, then 0006b, in the one transaction of the offline env.py
     expect(down.map(where)).toEqual([
       ["require-concurrent-index-deletion", "0005", `${VERSIONS}/0006_reports.py:16`],
@@ -143,37 +149,41 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect(new Set(down.map((f) => f.file))).toEqual(new Set(["<alembic downgrade heads:base --sql>"]));
   });
 
-  it("every format points at the .py file", () => {
-    const text = lint("--revision", "0009").stdout;
+  it("every format points at the .py file", async () => {
+    const text = (await lint("--revision", "0009")).stdout;
     expect(text).toContain(`${VERSIONS}/0009_score_index.py:12:5  error  require-concurrent-index-creation\n`);
     expect(text).toMatch(/\n {2}sql: <alembic upgrade base:heads --sql>:\d+:1 \(from op\.create_index\)\n/);
-    expect(lint("--revision", "0009", "--format", "github").stdout).toMatch(new RegExp(`^::error file=${VERSIONS}/0009_score_index.py,line=12,col=5,`, "m"));
-    const sarif = JSON.parse(lint("--revision", "0009", "--format", "sarif").stdout) as {
+    expect((await lint("--revision", "0009", "--format", "github")).stdout).toMatch(
+      new RegExp(`^::error file=${VERSIONS}/0009_score_index.py,line=12,col=5,`, "m"),
+    );
+    const sarif = JSON.parse((await lint("--revision", "0009", "--format", "sarif")).stdout) as {
       runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
     };
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation).toMatchObject({
       artifactLocation: { uri: `${VERSIONS}/0009_score_index.py` },
       region: { startLine: 12 },
     });
-    expect(lint("--revision", "0009", "--format", "markdown").stdout).toContain(`${VERSIONS}/0009_score_index.py:12 (op.create_index)`);
+    expect((await lint("--revision", "0009", "--format", "markdown")).stdout).toContain(`${VERSIONS}/0009_score_index.py:12 (op.create_index)`);
     // from a subdirectory: alembic.ini is found upwards, paths are given from where locklint runs
-    const below = runBin(["alembic", "--python", DEBIAN_PYTHON, "--revision", "0008", "--revision", "0009", "--format", "json"], {
-      cwd: join(repo, "migrations"),
-    });
+    const below = await inProcess(
+      ["alembic", "--python", DEBIAN_PYTHON, "--revision", "0008", "--revision", "0009", "--format", "json"],
+      join(repo, "migrations"),
+    );
     expect((JSON.parse(below.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual([
       "versions/0008_backfill.py",
       "versions/0009_score_index.py",
     ]);
-    const named = runBin(["alembic", "-c", "../alembic.ini", "--python", DEBIAN_PYTHON, "--revision", "0009", "--format", "json"], {
-      cwd: join(repo, "migrations"),
-    });
+    const named = await inProcess(
+      ["alembic", "-c", "../alembic.ini", "--python", DEBIAN_PYTHON, "--revision", "0009", "--format", "json"],
+      join(repo, "migrations"),
+    );
     expect((JSON.parse(named.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0009_score_index.py"]);
   });
 
-  it("on main, nothing is new: nothing reported, exit 0, and the reason on stderr; an uncommitted revision file counts", () => {
+  it("on main, nothing is new: nothing reported, exit 0, and the reason on stderr; an uncommitted revision file counts", async () => {
     git(repo, "checkout", "-q", "main");
     try {
-      const result = json();
+      const result = await json();
       expect(result).toMatchObject({
         code: 0,
         findings: [],
@@ -183,21 +193,21 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
         join(repo, VERSIONS, "0006_score_index.py"),
         revisionFile("0006", "0005", { upgrade: '    op.create_index("ix_orders_status", "orders", ["status"])', downgrade: "    pass" }),
       );
-      expect(json().findings.map(where)).toEqual([["require-concurrent-index-creation", "0006", `${VERSIONS}/0006_score_index.py:12`]]);
+      expect((await json()).findings.map(where)).toEqual([["require-concurrent-index-creation", "0006", `${VERSIONS}/0006_score_index.py:12`]]);
     } finally {
       rmSync(join(repo, VERSIONS, "0006_score_index.py"), { force: true });
       git(repo, "checkout", "-q", "feature");
     }
   });
 
-  it("a revision that stops alembic: the SQL up to it is linted and the failure reported; a broken import (no SQL at all) is exit 2 naming the file", () => {
+  it("a revision that stops alembic: the SQL up to it is linted and the failure reported; a broken import (no SQL at all) is exit 2 naming the file", async () => {
     const stop = revisionFile("0010", "0009", {
       upgrade: '    op.create_index("ix_users_name", "users", ["name"])\n    raise SystemExit("this migration cannot run offline")',
       downgrade: "    pass",
     });
     writeFileSync(join(repo, VERSIONS, "0010_stop.py"), stop);
     try {
-      const result = json("--revision", "0010");
+      const result = await json("--revision", "0010");
       expect(result.code).toBe(1);
       expect(result.findings.map((f) => [f.rule, f.revision])).toEqual([
         ["require-concurrent-index-creation", "0010"],
@@ -207,7 +217,7 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
         "revision 0010: upgrade() fails in offline mode: this migration cannot run offline; alembic stopped here: this revision's later statements and every revision after it are not linted",
       );
       writeFileSync(join(repo, VERSIONS, "0010_stop.py"), `import not_installed_here\n${stop}`);
-      expect(lint("--all")).toMatchObject({
+      expect(await lint("--all")).toMatchObject({
         code: 2,
         stdout: "",
         stderr: containing(
@@ -219,20 +229,20 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     }
   });
 
-  it("no alembic.ini, no interpreter: one-line errors", () => {
-    expect(runBin(["alembic"], { cwd: tmpdir() })).toMatchObject({ code: 2, stderr: matching(/^locklint: no alembic\.ini in .* or above it/) });
+  it("no alembic.ini, no interpreter: one-line errors", async () => {
+    expect(await inProcess(["alembic"], tmpdir())).toMatchObject({ code: 2, stderr: matching(/^locklint: no alembic\.ini in .* or above it/) });
     const empty = mkdtempSync(join(tmpdir(), "locklint-ini-"));
     writeFileSync(join(empty, "alembic.ini"), "[alembic]\nscript_location = db\n");
-    expect(runBin(["alembic"], { cwd: empty })).toMatchObject({
+    expect(await inProcess(["alembic"], empty)).toMatchObject({
       code: 2,
       stderr: `locklint: ${join(empty, "alembic.ini")}: version location ${join(empty, "db/versions")}: no such directory\n`,
     });
-    expect(lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: containing("locklint: cannot run /nonexistent/python3") });
+    expect(await lint("--python", "/nonexistent/python3")).toMatchObject({ code: 2, stderr: containing("locklint: cannot run /nonexistent/python3") });
   });
 });
 
 describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: configuration passed to alembic, and the default branch of a clone"), () => {
-  it("--name picks the ini section and -x reaches env.py; without them alembic's own failure is the message", () => {
+  it("--name picks the ini section and -x reaches env.py; without them alembic's own failure is the message", async () => {
     const repo = makeRepository("shop-safe", {});
     // a second database in its own section, whose env.py insists on -x tenant=...
     const ini = readFileSync(join(repo, "alembic.ini"), "utf8");
@@ -245,28 +255,28 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: con
         'config = context.config\nif config.config_ini_section == "tenants" and "tenant" not in context.get_x_argument(as_dictionary=True):\n    raise SystemExit("give -x tenant=NAME")',
       ),
     );
-    const run = (...args: string[]) => runBin(["alembic", "--python", DEBIAN_PYTHON, "--all", "--format", "json", ...args], { cwd: repo });
-    expect(run("--name", "tenants")).toMatchObject({
+    const run = (...args: string[]) => inProcess(["alembic", "--python", DEBIAN_PYTHON, "--all", "--format", "json", ...args], repo);
+    expect(await run("--name", "tenants")).toMatchObject({
       code: 2,
       stderr: containing("alembic upgrade base:heads --sql failed (exit 1): give -x tenant=NAME"),
     });
-    const ok = run("--name", "tenants", "-x", "tenant=acme");
+    const ok = await run("--name", "tenants", "-x", "tenant=acme");
     expect(ok.code, ok.stderr).toBe(0);
     expect(lintReport(ok.stdout).summary.statements).toBeGreaterThan(30);
-    expect(run("--name", "nowhere")).toMatchObject({ code: 2, stderr: containing("alembic.ini: no [nowhere] section") });
+    expect(await run("--name", "nowhere")).toMatchObject({ code: 2, stderr: containing("alembic.ini: no [nowhere] section") });
     // an env.py that writes the SQL elsewhere leaves nothing to lint: that is an error, not a pass
     writeFileSync(join(repo, "migrations/env.py"), env.replace("literal_binds=True,", 'literal_binds=True, output_buffer=open("/dev/null", "w"),'));
-    expect(run()).toMatchObject({ code: 2, stdout: "", stderr: containing("alembic printed no revision of") });
+    expect(await run()).toMatchObject({ code: 2, stdout: "", stderr: containing("alembic printed no revision of") });
   });
 
-  it("an env.py that fails before any SQL: exit 2 naming env.py and its line", () => {
+  it("an env.py that fails before any SQL: exit 2 naming env.py and its line", async () => {
     const repo = makeRepository("shop-safe", {});
     const env = readFileSync(join(repo, "migrations/env.py"), "utf8");
     writeFileSync(
       join(repo, "migrations/env.py"),
       env.replace("config = context.config", 'import os\nconfig = context.config\nurl = os.environ["LOCKLINT_TEST_UNSET_URL"]'),
     );
-    const result = runBin(["alembic", "--python", DEBIAN_PYTHON, "--all"], { cwd: repo, env: { LOCKLINT_TEST_UNSET_URL: "" } });
+    const result = await inProcess(["alembic", "--python", DEBIAN_PYTHON, "--all"], repo, { LOCKLINT_TEST_UNSET_URL: "" });
     expect(result.code).toBe(0);
     const unset = spawnSync(process.execPath, [join(ROOT, "bin/locklint.js"), "alembic", "--python", DEBIAN_PYTHON, "--all"], {
       cwd: repo,
@@ -277,16 +287,16 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic: con
     expect(unset.stderr).toContain("locklint: alembic upgrade base:heads --sql failed (exit 1) in migrations/env.py:6: KeyError: 'LOCKLINT_TEST_UNSET_URL'");
   });
 
-  it("in a clone, the default branch is origin's HEAD", () => {
+  it("in a clone, the default branch is origin's HEAD", async () => {
     const repo = makeRepository("shop-safe", sampleFeature(), { clone: true });
-    const result = runBin(["alembic", "--python", DEBIAN_PYTHON, "--format", "json"], { cwd: repo });
+    const result = await inProcess(["alembic", "--python", DEBIAN_PYTHON, "--format", "json"], repo);
     expect(result.stderr).toBe("locklint alembic: 2 revisions added or changed since origin/main (the default branch): 0007, 0008\n");
     expect(result.code).toBe(1);
   });
 });
 
 describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "docs/alembic.md"), () => {
-  it("shows the real output of samples/feature-branch.sh: a pull request on shop-safe", () => {
+  it("shows the real output of samples/feature-branch.sh: a pull request on shop-safe", async () => {
     const [run] = shownRuns(readFileSync(join(ROOT, "docs/alembic.md"), "utf8"), "samples/feature-branch.sh");
     const result = spawnSync(join(ROOT, "samples/feature-branch.sh"), { encoding: "utf8", env: { ...process.env, PYTHON: DEBIAN_PYTHON, NO_COLOR: "1" } });
     expect(result.status).toBe(1);

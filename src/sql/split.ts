@@ -49,23 +49,24 @@ export interface PsqlSpan {
 
 export type Span = StatementSpan | CommentSpan | PsqlSpan;
 
-const enum C {
-  Tab = 9,
-  LF = 10,
-  CR = 13,
-  Space = 32,
-  DoubleQuote = 34,
-  Dollar = 36,
-  Quote = 39,
-  OpenParen = 40,
-  CloseParen = 41,
-  Star = 42,
-  Dash = 45,
-  Dot = 46,
-  Slash = 47,
-  Semicolon = 59,
-  Backslash = 92,
-}
+/** Character codes the splitter looks for (plain numbers: the input is read with charCodeAt). */
+const C = {
+  Tab: 9,
+  LF: 10,
+  CR: 13,
+  Space: 32,
+  DoubleQuote: 34,
+  Dollar: 36,
+  Quote: 39,
+  OpenParen: 40,
+  CloseParen: 41,
+  Star: 42,
+  Dash: 45,
+  Dot: 46,
+  Slash: 47,
+  Semicolon: 59,
+  Backslash: 92,
+} as const;
 
 function isSpace(c: number): boolean {
   return c === C.Space || c === C.LF || c === C.CR || c === C.Tab || c === 11 || c === 12;

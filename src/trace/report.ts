@@ -1,3 +1,5 @@
+import { unmodelledIn } from "../lint/analyze.js";
+import type { Operation } from "../sql/operations.js";
 import type { Finding } from "../lint/findings.js";
 import type { Colors } from "../report/colors.js";
 import { jsonFinding } from "../report/json.js";
@@ -70,6 +72,12 @@ function observedLines(analyzed: TracedStatement["analyzed"], observed: Observed
     });
 }
 
+/** `unmodelled` on a statement whose locks locklint does not model (its observed locks are then "not predicted"). */
+function unmodelledField(operations: readonly Operation[]): { unmodelled?: string } {
+  const what = unmodelledIn(operations);
+  return what === null ? {} : { unmodelled: what };
+}
+
 export function formatTraceJson(result: TraceResult, findings: readonly Finding[]): string {
   const statements = result.statements
     .filter((s) => s.observed)
@@ -81,6 +89,7 @@ export function formatTraceJson(result: TraceResult, findings: readonly Finding[
       transaction: place.transaction,
       sql: statement.sql,
       predicted: effects.locks.map((l) => ({ relation: l.relation, kind: l.kind, mode: l.mode, rewrite: l.rewrite, scan: l.scan, new: l.novelty })),
+      ...unmodelledField(statement.operations),
       observed: {
         ms: Math.round(observed!.ms * 1000) / 1000,
         error: observed!.error,

@@ -374,11 +374,12 @@ export function compare(analyzed: AnalyzedStatement, observed: ObservedFacts): s
   if (observed.error || observed.locks === null) return [];
   const differences: string[] = [];
   const predicted = new Map<string, RelationLock>(analyzed.effects.locks.map((l) => [bare(l.relation), l]));
-  // pg_class knows a renamed relation by its new name
+  // pg_class knows a renamed or moved relation by its new name
   const renamed = new Map<string, string>();
   for (const { operation } of analyzed.effects.operations) {
     if (operation.op === "rename-table") renamed.set(operation.newName, bare(operation.table.written));
     if (operation.op === "rename-index") renamed.set(operation.newName, bare(operation.index.written));
+    if (operation.op === "set-schema") renamed.set(bare(`${operation.newSchema}.${operation.relation.name}`), bare(operation.relation.written));
   }
   const held = new Map(observed.held.map((h) => [renamed.get(h.relation) ?? h.relation, h]));
   const rowSearch = analyzed.effects.operations.some((e) => e.operation.op === "update" || e.operation.op === "delete");

@@ -108,6 +108,8 @@ export interface TracedJsonStatement {
   transaction: number | null;
   sql: string;
   predicted: { relation: string; kind: string; mode: string; rewrite: boolean; scan: boolean }[];
+  /** What locklint does not model in the statement (only on such statements). */
+  unmodelled?: string;
   observed: { ms: number; error: string | null; locks: { relation: string; mode: string }[] | null; rewritten: string[]; scanned: string[] };
   differences: string[];
 }

@@ -11,9 +11,13 @@ export default defineRule({
     example: "ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);",
     useInstead:
       "-- create the constraint with the table, or add it when the table is small or in a maintenance window, with a lock_timeout\nCREATE TABLE bookings (room_id int, during tstzrange, CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&));",
-    alembic: '# with the table:\nop.create_table("bookings", ..., postgresql.ExcludeConstraint((sa.column("room_id"), "="), (sa.column("during"), "&&"), using="gist"))',
+    alembic:
+      '# with the table:\nop.create_table("bookings", ..., postgresql.ExcludeConstraint((sa.column("room_id"), "="), (sa.column("during"), "&&"), using="gist"))',
     notes: "Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html", "https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-EXCLUSION"],
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html",
+      "https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-EXCLUSION",
+    ],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {
@@ -23,7 +27,9 @@ export default defineRule({
       if (!lock) continue;
       ctx.report({
         message: `EXCLUDE constraint on existing table ${added.table.written} builds its index under ACCESS EXCLUSIVE: reads and writes wait for the build`,
-        help: { text: "There is no concurrent way to add an exclusion constraint: add it when the table is created, or in a quiet moment with a lock_timeout." },
+        help: {
+          text: "There is no concurrent way to add an exclusion constraint: add it when the table is created, or in a quiet moment with a lock_timeout.",
+        },
         locks: [lock],
       });
     }

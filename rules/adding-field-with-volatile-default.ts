@@ -14,7 +14,10 @@ export default defineRule({
       'op.add_column("orders", sa.Column("public_id", sa.Uuid(), nullable=True))\nop.alter_column("orders", "public_id", server_default=sa.text("gen_random_uuid()"))\n# then backfill existing rows in batches, in a later revision or a script',
     notes:
       "SET DEFAULT on an existing column never rewrites: it applies to future rows only. `now()` and `CURRENT_TIMESTAMP` are stable, not volatile: they do not rewrite. A default calling a function locklint does not know is reported as a warning.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES", "https://www.postgresql.org/docs/current/xfunc-volatility.html"],
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES",
+      "https://www.postgresql.org/docs/current/xfunc-volatility.html",
+    ],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

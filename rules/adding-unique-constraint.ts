@@ -13,8 +13,12 @@ export default defineRule({
       "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;",
     alembic:
       'with op.get_context().autocommit_block():\n    op.create_index("users_email_key", "users", ["email"], unique=True, postgresql_concurrently=True)\nop.execute("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key")',
-    notes: "A unique index alone already enforces uniqueness; the constraint is only needed as the target of a foreign key or of ON CONFLICT ON CONSTRAINT. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX", "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"],
+    notes:
+      "A unique index alone already enforces uniqueness; the constraint is only needed as the target of a foreign key or of ON CONFLICT ON CONSTRAINT. Tables created earlier in the same revision are exempt.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX",
+      "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY",
+    ],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

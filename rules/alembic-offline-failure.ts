@@ -44,7 +44,8 @@ export default defineRule({
     example: `-- Running upgrade 0006 -> 0007\n\nALTER TABLE users ADD COLUMN score integer;\n\n-- ${FAILURE_MARK} {"direction": "upgrade", "revision": "0007", "file": "migrations/versions/0007_backfill.py", "line": 18, "error": "AttributeError: 'NoneType' object has no attribute 'fetchall'"}`,
     useInstead: "-- Running upgrade 0006 -> 0007\n\nALTER TABLE users ADD COLUMN score integer;\n\nUPDATE users SET score = 1 WHERE score IS NULL;",
     alembic: GUARD,
-    notes: "The comment it reads is printed by `locklint alembic` only; `alembic upgrade --sql | locklint` stops at alembic's own error instead. When alembic cannot get past the failure (a revision that exits the process, or an alembic without the step hook locklint uses), the revisions after it are not linted and the message says so. An error before any SQL (a revision file that does not import) is exit 2 with the file and line.",
+    notes:
+      "The comment it reads is printed by `locklint alembic` only; `alembic upgrade --sql | locklint` stops at alembic's own error instead. When alembic cannot get past the failure (a revision that exits the process, or an alembic without the step hook locklint uses), the revisions after it are not linted and the message says so. An error before any SQL (a revision file that does not import) is exit 2 with the file and line.",
     // the set-based UPDATE that replaces a row-by-row loop offline
     references: ["https://alembic.sqlalchemy.org/en/latest/offline.html", "https://www.postgresql.org/docs/current/sql-update.html"],
   },
@@ -52,7 +53,9 @@ export default defineRule({
     const failure = readFailure(ctx.body);
     if (!failure) return;
     const where = failure.line !== null ? ` (line ${failure.line})` : "";
-    const rest = failure.fatal ? "alembic stopped here: this revision's later statements and every revision after it are not linted" : "its statements after the failing line are not linted";
+    const rest = failure.fatal
+      ? "alembic stopped here: this revision's later statements and every revision after it are not linted"
+      : "its statements after the failing line are not linted";
     ctx.report({
       message: `revision ${failure.revision}: ${failure.direction}()${where} fails in offline mode: ${failure.error}; ${rest}`,
       help: {

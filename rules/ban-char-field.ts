@@ -14,9 +14,13 @@ export default defineRule({
     references: ["https://www.postgresql.org/docs/current/datatype-character.html", "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29"],
   },
   check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "bpchar", (c) => ({
-      message: `${c.table.written}.${c.column} is char(n): values are blank-padded`,
-      help: { text: "Use text (with a CHECK on the length if it matters) or varchar." },
-    }));
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "bpchar",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is char(n): values are blank-padded`,
+        help: { text: "Use text (with a CHECK on the length if it matters) or varchar." },
+      }),
+    );
   },
 });

@@ -17,7 +17,11 @@ export default defineRule({
     for (const op of operationsOfKind(ctx.effects.operations, "drop-not-null")) {
       const lock = existingLockOn(ctx.effects.locks, op.table);
       if (!lock) continue;
-      ctx.report({ message: `${op.table.written}.${op.column} may now be NULL`, help: { text: "Deploy code that handles NULL before dropping the constraint." }, locks: [lock] });
+      ctx.report({
+        message: `${op.table.written}.${op.column} may now be NULL`,
+        help: { text: "Deploy code that handles NULL before dropping the constraint." },
+        locks: [lock],
+      });
     }
   },
 });

@@ -9,7 +9,7 @@ export default defineRule({
     why: "`UPDATE t SET a = 1, a = 2` fails with `multiple assignments to same column`, so the migration fails at that statement and its transaction rolls back. It is usually a copy-and-paste slip in a data migration.",
     example: "UPDATE users SET status = 'active', status = 'new' WHERE id = 1;",
     useInstead: "UPDATE users SET status = 'active' WHERE id = 1;",
-    alembic: 'op.execute("UPDATE users SET status = \'active\' WHERE id = 1")',
+    alembic: "op.execute(\"UPDATE users SET status = 'active' WHERE id = 1\")",
     references: ["https://www.postgresql.org/docs/current/sql-update.html"],
   },
   check(ctx) {

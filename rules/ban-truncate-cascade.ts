@@ -10,7 +10,8 @@ export default defineRule({
     example: "TRUNCATE customers CASCADE;",
     useInstead: "DELETE FROM carts WHERE expires_at < now();",
     alembic: '# empty exactly the tables you mean, in batches:\nop.execute("DELETE FROM carts WHERE expires_at < now()")',
-    notes: "When emptying a table is really intended, name every table in one TRUNCATE without CASCADE: PostgreSQL then refuses if another table still references them.",
+    notes:
+      "When emptying a table is really intended, name every table in one TRUNCATE without CASCADE: PostgreSQL then refuses if another table still references them.",
     references: ["https://www.postgresql.org/docs/current/sql-truncate.html"],
   },
   check(ctx) {

@@ -12,7 +12,10 @@ export default defineRule({
     alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
     notes:
       "`autocommit_block()` prints `COMMIT;` before the block and `BEGIN;` after it in `--sql` output, which is what this rule sees. Setting `transaction_per_migration=False` does not help: the run is still one transaction.",
-    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY", "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.migration.MigrationContext.autocommit_block"],
+    references: [
+      "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY",
+      "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.migration.MigrationContext.autocommit_block",
+    ],
   },
   check(ctx) {
     const reason = ctx.effects.nonTransactionalReason;

@@ -24,7 +24,9 @@ export default defineRule({
       const added = addedConstraints(op);
       if (!added) continue;
       // A column's inline REFERENCES needs no scan: the new column is all NULL.
-      const validated = added.constraints.filter((c) => !c.notValid && (c.kind === "check" || (op.op === "add-constraint" && (c.kind === "foreign-key" || c.kind === "not-null"))));
+      const validated = added.constraints.filter(
+        (c) => !c.notValid && (c.kind === "check" || (op.op === "add-constraint" && (c.kind === "foreign-key" || c.kind === "not-null"))),
+      );
       for (const constraint of validated) {
         const lock = existingLockOn(ctx.effects.locks, added.table);
         if (!lock?.scan) continue;

@@ -10,7 +10,8 @@ export default defineRule({
     why: "An enum type is cheap to create, but values can never be removed, and removing or reordering one means a new type and a column type change, which rewrites every table that uses it under ACCESS EXCLUSIVE. A lookup table, or text with a CHECK constraint (changed with NOT VALID and VALIDATE), keeps those changes online.",
     example: "CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');",
     useInstead: "CREATE TABLE orders (status text NOT NULL CONSTRAINT orders_status_check CHECK (status IN ('new', 'paid', 'shipped')));",
-    alembic: 'sa.Column("status", sa.Text(), sa.CheckConstraint("status IN (\'new\', \'paid\', \'shipped\')", name="orders_status_check"), nullable=False)\n# or sa.Enum(..., native_enum=False)',
+    alembic:
+      "sa.Column(\"status\", sa.Text(), sa.CheckConstraint(\"status IN ('new', 'paid', 'shipped')\", name=\"orders_status_check\"), nullable=False)\n# or sa.Enum(..., native_enum=False)",
     references: ["https://www.postgresql.org/docs/current/datatype-enum.html"],
   },
   check(ctx) {

@@ -9,7 +9,7 @@ export default defineRule({
     why: "`DELETE` without a WHERE clause reads the whole table (ROW EXCLUSIVE: writes to the same rows wait) and deletes every row in the migration's transaction: every deleted row stays locked until COMMIT, the table bloats until vacuum, and a concurrent ALTER TABLE or index build queues behind it. It is rarely what a deploy should do.",
     example: "DELETE FROM sessions;",
     useInstead: "DELETE FROM sessions WHERE created_at < now() - interval '30 days';",
-    alembic: 'op.execute("DELETE FROM sessions WHERE created_at < now() - interval \'30 days\'")  # in batches for a big table',
+    alembic: "op.execute(\"DELETE FROM sessions WHERE created_at < now() - interval '30 days'\")  # in batches for a big table",
     notes: "Tables created earlier in the same revision are exempt. Data changes in a migration are also reported by backfilling-in-migration.",
     references: ["https://www.postgresql.org/docs/current/sql-delete.html"],
   },
@@ -20,7 +20,9 @@ export default defineRule({
       if (!lock) continue;
       ctx.report({
         message: `DELETE without WHERE removes every row of ${op.table.written} in one transaction`,
-        help: { text: "Delete only the rows you mean, in batches outside the migration for a big table; if emptying the table is intended, say so in a comment and consider TRUNCATE in a quiet moment." },
+        help: {
+          text: "Delete only the rows you mean, in batches outside the migration for a big table; if emptying the table is intended, say so in a comment and consider TRUNCATE in a quiet moment.",
+        },
         locks: [lock],
       });
     }

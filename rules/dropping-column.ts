@@ -12,7 +12,8 @@ export default defineRule({
       "-- revision N, deployed with code whose model no longer maps legacy_flag:\nALTER TABLE users ALTER COLUMN legacy_flag DROP NOT NULL;  -- so that the new code's INSERTs work\n-- revision N+1, after that deploy: the DROP COLUMN itself (reported again, as a reminder to check)",
     alembic:
       '# first deploy code whose models no longer map the column; then, in a later revision:\nop.execute("SET lock_timeout = \'5s\'")\nop.drop_column("users", "legacy_flag")',
-    notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
+    notes:
+      "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
     references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN"],
   },
   check(ctx) {

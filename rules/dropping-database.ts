@@ -14,7 +14,10 @@ export default defineRule({
   check(ctx) {
     for (const { operation: op } of ctx.effects.operations) {
       if (op.op !== "drop-database") continue;
-      ctx.report({ message: `DROP DATABASE ${op.name} destroys the whole database`, help: { text: "Remove it from the migration; drop databases by hand after a backup." } });
+      ctx.report({
+        message: `DROP DATABASE ${op.name} destroys the whole database`,
+        help: { text: "Remove it from the migration; drop databases by hand after a backup." },
+      });
     }
   },
 });

@@ -13,7 +13,7 @@ export default defineRule({
     why: "While a migration waits for a lock that blocks reads or writes, every later query on that table waits behind it, even ones that would not conflict with the holder. A `lock_timeout` bounds that queue; set to tens of seconds or minutes it stops protecting anything: web requests time out and connection pools fill before the migration gives up.",
     example: "SET lock_timeout = '5min';\nALTER TABLE orders ADD COLUMN note text;",
     useInstead: "SET lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;",
-    alembic: 'op.execute("SET lock_timeout = \'3s\'")  # and retry the deploy if it times out',
+    alembic: "op.execute(\"SET lock_timeout = '3s'\")  # and retry the deploy if it times out",
     notes: `Reported above ${MAX_MS / 1000} s, once per revision. A timed-out migration can be retried; an outage cannot be undone.`,
     references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT"],
   },

@@ -24,7 +24,9 @@ export default defineRule({
       if (bytes <= MAX_BYTES) continue;
       ctx.report({
         message: `"${name}" is ${bytes} bytes long: PostgreSQL truncates it to ${MAX_BYTES} bytes ("${truncate(name)}")`,
-        help: { text: "Give the object a shorter explicit name (alembic: the name argument of op.create_index / op.create_foreign_key / ..., or a shorter naming convention)." },
+        help: {
+          text: "Give the object a shorter explicit name (alembic: the name argument of op.create_index / op.create_foreign_key / ..., or a shorter naming convention).",
+        },
         at,
         locks: [],
       });

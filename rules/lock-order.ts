@@ -10,7 +10,8 @@ export default defineRule({
       "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
     useInstead:
       "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
-    alembic: "# one revision per direction (with transaction_per_migration=True), or lock both tables up front in one order:\nop.execute(\"LOCK TABLE orders, users IN SHARE ROW EXCLUSIVE MODE\")",
+    alembic:
+      '# one revision per direction (with transaction_per_migration=True), or lock both tables up front in one order:\nop.execute("LOCK TABLE orders, users IN SHARE ROW EXCLUSIVE MODE")',
     notes: "Relations created earlier in the same revision are exempt.",
     references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"],
   },

@@ -19,7 +19,8 @@ export default defineRule({
       if (!ALTER_TABLE.has(operation.op) || !("table" in operation) || !operation.table) continue;
       const table = operation.table;
       const held = ctx.heldLocks.get(relationKey(table.schema, table.name));
-      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\u0000${ctx.place.unit.key}\u0000${table.written}`)) continue;
+      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\u0000${ctx.place.unit.key}\u0000${table.written}`))
+        continue;
       ctx.report({
         message: `another ALTER TABLE ${table.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
         help: { text: "Combine the actions into one ALTER TABLE, separated by commas." },
@@ -29,4 +30,16 @@ export default defineRule({
   },
 });
 
-const ALTER_TABLE = new Set(["add-column", "drop-column", "alter-column-type", "set-not-null", "drop-not-null", "set-default", "drop-default", "add-constraint", "drop-constraint", "validate-constraint", "alter-table-other"]);
+const ALTER_TABLE = new Set([
+  "add-column",
+  "drop-column",
+  "alter-column-type",
+  "set-not-null",
+  "drop-not-null",
+  "set-default",
+  "drop-default",
+  "add-constraint",
+  "drop-constraint",
+  "validate-constraint",
+  "alter-table-other",
+]);

@@ -14,9 +14,13 @@ export default defineRule({
     references: ["https://www.postgresql.org/docs/current/datatype-numeric.html"],
   },
   check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "int4" || t.name === "serial", (c) => ({
-      message: `${c.table.written}.${c.column} is ${c.type.name === "serial" ? "serial" : "integer"} (32-bit)`,
-      help: { text: "Use bigint (alembic: sa.BigInteger())." },
-    }));
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "int4" || t.name === "serial",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is ${c.type.name === "serial" ? "serial" : "integer"} (32-bit)`,
+        help: { text: "Use bigint (alembic: sa.BigInteger())." },
+      }),
+    );
   },
 });

@@ -14,9 +14,13 @@ export default defineRule({
     references: ["https://www.postgresql.org/docs/current/datatype-numeric.html"],
   },
   check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "int2" || t.name === "smallserial", (c) => ({
-      message: `${c.table.written}.${c.column} is ${c.type.name === "smallserial" ? "smallserial" : "smallint"} (16-bit)`,
-      help: { text: "Use bigint (or integer when you are sure)." },
-    }));
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "int2" || t.name === "smallserial",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is ${c.type.name === "smallserial" ? "smallserial" : "smallint"} (16-bit)`,
+        help: { text: "Use bigint (or integer when you are sure)." },
+      }),
+    );
   },
 });

@@ -14,9 +14,13 @@ export default defineRule({
     references: ["https://www.postgresql.org/docs/current/datatype-json.html"],
   },
   check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "json", (c) => ({
-      message: `${c.table.written}.${c.column} is json`,
-      help: { text: "Use jsonb (alembic: postgresql.JSONB())." },
-    }));
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "json",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is json`,
+        help: { text: "Use jsonb (alembic: postgresql.JSONB())." },
+      }),
+    );
   },
 });

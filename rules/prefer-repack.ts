@@ -9,9 +9,13 @@ export default defineRule({
     why: "`VACUUM FULL` and `CLUSTER` write a new copy of the table and of every index while holding ACCESS EXCLUSIVE: no read or write of the table until the copy is done, minutes to hours on a big table. Neither belongs in a deploy. The `pg_repack` extension (or `pg_squeeze`) rewrites a table with only brief locks at the start and the end; a plain `VACUUM` reclaims space for reuse without blocking.",
     example: "VACUUM FULL orders;",
     useInstead: "VACUUM (ANALYZE) orders;",
-    alembic: '# not in a migration: run pg_repack from a maintenance job, e.g.\n# pg_repack --table=orders --dbname=app',
+    alembic: "# not in a migration: run pg_repack from a maintenance job, e.g.\n# pg_repack --table=orders --dbname=app",
     notes: "VACUUM cannot run inside a transaction block either, so in alembic it needs `autocommit_block()` in any case.",
-    references: ["https://www.postgresql.org/docs/current/sql-vacuum.html", "https://www.postgresql.org/docs/current/sql-cluster.html", "https://reorg.github.io/pg_repack/"],
+    references: [
+      "https://www.postgresql.org/docs/current/sql-vacuum.html",
+      "https://www.postgresql.org/docs/current/sql-cluster.html",
+      "https://reorg.github.io/pg_repack/",
+    ],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

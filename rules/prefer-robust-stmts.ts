@@ -18,8 +18,10 @@ export default defineRule({
     why: "Statements that run outside a transaction block (above all `CREATE INDEX CONCURRENTLY` in alembic's `autocommit_block()`) are not rolled back when the migration fails later: a re-run then fails on what the first run left behind. A failed `CREATE INDEX CONCURRENTLY` even leaves an INVALID index with the same name. `IF NOT EXISTS` / `IF EXISTS` make the step repeatable (drop an INVALID index first).",
     example: "CREATE INDEX CONCURRENTLY ix_orders_created_at ON orders (created_at);",
     useInstead: "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_created_at ON orders (created_at);",
-    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_created_at", "orders", ["created_at"], postgresql_concurrently=True, if_not_exists=True)',
-    notes: "Inside a transaction (alembic's default) a failure rolls everything back, so the rule does not fire there. Only CONCURRENTLY index statements are checked: they are the ones that cannot be put in a transaction. `if_not_exists=` needs alembic 1.12 or later; with older ones use op.execute.",
+    alembic:
+      'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_created_at", "orders", ["created_at"], postgresql_concurrently=True, if_not_exists=True)',
+    notes:
+      "Inside a transaction (alembic's default) a failure rolls everything back, so the rule does not fire there. Only CONCURRENTLY index statements are checked: they are the ones that cannot be put in a transaction. `if_not_exists=` needs alembic 1.12 or later; with older ones use op.execute.",
     references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"],
   },
   check(ctx) {

@@ -14,9 +14,13 @@ export default defineRule({
     references: ["https://www.postgresql.org/docs/current/datatype-character.html"],
   },
   check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "varchar" && t.mods.length > 0, (c) => ({
-      message: `${c.table.written}.${c.column} is varchar(${c.type.mods[0]}): changing that limit later may rewrite the table`,
-      help: { text: "Use text with a CHECK constraint on the length." },
-    }));
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "varchar" && t.mods.length > 0,
+      (c) => ({
+        message: `${c.table.written}.${c.column} is varchar(${c.type.mods[0]}): changing that limit later may rewrite the table`,
+        help: { text: "Use text with a CHECK constraint on the length." },
+      }),
+    );
   },
 });

@@ -11,12 +11,19 @@ export default defineRule({
     example: "CREATE TABLE events (happened_at timestamp);",
     useInstead: "CREATE TABLE events (happened_at timestamptz);",
     alembic: 'sa.Column("happened_at", sa.DateTime(timezone=True))',
-    references: ["https://www.postgresql.org/docs/current/datatype-datetime.html", "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_timestamp_.28without_time_zone.29"],
+    references: [
+      "https://www.postgresql.org/docs/current/datatype-datetime.html",
+      "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_timestamp_.28without_time_zone.29",
+    ],
   },
   check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "timestamp", (c) => ({
-      message: `${c.table.written}.${c.column} is timestamp without time zone`,
-      help: { text: "Use timestamptz (alembic: sa.DateTime(timezone=True))." },
-    }));
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "timestamp",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is timestamp without time zone`,
+        help: { text: "Use timestamptz (alembic: sa.DateTime(timezone=True))." },
+      }),
+    );
   },
 });

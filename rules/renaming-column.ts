@@ -8,11 +8,11 @@ export default defineRule({
   docs: {
     why: "The rename itself is quick (ACCESS EXCLUSIVE for an instant), but during a deploy the old version of the application keeps running until the new one replaces it, and every query it sends with the old column name fails. SQLAlchemy selects every mapped column by name, so even code that never touches the column breaks.",
     example: "ALTER TABLE users RENAME COLUMN name TO full_name;",
-    useInstead:
-      "ALTER TABLE users ADD COLUMN full_name text;\n-- deploy code that writes both columns; backfill; switch reads; drop name in a later revision",
+    useInstead: "ALTER TABLE users ADD COLUMN full_name text;\n-- deploy code that writes both columns; backfill; switch reads; drop name in a later revision",
     alembic:
       'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
-    notes: "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
+    notes:
+      "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
     references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME"],
   },
   check(ctx) {

@@ -14,7 +14,10 @@ export default defineRule({
       'op.execute("CREATE VIEW clients AS SELECT * FROM customers")\n# move the code to clients; in a later revision, once nothing uses customers:\n# op.execute("DROP VIEW clients"); op.rename_table("customers", "clients")',
     notes:
       "A simple view over one table is updatable, so the old name keeps working for reads and writes during the deploy. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME", "https://www.postgresql.org/docs/current/sql-createview.html#SQL-CREATEVIEW-UPDATABLE-VIEWS"],
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME",
+      "https://www.postgresql.org/docs/current/sql-createview.html#SQL-CREATEVIEW-UPDATABLE-VIEWS",
+    ],
   },
   check(ctx) {
     for (const effect of ctx.effects.operations) {

@@ -10,8 +10,7 @@ export default defineRule({
     why: "`CREATE INDEX` takes a SHARE lock on the table: reads go on, but every INSERT, UPDATE and DELETE waits until the index is built, which reads the whole table and sorts it. On a large table that is minutes of failed or queued writes. `CREATE INDEX CONCURRENTLY` takes SHARE UPDATE EXCLUSIVE instead, which does not block writes; it reads the table twice and cannot run inside a transaction block.",
     example: "CREATE INDEX ix_orders_customer_id ON orders (customer_id);",
     useInstead: "CREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);",
-    alembic:
-      'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
     notes:
       "Tables created earlier in the same revision (or transaction, without revision markers) are exempt: nobody else can see them yet. A concurrent build that fails leaves an INVALID index behind: drop it and retry. Partitioned tables cannot be indexed concurrently: build the index on each partition concurrently, then `CREATE INDEX ... ON ONLY parent` and `ALTER INDEX ... ATTACH PARTITION`.",
     references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"],

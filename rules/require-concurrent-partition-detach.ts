@@ -23,10 +23,16 @@ export default defineRule({
       const concurrent = `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} CONCURRENTLY`;
       ctx.report({
         message: `detaching ${op.partition.written} takes ACCESS EXCLUSIVE on ${op.table.written}: reads and writes of every partition wait`,
-        help:
-          since("detachPartitionConcurrently", ctx.pgVersion)
-            ? { text: `Detach concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`, sql: `${concurrent};`, alembic: `with op.get_context().autocommit_block():\n    op.execute(${py(concurrent)})` }
-            : { text: "Before PostgreSQL 14 there is no concurrent detach: set a short lock_timeout, run it when the table is quiet, and retry on timeout.", sql: `SET lock_timeout = '2s';\n${ctx.statement.sql};` },
+        help: since("detachPartitionConcurrently", ctx.pgVersion)
+          ? {
+              text: `Detach concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
+              sql: `${concurrent};`,
+              alembic: `with op.get_context().autocommit_block():\n    op.execute(${py(concurrent)})`,
+            }
+          : {
+              text: "Before PostgreSQL 14 there is no concurrent detach: set a short lock_timeout, run it when the table is quiet, and retry on timeout.",
+              sql: `SET lock_timeout = '2s';\n${ctx.statement.sql};`,
+            },
         severity: since("detachPartitionConcurrently", ctx.pgVersion) ? "error" : "warning",
         locks: [lock],
       });

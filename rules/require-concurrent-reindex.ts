@@ -24,17 +24,16 @@ export default defineRule({
       const what = `REINDEX ${op.target.toUpperCase()} ${op.relation.written}`;
       ctx.report({
         message: `${what} locks out writes to the table and queries that use the rebuilt index until the rebuild finishes`,
-        help:
-          since("reindexConcurrently", ctx.pgVersion)
-            ? {
-                text: `Rebuild concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
-                sql: insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY") + ";",
-                alembic: `with op.get_context().autocommit_block():\n    op.execute(${py(insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY"))})`,
-              }
-            : {
-                text: "PostgreSQL 11 has no REINDEX CONCURRENTLY: create a replacement index concurrently, drop the old one concurrently, and rename the new one to the old name.",
-                sql: "CREATE INDEX CONCURRENTLY <name>_new ON <table> (...);\nDROP INDEX CONCURRENTLY <name>;\nALTER INDEX <name>_new RENAME TO <name>;",
-              },
+        help: since("reindexConcurrently", ctx.pgVersion)
+          ? {
+              text: `Rebuild concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
+              sql: insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY") + ";",
+              alembic: `with op.get_context().autocommit_block():\n    op.execute(${py(insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY"))})`,
+            }
+          : {
+              text: "PostgreSQL 11 has no REINDEX CONCURRENTLY: create a replacement index concurrently, drop the old one concurrently, and rename the new one to the old name.",
+              sql: "CREATE INDEX CONCURRENTLY <name>_new ON <table> (...);\nDROP INDEX CONCURRENTLY <name>;\nALTER INDEX <name>_new RENAME TO <name>;",
+            },
         locks,
       });
     }

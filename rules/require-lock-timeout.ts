@@ -11,10 +11,13 @@ export default defineRule({
     example: "ALTER TABLE orders ADD COLUMN note text;",
     useInstead: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;",
     alembic:
-      '# in each risky migration:\nop.execute("SET lock_timeout = \'5s\'")\n# or once for all, in env.py before context.run_migrations():\ncontext.execute("SET lock_timeout = \'5s\'")',
+      "# in each risky migration:\nop.execute(\"SET lock_timeout = '5s'\")\n# or once for all, in env.py before context.run_migrations():\ncontext.execute(\"SET lock_timeout = '5s'\")",
     notes:
       "Reported once per revision (once per transaction without revision markers). A lock_timeout set inside one revision does not count for the next: each revision is deployed on its own. One set before the first revision (env.py) counts for all. `SET LOCAL` lasts until COMMIT.",
-    references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT", "https://www.postgresql.org/docs/current/explicit-locking.html"],
+    references: [
+      "https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT",
+      "https://www.postgresql.org/docs/current/explicit-locking.html",
+    ],
   },
   check(ctx) {
     const lock = existingLocks(ctx.effects.locks).find((l) => l.mode === "ACCESS EXCLUSIVE");

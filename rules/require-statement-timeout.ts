@@ -10,7 +10,7 @@ export default defineRule({
     why: "`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long a statement may then run while holding it. Without one, a rewrite or scan that is slower than expected keeps reads or writes blocked until it finishes or someone cancels it.",
     example: "ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
     useInstead: "SET statement_timeout = '5min';\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
-    alembic: 'op.execute("SET statement_timeout = \'5min\'")  # or context.execute(...) in env.py',
+    alembic: "op.execute(\"SET statement_timeout = '5min'\")  # or context.execute(...) in env.py",
     notes: "Off by default: backfills and index builds legitimately run long, and a timeout that fires half-way wastes the work. Reported once per revision.",
     references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT"],
   },

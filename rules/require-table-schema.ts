@@ -15,7 +15,10 @@ export default defineRule({
   check(ctx) {
     for (const { operation: op } of ctx.effects.operations) {
       if (op.op !== "create-table" || op.table.schema !== null || op.temporary) continue;
-      ctx.report({ message: `table ${op.table.written} has no schema: it goes to the first schema of search_path`, help: { text: "Qualify the name (alembic: schema=...)." } });
+      ctx.report({
+        message: `table ${op.table.written} has no schema: it goes to the first schema of search_path`,
+        help: { text: "Qualify the name (alembic: schema=...)." },
+      });
     }
   },
 });

@@ -7,11 +7,17 @@ export default defineRule({
   summary: "Several alembic revisions in one transaction: the first revision's locks are held through all the others",
   docs: {
     why: "By default alembic runs every pending revision of an `upgrade` in one transaction, and locks last until COMMIT: an ACCESS EXCLUSIVE taken by the first revision keeps its table unreadable while every later revision runs, index builds and backfills included. `transaction_per_migration=True` in env.py's `context.configure(...)` commits after each revision, so each lock lasts only as long as its own revision.",
-    example: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\n-- Running upgrade b2 -> c3\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);\nCOMMIT;",
-    useInstead: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
+    example:
+      "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\n-- Running upgrade b2 -> c3\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);\nCOMMIT;",
+    useInstead:
+      "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
     alembic: "# env.py\ncontext.configure(\n    ...,\n    transaction_per_migration=True,\n)",
-    notes: "Reported once per transaction, at the first statement of the second revision. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html", "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration"],
+    notes:
+      "Reported once per transaction, at the first statement of the second revision. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
+    references: [
+      "https://www.postgresql.org/docs/current/explicit-locking.html",
+      "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration",
+    ],
   },
   check(ctx) {
     const revision = ctx.place.revision?.id ?? null;

@@ -9,9 +9,12 @@ export default defineRule({
   docs: {
     why: "Some ALTER TABLE forms copy every row into a new file and rebuild every index while holding ACCESS EXCLUSIVE: `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD`, `ALTER COLUMN ... SET EXPRESSION` (PostgreSQL 17). Reads and writes wait for the whole copy, which takes as long as the table is big.",
     example: "ALTER TABLE events SET UNLOGGED;",
-    useInstead: "-- create the new table with the wanted setting, copy rows in batches, then swap names in a short transaction\nCREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL);",
-    alembic: 'op.execute("CREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL)")\n# copy in batches, then in a later revision rename events_new to events',
-    notes: "Changing a table to the persistence it already has does not rewrite and does not fire (when the script created the table). Column type changes are reported by changing-column-type; VACUUM FULL and CLUSTER by prefer-repack.",
+    useInstead:
+      "-- create the new table with the wanted setting, copy rows in batches, then swap names in a short transaction\nCREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL);",
+    alembic:
+      'op.execute("CREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL)")\n# copy in batches, then in a later revision rename events_new to events',
+    notes:
+      "Changing a table to the persistence it already has does not rewrite and does not fire (when the script created the table). Column type changes are reported by changing-column-type; VACUUM FULL and CLUSTER by prefer-repack.",
     references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"],
   },
   check(ctx) {

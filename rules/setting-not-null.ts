@@ -28,14 +28,13 @@ export default defineRule({
       const t = op.table.written;
       ctx.report({
         message: `SET NOT NULL on ${t}.${op.column} scans the whole table under ACCESS EXCLUSIVE: reads and writes wait until it finishes${ctx.tableKnown(op.table) ? "" : ` (${t} was created before this script: a validated CHECK proving the column non-null would not be known here)`}`,
-        help:
-          since("notNullNotValid", ctx.pgVersion)
-            ? {
-                text: "From PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID (instant) and validated in a later transaction under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes.",
-                sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID;\n-- in a later transaction:\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
-                alembic: `# revision 1:\nop.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID`)})\n# revision 2 (its own transaction):\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})`,
-              }
-            : since("setNotNullCheckProof", ctx.pgVersion)
+        help: since("notNullNotValid", ctx.pgVersion)
+          ? {
+              text: "From PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID (instant) and validated in a later transaction under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes.",
+              sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID;\n-- in a later transaction:\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
+              alembic: `# revision 1:\nop.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID`)})\n# revision 2 (its own transaction):\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})`,
+            }
+          : since("setNotNullCheckProof", ctx.pgVersion)
             ? {
                 text: "Prove the column non-null with a CHECK constraint added NOT VALID and validated separately (no long lock); SET NOT NULL then skips the scan.",
                 sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${t} ALTER COLUMN ${op.column} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`,

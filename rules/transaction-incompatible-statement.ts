@@ -10,7 +10,8 @@ export default defineRule({
     example: "BEGIN;\nVACUUM ANALYZE orders;\nCOMMIT;",
     useInstead: "BEGIN;\nANALYZE orders;\nCOMMIT;",
     alembic: 'with op.get_context().autocommit_block():\n    op.execute("VACUUM ANALYZE orders")',
-    notes: "`ANALYZE` alone may run in a transaction. `ALTER TYPE ... ADD VALUE` may run in a transaction from PostgreSQL 12, but the new value cannot be used until it commits.",
+    notes:
+      "`ANALYZE` alone may run in a transaction. `ALTER TYPE ... ADD VALUE` may run in a transaction from PostgreSQL 12, but the new value cannot be used until it commits.",
     references: ["https://www.postgresql.org/docs/current/sql-vacuum.html", "https://www.postgresql.org/docs/current/sql-altertype.html"],
   },
   check(ctx) {
@@ -18,7 +19,11 @@ export default defineRule({
     if (!ctx.inTransactionBlock || !reason || reason.includes("CONCURRENTLY")) return;
     ctx.report({
       message: `${reason} cannot run inside a transaction block: PostgreSQL rejects it and the migration fails`,
-      help: { text: `Run it outside the transaction: ${AUTOCOMMIT_NOTE}.`, sql: `COMMIT;\n${ctx.statement.sql};\nBEGIN;`, alembic: "with op.get_context().autocommit_block():\n    op.execute(...)" },
+      help: {
+        text: `Run it outside the transaction: ${AUTOCOMMIT_NOTE}.`,
+        sql: `COMMIT;\n${ctx.statement.sql};\nBEGIN;`,
+        alembic: "with op.get_context().autocommit_block():\n    op.execute(...)",
+      },
       locks: [],
     });
   },

@@ -9,7 +9,7 @@ export default defineRule({
     why: "`TRUNCATE` takes ACCESS EXCLUSIVE on the table (reads and writes wait, and it waits for every running query first) and replaces its file with an empty one: the rows are gone, and the lock is held until the migration's transaction commits. In a migration that is rarely what production wants.",
     example: "TRUNCATE sessions;",
     useInstead: "DELETE FROM sessions WHERE created_at < now() - interval '30 days';",
-    alembic: 'op.execute("DELETE FROM sessions WHERE created_at < now() - interval \'30 days\'")  # in batches for big tables',
+    alembic: "op.execute(\"DELETE FROM sessions WHERE created_at < now() - interval '30 days'\")  # in batches for big tables",
     notes: "Tables created earlier in the same revision are exempt. TRUNCATE ... CASCADE is reported by ban-truncate-cascade.",
     references: ["https://www.postgresql.org/docs/current/sql-truncate.html"],
   },

@@ -17,7 +17,11 @@ export default defineRule({
   check(ctx) {
     for (const op of operationsOfKind(ctx.effects.operations, "create-index")) {
       if (op.unique || op.columns.length <= 3) continue;
-      ctx.report({ message: `index on ${op.columns.length} columns (${op.columns.join(", ")})`, help: { text: "Index the columns queries filter on first; drop the rest." }, locks: [] });
+      ctx.report({
+        message: `index on ${op.columns.length} columns (${op.columns.join(", ")})`,
+        help: { text: "Index the columns queries filter on first; drop the rest." },
+        locks: [],
+      });
     }
   },
 });

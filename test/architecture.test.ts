@@ -63,7 +63,12 @@ describe("architecture", () => {
   const all = modules();
 
   it("finds a cycle where there is one (the check itself works)", () => {
-    const graph = new Map([["a", ["b"]], ["b", ["c"]], ["c", ["a"]], ["d", ["a"]]]);
+    const graph = new Map([
+      ["a", ["b"]],
+      ["b", ["c"]],
+      ["c", ["a"]],
+      ["d", ["a"]],
+    ]);
     expect(cycles(graph)).toEqual([["a", "b", "c", "a"]]);
   });
 

@@ -17,7 +17,10 @@ describe("the commands of src/cli/commands", () => {
 
   it("import no other command", () => {
     const siblings = files.flatMap((file) =>
-      [...readFileSync(join(COMMANDS, file), "utf8").matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? "").filter((path) => path.startsWith("./")).map((path) => `${file} -> ${path}`),
+      [...readFileSync(join(COMMANDS, file), "utf8").matchAll(IMPORT)]
+        .map((m) => m[1] ?? m[2] ?? "")
+        .filter((path) => path.startsWith("./"))
+        .map((path) => `${file} -> ${path}`),
     );
     expect(siblings).toEqual([]);
   });

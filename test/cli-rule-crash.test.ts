@@ -14,9 +14,10 @@ vi.mock("../rules/dropping-column.js", async (importOriginal) => {
       ...real,
       check: (ctx: Parameters<NonNullable<typeof real.check>>[0]) => {
         if (ctx.statement.sql.includes("crashes")) throw new Error("simulated rule bug");
-        if (ctx.statement.sql.includes("later")) ctx.afterUnit(() => {
-          throw new Error("simulated deferred bug");
-        });
+        if (ctx.statement.sql.includes("later"))
+          ctx.afterUnit(() => {
+            throw new Error("simulated deferred bug");
+          });
         real.check?.(ctx);
       },
     },
@@ -37,7 +38,9 @@ describe("a rule that throws", () => {
       ["require-concurrent-index-creation", 3],
     ]);
     expect(findings[0]!.message).toBe("rule dropping-column failed on this statement (simulated rule bug); this is a locklint bug, please report it");
-    expect(r.stderr).toBe(`locklint: internal error at ${input}:2:1 (ALTER TABLE crashes DROP COLUMN x): rule dropping-column failed: simulated rule bug (please report it)\n`);
+    expect(r.stderr).toBe(
+      `locklint: internal error at ${input}:2:1 (ALTER TABLE crashes DROP COLUMN x): rule dropping-column failed: simulated rule bug (please report it)\n`,
+    );
   });
 
   it("a check it left for the end of the deploy unit: the same, at the statement that left it", async () => {
@@ -53,7 +56,9 @@ describe("a rule that throws", () => {
       ["lock-held-during-slow-statement", 4],
     ]);
     expect(findings[1]!.message).toContain("rule dropping-column failed on this statement (simulated deferred bug)");
-    expect(r.stderr).toBe(`locklint: internal error at ${later}:3:1 (ALTER TABLE later DROP COLUMN x): rule dropping-column failed: simulated deferred bug (please report it)\n`);
+    expect(r.stderr).toBe(
+      `locklint: internal error at ${later}:3:1 (ALTER TABLE later DROP COLUMN x): rule dropping-column failed: simulated deferred bug (please report it)\n`,
+    );
   });
 
   it("not run (turned off by --rules): no internal error, the usual exit", async () => {

@@ -121,27 +121,27 @@ describe("locklint (in-process)", () => {
       expect((await runCli(["--fail-on", "warning", file("w.sql", WARN_ONLY)])).code).toBe(1);
     });
     it("2 for a missing file, naming it, without a stack trace", async () => {
-      const r = (await runCli([join(dir, "nope.sql")]));
+      const r = await runCli([join(dir, "nope.sql")]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^locklint: .*nope\.sql.*\n$/);
       expect(r.stdout).toBe("");
     });
     it("2 for an unknown option or a bad value, in one line", async () => {
-      const unknown = (await runCli(["--frobnicate"]));
+      const unknown = await runCli(["--frobnicate"]);
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toBe("locklint: unknown option '--frobnicate' (locklint --help lists the options)\n");
-      const bad = (await runCli(["--pg-version", "9", file("r.sql", RISKY)]));
+      const bad = await runCli(["--pg-version", "9", file("r.sql", RISKY)]);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/^locklint: option '--pg-version <major>' argument '9' is invalid\. [^\n]*\n$/);
     });
     it("2 for binary input, naming the file", async () => {
-      const r = (await runCli([file("bin.sql", new Uint8Array([0x53, 0x45, 0x00, 0x01, 0xff]))]));
+      const r = await runCli([file("bin.sql", new Uint8Array([0x53, 0x45, 0x00, 0x01, 0xff]))]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/bin\.sql.*binary/);
     });
     it("2 for input that is not UTF-8, naming the file and line", async () => {
       const latin1 = Buffer.concat([Buffer.from("SELECT 1;\nSELECT 'caf"), Buffer.from([0xe9]), Buffer.from("';\n")]);
-      const r = (await runCli([file("latin1.sql", latin1)]));
+      const r = await runCli([file("latin1.sql", latin1)]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^locklint: .*latin1\.sql:2: not valid UTF-8/);
     });
@@ -153,11 +153,11 @@ describe("locklint (in-process)", () => {
   });
 
   it("--help and --version exit 0", async () => {
-    const help = (await runCli(["--help"]));
+    const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("alembic upgrade head --sql | locklint");
     expect(help.stdout).toContain("locks [options] [files...]");
-    const lintHelp = (await runCli(["lint", "--help"]));
+    const lintHelp = await runCli(["lint", "--help"]);
     expect(lintHelp.code).toBe(0);
     expect(lintHelp.stdout).toContain("--fail-on <severity>");
     expect((await runCli(["--version"])).stdout).toMatch(/^\d+\.\d+\.\d+/);
@@ -177,7 +177,7 @@ describe("locklint (in-process)", () => {
 
 describe("the rule catalog on the command line", () => {
   it("locklint rules lists every rule with severity, default and the lock of its example", async () => {
-    const r = (await runCli(["rules", "--format", "json"]));
+    const r = await runCli(["rules", "--format", "json"]);
     expect(r.code).toBe(0);
     const { rules } = JSON.parse(r.stdout) as { rules: { id: string; severity: string; default: boolean; lock: string }[] };
     expect(rules.find((x) => x.id === "require-concurrent-index-creation")).toEqual(
@@ -187,19 +187,22 @@ describe("the rule catalog on the command line", () => {
   });
 
   it("locklint explain prints a rule's documentation; an unknown rule is a usage error with a suggestion", async () => {
-    const r = (await runCli(["explain", "setting-not-null"]));
+    const r = await runCli(["explain", "setting-not-null"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("# setting-not-null");
     expect(r.stdout).toContain("op.create_check_constraint(");
-    const bad = (await runCli(["explain", "setting-nul"]));
+    const bad = await runCli(["explain", "setting-nul"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toBe('locklint: unknown rule "setting-nul"; did you mean setting-not-null? (locklint rules lists them)\n');
   });
 
   it("--rules picks the rules that run, before any input is read", async () => {
-    const only = findingsJson((await runCli(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")])).stdout);
+    const only = findingsJson(
+      (await runCli(["--format", "json", "--rules", "require-lock-timeout", file("r2.sql", RISKY + "BEGIN;\nALTER TABLE users ADD COLUMN x int;\nCOMMIT;\n")]))
+        .stdout,
+    );
     expect(new Set(only.findings.map((f) => f.rule))).toEqual(new Set(["require-lock-timeout"]));
-    const unknown = (await runCli(["--rules", "nope", join(dir, "missing.sql")]));
+    const unknown = await runCli(["--rules", "nope", join(dir, "missing.sql")]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown rule "nope"');
   });
@@ -235,11 +238,39 @@ describe("input encodings and locations", () => {
 describe("never a stack trace", () => {
   it("arbitrary text gives findings or a clean input error, with a valid exit code", async () => {
     const fragments = fc.constantFrom(
-      "BEGIN;", "COMMIT;", "ROLLBACK;", "CREATE TABLE t (a int);", "CREATE INDEX i ON t (a);", "ALTER TABLE t ADD COLUMN b int NOT NULL;",
-      "DROP TABLE t;", "'", '"', "$$", "$a$", "/*", "*/", "--", "\n", ";", "-- Running upgrade a -> b\n", "E'\\'", "(", ")",
-      "ALTER TABLE t RENAME TO u;", "ALTER TYPE e ADD VALUE 'x';", "SET lock_timeout = 0;", "\u0000", "é", "🐘", "\r\n", "\uFEFF",
+      "BEGIN;",
+      "COMMIT;",
+      "ROLLBACK;",
+      "CREATE TABLE t (a int);",
+      "CREATE INDEX i ON t (a);",
+      "ALTER TABLE t ADD COLUMN b int NOT NULL;",
+      "DROP TABLE t;",
+      "'",
+      '"',
+      "$$",
+      "$a$",
+      "/*",
+      "*/",
+      "--",
+      "\n",
+      ";",
+      "-- Running upgrade a -> b\n",
+      "E'\\'",
+      "(",
+      ")",
+      "ALTER TABLE t RENAME TO u;",
+      "ALTER TYPE e ADD VALUE 'x';",
+      "SET lock_timeout = 0;",
+      "\u0000",
+      "é",
+      "🐘",
+      "\r\n",
+      "\uFEFF",
     );
-    const texts = fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.array(fragments, { maxLength: 30 }).map((a) => a.join(" ")));
+    const texts = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 200 }),
+      fc.array(fragments, { maxLength: 30 }).map((a) => a.join(" ")),
+    );
     await fc.assert(
       fc.asyncProperty(texts, async (text) => {
         for (const format of ["text", "json"]) {

@@ -80,14 +80,18 @@ describe("rule ids and other keys are named with the file", () => {
     const dir = project({ "locklint.toml": "rules = []\n" });
     const r = await runIn(dir, [RISKY]);
     expect(r).toMatchObject({ code: 2, stdout: "" });
-    expect(r.stderr).toBe(`locklint: ${join(dir, "locklint.toml")}: rules: no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)\n`);
+    expect(r.stderr).toBe(
+      `locklint: ${join(dir, "locklint.toml")}: rules: no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)\n`,
+    );
   });
 
   it('--rules "" (or ","): exit 2, one line (it ran nothing and passed)', async () => {
     for (const spec of ["", ","]) {
       const r = await runIn(ROOT, ["--rules", spec, RISKY]);
       expect(r).toMatchObject({ code: 2, stdout: "" });
-      expect(r.stderr).toBe(`locklint: --rules "${spec}": no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)\n`);
+      expect(r.stderr).toBe(
+        `locklint: --rules "${spec}": no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)\n`,
+      );
     }
   });
 
@@ -121,18 +125,41 @@ describe("rule ids and other keys are named with the file", () => {
 });
 
 describe("stats files of the wrong shape: the file and the JSON path", () => {
-  const table = { schema: "public", name: "orders", kind: "table", reltuples: 10, liveTuples: null, heapBytes: 8192, toastBytes: 0, totalBytes: 16384, indexes: [] };
+  const table = {
+    schema: "public",
+    name: "orders",
+    kind: "table",
+    reltuples: 10,
+    liveTuples: null,
+    heapBytes: 8192,
+    toastBytes: 0,
+    totalBytes: 16384,
+    indexes: [],
+  };
   const cases: [string, unknown[], string][] = [
     ["tables: [null]", [null], "tables[0]: expected an object (schema, name, kind, sizes, indexes)"],
     ["a size that is a string", [{ ...table, heapBytes: "8192" }], "tables[0].heapBytes: expected a number"],
     ["a table with no name", [table, { ...table, name: undefined }], "tables[1].name: expected a string"],
     ["an unknown kind", [{ ...table, kind: "view" }], 'tables[0].kind: expected "table", "partitioned table", "materialized view"'],
     ["liveTuples that is a string", [{ ...table, liveTuples: "5" }], "tables[0].liveTuples: expected a number or null"],
-    ["an index of the wrong shape", [{ ...table, indexes: [{ name: "ix" }] }], "tables[0].indexes[0]: expected an object with a name (string) and bytes (number)"],
+    [
+      "an index of the wrong shape",
+      [{ ...table, indexes: [{ name: "ix" }] }],
+      "tables[0].indexes[0]: expected an object with a name (string) and bytes (number)",
+    ],
   ];
   for (const [what, tables, path] of cases) {
     it(`${what}: exit 2 naming ${path.split(":")[0]} (was an internal error or a wrong estimate)`, async () => {
-      const dir = project({ "stats.json": JSON.stringify({ format: "locklint-stats", version: 1, collectedAt: "", server: { version: "16", versionNum: 160000 }, source: "x", tables }) });
+      const dir = project({
+        "stats.json": JSON.stringify({
+          format: "locklint-stats",
+          version: 1,
+          collectedAt: "",
+          server: { version: "16", versionNum: 160000 },
+          source: "x",
+          tables,
+        }),
+      });
       const r = await runIn(ROOT, ["--stats", join(dir, "stats.json"), RISKY]);
       expect(r).toMatchObject({ code: 2, stdout: "" });
       expect(r.stderr).toBe(`locklint: ${join(dir, "stats.json")}: ${path}; write it with locklint stats\n`);
@@ -178,6 +205,8 @@ describe("more configuration faults named with the file", () => {
     const dir = project({ "locklint.toml": "max-lock-ms = 500\n" });
     const r = await runIn(dir, [RISKY]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`locklint: ${join(dir, "locklint.toml")}: max-lock-ms: lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url\n`);
+    expect(r.stderr).toBe(
+      `locklint: ${join(dir, "locklint.toml")}: max-lock-ms: lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url\n`,
+    );
   });
 });

@@ -26,13 +26,18 @@ async function runIn(cwd: string, args: string[], input = ""): Promise<CliResult
 
 const findings = async (cwd: string, ...args: string[]) => {
   const r = await runIn(cwd, ["--format", "json", ...args, RISKY]);
-  return { code: r.code, stderr: r.stderr, list: r.stdout ? (JSON.parse(r.stdout) as { findings: { revision: string; rule: string; severity: string }[] }).findings : [] };
+  return {
+    code: r.code,
+    stderr: r.stderr,
+    list: r.stdout ? (JSON.parse(r.stdout) as { findings: { revision: string; rule: string; severity: string }[] }).findings : [],
+  };
 };
 
 describe("configuration files", () => {
   it("[tool.locklint] in pyproject.toml, found from a subdirectory: disable, severity, per-revision ignores, fail-on", async () => {
     const dir = project({
-      "pyproject.toml": '[project]\nname = "shop"\n\n[tool.locklint]\nfail-on = "never"\ndisable = ["require-lock-timeout"]\nseverity = { "dropping-column" = "error" }\n\n[tool.locklint.ignore]\n"0002" = ["constraint-missing-not-valid"]\n',
+      "pyproject.toml":
+        '[project]\nname = "shop"\n\n[tool.locklint]\nfail-on = "never"\ndisable = ["require-lock-timeout"]\nseverity = { "dropping-column" = "error" }\n\n[tool.locklint.ignore]\n"0002" = ["constraint-missing-not-valid"]\n',
     });
     const { code, list } = await findings(join(dir, "migrations"));
     expect(code).toBe(0);

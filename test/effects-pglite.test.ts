@@ -107,7 +107,8 @@ describe("effects agree with PostgreSQL", () => {
 
 /** Rows of the facts table no SQL reaches, with the reason: the only ones allowed without a case. */
 const UNREACHABLE: Record<string, string> = {
-  "alter-table: ADD CONSTRAINT / table": "the fallback for a table constraint kind the grammar never produces in ALTER TABLE ... ADD (DEFAULT, NULL, attributes)",
+  "alter-table: ADD CONSTRAINT / table":
+    "the fallback for a table constraint kind the grammar never produces in ALTER TABLE ... ADD (DEFAULT, NULL, attributes)",
 };
 
 describe("every row of the lock-facts table is run against PostgreSQL", () => {

@@ -120,7 +120,9 @@ describe("SET EXPRESSION of a generated column (PostgreSQL 17+)", () => {
     `-- Running upgrade  -> 0001\nCREATE TABLE items (id bigint, twice bigint GENERATED ALWAYS AS (id * 2) ${kind});\n-- Running upgrade 0001 -> 0002\nALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3);\n`;
 
   it("a STORED column is recomputed for every row: the table is rewritten, and rewriting-table says so", async () => {
-    expect(await locksOf(created("STORED"), "ALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3)", 18)).toEqual(["items: ACCESS EXCLUSIVE rewrite scan"]);
+    expect(await locksOf(created("STORED"), "ALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3)", 18)).toEqual([
+      "items: ACCESS EXCLUSIVE rewrite scan",
+    ]);
     const analysis = await analyzeText(created("STORED"), { pgVersion: 18 });
     expect(analysis.findings.map((f) => f.rule)).toContain("rewriting-table");
   });

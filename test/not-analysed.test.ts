@@ -94,11 +94,19 @@ describe("statements locklint fails on or cannot read", () => {
     expect(github.stdout).toMatch(/^::error file=[^\n]*line=3,[^\n]*require-concurrent-index-creation/m);
     const markdown = await runCli(["-f", "markdown", input]);
     expect(markdown.code).toBe(2);
-    expect(markdown.stdout).toMatch(/\| `internal-error` \| [^|]*replay-formats\.sql:2 \| internal error: locklint failed on this statement \(working out its add-column failed: simulated replay bug\)/);
+    expect(markdown.stdout).toMatch(
+      /\| `internal-error` \| [^|]*replay-formats\.sql:2 \| internal error: locklint failed on this statement \(working out its add-column failed: simulated replay bug\)/,
+    );
     expect(markdown.stdout).toContain("`require-concurrent-index-creation`");
     const sarif = await runCli(["-f", "sarif", input]);
     expect(sarif.code).toBe(2);
-    const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { region: { startLine: number } } }[] }[] }[] }).runs[0]!.results;
+    const results = (
+      JSON.parse(sarif.stdout) as {
+        runs: {
+          results: { ruleId: string; level: string; message: { text: string }; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+        }[];
+      }
+    ).runs[0]!.results;
     expect(results.map((x) => [x.ruleId, x.level, x.locations[0]!.physicalLocation.region.startLine])).toEqual([
       ["internal-error", "error", 2],
       ["require-concurrent-index-creation", "error", 3],
@@ -122,7 +130,9 @@ describe("statements locklint fails on or cannot read", () => {
       [1, false],
       [2, true],
     ]);
-    expect(locks.stderr).toBe(`locklint: internal error at ${input}:1:1 (ALTER TABLE misjudged ADD COLUMN x int): working out its add-column failed: simulated effects bug (please report it)\n`);
+    expect(locks.stderr).toBe(
+      `locklint: internal error at ${input}:1:1 (ALTER TABLE misjudged ADD COLUMN x int): working out its add-column failed: simulated effects bug (please report it)\n`,
+    );
   });
 
   it("a statement the AST walker cannot read (a limit, not a bug): a not-analysed error, exit 1, whatever --rules selects", async () => {

@@ -94,7 +94,11 @@ describe("docs/versions.md", () => {
   it("lists every boundary of src/locks/versions.ts with its release, and no other", () => {
     const doc = readFileSync(`${ROOT}/docs/versions.md`, "utf8");
     const listed = [...doc.matchAll(/^\| (\d+) \| `(\w+)` \|/gm)].map((m) => `${m[2]} ${m[1]}`);
-    expect(listed.sort()).toEqual(Object.entries(FEATURES).map(([feature, from]) => `${feature} ${from}`).sort());
+    expect(listed.sort()).toEqual(
+      Object.entries(FEATURES)
+        .map(([feature, from]) => `${feature} ${from}`)
+        .sort(),
+    );
   });
 });
 

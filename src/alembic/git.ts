@@ -54,7 +54,9 @@ function resolveCommit(root: string, ref: string): string {
   if (ref.startsWith("-")) throw new UsageError(`--since-ref ${ref}: a git ref cannot start with "-"`);
   const commit = git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
   if (!commit.ok) {
-    throw new UsageError(`--since-ref ${ref}: git finds no common ancestor with HEAD: ${ref} is unknown here (no such branch, tag or commit); in a shallow CI checkout, fetch it (actions/checkout with fetch-depth: 0)`);
+    throw new UsageError(
+      `--since-ref ${ref}: git finds no common ancestor with HEAD: ${ref} is unknown here (no such branch, tag or commit); in a shallow CI checkout, fetch it (actions/checkout with fetch-depth: 0)`,
+    );
   }
   return commit.out.trim();
 }

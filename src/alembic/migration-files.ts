@@ -108,7 +108,12 @@ function entryKind(path: string): string {
 export function readMigrationFile(path: string, text: string): MigrationFile | null {
   const revision = REVISION.exec(text)?.[2];
   if (!revision) return null;
-  const file: MigrationFile = { path, revision, downRevisions: stringsIn(DOWN_REVISION.exec(text)?.[1]), branchLabels: stringsIn(BRANCH_LABELS.exec(text)?.[1]) };
+  const file: MigrationFile = {
+    path,
+    revision,
+    downRevisions: stringsIn(DOWN_REVISION.exec(text)?.[1]),
+    branchLabels: stringsIn(BRANCH_LABELS.exec(text)?.[1]),
+  };
   const lines = new LineIndex(text);
   for (let line = 1; line <= lines.lineCount; line++) {
     const kind = FUNCTION.exec(lines.lineText(line))?.[1] as "upgrade" | "downgrade" | undefined;
@@ -175,7 +180,12 @@ export function callScore(call: OpCall, sql: string): number {
 }
 
 function normalize(sql: string): string {
-  return sql.toLowerCase().replace(/["`]/g, "").replace(/\s+/g, " ").replace(/\s*;\s*$/, "").trim();
+  return sql
+    .toLowerCase()
+    .replace(/["`]/g, "")
+    .replace(/\s+/g, " ")
+    .replace(/\s*;\s*$/, "")
+    .trim();
 }
 
 const CONSTRAINT_OPS = ["create_foreign_key", "create_unique_constraint", "create_check_constraint", "create_primary_key", "create_exclude_constraint"];

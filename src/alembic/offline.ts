@@ -47,7 +47,8 @@ export function pythonCandidates(ini: string, env: NodeJS.ProcessEnv = process.e
   const candidates: PythonCandidate[] = [];
   if (env.VIRTUAL_ENV) candidates.push({ python: venvPython(env.VIRTUAL_ENV), where: "$VIRTUAL_ENV" });
   // conda keeps python.exe at the top of the environment on Windows
-  if (env.CONDA_PREFIX) candidates.push({ python: windows ? join(env.CONDA_PREFIX, "python.exe") : join(env.CONDA_PREFIX, "bin", "python"), where: "$CONDA_PREFIX" });
+  if (env.CONDA_PREFIX)
+    candidates.push({ python: windows ? join(env.CONDA_PREFIX, "python.exe") : join(env.CONDA_PREFIX, "bin", "python"), where: "$CONDA_PREFIX" });
   for (const { dir, where } of projectDirs(resolve(dirname(ini)))) {
     for (const name of [".venv", "venv"]) {
       const python = venvPython(join(dir, name));
@@ -66,7 +67,7 @@ function projectDirs(iniDir: string): { dir: string; where: string }[] {
   const realTop = top && realpathSync(top);
   const isTop = (dir: string) => realTop !== null && realpathSync(dir) === realTop;
   const dirs = [{ dir: iniDir, where: "beside alembic.ini" }];
-  for (let dir = iniDir; !isTop(dir) && dirname(dir) !== dir; ) {
+  for (let dir = iniDir; !isTop(dir) && dirname(dir) !== dir;) {
     dir = dirname(dir);
     dirs.push({ dir, where: isTop(dir) ? "at the repository root" : "above alembic.ini" });
   }
@@ -77,7 +78,12 @@ function projectDirs(iniDir: string): { dir: string; where: string }[] {
  * The first candidate that can import alembic; a one-line error naming each one tried, and why it
  * failed, when none can. Each check runs as alembic will (its own process group, the timeout).
  */
-export async function findPython(candidates: readonly PythonCandidate[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), timeoutSeconds = DEFAULT_TIMEOUT_SECONDS): Promise<PythonCandidate> {
+export async function findPython(
+  candidates: readonly PythonCandidate[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  timeoutSeconds = DEFAULT_TIMEOUT_SECONDS,
+): Promise<PythonCandidate> {
   const tried: string[] = [];
   for (const candidate of candidates) {
     const failure = await cannotImportAlembic(candidate.python, env, timeoutSeconds);
@@ -168,7 +174,12 @@ export async function renderHistory(project: AlembicProject, options: OfflineOpt
  * The driver in the project's Python, in its own process group, with the timeout; its output once
  * it has ended. Output over the size limit stops it at once.
  */
-async function runDriver(python: string, project: AlembicProject, spec: object, options: OfflineOptions): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string }> {
+async function runDriver(
+  python: string,
+  project: AlembicProject,
+  spec: object,
+  options: OfflineOptions,
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: string }> {
   const what = `alembic ${options.downgrade ? "upgrade and downgrade" : "upgrade base:heads"} --sql for ${shownPath(project.ini, options.cwd ?? process.cwd())}`;
   // alembic resolves a relative script_location against the working directory: run it beside its ini
   const child = startChild(python, ["-c", DRIVER, JSON.stringify(spec)], {
@@ -230,7 +241,12 @@ export function alembicWarnings(stderr: string): string[] {
 export function checkRendered(rendering: Rendering, wanted: readonly MigrationFile[], options: { downgrade?: boolean; cwd: string }): void {
   if (rendering.stopped) return; // the failure comment says what was not linted
   const [upgrade, downgrade] = rendering.sources;
-  const directions = options.downgrade ? ([["upgrade", upgrade], ["downgrade", downgrade]] as const) : ([["upgrade", upgrade]] as const);
+  const directions = options.downgrade
+    ? ([
+        ["upgrade", upgrade],
+        ["downgrade", downgrade],
+      ] as const)
+    : ([["upgrade", upgrade]] as const);
   for (const [direction, source] of directions) {
     const rendered = renderedSteps(source?.text ?? "", direction);
     // nothing at all: the caller says that (SQL sent elsewhere)

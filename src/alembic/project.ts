@@ -31,10 +31,13 @@ export function readAlembicProject(ini: string, section = "alembic"): AlembicPro
   const get = (key: string) => values.get(key)?.replace(/%\(here\)s/g, here);
   const location = get("script_location");
   if (!location) throw new UsageError(`${ini}: [${section}] has no script_location`);
-  if (/^[\w.]+:/.test(location) && !isAbsolute(location)) throw new UsageError(`${ini}: script_location ${location} names a Python package; give the directory instead`);
+  if (/^[\w.]+:/.test(location) && !isAbsolute(location))
+    throw new UsageError(`${ini}: script_location ${location} names a Python package; give the directory instead`);
   const scriptLocation = resolve(here, location);
   const versions = get("version_locations");
-  const versionLocations = versions ? splitLocations(versions, values.get("version_path_separator")).map((v) => resolve(here, v)) : [join(scriptLocation, "versions")];
+  const versionLocations = versions
+    ? splitLocations(versions, values.get("version_path_separator")).map((v) => resolve(here, v))
+    : [join(scriptLocation, "versions")];
   return { ini, section, scriptLocation, versionLocations };
 }
 
@@ -42,7 +45,10 @@ export function readAlembicProject(ini: string, section = "alembic"): AlembicPro
 function splitLocations(value: string, separator: string | undefined): string[] {
   const by: Record<string, RegExp> = { os: /:/, ":": /:/, ";": /;/, space: / /, newline: /\n/ };
   const pattern = separator === undefined ? /[\s,]+/ : (by[separator.trim()] ?? /[\s,]+/);
-  return value.split(pattern).map((v) => v.trim()).filter(Boolean);
+  return value
+    .split(pattern)
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /** configparser's INI subset alembic uses: [sections], key = value (or key: value), indented continuation lines, # and ; comments. */

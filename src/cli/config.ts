@@ -83,7 +83,8 @@ export function loadConfig(path: string): Config {
   const inPyproject = basename(path) === "pyproject.toml";
   const section = inPyproject ? (document.tool as Record<string, unknown> | undefined)?.locklint : document;
   const prefix = inPyproject ? "tool.locklint." : "";
-  if (section !== undefined && (typeof section !== "object" || section === null || Array.isArray(section))) throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
+  if (section !== undefined && (typeof section !== "object" || section === null || Array.isArray(section)))
+    throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
   const table = (section ?? {}) as Record<string, unknown>;
   const bad = (key: string, what: string) => new UsageError(`${path}: ${prefix}${key}: ${what}`);
   const keys = SETTING_NAMES.map((name) => SETTINGS[name].key);

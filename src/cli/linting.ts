@@ -47,7 +47,8 @@ export function configuredRules(cliSpec: string | undefined, config: Config | nu
   for (const id of Object.keys(config.severity)) at(inFile(`${severity.key}.${id}`), () => findRule(id));
   for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`${ignore.key}.${revision}`), () => findRule(id));
   const enabled = rules.filter((r) => !config.disable.includes(r.id));
-  if (enabled.length === 0) throw new UsageError(`${inFile(disable.key)}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
+  if (enabled.length === 0)
+    throw new UsageError(`${inFile(disable.key)}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
   return enabled;
 }
 
@@ -100,7 +101,13 @@ export async function loadSizes(options: { stats?: string; dbUrl?: string }, con
 const BUDGETS = ["maxLockMs", "maxReadLockMs", "maxWriteLockMs"] as const;
 
 /** Lints the sources with the rules, and the table sizes and lock budgets the options give. */
-export async function lintSources(sources: SourceFile[], rules: Rule[], options: ReportOptions & LintFlags, config: Config | null, input: { range?: RevisionRange; assumeInTransaction?: boolean }): Promise<Analysis> {
+export async function lintSources(
+  sources: SourceFile[],
+  rules: Rule[],
+  options: ReportOptions & LintFlags,
+  config: Config | null,
+  input: { range?: RevisionRange; assumeInTransaction?: boolean },
+): Promise<Analysis> {
   const sizes = await loadSizes(options, config);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
@@ -108,7 +115,9 @@ export async function lintSources(sources: SourceFile[], rules: Rule[], options:
     // a budget the configuration file set is named with its key
     const fromFile = BUDGETS.find((name) => config?.[name] !== undefined && options[name] === config[name]);
     const place = fromFile && config ? `${config.path}: ${SETTINGS[fromFile].key}: ` : "";
-    throw new UsageError(`${place}lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url`);
+    throw new UsageError(
+      `${place}lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url`,
+    );
   }
   // the markdown report's lock timeline needs the statements
   const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;

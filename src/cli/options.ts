@@ -44,14 +44,27 @@ export interface LintFlags {
 
 /** --timeout, for the commands that start a child process (alembic, --sql-command); `what` names it in the help. */
 export function timeoutOption(what: string): Option {
-  return new Option("--timeout <seconds>", `stop ${what} (and every process it started) after this many seconds: exit 2`).argParser(parseSeconds).default(DEFAULT_TIMEOUT_SECONDS);
+  return new Option("--timeout <seconds>", `stop ${what} (and every process it started) after this many seconds: exit 2`)
+    .argParser(parseSeconds)
+    .default(DEFAULT_TIMEOUT_SECONDS);
 }
 
 /** The timeout options of trace and stats, with their documented defaults. */
 export function addTimeoutOptions(command: Command, statementScope: string): Command {
   return command
-    .addOption(new Option("--lock-timeout <duration>", "on a server: how long a statement waits for a lock another session holds, then stops with one line (lock_timeout)").argParser(parseTimeout).default(DEFAULT_TIMEOUTS.lockMs, "5s"))
-    .addOption(new Option("--statement-timeout <duration>", `how long one statement may run ${statementScope}, then stops with one line (statement_timeout)`).argParser(parseTimeout).default(DEFAULT_TIMEOUTS.statementMs, "30s"));
+    .addOption(
+      new Option(
+        "--lock-timeout <duration>",
+        "on a server: how long a statement waits for a lock another session holds, then stops with one line (lock_timeout)",
+      )
+        .argParser(parseTimeout)
+        .default(DEFAULT_TIMEOUTS.lockMs, "5s"),
+    )
+    .addOption(
+      new Option("--statement-timeout <duration>", `how long one statement may run ${statementScope}, then stops with one line (statement_timeout)`)
+        .argParser(parseTimeout)
+        .default(DEFAULT_TIMEOUTS.statementMs, "30s"),
+    );
 }
 
 /** Where the SQL comes from: files, stdin or a command; which revisions are reported; the configuration file. */
@@ -60,7 +73,10 @@ export function addInputOptions(command: Command): Command {
     .argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)")
     .option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)")
     .option("--revision <revision>", "report only this alembic revision")
-    .option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)')
+    .option(
+      "--sql-command <command>",
+      'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)',
+    )
     .addOption(timeoutOption("the --sql-command"))
     .addOption(settingOption("maxInputMb"))
     .addOption(settingOption("assumeInTransaction"))

@@ -17,8 +17,12 @@ export function inputsOf(files: readonly string[], options: { stats?: string; sq
 export function outputsOf(options: ReportOptions, inputs: RunInputs): Output[] {
   const requested = options.format ?? [{ format: "text" }];
   const toStdout = requested.filter((o) => o.file === undefined);
-  if (toStdout.length > 1) throw new UsageError(`--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`);
-  if (options.output !== undefined && toStdout.length === 0) throw new UsageError(`-o ${options.output}: every --format names its own file (FORMAT=FILE); -o is for the one without`);
+  if (toStdout.length > 1)
+    throw new UsageError(
+      `--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`,
+    );
+  if (options.output !== undefined && toStdout.length === 0)
+    throw new UsageError(`-o ${options.output}: every --format names its own file (FORMAT=FILE); -o is for the one without`);
   const outputs = requested.map((o) => (o.file === undefined ? { ...o, file: options.output } : o));
   const destinations = new Set<string>();
   for (const { file } of outputs) {

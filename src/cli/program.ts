@@ -31,7 +31,9 @@ export interface CommandHandlers {
 /** Builds the command line. Exported so that docs can be generated from it. */
 export function buildProgram(handlers: CommandHandlers): Command {
   const program = new Command("locklint")
-    .description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.")
+    .description(
+      "Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.",
+    )
     .version(packageVersion(), "-V, --version")
     .addHelpText(
       "after",

@@ -19,7 +19,12 @@ export function exampleFindings(rule: Rule, sql = rule.docs.example): Finding[] 
   const given = rule.docs.exampleSizes;
   const sizes = given ? new TableSizes(statsFor(given.tables)) : undefined;
   // every rule runs (unused-ignore needs the others), the rule's own findings are kept
-  return analyze([file], { pgVersion: 14, rules: RULES, sizes, lockBudget: given?.maxLockMs === undefined ? undefined : { reads: given.maxLockMs, writes: given.maxLockMs } }).findings.filter((f) => f.rule === rule.id);
+  return analyze([file], {
+    pgVersion: 14,
+    rules: RULES,
+    sizes,
+    lockBudget: given?.maxLockMs === undefined ? undefined : { reads: given.maxLockMs, writes: given.maxLockMs },
+  }).findings.filter((f) => f.rule === rule.id);
 }
 
 function statsFor(tables: NonNullable<Rule["docs"]["exampleSizes"]>["tables"]): StatsFile {
@@ -29,7 +34,17 @@ function statsFor(tables: NonNullable<Rule["docs"]["exampleSizes"]>["tables"]): 
     collectedAt: "2026-01-01T00:00:00.000Z",
     server: { version: "18", versionNum: 180000 },
     source: "documentation example",
-    tables: tables.map((t) => ({ schema: "public", name: t.name, kind: "table", reltuples: t.rows, liveTuples: t.rows, heapBytes: t.heapBytes, toastBytes: 0, totalBytes: t.totalBytes, indexes: [] })),
+    tables: tables.map((t) => ({
+      schema: "public",
+      name: t.name,
+      kind: "table",
+      reltuples: t.rows,
+      liveTuples: t.rows,
+      heapBytes: t.heapBytes,
+      toastBytes: 0,
+      totalBytes: t.totalBytes,
+      indexes: [],
+    })),
   };
 }
 

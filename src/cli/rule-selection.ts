@@ -14,7 +14,10 @@ export function defaultRules(): Rule[] {
 export function selectRules(spec: string | undefined): Rule[] {
   if (spec === undefined || spec.trim() === "default") return defaultRules();
   if (spec.trim() === "all") return [...RULES];
-  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = spec
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (ids.length === 0) throw new UsageError("no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)");
   const chosen = new Set<Rule>();
   for (const id of ids) {
@@ -31,7 +34,9 @@ export function selectRules(spec: string | undefined): Rule[] {
 export function findRule(id: string): Rule {
   const rule = RULES.find((r) => r.id === id);
   if (rule) return rule;
-  const close = RULES.filter((r) => r.id.includes(id) || id.includes(r.id) || sharedWords(r.id, id) >= 2 || editDistance(r.id, id) <= Math.max(3, Math.floor(r.id.length / 3))).map((r) => r.id);
+  const close = RULES.filter(
+    (r) => r.id.includes(id) || id.includes(r.id) || sharedWords(r.id, id) >= 2 || editDistance(r.id, id) <= Math.max(3, Math.floor(r.id.length / 3)),
+  ).map((r) => r.id);
   throw new UsageError(`unknown rule "${id}"${close.length ? `; did you mean ${close.slice(0, 3).join(", ")}?` : ""} (locklint rules lists them)`);
 }
 

@@ -77,7 +77,9 @@ export const SETTINGS = {
       return value;
     },
     option: () =>
-      new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`).argParser(parsePgVersion).default(DEFAULT_PG_VERSION),
+      new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`)
+        .argParser(parsePgVersion)
+        .default(DEFAULT_PG_VERSION),
   }),
   failOn: setting({
     key: "fail-on",
@@ -90,7 +92,8 @@ export const SETTINGS = {
   rules: setting({
     key: "rules",
     fromFile: (value) => (typeof value === "string" ? value : strings(value, 'expected "all", "default" or a list of rule ids').join(",")),
-    option: () => new Option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)"),
+    option: () =>
+      new Option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)"),
   }),
   disable: setting({ key: "disable", fromFile: (value) => strings(value, "expected a list of rule ids") }),
   severity: setting({
@@ -124,7 +127,10 @@ export const SETTINGS = {
       return value;
     },
     option: () =>
-      new Option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)"),
+      new Option(
+        "--assume-in-transaction",
+        "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)",
+      ),
   }),
   alembicDir: setting({
     key: "alembic-dir",
@@ -133,7 +139,10 @@ export const SETTINGS = {
       // as the user would write them: from where locklint runs
       return dirs.map((d) => relative(process.cwd(), resolve(dirname(file), d)) || ".");
     },
-    option: () => new Option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call").argParser(collect),
+    option: () =>
+      new Option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call").argParser(
+        collect,
+      ),
   }),
   ignore: setting({
     key: "ignore",
@@ -153,7 +162,9 @@ export const SETTINGS = {
     },
     // no default here, so that the configuration file's value can apply
     option: (what = "an input (a file, stdin, the --sql-command's output)") =>
-      new Option("--max-input-mb <mb>", `stop reading ${what} larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(parseMegabytes),
+      new Option("--max-input-mb <mb>", `stop reading ${what} larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
+        parseMegabytes,
+      ),
   }),
 };
 
@@ -167,7 +178,8 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 /** The command-line option of a setting; its flag is --KEY and commander stores it under the setting's name (checked, so the two cannot drift). */
 export function settingOption(name: SettingName, what?: string): Option {
   const option = SETTINGS[name].option?.(what);
-  if (!option || option.long !== `--${SETTINGS[name].key}` || option.attributeName() !== name) throw new Error(`setting ${name}: no option --${SETTINGS[name].key} stored as ${name}`);
+  if (!option || option.long !== `--${SETTINGS[name].key}` || option.attributeName() !== name)
+    throw new Error(`setting ${name}: no option --${SETTINGS[name].key} stored as ${name}`);
   return option;
 }
 

@@ -74,7 +74,10 @@ export function startChild(command: string, args: readonly string[], options: Ch
       untrack(child);
       // what it left running in the background (`cmd &`) ends with it
       signal(child, "SIGKILL");
-      if (timedOut) reject(new UsageError(`${options.what}: did not finish within ${options.timeoutSeconds} s, stopped; nothing was linted (--timeout SECONDS allows longer)`));
+      if (timedOut)
+        reject(
+          new UsageError(`${options.what}: did not finish within ${options.timeoutSeconds} s, stopped; nothing was linted (--timeout SECONDS allows longer)`),
+        );
       else resolve({ code, signal: status });
     });
   });

@@ -42,7 +42,9 @@ const KEYWORD_PASSWORD = /(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*$
 /** The connection string with every password replaced, as written otherwise. */
 export function redactUrl(connection: string): string {
   if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) return connection.replace(KEYWORD_PASSWORD, `$1$2${HIDDEN}`);
-  return connection.replace(USER_INFO, (_, user: string, password: string) => (password ? `${user}:${HIDDEN}@` : `${user}:@`)).replace(URL_PASSWORD_PARAM, `$1${HIDDEN}`);
+  return connection
+    .replace(USER_INFO, (_, user: string, password: string) => (password ? `${user}:${HIDDEN}@` : `${user}:@`))
+    .replace(URL_PASSWORD_PARAM, `$1${HIDDEN}`);
 }
 
 /**
@@ -95,24 +97,38 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 const unquote = (value: string) => (value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value);
 
 /** libpq keywords the driver is given; others are refused rather than silently ignored. */
-const KEYWORDS: Record<string, keyof ClientConfig | null> = { host: "host", hostaddr: "host", port: "port", user: "user", password: "password", dbname: "database", sslmode: null, connect_timeout: null, application_name: null };
+const KEYWORDS: Record<string, keyof ClientConfig | null> = {
+  host: "host",
+  hostaddr: "host",
+  port: "port",
+  user: "user",
+  password: "password",
+  dbname: "database",
+  sslmode: null,
+  connect_timeout: null,
+  application_name: null,
+};
 
 /** What the driver is given for a connection string; a string of no accepted form is a usage error. */
 export function clientConfig(connection: string): ClientConfig {
   if (URL_FORM.test(connection)) return { connectionString: connection };
   if (!KEYWORD_FORM.test(connection)) {
-    throw new UsageError(`not a PostgreSQL connection string: ${redactUrl(connection)} (write postgres://user:password@host:port/database, or host=... user=... dbname=...)`);
+    throw new UsageError(
+      `not a PostgreSQL connection string: ${redactUrl(connection)} (write postgres://user:password@host:port/database, or host=... user=... dbname=...)`,
+    );
   }
   const config: Record<string, unknown> = {};
   const pairs = /([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^'\s]\S*|(?=\s|$))/gi;
-  if (connection.replace(pairs, "").trim() !== "") throw new UsageError(`cannot read the connection string ${redactUrl(connection)}: write key=value pairs, a value with spaces in single quotes`);
+  if (connection.replace(pairs, "").trim() !== "")
+    throw new UsageError(`cannot read the connection string ${redactUrl(connection)}: write key=value pairs, a value with spaces in single quotes`);
   for (const m of connection.matchAll(pairs)) {
     const [key, value] = [m[1]!.toLowerCase(), unquote(m[2]!)];
     if (key === "port" && !/^\d{1,5}$/.test(value)) throw new UsageError(`${redactUrl(connection)}: port ${value} is not a port number`);
     if (!(key in KEYWORDS)) throw new UsageError(`${redactUrl(connection)}: the connection keyword ${key} is not supported (use a postgres:// URL)`);
     const field = KEYWORDS[key];
     if (field) config[field] = field === "port" ? Number(value) : value;
-    if (key === "sslmode" && value !== "disable" && value !== "allow" && value !== "prefer") config.ssl = value.startsWith("verify") ? true : { rejectUnauthorized: false };
+    if (key === "sslmode" && value !== "disable" && value !== "allow" && value !== "prefer")
+      config.ssl = value.startsWith("verify") ? true : { rejectUnauthorized: false };
   }
   return config;
 }
@@ -122,7 +138,8 @@ export function timeoutMessage(error: unknown, timeouts: SessionTimeouts): strin
   const code = (error as { code?: string }).code;
   if (code === "55P03") return `waited ${showDuration(timeouts.lockMs)} for a lock another session holds (lock_timeout; --lock-timeout changes it)`;
   if (code === "57014") return `the statement ran longer than ${showDuration(timeouts.statementMs)} (statement_timeout; --statement-timeout changes it)`;
-  if (error instanceof Error && /^Query read timeout$/.test(error.message)) return `the server did not answer within ${showDuration(timeouts.statementMs)} (--statement-timeout changes it)`;
+  if (error instanceof Error && /^Query read timeout$/.test(error.message))
+    return `the server did not answer within ${showDuration(timeouts.statementMs)} (--statement-timeout changes it)`;
   return null;
 }
 
@@ -137,11 +154,18 @@ export async function connect(connection: string, applicationName: string, timeo
   const { default: pg } = await import("pg"); // loaded only when a database is used: start-up stays fast
   let client: Client;
   try {
-    client = new pg.Client({ ...clientConfig(connection), application_name: applicationName, connectionTimeoutMillis: 10_000, query_timeout: timeouts.statementMs + 5_000 });
+    client = new pg.Client({
+      ...clientConfig(connection),
+      application_name: applicationName,
+      connectionTimeoutMillis: 10_000,
+      query_timeout: timeouts.statementMs + 5_000,
+    });
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // the driver parses a URL as it is given (an invalid port, a bracket left open)
-    throw new UsageError(scrub(`not a valid connection string: ${redactUrl(connection)} (${error instanceof Error ? error.message : String(error)})`, connection));
+    throw new UsageError(
+      scrub(`not a valid connection string: ${redactUrl(connection)} (${error instanceof Error ? error.message : String(error)})`, connection),
+    );
   }
   client.on("error", () => undefined); // a dropped connection fails the next query, which says so
   try {

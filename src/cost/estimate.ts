@@ -106,6 +106,9 @@ function formatCount(n: number): string {
 /** "41 s - 2 min (rewrite 3.1 GB, then 2 more statements)" */
 export function describeHold(e: HoldEstimate): string {
   const range = e.highMs < 1 ? "instant" : `${formatDuration(e.lowMs)} - ${formatDuration(e.highMs)}`;
-  const parts = [e.basis, e.laterStatements > 0 ? `${e.basis ? "then " : ""}${e.laterStatements} more statement${e.laterStatements === 1 ? "" : "s"}` : ""].filter(Boolean);
+  const parts = [
+    e.basis,
+    e.laterStatements > 0 ? `${e.basis ? "then " : ""}${e.laterStatements} more statement${e.laterStatements === 1 ? "" : "s"}` : "",
+  ].filter(Boolean);
   return `held ${range}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }

@@ -66,8 +66,21 @@ export async function collectStats(url: string, timeouts: SessionTimeouts = DEFA
   const where = redactUrl(url);
   try {
     await client.query("BEGIN READ ONLY");
-    const version = (await client.query<{ v: string; n: string }>("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n")).rows[0]!;
-    const tables = (await client.query<{ schema: string; name: string; kind: string; reltuples: number; live: number | null; heap: number; toast: number; total: number; oid: string }>(TABLES)).rows;
+    const version = (await client.query<{ v: string; n: string }>("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n"))
+      .rows[0]!;
+    const tables = (
+      await client.query<{
+        schema: string;
+        name: string;
+        kind: string;
+        reltuples: number;
+        live: number | null;
+        heap: number;
+        toast: number;
+        total: number;
+        oid: string;
+      }>(TABLES)
+    ).rows;
     const indexes = (await client.query<{ table_oid: string; name: string; bytes: number }>(INDEXES)).rows;
     await client.query("ROLLBACK");
     const byTable = new Map<string, IndexStats[]>();
@@ -133,10 +146,15 @@ function tableProblem(table: unknown): string | null {
   if (typeof table !== "object" || table === null || Array.isArray(table)) return ": expected an object (schema, name, kind, sizes, indexes)";
   const t = table as Record<string, unknown>;
   for (const key of ["schema", "name"]) if (typeof t[key] !== "string") return `.${key}: expected a string`;
-  if (!(Object.values(KINDS) as unknown[]).includes(t.kind)) return `.kind: expected ${Object.values(KINDS).map((k) => `"${k}"`).join(", ")}`;
+  if (!(Object.values(KINDS) as unknown[]).includes(t.kind))
+    return `.kind: expected ${Object.values(KINDS)
+      .map((k) => `"${k}"`)
+      .join(", ")}`;
   for (const key of ["reltuples", "heapBytes", "toastBytes", "totalBytes"]) if (!isCount(t[key])) return `.${key}: expected a number`;
   if (t.liveTuples !== null && !isCount(t.liveTuples)) return ".liveTuples: expected a number or null";
   if (!Array.isArray(t.indexes)) return ".indexes: expected a list";
-  const index = t.indexes.findIndex((i: unknown) => typeof i !== "object" || i === null || typeof (i as IndexStats).name !== "string" || !isCount((i as IndexStats).bytes));
+  const index = t.indexes.findIndex(
+    (i: unknown) => typeof i !== "object" || i === null || typeof (i as IndexStats).name !== "string" || !isCount((i as IndexStats).bytes),
+  );
   return index < 0 ? null : `.indexes[${index}]: expected an object with a name (string) and bytes (number)`;
 }

@@ -7,7 +7,18 @@ import { parseFile, type ParsedStatement } from "../sql/parse.js";
 import { applyOperation } from "../schema/replay.js";
 import { HeldLocks } from "../locks/held-locks.js";
 import type { LockBudget, Rule } from "./rule.js";
-import { commentSeen, internalError, lockEstimated, notAnalysed, reportUnused, runRules, unclosedTransaction, UnitEndChecks, type FindingAbout, type StatementState } from "./rule-runner.js";
+import {
+  commentSeen,
+  internalError,
+  lockEstimated,
+  notAnalysed,
+  reportUnused,
+  runRules,
+  unclosedTransaction,
+  UnitEndChecks,
+  type FindingAbout,
+  type StatementState,
+} from "./rule-runner.js";
 import { Schema, type SchemaSnapshot } from "../schema/schema.js";
 import { applyIgnores, parseIgnore, type Ignore } from "./suppressions.js";
 import type { TableSizes } from "../cost/estimate.js";
@@ -112,7 +123,20 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const { effects, failed } = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
         if (failed !== null) analysis.internalErrors.push(internalErrorAt(statement, failed));
         const blocking = ledger?.record(statement, place, effects, options.sizes!) ?? false;
-        const state: StatementState = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred, findingsAbout, internalErrors: analysis.internalErrors };
+        const state: StatementState = {
+          statement,
+          effects,
+          place,
+          session,
+          lines: parsed.lines,
+          seen,
+          held: held.before(place),
+          heldInTransaction: heldInTransaction.before(place),
+          schema,
+          deferred,
+          findingsAbout,
+          internalErrors: analysis.internalErrors,
+        };
         if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
         if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
@@ -121,7 +145,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
           if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
           if (failed !== null) internalError(state, failed, analysis.findings);
           const unmodelled = unmodelledIn(operations);
-          if (unmodelled !== null) analysis.unmodelled.push({ file: file.path, line: statement.startPos.line, column: statement.startPos.column, what: unmodelled });
+          if (unmodelled !== null)
+            analysis.unmodelled.push({ file: file.path, line: statement.startPos.line, column: statement.startPos.column, what: unmodelled });
           runRules(options, state, analysis.findings);
           if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
         }
@@ -151,7 +176,9 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
   }
   // Checks deferred to the end of a revision report late: put every finding back in file order (stable).
   const fileOrder = new Map(files.map((f, i) => [f.path, i]));
-  analysis.findings.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn);
+  analysis.findings.sort(
+    (a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn,
+  );
   return analysis;
 }
 
@@ -214,4 +241,3 @@ export function unmodelledIn(operations: readonly Operation[]): string | null {
   const what = new Set(operations.flatMap((o) => (o.op === "unknown" ? [o.what] : [])));
   return what.size > 0 ? [...what].join("; ") : null;
 }
-

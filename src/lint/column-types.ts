@@ -16,7 +16,9 @@ export function declaredColumns(operation: Operation): DeclaredColumn[] {
     case "create-table":
       return operation.columns.flatMap((c) => (c.type ? [{ table: operation.table, column: c.name, type: c.type, location: c.location }] : []));
     case "add-column":
-      return operation.column.type ? [{ table: operation.table, column: operation.column.name, type: operation.column.type, location: operation.column.location }] : [];
+      return operation.column.type
+        ? [{ table: operation.table, column: operation.column.name, type: operation.column.type, location: operation.column.location }]
+        : [];
     case "alter-column-type":
       return operation.type ? [{ table: operation.table, column: operation.column, type: operation.type, location: operation.location }] : [];
     default:
@@ -25,7 +27,11 @@ export function declaredColumns(operation: Operation): DeclaredColumn[] {
 }
 
 /** The shared check of the column-type hygiene rules: one finding per matching column. */
-export function checkColumnTypes(ctx: RuleContext, matches: (type: ColumnType) => boolean, describe: (column: DeclaredColumn) => Omit<Report, "at" | "locks">): void {
+export function checkColumnTypes(
+  ctx: RuleContext,
+  matches: (type: ColumnType) => boolean,
+  describe: (column: DeclaredColumn) => Omit<Report, "at" | "locks">,
+): void {
   for (const { operation } of ctx.effects.operations) {
     for (const column of declaredColumns(operation)) {
       if (column.type.schema === null && matches(column.type)) ctx.report({ ...describe(column), at: column.location, locks: [] });

@@ -123,7 +123,13 @@ function guarded(rule: Rule, state: StatementState, findings: Finding[], hook: (
     const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
     findings.push(toFinding(rule, { message, help, severity: "warning" }, state, state.lines));
     const { statement } = state;
-    state.internalErrors.push({ file: statement.file.path, line: statement.startPos.line, column: statement.startPos.column, sql: statement.sql, message: `rule ${rule.id} failed: ${reason}` });
+    state.internalErrors.push({
+      file: statement.file.path,
+      line: statement.startPos.line,
+      column: statement.startPos.column,
+      sql: statement.sql,
+      message: `rule ${rule.id} failed: ${reason}`,
+    });
   }
 }
 
@@ -179,10 +185,22 @@ function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: S
 }
 
 /** A lock that blocks reads or writes, first taken in its transaction, with its hold-time estimate. */
-export function lockEstimated(options: RuleOptions, state: StatementState, lock: LockFact, responsible: () => { line: number; work: string }[], findings: Finding[]): void {
+export function lockEstimated(
+  options: RuleOptions,
+  state: StatementState,
+  lock: LockFact,
+  responsible: () => { line: number; work: string }[],
+  findings: Finding[],
+): void {
   for (const rule of options.rules) {
     guarded(rule, state, findings, () =>
-      rule.onLockEstimate?.({ lock, budget: options.lockBudget ?? {}, place: state.place, responsible, report: (report) => findings.push(toFinding(rule, report, state, state.lines)) }),
+      rule.onLockEstimate?.({
+        lock,
+        budget: options.lockBudget ?? {},
+        place: state.place,
+        responsible,
+        report: (report) => findings.push(toFinding(rule, report, state, state.lines)),
+      }),
     );
   }
 }
@@ -190,19 +208,36 @@ export function lockEstimated(options: RuleOptions, state: StatementState, lock:
 /** A file ended inside a transaction: the rules that care report at its BEGIN. */
 export function unclosedTransaction(options: RuleOptions, begin: StatementState, findings: Finding[]): void {
   for (const rule of options.rules) {
-    guarded(rule, begin, findings, () => rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) }));
+    guarded(rule, begin, findings, () =>
+      rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) }),
+    );
   }
 }
 
 /** A comment of the script: the rules that read comments report at it (a rule that throws there: as in guarded, at the comment). */
-export function commentSeen(options: RuleOptions, file: string, comment: { body: string; position: Position }, revision: Revision | null, findings: Finding[], internalErrors: InternalError[]): void {
+export function commentSeen(
+  options: RuleOptions,
+  file: string,
+  comment: { body: string; position: Position },
+  revision: Revision | null,
+  findings: Finding[],
+  internalErrors: InternalError[],
+): void {
   for (const rule of options.rules) {
     try {
       rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment, revision)) });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `rule ${rule.id} failed on this comment (${reason}); this is a locklint bug, please report it`;
-      findings.push(commentFinding(rule, { message, help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." }, severity: "warning" }, file, comment, revision));
+      findings.push(
+        commentFinding(
+          rule,
+          { message, help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." }, severity: "warning" },
+          file,
+          comment,
+          revision,
+        ),
+      );
       const { line, column } = comment.position;
       internalErrors.push({ file, line, column, sql: `--${comment.body}`, message: `rule ${rule.id} failed: ${reason}` });
     }
@@ -237,7 +272,10 @@ export function reportUnused(unused: readonly Ignore[], options: RuleOptions, st
   const rule = options.rules.find((r) => r.id === "unused-ignore");
   if (!rule) return;
   for (const ignore of unused) {
-    const report = { message: `"${ignore.text}" silences nothing in the statement after it`, help: { text: "Remove the comment, or fix the rule ids it names." } };
+    const report = {
+      message: `"${ignore.text}" silences nothing in the statement after it`,
+      help: { text: "Remove the comment, or fix the rule ids it names." },
+    };
     findings.push(commentFinding(rule, report, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
   }
 }

@@ -87,7 +87,19 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
       if (lock.rewrite || lock.scan) slow.push({ index, line: point.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });
       const existing = byKey.get(lock.key);
       if (!existing) {
-        const entry: TimelineLock = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point, acquiredMode: lock.mode, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [], estimate: null };
+        const entry: TimelineLock = {
+          relation: lock.relation,
+          mode: lock.mode,
+          blocks: lock.blocks,
+          acquired: point,
+          acquiredMode: lock.mode,
+          strongestAt: null,
+          released: null,
+          heldDuring: 0,
+          slowCount: 0,
+          slowWhileHeld: [],
+          estimate: null,
+        };
         byKey.set(lock.key, entry);
         timeline.locks.push(entry);
         open.acquiredAt.push(index);

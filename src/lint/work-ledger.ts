@@ -50,7 +50,10 @@ export class WorkLedger {
       this.totals.set(place.transaction, total);
       if (ms > 0) {
         const list = this.workers.get(place.transaction) ?? [];
-        const work = [...effects.locks].filter((l) => l.work && l.work.ms > 0).map((l) => `${l.work!.basis} (${l.relation})`).join(", ");
+        const work = [...effects.locks]
+          .filter((l) => l.work && l.work.ms > 0)
+          .map((l) => `${l.work!.basis} (${l.relation})`)
+          .join(", ");
         list.push({ statements: total.statements, line: statement.startPos.line, ms, work });
         this.workers.set(place.transaction, list);
       }

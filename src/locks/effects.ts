@@ -17,7 +17,8 @@ import { since } from "./versions.js";
 export type RelationKind = "table" | "partitioned table" | "index" | "view" | "materialized view";
 
 /** Why a lock is harmless: nobody else can be using the relation yet. */
-export type Novelty = "created by this statement" | "created earlier in this revision" | "created earlier in this deploy" | "created earlier in this transaction";
+export type Novelty =
+  "created by this statement" | "created earlier in this revision" | "created earlier in this deploy" | "created earlier in this transaction";
 
 /** The work a statement does on one relation while it holds the lock (filled in by cost/estimate). */
 export interface WorkEstimate {
@@ -128,13 +129,29 @@ class Locks {
     const why = options.why ? [options.why] : [];
     // with --since, what the revisions before the deploy created exists already, even if the printed SQL has one transaction
     const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
-    const newInTransaction = novelty === "created by this statement" || (sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn.unit === this.ctx.unitKey));
-    this.list.push({ relation, key, kind, mode, blocks: blockedBy(mode), rewrite: Boolean(options.rewrite), scan: Boolean(options.scan || options.rewrite), novelty, newInTransaction, why });
+    const newInTransaction =
+      novelty === "created by this statement" || (sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn.unit === this.ctx.unitKey));
+    this.list.push({
+      relation,
+      key,
+      kind,
+      mode,
+      blocks: blockedBy(mode),
+      rewrite: Boolean(options.rewrite),
+      scan: Boolean(options.scan || options.rewrite),
+      novelty,
+      newInTransaction,
+      why,
+    });
   }
 
   private noveltyOf(createdIn: Origin | null): Novelty | null {
     if (createdIn === null || createdIn.unit !== this.ctx.unitKey) return null;
-    return this.ctx.unitLabel === "revision" ? "created earlier in this revision" : this.ctx.unitLabel === "deploy" ? "created earlier in this deploy" : "created earlier in this transaction";
+    return this.ctx.unitLabel === "revision"
+      ? "created earlier in this revision"
+      : this.ctx.unitLabel === "deploy"
+        ? "created earlier in this deploy"
+        : "created earlier in this transaction";
   }
 }
 
@@ -171,7 +188,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       break;
     }
     case "create-view":
-      for (const read of operation.reads) locks.table(read, operation.materialized ? "create-materialized-view" : "create-view", "read table", { why: operation.materialized ? "read to populate the view" : "read by the view" });
+      for (const read of operation.reads)
+        locks.table(read, operation.materialized ? "create-materialized-view" : "create-view", "read table", {
+          why: operation.materialized ? "read to populate the view" : "read by the view",
+        });
       // A new view is not locked at all; replacing one locks it.
       if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "create-view", "view", { why: "view replaced" });
       break;
@@ -184,10 +204,12 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       locks.table(operation.relation, "drop-table", "table", { why: "dropped" });
       if (table) {
         for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table) locks.table(c.references, "drop-table", "referenced table", { why: `its foreign key ${c.name} is removed from this table` });
+          if (c.references && c.references !== table)
+            locks.table(c.references, "drop-table", "referenced table", { why: `its foreign key ${c.name} is removed from this table` });
         }
         if (operation.cascade) {
-          for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "drop-table", "referencing table", { why: "CASCADE drops its foreign key" });
+          for (const referencing of table.referencedBy)
+            if (referencing !== table) locks.table(referencing, "drop-table", "referencing table", { why: "CASCADE drops its foreign key" });
         }
         if (table.partitionOf) locks.table(table.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
         for (const partition of table.partitions) locks.table(partition, "drop-table", "partition", { why: "partition dropped with its parent" });
@@ -201,7 +223,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         else locks.index(operation.index, "drop-index-concurrently", "index", { why: "DROP INDEX CONCURRENTLY" });
       } else {
         if (index?.table) locks.table(index.table, "drop-index", "table", { why: `drops index ${index.name}` });
-        locks.index(operation.index, "drop-index", "index", { why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too" });
+        locks.index(operation.index, "drop-index", "index", {
+          why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too",
+        });
       }
       break;
     }
@@ -214,7 +238,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "alter-column-type": {
       const table = schema.table(operation.table);
       const from = table?.columns.get(operation.column)?.type ?? null;
-      const verdict = typeChangeVerdict(from, operation.type, operation.using, { utcConversionInPlace: since("timestampTzUtcWithoutRewrite", pgVersion), utcSession: ctx.utcSession });
+      const verdict = typeChangeVerdict(from, operation.type, operation.using, {
+        utcConversionInPlace: since("timestampTzUtcWithoutRewrite", pgVersion),
+        utcSession: ctx.utcSession,
+      });
       effect.typeChange = { ...verdict, from };
       if (!verdict.rewrite) {
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
@@ -254,9 +281,11 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const table = schema.table(operation.table);
       const constraint = table?.constraints.get(operation.name);
       locks.table(operation.table, "drop-constraint", "table", { why: `drops constraint ${operation.name}` });
-      if (constraint?.references && constraint.references !== table) locks.table(constraint.references, "drop-constraint", "referenced table", { why: "its foreign-key triggers are removed" });
+      if (constraint?.references && constraint.references !== table)
+        locks.table(constraint.references, "drop-constraint", "referenced table", { why: "its foreign-key triggers are removed" });
       if (table && operation.cascade && (constraint?.kind === "primary-key" || constraint?.kind === "unique")) {
-        for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "drop-constraint", "referencing table", { why: "CASCADE drops its foreign key" });
+        for (const referencing of table.referencedBy)
+          if (referencing !== table) locks.table(referencing, "drop-constraint", "referencing table", { why: "CASCADE drops its foreign key" });
       }
       break;
     }
@@ -276,7 +305,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const row = operation.concurrent ? "create-index-concurrently" : "create-index";
       // A partitioned table has no rows of its own: the build scans each partition.
       const partitioned = table?.kind === "partitioned table";
-      locks.table(operation.table, row, "table", { scan: partitioned ? false : undefined, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
+      locks.table(operation.table, row, "table", {
+        scan: partitioned ? false : undefined,
+        why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build",
+      });
       if (partitioned) for (const partition of table.partitions) locks.table(partition, row, "partition", { why: "index build on the partition" });
       if (operation.index) locks.index(operation.index, row, "new index", { novelty: "created by this statement" });
       break;
@@ -287,7 +319,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "truncate": {
       locks.table(operation.table, "truncate", "table", { why: "TRUNCATE replaces the table's files" });
       const table = schema.table(operation.table);
-      if (table && operation.cascade) for (const referencing of table.referencedBy) locks.table(referencing, "truncate", "referencing table", { why: "TRUNCATE CASCADE" });
+      if (table && operation.cascade)
+        for (const referencing of table.referencedBy) locks.table(referencing, "truncate", "referencing table", { why: "TRUNCATE CASCADE" });
       break;
     }
     case "update": {
@@ -327,7 +360,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const table = schema.table(operation.table);
       if (table) {
         for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table) locks.table(c.references, "insert", "referenced table", { why: `foreign key ${c.name} checks the new rows` });
+          if (c.references && c.references !== table)
+            locks.table(c.references, "insert", "referenced table", { why: `foreign key ${c.name} checks the new rows` });
         }
       }
       for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "insert", "read table", { why: "read" });
@@ -353,7 +387,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const view = schema.table(operation.view);
       const row = operation.concurrent ? "refresh-materialized-view-concurrently" : "refresh-materialized-view";
       for (const read of view?.readsFrom ?? []) locks.table(read, row, "read table", { why: "read to refresh the view" });
-      locks.table(operation.view, row, "view", { why: operation.concurrent ? "REFRESH ... CONCURRENTLY compares old and new rows" : "REFRESH replaces the view's contents" });
+      locks.table(operation.view, row, "view", {
+        why: operation.concurrent ? "REFRESH ... CONCURRENTLY compares old and new rows" : "REFRESH replaces the view's contents",
+      });
       break;
     }
     case "attach-partition": {
@@ -361,9 +397,13 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const partition = schema.table(operation.partition);
       locks.table(operation.table, "attach-partition", "partition parent", { why: "gains a partition" });
       const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
-      locks.table(operation.partition, "attach-partition", "partition", { scan: implied ? false : undefined, why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound" });
+      locks.table(operation.partition, "attach-partition", "partition", {
+        scan: implied ? false : undefined,
+        why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound",
+      });
       const defaultPartition = operation.defaultPartition ? undefined : findDefaultPartition(parent);
-      if (defaultPartition) locks.table(defaultPartition, "attach-partition", "default partition", { why: "the default partition is checked for rows of the new bound" });
+      if (defaultPartition)
+        locks.table(defaultPartition, "attach-partition", "default partition", { why: "the default partition is checked for rows of the new bound" });
       break;
     }
     case "detach-partition": {
@@ -372,7 +412,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       locks.table(operation.partition, row, "partition", { why: "detached" });
       // The default partition's implicit constraint changes (CONCURRENTLY is refused when there is one).
       const defaultPartition = findDefaultPartition(schema.table(operation.table));
-      if (defaultPartition && !sameRelation(defaultPartition, operation.partition)) locks.table(defaultPartition, row, "default partition", { why: "the default partition's bound changes" });
+      if (defaultPartition && !sameRelation(defaultPartition, operation.partition))
+        locks.table(defaultPartition, row, "default partition", { why: "the default partition's bound changes" });
       break;
     }
     case "lock-table":
@@ -403,13 +444,18 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const detail = { options: operation.options, virtualColumn: operation.column !== null && table?.columns.get(operation.column)?.generated === "virtual" };
       const row = alterTableRowId(operation.form, detail);
       const fact = alterTableFact(operation.form, detail);
-      locks.tableWith(operation.table, `${row} / table`, fact, { rewrite: fact.rewrite && !persistenceUnchanged, scan: persistenceUnchanged ? false : undefined, why: operation.what });
+      locks.tableWith(operation.table, `${row} / table`, fact, {
+        rewrite: fact.rewrite && !persistenceUnchanged,
+        scan: persistenceUnchanged ? false : undefined,
+        why: operation.what,
+      });
       break;
     }
     case "domain-constraint":
       // ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain (PGlite: SHARE on each table, a full scan)
       if (operation.action === "add" && !operation.notValid) {
-        for (const table of schema.tablesUsingType(operation.domain)) locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
+        for (const table of schema.tablesUsingType(operation.domain))
+          locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
       break;
     case "drop-schema":
@@ -453,7 +499,13 @@ function addColumnEffect(tableRef: RelationName, column: ColumnSpec, locks: Lock
   const check = constraints.some((c) => c.kind === "check");
   const fkWithValues = defaultValue !== null && constraints.some((c) => c.kind === "foreign-key");
   const scan = rewrite || indexBuild || check || fkWithValues;
-  const why = rewrite ? reasons.join("; ") : indexBuild ? "builds an index for the new column" : check ? "checks the new column's CHECK constraint" : `adds column ${column.name}`;
+  const why = rewrite
+    ? reasons.join("; ")
+    : indexBuild
+      ? "builds an index for the new column"
+      : check
+        ? "checks the new column's CHECK constraint"
+        : `adds column ${column.name}`;
   locks.table(tableRef, rewrite ? "add-column-filled" : scan ? "add-column-checked" : "add-column", "table", { why });
   for (const c of constraints) {
     if (c.kind === "foreign-key" && c.references && !sameRelation(c.references, tableRef)) {
@@ -484,8 +536,14 @@ function addConstraintEffect(tableRef: RelationName, constraint: ConstraintSpec,
     case "primary-key": {
       if (constraint.usingIndex) {
         const table = schema.table(tableRef);
-        const nullable = constraint.kind === "primary-key" && !columnsProvablyNotNull(table, constraint.columns.length ? constraint.columns : (schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []));
-        if (nullable) locks.table(tableRef, "add-primary-key-using-index-nullable", "table", { why: "USING INDEX, but the key columns must be checked for NULLs" });
+        const nullable =
+          constraint.kind === "primary-key" &&
+          !columnsProvablyNotNull(
+            table,
+            constraint.columns.length ? constraint.columns : (schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []),
+          );
+        if (nullable)
+          locks.table(tableRef, "add-primary-key-using-index-nullable", "table", { why: "USING INDEX, but the key columns must be checked for NULLs" });
         else locks.table(tableRef, "add-unique-using-index", "table", { why: "USING INDEX: no index build" });
       } else {
         locks.table(tableRef, "add-unique", "table", { why: "builds the index under the lock" });
@@ -532,7 +590,9 @@ function sameRelation(a: Pick<RelationName, "schema" | "name">, b: Pick<Relation
 function rowSearch(table: Table | undefined, where: string[] | null, verb: string): LockOptions {
   if (where === null) return { scan: true, why: `${verb} every row` };
   const indexed = table !== undefined && [...table.indexes].some((index) => index.columns[0] !== undefined && where.includes(index.columns[0]));
-  return indexed ? { scan: false, why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
+  return indexed
+    ? { scan: false, why: `${verb} the rows an index finds` }
+    : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
 }
 
 function findDefaultPartition(parent: Table | undefined): Table | undefined {

@@ -101,7 +101,10 @@ export const LOCK_FACTS = {
   "drop-default": { statement: "ALTER COLUMN DROP DEFAULT", roles: { table: AE() } },
   "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan) } },
   "add-check-not-valid": { statement: "ADD CONSTRAINT CHECK / NOT NULL ... NOT VALID", roles: { table: AE() } },
-  "add-foreign-key": { statement: "ADD CONSTRAINT FOREIGN KEY", roles: { table: fact("SHARE ROW EXCLUSIVE", scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) } },
+  "add-foreign-key": {
+    statement: "ADD CONSTRAINT FOREIGN KEY",
+    roles: { table: fact("SHARE ROW EXCLUSIVE", scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) },
+  },
   "add-foreign-key-not-valid": {
     statement: "ADD CONSTRAINT FOREIGN KEY ... NOT VALID",
     roles: { table: fact("SHARE ROW EXCLUSIVE"), "referenced table": fact("SHARE ROW EXCLUSIVE") },
@@ -110,7 +113,10 @@ export const LOCK_FACTS = {
   "add-unique-using-index": { statement: "ADD CONSTRAINT UNIQUE / PRIMARY KEY USING INDEX", roles: { table: AE() } },
   "add-primary-key-using-index-nullable": { statement: "ADD CONSTRAINT PRIMARY KEY USING INDEX (columns not yet NOT NULL)", roles: { table: AE(scan) } },
   "add-exclusion": { statement: "ADD CONSTRAINT EXCLUDE", roles: { table: AE(scan) } },
-  "validate-constraint": { statement: "VALIDATE CONSTRAINT", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), "referenced table": fact("ROW SHARE", scan) } },
+  "validate-constraint": {
+    statement: "VALIDATE CONSTRAINT",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), "referenced table": fact("ROW SHARE", scan) },
+  },
   "drop-constraint": { statement: "DROP CONSTRAINT", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
   rename: { statement: "RENAME (table, column, constraint)", roles: { table: AE() } },
   "set-schema": { statement: "SET SCHEMA", roles: { table: AE() } },
@@ -124,11 +130,20 @@ export const LOCK_FACTS = {
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), partition: fact("SHARE UPDATE EXCLUSIVE", scan), "new index": AE() },
   },
   reindex: { statement: "REINDEX", roles: { table: fact("SHARE", scan), index: AE(rewrite) } },
-  "reindex-concurrently": { statement: "REINDEX CONCURRENTLY", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), index: fact("SHARE UPDATE EXCLUSIVE", rewrite) } },
+  "reindex-concurrently": {
+    statement: "REINDEX CONCURRENTLY",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), index: fact("SHARE UPDATE EXCLUSIVE", rewrite) },
+  },
   truncate: { statement: "TRUNCATE", roles: { table: AE(rewrite), "referencing table": AE(rewrite) } },
-  update: { statement: "UPDATE", roles: { table: fact("ROW EXCLUSIVE", scan), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
+  update: {
+    statement: "UPDATE",
+    roles: { table: fact("ROW EXCLUSIVE", scan), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) },
+  },
   delete: { statement: "DELETE", roles: { table: fact("ROW EXCLUSIVE", scan), "read table": fact("ACCESS SHARE", scan) } },
-  "delete-referencing-action": { statement: "DELETE: a referencing table's ON DELETE CASCADE / SET NULL / SET DEFAULT", roles: { "referencing table": fact("ROW EXCLUSIVE") } },
+  "delete-referencing-action": {
+    statement: "DELETE: a referencing table's ON DELETE CASCADE / SET NULL / SET DEFAULT",
+    roles: { "referencing table": fact("ROW EXCLUSIVE") },
+  },
   "delete-referencing-check": { statement: "DELETE: a referencing table's foreign-key check", roles: { "referencing table": fact("ROW SHARE") } },
   insert: { statement: "INSERT", roles: { table: fact("ROW EXCLUSIVE"), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
   select: { statement: "SELECT", roles: { "read table": fact("ACCESS SHARE", scan) } },
@@ -205,8 +220,12 @@ export const ALTER_TABLE_FACTS: Record<AlterTableForm, LockFact> = {
 };
 
 /** SET/RESET of only these storage parameters (what autovacuum, the planner or later inserts do) takes SHARE UPDATE EXCLUSIVE. */
-export const LIGHT_STORAGE_PARAMETERS: FactRow = { statement: "SET/RESET (fillfactor, autovacuum_*, toast_tuple_target, parallel_workers, ...)", roles: { table: shareUpdateExclusive } };
-const LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
+export const LIGHT_STORAGE_PARAMETERS: FactRow = {
+  statement: "SET/RESET (fillfactor, autovacuum_*, toast_tuple_target, parallel_workers, ...)",
+  roles: { table: shareUpdateExclusive },
+};
+const LIGHT_RELOPTIONS =
+  /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 
 /** SET EXPRESSION of a VIRTUAL generated column (PostgreSQL 18) changes only the catalog: nothing is stored to recompute. */
 export const VIRTUAL_SET_EXPRESSION: FactRow = { statement: "ALTER COLUMN SET EXPRESSION of a VIRTUAL generated column", roles: { table: AE() } };
@@ -258,7 +277,8 @@ let rows: Map<string, FactRow> | undefined;
 export function factRows(): ReadonlyMap<string, FactRow> {
   if (!rows) {
     rows = new Map<string, FactRow>(Object.entries(LOCK_FACTS));
-    for (const [form, tableFact] of Object.entries(ALTER_TABLE_FACTS)) rows.set(`alter-table: ${form}`, { statement: `ALTER TABLE ... ${form}`, roles: { table: tableFact } });
+    for (const [form, tableFact] of Object.entries(ALTER_TABLE_FACTS))
+      rows.set(`alter-table: ${form}`, { statement: `ALTER TABLE ... ${form}`, roles: { table: tableFact } });
     rows.set("alter-table: light storage parameters", LIGHT_STORAGE_PARAMETERS);
     rows.set("alter-table: SET EXPRESSION of a virtual column", VIRTUAL_SET_EXPRESSION);
   }

@@ -46,7 +46,14 @@ export class HeldLocks {
       const previous = this.locks.get(lock.key);
       if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
       const order = previous?.order ?? this.locks.size;
-      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql, revision: place.revision?.id ?? null, order });
+      this.locks.set(lock.key, {
+        relation: lock.relation,
+        mode: lock.mode,
+        line: statement.startPos.line,
+        sql: statement.sql,
+        revision: place.revision?.id ?? null,
+        order,
+      });
     }
   }
 }

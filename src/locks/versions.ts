@@ -41,4 +41,3 @@ export type Feature = keyof typeof FEATURES;
 export function since(feature: Feature, pgVersion: number): boolean {
   return pgVersion >= FEATURES[feature];
 }
-

@@ -77,14 +77,16 @@ function jsonStatement({ statement, place, effects }: AnalyzedStatement) {
 export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): Report {
   const body = new JsonObject({
     statements: new JsonArray(mapped(statements, jsonStatement)),
-    transactions: new JsonArray(mapped(timelines, (t) => ({
-      id: t.id,
-      file: t.file,
-      begin: t.begin,
-      end: t.end,
-      revisions: t.revisions,
-      locks: t.locks,
-    }))),
+    transactions: new JsonArray(
+      mapped(timelines, (t) => ({
+        id: t.id,
+        file: t.file,
+        begin: t.begin,
+        end: t.end,
+        revisions: t.revisions,
+        locks: t.locks,
+      })),
+    ),
   });
   return jsonReport(body);
 }

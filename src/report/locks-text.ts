@@ -43,7 +43,11 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
         continue;
       }
       effects.locks.forEach((lock, i) => {
-        const work = [lock.rewrite ? "rewrite" : lock.scan ? "scan" : "", lock.novelty ? "new" : "", i === 0 && !effects.transactional ? "no transaction block" : ""]
+        const work = [
+          lock.rewrite ? "rewrite" : lock.scan ? "scan" : "",
+          lock.novelty ? "new" : "",
+          i === 0 && !effects.transactional ? "no transaction block" : "",
+        ]
           .filter(Boolean)
           .join(", ");
         rows.push([...(i === 0 ? first : blank), lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
@@ -52,7 +56,10 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
     yield c.bold(visible(file));
     yield* formatTable([...HEADERS], rows, c);
     yield "";
-    yield* formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c);
+    yield* formatTimelines(
+      timelines.filter((t) => t.file === file && t.locks.length > 0),
+      c,
+    );
   }
   yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
 }
@@ -64,7 +71,12 @@ const ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "E
 function* formatTimelines(timelines: readonly TransactionTimeline[], c: Colors): Generator<string> {
   for (const t of timelines) {
     const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
-    const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
+    const revisions =
+      t.revisions.length === 0
+        ? ""
+        : t.revisions.length === 1
+          ? `, revision ${t.revisions[0]}`
+          : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
     yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
     const estimated = t.locks.some((l) => l.estimate);
     const rows = t.locks.map((l) => [

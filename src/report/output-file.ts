@@ -62,7 +62,9 @@ export function refuseInputAsOutput(output: string, inputs: RunInputs): void {
     throw new UsageError(`${output}: is the input ${input}; the report would replace it (write the report to another file)`);
   }
   if (inputs.sqlCommand !== undefined && commandNames(inputs.sqlCommand, output)) {
-    throw new UsageError(`${output}: --sql-command names this file ("${inputs.sqlCommand}"); the report would replace what it reads (write the report to another file)`);
+    throw new UsageError(
+      `${output}: --sql-command names this file ("${inputs.sqlCommand}"); the report would replace what it reads (write the report to another file)`,
+    );
   }
 }
 

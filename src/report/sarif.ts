@@ -31,7 +31,10 @@ function ruleDescriptor(rule: Rule) {
   return {
     id: rule.id,
     shortDescription: { text: rule.summary },
-    help: { text: `${rule.summary}\n\nInstead:\n${rule.docs.useInstead}`, markdown: `${rule.docs.why}\n\n**Instead:**\n\n\`\`\`sql\n${rule.docs.useInstead}\n\`\`\`\n\n**In alembic:**\n\n\`\`\`python\n${rule.docs.alembic}\n\`\`\`` },
+    help: {
+      text: `${rule.summary}\n\nInstead:\n${rule.docs.useInstead}`,
+      markdown: `${rule.docs.why}\n\n**Instead:**\n\n\`\`\`sql\n${rule.docs.useInstead}\n\`\`\`\n\n**In alembic:**\n\n\`\`\`python\n${rule.docs.alembic}\n\`\`\``,
+    },
     defaultConfiguration: { level: rule.severity, enabled: !rule.optional },
     properties: { tags: ["postgresql", "migration", rule.durationHazard ? "lock-duration" : "lock"] },
   };
@@ -48,7 +51,15 @@ function result(f: Finding, ruleIndex: number | undefined) {
     // the migration file first when it is known (code scanning shows the first location), then the SQL
     locations: [
       ...(f.migration
-        ? [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.migration.file) }, region: { startLine: f.migration.line, startColumn: f.migration.column } }, message: { text: f.migration.call ?? "migration function" } }]
+        ? [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: artifactUri(f.migration.file) },
+                region: { startLine: f.migration.line, startColumn: f.migration.column },
+              },
+              message: { text: f.migration.call ?? "migration function" },
+            },
+          ]
         : []),
       {
         physicalLocation: {

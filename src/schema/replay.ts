@@ -161,7 +161,15 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "create-index": {
       const table = schema.tableOrAssumed(operation.table);
       const name = operation.index?.name ?? `${table.name}_${operation.columns.join("_") || "expr"}_idx`;
-      schema.addIndex({ schema: operation.table.schema, name, table, unique: operation.unique, columns: operation.columns, createdIn: origin, constraint: null });
+      schema.addIndex({
+        schema: operation.table.schema,
+        name,
+        table,
+        unique: operation.unique,
+        columns: operation.columns,
+        createdIn: origin,
+        constraint: null,
+      });
       return;
     }
     case "create-enum":

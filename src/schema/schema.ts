@@ -181,7 +181,9 @@ export class Schema {
 
   /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
   tablesUsingType(type: Pick<RelationName, "schema" | "name">): Table[] {
-    return [...this.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema)));
+    return [...this.tables.values()].filter((t) =>
+      [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema)),
+    );
   }
 
   enumType(schema: string | null, name: string): EnumType | undefined {

@@ -78,5 +78,7 @@ function sameMods(a: number[], b: number[]): boolean {
 
 /** Zones PostgreSQL treats as a fixed zero offset. */
 export function isUtcZone(zone: string): boolean {
-  return /^(utc|gmt|etc\/utc|etc\/gmt|etc\/uct|etc\/universal|etc\/zulu|uct|universal|zulu|z|gmt0|etc\/gmt0|etc\/gmt\+0|etc\/gmt-0|0|\+00|00:00|\+00:00)$/i.test(zone.trim());
+  return /^(utc|gmt|etc\/utc|etc\/gmt|etc\/uct|etc\/universal|etc\/zulu|uct|universal|zulu|z|gmt0|etc\/gmt0|etc\/gmt\+0|etc\/gmt-0|0|\+00|00:00|\+00:00)$/i.test(
+    zone.trim(),
+  );
 }

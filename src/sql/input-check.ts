@@ -9,7 +9,8 @@ export type InputOrigin = "file" | "stdin" | "command";
 /** Why an input has no statement when it is blank, by origin (stdin: the hint for a pipe whose writer failed). */
 const EMPTY: Record<InputOrigin, string> = {
   file: "(empty file)",
-  stdin: "(empty input): did the command piped in fail? `alembic upgrade head --sql | locklint` gets nothing when alembic fails (`set -o pipefail` lets the shell see it)",
+  stdin:
+    "(empty input): did the command piped in fail? `alembic upgrade head --sql | locklint` gets nothing when alembic fails (`set -o pipefail` lets the shell see it)",
   command: "(the command printed nothing on its standard output)",
 };
 

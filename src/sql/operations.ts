@@ -209,7 +209,9 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "CreateStmt":
       return [createTable(stmt)];
     case "ViewStmt": {
-      return [{ op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }];
+      return [
+        { op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) },
+      ];
     }
     case "CreateTableAsStmt": {
       const target = requiredRelation(stmt.into?.rel);
@@ -412,7 +414,10 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
 }
 
 function describeKind(kind: string): string {
-  return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+  return kind
+    .replace(/Stmt$/, "")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toUpperCase();
 }
 
 function createTable(stmt: NodeOf<"CreateStmt">): Operation {
@@ -715,9 +720,7 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
     case "AT_DropNotNull":
       return [{ op: "drop-not-null", table, column }];
     case "AT_ColumnDefault":
-      return cmd.def === undefined
-        ? [{ op: "drop-default", table, column }]
-        : [{ op: "set-default", table, column, default: analyzeDefault(cmd.def) }];
+      return cmd.def === undefined ? [{ op: "drop-default", table, column }] : [{ op: "set-default", table, column, default: analyzeDefault(cmd.def) }];
     case "AT_AddConstraint": {
       const constraint = constraintSpec(requiredKind(cmd.def, "Constraint"));
       return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT");

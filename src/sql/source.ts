@@ -143,7 +143,9 @@ export async function readStream(name: string, stream: AsyncIterable<Uint8Array 
 }
 
 function tooLarge(name: string, maxBytes: number): UsageError {
-  return new UsageError(`${name}: larger than ${maxBytes / MB} MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`);
+  return new UsageError(
+    `${name}: larger than ${maxBytes / MB} MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`,
+  );
 }
 
 function describeFsError(error: unknown): string {

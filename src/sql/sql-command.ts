@@ -13,7 +13,13 @@ export async function readCommandOutput(
   options: { cwd?: string; env: NodeJS.ProcessEnv; stderr: { write(text: string): unknown }; timeoutSeconds: number; maxBytes?: number },
 ): Promise<SourceFile> {
   const name = `<${command}>`;
-  const child = startChild(command, [], { cwd: options.cwd, env: options.env, shell: true, timeoutSeconds: options.timeoutSeconds, what: `--sql-command ${JSON.stringify(command)}` });
+  const child = startChild(command, [], {
+    cwd: options.cwd,
+    env: options.env,
+    shell: true,
+    timeoutSeconds: options.timeoutSeconds,
+    what: `--sql-command ${JSON.stringify(command)}`,
+  });
   child.stderr.on("data", (chunk: Buffer) => options.stderr.write(chunk.toString()));
   // awaited after the output is read: keep its rejection handled meanwhile
   const exited = child.exited.then(
@@ -32,9 +38,12 @@ export async function readCommandOutput(
   const result = await exited;
   if ("error" in result) {
     if (result.error instanceof UsageError) throw result.error;
-    throw new UsageError(`--sql-command: cannot run ${JSON.stringify(command)}: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
+    throw new UsageError(
+      `--sql-command: cannot run ${JSON.stringify(command)}: ${result.error instanceof Error ? result.error.message : String(result.error)}`,
+    );
   }
   const { code, signal } = result.status;
-  if (code !== 0) throw new UsageError(`--sql-command: ${JSON.stringify(command)} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; nothing was linted`);
+  if (code !== 0)
+    throw new UsageError(`--sql-command: ${JSON.stringify(command)} ${signal ? `was killed by ${signal}` : `exited with code ${code}`}; nothing was linted`);
   return source;
 }

@@ -54,19 +54,7 @@ const STABLE = new Set([
   "extract",
 ]);
 
-const IMMUTABLE = new Set([
-  "lower",
-  "upper",
-  "abs",
-  "round",
-  "md5",
-  "make_interval",
-  "btrim",
-  "trim",
-  "replace",
-  "substring",
-  "array_fill",
-]);
+const IMMUTABLE = new Set(["lower", "upper", "abs", "round", "md5", "make_interval", "btrim", "trim", "replace", "substring", "array_fill"]);
 
 export interface DefaultAnalysis {
   volatility: Volatility;

@@ -104,7 +104,9 @@ function resolvePGlite(): string {
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
     if (!missing) throw error;
-    throw new UsageError(`trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`);
+    throw new UsageError(
+      `trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`,
+    );
   }
 }
 

@@ -99,7 +99,8 @@ function guardOfNode(stmt: Node | undefined): StatementGuard {
   const [kind, body] = nodeKind(stmt);
   if (kind === "TransactionStmt") return transactionGuard(body);
   if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body) };
-  if (kind === "VariableSetStmt") return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
+  if (kind === "VariableSetStmt")
+    return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
   if (kind === "VacuumStmt" && !body.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
   const called = calledFunctions(stmt).find((name) => NOT_ROLLED_BACK_FUNCTIONS.has(name));
   return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;
@@ -109,7 +110,13 @@ function transactionGuard(body: NodeOf<"TransactionStmt">): StatementGuard {
   const kind = body.kind;
   if (kind === undefined) return NONE;
   if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
-    return { ...NONE, refused: { reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`, serverOnly: true } };
+    return {
+      ...NONE,
+      refused: {
+        reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`,
+        serverOnly: true,
+      },
+    };
   }
   const step = STEPS[kind];
   if (step === "savepoint" || step === "release" || step === "rollback-to") {
@@ -117,14 +124,19 @@ function transactionGuard(body: NodeOf<"TransactionStmt">): StatementGuard {
     if (RESERVED_SAVEPOINT.test(name)) return { ...NONE, refused: { reason: `the savepoint name ${name} is trace's own (rename it)`, serverOnly: false } };
     return { ...NONE, transaction: { step, name } };
   }
-  if (body.chain && (step === "commit" || step === "rollback")) return { ...NONE, transaction: { step: step === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
+  if (body.chain && (step === "commit" || step === "rollback"))
+    return { ...NONE, transaction: { step: step === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
   return { ...NONE, transaction: { step } };
 }
 
 /** COPY with data from the client hangs (trace sends none); a file or program is on the database host. */
 function copyRefusal(body: NodeOf<"CopyStmt">): StatementGuard["refused"] {
   if (body.is_program) return { reason: `COPY ... ${body.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
-  if (!body.filename) return { reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`, serverOnly: false };
+  if (!body.filename)
+    return {
+      reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`,
+      serverOnly: false,
+    };
   if (!body.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
   return null;
 }

@@ -29,7 +29,8 @@ export async function schemaAsSql(db: Pick<TraceDatabase, "query">): Promise<str
      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE ${user} AND k.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY k.contype = 'f', k.conname`,
   );
-  for (const k of constraints.rows) out.push(`ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.conname} ${k.def}${k.validated || / NOT VALID$/.test(k.def) ? "" : " NOT VALID"};`);
+  for (const k of constraints.rows)
+    out.push(`ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.conname} ${k.def}${k.validated || / NOT VALID$/.test(k.def) ? "" : " NOT VALID"};`);
   const indexes = await db.query<{ def: string }>(
     `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE ${user} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`,

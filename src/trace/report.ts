@@ -27,7 +27,14 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
     for (let i = 0; i < lines; i++) {
       rows.push(
         i === 0
-          ? [String(statement.startPos.line), place.revision?.id ?? "-", oneLine(statement.sql, 44), predicted[i] ?? "-", seen[i] ?? "", `${observed.ms.toFixed(1)} ms`]
+          ? [
+              String(statement.startPos.line),
+              place.revision?.id ?? "-",
+              oneLine(statement.sql, 44),
+              predicted[i] ?? "-",
+              seen[i] ?? "",
+              `${observed.ms.toFixed(1)} ms`,
+            ]
           : ["", "", "", predicted[i] ?? "", seen[i] ?? "", ""],
       );
     }
@@ -39,11 +46,14 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
   const differences = result.statements.filter((s) => s.differences.length > 0);
   const errors = result.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
-    out.push(`${c.yellow("differs")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(oneLine(s.analyzed.statement.sql, 60))}`);
+    out.push(
+      `${c.yellow("differs")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(oneLine(s.analyzed.statement.sql, 60))}`,
+    );
     for (const d of s.differences) out.push(`  ${visibleText(d)}`);
   }
   // PostgreSQL's message quotes the statement: escapes and bidi characters in it are shown, not acted on
-  for (const s of errors) out.push(`${c.red("failed")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(s.observed!.error!)}`);
+  for (const s of errors)
+    out.push(`${c.red("failed")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(s.observed!.error!)}`);
   for (const skipped of result.seedSkipped) out.push(`${c.dim("not seeded")}  ${visibleText(skipped)}`);
   for (const left of result.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${visibleText(left)}`);
   if (findings.length > 0) {
@@ -53,7 +63,11 @@ export function formatTraceText(result: TraceResult, findings: readonly Finding[
   const traced = result.statements.filter((s) => s.observed).length;
   const embedded = result.where === "embedded PostgreSQL";
   // on a server: rolled back, except what is listed (never "everything" when something was committed)
-  const rollback = embedded ? "" : result.notRolledBack.length ? `, rolled back except ${plural(result.notRolledBack.length, "thing")} listed above` : ", everything rolled back";
+  const rollback = embedded
+    ? ""
+    : result.notRolledBack.length
+      ? `, rolled back except ${plural(result.notRolledBack.length, "thing")} listed above`
+      : ", everything rolled back";
   out.push(
     `${plural(traced, "statement")} traced on ${result.where} (${embedded ? "cold start" : "connected in"} ${Math.round(result.coldStartMs)} ms${rollback}): ${differences.length ? plural(differences.length, "disagreement") : "predictions agree"}, ${errors.length ? plural(errors.length, "failure") : "no failures"}`,
   );

@@ -93,7 +93,15 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
   const start = performance.now();
   const db = options.dbUrl ? await serverDatabase(options.dbUrl, timeouts) : await embeddedDatabase(timeouts);
   const coldStartMs = performance.now() - start;
-  const run: Run = { db, timeouts, allowCommit: options.allowCommit === true, inScriptTransaction: false, savepoints: [], notRolledBack: [], transactionId: null };
+  const run: Run = {
+    db,
+    timeouts,
+    allowCommit: options.allowCommit === true,
+    inScriptTransaction: false,
+    savepoints: [],
+    notRolledBack: [],
+    transactionId: null,
+  };
   try {
     // On a server nothing is committed: one outer transaction, the script's transactions become savepoints.
     if (db.server) await beginServerTransaction(run);
@@ -120,7 +128,13 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
     if (options.seedRows && reportFrom >= statements.length) await seed(options.seedRows);
     if (existing) await stopping(run, "at the end", () => advancedSequences(run, existing.sequences));
     if (run.inScriptTransaction || db.server) await db.exec("ROLLBACK");
-    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped, notRolledBack: run.notRolledBack };
+    return {
+      where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL",
+      statements: traced,
+      coldStartMs,
+      seedSkipped,
+      notRolledBack: run.notRolledBack,
+    };
   } finally {
     await db.close();
   }
@@ -158,9 +172,17 @@ async function checkTransaction(run: Run, where: string): Promise<void> {
 /** --setup runs as one text; on a server it must neither end trace's transaction nor do what a rollback does not undo. */
 async function runSetup(run: Run, sql: string): Promise<void> {
   const guards = guardsOf(sql);
-  if (!guards && run.db.server) throw new UsageError("the --setup SQL cannot run: locklint cannot parse it, so it cannot check that it keeps trace's transaction");
+  if (!guards && run.db.server)
+    throw new UsageError("the --setup SQL cannot run: locklint cannot parse it, so it cannot check that it keeps trace's transaction");
   for (const guard of guards ?? []) {
-    const problem = guard.refused && (run.db.server || !guard.refused.serverOnly) ? guard.refused.reason : run.db.server ? (guard.transaction ? "it controls the transaction, which trace owns on a server" : guard.notRolledBack) : null;
+    const problem =
+      guard.refused && (run.db.server || !guard.refused.serverOnly)
+        ? guard.refused.reason
+        : run.db.server
+          ? guard.transaction
+            ? "it controls the transaction, which trace owns on a server"
+            : guard.notRolledBack
+          : null;
     if (problem) throw new UsageError(`the --setup SQL cannot run: ${problem}`);
   }
   const failed = await runCaught(run.db, sql);
@@ -173,7 +195,11 @@ async function step(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFact
   const guard = guardOf(sql);
   const refusal = refusalOf(run, guard);
   if (refusal) return { ...NOTHING, locks: null, error: `not run: ${refusal}` };
-  if (guard.transaction) return { ...NOTHING, error: run.db.server ? await serverTransactionStep(run, guard.transaction) : await embeddedTransactionStep(run, guard.transaction, sql) };
+  if (guard.transaction)
+    return {
+      ...NOTHING,
+      error: run.db.server ? await serverTransactionStep(run, guard.transaction) : await embeddedTransactionStep(run, guard.transaction, sql),
+    };
   if (run.db.server && !analyzed.effects.transactional && !run.inScriptTransaction) return runOutsideTransaction(run, analyzed);
   if (run.db.server && guard.notRolledBack) run.notRolledBack.push(`${placeOf(analyzed)}: ${guard.notRolledBack}`);
   const observed = await observe(run.db, analyzed, run.inScriptTransaction || run.db.server);
@@ -185,7 +211,8 @@ async function step(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFact
 /** Why a statement is not run: refused everywhere or on a server, or (on a server, without --allow-commit) not undone by a rollback. */
 function refusalOf(run: Run, guard: StatementGuard): string | null {
   if (guard.refused && (run.db.server || !guard.refused.serverOnly)) return guard.refused.reason;
-  if (run.db.server && guard.notRolledBack && !run.allowCommit) return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
+  if (run.db.server && guard.notRolledBack && !run.allowCommit)
+    return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
   return null;
 }
 
@@ -274,7 +301,11 @@ async function serverTransactionStep(run: Run, step: TransactionStep): Promise<s
 /** On a server, a statement refused in a transaction block: refused, or with --allow-commit committed around. */
 async function runOutsideTransaction(run: Run, analyzed: AnalyzedStatement): Promise<ObservedFacts> {
   if (!run.allowCommit) {
-    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
+    return {
+      ...NOTHING,
+      locks: null,
+      error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)`,
+    };
   }
   await run.db.exec("COMMIT");
   run.notRolledBack.push(`${placeOf(analyzed)}: committed all the work before it, then ran ${oneLine(analyzed.statement.sql, 60)} outside a transaction`);
@@ -389,9 +420,11 @@ export function compare(analyzed: AnalyzedStatement, observed: ObservedFacts): s
     // a relation the statement dropped has no catalog row left to show its lock
     if (now) {
       const expected = now.before ? stronger(now.before, lock.mode) : lock.mode;
-      if (now.mode !== expected) differences.push(`${relation}: predicted ${lock.mode}, observed ${now.mode}${now.before ? ` (held ${now.before} before)` : ""}`);
+      if (now.mode !== expected)
+        differences.push(`${relation}: predicted ${lock.mode}, observed ${now.mode}${now.before ? ` (held ${now.before} before)` : ""}`);
     }
-    if (lock.rewrite !== observed.rewritten.includes(relation) && !renamed.has(relation)) differences.push(`${relation}: predicted ${lock.rewrite ? "a rewrite" : "no rewrite"}, observed ${lock.rewrite ? "none" : "one"}`);
+    if (lock.rewrite !== observed.rewritten.includes(relation) && !renamed.has(relation))
+      differences.push(`${relation}: predicted ${lock.rewrite ? "a rewrite" : "no rewrite"}, observed ${lock.rewrite ? "none" : "one"}`);
     // how UPDATE and DELETE find rows is the planner's choice, which depends on the table's size: not compared
     if (!rowSearch && observed.withRows.includes(relation) && !lock.rewrite && lock.scan !== observed.scanned.includes(relation)) {
       differences.push(`${relation}: predicted ${lock.scan ? "a full scan" : "no full scan"}, observed ${lock.scan ? "none" : "one"}`);

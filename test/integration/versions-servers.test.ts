@@ -111,7 +111,9 @@ async function startServer(major: number): Promise<RunningServer> {
 
 /** The postgres user's id, owner of the data directories when the tests run as root. */
 function postgresUid(): number {
-  const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.startsWith("postgres:"));
+  const line = readFileSync("/etc/passwd", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("postgres:"));
   if (!line) throw new Error("no postgres user: the servers run as postgres when the tests run as root");
   return Number(line.split(":")[2]);
 }
@@ -217,7 +219,13 @@ for (let major = OLDEST_PG_VERSION; major <= NEWEST_PG_VERSION; major++) {
  */
 const KNOWN_DIFFERENCES: { sql: string; relation: string; majors: [number, number]; observed: string; predicted: string }[] = [
   // PostgreSQL 14 (with DETACH ... CONCURRENTLY) made the plain DETACH lock the partition ACCESS EXCLUSIVE
-  { sql: "ALTER TABLE events DETACH PARTITION events_2024", relation: "events_2024", majors: [11, 13], observed: "SHARE UPDATE EXCLUSIVE", predicted: "ACCESS EXCLUSIVE" },
+  {
+    sql: "ALTER TABLE events DETACH PARTITION events_2024",
+    relation: "events_2024",
+    majors: [11, 13],
+    observed: "SHARE UPDATE EXCLUSIVE",
+    predicted: "ACCESS EXCLUSIVE",
+  },
   // GRANT locks the table (ACCESS SHARE) only from PostgreSQL 18
   { sql: "GRANT SELECT ON customers TO PUBLIC", relation: "customers", majors: [11, 17], observed: "no lock", predicted: "ACCESS SHARE" },
 ];
@@ -234,7 +242,10 @@ describe("known differences on older servers (not in the lock facts yet)", () =>
         if (!running) throw new Error(`PostgreSQL ${major} did not start: ${failedToStart.get(major)}`);
         const observed = await running.observer.observe(d.sql);
         const predicted = predictedEffects(d.sql, "", major).locks.find((l) => unqualified(l.relation) === d.relation);
-        expect({ observed: observed.locks.get(d.relation)?.mode ?? "no lock", predicted: predicted?.mode ?? "no lock" }).toEqual({ observed: d.observed, predicted: d.predicted });
+        expect({ observed: observed.locks.get(d.relation)?.mode ?? "no lock", predicted: predicted?.mode ?? "no lock" }).toEqual({
+          observed: d.observed,
+          predicted: d.predicted,
+        });
       });
     }
   }

@@ -21,7 +21,10 @@ export interface SqlSession {
 
 /** Reads the catalogs with the queries trace uses (src/trace/catalog.ts); the comparison here is the test's own. */
 export class LockObserver {
-  private constructor(private readonly db: SqlSession, private readonly rowCounts: Map<string, number>) {}
+  private constructor(
+    private readonly db: SqlSession,
+    private readonly rowCounts: Map<string, number>,
+  ) {}
 
   /** A fresh embedded PostgreSQL with `fixture` applied and committed. */
   static async create(fixture: string): Promise<LockObserver> {

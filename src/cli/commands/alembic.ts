@@ -41,8 +41,14 @@ export function declareAlembic(program: Command): Command {
     .option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)")
     .option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic")
     .option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect)
-    .option("--python <path>", "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)")
-    .option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)")
+    .option(
+      "--python <path>",
+      "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)",
+    )
+    .option(
+      "--since-ref <ref>",
+      "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)",
+    )
     .option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect)
     .option("--all", "report every revision")
     .option("--downgrade", "also lint the downgrade path of the reported revisions")
@@ -65,11 +71,27 @@ export async function runAlembic(cliOptions: AlembicOptions, command: Command, i
   io.stderr.write(`locklint alembic: ${selection.description}\n`);
   const log = (line: string) => io.stderr.write(`locklint alembic: ${line}\n`);
   const maxBytes = (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB;
-  const rendering = await renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log, timeoutSeconds: options.timeout, maxBytes });
-  checkRendered(rendering, [...selection.revisions].map((id) => history.files.get(id)!), { downgrade: options.downgrade, cwd });
+  const rendering = await renderHistory(project, {
+    python: options.python,
+    x: options.x,
+    downgrade: options.downgrade,
+    env: io.env,
+    cwd,
+    log,
+    timeoutSeconds: options.timeout,
+    maxBytes,
+  });
+  checkRendered(
+    rendering,
+    [...selection.revisions].map((id) => history.files.get(id)!),
+    { downgrade: options.downgrade, cwd },
+  );
   const lint = await lintSources(rendering.sources, rules, options, config, { range: { revisions: selection.revisions } });
   // an empty rendering must not pass as clean
-  if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);
+  if (history.ids.length > 0 && lint.revisions.size === 0)
+    throw new UsageError(
+      `alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`,
+    );
   locateInMigrations(lint.findings, migrationFiles);
   // the .py paths (absolute, or from the ini's directory) as the user would write them: from where locklint runs
   for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative(cwd, resolve(dirname(project.ini), f.migration.file)) };

@@ -15,7 +15,9 @@ export interface LintOptions extends CommonOptions, LintFlags {
 }
 
 export function declareLint(program: Command): Command {
-  const command = program.command("lint", { isDefault: true }).description("report risky statements: findings with lock facts and the safe alternative (the default command)");
+  const command = program
+    .command("lint", { isDefault: true })
+    .description("report risky statements: findings with lock facts and the safe alternative (the default command)");
   return addReportOptions(addInputOptions(addLintOptions(command).addOption(settingOption("alembicDir")))).addOption(verboseOption());
 }
 
@@ -25,7 +27,9 @@ export async function runLint(files: string[], cliOptions: LintOptions, command:
   const outputs = outputsOf(options, inputsOf(files, options, config));
   const rules = configuredRules(cliOptions.rules, config);
   const { key } = SETTINGS.alembicDir;
-  const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? `--${key}` : `${config?.path}: ${key}`) : undefined;
+  const migrationFiles = options.alembicDir
+    ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? `--${key}` : `${config?.path}: ${key}`)
+    : undefined;
   const inputs = await readInputs(files, io, options);
   reportUnread(inputs, io);
   const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });

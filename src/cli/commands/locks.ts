@@ -19,7 +19,9 @@ import { withConfig } from "../settings.js";
 /** `locklint locks`: the lock every statement takes, and each transaction's timeline. */
 
 export function declareLocks(program: Command): Command {
-  return addReportOptions(addInputOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan"))).addOption(verboseOption());
+  return addReportOptions(
+    addInputOptions(program.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan")),
+  ).addOption(verboseOption());
 }
 
 type LocksRender = (statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[], colors: Colors) => Report;
@@ -42,7 +44,14 @@ export async function runLocks(files: string[], cliOptions: CommonOptions, comma
   reportUnread(inputs, io);
   await loadParser();
   const sizes = await loadSizes(options, config);
-  const analysis = analyze(inputs.sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+  const analysis = analyze(inputs.sources, {
+    pgVersion: options.pgVersion,
+    rules: [],
+    keepStatements: true,
+    sizes,
+    range: rangeOf(options),
+    assumeInTransaction: options.assumeInTransaction,
+  });
   checkRange(options, analysis.revisions);
   const timelines = buildTimelines(analysis.analyzed);
   await writeOutputs(outputs, options, io, (format, colors) => {

@@ -27,7 +27,13 @@ export function declareRules(program: Command): Command {
 
 export async function runRules(options: RulesOptions, io: CliIO): Promise<number> {
   await loadParser();
-  const catalog = RULES.map((rule) => ({ id: rule.id, severity: rule.severity, default: !rule.optional, lock: lockSummary(exampleFindings(rule)), summary: rule.summary }));
+  const catalog = RULES.map((rule) => ({
+    id: rule.id,
+    severity: rule.severity,
+    default: !rule.optional,
+    lock: lockSummary(exampleFindings(rule)),
+    summary: rule.summary,
+  }));
   io.stdout.write(CATALOG_FORMATS[options.format](catalog));
   return EXIT_OK;
 }
@@ -40,6 +46,8 @@ const CATALOG_FORMATS: Record<RulesOptions["format"], (rows: CatalogRow[]) => st
 function formatCatalog(rows: CatalogRow[]): string {
   const width = Math.max(...rows.map((r) => r.id.length));
   const indent = " ".repeat(width + 21);
-  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${(r.default ? "on" : "off").padEnd(7)}  ${r.summary}\n${indent}lock: ${r.lock}`);
+  const lines = rows.map(
+    (r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${(r.default ? "on" : "off").padEnd(7)}  ${r.summary}\n${indent}lock: ${r.lock}`,
+  );
   return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY\n${lines.join("\n")}\n\n${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation\n`;
 }

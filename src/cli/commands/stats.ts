@@ -19,7 +19,10 @@ export function declareStats(program: Command): Command {
   const command = program
     .command("stats")
     .description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates")
-    .option("--db-url <url>", "postgres://user:password@host:port/database, or host=... user=... password=... dbname=... (default: $DATABASE_URL); the password is never printed")
+    .option(
+      "--db-url <url>",
+      "postgres://user:password@host:port/database, or host=... user=... password=... dbname=... (default: $DATABASE_URL); the password is never printed",
+    )
     .option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json");
   return addTimeoutOptions(command, "on the server");
 }

@@ -51,7 +51,10 @@ export function declareTrace(program: Command): Command {
     .option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount)
     .option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions")
     .option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)")
-    .option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back")
+    .option(
+      "--allow-commit",
+      "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back",
+    )
     .option("--color", "force colours")
     .option("--no-color", "no colours (also: NO_COLOR=1)");
   return addTimeoutOptions(command, "(embedded or on a server)");
@@ -67,10 +70,22 @@ export async function runTrace(files: string[], options: TraceOptions, io: CliIO
   const context = [serverSchema, setup].filter((f): f is SourceFile => f !== undefined);
   await loadParser();
   // the context is replayed (it builds the schema) but neither traced nor reported
-  const analysis = analyze([...context, ...sources], { pgVersion: options.pgVersion, rules: selectRules(undefined), keepStatements: true, keepBookkeeping: true });
+  const analysis = analyze([...context, ...sources], {
+    pgVersion: options.pgVersion,
+    rules: selectRules(undefined),
+    keepStatements: true,
+    keepBookkeeping: true,
+  });
   const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
   const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
-  const result = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
+  const result = await trace(scripted, {
+    setupSql: setup?.text,
+    seedRows: options.seedRows,
+    since: options.since,
+    dbUrl: options.dbUrl,
+    allowCommit: options.allowCommit,
+    timeouts,
+  });
   const format = TRACE_FORMATS[options.format];
   io.stdout.write(format(result, findings, colorsFor(io.stdout, io.env, options.color)));
   if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;

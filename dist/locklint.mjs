@@ -1223,7 +1223,7 @@ var require_command = __commonJS({
     var { Help: Help2, stripColor } = require_help();
     var { Option: Option2, DualOptions } = require_option();
     var { suggestSimilar } = require_suggestSimilar();
-    var Command2 = class _Command extends EventEmitter {
+    var Command3 = class _Command extends EventEmitter {
       /**
        * Initialize a new `Command`.
        *
@@ -3451,7 +3451,7 @@ Expecting one of '${allowedValues.join("', '")}'`);
         return true;
       return void 0;
     }
-    exports.Command = Command2;
+    exports.Command = Command3;
     exports.useColor = useColor;
   }
 });
@@ -3460,15 +3460,15 @@ Expecting one of '${allowedValues.join("', '")}'`);
 var require_commander = __commonJS({
   "node_modules/commander/index.js"(exports) {
     var { Argument: Argument2 } = require_argument();
-    var { Command: Command2 } = require_command();
+    var { Command: Command3 } = require_command();
     var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var { Help: Help2 } = require_help();
     var { Option: Option2 } = require_option();
-    exports.program = new Command2();
-    exports.createCommand = (name) => new Command2(name);
+    exports.program = new Command3();
+    exports.createCommand = (name) => new Command3(name);
     exports.createOption = (flags, description) => new Option2(flags, description);
     exports.createArgument = (name, description) => new Argument2(name, description);
-    exports.Command = Command2;
+    exports.Command = Command3;
     exports.Option = Option2;
     exports.Argument = Argument2;
     exports.Help = Help2;
@@ -3714,8 +3714,8 @@ var require_libpg_query = __commonJS({
           var info = getWasmImports();
           var instantiateWasm = Module["instantiateWasm"];
           if (instantiateWasm) {
-            return new Promise((resolve7) => {
-              instantiateWasm(info, (inst) => resolve7(receiveInstance(inst)));
+            return new Promise((resolve9) => {
+              instantiateWasm(info, (inst) => resolve9(receiveInstance(inst)));
             });
           }
           wasmBinaryFile ??= findWasmBinary();
@@ -4422,7 +4422,7 @@ var require_libpg_query = __commonJS({
         };
         var addRunDependency = (id) => {
           if (!runDependencies) {
-            dependenciesPromise = new Promise((resolve7) => dependenciesPromiseResolve = resolve7);
+            dependenciesPromise = new Promise((resolve9) => dependenciesPromiseResolve = resolve9);
           }
           runDependencies++;
           Module["monitorRunDependencies"]?.(runDependencies);
@@ -4528,8 +4528,8 @@ var require_libpg_query = __commonJS({
           get isDevice() {
             return FS.isChrdev(this.mode);
           }
-          addListener(cb, exclusive2 = false) {
-            var entry = { cb, exclusive: exclusive2 };
+          addListener(cb, exclusive = false) {
+            var entry = { cb, exclusive };
             var listeners = this.listeners ??= /* @__PURE__ */ new Set();
             listeners.add(entry);
             return { listeners, entry };
@@ -6062,7 +6062,7 @@ var require_libpg_query = __commonJS({
           var setStatus = Module["setStatus"];
           if (setStatus) {
             setStatus("Running...");
-            await new Promise((resolve7) => setTimeout(resolve7, 1));
+            await new Promise((resolve9) => setTimeout(resolve9, 1));
             setTimeout(setStatus, 1, "");
           }
           if (ABORT) return;
@@ -6460,78 +6460,6 @@ var require_wasm = __commonJS({
         }
       }
     }
-  }
-});
-
-// node_modules/picocolors/picocolors.js
-var require_picocolors = __commonJS({
-  "node_modules/picocolors/picocolors.js"(exports, module) {
-    var p = process || {};
-    var argv = p.argv || [];
-    var env = p.env || {};
-    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
-    var formatter = (open2, close2, replace = open2) => (input) => {
-      let string = "" + input, index = string.indexOf(close2, open2.length);
-      return ~index ? open2 + replaceClose(string, close2, replace, index) + close2 : open2 + string + close2;
-    };
-    var replaceClose = (string, close2, replace, index) => {
-      let result2 = "", cursor = 0;
-      do {
-        result2 += string.substring(cursor, index) + replace;
-        cursor = index + close2.length;
-        index = string.indexOf(close2, cursor);
-      } while (~index);
-      return result2 + string.substring(cursor);
-    };
-    var createColors = (enabled = isColorSupported) => {
-      let f = enabled ? formatter : () => String;
-      return {
-        isColorSupported: enabled,
-        reset: f("\x1B[0m", "\x1B[0m"),
-        bold: f("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
-        dim: f("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
-        italic: f("\x1B[3m", "\x1B[23m"),
-        underline: f("\x1B[4m", "\x1B[24m"),
-        inverse: f("\x1B[7m", "\x1B[27m"),
-        hidden: f("\x1B[8m", "\x1B[28m"),
-        strikethrough: f("\x1B[9m", "\x1B[29m"),
-        black: f("\x1B[30m", "\x1B[39m"),
-        red: f("\x1B[31m", "\x1B[39m"),
-        green: f("\x1B[32m", "\x1B[39m"),
-        yellow: f("\x1B[33m", "\x1B[39m"),
-        blue: f("\x1B[34m", "\x1B[39m"),
-        magenta: f("\x1B[35m", "\x1B[39m"),
-        cyan: f("\x1B[36m", "\x1B[39m"),
-        white: f("\x1B[37m", "\x1B[39m"),
-        gray: f("\x1B[90m", "\x1B[39m"),
-        bgBlack: f("\x1B[40m", "\x1B[49m"),
-        bgRed: f("\x1B[41m", "\x1B[49m"),
-        bgGreen: f("\x1B[42m", "\x1B[49m"),
-        bgYellow: f("\x1B[43m", "\x1B[49m"),
-        bgBlue: f("\x1B[44m", "\x1B[49m"),
-        bgMagenta: f("\x1B[45m", "\x1B[49m"),
-        bgCyan: f("\x1B[46m", "\x1B[49m"),
-        bgWhite: f("\x1B[47m", "\x1B[49m"),
-        blackBright: f("\x1B[90m", "\x1B[39m"),
-        redBright: f("\x1B[91m", "\x1B[39m"),
-        greenBright: f("\x1B[92m", "\x1B[39m"),
-        yellowBright: f("\x1B[93m", "\x1B[39m"),
-        blueBright: f("\x1B[94m", "\x1B[39m"),
-        magentaBright: f("\x1B[95m", "\x1B[39m"),
-        cyanBright: f("\x1B[96m", "\x1B[39m"),
-        whiteBright: f("\x1B[97m", "\x1B[39m"),
-        bgBlackBright: f("\x1B[100m", "\x1B[49m"),
-        bgRedBright: f("\x1B[101m", "\x1B[49m"),
-        bgGreenBright: f("\x1B[102m", "\x1B[49m"),
-        bgYellowBright: f("\x1B[103m", "\x1B[49m"),
-        bgBlueBright: f("\x1B[104m", "\x1B[49m"),
-        bgMagentaBright: f("\x1B[105m", "\x1B[49m"),
-        bgCyanBright: f("\x1B[106m", "\x1B[49m"),
-        bgWhiteBright: f("\x1B[107m", "\x1B[49m")
-      };
-    };
-    module.exports = createColors();
-    module.exports.createColors = createColors;
   }
 });
 
@@ -9593,7 +9521,7 @@ var require_dist = __commonJS({
     function parse2(stream, callback) {
       const parser2 = new parser_1.Parser();
       stream.on("data", (buffer) => parser2.parse(buffer, callback));
-      return new Promise((resolve7) => stream.on("end", () => resolve7()));
+      return new Promise((resolve9) => stream.on("end", () => resolve9()));
     }
   }
 });
@@ -10362,12 +10290,12 @@ var require_client = __commonJS({
           this._connect(callback);
           return;
         }
-        return new this._Promise((resolve7, reject) => {
+        return new this._Promise((resolve9, reject) => {
           this._connect((error) => {
             if (error) {
               reject(error);
             } else {
-              resolve7(this);
+              resolve9(this);
             }
           });
         });
@@ -10749,8 +10677,8 @@ var require_client = __commonJS({
         } else {
           query = new Query2(config, values, callback);
           if (!query.callback) {
-            result2 = new this._Promise((resolve7, reject) => {
-              query.callback = (err, res) => err ? reject(err) : resolve7(res);
+            result2 = new this._Promise((resolve9, reject) => {
+              query.callback = (err, res) => err ? reject(err) : resolve9(res);
             }).catch((err) => {
               Error.captureStackTrace(err);
               throw err;
@@ -10850,8 +10778,8 @@ var require_client = __commonJS({
         if (cb) {
           this.connection.once("end", cb);
         } else {
-          return new this._Promise((resolve7) => {
-            this.connection.once("end", resolve7);
+          return new this._Promise((resolve9) => {
+            this.connection.once("end", resolve9);
           });
         }
       }
@@ -10900,8 +10828,8 @@ var require_pg_pool = __commonJS({
       const cb = function(err, client) {
         err ? rej(err) : res(client);
       };
-      const result2 = new Promise2(function(resolve7, reject) {
-        res = resolve7;
+      const result2 = new Promise2(function(resolve9, reject) {
+        res = resolve9;
         rej = reject;
       }).catch((err) => {
         Error.captureStackTrace(err);
@@ -10962,7 +10890,7 @@ var require_pg_pool = __commonJS({
         if (typeof Promise2.try === "function") {
           return Promise2.try(f);
         }
-        return new Promise2((resolve7) => resolve7(f()));
+        return new Promise2((resolve9) => resolve9(f()));
       }
       _isFull() {
         return this._clients.length >= this.options.max;
@@ -11357,8 +11285,8 @@ var require_query2 = __commonJS({
     NativeQuery.prototype._getPromise = function() {
       if (this._promise) return this._promise;
       this._promise = new Promise(
-        function(resolve7, reject) {
-          this._once("end", resolve7);
+        function(resolve9, reject) {
+          this._once("end", resolve9);
           this._once("error", reject);
         }.bind(this)
       );
@@ -11537,12 +11465,12 @@ var require_client2 = __commonJS({
         this._connect(callback);
         return;
       }
-      return new this._Promise((resolve7, reject) => {
+      return new this._Promise((resolve9, reject) => {
         this._connect((error) => {
           if (error) {
             reject(error);
           } else {
-            resolve7(this);
+            resolve9(this);
           }
         });
       });
@@ -11566,8 +11494,8 @@ var require_client2 = __commonJS({
         query = new NativeQuery(config, values, callback);
         if (!query.callback) {
           let resolveOut, rejectOut;
-          result2 = new this._Promise((resolve7, reject) => {
-            resolveOut = resolve7;
+          result2 = new this._Promise((resolve9, reject) => {
+            resolveOut = resolve9;
             rejectOut = reject;
           }).catch((err) => {
             Error.captureStackTrace(err);
@@ -11630,8 +11558,8 @@ var require_client2 = __commonJS({
       }
       let result2;
       if (!cb) {
-        result2 = new this._Promise(function(resolve7, reject) {
-          cb = (err) => err ? reject(err) : resolve7();
+        result2 = new this._Promise(function(resolve9, reject) {
+          cb = (err) => err ? reject(err) : resolve9();
         });
       }
       const doEnd = function() {
@@ -11881,8 +11809,77 @@ var init_esm = __esm({
   }
 });
 
-// src/cli/program.ts
-import { dirname as dirname6, relative as relative3, resolve as resolve6 } from "node:path";
+// node_modules/picocolors/picocolors.js
+var require_picocolors = __commonJS({
+  "node_modules/picocolors/picocolors.js"(exports, module) {
+    var p = process || {};
+    var argv = p.argv || [];
+    var env = p.env || {};
+    var isColorSupported = !(!!env.NO_COLOR || argv.includes("--no-color")) && (!!env.FORCE_COLOR || argv.includes("--color") || p.platform === "win32" || (p.stdout || {}).isTTY && env.TERM !== "dumb" || !!env.CI);
+    var formatter = (open2, close2, replace = open2) => (input) => {
+      let string = "" + input, index = string.indexOf(close2, open2.length);
+      return ~index ? open2 + replaceClose(string, close2, replace, index) + close2 : open2 + string + close2;
+    };
+    var replaceClose = (string, close2, replace, index) => {
+      let result2 = "", cursor = 0;
+      do {
+        result2 += string.substring(cursor, index) + replace;
+        cursor = index + close2.length;
+        index = string.indexOf(close2, cursor);
+      } while (~index);
+      return result2 + string.substring(cursor);
+    };
+    var createColors = (enabled = isColorSupported) => {
+      let f = enabled ? formatter : () => String;
+      return {
+        isColorSupported: enabled,
+        reset: f("\x1B[0m", "\x1B[0m"),
+        bold: f("\x1B[1m", "\x1B[22m", "\x1B[22m\x1B[1m"),
+        dim: f("\x1B[2m", "\x1B[22m", "\x1B[22m\x1B[2m"),
+        italic: f("\x1B[3m", "\x1B[23m"),
+        underline: f("\x1B[4m", "\x1B[24m"),
+        inverse: f("\x1B[7m", "\x1B[27m"),
+        hidden: f("\x1B[8m", "\x1B[28m"),
+        strikethrough: f("\x1B[9m", "\x1B[29m"),
+        black: f("\x1B[30m", "\x1B[39m"),
+        red: f("\x1B[31m", "\x1B[39m"),
+        green: f("\x1B[32m", "\x1B[39m"),
+        yellow: f("\x1B[33m", "\x1B[39m"),
+        blue: f("\x1B[34m", "\x1B[39m"),
+        magenta: f("\x1B[35m", "\x1B[39m"),
+        cyan: f("\x1B[36m", "\x1B[39m"),
+        white: f("\x1B[37m", "\x1B[39m"),
+        gray: f("\x1B[90m", "\x1B[39m"),
+        bgBlack: f("\x1B[40m", "\x1B[49m"),
+        bgRed: f("\x1B[41m", "\x1B[49m"),
+        bgGreen: f("\x1B[42m", "\x1B[49m"),
+        bgYellow: f("\x1B[43m", "\x1B[49m"),
+        bgBlue: f("\x1B[44m", "\x1B[49m"),
+        bgMagenta: f("\x1B[45m", "\x1B[49m"),
+        bgCyan: f("\x1B[46m", "\x1B[49m"),
+        bgWhite: f("\x1B[47m", "\x1B[49m"),
+        blackBright: f("\x1B[90m", "\x1B[39m"),
+        redBright: f("\x1B[91m", "\x1B[39m"),
+        greenBright: f("\x1B[92m", "\x1B[39m"),
+        yellowBright: f("\x1B[93m", "\x1B[39m"),
+        blueBright: f("\x1B[94m", "\x1B[39m"),
+        magentaBright: f("\x1B[95m", "\x1B[39m"),
+        cyanBright: f("\x1B[96m", "\x1B[39m"),
+        whiteBright: f("\x1B[97m", "\x1B[39m"),
+        bgBlackBright: f("\x1B[100m", "\x1B[49m"),
+        bgRedBright: f("\x1B[101m", "\x1B[49m"),
+        bgGreenBright: f("\x1B[102m", "\x1B[49m"),
+        bgYellowBright: f("\x1B[103m", "\x1B[49m"),
+        bgBlueBright: f("\x1B[104m", "\x1B[49m"),
+        bgMagentaBright: f("\x1B[105m", "\x1B[49m"),
+        bgCyanBright: f("\x1B[106m", "\x1B[49m"),
+        bgWhiteBright: f("\x1B[107m", "\x1B[49m")
+      };
+    };
+    module.exports = createColors();
+    module.exports.createColors = createColors;
+  }
+});
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -11901,1039 +11898,22 @@ var {
   Help
 } = import_index.default;
 
-// src/sql/ast.ts
-function nodeKind(node) {
-  if (node && typeof node === "object") {
-    const keys = Object.keys(node);
-    if (keys.length === 1) return [keys[0], node[keys[0]]];
-  }
-  return ["", {}];
-}
-function asKind(node, kind) {
-  const [k, body] = nodeKind(node);
-  return k === kind ? body : void 0;
-}
-function list(value) {
-  if (Array.isArray(value)) return value;
-  const wrapped = asKind(value, "List")?.items;
-  return Array.isArray(wrapped) ? wrapped : [];
-}
-function nameList(value) {
-  return list(value).map((n) => asKind(n, "String")?.sval ?? "");
-}
-function relationName(rangeVar) {
-  if (!rangeVar || typeof rangeVar.relname !== "string") return void 0;
-  const schema = typeof rangeVar.schemaname === "string" ? rangeVar.schemaname : null;
-  return { schema, name: rangeVar.relname, written: schema ? `${quoteIdent(schema)}.${quoteIdent(rangeVar.relname)}` : quoteIdent(rangeVar.relname) };
-}
-function relationFromNames(names) {
-  const name = names[names.length - 1];
-  if (!name) return void 0;
-  const schema = names.length > 1 ? names[names.length - 2] : null;
-  return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
-}
-function quoteIdent(name) {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-var TYPE_ALIASES = {
-  int: "int4",
-  integer: "int4",
-  smallint: "int2",
-  bigint: "int8",
-  real: "float4",
-  float: "float8",
-  "double precision": "float8",
-  boolean: "bool",
-  decimal: "numeric",
-  "character varying": "varchar",
-  character: "bpchar",
-  char: "bpchar",
-  "timestamp with time zone": "timestamptz",
-  "timestamp without time zone": "timestamp",
-  "time with time zone": "timetz",
-  "time without time zone": "time",
-  "bit varying": "varbit",
-  serial4: "serial",
-  serial8: "bigserial",
-  serial2: "smallserial"
-};
-function columnType(typeName) {
-  if (!typeName) return null;
-  const names = nameList(typeName.names);
-  if (names.length === 0) return null;
-  const raw = names[names.length - 1].toLowerCase();
-  const schema = names.length > 1 && names[0] !== "pg_catalog" ? names[0] : null;
-  const mods = [];
-  for (const m of list(typeName.typmods)) {
-    const c = asKind(m, "A_Const");
-    if (c) mods.push(constInt(c) ?? 0);
-  }
-  return { name: TYPE_ALIASES[raw] ?? raw, schema, mods, array: list(typeName.arrayBounds).length > 0 };
-}
-function formatType(type) {
-  const base = type.schema ? `${type.schema}.${type.name}` : type.name;
-  return `${base}${type.mods.length ? `(${type.mods.join(",")})` : ""}${type.array ? "[]" : ""}`;
-}
-function constInt(aConst) {
-  if (aConst.ival !== void 0) return Number(aConst.ival.ival ?? 0);
-  return void 0;
-}
-function constText(node) {
-  const c = asKind(node, "A_Const");
-  if (!c) return void 0;
-  if (c.isnull) return void 0;
-  if (c.sval !== void 0) return String(c.sval.sval ?? "");
-  if (c.ival !== void 0) return String(c.ival.ival ?? 0);
-  if (c.fval !== void 0) return String(c.fval.fval ?? "0");
-  if (c.boolval !== void 0) return String(Boolean(c.boolval.boolval));
-  return void 0;
-}
-function walk(root, visit) {
-  const nodes = [root];
-  const kinds = [""];
-  while (nodes.length > 0) {
-    const node = nodes.pop();
-    const kind = kinds.pop();
-    if (kind !== "") visit(kind, node);
-    const from = nodes.length;
-    if (Array.isArray(node)) {
-      for (const item of node) pushChild(nodes, kinds, item, "");
-    } else {
-      for (const key in node) {
-        const value = node[key];
-        const first = key.charCodeAt(0);
-        pushChild(nodes, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
-      }
-    }
-    reverseFrom(nodes, from);
-    reverseFrom(kinds, from);
-  }
-}
-function pushChild(nodes, kinds, value, kind) {
-  if (!value || typeof value !== "object") return;
-  nodes.push(value);
-  kinds.push(kind);
-}
-function reverseFrom(list2, from) {
-  for (let i = from, j = list2.length - 1; i < j; i++, j--) [list2[i], list2[j]] = [list2[j], list2[i]];
-}
-
-// src/lint/advice.ts
-function lockOn(locks, relation) {
-  const key = relation.schema && relation.schema !== "public" ? `${relation.schema}.${relation.name}` : relation.name;
-  return locks.filter((l) => l.key === key);
-}
-function existingLockOn(locks, relation) {
-  return lockOn(locks, relation).find((l) => l.novelty === null);
-}
-function operationsOfKind(operations, kind) {
-  return operations.map((e) => e.operation).filter((o) => o.op === kind);
-}
-function addedConstraints(operation) {
-  if (operation.op === "add-constraint") return { table: operation.table, constraints: [operation.constraint] };
-  if (operation.op === "add-column") return { table: operation.table, constraints: operation.column.constraints };
-  return null;
-}
-function py(value) {
-  return JSON.stringify(value);
-}
-function pyList(values) {
-  return `[${values.map(py).join(", ")}]`;
-}
-function opTable(relation) {
-  return relation.schema ? `${py(relation.name)}, schema=${py(relation.schema)}` : py(relation.name);
-}
-function insertAfter(sql, leading, keyword) {
-  const match = leading.exec(sql);
-  return match ? `${sql.slice(0, match[0].length)} ${keyword}${sql.slice(match[0].length)}` : sql;
-}
-var AUTOCOMMIT_NOTE = "alembic runs each migration inside a transaction; `with op.get_context().autocommit_block():` commits it, runs the block outside any transaction, and opens a new one after";
-var LOCK_TIMEOUT_SQL = "SET lock_timeout = '5s';";
-
-// src/lint/rule.ts
-function defineRule(rule) {
-  if (!/^[a-z]+(-[a-z]+)*$/.test(rule.id)) throw new Error(`rule id "${rule.id}" must be kebab-case`);
-  return rule;
-}
-function existingLocks(locks) {
-  return locks.filter((l) => l.novelty === null);
-}
-
-// rules/adding-field-with-volatile-default.ts
-var adding_field_with_volatile_default_default = defineRule({
-  id: "adding-field-with-volatile-default",
-  severity: "error",
-  durationHazard: true,
-  summary: "ADD COLUMN whose value is computed per row rewrites the table under ACCESS EXCLUSIVE",
-  docs: {
-    why: "Since PostgreSQL 11, `ADD COLUMN ... DEFAULT <constant or stable expression>` is instant: the value is computed once and kept in the catalog. A volatile default (`random()`, `gen_random_uuid()`, `clock_timestamp()`, `nextval()`), a serial or identity column, or a stored generated column must be computed for every existing row: PostgreSQL rewrites the whole table and its indexes while holding ACCESS EXCLUSIVE, so reads and writes wait for the rewrite. Before PostgreSQL 11 every non-null default rewrites.",
-    example: "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();",
-    useInstead: "ALTER TABLE orders ADD COLUMN public_id uuid;\nALTER TABLE orders ALTER COLUMN public_id SET DEFAULT gen_random_uuid();",
-    alembic: 'op.add_column("orders", sa.Column("public_id", sa.Uuid(), nullable=True))\nop.alter_column("orders", "public_id", server_default=sa.text("gen_random_uuid()"))\n# then backfill existing rows in batches, in a later revision or a script',
-    notes: "SET DEFAULT on an existing column never rewrites: it applies to future rows only. `now()` and `CURRENT_TIMESTAMP` are stable, not volatile: they do not rewrite. A default calling a function locklint does not know is reported as a warning.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES", "https://www.postgresql.org/docs/current/xfunc-volatility.html"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "add-column") continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock?.rewrite) continue;
-      const certain = !effect.perRowDefault || effect.perRowDefault.unknown.length === 0 || effect.perRowDefault.volatile.length > 0;
-      const sequenceBacked = op.column.serial || op.column.identity;
-      ctx.report({
-        message: `adding column ${op.column.name} rewrites existing table ${op.table.written} under ACCESS EXCLUSIVE (reads and writes wait): ${lock.why.join("; ")}`,
-        help: sequenceBacked ? {
-          text: "Add a plain nullable column, attach a sequence as its default (SET DEFAULT does not rewrite), backfill existing rows in batches, then add NOT NULL the safe way.",
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} bigint;
-CREATE SEQUENCE ${op.table.name}_${op.column.name}_seq OWNED BY ${op.table.written}.${op.column.name};
-ALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT nextval('${op.table.name}_${op.column.name}_seq');`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, sa.BigInteger(), nullable=True))
-op.execute("CREATE SEQUENCE ${op.table.name}_${op.column.name}_seq OWNED BY ${op.table.name}.${op.column.name}")
-op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("nextval('${op.table.name}_${op.column.name}_seq')"))`
-        } : {
-          text: "Add the column without the default, then set the default (future rows only), then backfill existing rows in batches.",
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} <type>;
-ALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT <expression>;`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, ..., nullable=True))
-op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("<expression>"))`
-        },
-        at: op.column.location,
-        severity: certain ? "error" : "warning",
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/adding-primary-key.ts
-var adding_primary_key_default = defineRule({
-  id: "adding-primary-key",
-  severity: "error",
-  durationHazard: true,
-  summary: "ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE",
-  docs: {
-    why: "`ADD PRIMARY KEY` (alembic's `op.create_primary_key`) builds a unique index and makes its columns NOT NULL while holding ACCESS EXCLUSIVE: no reads, no writes until the table has been read, sorted and checked. Build the unique index concurrently first, make the columns NOT NULL the safe way, then attach the index with `ADD CONSTRAINT ... PRIMARY KEY USING INDEX`, which is instant.",
-    example: "ALTER TABLE events ADD PRIMARY KEY (id);",
-    useInstead: "CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id);\nALTER TABLE events ADD CONSTRAINT events_id_not_null CHECK (id IS NOT NULL) NOT VALID;\nALTER TABLE events VALIDATE CONSTRAINT events_id_not_null;\nALTER TABLE events ALTER COLUMN id SET NOT NULL;\nALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("events_pkey", "events", ["id"], unique=True, postgresql_concurrently=True)\n# make id NOT NULL the safe way (see setting-not-null), then:\nop.execute("ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey")',
-    notes: "With USING INDEX on columns that may hold NULLs, PostgreSQL still scans the table for NULLs under ACCESS EXCLUSIVE: reported as a warning. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const added = addedConstraints(effect.operation);
-      const constraint = added?.constraints.find((c) => c.kind === "primary-key");
-      if (!added || !constraint) continue;
-      const op = added;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      const t = op.table.written;
-      const name = constraint.name ?? `${op.table.name}_pkey`;
-      if (constraint.usingIndex) {
-        if (!lock.scan) continue;
-        ctx.report({
-          message: `PRIMARY KEY USING INDEX on ${t}: the key columns are not known to be NOT NULL, so PostgreSQL scans the table for NULLs under ACCESS EXCLUSIVE`,
-          help: {
-            text: "Make the key columns NOT NULL first, the safe way (CHECK ... NOT VALID, VALIDATE, SET NOT NULL), then attach the index."
-          },
-          severity: "warning",
-          at: constraint.location,
-          locks: [lock]
-        });
-        continue;
-      }
-      const columns = constraint.columns.length ? constraint.columns : effect.operation.op === "add-column" ? [effect.operation.column.name] : [];
-      ctx.report({
-        message: `PRIMARY KEY ${name} builds its index on existing table ${t} under ACCESS EXCLUSIVE: reads and writes wait for the build`,
-        help: {
-          text: `Build a unique index concurrently (${AUTOCOMMIT_NOTE}), make the columns NOT NULL without a long lock, then attach the index as the primary key.`,
-          sql: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${columns.join(", ")});
--- NOT NULL on ${columns.join(", ")} via CHECK ... NOT VALID + VALIDATE + SET NOT NULL
-ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name};`,
-          alembic: `with op.get_context().autocommit_block():
-    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(columns)}, unique=True, postgresql_concurrently=True)
-op.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}`)})`
-        },
-        at: constraint.location,
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/adding-required-field.ts
-var adding_required_field_default = defineRule({
-  id: "adding-required-field",
-  severity: "error",
-  summary: "ADD COLUMN ... NOT NULL without a default fails on a table that has rows",
-  docs: {
-    why: "PostgreSQL has nothing to put in the new column for the rows already there, so `ADD COLUMN ... NOT NULL` without a DEFAULT fails with `column contains null values` as soon as the table holds one row. It passes in development on an empty table and breaks the deploy. Since PostgreSQL 11 a constant DEFAULT is stored in the catalog and the column is added instantly, without a rewrite.",
-    example: "ALTER TABLE users ADD COLUMN status text NOT NULL;",
-    useInstead: "ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';",
-    alembic: 'op.add_column("users", sa.Column("status", sa.Text(), nullable=False, server_default="active"))',
-    notes: "If no constant default makes sense: add the column nullable, backfill it in batches, then make it NOT NULL the safe way (see setting-not-null). Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "add-column" || !effect.requiredWithoutDefault) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      const column2 = op.column;
-      ctx.report({
-        message: `NOT NULL column ${column2.name} without a default on existing table ${op.table.written}: the statement fails if ${op.table.written} has any row`,
-        help: {
-          text: "Give the column a constant server default (instant since PostgreSQL 11), or add it nullable, backfill it, and add NOT NULL in a later revision.",
-          sql: `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} DEFAULT <constant>;`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(column2.name)}, ..., nullable=False, server_default=<constant>))`
-        },
-        at: column2.location,
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/adding-unique-constraint.ts
-var adding_unique_constraint_default = defineRule({
-  id: "adding-unique-constraint",
-  severity: "error",
-  durationHazard: true,
-  summary: "ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE",
-  docs: {
-    why: "`ADD CONSTRAINT ... UNIQUE` (alembic's `op.create_unique_constraint`) builds a unique index while holding ACCESS EXCLUSIVE on the table: no reads and no writes until the whole table is read and sorted. Build the index first with `CREATE UNIQUE INDEX CONCURRENTLY` (no write block), then attach it: `ADD CONSTRAINT ... UNIQUE USING INDEX` only takes the lock for an instant.",
-    example: "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
-    useInstead: "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("users_email_key", "users", ["email"], unique=True, postgresql_concurrently=True)\nop.execute("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key")',
-    notes: "A unique index alone already enforces uniqueness; the constraint is only needed as the target of a foreign key or of ON CONFLICT ON CONSTRAINT. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX", "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const added = addedConstraints(effect.operation);
-      if (!added) continue;
-      for (const constraint of added.constraints) {
-        if (constraint.kind !== "unique" || constraint.usingIndex) continue;
-        const lock = existingLockOn(ctx.effects.locks, added.table);
-        if (!lock) continue;
-        const name = constraint.name ?? `${added.table.name}_${constraint.columns.join("_")}_key`;
-        const t = added.table.written;
-        ctx.report({
-          message: `UNIQUE constraint ${name} builds its index on existing table ${t} under ACCESS EXCLUSIVE: reads and writes wait for the build`,
-          help: {
-            text: `Build the unique index concurrently (${AUTOCOMMIT_NOTE}), then attach it with USING INDEX.`,
-            sql: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${constraint.columns.join(", ")});
-ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name};`,
-            alembic: `with op.get_context().autocommit_block():
-    op.create_index(${py(name)}, ${opTable(added.table)}, ${pyList(constraint.columns)}, unique=True, postgresql_concurrently=True)
-op.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`)})`
-          },
-          at: constraint.location,
-          locks: [lock]
-        });
-      }
-    }
-  }
-});
-
-// rules/changing-column-type.ts
-var changing_column_type_default = defineRule({
-  id: "changing-column-type",
-  severity: "error",
-  durationHazard: true,
-  summary: "ALTER COLUMN ... TYPE that rewrites the table under ACCESS EXCLUSIVE",
-  docs: {
-    why: "Changing a column's type takes ACCESS EXCLUSIVE and, unless the old type is binary-compatible with the new one, rewrites the whole table and rebuilds its indexes: nobody can read or write the table until it finishes. No rewrite: varchar(n) to varchar(m > n), to unconstrained varchar or to text; numeric(p,s) to numeric(q > p, s) or unconstrained numeric; cidr to inet; timestamp to timestamptz when the session time zone is UTC (PostgreSQL 12+). Everything else, including any USING clause, rewrites. locklint reads the old type from the statements before; when it cannot know it, it says so as a warning.",
-    example: "ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;",
-    useInstead: "ALTER TABLE orders ADD COLUMN quantity_new bigint;\n-- backfill in batches, keep both in sync (trigger or application), then swap in a later revision",
-    alembic: 'op.add_column("orders", sa.Column("quantity_new", sa.BigInteger(), nullable=True))\n# backfill in batches and keep in sync; in a later revision switch the code and drop the old column',
-    notes: "Widening varchar or moving to text is safe and does not fire. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "alter-column-type" || !effect.typeChange?.rewrite) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      const verdict = effect.typeChange;
-      const newColumn = `${op.column}_new`;
-      ctx.report({
-        message: verdict.certain ? `changing the type of ${op.table.written}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}` : `changing the type of ${op.table.written}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
-        help: {
-          text: `Expand and contract: add a new column of the new type, backfill it in batches while writes go to both, switch the code to it, then drop the old column in a later revision.${shortcut(verdict.from, op.type, ctx.pgVersion)}`,
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${newColumn} <new type>;
--- backfill in batches: UPDATE ${op.table.written} SET ${newColumn} = ${op.column}::<new type> WHERE id BETWEEN ... ;`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, <new type>, nullable=True))
-# backfill in batches, switch the code, then in a later revision:
-# op.drop_column(${opTable(op.table)}, ${py(op.column)}); op.alter_column(..., new_column_name=${py(op.column)})`
-        },
-        at: op.location,
-        severity: verdict.certain ? "error" : "warning",
-        locks: [lock]
-      });
-    }
-  }
-});
-function shortcut(from, to, pgVersion) {
-  const names = [from?.name, to?.name];
-  if (pgVersion >= 12 && names.includes("timestamp") && names.includes("timestamptz")) {
-    return " Or run `SET LOCAL timezone = 'UTC'` first: from PostgreSQL 12 the change then keeps the stored values and does not rewrite.";
-  }
-  const strings = ["varchar", "text", "bpchar"];
-  if (from && to && strings.includes(from.name) && strings.includes(to.name)) {
-    return " To change a length limit: widening varchar, or moving to text, does not rewrite; enforce a shorter limit with a CHECK constraint added NOT VALID, then validated.";
-  }
-  return "";
-}
-
-// rules/concurrent-index-in-transaction.ts
-var concurrent_index_in_transaction_default = defineRule({
-  id: "concurrent-index-in-transaction",
-  severity: "error",
-  summary: "A CONCURRENTLY statement inside a transaction block fails at run time",
-  docs: {
-    why: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY` and `DETACH PARTITION ... CONCURRENTLY` commit their own internal transactions, so PostgreSQL refuses them inside BEGIN ... COMMIT with `cannot run inside a transaction block`. alembic wraps every migration in a transaction, so a plain `postgresql_concurrently=True` fails on deploy.",
-    example: "BEGIN;\nCREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);\nCOMMIT;",
-    useInstead: "COMMIT;\nCREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);\nBEGIN;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
-    notes: "`autocommit_block()` prints `COMMIT;` before the block and `BEGIN;` after it in `--sql` output, which is what this rule sees. Setting `transaction_per_migration=False` does not help: the run is still one transaction.",
-    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY", "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.migration.MigrationContext.autocommit_block"]
-  },
-  check(ctx) {
-    const reason = ctx.effects.nonTransactionalReason;
-    if (!ctx.inTransactionBlock || !reason || !reason.includes("CONCURRENTLY")) return;
-    ctx.report({
-      message: `${reason} cannot run inside a transaction block: PostgreSQL rejects it and the migration fails`,
-      help: {
-        text: `Run it outside the transaction: ${AUTOCOMMIT_NOTE}.`,
-        sql: `COMMIT;
-${ctx.statement.sql};
-BEGIN;`,
-        alembic: "with op.get_context().autocommit_block():\n    ...  # the op.* call with postgresql_concurrently=True"
-      }
-    });
-  }
-});
-
-// rules/constraint-missing-not-valid.ts
-var constraint_missing_not_valid_default = defineRule({
-  id: "constraint-missing-not-valid",
-  severity: "error",
-  durationHazard: true,
-  summary: "ADD CONSTRAINT CHECK / FOREIGN KEY validates every row while holding the lock",
-  docs: {
-    why: "Adding a CHECK constraint takes ACCESS EXCLUSIVE (no reads, no writes) and a FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables (no writes), and both then read every existing row to validate them, holding the lock throughout. With `NOT VALID` the constraint is added instantly and enforced for new rows; `VALIDATE CONSTRAINT` later checks the old rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.",
-    example: "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id);",
-    useInstead: "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;",
-    alembic: 'op.create_foreign_key("orders_customer_id_fkey", "orders", "customers", ["customer_id"], ["id"], postgresql_not_valid=True)\n# in a later revision (or after a COMMIT):\nop.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey")',
-    notes: "VALIDATE in the same transaction as the NOT VALID gains nothing: the first lock is still held. Put it in the next revision, or behind autocommit_block(). Constraints on tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      const added = addedConstraints(op);
-      if (!added) continue;
-      const validated = added.constraints.filter((c) => !c.notValid && (c.kind === "check" || op.op === "add-constraint" && (c.kind === "foreign-key" || c.kind === "not-null")));
-      for (const constraint of validated) {
-        const lock = existingLockOn(ctx.effects.locks, added.table);
-        if (!lock?.scan) continue;
-        const locks = [lock];
-        const referenced = constraint.references ? existingLockOn(ctx.effects.locks, constraint.references) : void 0;
-        if (referenced) locks.push(referenced);
-        const name = constraint.name ?? `${added.table.name}_${constraint.columns.join("_")}_${constraint.kind === "foreign-key" ? "fkey" : "check"}`;
-        const kind = constraint.kind === "foreign-key" ? "FOREIGN KEY" : constraint.kind === "not-null" ? "NOT NULL" : "CHECK";
-        const blocked = lock.blocks.includes("reads") ? "reads and writes" : "writes";
-        const t = added.table.written;
-        ctx.report({
-          message: `${kind} constraint ${name} validates every row of existing table ${t} while holding ${lock.mode}: ${blocked} wait${constraint.references ? ` (on ${constraint.references.written} too)` : ""}`,
-          help: {
-            text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
-            sql: op.op === "add-constraint" ? `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} NOT VALID;
-ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};` : `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK
-ALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;
-ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
-            alembic: constraint.kind === "foreign-key" ? `op.create_foreign_key(${py(name)}, ${py(added.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)
-# next revision:
-op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})` : `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)
-# next revision:
-op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
-          },
-          at: constraint.location,
-          locks
-        });
-      }
-    }
-  }
-});
-
-// rules/dropping-column.ts
-var dropping_column_default = defineRule({
-  id: "dropping-column",
-  severity: "warning",
-  summary: "DROP COLUMN breaks application instances that still select the column",
-  docs: {
-    why: "Dropping a column is quick (ACCESS EXCLUSIVE for an instant, no rewrite), but the application version still running during the deploy selects it: SQLAlchemy names every mapped column in its queries, so they fail until the new version is everywhere. The data is gone for good.",
-    example: "ALTER TABLE users DROP COLUMN legacy_flag;",
-    useInstead: "-- revision N, deployed with code whose model no longer maps legacy_flag:\nALTER TABLE users ALTER COLUMN legacy_flag DROP NOT NULL;  -- so that the new code's INSERTs work\n-- revision N+1, after that deploy: the DROP COLUMN itself (reported again, as a reminder to check)",
-    alembic: `# first deploy code whose models no longer map the column; then, in a later revision:
-op.execute("SET lock_timeout = '5s'")
-op.drop_column("users", "legacy_flag")`,
-    notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "drop-column") continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      ctx.report({
-        message: `dropping ${op.table.written}.${op.column}: application instances that still map the column fail until they are replaced`,
-        help: {
-          text: "Stop using the column first (remove it from the models and deploy), then drop it in a later revision.",
-          alembic: `# after the code no longer maps it:
-op.drop_column(${opTable(op.table)}, ${py(op.column)})`
-        },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/dropping-table.ts
-var dropping_table_default = defineRule({
-  id: "dropping-table",
-  severity: "warning",
-  summary: "DROP TABLE removes data that running code may still use",
-  docs: {
-    why: "DROP TABLE takes ACCESS EXCLUSIVE on the table and on every table its foreign keys point to, waits for running queries, and removes the data for good. Application instances still running during the deploy fail on every query that touches it.",
-    example: "DROP TABLE audit_log;",
-    useInstead: "-- revision N: no SQL; deploy code that no longer uses audit_log\n-- revision N+1, after that deploy: SET lock_timeout = '5s'; DROP TABLE audit_log; (reported again, as a reminder to check)",
-    alembic: `# after the code no longer uses it:
-op.execute("SET lock_timeout = '5s'")
-op.drop_table("audit_log")`,
-    notes: "locklint cannot see whether the code still uses the table; it asks you to check. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-droptable.html"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "drop-relation" || op.kind !== "table") continue;
-      const lock = existingLockOn(ctx.effects.locks, op.relation);
-      if (!lock) continue;
-      const others = effect.locks.filter((l) => l.key !== lock.key && l.novelty === null);
-      ctx.report({
-        message: `dropping table ${op.relation.written}: its data is gone and running code that uses it fails${others.length ? `; also locks ${others.map((l) => l.relation).join(", ")} ACCESS EXCLUSIVE` : ""}`,
-        help: {
-          text: "Stop using the table first (deploy code without it), then drop it in a later revision, with a lock_timeout."
-        },
-        locks: [lock, ...others]
-      });
-    }
-  }
-});
-
-// rules/renaming-column.ts
-var renaming_column_default = defineRule({
-  id: "renaming-column",
-  severity: "warning",
-  summary: "RENAME COLUMN breaks the application instances still running the old code",
-  docs: {
-    why: "The rename itself is quick (ACCESS EXCLUSIVE for an instant), but during a deploy the old version of the application keeps running until the new one replaces it, and every query it sends with the old column name fails. SQLAlchemy selects every mapped column by name, so even code that never touches the column breaks.",
-    example: "ALTER TABLE users RENAME COLUMN name TO full_name;",
-    useInstead: "ALTER TABLE users ADD COLUMN full_name text;\n-- deploy code that writes both columns; backfill; switch reads; drop name in a later revision",
-    alembic: 'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
-    notes: "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "rename-column") continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      ctx.report({
-        message: `renaming ${op.table.written}.${op.column} to ${op.newName} breaks running code that still uses ${op.column}`,
-        help: {
-          text: "Expand and contract: add the new column, write to both, backfill, move reads to the new column, then drop the old one in a later revision.",
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.newName} <type>;
--- backfill: UPDATE ${op.table.written} SET ${op.newName} = ${op.column} (in batches)`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, <type>, nullable=True))
-# later revision: op.drop_column(${opTable(op.table)}, ${py(op.column)})`
-        },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/renaming-table.ts
-var renaming_table_default = defineRule({
-  id: "renaming-table",
-  severity: "warning",
-  summary: "RENAME TABLE breaks the application instances still running the old code",
-  docs: {
-    why: "The rename takes ACCESS EXCLUSIVE only briefly, but every query the old application version sends to the old name fails from that moment until the new version is everywhere.",
-    example: "ALTER TABLE customers RENAME TO clients;",
-    useInstead: "CREATE VIEW clients AS SELECT * FROM customers;\n-- a simple view is updatable: move the code to clients, and rename the table in a later revision,\n-- once nothing uses the old name (DROP VIEW clients; ALTER TABLE customers RENAME TO clients;)",
-    alembic: 'op.execute("CREATE VIEW clients AS SELECT * FROM customers")\n# move the code to clients; in a later revision, once nothing uses customers:\n# op.execute("DROP VIEW clients"); op.rename_table("customers", "clients")',
-    notes: "A simple view over one table is updatable, so the old name keeps working for reads and writes during the deploy. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME", "https://www.postgresql.org/docs/current/sql-createview.html#SQL-CREATEVIEW-UPDATABLE-VIEWS"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "rename-table") continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock || lock.kind === "view") continue;
-      const old = op.table.written;
-      ctx.report({
-        message: `renaming ${old} to ${op.newName} breaks running code that still uses ${old}`,
-        help: {
-          text: "Keep the old name working during the deploy with a view, and drop the view in a later revision.",
-          sql: `${ctx.statement.sql};
-CREATE VIEW ${old} AS SELECT * FROM ${op.newName};`,
-          alembic: `op.rename_table(${JSON.stringify(op.table.name)}, ${JSON.stringify(op.newName)})
-op.execute(${JSON.stringify(`CREATE VIEW ${old} AS SELECT * FROM ${op.newName}`)})`
-        },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/require-concurrent-index-creation.ts
-var require_concurrent_index_creation_default = defineRule({
-  id: "require-concurrent-index-creation",
-  severity: "error",
-  durationHazard: true,
-  summary: "CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build",
-  docs: {
-    why: "`CREATE INDEX` takes a SHARE lock on the table: reads go on, but every INSERT, UPDATE and DELETE waits until the index is built, which reads the whole table and sorts it. On a large table that is minutes of failed or queued writes. `CREATE INDEX CONCURRENTLY` takes SHARE UPDATE EXCLUSIVE instead, which does not block writes; it reads the table twice and cannot run inside a transaction block.",
-    example: "CREATE INDEX ix_orders_customer_id ON orders (customer_id);",
-    useInstead: "CREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);",
-    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
-    notes: "Tables created earlier in the same revision (or transaction, without revision markers) are exempt: nobody else can see them yet. A concurrent build that fails leaves an INVALID index behind: drop it and retry. Partitioned tables cannot be indexed concurrently: build the index on each partition concurrently, then `CREATE INDEX ... ON ONLY parent` and `ALTER INDEX ... ATTACH PARTITION`.",
-    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "create-index")) {
-      if (op.concurrent) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      const name = op.index?.name ?? `ix_${op.table.name}_${op.columns.join("_")}`;
-      const partitioned = lock.kind === "partitioned table";
-      ctx.report({
-        message: `CREATE INDEX on existing table ${op.table.written} takes a SHARE lock: writes to ${op.table.written} wait until the whole index is built`,
-        help: partitioned ? {
-          text: `${op.table.written} is partitioned, and CONCURRENTLY does not work on a partitioned table: create the index on each partition with CONCURRENTLY, then create it ON ONLY the parent and attach each partition's index.`,
-          sql: `CREATE INDEX ${name} ON ONLY ${op.table.written} (...);
--- for each partition:
-CREATE INDEX CONCURRENTLY <partition_index> ON <partition> (...);
-ALTER INDEX ${name} ATTACH PARTITION <partition_index>;`
-        } : {
-          text: `Build the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
-          sql: insertAfter(ctx.statement.sql, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY") + ";",
-          alembic: `with op.get_context().autocommit_block():
-    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(op.columns)}${op.unique ? ", unique=True" : ""}, postgresql_concurrently=True)`
-        },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/require-concurrent-index-deletion.ts
-var require_concurrent_index_deletion_default = defineRule({
-  id: "require-concurrent-index-deletion",
-  severity: "warning",
-  summary: "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table",
-  docs: {
-    why: "`DROP INDEX` takes ACCESS EXCLUSIVE on the table the index belongs to. The drop itself is quick, but it must first wait for every running query on the table to finish, and while it waits every new query on the table, reads included, queues behind it. `DROP INDEX CONCURRENTLY` waits for those queries without blocking anyone (SHARE UPDATE EXCLUSIVE); it cannot run inside a transaction block.",
-    example: "DROP INDEX ix_orders_customer_id;",
-    useInstead: "DROP INDEX CONCURRENTLY ix_orders_customer_id;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.drop_index("ix_orders_customer_id", table_name="orders", postgresql_concurrently=True)',
-    notes: "Indexes created earlier in the same revision are exempt. An index that backs a constraint cannot be dropped this way: drop the constraint.",
-    references: ["https://www.postgresql.org/docs/current/sql-dropindex.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "drop-index")) {
-      if (op.concurrent) continue;
-      const locks = ctx.effects.operations.find((e) => e.operation === op)?.locks ?? [];
-      if (locks.length === 0 || locks.some((l) => l.novelty !== null)) continue;
-      const table = locks.find((l) => l.kind !== "index");
-      const on = table ? ` on table ${table.relation}` : " on its table";
-      ctx.report({
-        message: `DROP INDEX ${op.index.written} takes ACCESS EXCLUSIVE${on}: it waits for running queries, and every query queues behind it`,
-        help: {
-          text: `Drop the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
-          sql: insertAfter(ctx.statement.sql, /^\s*DROP\s+INDEX/i, "CONCURRENTLY") + ";",
-          alembic: `with op.get_context().autocommit_block():
-    op.drop_index(${py(op.index.name)}${table ? `, table_name=${py(table.relation)}` : ""}, postgresql_concurrently=True)`
-        },
-        locks
-      });
-    }
-  }
-});
-
-// src/locks/session.ts
-var Session = class {
-  values = /* @__PURE__ */ new Map();
-  set(name, value, local, place) {
-    if (name === "all" && value === null) {
-      this.values.clear();
-      return;
-    }
-    if (local && place.transaction === null) return;
-    if (value === null) {
-      this.values.delete(name);
-      return;
-    }
-    this.values.set(name, {
-      value,
-      unit: place.revision ? place.unit.key : null,
-      transaction: local ? place.transaction : null
-    });
-  }
-  get(name, place) {
-    const setting = this.values.get(name);
-    if (!setting) return void 0;
-    if (setting.unit !== null && setting.unit !== place.unit.key) return void 0;
-    if (setting.transaction !== null && setting.transaction !== place.transaction) return void 0;
-    return setting.value;
+// src/common/errors.ts
+var UsageError = class extends Error {
+  constructor(message) {
+    super(message);
+    this.name = "UsageError";
   }
 };
-function isDisabledTimeout(value) {
-  if (value === void 0) return true;
-  return /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(value);
+
+// src/common/version.ts
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+function packageVersion() {
+  if (true) return "0.1.0";
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
+  return pkg.version;
 }
-var UNIT_MS = { us: 1e-3, ms: 1, s: 1e3, min: 6e4, h: 36e5, d: 864e5 };
-function timeoutMs(value) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/i.exec(value);
-  if (!match) return void 0;
-  return Number(match[1]) * UNIT_MS[(match[2] ?? "ms").toLowerCase()];
-}
-
-// rules/require-lock-timeout.ts
-var require_lock_timeout_default = defineRule({
-  id: "require-lock-timeout",
-  severity: "warning",
-  summary: "ACCESS EXCLUSIVE on an existing table with no lock_timeout set",
-  docs: {
-    why: "An ACCESS EXCLUSIVE lock request waits for every running query on the table, however long, and while it waits every new query on the table, reads included, queues behind it. A migration stuck behind one slow report takes the whole table down. `SET lock_timeout` makes the migration give up instead (and retry later), which costs a failed deploy rather than an outage.",
-    example: "ALTER TABLE orders ADD COLUMN note text;",
-    useInstead: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;",
-    alembic: `# in each risky migration:
-op.execute("SET lock_timeout = '5s'")
-# or once for all, in env.py before context.run_migrations():
-context.execute("SET lock_timeout = '5s'")`,
-    notes: "Reported once per revision (once per transaction without revision markers). A lock_timeout set inside one revision does not count for the next: each revision is deployed on its own. One set before the first revision (env.py) counts for all. `SET LOCAL` lasts until COMMIT.",
-    references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT", "https://www.postgresql.org/docs/current/explicit-locking.html"]
-  },
-  check(ctx) {
-    const lock = existingLocks(ctx.effects.locks).find((l) => l.mode === "ACCESS EXCLUSIVE");
-    if (!lock || !isDisabledTimeout(ctx.setting("lock_timeout"))) return;
-    if (!ctx.firstTime(ctx.place.unit.key)) return;
-    const scope = ctx.place.unit.label === "statement" ? "" : ` (first such statement in this ${ctx.place.unit.label})`;
-    ctx.report({
-      message: `ACCESS EXCLUSIVE on existing table ${lock.relation} with no lock_timeout: if any query holds a lock on it, this statement waits and every query on ${lock.relation} queues behind it${scope}`,
-      help: {
-        text: "Set a lock_timeout before the first statement that takes a strong lock, so the migration fails fast instead of stalling the table.",
-        sql: LOCK_TIMEOUT_SQL,
-        alembic: `op.execute("SET lock_timeout = '5s'")  # first line of upgrade(); or context.execute(...) in env.py`
-      },
-      locks: [lock]
-    });
-  }
-});
-
-// rules/setting-not-null.ts
-var setting_not_null_default = defineRule({
-  id: "setting-not-null",
-  severity: "error",
-  durationHazard: true,
-  summary: "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
-  docs: {
-    why: "`ALTER COLUMN ... SET NOT NULL` (alembic's `op.alter_column(..., nullable=False)`) takes ACCESS EXCLUSIVE and reads every row to prove there is no NULL: reads and writes wait for the full scan. From PostgreSQL 12 the scan is skipped when a validated `CHECK (col IS NOT NULL)` constraint already proves it, and that constraint can be added without a long lock: `NOT VALID` first (instant), then `VALIDATE CONSTRAINT` (SHARE UPDATE EXCLUSIVE: reads and writes go on).",
-    example: "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
-    useInstead: "-- each statement in its own transaction (autocommit), or the first in one revision and the rest in the next\nALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;",
-    alembic: '# revision 1:\nop.create_check_constraint("users_email_not_null", "users", "email IS NOT NULL", postgresql_not_valid=True)\n# revision 2 (its own transaction, so the VALIDATE scan blocks neither reads nor writes):\nop.execute("ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null")\nop.alter_column("users", "email", nullable=False)\nop.drop_constraint("users_email_not_null", "users", type_="check")',
-    notes: "From PostgreSQL 18, `ADD CONSTRAINT ... NOT NULL col NOT VALID` followed by `VALIDATE CONSTRAINT` does the same in two steps (the help says so with `--pg-version 18`). Before PostgreSQL 12 the scan cannot be avoided this way. Run the VALIDATE in its own transaction (a revision of its own, or after COMMIT) so that its scan does not extend a stronger lock taken earlier.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "set-not-null" || effect.notNullProof) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock?.scan) continue;
-      const check = `${op.table.name}_${op.column}_not_null`;
-      const t = op.table.written;
-      ctx.report({
-        message: `SET NOT NULL on ${t}.${op.column} scans the whole table under ACCESS EXCLUSIVE: reads and writes wait until it finishes${ctx.tableKnown(op.table) ? "" : ` (${t} was created before this script: a validated CHECK proving the column non-null would not be known here)`}`,
-        help: ctx.pgVersion >= 18 ? {
-          text: "From PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID (instant) and validated in a later transaction under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes.",
-          sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID;
--- in a later transaction:
-ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
-          alembic: `# revision 1:
-op.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID`)})
-# revision 2 (its own transaction):
-op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})`
-        } : ctx.pgVersion >= 12 ? {
-          text: "Prove the column non-null with a CHECK constraint added NOT VALID and validated separately (no long lock); SET NOT NULL then skips the scan.",
-          sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;
-ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};
-ALTER TABLE ${t} ALTER COLUMN ${op.column} SET NOT NULL;
-ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
-          alembic: `# revision 1:
-op.create_check_constraint(${py(check)}, ${opTable(op.table)}, ${py(`${op.column} IS NOT NULL`)}, postgresql_not_valid=True)
-# revision 2 (its own transaction):
-op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})
-op.alter_column(${opTable(op.table)}, ${py(op.column)}, nullable=False)
-op.drop_constraint(${py(check)}, ${opTable(op.table)}, type_="check")`
-        } : {
-          text: "Before PostgreSQL 12 SET NOT NULL always scans. Keep a CHECK (col IS NOT NULL) constraint instead of NOT NULL (added NOT VALID, validated in its own transaction), or run it when the table is quiet.",
-          sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;
-ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`
-        },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/syntax-error.ts
-var syntax_error_default = defineRule({
-  id: "syntax-error",
-  severity: "error",
-  summary: "A statement PostgreSQL cannot parse",
-  docs: {
-    why: "PostgreSQL's own parser rejects the statement, so the migration fails when it reaches it, after every earlier statement of the transaction ran (and is rolled back). locklint reports PostgreSQL's message at the place the parser stopped and still analyses every other statement.",
-    example: "ALTER TABLE users ADD COLUMN nickname text DEFALT '';",
-    useInstead: "ALTER TABLE users ADD COLUMN nickname text DEFAULT '';",
-    alembic: "Check the text given to op.execute(): alembic prints it verbatim.",
-    references: ["https://www.postgresql.org/docs/current/sql-commands.html"]
-  },
-  check(ctx) {
-    const problem = ctx.statement.syntaxError;
-    if (!problem) return;
-    ctx.report({
-      message: `PostgreSQL cannot parse this statement: ${problem.message}`,
-      help: { text: "Fix the SQL at the marked place. If alembic printed it, it comes from an op.execute() string or a dialect option." },
-      at: problem.at,
-      locks: []
-    });
-  }
-});
-
-// src/sql/script.ts
-var FAILURE_MARK = "locklint offline failure:";
-function stepOwner(revision) {
-  return revision.direction === "downgrade" ? revision.from : revision.id;
-}
-var MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
-function parseRevisionMarker(commentBody, line) {
-  const match = MARKER.exec(commentBody);
-  if (!match) return null;
-  const direction = match[1] === "stamp_revision" ? "stamp" : match[1];
-  return { id: match[3] || null, from: match[2] || null, direction, line };
-}
-var ScriptTracker = class {
-  constructor(fileIndex, counter, range = {}, assumeInTransaction = false) {
-    this.fileIndex = fileIndex;
-    this.counter = counter;
-    this.range = range;
-    this.assumed = this.transaction = assumeInTransaction ? counter.next++ : null;
-  }
-  fileIndex;
-  counter;
-  range;
-  revision = null;
-  revisionSeq = 0;
-  transaction = null;
-  /** --assume-in-transaction: the transaction the whole file runs in, until an explicit COMMIT ends it. */
-  assumed;
-  /** --since: a marker of a revision after REV has been seen. */
-  pastSince = false;
-  /** Revision ids seen, for telling the user when --since / --revision names none of them. */
-  seen = /* @__PURE__ */ new Set();
-  onComment(body, line) {
-    const revision = parseRevisionMarker(body, line);
-    if (revision) {
-      if (this.range.since !== void 0 && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
-      this.revision = revision;
-      this.revisionSeq++;
-      if (revision.id) this.seen.add(revision.id);
-    }
-  }
-  /** Places a statement; call in file order. */
-  place(statementIndex, operations) {
-    const control = operations.find((o) => o.op === "transaction");
-    const transactionBefore = this.transaction;
-    let transaction2 = this.transaction;
-    if (control?.op === "transaction") {
-      if (control.kind === "begin" && this.transaction === null) {
-        transaction2 = this.transaction = this.counter.next++;
-      } else if (control.kind === "commit" || control.kind === "rollback") {
-        this.transaction = control.chain && this.transaction !== null ? this.counter.next++ : null;
-      }
-    }
-    return {
-      revision: this.revision,
-      transaction: transaction2,
-      transactionBefore,
-      transactionAssumed: transaction2 !== null && transaction2 === this.assumed,
-      unit: this.unitFor(transaction2, statementIndex),
-      bookkeeping: operations.some(isBookkeeping),
-      reported: this.reported
-    };
-  }
-  /** The revision a comment (or statement) at this point belongs to. */
-  get currentRevision() {
-    return this.revision;
-  }
-  /** Whether findings at this point are reported (--since, --revision, the revisions selected). */
-  get reported() {
-    const { since, revision, revisions } = this.range;
-    if (since !== void 0) return this.pastSince;
-    if (revision !== void 0) return this.revision?.id === revision;
-    if (revisions !== void 0) return this.revision !== null && revisions.has(stepOwner(this.revision) ?? "");
-    return true;
-  }
-  /** The transaction still open at the end of the file, if any (the assumed one is committed there). */
-  get openTransaction() {
-    return this.transaction === this.assumed ? null : this.transaction;
-  }
-  unitFor(transaction2, statementIndex) {
-    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
-    if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
-    if (transaction2 !== null) return { key: `t${transaction2}`, label: "transaction" };
-    return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };
-  }
-};
-var VERSION_TABLE = "alembic_version";
-function isBookkeeping(operation) {
-  switch (operation.op) {
-    case "create-table":
-    case "insert":
-    case "update":
-    case "delete":
-      return operation.table.name === VERSION_TABLE;
-    case "drop-relation":
-      return operation.relation.name === VERSION_TABLE;
-    default:
-      return false;
-  }
-}
-
-// rules/alembic-offline-failure.ts
-function readFailure(body) {
-  const at2 = body.indexOf(FAILURE_MARK);
-  if (at2 < 0 || body.slice(0, at2).trim() !== "") return null;
-  try {
-    const value = JSON.parse(body.slice(at2 + FAILURE_MARK.length));
-    return typeof value === "object" && value !== null && typeof value.revision === "string" ? value : null;
-  } catch {
-    return null;
-  }
-}
-var GUARD = `from alembic import context, op
-
-def upgrade():
-    op.add_column("users", sa.Column("score", sa.Integer()))
-    if context.is_offline_mode():
-        # no database offline: say it in SQL, set-based
-        op.execute("UPDATE users SET score = 1 WHERE score IS NULL")
-    else:
-        conn = op.get_bind()
-        for row in conn.execute(sa.text("SELECT id FROM users")).fetchall():
-            ...`;
-var alembic_offline_failure_default = defineRule({
-  id: "alembic-offline-failure",
-  severity: "error",
-  summary: "A revision alembic cannot render in offline mode (--sql), so its SQL goes unchecked",
-  docs: {
-    why: "`alembic upgrade --sql` runs every migration function without a database: `op.get_bind()` returns a connection that only prints what it is given, so code that reads rows gets nothing back and fails (`'NoneType' object has no attribute 'fetchall'`), and code that imports what is not installed fails too. `locklint alembic` runs each revision guarded: the failing revision is reported here, at the .py line that raised, and the statements it would have printed after that line are missing from the lint. A revision that cannot render offline also cannot be reviewed as SQL or run by a DBA from a script.",
-    example: `-- Running upgrade 0006 -> 0007
-
-ALTER TABLE users ADD COLUMN score integer;
-
--- ${FAILURE_MARK} {"direction": "upgrade", "revision": "0007", "file": "migrations/versions/0007_backfill.py", "line": 18, "error": "AttributeError: 'NoneType' object has no attribute 'fetchall'"}`,
-    useInstead: "-- Running upgrade 0006 -> 0007\n\nALTER TABLE users ADD COLUMN score integer;\n\nUPDATE users SET score = 1 WHERE score IS NULL;",
-    alembic: GUARD,
-    notes: "The comment it reads is printed by `locklint alembic` only; `alembic upgrade --sql | locklint` stops at alembic's own error instead. When alembic cannot get past the failure (a revision that exits the process, or an alembic without the step hook locklint uses), the revisions after it are not linted and the message says so. An error before any SQL (a revision file that does not import) is exit 2 with the file and line.",
-    // the set-based UPDATE that replaces a row-by-row loop offline
-    references: ["https://alembic.sqlalchemy.org/en/latest/offline.html", "https://www.postgresql.org/docs/current/sql-update.html"]
-  },
-  onComment(ctx) {
-    const failure = readFailure(ctx.body);
-    if (!failure) return;
-    const where = failure.line !== null ? ` (line ${failure.line})` : "";
-    const rest = failure.fatal ? "alembic stopped here: this revision's later statements and every revision after it are not linted" : "its statements after the failing line are not linted";
-    ctx.report({
-      message: `revision ${failure.revision}: ${failure.direction}()${where} fails in offline mode: ${failure.error}; ${rest}`,
-      help: {
-        text: "Offline there is no database: guard the part that reads data or needs a connection with `if context.is_offline_mode():` and print plain SQL there (op.execute), set-based; or move data fixes out of the migration.",
-        alembic: GUARD
-      },
-      ...failure.file ? { migration: { file: failure.file, line: failure.line ?? 1, column: 1, call: null } } : {}
-    });
-  }
-});
-
-// rules/unused-ignore.ts
-var unused_ignore_default = defineRule({
-  id: "unused-ignore",
-  severity: "warning",
-  summary: "A locklint-ignore (or squawk-ignore) comment that silences nothing",
-  docs: {
-    why: "An ignore comment that matches no finding of the statement after it is stale (the statement was fixed, or the rule id is misspelt) and would silently swallow a future finding of that rule. `-- locklint-ignore: rule-a, rule-b` before a statement silences those rules for it; `-- locklint-ignore` silences every rule.",
-    example: "-- locklint-ignore: require-concurrent-index-creation\nALTER TABLE users ADD COLUMN nickname text NULL;",
-    useInstead: "-- locklint-ignore: require-concurrent-index-creation\nCREATE INDEX ix_users_email ON users (email);",
-    alembic: 'op.execute("-- locklint-ignore: require-concurrent-index-creation\\nCREATE INDEX ix_users_email ON users (email)")',
-    notes: "Ignore comments must be on their own line(s) directly before the statement. Squawk's `-- squawk-ignore rule` comments are read the same way.",
-    references: ["https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-COMMENTS"]
-  },
-  check() {
-  }
-});
-
-// rules/lock-order.ts
-var lock_order_default = defineRule({
-  id: "lock-order",
-  severity: "warning",
-  summary: "A statement locks two tables in the opposite order from the one its transaction first locked them in",
-  docs: {
-    why: "Deadlocks come from two transactions taking the same locks in opposite orders. When one statement of a migration locks `orders` then `users` (a foreign key from orders to users) and another locks `users` then `orders`, the migration has no single lock order: whichever order the application's transactions use, some step of the migration runs against it, and PostgreSQL aborts one side after `deadlock_timeout`.",
-    example: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
-    useInstead: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
-    alembic: '# one revision per direction (with transaction_per_migration=True), or lock both tables up front in one order:\nop.execute("LOCK TABLE orders, users IN SHARE ROW EXCLUSIVE MODE")',
-    notes: "Relations created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
-  },
-  check(ctx) {
-    const mine = ctx.effects.locks.filter((l) => l.novelty === null && l.mode !== "ACCESS SHARE");
-    for (let i = 0; i < mine.length; i++) {
-      for (let j = i + 1; j < mine.length; j++) {
-        const first = ctx.heldLocks.get(mine[i].key);
-        const second = ctx.heldLocks.get(mine[j].key);
-        if (!first || !second || second.order > first.order) continue;
-        ctx.report({
-          message: `this statement locks ${mine[i].relation} before ${mine[j].relation}, but the transaction locked ${mine[j].relation} first (line ${second.line}): with no single lock order, concurrent transactions can deadlock with the migration`,
-          help: { text: "Lock the tables in one order throughout the transaction (LOCK TABLE a, b up front), or split the steps into separate transactions." },
-          locks: [mine[i], mine[j]]
-        });
-        return;
-      }
-    }
-  }
-});
 
 // src/schema/schema.ts
 function relationKey(schema, name) {
@@ -12957,33 +11937,33 @@ var Schema = class {
   tableOrAssumed(ref) {
     const existing = this.table(ref);
     if (existing) return existing;
-    const table = newTable(ref.schema, ref.name, "table", null, false);
-    this.tables.set(relationKey(ref.schema, ref.name), table);
-    return table;
+    const table2 = newTable(ref.schema, ref.name, "table", null, false);
+    this.tables.set(relationKey(ref.schema, ref.name), table2);
+    return table2;
   }
   addTable(ref, kind, createdIn) {
-    const table = newTable(ref.schema, ref.name, kind, createdIn, true);
+    const table2 = newTable(ref.schema, ref.name, kind, createdIn, true);
     const previous = this.table(ref);
     if (previous) this.dropTable(previous);
-    this.tables.set(relationKey(ref.schema, ref.name), table);
-    return table;
+    this.tables.set(relationKey(ref.schema, ref.name), table2);
+    return table2;
   }
-  dropTable(table) {
-    table.dropped = true;
-    this.tables.delete(relationKey(table.schema, table.name));
-    for (const index of table.indexes) this.indexes.delete(relationKey(index.schema, index.name));
-    for (const constraint of table.constraints.values()) constraint.references?.referencedBy.delete(table);
-    for (const referencing of table.referencedBy) {
-      for (const [name, c] of referencing.constraints) if (c.references === table) referencing.constraints.delete(name);
+  dropTable(table2) {
+    table2.dropped = true;
+    this.tables.delete(relationKey(table2.schema, table2.name));
+    for (const index of table2.indexes) this.indexes.delete(relationKey(index.schema, index.name));
+    for (const constraint of table2.constraints.values()) constraint.references?.referencedBy.delete(table2);
+    for (const referencing of table2.referencedBy) {
+      for (const [name, c] of referencing.constraints) if (c.references === table2) referencing.constraints.delete(name);
     }
-    table.partitionOf?.partitions.delete(table);
+    table2.partitionOf?.partitions.delete(table2);
   }
   /** RENAME TO (a new name) and SET SCHEMA (a new schema). */
-  relocateTable(table, to) {
-    this.tables.delete(relationKey(table.schema, table.name));
-    if (to.schema !== void 0) table.schema = to.schema;
-    if (to.name !== void 0) table.name = to.name;
-    this.tables.set(relationKey(table.schema, table.name), table);
+  relocateTable(table2, to) {
+    this.tables.delete(relationKey(table2.schema, table2.name));
+    if (to.schema !== void 0) table2.schema = to.schema;
+    if (to.name !== void 0) table2.name = to.name;
+    this.tables.set(relationKey(table2.schema, table2.name), table2);
   }
   index(ref) {
     return this.indexes.get(relationKey(ref.schema, ref.name));
@@ -13001,20 +11981,22 @@ var Schema = class {
     index.name = newName;
     this.indexes.set(relationKey(index.schema, index.name), index);
   }
-  addConstraint(table, constraint) {
-    table.constraints.set(constraint.name, constraint);
-    constraint.references?.referencedBy.add(table);
+  addConstraint(table2, constraint) {
+    table2.constraints.set(constraint.name, constraint);
+    constraint.references?.referencedBy.add(table2);
   }
-  dropConstraint(table, constraint) {
-    table.constraints.delete(constraint.name);
-    if (constraint.references && ![...table.constraints.values()].some((c) => c.references === constraint.references)) {
-      constraint.references.referencedBy.delete(table);
+  dropConstraint(table2, constraint) {
+    table2.constraints.delete(constraint.name);
+    if (constraint.references && ![...table2.constraints.values()].some((c) => c.references === constraint.references)) {
+      constraint.references.referencedBy.delete(table2);
     }
-    for (const index of table.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
+    for (const index of table2.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
   }
   /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
   tablesUsingType(type) {
-    return [...this.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema)));
+    return [...this.tables.values()].filter(
+      (t) => [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema))
+    );
   }
   enumType(schema, name) {
     return this.enums.get(relationKey(schema, name));
@@ -13046,28 +12028,27 @@ function newTable(schema, name, kind, createdIn, declared) {
     dropped: false
   };
 }
-function hasIndexLeadingWith(table, columns) {
-  if (columns.length === 0) return true;
-  for (const index of table.indexes) {
+function hasIndexLeadingWith(table2, columns) {
+  for (const index of table2.indexes) {
     const leading = index.columns.slice(0, columns.length);
     if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
   }
   return false;
 }
-function defaultConstraintName(table, columns, kind) {
+function defaultConstraintName(table2, columns, kind) {
   switch (kind) {
     case "primary-key":
-      return `${table}_pkey`;
+      return `${table2}_pkey`;
     case "foreign-key":
-      return `${table}_${columns.join("_")}_fkey`;
+      return `${table2}_${columns.join("_")}_fkey`;
     case "unique":
-      return `${table}_${columns.join("_")}_key`;
+      return `${table2}_${columns.join("_")}_key`;
     case "exclude":
-      return `${table}_${columns.join("_")}_excl`;
+      return `${table2}_${columns.join("_")}_excl`;
     case "not-null":
-      return `${table}_${columns.join("_")}_not_null`;
+      return `${table2}_${columns.join("_")}_not_null`;
     case "check":
-      return `${table}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
+      return `${table2}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
   }
 }
 
@@ -13089,18 +12070,18 @@ var TableSizes = class {
 var INDEX_BUILDING = /* @__PURE__ */ new Set(["create-index", "reindex"]);
 function lockWork(lock, operations, sizes, throughput = CALIBRATED) {
   if (lock.kind === "index") return null;
-  const table = sizes.get(lock.key);
-  if (!table) return null;
-  if (lock.rewrite) return { ms: table.totalBytes / throughput.rewrite * 1e3, basis: `rewrite ${formatBytes(table.totalBytes)}` };
+  const table2 = sizes.get(lock.key);
+  if (!table2) return null;
+  if (lock.rewrite) return { ms: table2.totalBytes / throughput.rewrite * 1e3, basis: `rewrite ${formatBytes(table2.totalBytes)}` };
   if (!lock.scan) return { ms: 0, basis: "" };
   if (operations.some((o) => INDEX_BUILDING.has(o.op) || buildsIndex(o))) {
-    return { ms: table.heapBytes / throughput.index * 1e3, basis: `index build over ${formatBytes(table.heapBytes)}` };
+    return { ms: table2.heapBytes / throughput.index * 1e3, basis: `index build over ${formatBytes(table2.heapBytes)}` };
   }
   if (operations.some((o) => o.op === "update" || o.op === "delete")) {
-    const rows = Math.max(table.reltuples, table.liveTuples ?? 0, 0);
+    const rows = Math.max(table2.reltuples, table2.liveTuples ?? 0, 0);
     return { ms: rows / throughput.update * 1e3, basis: `${formatCount(rows)} rows written` };
   }
-  return { ms: table.heapBytes / throughput.validate * 1e3, basis: `scan ${formatBytes(table.heapBytes)}` };
+  return { ms: table2.heapBytes / throughput.validate * 1e3, basis: `scan ${formatBytes(table2.heapBytes)}` };
 }
 function buildsIndex(op) {
   const constraints = op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints : [];
@@ -13132,1690 +12113,120 @@ function formatCount(n) {
 }
 function describeHold(e) {
   const range = e.highMs < 1 ? "instant" : `${formatDuration(e.lowMs)} - ${formatDuration(e.highMs)}`;
-  const parts = [e.basis, e.laterStatements > 0 ? `${e.basis ? "then " : ""}${e.laterStatements} more statement${e.laterStatements === 1 ? "" : "s"}` : ""].filter(Boolean);
+  const parts = [
+    e.basis,
+    e.laterStatements > 0 ? `${e.basis ? "then " : ""}${e.laterStatements} more statement${e.laterStatements === 1 ? "" : "s"}` : ""
+  ].filter(Boolean);
   return `held ${range}${parts.length ? ` (${parts.join(", ")})` : ""}`;
 }
 
-// rules/lock-budget.ts
-var lock_budget_default = defineRule({
-  id: "lock-budget",
-  severity: "error",
-  summary: "With table sizes and --max-lock-ms: a table stays blocked for reads or writes longer than the budget",
-  docs: {
-    why: "A lock that blocks reads or writes is held from the statement that takes it until the transaction commits, so the outage it causes is that statement's work plus the work of every statement after it. With table sizes from `locklint stats` and `--max-lock-ms`, locklint estimates that time and reports every table that stays blocked longer than the team's budget, naming the work that makes it long.",
-    example: "-- with --stats stats.json --max-lock-ms 2000, where orders is 5 GB:\nBEGIN;\nALTER TABLE orders ALTER COLUMN total TYPE bigint;\nCOMMIT;",
-    useInstead: "-- expand and contract: a new column, backfilled in batches outside the migration\nBEGIN;\nALTER TABLE orders ADD COLUMN total_new bigint;\nCOMMIT;",
-    alembic: 'op.add_column("orders", sa.Column("total_new", sa.BigInteger(), nullable=True))\n# backfill in batches outside the migration, then switch and drop in later revisions',
-    notes: "Needs table sizes (`--stats FILE` or `--db-url`) and a budget (`--max-lock-ms N`); without them the rule does nothing. Estimates come from throughput measured by `npm run calibrate` (docs/estimates.md).",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html"],
-    exampleSizes: { tables: [{ name: "orders", heapBytes: 4e9, totalBytes: 5e9, rows: 4e7 }], maxLockMs: 2e3 }
-  },
-  onLockEstimate(ctx) {
-    const estimate = "qualitative" in ctx.lock.estimate ? null : ctx.lock.estimate;
-    const budgets = ["reads", "writes"].filter((b) => ctx.lock.blocks.includes(b) && ctx.budget[b] !== void 0).map((b) => ({ blocks: b, ms: ctx.budget[b] }));
-    const budget = budgets.sort((a, b) => a.ms - b.ms)[0];
-    if (!budget || !estimate || estimate.highMs <= budget.ms) return;
-    const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
-    const responsible = ctx.responsible().map((r) => `line ${r.line}: ${r.work}`);
-    ctx.report({
-      message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(budget.ms)} budget for ${budget.blocks}${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
-      help: { text: "Do the slow work outside the lock (CONCURRENTLY, NOT VALID then VALIDATE, expand and contract, batches), or split the transaction so that the lock is released sooner." },
-      locks: []
-    });
+// src/report/describe.ts
+function describeLock(lock) {
+  const parts = [`${lock.mode} on ${lock.relation}`];
+  parts.push(lock.blocks.length ? `blocks ${lock.blocks.join(", ")}` : "blocks nothing but ACCESS EXCLUSIVE");
+  if (lock.rewrite) parts.push(`rewrites the ${lock.kind === "index" ? "index" : "table"}`);
+  else if (lock.scan) parts.push("scans the table");
+  if (lock.new) parts.push(`harmless: ${lock.new}`);
+  else if (!("qualitative" in lock.estimate)) parts.push(describeHold(lock.estimate));
+  return parts.join(" - ");
+}
+function describeRevision(revision) {
+  if (!revision) return null;
+  const from = revision.from ?? "base";
+  const to = revision.id ?? "base";
+  if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
+  if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
+  return `${to} (upgrade from ${from})`;
+}
+function firstExistingLock(f) {
+  return f.locks.find((l) => !l.new);
+}
+function describeMigration(m) {
+  return `${m.file}:${m.line}${m.call ? ` (${m.call})` : ""}`;
+}
+function oneLine(sql, width) {
+  const flat = sql.replace(/\s+/g, " ").trim();
+  const chars = Array.from(flat);
+  return chars.length <= width ? flat : `${chars.slice(0, width - 1).join("")}\u2026`;
+}
+var HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function visible(text2) {
+  HIDDEN.lastIndex = 0;
+  if (!HIDDEN.test(text2)) return text2;
+  return text2.replace(HIDDEN, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+function visibleData(value) {
+  if (typeof value === "string") return visible(value);
+  if (value === null || typeof value !== "object") return value;
+  let copy;
+  const fields = value;
+  for (const key in fields) {
+    const shown = visibleData(fields[key]);
+    if (shown === fields[key]) continue;
+    copy ??= Array.isArray(value) ? [...value] : { ...fields };
+    copy[key] = shown;
   }
-});
-
-// src/sql/lock-mode-names.ts
-var LOCK_MODES = [
-  "ACCESS SHARE",
-  "ROW SHARE",
-  "ROW EXCLUSIVE",
-  "SHARE UPDATE EXCLUSIVE",
-  "SHARE",
-  "SHARE ROW EXCLUSIVE",
-  "EXCLUSIVE",
-  "ACCESS EXCLUSIVE"
-];
-function lockModeFromLevel(level) {
-  return LOCK_MODES[Math.min(Math.max(level, 1), 8) - 1];
+  return copy ?? value;
+}
+function visibleText(text2) {
+  return visibleReturns(visible(text2));
+}
+function visibleReturns(text2) {
+  return text2.replace(/\r(?!\n)/g, "\\r");
 }
 
-// src/locks/modes.ts
-var CONFLICTS = {
-  "ACCESS SHARE": ["ACCESS EXCLUSIVE"],
-  "ROW SHARE": ["EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "ROW EXCLUSIVE": ["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "SHARE UPDATE EXCLUSIVE": ["SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  SHARE: ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "SHARE ROW EXCLUSIVE": ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  EXCLUSIVE: ["ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "ACCESS EXCLUSIVE": LOCK_MODES
-};
-function conflicts(a, b) {
-  return CONFLICTS[a].includes(b);
-}
-function blockedBy(mode) {
-  const blocked = [];
-  if (conflicts(mode, "ACCESS SHARE")) blocked.push("reads");
-  if (conflicts(mode, "ROW EXCLUSIVE")) blocked.push("writes");
-  if (conflicts(mode, "SHARE UPDATE EXCLUSIVE") || conflicts(mode, "SHARE")) blocked.push("ddl");
-  return blocked;
-}
-function stronger(a, b) {
-  return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
-}
-function lockModeFromPgLocks(mode) {
-  const spaced = mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
-  return LOCK_MODES.includes(spaced) ? spaced : void 0;
-}
-function blocksReadsOrWrites(mode) {
-  return conflicts(mode, "ACCESS SHARE") || conflicts(mode, "ROW EXCLUSIVE");
-}
+// src/cli/commands/alembic.ts
+import { dirname as dirname6, relative as relative3, resolve as resolve8 } from "node:path";
 
-// rules/lock-upgrade.ts
-var lock_upgrade_default = defineRule({
-  id: "lock-upgrade",
-  severity: "warning",
-  summary: "A transaction takes a weaker lock on a table, then a stronger one: a deadlock risk",
-  docs: {
-    why: "Holding a lock that blocks writes (SHARE for `CREATE INDEX`, SHARE ROW EXCLUSIVE for a foreign key) and then asking for a stronger one on the same table (ACCESS EXCLUSIVE for `ALTER TABLE`) makes the migration wait for every session that already holds a weaker lock on it, while sessions that want to write wait for the migration. A session that read the table earlier in its transaction and now wants to write it waits for the migration, which waits for it: PostgreSQL detects the deadlock after `deadlock_timeout` and aborts one of them, possibly the migration; until then both wait, and everything queued behind them.",
-    example: "BEGIN;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
-    useInstead: "BEGIN;\nLOCK TABLE orders IN ACCESS EXCLUSIVE MODE;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
-    alembic: '# take the strongest lock first, or split the steps into separate revisions:\nop.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")',
-    notes: "A first lock that blocks neither reads nor writes (VALIDATE CONSTRAINT's SHARE UPDATE EXCLUSIVE, say) queues no application session, and does not fire. Taking the strongest lock first trades the deadlock risk for a longer strong lock; splitting the steps into separate transactions (revisions with transaction_per_migration=True) avoids both. Relations created earlier in the same revision are exempt; an upgrade across revisions that share a transaction is reported by revisions-share-transaction.",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
-  },
-  check(ctx) {
-    for (const lock of ctx.effects.locks) {
-      if (lock.novelty !== null) continue;
-      const held = ctx.heldLocks.get(lock.key);
-      if (!held || !blocksReadsOrWrites(held.mode) || stronger(held.mode, lock.mode) === held.mode) continue;
-      ctx.report({
-        message: `${lock.relation} is locked ${held.mode} at line ${held.line}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
-        help: { text: "Take the strongest lock first (LOCK TABLE ... IN ACCESS EXCLUSIVE MODE at the start), or run the two steps in separate transactions." },
-        locks: [lock]
-      });
+// src/alembic/history.ts
+var RevisionHistory = class {
+  constructor(files) {
+    this.files = files;
+    for (const file of files.values()) {
+      for (const down of file.downRevisions) this.children.set(down, [...this.children.get(down) ?? [], file.revision]);
     }
   }
-});
-
-// rules/revisions-share-transaction.ts
-var revisions_share_transaction_default = defineRule({
-  id: "revisions-share-transaction",
-  severity: "warning",
-  summary: "Several alembic revisions in one transaction: the first revision's locks are held through all the others",
-  docs: {
-    why: "By default alembic runs every pending revision of an `upgrade` in one transaction, and locks last until COMMIT: an ACCESS EXCLUSIVE taken by the first revision keeps its table unreadable while every later revision runs, index builds and backfills included. `transaction_per_migration=True` in env.py's `context.configure(...)` commits after each revision, so each lock lasts only as long as its own revision.",
-    example: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\n-- Running upgrade b2 -> c3\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);\nCOMMIT;",
-    useInstead: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
-    alembic: "# env.py\ncontext.configure(\n    ...,\n    transaction_per_migration=True,\n)",
-    notes: "Reported once per transaction, at the first statement of the second revision. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html", "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration"]
-  },
-  check(ctx) {
-    const revision = ctx.place.revision?.id ?? null;
-    if (ctx.place.transaction === null || revision === null) return;
-    const earlier = [...ctx.transactionLocks.values()].find((h) => h.revision !== null && h.revision !== revision && blocksReadsOrWrites(h.mode));
-    if (!earlier || !ctx.firstTime(String(ctx.place.transaction))) return;
-    ctx.report({
-      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at line ${earlier.line}: that lock is held through this and every later revision until COMMIT`,
-      help: { text: "Set transaction_per_migration=True in env.py's context.configure() so that each revision commits on its own." },
-      locks: []
-    });
+  files;
+  children = /* @__PURE__ */ new Map();
+  get ids() {
+    return [...this.files.keys()];
   }
-});
-
-// rules/prefer-robust-stmts.ts
-var GUARDABLE = {
-  "create-index": "the index already exists (possibly INVALID, from a failed CONCURRENTLY build)",
-  "drop-index": "the index is already gone"
-};
-var prefer_robust_stmts_default = defineRule({
-  id: "prefer-robust-stmts",
-  severity: "warning",
-  summary: "CREATE or DROP INDEX CONCURRENTLY without IF [NOT] EXISTS: the migration cannot be re-run after a partial failure",
-  docs: {
-    why: "Statements that run outside a transaction block (above all `CREATE INDEX CONCURRENTLY` in alembic's `autocommit_block()`) are not rolled back when the migration fails later: a re-run then fails on what the first run left behind. A failed `CREATE INDEX CONCURRENTLY` even leaves an INVALID index with the same name. `IF NOT EXISTS` / `IF EXISTS` make the step repeatable (drop an INVALID index first).",
-    example: "CREATE INDEX CONCURRENTLY ix_orders_created_at ON orders (created_at);",
-    useInstead: "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_created_at ON orders (created_at);",
-    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_created_at", "orders", ["created_at"], postgresql_concurrently=True, if_not_exists=True)',
-    notes: "Inside a transaction (alembic's default) a failure rolls everything back, so the rule does not fire there. Only CONCURRENTLY index statements are checked: they are the ones that cannot be put in a transaction. `if_not_exists=` needs alembic 1.12 or later; with older ones use op.execute.",
-    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"]
-  },
-  check(ctx) {
-    if (ctx.inTransactionBlock || /\bIF\s+(NOT\s+)?EXISTS\b/i.test(ctx.statement.sql)) return;
-    const op = ctx.effects.operations.map((e) => e.operation).find((o) => (o.op === "create-index" || o.op === "drop-index") && o.concurrent);
-    if (!op) return;
-    ctx.report({
-      message: `outside a transaction and without IF ${op.op.startsWith("drop") ? "" : "NOT "}EXISTS: if the migration fails after this statement, a re-run fails here because ${GUARDABLE[op.op]}`,
-      help: { text: `Add IF ${op.op.startsWith("drop") ? "" : "NOT "}EXISTS so the step can run twice.` },
-      locks: []
-    });
+  /** Revisions no other revision builds on. */
+  get heads() {
+    return this.ids.filter((id) => !this.children.has(id));
   }
-});
-
-// rules/excessive-lock-timeout.ts
-var MAX_MS = 1e4;
-var excessive_lock_timeout_default = defineRule({
-  id: "excessive-lock-timeout",
-  severity: "warning",
-  summary: "A lock_timeout so long that every query on the table queues behind the waiting migration",
-  docs: {
-    why: "While a migration waits for a lock that blocks reads or writes, every later query on that table waits behind it, even ones that would not conflict with the holder. A `lock_timeout` bounds that queue; set to tens of seconds or minutes it stops protecting anything: web requests time out and connection pools fill before the migration gives up.",
-    example: "SET lock_timeout = '5min';\nALTER TABLE orders ADD COLUMN note text;",
-    useInstead: "SET lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;",
-    alembic: `op.execute("SET lock_timeout = '3s'")  # and retry the deploy if it times out`,
-    notes: `Reported above ${MAX_MS / 1e3} s, once per revision. A timed-out migration can be retried; an outage cannot be undone.`,
-    references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT"]
-  },
-  check(ctx) {
-    const value = ctx.setting("lock_timeout");
-    if (value === void 0 || isDisabledTimeout(value)) return;
-    const ms = timeoutMs(value);
-    if (ms === void 0 || ms <= MAX_MS) return;
-    const lock = existingLocks(ctx.effects.locks).find((l) => blocksReadsOrWrites(l.mode));
-    if (!lock || !ctx.firstTime(ctx.place.unit.key)) return;
-    ctx.report({
-      message: `lock_timeout is ${value.trim()}: while this statement waits for ${lock.mode} on ${lock.relation}, every query on ${lock.relation} can queue that long`,
-      help: { text: "Use a few seconds and retry on timeout.", sql: "SET lock_timeout = '3s';" },
-      locks: [lock]
-    });
+  /**
+   * What `--revision NAME` means: a revision id, a unique prefix of one, a branch label (the labelled
+   * revisions and everything built on them), or `heads`.
+   */
+  resolve(name) {
+    if (this.files.has(name)) return [name];
+    if (name === "heads" || name === "head") return this.heads;
+    const labelled2 = this.ids.filter((id) => this.files.get(id).branchLabels.includes(name));
+    if (labelled2.length > 0) return this.withDescendants(labelled2);
+    const prefixed2 = this.ids.filter((id) => id.startsWith(name));
+    if (prefixed2.length === 1) return prefixed2;
+    if (prefixed2.length > 1) throw new UsageError(`revision ${name} is ambiguous: ${prefixed2.sort().join(", ")} start with it`);
+    throw new UsageError(`no revision ${name} in the project: give a revision id (or a unique start of one), a branch label, or heads`);
   }
-});
-
-// rules/multiple-alter-table.ts
-var multiple_alter_table_default = defineRule({
-  id: "multiple-alter-table",
-  severity: "warning",
-  optional: true,
-  summary: "Several ALTER TABLE statements on one table in a transaction, where one statement with several actions would do",
-  docs: {
-    why: "Each `ALTER TABLE` waits for its lock separately, and a rewrite or scan triggered by several statements happens several times; one `ALTER TABLE t ADD COLUMN a ..., ADD COLUMN b ...` takes the lock once and does the work once. alembic emits one statement per `op.*` call; `op.batch_alter_table` is for SQLite, so combining needs `op.execute`.",
-    example: "BEGIN;\nALTER TABLE users ADD COLUMN first_name text;\nALTER TABLE users ADD COLUMN last_name text;\nCOMMIT;",
-    useInstead: "BEGIN;\nALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;\nCOMMIT;",
-    alembic: 'op.execute("ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text")',
-    notes: "Off by default: with cheap actions the difference is small. Reported once per table and transaction.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html"]
-  },
-  check(ctx) {
-    for (const { operation } of ctx.effects.operations) {
-      if (!ALTER_TABLE.has(operation.op) || !("table" in operation) || !operation.table) continue;
-      const table = operation.table;
-      const held = ctx.heldLocks.get(relationKey(table.schema, table.name));
-      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}\0${table.written}`)) continue;
-      ctx.report({
-        message: `another ALTER TABLE ${table.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
-        help: { text: "Combine the actions into one ALTER TABLE, separated by commas." },
-        locks: []
-      });
-    }
-  }
-});
-var ALTER_TABLE = /* @__PURE__ */ new Set(["add-column", "drop-column", "alter-column-type", "set-not-null", "drop-not-null", "set-default", "drop-default", "add-constraint", "drop-constraint", "validate-constraint", "alter-table-other"]);
-
-// rules/wide-index.ts
-var wide_index_default = defineRule({
-  id: "wide-index",
-  severity: "warning",
-  optional: true,
-  summary: "A non-unique index on more than three columns",
-  docs: {
-    why: "Every index is built under a lock (SHARE, or SHARE UPDATE EXCLUSIVE when concurrent), slows every write, and takes space; an index on four or more columns is rarely used beyond its first columns, and the planner seldom picks it over a narrower one. Unique indexes are exempt: their width is their meaning.",
-    example: "CREATE INDEX CONCURRENTLY ix_events_wide ON events (account_id, kind, status, created_at);",
-    useInstead: "CREATE INDEX CONCURRENTLY ix_events_account_created ON events (account_id, created_at);",
-    alembic: 'op.create_index("ix_events_account_created", "events", ["account_id", "created_at"], postgresql_concurrently=True)',
-    notes: "Off by default. Check with EXPLAIN on production-like data which columns the queries need.",
-    references: ["https://www.postgresql.org/docs/current/indexes-multicolumn.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "create-index")) {
-      if (op.unique || op.columns.length <= 3) continue;
-      ctx.report({ message: `index on ${op.columns.length} columns (${op.columns.join(", ")})`, help: { text: "Index the columns queries filter on first; drop the rest." }, locks: [] });
-    }
-  }
-});
-
-// rules/foreign-key-without-index.ts
-var foreign_key_without_index_default = defineRule({
-  id: "foreign-key-without-index",
-  severity: "warning",
-  summary: "A foreign key whose columns no index covers: every delete or key update on the referenced table scans this one",
-  docs: {
-    why: "PostgreSQL indexes the referenced side of a foreign key (its primary key or unique constraint) but not the referencing columns. Without an index on them, every DELETE of a referenced row, and every update of its key, reads the whole referencing table to look for dependants, holding its locks meanwhile; ON DELETE CASCADE then also deletes by scanning. The cost grows with the referencing table and shows up far from the migration that caused it.",
-    example: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));",
-    useInstead: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_order_items_order_id ON order_items (order_id);",
-    alembic: 'op.create_table("order_items", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("order_id", sa.BigInteger(), sa.ForeignKey("orders.id")))\nop.create_index("ix_order_items_order_id", "order_items", ["order_id"])  # or index=True on the column',
-    notes: "Checked at the end of the revision (or transaction), so an index created after the foreign key in the same revision counts. Tables that existed before the script are checked only when the script shows their indexes. On an existing table, build the index CONCURRENTLY.",
-    references: ["https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK"]
-  },
-  check(ctx) {
-    for (const { operation } of ctx.effects.operations) {
-      for (const fk of foreignKeys(operation)) {
-        ctx.afterUnit(() => {
-          if (ctx.indexCovers(fk.table, fk.columns) !== false) return;
-          ctx.report({
-            message: `no index on ${fk.table.written} (${fk.columns.join(", ")}): each DELETE from ${fk.references.written}, or key update, scans ${fk.table.written}`,
-            help: {
-              text: "Index the referencing columns (CONCURRENTLY on an existing table).",
-              sql: `CREATE INDEX ix_${fk.table.name}_${fk.columns.join("_")} ON ${fk.table.written} (${fk.columns.join(", ")});`,
-              alembic: `op.create_index("ix_${fk.table.name}_${fk.columns.join("_")}", "${fk.table.name}", [${fk.columns.map((c) => `"${c}"`).join(", ")}])`
-            },
-            at: fk.location,
-            locks: []
-          });
-        });
-      }
-    }
-  }
-});
-function foreignKeys(op) {
-  const found = [];
-  const add = (table, column2, spec) => {
-    if (spec.kind !== "foreign-key" || !spec.references) return;
-    const columns = spec.columns.length ? spec.columns : column2 ? [column2] : [];
-    if (columns.length && !found.some((f) => f.location === spec.location)) found.push({ table, columns, references: spec.references, location: spec.location });
-  };
-  if (op.op === "create-table") {
-    for (const c of op.constraints) add(op.table, null, c);
-    for (const column2 of op.columns) for (const c of column2.constraints) add(op.table, column2.name, c);
-  } else if (op.op === "add-column") {
-    for (const c of op.column.constraints) add(op.table, op.column.name, c);
-  } else if (op.op === "add-constraint") {
-    add(op.table, null, op.constraint);
-  }
-  return found;
-}
-
-// rules/validate-in-same-transaction.ts
-var validate_in_same_transaction_default = defineRule({
-  id: "validate-in-same-transaction",
-  severity: "warning",
-  durationHazard: true,
-  summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID: the strong lock is still held during the scan",
-  docs: {
-    why: "Adding a constraint `NOT VALID` and validating it later is the safe way because `VALIDATE CONSTRAINT` scans under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes. But locks last until COMMIT: in the same transaction, the ACCESS EXCLUSIVE (CHECK) or SHARE ROW EXCLUSIVE (FOREIGN KEY) taken by the `ADD CONSTRAINT ... NOT VALID` is still held while the VALIDATE reads the whole table, so nothing was gained. alembic puts every `op.*` call of a revision in one transaction.",
-    example: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\nCOMMIT;",
-    useInstead: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\nCOMMIT;",
-    alembic: '# revision 1:\nop.create_check_constraint("orders_total_check", "orders", "total >= 0", postgresql_not_valid=True)\n# revision 2 (with transaction_per_migration=True in env.py, each revision commits on its own):\nop.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check")',
-    notes: "Within one revision, `with op.get_context().autocommit_block():` around the VALIDATE also works: it commits the ADD first.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "validate-constraint")) {
-      const held = ctx.heldLocks.get(relationKey(op.table.schema, op.table.name));
-      if (!held || !blocksReadsOrWrites(held.mode)) continue;
-      ctx.report({
-        message: `VALIDATE CONSTRAINT ${op.name} scans ${op.table.written} while the ${held.mode} lock taken at line ${held.line} is still held: ${held.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} wait for the whole scan`,
-        help: { text: "Commit between the ADD ... NOT VALID and the VALIDATE: a later revision (transaction_per_migration=True), or autocommit_block() around the VALIDATE." }
-      });
-    }
-  }
-});
-
-// rules/lock-held-during-slow-statement.ts
-var lock_held_during_slow_statement_default = defineRule({
-  id: "lock-held-during-slow-statement",
-  severity: "warning",
-  durationHazard: true,
-  summary: "A scan, rewrite or backfill runs while an earlier statement's read- or write-blocking lock is still held",
-  docs: {
-    why: "A lock is held until the transaction ends, not until its statement ends. When a statement that reads or rewrites a whole table (an index build, a validation, a type change, a backfill) runs after another statement of the same transaction took a lock that blocks reads or writes (an `ALTER TABLE`'s ACCESS EXCLUSIVE, say), that earlier table stays blocked for the whole slow statement, even if the slow statement is about another table. alembic runs all `op.*` calls of a revision in one transaction.",
-    example: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX ix_orders_created_at ON orders (created_at);\nCOMMIT;",
-    useInstead: "BEGIN;\nCREATE INDEX ix_orders_created_at ON orders (created_at);\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;",
-    alembic: '# do the slow work first (or in its own revision / autocommit_block()), the quick ACCESS EXCLUSIVE changes last:\nop.create_index("ix_orders_created_at", "orders", ["created_at"])\nop.add_column("users", sa.Column("nickname", sa.Text()))',
-    notes: "Reported once per blocking lock, at the first slow statement that runs while it is held. The slow statement itself may have its own finding (require-concurrent-index-creation here).",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html"]
-  },
-  check(ctx) {
-    const slow = existingLocks(ctx.effects.locks).find((l) => l.scan || l.rewrite);
-    if (!slow) return;
-    const own = new Map(ctx.effects.locks.map((l) => [l.key, l.mode]));
-    const blocking = [...ctx.heldLocks].filter(([key, h]) => blocksReadsOrWrites(h.mode) && !(own.has(key) && covers(own.get(key), h.mode))).map(([, h]) => h).sort((a, b) => a.line - b.line)[0];
-    if (!blocking || !ctx.firstTime(`${ctx.place.unit.key}\0${blocking.relation}\0${blocking.line}`)) return;
-    const what = slow.rewrite ? `rewrites ${slow.relation}` : `reads all of ${slow.relation}`;
-    ctx.report({
-      message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at line ${blocking.line}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,
-      help: { text: "Run the slow statement first, in its own transaction (a separate revision, or autocommit_block()), or move the blocking change after it." },
-      locks: [slow]
-    });
-  }
-});
-function covers(mode, other) {
-  const blocked = blockedBy(mode);
-  return blockedBy(other).every((b) => blocked.includes(b));
-}
-
-// rules/require-concurrent-reindex.ts
-var require_concurrent_reindex_default = defineRule({
-  id: "require-concurrent-reindex",
-  severity: "error",
-  durationHazard: true,
-  summary: "REINDEX without CONCURRENTLY blocks writes to the table and every query that uses the index",
-  docs: {
-    why: "`REINDEX INDEX` and `REINDEX TABLE` take SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index they rebuild, so every query whose plan uses the index waits as well, for as long as the rebuild reads and sorts the table. From PostgreSQL 12, `REINDEX ... CONCURRENTLY` builds the new index beside the old one under SHARE UPDATE EXCLUSIVE and swaps them; it cannot run inside a transaction block.",
-    example: "REINDEX INDEX ix_orders_customer_id;",
-    useInstead: "REINDEX INDEX CONCURRENTLY ix_orders_customer_id;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.execute("REINDEX INDEX CONCURRENTLY ix_orders_customer_id")',
-    notes: "Before PostgreSQL 12 there is no CONCURRENTLY: build a replacement with CREATE INDEX CONCURRENTLY, drop the old index concurrently, then rename the new one (the rule says so with `--pg-version 11`). Indexes of tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "reindex")) {
-      if (op.concurrent || !op.relation || op.target !== "index" && op.target !== "table") continue;
-      const locks = existingLocks(ctx.effects.locks);
-      if (locks.length === 0) continue;
-      const what = `REINDEX ${op.target.toUpperCase()} ${op.relation.written}`;
-      ctx.report({
-        message: `${what} locks out writes to the table and queries that use the rebuilt index until the rebuild finishes`,
-        help: ctx.pgVersion >= 12 ? {
-          text: `Rebuild concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
-          sql: insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY") + ";",
-          alembic: `with op.get_context().autocommit_block():
-    op.execute(${py(insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY"))})`
-        } : {
-          text: "PostgreSQL 11 has no REINDEX CONCURRENTLY: create a replacement index concurrently, drop the old one concurrently, and rename the new one to the old name.",
-          sql: "CREATE INDEX CONCURRENTLY <name>_new ON <table> (...);\nDROP INDEX CONCURRENTLY <name>;\nALTER INDEX <name>_new RENAME TO <name>;"
-        },
-        locks
-      });
-    }
-  }
-});
-
-// rules/require-concurrent-partition-detach.ts
-var require_concurrent_partition_detach_default = defineRule({
-  id: "require-concurrent-partition-detach",
-  severity: "error",
-  summary: "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the whole partitioned table",
-  docs: {
-    why: "`ALTER TABLE parent DETACH PARTITION child` takes ACCESS EXCLUSIVE on the parent and on the partition: every read and write of the partitioned table, whatever the partition, waits for it, and it waits for every running query on the table first. From PostgreSQL 14, `DETACH PARTITION ... CONCURRENTLY` takes only SHARE UPDATE EXCLUSIVE on the parent and waits for running queries in two transactions; it cannot run inside a transaction block, nor when the table has a DEFAULT partition.",
-    example: "ALTER TABLE events DETACH PARTITION events_2023;",
-    useInstead: "ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.execute("ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY")',
-    notes: "Before PostgreSQL 14 there is no concurrent form: the rule is a warning there, asking for a lock_timeout and a quiet moment. If a concurrent detach is interrupted, finish it with `ALTER TABLE ... DETACH PARTITION ... FINALIZE`.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "detach-partition")) {
-      if (op.concurrent || op.finalize) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      const concurrent = `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} CONCURRENTLY`;
-      ctx.report({
-        message: `detaching ${op.partition.written} takes ACCESS EXCLUSIVE on ${op.table.written}: reads and writes of every partition wait`,
-        help: ctx.pgVersion >= 14 ? { text: `Detach concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`, sql: `${concurrent};`, alembic: `with op.get_context().autocommit_block():
-    op.execute(${py(concurrent)})` } : { text: "Before PostgreSQL 14 there is no concurrent detach: set a short lock_timeout, run it when the table is quiet, and retry on timeout.", sql: `SET lock_timeout = '2s';
-${ctx.statement.sql};` },
-        severity: ctx.pgVersion >= 14 ? "error" : "warning",
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/require-concurrent-refresh.ts
-var require_concurrent_refresh_default = defineRule({
-  id: "require-concurrent-refresh",
-  severity: "error",
-  durationHazard: true,
-  summary: "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view while it recomputes",
-  docs: {
-    why: "`REFRESH MATERIALIZED VIEW` takes ACCESS EXCLUSIVE on the view and replaces its contents (a rewrite): every SELECT of the view waits until the whole query behind it has run again. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes EXCLUSIVE instead, which lets reads go on while it computes the new contents and applies the difference; it needs a unique index on the view, and may run inside a transaction.",
-    example: "REFRESH MATERIALIZED VIEW customer_totals;",
-    useInstead: "CREATE UNIQUE INDEX CONCURRENTLY ux_customer_totals_customer_id ON customer_totals (customer_id);\nREFRESH MATERIALIZED VIEW CONCURRENTLY customer_totals;",
-    alembic: 'op.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY customer_totals")  # the view needs a unique index',
-    notes: "A view created earlier in the same revision is exempt (nobody reads it yet). CONCURRENTLY is slower when most rows change.",
-    references: ["https://www.postgresql.org/docs/current/sql-refreshmaterializedview.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "refresh-materialized-view")) {
-      if (op.concurrent) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.view);
-      if (!lock) continue;
-      const concurrent = ctx.statement.sql.replace(/^(\s*REFRESH\s+MATERIALIZED\s+VIEW)/i, "$1 CONCURRENTLY");
-      ctx.report({
-        message: `REFRESH MATERIALIZED VIEW ${op.view.written} takes ACCESS EXCLUSIVE: every read of the view waits until it is recomputed`,
-        help: { text: "Refresh concurrently (the view needs a unique index): reads go on while it runs.", sql: `${concurrent};`, alembic: `op.execute(${py(concurrent)})` },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/adding-exclusion-constraint.ts
-var adding_exclusion_constraint_default = defineRule({
-  id: "adding-exclusion-constraint",
-  severity: "error",
-  durationHazard: true,
-  summary: "ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE",
-  docs: {
-    why: "An exclusion constraint is enforced by an index that `ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE` builds and checks while holding ACCESS EXCLUSIVE: reads and writes wait for the whole build. Unlike UNIQUE and PRIMARY KEY, an EXCLUDE constraint cannot be attached to an index built beforehand with CONCURRENTLY (there is no `USING INDEX` form for it).",
-    example: "ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);",
-    useInstead: "-- create the constraint with the table, or add it when the table is small or in a maintenance window, with a lock_timeout\nCREATE TABLE bookings (room_id int, during tstzrange, CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&));",
-    alembic: '# with the table:\nop.create_table("bookings", ..., postgresql.ExcludeConstraint((sa.column("room_id"), "="), (sa.column("during"), "&&"), using="gist"))',
-    notes: "Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html", "https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-EXCLUSION"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const added = addedConstraints(effect.operation);
-      if (!added?.constraints.some((c) => c.kind === "exclude")) continue;
-      const lock = existingLockOn(ctx.effects.locks, added.table);
-      if (!lock) continue;
-      ctx.report({
-        message: `EXCLUDE constraint on existing table ${added.table.written} builds its index under ACCESS EXCLUSIVE: reads and writes wait for the build`,
-        help: { text: "There is no concurrent way to add an exclusion constraint: add it when the table is created, or in a quiet moment with a lock_timeout." },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/rewriting-table.ts
-var rewriting_table_default = defineRule({
-  id: "rewriting-table",
-  severity: "error",
-  durationHazard: true,
-  summary: "ALTER TABLE forms that rewrite the whole table under ACCESS EXCLUSIVE (SET LOGGED/UNLOGGED, SET ACCESS METHOD, ...)",
-  docs: {
-    why: "Some ALTER TABLE forms copy every row into a new file and rebuild every index while holding ACCESS EXCLUSIVE: `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD`, `ALTER COLUMN ... SET EXPRESSION` (PostgreSQL 17). Reads and writes wait for the whole copy, which takes as long as the table is big.",
-    example: "ALTER TABLE events SET UNLOGGED;",
-    useInstead: "-- create the new table with the wanted setting, copy rows in batches, then swap names in a short transaction\nCREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL);",
-    alembic: 'op.execute("CREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL)")\n# copy in batches, then in a later revision rename events_new to events',
-    notes: "Changing a table to the persistence it already has does not rewrite and does not fire (when the script created the table). Column type changes are reported by changing-column-type; VACUUM FULL and CLUSTER by prefer-repack.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "alter-table-other")) {
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock?.rewrite) continue;
-      ctx.report({
-        message: `${op.what} rewrites ${op.table.written} and its indexes under ACCESS EXCLUSIVE: reads and writes wait for the whole copy`,
-        help: { text: "Build a new table with the wanted setting and copy rows in batches, or run it when the table is small or quiet, with a lock_timeout." },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/prefer-repack.ts
-var prefer_repack_default = defineRule({
-  id: "prefer-repack",
-  severity: "error",
-  durationHazard: true,
-  summary: "VACUUM FULL and CLUSTER rewrite the table under ACCESS EXCLUSIVE; pg_repack does it online",
-  docs: {
-    why: "`VACUUM FULL` and `CLUSTER` write a new copy of the table and of every index while holding ACCESS EXCLUSIVE: no read or write of the table until the copy is done, minutes to hours on a big table. Neither belongs in a deploy. The `pg_repack` extension (or `pg_squeeze`) rewrites a table with only brief locks at the start and the end; a plain `VACUUM` reclaims space for reuse without blocking.",
-    example: "VACUUM FULL orders;",
-    useInstead: "VACUUM (ANALYZE) orders;",
-    alembic: "# not in a migration: run pg_repack from a maintenance job, e.g.\n# pg_repack --table=orders --dbname=app",
-    notes: "VACUUM cannot run inside a transaction block either, so in alembic it needs `autocommit_block()` in any case.",
-    references: ["https://www.postgresql.org/docs/current/sql-vacuum.html", "https://www.postgresql.org/docs/current/sql-cluster.html", "https://reorg.github.io/pg_repack/"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      const rewrites = op.op === "vacuum" && op.full || op.op === "cluster";
-      if (!rewrites) continue;
-      const locks = existingLocks(effect.locks);
-      if (op.table && locks.length === 0) continue;
-      const what = op.op === "cluster" ? "CLUSTER" : "VACUUM FULL";
-      ctx.report({
-        message: `${what} ${op.table ? op.table.written : "(every table)"} rewrites ${op.table ? "the table" : "each table"} and its indexes under ACCESS EXCLUSIVE: reads and writes wait until it finishes`,
-        help: { text: "Use pg_repack (or pg_squeeze) outside the migration; a plain VACUUM does not block reads or writes." },
-        locks
-      });
-    }
-  }
-});
-
-// rules/attaching-partition-with-scan.ts
-var attaching_partition_with_scan_default = defineRule({
-  id: "attaching-partition-with-scan",
-  severity: "warning",
-  durationHazard: true,
-  summary: "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE unless a CHECK proves its bound",
-  docs: {
-    why: "`ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...` takes ACCESS EXCLUSIVE on the child (and SHARE UPDATE EXCLUSIVE on the parent from PostgreSQL 12, ACCESS EXCLUSIVE before) and reads every row of the child to check it fits the bound, unless a validated CHECK constraint on the child already implies the bound. With a DEFAULT partition, that one is scanned too.",
-    example: "-- Running upgrade  -> a1\nCREATE TABLE events (id bigint, created_at timestamptz) PARTITION BY RANGE (created_at);\nCREATE TABLE events_2025 (id bigint, created_at timestamptz);\n-- Running upgrade a1 -> b2\nALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
-    useInstead: "-- Running upgrade  -> a1\nCREATE TABLE events (id bigint, created_at timestamptz) PARTITION BY RANGE (created_at);\nCREATE TABLE events_2025 (id bigint, created_at timestamptz);\n-- Running upgrade a1 -> b2\nALTER TABLE events_2025 ADD CONSTRAINT events_2025_bound CHECK (created_at IS NOT NULL AND created_at >= '2025-01-01' AND created_at < '2026-01-01') NOT VALID;\n-- Running upgrade b2 -> c3\nALTER TABLE events_2025 VALIDATE CONSTRAINT events_2025_bound;\nALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\nALTER TABLE events_2025 DROP CONSTRAINT events_2025_bound;",
-    alembic: `op.create_check_constraint("events_2025_bound", "events_2025", "created_at IS NOT NULL AND created_at >= '2025-01-01' AND created_at < '2026-01-01'", postgresql_not_valid=True)
-op.execute("ALTER TABLE events_2025 VALIDATE CONSTRAINT events_2025_bound")
-# next revision:
-op.execute("ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')")
-op.drop_constraint("events_2025_bound", "events_2025", type_="check")`,
-    notes: "locklint recognises a validated CHECK on the partition key columns as proof of the bound. Drop the CHECK after the attach: the partition constraint takes over.",
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "attach-partition")) {
-      const lock = existingLockOn(ctx.effects.locks, op.partition);
-      if (!lock?.scan) continue;
-      ctx.report({
-        message: `attaching ${op.partition.written} reads all its rows under ACCESS EXCLUSIVE to check the partition bound`,
-        help: { text: "Add a CHECK constraint matching the bound (NOT VALID, then VALIDATE, without blocking writes) before the ATTACH: PostgreSQL then skips the scan." },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/ban-truncate-cascade.ts
-var ban_truncate_cascade_default = defineRule({
-  id: "ban-truncate-cascade",
-  severity: "error",
-  summary: "TRUNCATE ... CASCADE also empties every table that references the truncated one",
-  docs: {
-    why: "`TRUNCATE ... CASCADE` empties the named table and, recursively, every table with a foreign key to it, including tables the author did not think of. Each one is locked ACCESS EXCLUSIVE and replaced by an empty file: reads and writes of all of them wait, and their rows are gone.",
-    example: "TRUNCATE customers CASCADE;",
-    useInstead: "DELETE FROM carts WHERE expires_at < now();",
-    alembic: '# empty exactly the tables you mean, in batches:\nop.execute("DELETE FROM carts WHERE expires_at < now()")',
-    notes: "When emptying a table is really intended, name every table in one TRUNCATE without CASCADE: PostgreSQL then refuses if another table still references them.",
-    references: ["https://www.postgresql.org/docs/current/sql-truncate.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "truncate")) {
-      if (!op.cascade) continue;
-      const locks = existingLocks(ctx.effects.locks);
-      const others = locks.map((l) => l.relation).filter((r) => r !== op.table.written);
-      ctx.report({
-        message: `TRUNCATE ${op.table.written} CASCADE empties every table that references it${others.length ? ` (${others.join(", ")})` : " (which ones depends on the database: none are known from this script)"}, each under ACCESS EXCLUSIVE`,
-        help: { text: "Name the tables to empty without CASCADE, or delete the rows you mean." },
-        locks
-      });
-    }
-  }
-});
-
-// rules/truncating-table.ts
-var truncating_table_default = defineRule({
-  id: "truncating-table",
-  severity: "warning",
-  summary: "TRUNCATE of an existing table: ACCESS EXCLUSIVE and every row gone",
-  docs: {
-    why: "`TRUNCATE` takes ACCESS EXCLUSIVE on the table (reads and writes wait, and it waits for every running query first) and replaces its file with an empty one: the rows are gone, and the lock is held until the migration's transaction commits. In a migration that is rarely what production wants.",
-    example: "TRUNCATE sessions;",
-    useInstead: "DELETE FROM sessions WHERE created_at < now() - interval '30 days';",
-    alembic: `op.execute("DELETE FROM sessions WHERE created_at < now() - interval '30 days'")  # in batches for big tables`,
-    notes: "Tables created earlier in the same revision are exempt. TRUNCATE ... CASCADE is reported by ban-truncate-cascade.",
-    references: ["https://www.postgresql.org/docs/current/sql-truncate.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "truncate")) {
-      if (op.cascade) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      ctx.report({
-        message: `TRUNCATE ${op.table.written} deletes every row under ACCESS EXCLUSIVE: reads and writes wait until the transaction ends`,
-        help: { text: "Delete the rows you mean (in batches for a big table), or make sure emptying the table is intended and run it with a lock_timeout." },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/deleting-all-rows.ts
-var deleting_all_rows_default = defineRule({
-  id: "deleting-all-rows",
-  severity: "warning",
-  summary: "DELETE without WHERE on an existing table: every row locked and deleted in one transaction",
-  docs: {
-    why: "`DELETE` without a WHERE clause reads the whole table (ROW EXCLUSIVE: writes to the same rows wait) and deletes every row in the migration's transaction: every deleted row stays locked until COMMIT, the table bloats until vacuum, and a concurrent ALTER TABLE or index build queues behind it. It is rarely what a deploy should do.",
-    example: "DELETE FROM sessions;",
-    useInstead: "DELETE FROM sessions WHERE created_at < now() - interval '30 days';",
-    alembic: `op.execute("DELETE FROM sessions WHERE created_at < now() - interval '30 days'")  # in batches for a big table`,
-    notes: "Tables created earlier in the same revision are exempt. Data changes in a migration are also reported by backfilling-in-migration.",
-    references: ["https://www.postgresql.org/docs/current/sql-delete.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "delete")) {
-      if (op.where !== null) continue;
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      ctx.report({
-        message: `DELETE without WHERE removes every row of ${op.table.written} in one transaction`,
-        help: { text: "Delete only the rows you mean, in batches outside the migration for a big table; if emptying the table is intended, say so in a comment and consider TRUNCATE in a quiet moment." },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/backfilling-in-migration.ts
-var backfilling_in_migration_default = defineRule({
-  id: "backfilling-in-migration",
-  severity: "warning",
-  durationHazard: true,
-  summary: "UPDATE of an existing table inside the migration: rows stay locked until COMMIT, with every lock taken before it",
-  docs: {
-    why: "A backfill (`UPDATE` of an existing table) in a migration runs in the migration's transaction: every row it changes stays locked against other writers until COMMIT, it writes a new version of each row (bloat, WAL, replication lag), and every lock the transaction took before it (an ALTER TABLE's ACCESS EXCLUSIVE, say) is held for the whole backfill. alembic's default is one transaction for all revisions, so a backfill extends the locks of every earlier revision in the run.",
-    example: "UPDATE users SET status = 'active' WHERE status IS NULL;",
-    useInstead: "-- not in the migration: in a script or a job, in batches, each in its own transaction:\n-- UPDATE users SET status = 'active' WHERE id BETWEEN :lo AND :hi AND status IS NULL;",
-    alembic: `# keep schema changes in the migration; backfill outside it, in batches:
-# for lo in range(0, max_id, 10_000):
-#     conn.execute(text("UPDATE users SET status = 'active' WHERE id >= :lo AND id < :hi AND status IS NULL"), {"lo": lo, "hi": lo + 10_000})
-#     conn.commit()`,
-    notes: "Small lookup tables are fine to fill in a migration (the rule cannot know a table's size without statistics). Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-update.html", "https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "update")) {
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      const scope = op.where === null ? "every row" : "the rows it matches";
-      ctx.report({
-        message: `UPDATE of ${op.table.written} in the migration keeps ${scope} locked until the transaction commits${ctx.inTransactionBlock ? ", together with every lock taken before it in the transaction" : ""}`,
-        help: { text: "Backfill outside the migration, in batches that each commit; keep the migration to schema changes." },
-        locks: [lock]
-      });
-    }
-  }
-});
-
-// rules/locking-table.ts
-var locking_table_default = defineRule({
-  id: "locking-table",
-  severity: "warning",
-  summary: "An explicit LOCK TABLE that blocks reads or writes until the transaction ends",
-  docs: {
-    why: "`LOCK TABLE` without a mode takes ACCESS EXCLUSIVE; `SHARE` and stronger modes block writes. The lock is held until the migration's transaction commits, so every statement after it, and every revision after it when alembic runs them in one transaction, extends the outage. It also waits for every running query on the table first, and queues all others behind it.",
-    example: "LOCK TABLE orders;",
-    useInstead: "SET lock_timeout = '2s';\nLOCK TABLE orders IN SHARE UPDATE EXCLUSIVE MODE;",
-    alembic: `op.execute("SET lock_timeout = '2s'")
-op.execute("LOCK TABLE orders IN SHARE UPDATE EXCLUSIVE MODE")  # only if you need it at all`,
-    notes: "Take the weakest mode that does the job, as late as possible, with a lock_timeout; most migrations need no explicit lock at all.",
-    references: ["https://www.postgresql.org/docs/current/sql-lock.html", "https://www.postgresql.org/docs/current/explicit-locking.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "lock-table")) {
-      const locks = existingLocks(ctx.effects.locks).filter((l) => blocksReadsOrWrites(l.mode));
-      if (locks.length === 0) continue;
-      ctx.report({
-        message: `LOCK TABLE ${op.table.written} IN ${op.mode} MODE blocks ${locks[0].blocks.filter((b) => b !== "ddl").join(" and ")} until the transaction ends`,
-        help: { text: "Drop the explicit lock if the statements after it take what they need, or take a weaker mode with a lock_timeout." },
-        locks
-      });
-    }
-  }
-});
-
-// rules/changing-trigger.ts
-var changing_trigger_default = defineRule({
-  id: "changing-trigger",
-  severity: "warning",
-  summary: "CREATE, DROP, ENABLE or DISABLE TRIGGER on an existing table without a lock_timeout: writes queue behind it",
-  docs: {
-    why: "`CREATE TRIGGER` and `ALTER TABLE ... ENABLE/DISABLE TRIGGER` take SHARE ROW EXCLUSIVE on the table, `DROP TRIGGER` takes ACCESS EXCLUSIVE: writes (and for DROP, reads) wait, first for every running query on the table and then until the migration's transaction commits. A new trigger also slows every later write, and a disabled one silently skips its work (audit rows, denormalised columns) for every write until it is enabled again.",
-    example: "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_row();",
-    useInstead: "SET lock_timeout = '2s';\nCREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_row();",
-    alembic: `op.execute("SET lock_timeout = '2s'")  # fail fast rather than queue writes
-op.execute("CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_row()")
-# keep the revision short: the lock is held until it commits`,
-    notes: "The lock itself is short; the risk is waiting for it behind a long query (every write queues behind the waiting statement), and holding it while the rest of the transaction runs. With a lock_timeout set the rule is satisfied; keep trigger changes in a short revision of their own. Tables created earlier in the same revision are exempt.",
-    references: ["https://www.postgresql.org/docs/current/sql-createtrigger.html", "https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "create-trigger" && op.op !== "drop-trigger" && op.op !== "enable-disable-trigger") continue;
-      const locks = existingLocks(effect.locks);
-      if (locks.length === 0 || !isDisabledTimeout(ctx.setting("lock_timeout"))) continue;
-      const verb = op.op === "create-trigger" ? "creating a trigger on" : op.op === "drop-trigger" ? "dropping a trigger of" : "enabling or disabling a trigger of";
-      ctx.report({
-        message: `${verb} ${op.table.written} takes ${locks[0].mode} with no lock_timeout: if a long query holds the table, ${locks[0].blocks.filter((b) => b !== "ddl").join(" and ")} queue behind this statement`,
-        help: { text: "Set a lock_timeout first, and keep the revision short: the lock is held until it commits.", sql: LOCK_TIMEOUT_SQL, alembic: `op.execute("SET lock_timeout = '2s'")` },
-        locks
-      });
-    }
-  }
-});
-
-// rules/transaction-incompatible-statement.ts
-var transaction_incompatible_statement_default = defineRule({
-  id: "transaction-incompatible-statement",
-  severity: "error",
-  summary: "A statement PostgreSQL refuses inside a transaction block (VACUUM, ALTER TYPE ... ADD VALUE before 12, REINDEX SCHEMA, ...)",
-  docs: {
-    why: "Some statements cannot run inside `BEGIN ... COMMIT`: `VACUUM`, `REINDEX SCHEMA/DATABASE/SYSTEM`, `CLUSTER` without a table, and before PostgreSQL 12 `ALTER TYPE ... ADD VALUE`. alembic runs each migration in a transaction, so the migration fails at that statement and everything before it in the transaction is rolled back. (CONCURRENTLY forms are reported by concurrent-index-in-transaction.)",
-    example: "BEGIN;\nVACUUM ANALYZE orders;\nCOMMIT;",
-    useInstead: "BEGIN;\nANALYZE orders;\nCOMMIT;",
-    alembic: 'with op.get_context().autocommit_block():\n    op.execute("VACUUM ANALYZE orders")',
-    notes: "`ANALYZE` alone may run in a transaction. `ALTER TYPE ... ADD VALUE` may run in a transaction from PostgreSQL 12, but the new value cannot be used until it commits.",
-    references: ["https://www.postgresql.org/docs/current/sql-vacuum.html", "https://www.postgresql.org/docs/current/sql-altertype.html"]
-  },
-  check(ctx) {
-    const reason = ctx.effects.nonTransactionalReason;
-    if (!ctx.inTransactionBlock || !reason || reason.includes("CONCURRENTLY")) return;
-    ctx.report({
-      message: `${reason} cannot run inside a transaction block: PostgreSQL rejects it and the migration fails`,
-      help: { text: `Run it outside the transaction: ${AUTOCOMMIT_NOTE}.`, sql: `COMMIT;
-${ctx.statement.sql};
-BEGIN;`, alembic: "with op.get_context().autocommit_block():\n    op.execute(...)" },
-      locks: []
-    });
-  }
-});
-
-// rules/transaction-nesting.ts
-var transaction_nesting_default = defineRule({
-  id: "transaction-nesting",
-  severity: "error",
-  summary: "BEGIN inside a transaction, or COMMIT / ROLLBACK outside one",
-  docs: {
-    why: 'PostgreSQL has no nested transactions: a `BEGIN` inside an open transaction is ignored with a warning, and the next `COMMIT` ends the outer transaction early, so the statements after it run outside the transaction the author thought they were in (and alembic\'s own COMMIT then finds none). A `COMMIT` outside any transaction does nothing. Both usually come from `op.execute("BEGIN")` or `op.execute("COMMIT")` inside a migration that alembic already wraps in a transaction.',
-    example: "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nBEGIN;\nUPDATE users SET note = '';\nCOMMIT;\nCOMMIT;",
-    useInstead: "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nSAVEPOINT backfill;\nUPDATE users SET note = '';\nRELEASE SAVEPOINT backfill;\nCOMMIT;",
-    alembic: '# do not op.execute("BEGIN") / op.execute("COMMIT"); to leave the transaction use:\nwith op.get_context().autocommit_block():\n    ...',
-    references: ["https://www.postgresql.org/docs/current/sql-begin.html", "https://www.postgresql.org/docs/current/sql-commit.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "transaction")) {
-      if (op.kind === "begin" && ctx.place.transactionBefore !== null) {
-        ctx.report({ message: "BEGIN inside a transaction: PostgreSQL ignores it, and the next COMMIT ends the outer transaction", help: { text: "Remove it; use SAVEPOINT for a nested scope, or autocommit_block() to step out of alembic's transaction." } });
-      } else if ((op.kind === "commit" || op.kind === "rollback") && !op.chain && ctx.place.transactionBefore === null) {
-        ctx.report({ message: `${op.kind.toUpperCase()} outside a transaction does nothing`, help: { text: "Remove it, or check which BEGIN it was meant to close." } });
-      }
-    }
-  }
-});
-
-// rules/ban-uncommitted-transaction.ts
-var ban_uncommitted_transaction_default = defineRule({
-  id: "ban-uncommitted-transaction",
-  severity: "error",
-  summary: "A transaction left open at the end of the file",
-  docs: {
-    why: "A file that ends after `BEGIN` without `COMMIT` leaves its transaction open: run through psql, the work is rolled back when the session ends; run by a tool that keeps the connection, every lock the transaction took stays held, blocking the tables it touched, until someone notices. alembic's `--sql` output always ends with COMMIT, so an open transaction points at a hand-edited or truncated script.",
-    example: "BEGIN;\nALTER TABLE users ADD COLUMN note text;",
-    useInstead: "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nCOMMIT;",
-    alembic: '# alembic closes its transaction itself; check for an op.execute("BEGIN") without its COMMIT, or a truncated --sql output',
-    references: ["https://www.postgresql.org/docs/current/sql-commit.html"]
-  },
-  onUnclosedTransaction(ctx) {
-    ctx.report({ message: "this transaction is still open at the end of the file: nothing commits it", help: { text: "End it with COMMIT (or ROLLBACK)." }, locks: [] });
-  }
-});
-
-// rules/ban-duplicate-column-assignments.ts
-var ban_duplicate_column_assignments_default = defineRule({
-  id: "ban-duplicate-column-assignments",
-  severity: "error",
-  summary: "UPDATE that assigns the same column twice: PostgreSQL rejects it",
-  docs: {
-    why: "`UPDATE t SET a = 1, a = 2` fails with `multiple assignments to same column`, so the migration fails at that statement and its transaction rolls back. It is usually a copy-and-paste slip in a data migration.",
-    example: "UPDATE users SET status = 'active', status = 'new' WHERE id = 1;",
-    useInstead: "UPDATE users SET status = 'active' WHERE id = 1;",
-    alembic: `op.execute("UPDATE users SET status = 'active' WHERE id = 1")`,
-    references: ["https://www.postgresql.org/docs/current/sql-update.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "update")) {
-      const seen = /* @__PURE__ */ new Set();
-      const repeated = new Set(op.columns.filter((c) => seen.has(c) ? true : (seen.add(c), false)));
-      if (repeated.size === 0) continue;
-      ctx.report({
-        message: `UPDATE ${op.table.written} assigns ${[...repeated].join(", ")} more than once: PostgreSQL rejects the statement`,
-        help: { text: "Keep one assignment per column." },
-        locks: []
-      });
-    }
-  }
-});
-
-// rules/dropping-database.ts
-var dropping_database_default = defineRule({
-  id: "dropping-database",
-  severity: "error",
-  summary: "DROP DATABASE in a migration",
-  docs: {
-    why: "`DROP DATABASE` removes a whole database and every row in it, irreversibly. It cannot run inside a transaction block, and it fails while anyone is connected (or, WITH (FORCE), disconnects them). It has no place in an application's migration history.",
-    example: "DROP DATABASE analytics;",
-    useInstead: "-- drop databases by hand, after a backup, outside the application's migrations",
-    alembic: "# not in a migration",
-    references: ["https://www.postgresql.org/docs/current/sql-dropdatabase.html"]
-  },
-  check(ctx) {
-    for (const { operation: op } of ctx.effects.operations) {
-      if (op.op !== "drop-database") continue;
-      ctx.report({ message: `DROP DATABASE ${op.name} destroys the whole database`, help: { text: "Remove it from the migration; drop databases by hand after a backup." } });
-    }
-  }
-});
-
-// rules/dropping-schema.ts
-var dropping_schema_default = defineRule({
-  id: "dropping-schema",
-  severity: "error",
-  summary: "DROP SCHEMA: with CASCADE every table in it goes, each under ACCESS EXCLUSIVE",
-  docs: {
-    why: "`DROP SCHEMA ... CASCADE` drops every table, view, function and type in the schema, taking ACCESS EXCLUSIVE on each (and on the tables their foreign keys point at): the data is gone and running code that uses any of them fails. Without CASCADE it fails unless the schema is empty, which makes the migration fail instead.",
-    example: "DROP SCHEMA reporting CASCADE;",
-    useInstead: "-- drop the schema's tables one revision at a time, after the code stops using them\nDROP SCHEMA IF EXISTS reporting_empty;",
-    alembic: '# after every object in it is gone:\nop.execute("DROP SCHEMA reporting")',
-    notes: "A plain DROP SCHEMA of an empty schema is harmless and reported only with CASCADE.",
-    references: ["https://www.postgresql.org/docs/current/sql-dropschema.html"]
-  },
-  check(ctx) {
-    for (const { operation: op } of ctx.effects.operations) {
-      if (op.op !== "drop-schema" || !op.cascade) continue;
-      ctx.report({
-        message: `DROP SCHEMA ${op.schema} CASCADE drops every object in the schema, and their data`,
-        help: { text: "Drop the schema's tables explicitly, each after the code stops using it; then drop the empty schema without CASCADE." }
-      });
-    }
-  }
-});
-
-// rules/renaming-schema.ts
-var renaming_schema_default = defineRule({
-  id: "renaming-schema",
-  severity: "warning",
-  summary: "ALTER SCHEMA ... RENAME breaks every query that names the old schema",
-  docs: {
-    why: "Renaming a schema is instant, but every running query, view definition in application code, search_path setting and ORM model (`__table_args__ = {'schema': ...}`) that names the old schema fails from that moment until the new code is deployed everywhere.",
-    example: "ALTER SCHEMA billing RENAME TO invoicing;",
-    useInstead: "CREATE SCHEMA invoicing;\n-- move tables one by one (ALTER TABLE ... SET SCHEMA), with views in the old schema during the switch",
-    alembic: 'op.execute("CREATE SCHEMA invoicing")\n# move objects over revisions; keep the old names working with views until the code has moved',
-    references: ["https://www.postgresql.org/docs/current/sql-alterschema.html"]
-  },
-  check(ctx) {
-    for (const { operation: op } of ctx.effects.operations) {
-      if (op.op !== "rename-schema") continue;
-      ctx.report({
-        message: `renaming schema ${op.schema} to ${op.newName} breaks running code that uses ${op.schema}`,
-        help: { text: "Keep the old schema's names working during the deploy (views, or move objects one at a time), and remove them in a later revision." }
-      });
-    }
-  }
-});
-
-// rules/renaming-enum-value.ts
-var renaming_enum_value_default = defineRule({
-  id: "renaming-enum-value",
-  severity: "warning",
-  summary: "ALTER TYPE ... RENAME VALUE breaks running code that still writes or compares the old value",
-  docs: {
-    why: "Renaming an enum value is instant and takes no table lock, but from that moment every INSERT or UPDATE that still sends the old label fails (`invalid input value for enum`), and every query comparing with it matches nothing. The version of the application still running during the deploy sends the old label.",
-    example: "ALTER TYPE order_status RENAME VALUE 'canceled' TO 'cancelled';",
-    useInstead: "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'cancelled';\n-- deploy code that writes the new value and reads both; migrate rows in batches; stop using the old value",
-    alembic: `op.execute("ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'cancelled'")
-# the old value cannot be removed from an enum; leave it unused, or move the column to a new type later`,
-    references: ["https://www.postgresql.org/docs/current/sql-altertype.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "rename-enum-value")) {
-      ctx.report({
-        message: `renaming value '${op.from}' of ${op.type.written} to '${op.to}' breaks running code that still uses '${op.from}'`,
-        help: { text: "Add the new value, move code and rows to it, and leave the old value unused." }
-      });
-    }
-  }
-});
-
-// rules/adding-domain-constraint.ts
-var adding_domain_constraint_default = defineRule({
-  id: "adding-domain-constraint",
-  severity: "warning",
-  summary: "CHECK constraints on domains: adding one checks every column of the domain under SHARE",
-  docs: {
-    why: "`ALTER DOMAIN ... ADD CONSTRAINT` checks every column of every table that uses the domain, holding a SHARE lock on each of those tables (writes wait) for the whole scan; locklint lists the tables it knows use the domain. Domain constraints are also hard to change later: a new or stricter rule touches all those tables at once. `CREATE DOMAIN ... CHECK` is where that coupling starts.",
-    example: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0);",
-    useInstead: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID;\n-- and later, in its own transaction: ALTER DOMAIN quantity VALIDATE CONSTRAINT quantity_positive;",
-    alembic: 'op.execute("ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID")\n# later revision:\nop.execute("ALTER DOMAIN quantity VALIDATE CONSTRAINT quantity_positive")',
-    notes: "Prefer CHECK constraints on the table columns themselves: they can be added NOT VALID and validated one table at a time. A domain created with a CHECK is reported as a warning for the same reason; a NOT VALID domain constraint is not reported.",
-    references: ["https://www.postgresql.org/docs/current/sql-alterdomain.html", "https://www.postgresql.org/docs/current/sql-createdomain.html"]
-  },
-  check(ctx) {
-    for (const effect of ctx.effects.operations) {
-      const op = effect.operation;
-      if (op.op !== "domain-constraint" || op.notValid || op.action === "validate") continue;
-      const tables = effect.locks.map((l) => l.relation);
-      ctx.report({
-        message: op.action === "create" ? `domain ${op.domain.written} has a CHECK constraint: changing it later checks every column of the domain at once` : `adding a constraint to domain ${op.domain.written} checks every column that uses it under SHARE${tables.length ? ` (${tables.join(", ")})` : " (the tables using it are not known from this script)"}`,
-        help: { text: "Use CHECK constraints on table columns (NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and validate it separately." }
-      });
-    }
-  }
-});
-
-// src/sql/parse-batch.ts
-import { readFileSync } from "node:fs";
-
-// src/common/errors.ts
-var UsageError = class extends Error {
-  constructor(message) {
-    super(message);
-    this.name = "UsageError";
+  withDescendants(roots) {
+    const found = /* @__PURE__ */ new Set();
+    const visit = (id) => {
+      if (found.has(id)) return;
+      found.add(id);
+      for (const child of this.children.get(id) ?? []) visit(child);
+    };
+    roots.forEach(visit);
+    return [...found];
   }
 };
 
-// src/sql/volatility.ts
-var VOLATILE = /* @__PURE__ */ new Set([
-  "random",
-  "random_normal",
-  "gen_random_uuid",
-  "uuidv4",
-  "uuidv7",
-  "clock_timestamp",
-  "timeofday",
-  "nextval",
-  "setval",
-  "currval",
-  "lastval",
-  // extensions: uuid-ossp and pgcrypto
-  "uuid_generate_v1",
-  "uuid_generate_v1mc",
-  "uuid_generate_v4",
-  "gen_random_bytes"
-]);
-var STABLE = /* @__PURE__ */ new Set([
-  "now",
-  "transaction_timestamp",
-  "statement_timestamp",
-  "current_setting",
-  "current_schema",
-  "current_database",
-  "to_timestamp",
-  "timezone",
-  "date_trunc",
-  "to_char",
-  "age",
-  "txid_current",
-  "pg_current_xact_id",
-  // stable through some overload (type output functions depend on settings)
-  "length",
-  "concat",
-  "to_jsonb",
-  "to_json",
-  "jsonb_build_object",
-  "json_build_object",
-  "jsonb_build_array",
-  "json_build_array",
-  "date_part",
-  "extract"
-]);
-var IMMUTABLE = /* @__PURE__ */ new Set([
-  "lower",
-  "upper",
-  "abs",
-  "round",
-  "md5",
-  "make_interval",
-  "btrim",
-  "trim",
-  "replace",
-  "substring",
-  "array_fill"
-]);
-var RANK = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
-function analyzeDefault(expr) {
-  const result2 = { volatility: "immutable", unknownFunctions: [], volatileFunctions: [], isNull: false };
-  if (!expr) return result2;
-  const constant = asKind(expr, "A_Const");
-  if (constant?.isnull) result2.isNull = true;
-  const raise = (v) => {
-    if (RANK[v] > RANK[result2.volatility]) result2.volatility = v;
-  };
-  const visit = (kind2, body2) => {
-    if (kind2 === "FuncCall") {
-      const names = nameList(body2.funcname);
-      const name = (names[names.length - 1] ?? "").toLowerCase();
-      const qualifiedElsewhere = names.length > 1 && names[0] !== "pg_catalog";
-      if (!qualifiedElsewhere && VOLATILE.has(name)) {
-        result2.volatileFunctions.push(name);
-        raise("volatile");
-      } else if (!qualifiedElsewhere && STABLE.has(name)) raise("stable");
-      else if (!qualifiedElsewhere && IMMUTABLE.has(name)) raise("immutable");
-      else {
-        result2.unknownFunctions.push(names.join("."));
-        raise("unknown");
-      }
-    } else if (kind2 === "SQLValueFunction") raise("stable");
-    else if (kind2 === "SubLink") raise("unknown");
-  };
-  const [kind, body] = nodeKind(expr);
-  visit(kind, body);
-  walk(body, visit);
-  return result2;
-}
-var LISTED_FUNCTIONS = [...VOLATILE, ...STABLE, ...IMMUTABLE];
-
-// src/sql/operations.ts
-function operationsOf(ast, base = 0) {
-  const operations = readOperations(ast);
-  if (base > 0) rebaseLocations(operations, base);
-  return operations;
-}
-function rebaseLocations(value, base) {
-  if (Array.isArray(value)) for (const item of value) rebaseLocations(item, base);
-  else if (value !== null && typeof value === "object") {
-    const record = value;
-    for (const key in record) {
-      const v = record[key];
-      if (key === "location" && typeof v === "number") record[key] = v >= base ? v - base : v;
-      else if (typeof v === "object") rebaseLocations(v, base);
-    }
-  }
-}
-function readOperations(ast) {
-  const [kind, stmt] = nodeKind(ast);
-  switch (kind) {
-    case "CreateStmt":
-      return [createTable(stmt)];
-    case "ViewStmt": {
-      const view = relationName(stmt.view);
-      return view ? [{ op: "create-view", view, materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }] : [];
-    }
-    case "CreateTableAsStmt": {
-      const target = relationName(stmt.into?.rel);
-      if (!target) return [];
-      const reads = readRelations(stmt.query);
-      return stmt.objtype === "OBJECT_MATVIEW" ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }] : [{ op: "create-table-as", table: target, reads }];
-    }
-    case "DropStmt":
-      return dropStatement(stmt);
-    case "AlterTableStmt":
-      return alterTable(stmt);
-    case "RenameStmt":
-      return renameStatement(stmt);
-    case "AlterObjectSchemaStmt": {
-      const relation = relationName(stmt.relation);
-      return relation ? [{ op: "set-schema", relation, newSchema: String(stmt.newschema ?? "") }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
-    }
-    case "IndexStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
-      const index = stmt.idxname ? { schema: table.schema, name: String(stmt.idxname), written: String(stmt.idxname) } : null;
-      const columns = list(stmt.indexParams).flatMap((p) => {
-        const e = asKind(p, "IndexElem");
-        return e?.name ? [String(e.name)] : [];
-      });
-      return [{ op: "create-index", table, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
-    }
-    case "ReindexStmt":
-      return [reindex(stmt)];
-    case "CreateEnumStmt": {
-      const type = relationFromNames(nameList(stmt.typeName));
-      return type ? [{ op: "create-enum", type, values: nameList(stmt.vals) }] : [];
-    }
-    case "AlterEnumStmt": {
-      const type = relationFromNames(nameList(stmt.typeName));
-      if (!type) return [];
-      if (stmt.oldVal !== void 0) return [{ op: "rename-enum-value", type, from: String(stmt.oldVal), to: String(stmt.newVal ?? "") }];
-      const position = stmt.newValNeighbor === void 0 ? "end" : stmt.newValIsAfter === true ? "after" : "before";
-      return [{ op: "add-enum-value", type, value: String(stmt.newVal ?? ""), position }];
-    }
-    case "TruncateStmt":
-      return list(stmt.relations).flatMap((r) => {
-        const table = relationName(asKind(r, "RangeVar"));
-        return table ? [{ op: "truncate", table, cascade: stmt.behavior === "DROP_CASCADE" }] : [];
-      });
-    case "UpdateStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
-      const columns = list(stmt.targetList).flatMap((t) => {
-        const r = asKind(t, "ResTarget");
-        return r?.name ? [String(r.name)] : [];
-      });
-      const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
-      return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads }];
-    }
-    case "DeleteStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
-      const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
-      return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads }];
-    }
-    case "InsertStmt": {
-      const table = relationName(stmt.relation);
-      if (!table) return [];
-      return [{ op: "insert", table, reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
-    }
-    case "SelectStmt":
-      return [{ op: "select", reads: readRelations(ast), locking: list(stmt.lockingClause).length > 0 }];
-    case "VacuumStmt":
-      return vacuum(stmt);
-    case "ClusterStmt":
-      return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
-    case "RefreshMatViewStmt": {
-      const view = relationName(stmt.relation);
-      return view ? [{ op: "refresh-materialized-view", view, concurrent: Boolean(stmt.concurrent) }] : [];
-    }
-    case "LockStmt": {
-      const mode = lockModeFromLevel(Number(stmt.mode ?? 8));
-      return list(stmt.relations).flatMap((r) => {
-        const table = relationName(asKind(r, "RangeVar"));
-        return table ? [{ op: "lock-table", table, mode }] : [];
-      });
-    }
-    case "CreateTrigStmt": {
-      const table = relationName(stmt.relation);
-      return table ? [{ op: "create-trigger", table, replace: Boolean(stmt.replace) }] : [];
-    }
-    case "CommentStmt":
-      return [comment(stmt)];
-    case "GrantStmt":
-      if (stmt.targtype === "ACL_TARGET_OBJECT" && (stmt.objtype === "OBJECT_TABLE" || stmt.objtype === void 0)) {
-        return list(stmt.objects).flatMap((o) => {
-          const relation = relationName(asKind(o, "RangeVar"));
-          return relation ? [{ op: "grant", relation }] : [];
-        });
-      }
-      return [{ op: "no-table-lock", what: "GRANT" }];
-    case "VariableSetStmt":
-      return [variableSet(stmt)];
-    case "TransactionStmt":
-      return [transaction(stmt)];
-    case "DoStmt":
-      return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
-    case "CreateSeqStmt":
-      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
-    case "AlterSeqStmt":
-      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
-    case "CreateFunctionStmt":
-      return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
-    case "CreateExtensionStmt":
-      return [{ op: "no-table-lock", what: "CREATE EXTENSION" }];
-    case "AlterExtensionStmt":
-      return [{ op: "no-table-lock", what: "ALTER EXTENSION" }];
-    case "CreateSchemaStmt":
-      return [{ op: "no-table-lock", what: "CREATE SCHEMA" }];
-    case "CompositeTypeStmt":
-      return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
-    case "CreateDomainStmt": {
-      const domain = relationFromNames(nameList(stmt.domainname));
-      const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
-      return domain && checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
-    }
-    case "AlterDomainStmt": {
-      const domain = relationFromNames(nameList(stmt.typeName));
-      if (domain && stmt.subtype === "C") {
-        const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
-        return [{ op: "domain-constraint", domain, action: "add", notValid }];
-      }
-      if (domain && stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
-      return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
-    }
-    case "DropdbStmt":
-      return [{ op: "drop-database", name: String(stmt.dbname ?? "") }];
-    case "CreateRangeStmt":
-    case "DefineStmt":
-    case "CreateRoleStmt":
-    case "AlterRoleStmt":
-    case "AlterRoleSetStmt":
-    case "GrantRoleStmt":
-    case "AlterDefaultPrivilegesStmt":
-    case "AlterOwnerStmt":
-    case "AlterFunctionStmt":
-    case "CreateCastStmt":
-    case "CreateStatsStmt":
-    case "ExplainStmt":
-    case "VariableShowStmt":
-    case "DiscardStmt":
-    case "CheckPointStmt":
-    case "NotifyStmt":
-    case "ListenStmt":
-    case "CallStmt":
-    case "CreateEventTrigStmt":
-    case "AlterEventTrigStmt":
-    case "CreateSubscriptionStmt":
-    case "CreatePublicationStmt":
-    case "AlterPublicationStmt":
-    case "CreateFdwStmt":
-    case "CreateForeignServerStmt":
-    case "CreateUserMappingStmt":
-    case "CreateTransformStmt":
-    case "CreateOpClassStmt":
-    case "CreateConversionStmt":
-    case "CreatedbStmt":
-    case "AlterDatabaseStmt":
-    case "AlterDatabaseSetStmt":
-    case "AlterSystemStmt":
-    case "DeallocateStmt":
-    case "PrepareStmt":
-    case "ExecuteStmt":
-    case "DeclareCursorStmt":
-    case "ClosePortalStmt":
-    case "FetchStmt":
-    case "CopyStmt":
-    case "ConstraintsSetStmt":
-    case "ReassignOwnedStmt":
-    case "DropOwnedStmt":
-    case "DropRoleStmt":
-    case "CreatePLangStmt":
-    case "SecLabelStmt":
-    case "LoadStmt":
-      return [{ op: "no-table-lock", what: describeKind(kind) }];
-    default:
-      return [{ op: "unknown", what: describeKind(kind) }];
-  }
-}
-function describeKind(kind) {
-  return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
-}
-function createTable(stmt) {
-  const table = relationName(stmt.relation);
-  const columns = [];
-  const constraints = [];
-  const likes = [];
-  for (const element of list(stmt.tableElts)) {
-    const [kind, body] = nodeKind(element);
-    if (kind === "ColumnDef") {
-      const column2 = columnSpec(body);
-      columns.push(column2);
-      for (const c of column2.constraints) constraints.push(c);
-    } else if (kind === "Constraint") {
-      const c = constraintSpec(body);
-      if (c) constraints.push(c);
-    } else if (kind === "TableLikeClause") {
-      const like = relationName(body.relation);
-      if (like) likes.push(like);
-    }
-  }
-  const parents = list(stmt.inhRelations).flatMap((r) => {
-    const rel = relationName(asKind(r, "RangeVar"));
-    return rel ? [rel] : [];
-  });
-  const isPartition = stmt.partbound !== void 0;
-  const partitionKey = list(stmt.partspec?.partParams).flatMap((p) => {
-    const e = asKind(p, "PartitionElem");
-    return e?.name ? [String(e.name)] : [];
-  });
-  return {
-    op: "create-table",
-    table,
-    kind: stmt.partspec ? "partitioned table" : "table",
-    temporary: stmt.relation?.relpersistence === "t",
-    unlogged: stmt.relation?.relpersistence === "u",
-    columns,
-    constraints,
-    partitionOf: isPartition ? parents[0] ?? null : null,
-    defaultPartition: Boolean(stmt.partbound?.is_default),
-    inherits: isPartition ? [] : parents,
-    likes,
-    partitionKey
-  };
-}
-var SERIAL_TYPES = /* @__PURE__ */ new Set(["serial", "bigserial", "smallserial"]);
-function columnSpec(def) {
-  const type = columnType(def.typeName);
-  const spec = {
-    name: String(def.colname ?? ""),
-    type,
-    notNull: false,
-    default: null,
-    generated: null,
-    identity: false,
-    serial: type !== null && type.schema === null && SERIAL_TYPES.has(type.name),
-    constraints: [],
-    location: Number(def.location ?? 0)
-  };
-  for (const c of list(def.constraints)) {
-    const body = asKind(c, "Constraint");
-    if (!body) continue;
-    switch (body.contype) {
-      case "CONSTR_NOTNULL":
-        spec.notNull = true;
-        break;
-      case "CONSTR_DEFAULT":
-        spec.default = analyzeDefault(body.raw_expr);
-        if (spec.default.isNull) spec.default = null;
-        break;
-      case "CONSTR_IDENTITY":
-        spec.identity = true;
-        break;
-      case "CONSTR_GENERATED":
-        spec.generated = body.generated_kind === "v" ? "virtual" : "stored";
-        break;
-      case "CONSTR_PRIMARY":
-        spec.notNull = true;
-        spec.constraints.push(columnConstraint(body, spec.name));
-        break;
-      case "CONSTR_CHECK":
-      case "CONSTR_UNIQUE":
-      case "CONSTR_FOREIGN":
-      case "CONSTR_EXCLUSION":
-        spec.constraints.push(columnConstraint(body, spec.name));
-        break;
-    }
-  }
-  if (spec.serial || spec.identity) spec.notNull = true;
-  return spec;
-}
-function columnConstraint(body, column2) {
-  const spec = constraintSpec(body);
-  if (spec.columns.length === 0) spec.columns = [column2];
-  return spec;
-}
-var CONSTRAINT_KINDS = {
-  CONSTR_CHECK: "check",
-  CONSTR_FOREIGN: "foreign-key",
-  CONSTR_UNIQUE: "unique",
-  CONSTR_PRIMARY: "primary-key",
-  CONSTR_EXCLUSION: "exclude",
-  CONSTR_NOTNULL: "not-null"
-};
-function constraintSpec(body) {
-  const kind = CONSTRAINT_KINDS[String(body.contype)];
-  if (!kind) return null;
-  let columns = nameList(kind === "foreign-key" ? body.fk_attrs : body.keys);
-  if (kind === "exclude") {
-    columns = list(body.exclusions).flatMap((pair) => {
-      const elem = asKind(list(asKind(pair, "List")?.items)[0], "IndexElem");
-      return elem?.name ? [String(elem.name)] : [];
-    });
-  }
-  let provesNotNull = kind === "not-null" ? columns[0] ?? null : null;
-  if (kind === "check") {
-    const test = asKind(body.raw_expr, "NullTest");
-    const ref = test && test.nulltesttype === "IS_NOT_NULL" ? asKind(test.arg, "ColumnRef") : void 0;
-    if (ref) {
-      const fields = nameList(ref.fields);
-      provesNotNull = fields[fields.length - 1] ?? null;
-      columns = provesNotNull ? [provesNotNull] : [];
-    } else {
-      const referenced = /* @__PURE__ */ new Set();
-      walk(body.raw_expr, (k, b) => {
-        if (k === "ColumnRef") {
-          const fields = nameList(b.fields);
-          if (fields.length) referenced.add(fields[fields.length - 1]);
-        }
-      });
-      columns = [...referenced];
-    }
-  }
-  return {
-    kind,
-    name: body.conname ? String(body.conname) : null,
-    columns,
-    notValid: Boolean(body.skip_validation),
-    usingIndex: body.indexname ? String(body.indexname) : null,
-    references: kind === "foreign-key" ? relationName(body.pktable) ?? null : null,
-    provesNotNull,
-    onDelete: String(body.fk_del_action ?? "a"),
-    location: Number(body.location ?? 0)
-  };
-}
-function dropStatement(stmt) {
-  const objects = list(stmt.objects).map((o) => nameList(asKind(o, "List")?.items ?? [o]));
-  const cascade = stmt.behavior === "DROP_CASCADE";
-  switch (stmt.removeType) {
-    case "OBJECT_TABLE":
-    case "OBJECT_VIEW":
-    case "OBJECT_MATVIEW": {
-      const kind = stmt.removeType === "OBJECT_TABLE" ? "table" : stmt.removeType === "OBJECT_VIEW" ? "view" : "materialized view";
-      return objects.flatMap((names) => {
-        const relation = relationFromNames(names);
-        return relation ? [{ op: "drop-relation", relation, kind, cascade }] : [];
-      });
-    }
-    case "OBJECT_INDEX":
-      return objects.flatMap((names) => {
-        const index = relationFromNames(names);
-        return index ? [{ op: "drop-index", index, concurrent: Boolean(stmt.concurrent) }] : [];
-      });
-    case "OBJECT_TRIGGER":
-      return objects.flatMap((names) => {
-        const table = relationFromNames(names.slice(0, -1));
-        return table ? [{ op: "drop-trigger", table }] : [];
-      });
-    case "OBJECT_TYPE":
-    case "OBJECT_DOMAIN": {
-      return list(stmt.objects).flatMap((o) => {
-        const typeName = asKind(o, "TypeName");
-        const type = relationFromNames(typeName ? nameList(typeName.names) : nameList(asKind(o, "List")?.items));
-        return type ? [{ op: "drop-type", type }] : [];
-      });
-    }
-    case "OBJECT_SCHEMA":
-      return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: asKind(o, "String")?.sval ?? "", cascade }));
-    default:
-      return [{ op: "no-table-lock", what: `DROP ${String(stmt.removeType ?? "").replace(/^OBJECT_/, "")}` }];
-  }
-}
-function alterTable(stmt) {
-  const table = relationName(stmt.relation);
-  if (!table) return [];
-  if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [] }];
-  }
-  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
-    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
-  }
-  return list(stmt.cmds).flatMap((c) => {
-    const cmd = asKind(c, "AlterTableCmd");
-    return cmd ? alterTableCommand(table, cmd) : [];
-  });
-}
-function alterTableCommand(table, cmd) {
-  const column2 = String(cmd.name ?? "");
-  const other = (form, what = form, options = []) => [{ op: "alter-table-other", table, form, what, options }];
-  switch (cmd.subtype) {
-    case "AT_AddColumn":
-    case "AT_AddColumnToView": {
-      const def = asKind(cmd.def, "ColumnDef");
-      return def ? [{ op: "add-column", table, column: columnSpec(def) }] : [];
-    }
-    case "AT_DropColumn":
-      return [{ op: "drop-column", table, column: column2 }];
-    case "AT_AlterColumnType": {
-      const def = asKind(cmd.def, "ColumnDef");
-      return [
-        {
-          op: "alter-column-type",
-          table,
-          column: column2,
-          type: columnType(def?.typeName),
-          using: def?.raw_default !== void 0,
-          location: Number(def?.location ?? 0)
-        }
-      ];
-    }
-    case "AT_SetNotNull":
-      return [{ op: "set-not-null", table, column: column2 }];
-    case "AT_DropNotNull":
-      return [{ op: "drop-not-null", table, column: column2 }];
-    case "AT_ColumnDefault":
-      return cmd.def === void 0 ? [{ op: "drop-default", table, column: column2 }] : [{ op: "set-default", table, column: column2, default: analyzeDefault(cmd.def) }];
-    case "AT_AddConstraint": {
-      const constraint = constraintSpec(asKind(cmd.def, "Constraint") ?? {});
-      return constraint ? [{ op: "add-constraint", table, constraint }] : other("ADD CONSTRAINT");
-    }
-    case "AT_ValidateConstraint":
-      return [{ op: "validate-constraint", table, name: column2 }];
-    case "AT_DropConstraint":
-      return [{ op: "drop-constraint", table, name: column2, cascade: cmd.behavior === "DROP_CASCADE" }];
-    case "AT_AttachPartition": {
-      const part = asKind(cmd.def, "PartitionCmd");
-      const partition = relationName(part?.name);
-      return partition ? [{ op: "attach-partition", table, partition, defaultPartition: Boolean(part?.bound?.is_default) }] : [];
-    }
-    case "AT_DetachPartition":
-    case "AT_DetachPartitionFinalize": {
-      const part = asKind(cmd.def, "PartitionCmd");
-      const partition = relationName(part?.name);
-      const finalize = cmd.subtype === "AT_DetachPartitionFinalize";
-      return partition ? [{ op: "detach-partition", table, partition, concurrent: Boolean(part?.concurrent), finalize }] : [];
-    }
-    case "AT_EnableTrig":
-    case "AT_EnableAlwaysTrig":
-    case "AT_EnableReplicaTrig":
-    case "AT_DisableTrig":
-    case "AT_EnableTrigAll":
-    case "AT_DisableTrigAll":
-    case "AT_EnableTrigUser":
-    case "AT_DisableTrigUser":
-      return [{ op: "enable-disable-trigger", table }];
-    case "AT_SetLogged":
-      return other("SET LOGGED");
-    case "AT_SetUnLogged":
-      return other("SET UNLOGGED");
-    case "AT_SetTableSpace":
-      return other("SET TABLESPACE");
-    case "AT_SetAccessMethod":
-      return other("SET ACCESS METHOD");
-    case "AT_SetExpression":
-      return other("ALTER COLUMN SET EXPRESSION");
-    case "AT_SetRelOptions":
-    case "AT_ResetRelOptions": {
-      const names = list(cmd.def).map((d) => {
-        const e = asKind(d, "DefElem");
-        return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
-      });
-      const form = cmd.subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
-      return other(form, form, names);
-    }
-    case "AT_SetStatistics":
-      return other("ALTER COLUMN SET STATISTICS");
-    case "AT_SetOptions":
-    case "AT_ResetOptions":
-      return other("ALTER COLUMN SET/RESET (attribute options)");
-    case "AT_SetStorage":
-      return other("ALTER COLUMN SET STORAGE");
-    case "AT_ClusterOn":
-      return other("CLUSTER ON");
-    case "AT_DropCluster":
-      return other("SET WITHOUT CLUSTER");
-    case "AT_AlterConstraint":
-      return other("ALTER CONSTRAINT");
-    case "AT_ChangeOwner":
-      return other("OWNER TO");
-    case "AT_AddIdentity":
-      return other("ALTER COLUMN ADD GENERATED AS IDENTITY");
-    case "AT_SetIdentity":
-      return other("ALTER COLUMN SET (identity options)");
-    case "AT_DropIdentity":
-      return other("ALTER COLUMN DROP IDENTITY");
-    case "AT_DropExpression":
-      return other("ALTER COLUMN DROP EXPRESSION");
-    case "AT_SetCompression":
-      return other("ALTER COLUMN SET COMPRESSION");
-    case "AT_ReplicaIdentity":
-      return other("REPLICA IDENTITY");
-    case "AT_EnableRowSecurity":
-    case "AT_DisableRowSecurity":
-    case "AT_ForceRowSecurity":
-    case "AT_NoForceRowSecurity":
-      return other("ROW LEVEL SECURITY");
-    case "AT_EnableRule":
-    case "AT_EnableAlwaysRule":
-    case "AT_EnableReplicaRule":
-    case "AT_DisableRule":
-      return other("ENABLE/DISABLE RULE");
-    case "AT_AddInherit":
-    case "AT_DropInherit":
-      return other(cmd.subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
-    default:
-      return other("other", String(cmd.subtype ?? "ALTER TABLE").replace(/^AT_/, ""));
-  }
-}
-function renameStatement(stmt) {
-  const relation = relationName(stmt.relation);
-  const newName = String(stmt.newname ?? "");
-  switch (stmt.renameType) {
-    case "OBJECT_TABLE":
-    case "OBJECT_VIEW":
-    case "OBJECT_MATVIEW":
-    case "OBJECT_FOREIGN_TABLE":
-      return relation ? [{ op: "rename-table", table: relation, newName }] : [];
-    case "OBJECT_COLUMN":
-      return relation ? [{ op: "rename-column", table: relation, column: String(stmt.subname ?? ""), newName }] : [];
-    case "OBJECT_INDEX":
-      return relation ? [{ op: "rename-index", index: relation, newName }] : [];
-    case "OBJECT_TABCONSTRAINT":
-      return relation ? [{ op: "rename-constraint", table: relation, name: String(stmt.subname ?? ""), newName }] : [];
-    case "OBJECT_TRIGGER":
-      return relation ? [{ op: "alter-table-other", table: relation, form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [] }] : [];
-    case "OBJECT_SCHEMA":
-      return [{ op: "rename-schema", schema: String(stmt.subname ?? ""), newName }];
-    default:
-      return [{ op: "no-table-lock", what: `RENAME ${String(stmt.renameType ?? "").replace(/^OBJECT_/, "")}` }];
-  }
-}
-function reindex(stmt) {
-  const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
-  const targets = {
-    REINDEX_OBJECT_INDEX: "index",
-    REINDEX_OBJECT_TABLE: "table",
-    REINDEX_OBJECT_SCHEMA: "schema",
-    REINDEX_OBJECT_DATABASE: "database",
-    REINDEX_OBJECT_SYSTEM: "system"
-  };
-  return { op: "reindex", target: targets[String(stmt.kind)] ?? "table", relation: relationName(stmt.relation) ?? null, concurrent };
-}
-function vacuum(stmt) {
-  const options = list(stmt.options).map((o) => String(asKind(o, "DefElem")?.defname ?? ""));
-  const full = options.includes("full");
-  const analyzeOnly = !stmt.is_vacuumcmd;
-  const tables = list(stmt.rels).map((r) => relationName(asKind(r, "VacuumRelation")?.relation) ?? null);
-  if (tables.length === 0) return [{ op: "vacuum", table: null, full, analyzeOnly }];
-  return tables.map((table) => ({ op: "vacuum", table, full, analyzeOnly }));
-}
-function comment(stmt) {
-  const names = nameList(asKind(stmt.object, "List")?.items ?? []);
-  const on = String(stmt.objtype ?? "").replace(/^OBJECT_/, "");
-  switch (stmt.objtype) {
-    case "OBJECT_TABLE":
-    case "OBJECT_VIEW":
-    case "OBJECT_MATVIEW":
-    case "OBJECT_INDEX":
-      return { op: "comment", relation: relationFromNames(names) ?? null, on };
-    case "OBJECT_COLUMN":
-      return { op: "comment", relation: relationFromNames(names.slice(0, -1)) ?? null, on };
-    default:
-      return { op: "comment", relation: null, on };
-  }
-}
-function variableSet(stmt) {
-  const name = String(stmt.name ?? "").toLowerCase();
-  const local = Boolean(stmt.is_local);
-  if (stmt.kind === "VAR_SET_VALUE") {
-    const value = list(stmt.args).map((a) => constText(a) ?? "").join(", ");
-    return { op: "set", name, value, local };
-  }
-  return { op: "set", name: stmt.kind === "VAR_RESET_ALL" ? "all" : name, value: null, local };
-}
-function transaction(stmt) {
-  const kinds = {
-    TRANS_STMT_BEGIN: "begin",
-    TRANS_STMT_START: "begin",
-    TRANS_STMT_COMMIT: "commit",
-    TRANS_STMT_ROLLBACK: "rollback",
-    TRANS_STMT_PREPARE: "commit",
-    TRANS_STMT_SAVEPOINT: "savepoint",
-    TRANS_STMT_RELEASE: "savepoint",
-    TRANS_STMT_ROLLBACK_TO: "savepoint"
-  };
-  return { op: "transaction", kind: kinds[String(stmt.kind)] ?? "other", chain: Boolean(stmt.chain) };
-}
-function whereColumns(where) {
-  if (where === void 0) return null;
-  const columns = /* @__PURE__ */ new Set();
-  walk(where, (kind, body) => {
-    if (kind !== "ColumnRef") return;
-    const name = asKind(list(body.fields).at(-1), "String")?.sval;
-    if (typeof name === "string") columns.add(name);
-  });
-  return [...columns];
-}
-function readRelations(node) {
-  const ctes = /* @__PURE__ */ new Set();
-  const found = [];
-  walk(node, (kind, body) => {
-    if (kind === "CommonTableExpr" && body.ctename) ctes.add(String(body.ctename));
-    else if (kind === "RangeVar") {
-      const rel = relationName(body);
-      if (rel) found.push(rel);
-    }
-  });
-  const seen = /* @__PURE__ */ new Set();
-  return found.filter((r) => {
-    if (r.schema === null && ctes.has(r.name)) return false;
-    if (seen.has(r.written)) return false;
-    seen.add(r.written);
-    return true;
-  });
-}
+// src/alembic/migration-files.ts
+import { readdirSync, readFileSync as readFileSync2, realpathSync, statSync } from "node:fs";
+import { join } from "node:path";
 
 // src/sql/position.ts
 var LineIndex = class {
@@ -14911,2016 +12322,336 @@ function indexOfCodePoint(text2, n) {
   return i;
 }
 
-// src/sql/parse-batch.ts
-var parser;
-async function loadParser() {
-  parser ??= await instantiateParser();
+// src/alembic/migration-files.ts
+var REVISION = /^revision\s*(?::\s*[\w.[\], ]+)?=\s*(['"])([^'"]+)\1/m;
+var assignment = (name) => new RegExp(`^${name}\\s*(?::\\s*[\\w.[\\], ]+)?=\\s*(\\([^)]*\\)|\\[[^\\]]*\\]|.*)$`, "m");
+var DOWN_REVISION = assignment("down_revision");
+var BRANCH_LABELS = assignment("branch_labels");
+var FUNCTION = /^def (upgrade|downgrade)\s*\(/;
+var CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
+function indexMigrationFiles(dirs, what = "--alembic-dir") {
+  const index = /* @__PURE__ */ new Map();
+  const seen = /* @__PURE__ */ new Set();
+  for (const dir of dirs) {
+    for (const path of pythonFiles(dir, what)) {
+      const real = realpathSync(path);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      const file = readMigrationFile(path, readPython(path));
+      if (!file) continue;
+      const first = index.get(file.revision);
+      if (first) throw new UsageError(`${path}: revision ${file.revision} is also the revision of ${first.path}: give one of them a new revision id`);
+      index.set(file.revision, file);
+    }
+  }
+  return index;
 }
-function loaded() {
-  if (!parser) throw new Error("the SQL parser is used before loadParser()");
-  return parser;
+function readPython(path) {
+  try {
+    return readFileSync2(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read (${error.code ?? String(error)})`);
+  }
 }
-async function instantiateParser() {
-  const consoleError = console.error;
-  console.error = () => {
+function pythonFiles(dir, what) {
+  let entries;
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`${what} ${dir}: not a directory`);
+    entries = readdirSync(dir);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${what} ${dir}: no such directory`);
+  }
+  return entries.sort().flatMap((name) => {
+    const path = join(dir, name);
+    if (name === "__pycache__" || name.startsWith(".")) return [];
+    const kind = entryKind(path);
+    if (kind === "a directory" && !name.endsWith(".py")) return pythonFiles(path, what);
+    if (!name.endsWith(".py")) return [];
+    if (kind !== "file") throw new UsageError(`${path}: ${kind}, not a revision file; alembic loads every .py in ${dir}: remove it or rename it`);
+    return [path];
+  });
+}
+function entryKind(path) {
+  let stat2;
+  try {
+    stat2 = statSync(path);
+  } catch (error) {
+    const code = error.code;
+    return code === "ENOENT" ? "a broken symbolic link" : `cannot be read (${code ?? String(error)})`;
+  }
+  if (stat2.isFile()) return "file";
+  if (stat2.isDirectory()) return "a directory";
+  if (stat2.isFIFO()) return "a named pipe (FIFO)";
+  return "a special file";
+}
+function readMigrationFile(path, text2) {
+  const revision = REVISION.exec(text2)?.[2];
+  if (!revision) return null;
+  const file = {
+    path,
+    revision,
+    downRevisions: stringsIn(DOWN_REVISION.exec(text2)?.[1]),
+    branchLabels: stringsIn(BRANCH_LABELS.exec(text2)?.[1])
   };
-  try {
-    const module = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
-    await module.loadModule();
-    return module;
-  } catch (error) {
-    if (isWasmReservationFailure(error)) throw new UsageError(wasmMemoryMessage());
-    throw error;
-  } finally {
-    console.error = consoleError;
+  const lines = new LineIndex(text2);
+  for (let line = 1; line <= lines.lineCount; line++) {
+    const kind = FUNCTION.exec(lines.lineText(line))?.[1];
+    if (!kind) continue;
+    let end = line + 1;
+    while (end <= lines.lineCount && !/^[^\s#]/.test(lines.lineText(end))) end++;
+    const offset = lines.lineStart(line);
+    file[kind] = { line, calls: opCalls(text2.slice(offset, lines.lineStart(end)), offset, lines) };
   }
+  return file;
 }
-function isWasmReservationFailure(error) {
-  return /Cannot allocate Wasm memory|Out of memory/i.test(error instanceof Error ? error.message : String(error));
+function stringsIn(value) {
+  return [...(value ?? "").matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
 }
-function wasmMemoryMessage() {
-  const limit = addressSpaceLimit();
-  const given = limit === void 0 ? "the address-space limit" : `the address-space limit (ulimit -v: ${Math.round(limit / 1024)} KiB)`;
-  return `cannot start the SQL parser: ${given} is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)`;
+function opCalls(body, offset, lines) {
+  return [...body.matchAll(CALL)].map((match) => {
+    const open2 = match.index + match[0].length - 1;
+    return { name: match[1], ...lines.position(offset + match.index), text: body.slice(match.index, closingParen(body, open2) + 1) };
+  });
 }
-function addressSpaceLimit() {
-  try {
-    const match = /^Max address space\s+(\d+)/m.exec(readFileSync("/proc/self/limits", "utf8"));
-    return match ? Number(match[1]) : void 0;
-  } catch {
-    return void 0;
+function closingParen(text2, open2) {
+  let depth = 0;
+  for (let i = open2; i < text2.length; i++) {
+    const ch = text2[i];
+    if (ch === '"' || ch === "'") {
+      const triple = text2.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+      let j = i + triple.length;
+      while (j < text2.length && !text2.startsWith(triple, j)) j += text2[j] === "\\" ? 2 : 1;
+      i = j + triple.length - 1;
+    } else if (ch === "(") depth++;
+    else if (ch === ")" && --depth === 0) return i;
   }
+  return text2.length - 1;
 }
-var SEPARATOR = "\n;\n";
-function parseStatements(texts) {
-  if (texts.length > 1) {
-    try {
-      const stmts = loaded().parseSync(texts.join(SEPARATOR)).stmts ?? [];
-      if (stmts.length === texts.length) {
-        let base = 0;
-        return texts.map((text2, i) => {
-          const parse2 = { operations: readOperations2(stmts[i].stmt, base), error: null };
-          base += utf8Length(text2, 0, text2.length) + SEPARATOR.length;
-          return parse2;
-        });
+var LITERAL = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
+function callScore(call, sql) {
+  const normalizedSql = normalize(sql);
+  const op = call.name.slice(call.name.indexOf(".") + 1);
+  if (op !== "execute" && !opsThatPrint(normalizedSql).includes(op)) return 0;
+  const words = new Set(normalizedSql.match(/[\w$]+/g) ?? []);
+  let score = 0;
+  for (const literal of call.text.match(LITERAL) ?? []) {
+    const value = literal.replace(/^("""|'''|"|')|("""|'''|"|')$/g, "");
+    if (/^[\w$]+$/.test(value)) {
+      if (words.has(value.toLowerCase())) score += 1;
+    } else if (value.trim().length > 0) {
+      const normalizedValue = normalize(value);
+      if (normalizedValue.length > 0 && (normalizedSql.includes(normalizedValue) || normalizedValue.includes(normalizedSql))) score += 5;
+    }
+  }
+  return score;
+}
+function normalize(sql) {
+  return sql.toLowerCase().replace(/["`]/g, "").replace(/\s+/g, " ").replace(/\s*;\s*$/, "").trim();
+}
+var CONSTRAINT_OPS = ["create_foreign_key", "create_unique_constraint", "create_check_constraint", "create_primary_key", "create_exclude_constraint"];
+function opsThatPrint(sql) {
+  if (/^create (unique )?index/.test(sql)) return ["create_index", "create_table", "add_column"];
+  if (/^drop index/.test(sql)) return ["drop_index"];
+  if (/^create table/.test(sql)) return ["create_table"];
+  if (/^drop table/.test(sql)) return ["drop_table"];
+  if (/^(create|drop) type/.test(sql)) return ["create_table", "add_column", "drop_table", "alter_column", "drop_column"];
+  if (/^comment on/.test(sql)) return ["create_table_comment", "drop_table_comment", "alter_column", "create_table", "add_column"];
+  if (/^insert /.test(sql)) return ["bulk_insert"];
+  if (/^alter table/.test(sql)) {
+    if (/ rename to /.test(sql)) return ["rename_table"];
+    if (/ add column /.test(sql)) return ["add_column"];
+    if (/ drop column /.test(sql)) return ["drop_column"];
+    if (/ drop constraint /.test(sql)) return ["drop_constraint"];
+    if (/ add (constraint|primary key|unique|foreign key|check|exclude)/.test(sql)) return CONSTRAINT_OPS;
+    return ["alter_column"];
+  }
+  return [];
+}
+
+// src/sql/script.ts
+var FAILURE_MARK = "locklint offline failure:";
+function stepOwner(revision) {
+  return revision.direction === "downgrade" ? revision.from : revision.id;
+}
+var MARKER = /^\s*Running (upgrade|downgrade|stamp_revision)\s+(.*?)\s*->\s*(.*?)\s*$/;
+function parseRevisionMarker(commentBody, line) {
+  const match = MARKER.exec(commentBody);
+  if (!match) return null;
+  const direction = match[1] === "stamp_revision" ? "stamp" : match[1];
+  return { id: match[3] || null, from: match[2] || null, direction, line };
+}
+var ScriptTracker = class {
+  constructor(fileIndex, counter, range = {}, assumeInTransaction = false) {
+    this.fileIndex = fileIndex;
+    this.counter = counter;
+    this.range = range;
+    this.assumed = this.transaction = assumeInTransaction ? counter.next++ : null;
+  }
+  fileIndex;
+  counter;
+  range;
+  revision = null;
+  revisionSeq = 0;
+  transaction = null;
+  /** --assume-in-transaction: the transaction the whole file runs in, until an explicit COMMIT ends it. */
+  assumed;
+  /** --since: a marker of a revision after REV has been seen. */
+  pastSince = false;
+  /** Revision ids seen, for telling the user when --since / --revision names none of them. */
+  seen = /* @__PURE__ */ new Set();
+  onComment(body, line) {
+    const revision = parseRevisionMarker(body, line);
+    if (revision) {
+      if (this.range.since !== void 0 && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
+      this.revision = revision;
+      this.revisionSeq++;
+      if (revision.id) this.seen.add(revision.id);
+    }
+  }
+  /** Places a statement; call in file order. */
+  place(statementIndex, operations) {
+    const control = operations.find((o) => o.op === "transaction");
+    const transactionBefore = this.transaction;
+    let transaction2 = this.transaction;
+    if (control?.op === "transaction") {
+      if (control.kind === "begin" && this.transaction === null) {
+        transaction2 = this.transaction = this.counter.next++;
+      } else if (control.kind === "commit" || control.kind === "rollback") {
+        this.transaction = control.chain && this.transaction !== null ? this.counter.next++ : null;
       }
-    } catch {
     }
-  }
-  return texts.map(parseOne);
-}
-function parseOne(text2) {
-  try {
-    const stmts = loaded().parseSync(text2).stmts ?? [];
-    if (stmts.length > 1) {
-      return { operations: [], error: { message: "several statements where one was expected; is a semicolon missing inside a function body?", cursor: 0 } };
-    }
-    return { operations: readOperations2(stmts[0]?.stmt, 0), error: null };
-  } catch (error) {
-    const details = error.sqlDetails;
-    if (!details) return { operations: [unreadable(error)], error: null };
-    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details.cursorPosition ?? 0 } };
-  }
-}
-function readOperations2(ast, base) {
-  if (!ast) return [];
-  try {
-    return operationsOf(ast, base);
-  } catch (error) {
-    return [unreadable(error)];
-  }
-}
-function unreadable(error) {
-  return { op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` };
-}
-function parseTree(sql) {
-  return loaded().parseSync(sql);
-}
-function identifiersOf(sql) {
-  const { scanSync } = loaded();
-  try {
-    return scanSync(sql).tokens.filter((t) => t.tokenName === "IDENT").map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
-  } catch {
-    return [];
-  }
-}
-
-// rules/identifier-too-long.ts
-var MAX_BYTES = 63;
-var identifier_too_long_default = defineRule({
-  id: "identifier-too-long",
-  severity: "warning",
-  summary: "A new name longer than 63 bytes: PostgreSQL silently truncates it",
-  docs: {
-    why: "PostgreSQL keeps the first 63 bytes of an identifier and drops the rest with only a NOTICE. The object then has a different name from the one in the migration and the models: a later `op.drop_constraint` or `op.drop_index` with the full name fails, and two long names with the same first 63 bytes collide. SQLAlchemy naming conventions produce such names for long table and column names.",
-    example: "CREATE INDEX ix_customer_subscription_billing_events_processed_at_and_customer_id_and_region ON events (processed_at);",
-    useInstead: "CREATE INDEX ix_billing_events_processed_customer ON events (processed_at);",
-    alembic: 'op.create_index("ix_billing_events_processed_customer", "events", ["processed_at"])  # name it explicitly when the convention makes it too long',
-    references: ["https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS"]
-  },
-  check(ctx) {
-    if (!hasLongWord(ctx.statement.sql)) return;
-    for (const { name, at: at2 } of identifiersOf(ctx.statement.sql)) {
-      const bytes = utf8Length(name, 0, name.length);
-      if (bytes <= MAX_BYTES) continue;
-      ctx.report({
-        message: `"${name}" is ${bytes} bytes long: PostgreSQL truncates it to ${MAX_BYTES} bytes ("${truncate(name)}")`,
-        help: { text: "Give the object a shorter explicit name (alembic: the name argument of op.create_index / op.create_foreign_key / ..., or a shorter naming convention)." },
-        at: at2,
-        locks: []
-      });
-    }
-  }
-});
-function hasLongWord(sql) {
-  let run2 = 0;
-  for (let i = 0; i < sql.length; i++) {
-    const c = sql.charCodeAt(i);
-    if (c <= 32 || c === 40 || c === 41 || c === 44 || c === 59 || c === 46) run2 = 0;
-    else if ((run2 += c < 128 ? 1 : c < 2048 ? 2 : 3) > MAX_BYTES) return true;
-  }
-  return false;
-}
-function truncate(name) {
-  let bytes = 0;
-  let out = "";
-  for (const ch of name) {
-    const size = utf8Length(ch, 0, ch.length);
-    if (bytes + size > MAX_BYTES) break;
-    bytes += size;
-    out += ch;
-  }
-  return out;
-}
-
-// rules/require-statement-timeout.ts
-var require_statement_timeout_default = defineRule({
-  id: "require-statement-timeout",
-  severity: "warning",
-  optional: true,
-  summary: "A strong lock on an existing table with no statement_timeout: a slow statement holds it without bound",
-  docs: {
-    why: "`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long a statement may then run while holding it. Without one, a rewrite or scan that is slower than expected keeps reads or writes blocked until it finishes or someone cancels it.",
-    example: "ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
-    useInstead: "SET statement_timeout = '5min';\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
-    alembic: `op.execute("SET statement_timeout = '5min'")  # or context.execute(...) in env.py`,
-    notes: "Off by default: backfills and index builds legitimately run long, and a timeout that fires half-way wastes the work. Reported once per revision.",
-    references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT"]
-  },
-  check(ctx) {
-    const lock = existingLocks(ctx.effects.locks).find((l) => l.blocks.includes("writes"));
-    if (!lock || !isDisabledTimeout(ctx.setting("statement_timeout")) || !ctx.firstTime(ctx.place.unit.key)) return;
-    ctx.report({
-      message: `${lock.mode} on existing table ${lock.relation} with no statement_timeout`,
-      help: { text: "Set a statement_timeout that bounds the migration's statements.", sql: "SET statement_timeout = '5min';" },
-      locks: [lock]
-    });
-  }
-});
-
-// rules/ban-drop-not-null.ts
-var ban_drop_not_null_default = defineRule({
-  id: "ban-drop-not-null",
-  severity: "warning",
-  optional: true,
-  summary: "DROP NOT NULL lets NULLs reach code that assumes there are none",
-  docs: {
-    why: "`ALTER COLUMN ... DROP NOT NULL` is instant (a brief ACCESS EXCLUSIVE), but from then on the column may hold NULLs that the running code, reports and downstream consumers do not expect. Putting NOT NULL back later needs a scan or a validated CHECK.",
-    example: "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;",
-    useInstead: "-- keep the constraint; if a value may be missing, make that explicit in the code first\nALTER TABLE users ALTER COLUMN email SET DEFAULT '';",
-    alembic: 'op.alter_column("users", "email", server_default="")',
-    references: ["https://www.postgresql.org/docs/current/sql-altertable.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "drop-not-null")) {
-      const lock = existingLockOn(ctx.effects.locks, op.table);
-      if (!lock) continue;
-      ctx.report({ message: `${op.table.written}.${op.column} may now be NULL`, help: { text: "Deploy code that handles NULL before dropping the constraint." }, locks: [lock] });
-    }
-  }
-});
-
-// rules/require-enum-value-ordering.ts
-var require_enum_value_ordering_default = defineRule({
-  id: "require-enum-value-ordering",
-  severity: "warning",
-  optional: true,
-  summary: "ALTER TYPE ... ADD VALUE without BEFORE or AFTER appends the value at the end of the order",
-  docs: {
-    why: "Enum values sort in declaration order, and `ORDER BY`, `<` and `>` on the column use that order. A value added without `BEFORE` or `AFTER` goes last, which is right for some enums (a new status at the end of a workflow) and wrong for others (a new size between small and large).",
-    example: "ALTER TYPE shirt_size ADD VALUE 'medium';",
-    useInstead: "ALTER TYPE shirt_size ADD VALUE 'medium' AFTER 'small';",
-    alembic: `op.execute("ALTER TYPE shirt_size ADD VALUE 'medium' AFTER 'small'")`,
-    references: ["https://www.postgresql.org/docs/current/sql-altertype.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "add-enum-value")) {
-      if (op.position !== "end") continue;
-      ctx.report({ message: `'${op.value}' is added at the end of ${op.type.written}'s order`, help: { text: "Say where it goes with BEFORE or AFTER, if the order matters." } });
-    }
-  }
-});
-
-// rules/creating-enum.ts
-var creating_enum_default = defineRule({
-  id: "creating-enum",
-  severity: "warning",
-  optional: true,
-  summary: "CREATE TYPE ... AS ENUM: values can be added but never removed or reordered without a rewrite",
-  docs: {
-    why: "An enum type is cheap to create, but values can never be removed, and removing or reordering one means a new type and a column type change, which rewrites every table that uses it under ACCESS EXCLUSIVE. A lookup table, or text with a CHECK constraint (changed with NOT VALID and VALIDATE), keeps those changes online.",
-    example: "CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');",
-    useInstead: "CREATE TABLE orders (status text NOT NULL CONSTRAINT orders_status_check CHECK (status IN ('new', 'paid', 'shipped')));",
-    alembic: `sa.Column("status", sa.Text(), sa.CheckConstraint("status IN ('new', 'paid', 'shipped')", name="orders_status_check"), nullable=False)
-# or sa.Enum(..., native_enum=False)`,
-    references: ["https://www.postgresql.org/docs/current/datatype-enum.html"]
-  },
-  check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "create-enum")) {
-      ctx.report({
-        message: `enum type ${op.type.written}: its values can later be added, but not removed or reordered without rewriting the tables that use it`,
-        help: { text: "Consider text with a CHECK constraint, or a lookup table (alembic: sa.Enum(..., native_enum=False))." }
-      });
-    }
-  }
-});
-
-// src/lint/column-types.ts
-function declaredColumns(operation) {
-  switch (operation.op) {
-    case "create-table":
-      return operation.columns.flatMap((c) => c.type ? [{ table: operation.table, column: c.name, type: c.type, location: c.location }] : []);
-    case "add-column":
-      return operation.column.type ? [{ table: operation.table, column: operation.column.name, type: operation.column.type, location: operation.column.location }] : [];
-    case "alter-column-type":
-      return operation.type ? [{ table: operation.table, column: operation.column, type: operation.type, location: operation.location }] : [];
-    default:
-      return [];
-  }
-}
-function checkColumnTypes(ctx, matches, describe) {
-  for (const { operation } of ctx.effects.operations) {
-    for (const column2 of declaredColumns(operation)) {
-      if (column2.type.schema === null && matches(column2.type)) ctx.report({ ...describe(column2), at: column2.location, locks: [] });
-    }
-  }
-}
-
-// rules/ban-char-field.ts
-var ban_char_field_default = defineRule({
-  id: "ban-char-field",
-  severity: "warning",
-  optional: true,
-  summary: "char(n) columns pad with spaces; use text or varchar",
-  docs: {
-    why: "`char(n)` (`character`, alembic `sa.CHAR`) pads every value with spaces to n characters, compares ignoring trailing spaces, and is no faster than `text` in PostgreSQL. It is nearly always a mistake that later needs a type change, which rewrites the table.",
-    example: "CREATE TABLE countries (code char(2));",
-    useInstead: "CREATE TABLE countries (code text CHECK (length(code) = 2));",
-    alembic: 'sa.Column("code", sa.Text(), sa.CheckConstraint("length(code) = 2"))',
-    references: ["https://www.postgresql.org/docs/current/datatype-character.html", "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "bpchar", (c) => ({
-      message: `${c.table.written}.${c.column} is char(n): values are blank-padded`,
-      help: { text: "Use text (with a CHECK on the length if it matters) or varchar." }
-    }));
-  }
-});
-
-// rules/prefer-text-field.ts
-var prefer_text_field_default = defineRule({
-  id: "prefer-text-field",
-  severity: "warning",
-  optional: true,
-  summary: "varchar(n): shrinking the limit later rewrites the table; text with a CHECK does not",
-  docs: {
-    why: "A length limit in the type (`varchar(n)`, alembic `sa.String(n)`) can be raised without a rewrite, but lowering it, or moving to another limited type, takes ACCESS EXCLUSIVE and rewrites the table. `text` with a CHECK constraint on the length can change its limit with `NOT VALID` and `VALIDATE`, which block neither reads nor writes.",
-    example: "CREATE TABLE users (email varchar(255));",
-    useInstead: "CREATE TABLE users (email text CONSTRAINT users_email_length CHECK (length(email) <= 255));",
-    alembic: 'sa.Column("email", sa.Text(), sa.CheckConstraint("length(email) <= 255", name="users_email_length"))',
-    references: ["https://www.postgresql.org/docs/current/datatype-character.html"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "varchar" && t.mods.length > 0, (c) => ({
-      message: `${c.table.written}.${c.column} is varchar(${c.type.mods[0]}): changing that limit later may rewrite the table`,
-      help: { text: "Use text with a CHECK constraint on the length." }
-    }));
-  }
-});
-
-// rules/prefer-timestamptz.ts
-var prefer_timestamptz_default = defineRule({
-  id: "prefer-timestamptz",
-  severity: "warning",
-  optional: true,
-  summary: "timestamp without time zone loses the offset; use timestamptz",
-  docs: {
-    why: "`timestamp` (`timestamp without time zone`, alembic `sa.DateTime()` without `timezone=True`) stores the wall-clock value and drops the UTC offset, so the same instant written from two time zones becomes two values. Converting to `timestamptz` later rewrites the table unless the session time zone is UTC (PostgreSQL 12+).",
-    example: "CREATE TABLE events (happened_at timestamp);",
-    useInstead: "CREATE TABLE events (happened_at timestamptz);",
-    alembic: 'sa.Column("happened_at", sa.DateTime(timezone=True))',
-    references: ["https://www.postgresql.org/docs/current/datatype-datetime.html", "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_timestamp_.28without_time_zone.29"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "timestamp", (c) => ({
-      message: `${c.table.written}.${c.column} is timestamp without time zone`,
-      help: { text: "Use timestamptz (alembic: sa.DateTime(timezone=True))." }
-    }));
-  }
-});
-
-// rules/prefer-bigint-over-int.ts
-var prefer_bigint_over_int_default = defineRule({
-  id: "prefer-bigint-over-int",
-  severity: "warning",
-  optional: true,
-  summary: "integer / serial ids run out at 2^31; moving to bigint later rewrites the table",
-  docs: {
-    why: "`integer` (and `serial`) stops at 2,147,483,647. Ids and counters that reach it make every INSERT fail, and the fix, `ALTER COLUMN ... TYPE bigint`, rewrites the table and its indexes under ACCESS EXCLUSIVE, at the worst moment: when the table is biggest. `bigint` costs 4 more bytes per row.",
-    example: "CREATE TABLE orders (id serial PRIMARY KEY, quantity integer);",
-    useInstead: "CREATE TABLE orders (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, quantity bigint);",
-    alembic: 'sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True)',
-    references: ["https://www.postgresql.org/docs/current/datatype-numeric.html"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "int4" || t.name === "serial", (c) => ({
-      message: `${c.table.written}.${c.column} is ${c.type.name === "serial" ? "serial" : "integer"} (32-bit)`,
-      help: { text: "Use bigint (alembic: sa.BigInteger())." }
-    }));
-  }
-});
-
-// rules/prefer-bigint-over-smallint.ts
-var prefer_bigint_over_smallint_default = defineRule({
-  id: "prefer-bigint-over-smallint",
-  severity: "warning",
-  optional: true,
-  summary: "smallint / smallserial run out at 32,767; widening later rewrites the table",
-  docs: {
-    why: "`smallint` stops at 32,767. When a column outgrows it, `ALTER COLUMN ... TYPE` to a wider integer rewrites the table and its indexes under ACCESS EXCLUSIVE. Alignment often makes the saved bytes disappear anyway.",
-    example: "CREATE TABLE plans (seats smallint);",
-    useInstead: "CREATE TABLE plans (seats bigint);",
-    alembic: 'sa.Column("seats", sa.BigInteger())',
-    references: ["https://www.postgresql.org/docs/current/datatype-numeric.html"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "int2" || t.name === "smallserial", (c) => ({
-      message: `${c.table.written}.${c.column} is ${c.type.name === "smallserial" ? "smallserial" : "smallint"} (16-bit)`,
-      help: { text: "Use bigint (or integer when you are sure)." }
-    }));
-  }
-});
-
-// rules/prefer-identity.ts
-var prefer_identity_default = defineRule({
-  id: "prefer-identity",
-  severity: "warning",
-  optional: true,
-  summary: "serial columns: use GENERATED ... AS IDENTITY",
-  docs: {
-    why: "`serial` types create a sequence that is only loosely tied to the column: its permissions, ownership and copying (`CREATE TABLE ... LIKE`) need extra steps, and it can be used by other tables by accident. Identity columns are the SQL-standard form, tied to their column.",
-    example: "CREATE TABLE orders (id bigserial PRIMARY KEY);",
-    useInstead: "CREATE TABLE orders (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY);",
-    alembic: 'sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True)',
-    references: ["https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-PARMS-GENERATED-IDENTITY", "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_serial"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "serial" || t.name === "bigserial" || t.name === "smallserial", (c) => ({
-      message: `${c.table.written}.${c.column} is ${c.type.name}`,
-      help: { text: "Use an identity column (alembic: sa.Identity())." }
-    }));
-  }
-});
-
-// rules/prefer-jsonb.ts
-var prefer_jsonb_default = defineRule({
-  id: "prefer-jsonb",
-  severity: "warning",
-  optional: true,
-  summary: "json columns: use jsonb",
-  docs: {
-    why: "`json` stores the text as given: every access re-parses it, it cannot be indexed with GIN, and it has no equality operator (so `SELECT DISTINCT` and some ORM operations fail). `jsonb` stores a parsed form. Converting later is a type change that rewrites the table.",
-    example: "CREATE TABLE events (payload json);",
-    useInstead: "CREATE TABLE events (payload jsonb);",
-    alembic: 'sa.Column("payload", postgresql.JSONB())',
-    references: ["https://www.postgresql.org/docs/current/datatype-json.html"]
-  },
-  check(ctx) {
-    checkColumnTypes(ctx, (t) => t.name === "json", (c) => ({
-      message: `${c.table.written}.${c.column} is json`,
-      help: { text: "Use jsonb (alembic: postgresql.JSONB())." }
-    }));
-  }
-});
-
-// rules/require-table-schema.ts
-var require_table_schema_default = defineRule({
-  id: "require-table-schema",
-  severity: "warning",
-  optional: true,
-  summary: "CREATE TABLE without a schema name depends on search_path",
-  docs: {
-    why: "An unqualified table name goes to the first schema of the session's `search_path`, which differs between environments and roles. For projects that use several schemas, naming the schema makes the migration do the same thing everywhere.",
-    example: "CREATE TABLE invoices (id bigint);",
-    useInstead: "CREATE TABLE billing.invoices (id bigint);",
-    alembic: 'op.create_table("invoices", sa.Column("id", sa.BigInteger()), schema="billing")',
-    references: ["https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PATH"]
-  },
-  check(ctx) {
-    for (const { operation: op } of ctx.effects.operations) {
-      if (op.op !== "create-table" || op.table.schema !== null || op.temporary) continue;
-      ctx.report({ message: `table ${op.table.written} has no schema: it goes to the first schema of search_path`, help: { text: "Qualify the name (alembic: schema=...)." } });
-    }
-  }
-});
-
-// rules/index.ts
-var RULES = [
-  syntax_error_default,
-  alembic_offline_failure_default,
-  concurrent_index_in_transaction_default,
-  require_concurrent_index_creation_default,
-  require_concurrent_index_deletion_default,
-  adding_required_field_default,
-  adding_field_with_volatile_default_default,
-  changing_column_type_default,
-  setting_not_null_default,
-  constraint_missing_not_valid_default,
-  adding_unique_constraint_default,
-  adding_primary_key_default,
-  renaming_column_default,
-  renaming_table_default,
-  dropping_column_default,
-  dropping_table_default,
-  require_concurrent_reindex_default,
-  require_concurrent_partition_detach_default,
-  require_concurrent_refresh_default,
-  adding_exclusion_constraint_default,
-  rewriting_table_default,
-  prefer_repack_default,
-  attaching_partition_with_scan_default,
-  ban_truncate_cascade_default,
-  truncating_table_default,
-  deleting_all_rows_default,
-  backfilling_in_migration_default,
-  locking_table_default,
-  changing_trigger_default,
-  transaction_incompatible_statement_default,
-  transaction_nesting_default,
-  ban_uncommitted_transaction_default,
-  ban_duplicate_column_assignments_default,
-  dropping_database_default,
-  dropping_schema_default,
-  renaming_schema_default,
-  renaming_enum_value_default,
-  adding_domain_constraint_default,
-  identifier_too_long_default,
-  foreign_key_without_index_default,
-  validate_in_same_transaction_default,
-  lock_upgrade_default,
-  lock_order_default,
-  revisions_share_transaction_default,
-  lock_held_during_slow_statement_default,
-  prefer_robust_stmts_default,
-  lock_budget_default,
-  require_lock_timeout_default,
-  unused_ignore_default,
-  excessive_lock_timeout_default,
-  require_statement_timeout_default,
-  ban_drop_not_null_default,
-  require_enum_value_ordering_default,
-  creating_enum_default,
-  ban_char_field_default,
-  prefer_text_field_default,
-  prefer_timestamptz_default,
-  prefer_bigint_over_int_default,
-  prefer_bigint_over_smallint_default,
-  prefer_identity_default,
-  prefer_jsonb_default,
-  require_table_schema_default,
-  multiple_alter_table_default,
-  wide_index_default
-];
-
-// src/locks/facts.ts
-var exclusive = (rewrite = false) => ({ mode: "ACCESS EXCLUSIVE", rewrite });
-var shareUpdateExclusive = { mode: "SHARE UPDATE EXCLUSIVE", rewrite: false };
-var ALTER_TABLE_FACTS = {
-  "ADD CONSTRAINT": exclusive(),
-  "SET LOGGED": exclusive(true),
-  "SET UNLOGGED": exclusive(true),
-  "SET TABLESPACE": exclusive(true),
-  "SET ACCESS METHOD": exclusive(true),
-  "ALTER COLUMN SET EXPRESSION": exclusive(true),
-  "SET (storage parameters)": exclusive(),
-  "RESET (storage parameters)": exclusive(),
-  "ALTER COLUMN SET STATISTICS": shareUpdateExclusive,
-  "ALTER COLUMN SET/RESET (attribute options)": shareUpdateExclusive,
-  "ALTER COLUMN SET STORAGE": exclusive(),
-  "CLUSTER ON": shareUpdateExclusive,
-  "SET WITHOUT CLUSTER": shareUpdateExclusive,
-  "ALTER CONSTRAINT": exclusive(),
-  "OWNER TO": exclusive(),
-  "ALTER COLUMN ADD GENERATED AS IDENTITY": exclusive(),
-  "ALTER COLUMN SET (identity options)": exclusive(),
-  "ALTER COLUMN DROP IDENTITY": exclusive(),
-  "ALTER COLUMN DROP EXPRESSION": exclusive(),
-  "ALTER COLUMN SET COMPRESSION": exclusive(),
-  "REPLICA IDENTITY": exclusive(),
-  "ROW LEVEL SECURITY": exclusive(),
-  "ENABLE/DISABLE RULE": exclusive(),
-  INHERIT: exclusive(),
-  "NO INHERIT": exclusive(),
-  "ALTER INDEX": exclusive(),
-  "ALTER TRIGGER RENAME": exclusive(),
-  // every other form: PostgreSQL's conservative default for ALTER TABLE
-  other: exclusive()
-};
-var LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
-function alterTableFact(form, options) {
-  const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
-  if (storage && options.length > 0 && options.every((name) => LIGHT_RELOPTIONS.test(name))) return shareUpdateExclusive;
-  return ALTER_TABLE_FACTS[form];
-}
-
-// src/schema/type-change.ts
-function typeChangeVerdict(from, to, using, ctx) {
-  if (!to) return { rewrite: true, certain: false, reason: "the new type is not understood" };
-  if (using) return { rewrite: true, certain: true, reason: `a USING expression converts every row to ${formatType(to)}` };
-  if (!from) {
     return {
-      rewrite: true,
-      certain: false,
-      reason: `the column's current type is not known from this script; changing it to ${formatType(to)} rewrites the table unless the old type is binary-compatible`
+      revision: this.revision,
+      transaction: transaction2,
+      transactionBefore,
+      transactionAssumed: transaction2 !== null && transaction2 === this.assumed,
+      unit: this.unitFor(transaction2, statementIndex),
+      bookkeeping: operations.some(isBookkeeping),
+      reported: this.reported
     };
   }
-  const change = `${formatType(from)} to ${formatType(to)}`;
-  const noRewrite = (why) => ({ rewrite: false, certain: true, reason: `${change}: ${why}` });
-  const rewrite = (why) => ({ rewrite: true, certain: true, reason: `${change}: ${why}` });
-  if (from.array !== to.array) return rewrite("array and scalar types are not binary-compatible");
-  const sameSchema = from.schema === to.schema;
-  if (sameSchema && from.name === to.name && sameMods(from.mods, to.mods)) return noRewrite("same type, nothing to do");
-  if (from.array) return rewrite("array element conversion rewrites the table");
-  if (!sameSchema) return rewrite("a different type rewrites the table");
-  const [a, b] = [from.name, to.name];
-  const stringLike = (t) => t === "varchar" || t === "text";
-  if (stringLike(a) && stringLike(b)) {
-    if (b === "text" || to.mods.length === 0) return noRewrite("binary-compatible, the new type has no length limit");
-    if (a === "varchar" && from.mods.length > 0 && to.mods[0] >= from.mods[0]) return noRewrite("the length limit grows, binary-compatible");
-    return rewrite("a shorter or new length limit checks and rewrites every row");
+  /** The revision a comment (or statement) at this point belongs to. */
+  get currentRevision() {
+    return this.revision;
   }
-  if (a === "numeric" && b === "numeric") {
-    if (to.mods.length === 0) return noRewrite("unconstrained numeric accepts every value");
-    if (from.mods.length > 0 && (from.mods[1] ?? 0) === (to.mods[1] ?? 0) && to.mods[0] >= from.mods[0]) {
-      return noRewrite("more precision at the same scale, binary-compatible");
-    }
-    return rewrite("a new precision or scale rewrites every row");
+  /** Whether findings at this point are reported (--since, --revision, the revisions selected). */
+  get reported() {
+    const { since: since2, revision, revisions } = this.range;
+    if (since2 !== void 0) return this.pastSince;
+    if (revision !== void 0) return this.revision?.id === revision;
+    if (revisions !== void 0) return this.revision !== null && revisions.has(stepOwner(this.revision) ?? "");
+    return true;
   }
-  if (a === "varbit" && b === "varbit") {
-    if (to.mods.length === 0 || from.mods.length > 0 && to.mods[0] >= from.mods[0]) return noRewrite("the length limit grows");
-    return rewrite("a shorter length limit rewrites every row");
+  /** The transaction still open at the end of the file, if any (the assumed one is committed there). */
+  get openTransaction() {
+    return this.transaction === this.assumed ? null : this.transaction;
   }
-  if ((a === "timestamp" || a === "timestamptz") && a === b) {
-    if (to.mods.length === 0 || from.mods.length > 0 && to.mods[0] >= from.mods[0]) return noRewrite("more fractional-second precision");
-    return rewrite("less precision rounds and rewrites every row");
-  }
-  if (a === "timestamp" && b === "timestamptz" || a === "timestamptz" && b === "timestamp") {
-    if (ctx.pgVersion >= 12 && ctx.utcSession) return noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values");
-    return rewrite(
-      ctx.pgVersion >= 12 ? "rewrites every row unless the session time zone is UTC (SET TIME ZONE 'UTC' before it)" : "rewrites every row before PostgreSQL 12"
-    );
-  }
-  if (a === "cidr" && b === "inet") return noRewrite("binary-compatible");
-  return rewrite("not binary-compatible, every row is converted");
-}
-function sameMods(a, b) {
-  return a.length === b.length && a.every((m, i) => m === b[i]);
-}
-function isUtcZone(zone) {
-  return /^(utc|gmt|etc\/utc|etc\/gmt|etc\/uct|etc\/universal|etc\/zulu|uct|universal|zulu|z|gmt0|etc\/gmt0|etc\/gmt\+0|etc\/gmt-0|0|\+00|00:00|\+00:00)$/i.test(zone.trim());
-}
-
-// src/locks/effects.ts
-var Locks = class {
-  constructor(ctx) {
-    this.ctx = ctx;
-  }
-  ctx;
-  list = [];
-  table(ref, mode, options = {}) {
-    const table = "written" in ref ? this.ctx.schema.table(ref) : ref;
-    const written = "written" in ref ? ref.written : writtenName(ref);
-    const kind = table?.kind ?? "table";
-    this.add(written, relationKey(ref.schema, ref.name), kind, mode, options, table?.createdIn ?? null);
-  }
-  index(ref, mode, options = {}) {
-    const index = "written" in ref ? this.ctx.schema.index(ref) : ref;
-    const written = "written" in ref ? ref.written : writtenName(ref);
-    this.add(written, relationKey(ref.schema, ref.name), "index", mode, options, index?.createdIn ?? null);
-  }
-  add(relation, key, kind, mode, options, createdIn) {
-    const novelty = options.novelty !== void 0 ? options.novelty : this.noveltyOf(createdIn);
-    const why = options.why ? [options.why] : [];
-    const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
-    const newInTransaction = novelty === "created by this statement" || sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn.unit === this.ctx.unitKey);
-    this.list.push({ relation, key, kind, mode, blocks: blockedBy(mode), rewrite: Boolean(options.rewrite), scan: Boolean(options.scan || options.rewrite), novelty, newInTransaction, why });
-  }
-  noveltyOf(createdIn) {
-    if (createdIn === null || createdIn.unit !== this.ctx.unitKey) return null;
-    return this.ctx.unitLabel === "revision" ? "created earlier in this revision" : this.ctx.unitLabel === "deploy" ? "created earlier in this deploy" : "created earlier in this transaction";
+  unitFor(transaction2, statementIndex) {
+    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
+    if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
+    if (transaction2 !== null) return { key: `t${transaction2}`, label: "transaction" };
+    return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };
   }
 };
-function writtenName(ref) {
-  return ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
-}
-function operationEffect(operation, ctx) {
-  const locks = new Locks(ctx);
-  const effect = { operation, locks: locks.list };
-  const { schema, pgVersion } = ctx;
+var VERSION_TABLE = "alembic_version";
+function isBookkeeping(operation) {
   switch (operation.op) {
-    case "create-table": {
-      if (operation.temporary) break;
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
-      if (operation.partitionOf) {
-        locks.table(operation.partitionOf, "ACCESS EXCLUSIVE", { why: "new partition" });
-        const defaultPartition = findDefaultPartition(schema.table(operation.partitionOf));
-        if (defaultPartition) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { scan: true, why: "checks the default partition's rows" });
-      }
-      for (const parent of operation.inherits) locks.table(parent, "SHARE UPDATE EXCLUSIVE", { why: "new child table" });
-      for (const like of operation.likes) locks.table(like, "ACCESS SHARE", { why: "LIKE copies its definition" });
-      for (const fk of operation.constraints) {
-        if (fk.kind === "foreign-key" && fk.references && !sameRelation(fk.references, operation.table)) {
-          locks.table(fk.references, "SHARE ROW EXCLUSIVE", { why: "foreign key to it" });
-        }
-      }
-      break;
-    }
+    case "create-table":
+    case "insert":
+    case "update":
+    case "delete":
+      return operation.table.name === VERSION_TABLE;
+    case "drop-relation":
+      return operation.relation.name === VERSION_TABLE;
     case "create-view":
-      for (const read of operation.reads) locks.table(read, "ACCESS SHARE", { scan: operation.materialized, why: operation.materialized ? "read to populate the view" : "read by the view" });
-      if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "ACCESS EXCLUSIVE", { why: "view replaced" });
-      break;
     case "create-table-as":
-      for (const read of operation.reads) locks.table(read, "ACCESS SHARE", { scan: true, why: "read to fill the table" });
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
-      break;
-    case "drop-relation": {
-      const table = schema.table(operation.relation);
-      locks.table(operation.relation, "ACCESS EXCLUSIVE", { why: "dropped" });
-      if (table) {
-        for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table) locks.table(c.references, "ACCESS EXCLUSIVE", { why: `its foreign key ${c.name} is removed from this table` });
-        }
-        if (operation.cascade) {
-          for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
-        }
-        if (table.partitionOf) locks.table(table.partitionOf, "ACCESS EXCLUSIVE", { why: "loses a partition" });
-        for (const partition of table.partitions) locks.table(partition, "ACCESS EXCLUSIVE", { why: "partition dropped with its parent" });
-      }
-      break;
-    }
-    case "drop-index": {
-      const index = schema.index(operation.index);
-      if (operation.concurrent) {
-        if (index?.table) locks.table(index.table, "SHARE UPDATE EXCLUSIVE", { why: "DROP INDEX CONCURRENTLY" });
-        else locks.index(operation.index, "SHARE UPDATE EXCLUSIVE", { why: "DROP INDEX CONCURRENTLY" });
-      } else {
-        if (index?.table) locks.table(index.table, "ACCESS EXCLUSIVE", { why: `drops index ${index.name}` });
-        locks.index(operation.index, "ACCESS EXCLUSIVE", { why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too" });
-      }
-      break;
-    }
+    case "drop-index":
     case "add-column":
-      addColumnEffect(operation.table, operation.column, ctx, locks, effect);
-      break;
     case "drop-column":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops column ${operation.column}` });
-      break;
-    case "alter-column-type": {
-      const table = schema.table(operation.table);
-      const from = table?.columns.get(operation.column)?.type ?? null;
-      const verdict = typeChangeVerdict(from, operation.type, operation.using, { pgVersion, utcSession: ctx.utcSession });
-      effect.typeChange = { ...verdict, from };
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: verdict.rewrite, why: verdict.rewrite ? "type change rewrites the table and its indexes" : "type change without rewrite" });
-      if (verdict.rewrite && table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
-      break;
-    }
-    case "set-not-null": {
-      const proof = notNullProof(schema.table(operation.table), operation.column, pgVersion);
-      if (proof) effect.notNullProof = proof;
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { scan: !proof, why: proof ? `SET NOT NULL without a scan: ${proof}` : "SET NOT NULL scans every row" });
-      break;
-    }
+    case "alter-column-type":
+    case "set-not-null":
     case "drop-not-null":
-    case "drop-default":
-      locks.table(operation.table, "ACCESS EXCLUSIVE");
-      break;
     case "set-default":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: "new default applies to future rows only" });
-      break;
+    case "drop-default":
     case "add-constraint":
-      addConstraintEffect(operation.table, operation.constraint, ctx, locks);
-      break;
-    case "validate-constraint": {
-      const table = schema.table(operation.table);
-      const constraint = table?.constraints.get(operation.name);
-      locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { scan: true, why: `validates ${operation.name}` });
-      if (constraint?.references) locks.table(constraint.references, "ROW SHARE", { scan: true, why: "referenced rows are checked" });
-      break;
-    }
-    case "drop-constraint": {
-      const table = schema.table(operation.table);
-      const constraint = table?.constraints.get(operation.name);
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: `drops constraint ${operation.name}` });
-      if (constraint?.references && constraint.references !== table) locks.table(constraint.references, "ACCESS EXCLUSIVE", { why: "its foreign-key triggers are removed" });
-      if (table && operation.cascade && (constraint?.kind === "primary-key" || constraint?.kind === "unique")) {
-        for (const referencing of table.referencedBy) if (referencing !== table) locks.table(referencing, "ACCESS EXCLUSIVE", { why: "CASCADE drops its foreign key" });
-      }
-      break;
-    }
+    case "validate-constraint":
+    case "drop-constraint":
     case "rename-table":
     case "rename-column":
-    case "rename-constraint":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: "renamed" });
-      break;
-    case "set-schema":
-      locks.table(operation.relation, "ACCESS EXCLUSIVE", { why: "moved to another schema" });
-      break;
     case "rename-index":
-      locks.index(operation.index, pgVersion >= 12 ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", { why: "renamed" });
-      break;
-    case "create-index": {
-      const table = schema.table(operation.table);
-      const mode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "SHARE";
-      const partitioned = table?.kind === "partitioned table";
-      locks.table(operation.table, mode, { scan: !partitioned, why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build" });
-      if (partitioned) for (const partition of table.partitions) locks.table(partition, mode, { scan: true, why: "index build on the partition" });
-      if (operation.index) locks.index(operation.index, "ACCESS EXCLUSIVE", { novelty: "created by this statement" });
-      break;
-    }
+    case "rename-constraint":
+    case "set-schema":
+    case "create-index":
     case "reindex":
-      reindexEffect(operation, ctx, locks);
-      break;
-    case "truncate": {
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE replaces the table's files" });
-      const table = schema.table(operation.table);
-      if (table && operation.cascade) for (const referencing of table.referencedBy) locks.table(referencing, "ACCESS EXCLUSIVE", { rewrite: true, why: "TRUNCATE CASCADE" });
-      break;
-    }
-    case "update": {
-      const table = schema.table(operation.table);
-      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "updates"));
-      if (table) {
-        for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table && c.columns.some((col) => operation.columns.includes(col))) {
-            locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new values` });
-          }
-        }
-      }
-      readLocks(operation.reads, operation.table, locks);
-      break;
-    }
-    case "delete": {
-      const table = schema.table(operation.table);
-      locks.table(operation.table, "ROW EXCLUSIVE", rowSearch(table, operation.where, "deletes"));
-      if (table) {
-        for (const referencing of table.referencedBy) {
-          if (referencing === table) continue;
-          const actions = [...referencing.constraints.values()].filter((c) => c.references === table);
-          const changesRows = actions.some((c) => c.onDelete === "c" || c.onDelete === "n" || c.onDelete === "d");
-          const unindexed = actions.some((c) => !hasIndexLeadingWith(referencing, c.columns));
-          locks.table(referencing, changesRows ? "ROW EXCLUSIVE" : "ROW SHARE", {
-            scan: unindexed,
-            why: `${changesRows ? "ON DELETE action changes its rows" : "foreign key checks for referencing rows"}${unindexed ? "; no index on the referencing columns: scanned for each deleted row" : ""}`
-          });
-        }
-      }
-      readLocks(operation.reads, operation.table, locks);
-      break;
-    }
-    case "insert": {
-      locks.table(operation.table, "ROW EXCLUSIVE", { why: "inserts rows" });
-      const table = schema.table(operation.table);
-      if (table) {
-        for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table) locks.table(c.references, "ROW SHARE", { why: `foreign key ${c.name} checks the new rows` });
-        }
-      }
-      readLocks(operation.reads, operation.table, locks);
-      break;
-    }
-    case "select":
-      for (const read of operation.reads) locks.table(read, operation.locking ? "ROW SHARE" : "ACCESS SHARE", { scan: true, why: "read" });
-      break;
-    case "vacuum":
-      if (!operation.table) break;
-      if (operation.analyzeOnly) locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { why: "ANALYZE samples rows" });
-      else if (operation.full) locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "VACUUM FULL rewrites the table" });
-      else locks.table(operation.table, "SHARE UPDATE EXCLUSIVE", { scan: true, why: "VACUUM" });
-      break;
-    case "cluster": {
-      if (!operation.table) break;
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { rewrite: true, why: "CLUSTER rewrites the table in index order" });
-      const table = schema.table(operation.table);
-      if (table) for (const index of table.indexes) locks.index(index, "ACCESS EXCLUSIVE", { rewrite: true, why: "rebuilt with the table" });
-      break;
-    }
-    case "refresh-materialized-view": {
-      const view = schema.table(operation.view);
-      for (const read of view?.readsFrom ?? []) locks.table(read, "ACCESS SHARE", { scan: true, why: "read to refresh the view" });
-      if (operation.concurrent) locks.table(operation.view, "EXCLUSIVE", { scan: true, why: "REFRESH ... CONCURRENTLY compares old and new rows" });
-      else locks.table(operation.view, "ACCESS EXCLUSIVE", { rewrite: true, why: "REFRESH replaces the view's contents" });
-      break;
-    }
-    case "attach-partition": {
-      const parent = schema.table(operation.table);
-      const partition = schema.table(operation.partition);
-      locks.table(operation.table, pgVersion >= 12 ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE", { why: "gains a partition" });
-      const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
-      locks.table(operation.partition, "ACCESS EXCLUSIVE", { scan: !implied, why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound" });
-      const defaultPartition = operation.defaultPartition ? void 0 : findDefaultPartition(parent);
-      if (defaultPartition) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { scan: true, why: "the default partition is checked for rows of the new bound" });
-      break;
-    }
-    case "detach-partition": {
-      const mode = operation.concurrent || operation.finalize ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE";
-      locks.table(operation.table, mode, { why: "loses a partition" });
-      locks.table(operation.partition, mode, { why: "detached" });
-      const defaultPartition = findDefaultPartition(schema.table(operation.table));
-      if (defaultPartition && !sameRelation(defaultPartition, operation.partition)) locks.table(defaultPartition, "ACCESS EXCLUSIVE", { why: "the default partition's bound changes" });
-      break;
-    }
-    case "lock-table":
-      locks.table(operation.table, operation.mode, { why: "LOCK TABLE" });
-      break;
-    case "create-trigger":
-    case "enable-disable-trigger":
-      locks.table(operation.table, "SHARE ROW EXCLUSIVE", { why: "trigger change" });
-      break;
-    case "drop-trigger":
-      locks.table(operation.table, "ACCESS EXCLUSIVE", { why: "trigger dropped" });
-      break;
-    case "comment":
-      if (operation.relation) {
-        if (operation.on === "INDEX") locks.index(operation.relation, "SHARE UPDATE EXCLUSIVE", { why: "COMMENT" });
-        else locks.table(operation.relation, "SHARE UPDATE EXCLUSIVE", { why: "COMMENT" });
-      }
-      break;
-    case "grant":
-      locks.table(operation.relation, "ACCESS SHARE", { why: "GRANT" });
-      break;
-    case "alter-table-other": {
-      const table = schema.table(operation.table);
-      const persistenceUnchanged = table?.declared && (operation.form === "SET LOGGED" && !table.unlogged || operation.form === "SET UNLOGGED" && table.unlogged);
-      const fact = alterTableFact(operation.form, operation.options);
-      locks.table(operation.table, fact.mode, { rewrite: fact.rewrite && !persistenceUnchanged, why: operation.what });
-      break;
-    }
-    case "domain-constraint":
-      if (operation.action === "add" && !operation.notValid) {
-        for (const table of schema.tablesUsingType(operation.domain)) locks.table(table, "SHARE", { scan: true, why: `checks its ${operation.domain.written} columns` });
-      }
-      break;
-    case "drop-schema":
-    case "rename-schema":
-    case "drop-database":
     case "create-enum":
     case "add-enum-value":
     case "rename-enum-value":
     case "drop-type":
+    case "truncate":
+    case "select":
+    case "vacuum":
+    case "cluster":
+    case "refresh-materialized-view":
+    case "attach-partition":
+    case "detach-partition":
+    case "lock-table":
+    case "create-trigger":
+    case "drop-trigger":
+    case "enable-disable-trigger":
+    case "comment":
+    case "grant":
     case "set":
     case "transaction":
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+    case "domain-constraint":
+    case "alter-table-other":
     case "no-table-lock":
     case "unknown":
-      break;
-  }
-  return effect;
-}
-function addColumnEffect(tableRef, column2, ctx, locks, effect) {
-  const defaultValue = column2.default;
-  const perRow = defaultValue !== null && (defaultValue.volatility === "volatile" || defaultValue.volatility === "unknown");
-  const reasons = [];
-  if (column2.serial) reasons.push(`${column2.type?.name ?? "serial"} fills every row from a sequence`);
-  if (column2.identity) reasons.push("an identity column fills every row from a sequence");
-  if (column2.generated === "stored") reasons.push("a stored generated column is computed for every row");
-  if (perRow) {
-    effect.perRowDefault = { volatile: defaultValue.volatileFunctions, unknown: defaultValue.unknownFunctions };
-    reasons.push(
-      defaultValue.volatility === "volatile" ? `volatile default ${defaultValue.volatileFunctions.join(", ")}() is evaluated for every row` : `the default calls ${defaultValue.unknownFunctions.join(", ")}(), whose volatility is unknown`
-    );
-  }
-  if (ctx.pgVersion < 11 && defaultValue !== null && !perRow) reasons.push("before PostgreSQL 11 any default rewrites the table");
-  const rewrite = reasons.length > 0;
-  const constraints = column2.constraints;
-  const indexBuild = constraints.some((c) => c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclude");
-  const check = constraints.some((c) => c.kind === "check");
-  const fkWithValues = defaultValue !== null && constraints.some((c) => c.kind === "foreign-key");
-  const scan = rewrite || indexBuild || check || fkWithValues;
-  const why = rewrite ? reasons.join("; ") : indexBuild ? "builds an index for the new column" : check ? "checks the new column's CHECK constraint" : `adds column ${column2.name}`;
-  locks.table(tableRef, "ACCESS EXCLUSIVE", { rewrite, scan, why });
-  for (const c of constraints) {
-    if (c.kind === "foreign-key" && c.references && !sameRelation(c.references, tableRef)) {
-      locks.table(c.references, "SHARE ROW EXCLUSIVE", { scan: fkWithValues, why: "foreign key to it" });
-    }
-  }
-  effect.requiredWithoutDefault = column2.notNull && defaultValue === null && !column2.serial && !column2.identity && column2.generated === null;
-}
-function addConstraintEffect(tableRef, constraint, ctx, locks) {
-  const { schema } = ctx;
-  switch (constraint.kind) {
-    case "check":
-    case "not-null":
-      locks.table(tableRef, "ACCESS EXCLUSIVE", {
-        scan: !constraint.notValid,
-        why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row under the lock"
-      });
-      break;
-    case "foreign-key":
-      locks.table(tableRef, "SHARE ROW EXCLUSIVE", {
-        scan: !constraint.notValid,
-        why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row"
-      });
-      if (constraint.references && !sameRelation(constraint.references, tableRef)) {
-        locks.table(constraint.references, "SHARE ROW EXCLUSIVE", { scan: !constraint.notValid, why: "referenced by the new foreign key" });
-      }
-      break;
-    case "unique":
-    case "primary-key": {
-      if (constraint.usingIndex) {
-        const table = schema.table(tableRef);
-        const nullable = constraint.kind === "primary-key" && !columnsProvablyNotNull(table, constraint.columns.length ? constraint.columns : schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []);
-        locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: nullable, why: nullable ? "USING INDEX, but the key columns must be checked for NULLs" : "USING INDEX: no index build" });
-      } else {
-        locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: true, why: "builds the index under the lock" });
-      }
-      break;
-    }
-    case "exclude":
-      locks.table(tableRef, "ACCESS EXCLUSIVE", { scan: true, why: "builds the exclusion index under the lock" });
-      break;
-  }
-}
-function reindexEffect(operation, ctx, locks) {
-  if (!operation.relation) return;
-  const tableMode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "SHARE";
-  const indexMode = operation.concurrent ? "SHARE UPDATE EXCLUSIVE" : "ACCESS EXCLUSIVE";
-  if (operation.target === "index") {
-    const index = ctx.schema.index(operation.relation);
-    if (index?.table) locks.table(index.table, tableMode, { scan: true, why: "read to rebuild the index" });
-    locks.index(operation.relation, indexMode, { rewrite: true, why: "rebuilt" });
-  } else if (operation.target === "table") {
-    const table = ctx.schema.table(operation.relation);
-    locks.table(operation.relation, tableMode, { scan: true, why: table ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
-    if (table) for (const index of table.indexes) locks.index(index, indexMode, { rewrite: true, why: "rebuilt" });
-  }
-}
-function readLocks(reads, target, locks) {
-  for (const read of reads) if (!sameRelation(read, target)) locks.table(read, "ACCESS SHARE", { scan: true, why: "read" });
-}
-function sameRelation(a, b) {
-  return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
-}
-function rowSearch(table, where, verb) {
-  if (where === null) return { scan: true, why: `${verb} every row` };
-  const indexed = table !== void 0 && [...table.indexes].some((index) => index.columns[0] !== void 0 && where.includes(index.columns[0]));
-  return indexed ? { why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
-}
-function findDefaultPartition(parent) {
-  if (!parent) return void 0;
-  for (const partition of parent.partitions) if (partition.isDefaultPartition) return partition;
-  return void 0;
-}
-function partitionConstraintImplied(partition, parent) {
-  if (parent.partitionKey.length === 0) return false;
-  const checked = /* @__PURE__ */ new Set();
-  for (const c of partition.constraints.values()) if (c.kind === "check" && c.validated) for (const col of c.columns) checked.add(col);
-  return parent.partitionKey.every((col) => checked.has(col));
-}
-function notNullProof(table, column2, pgVersion) {
-  const col = table?.columns.get(column2);
-  if (col?.notNull) return "the column is already NOT NULL";
-  if (pgVersion < 12 || !table) return null;
-  for (const c of table.constraints.values()) {
-    if (c.kind === "check" && c.validated && c.provesNotNull === column2) return `validated CHECK constraint ${c.name} proves it (PostgreSQL 12+)`;
-  }
-  return null;
-}
-function columnsProvablyNotNull(table, columns) {
-  if (!table || columns.length === 0) return false;
-  return columns.every((c) => table.columns.get(c)?.notNull);
-}
-function transactionRequirement(operations, pgVersion) {
-  for (const o of operations) {
-    switch (o.op) {
-      case "create-index":
-        if (o.concurrent) return "CREATE INDEX CONCURRENTLY";
-        break;
-      case "drop-index":
-        if (o.concurrent) return "DROP INDEX CONCURRENTLY";
-        break;
-      case "reindex":
-        if (o.concurrent) return "REINDEX CONCURRENTLY";
-        if (o.target === "schema" || o.target === "database" || o.target === "system") return `REINDEX ${o.target.toUpperCase()}`;
-        break;
-      case "detach-partition":
-        if (o.concurrent) return "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY";
-        break;
-      case "vacuum":
-        if (!o.analyzeOnly) return "VACUUM";
-        break;
-      case "cluster":
-        if (!o.table) return "CLUSTER without a table name";
-        break;
-      case "add-enum-value":
-        if (pgVersion < 12) return "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)";
-        break;
-      default:
-        break;
-    }
-  }
-  return null;
-}
-function mergeLocks(effects) {
-  const merged = /* @__PURE__ */ new Map();
-  for (const effect of effects) {
-    for (const lock of effect.locks) {
-      const seen = merged.get(lock.key);
-      if (!seen) {
-        merged.set(lock.key, { ...lock, why: [...lock.why] });
-        continue;
-      }
-      seen.mode = stronger(seen.mode, lock.mode);
-      seen.blocks = blockedBy(seen.mode);
-      seen.rewrite ||= lock.rewrite;
-      seen.scan ||= lock.scan;
-      seen.novelty = seen.novelty ?? lock.novelty;
-      seen.newInTransaction ||= lock.newInTransaction;
-      for (const why of lock.why) if (!seen.why.includes(why)) seen.why.push(why);
-    }
-  }
-  return [...merged.values()];
-}
-
-// src/sql/split.ts
-function isSpace(c) {
-  return c === 32 /* Space */ || c === 10 /* LF */ || c === 13 /* CR */ || c === 9 /* Tab */ || c === 11 || c === 12;
-}
-function isIdentStart(c) {
-  return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95 || c >= 128;
-}
-function isIdentChar(c) {
-  return isIdentStart(c) || c >= 48 && c <= 57 || c === 36 /* Dollar */;
-}
-function* splitStatements(text2) {
-  const spans = [];
-  const n = text2.length;
-  let i = 0;
-  let stmtStart = -1;
-  let lastTokenEnd = -1;
-  let wordIndex = 0;
-  let isRoutine = false;
-  let sawCreate = false;
-  let blockDepth = 0;
-  let isRule = false;
-  let parenDepth = 0;
-  let isCopy = false;
-  let previousWord = "";
-  let copiesFromStdin = false;
-  let copyDataNext = false;
-  let copyAt = 0;
-  let unclosed;
-  const beginToken = (at2) => {
-    if (stmtStart === -1) {
-      stmtStart = at2;
-      wordIndex = 0;
-      isRoutine = false;
-      sawCreate = false;
-      blockDepth = 0;
-      isRule = false;
-      parenDepth = 0;
-      isCopy = false;
-      copiesFromStdin = false;
-    }
-  };
-  const endStatement = (terminated) => {
-    if (stmtStart !== -1) spans.push({ kind: "statement", start: stmtStart, end: lastTokenEnd, terminated });
-    if (terminated && copiesFromStdin) expectCopyData(stmtStart);
-    stmtStart = -1;
-  };
-  const expectCopyData = (at2) => {
-    copyDataNext = true;
-    copyAt = at2;
-  };
-  const onWord = (word) => {
-    const w = word.toLowerCase();
-    if (wordIndex === 0) {
-      sawCreate = w === "create";
-      isCopy = w === "copy";
-    } else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
-    else if (sawCreate && wordIndex <= 3 && w === "rule") isRule = true;
-    if (isCopy && previousWord === "from" && w === "stdin") copiesFromStdin = true;
-    previousWord = w;
-    wordIndex++;
-    if (!isRoutine) return;
-    if (w === "begin" || w === "case") blockDepth++;
-    else if (w === "end" && blockDepth > 0) blockDepth--;
-  };
-  const closed = (end, what, at2) => {
-    if (end !== -1) return end;
-    unclosed = { what, at: at2 };
-    return n;
-  };
-  while (i < n) {
-    if (spans.length > 0) {
-      for (let k = 0; k < spans.length; k++) yield spans[k];
-      spans.length = 0;
-    }
-    const c = text2.charCodeAt(i);
-    if (isSpace(c)) {
-      i++;
-      if (c === 10 /* LF */ && copyDataNext) {
-        copyDataNext = false;
-        const end = closed(endOfCopyData(text2, i), "COPY data", copyAt);
-        spans.push({ kind: "psql", what: "COPY data", start: i, end });
-        i = end;
-      }
-      continue;
-    }
-    if (c === 45 /* Dash */ && text2.charCodeAt(i + 1) === 45 /* Dash */) {
-      const j = endOfLine(text2, i + 2);
-      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text2.slice(i + 2, j) });
-      i = j;
-      continue;
-    }
-    if (c === 47 /* Slash */ && text2.charCodeAt(i + 1) === 42 /* Star */) {
-      const end = endOfBlockComment(text2, i);
-      const j = closed(end, "/* comment", i);
-      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text2.slice(i + 2, end === -1 ? j : j - 2) });
-      i = j;
-      continue;
-    }
-    if (c === 92 /* Backslash */ && stmtStart === -1) {
-      const end = endOfLine(text2, i);
-      spans.push({ kind: "psql", what: "meta-command", start: i, end });
-      if (COPY_FROM_STDIN_META.test(text2.slice(i, end))) expectCopyData(i);
-      i = end;
-      continue;
-    }
-    if (c === 59 /* Semicolon */) {
-      if (stmtStart === -1) {
-        i++;
-        continue;
-      }
-      if (blockDepth === 0 && parenDepth === 0) {
-        endStatement(true);
-        i++;
-        continue;
-      }
-      lastTokenEnd = i + 1;
-      i++;
-      continue;
-    }
-    beginToken(i);
-    if (c === 39 /* Quote */) {
-      i = closed(skipQuoted(text2, i, 39 /* Quote */, isEscapeStringPrefix(text2, i)), "quoted string", i);
-    } else if (c === 34 /* DoubleQuote */) {
-      i = closed(skipQuoted(text2, i, 34 /* DoubleQuote */, false), "quoted identifier", i);
-    } else if (c === 36 /* Dollar */ && !isIdentChar(text2.charCodeAt(i - 1) || 0)) {
-      i = closed(skipDollar(text2, i), "dollar-quoted string", i);
-    } else if (isIdentStart(c)) {
-      let j = i + 1;
-      while (j < n && isIdentChar(text2.charCodeAt(j))) j++;
-      onWord(text2.slice(i, j));
-      i = j;
-    } else {
-      if (c === 40 /* OpenParen */ && isCopy && wordIndex === 1) isCopy = false;
-      if (isRule && c === 40 /* OpenParen */) parenDepth++;
-      else if (isRule && c === 41 /* CloseParen */ && parenDepth > 0) parenDepth--;
-      i++;
-    }
-    lastTokenEnd = i;
-  }
-  endStatement(false);
-  if (unclosed) spans[spans.length - 1].unclosed = unclosed;
-  yield* spans;
-}
-var COPY_FROM_STDIN_META = /^\\copy\b.*\bfrom\s+stdin\b/i;
-function endOfLine(text2, from) {
-  let j = from;
-  while (j < text2.length && text2.charCodeAt(j) !== 10 /* LF */ && text2.charCodeAt(j) !== 13 /* CR */) j++;
-  return j;
-}
-function endOfBlockComment(text2, i) {
-  const n = text2.length;
-  let depth = 1;
-  let j = i + 2;
-  while (j < n) {
-    const d = text2.charCodeAt(j);
-    if (d === 47 /* Slash */ && text2.charCodeAt(j + 1) === 42 /* Star */) {
-      depth++;
-      j += 2;
-    } else if (d === 42 /* Star */ && text2.charCodeAt(j + 1) === 47 /* Slash */) {
-      j += 2;
-      if (--depth === 0) return j;
-    } else j++;
-  }
-  return -1;
-}
-function endOfCopyData(text2, from) {
-  let line = from;
-  while (line < text2.length) {
-    let next = text2.indexOf("\n", line);
-    if (next === -1) next = text2.length;
-    const end = text2.charCodeAt(next - 1) === 13 /* CR */ && next > line ? next - 1 : next;
-    if (end - line === 2 && text2.charCodeAt(line) === 92 /* Backslash */ && text2.charCodeAt(line + 1) === 46 /* Dot */) return end;
-    line = next + 1;
-  }
-  return -1;
-}
-function isEscapeStringPrefix(text2, i) {
-  const p = text2.charCodeAt(i - 1);
-  if (p !== 69 && p !== 101) return false;
-  const before = text2.charCodeAt(i - 2);
-  return !(before && isIdentChar(before));
-}
-function skipQuoted(text2, i, quote, backslashEscapes) {
-  const n = text2.length;
-  let j = i + 1;
-  while (j < n) {
-    const d = text2.charCodeAt(j);
-    if (backslashEscapes && d === 92 /* Backslash */) {
-      j += 2;
-      continue;
-    }
-    if (d === quote) {
-      if (text2.charCodeAt(j + 1) === quote) {
-        j += 2;
-        continue;
-      }
-      return j + 1;
-    }
-    j++;
-  }
-  return -1;
-}
-function skipDollar(text2, i) {
-  const n = text2.length;
-  let j = i + 1;
-  while (j < n && text2.charCodeAt(j) !== 36 /* Dollar */) {
-    const d = text2.charCodeAt(j);
-    if (!(j === i + 1 ? isIdentStart(d) : isIdentChar(d) && d !== 36 /* Dollar */)) return i + 1;
-    j++;
-  }
-  if (j >= n) return i + 1;
-  const tag = text2.slice(i, j + 1);
-  const close2 = text2.indexOf(tag, j + 1);
-  return close2 === -1 ? -1 : close2 + tag.length;
-}
-
-// src/sql/parse.ts
-var BATCH = 64;
-function parseFile(file) {
-  const lines = new LineIndex(file.text);
-  return { file, lines, batches: () => parseBatches(file, lines) };
-}
-function* parseBatches(file, lines) {
-  for (const batch of locate(file, lines)) {
-    const results = parseStatements(batch.statements.map((s) => s.sql));
-    batch.statements.forEach((statement, i) => {
-      const { operations, error } = results[i];
-      statement.operations = operations;
-      if (error) {
-        const index = indexOfCodePoint(statement.sql, error.cursor);
-        statement.syntaxError = { message: error.message, position: lines.position(statement.start + index), at: utf8Length(statement.sql, 0, index) };
-      }
-    });
-    yield batch.items;
-  }
-}
-function* locate(file, lines) {
-  const text2 = file.text;
-  let byteCursor = 0;
-  let byteCursorOffset = 0;
-  const byteOffset = (offset) => {
-    byteCursor += utf8Length(text2, byteCursorOffset, offset);
-    byteCursorOffset = offset;
-    return byteCursor + file.bomBytes;
-  };
-  let batch = { items: [], statements: [] };
-  let index = 0;
-  for (const span of splitStatements(text2)) {
-    if (span.kind === "psql") continue;
-    if (span.kind === "comment") {
-      batch.items.push({ kind: "comment", comment: { file, body: span.body, position: lines.position(span.start) } });
-      continue;
-    }
-    const statement = {
-      file,
-      index: index++,
-      sql: text2.slice(span.start, span.end),
-      start: span.start,
-      end: span.end,
-      byteStart: byteOffset(span.start),
-      byteEnd: byteOffset(span.end),
-      startPos: lines.position(span.start),
-      endPos: lines.position(span.end),
-      operations: [],
-      syntaxError: null
-    };
-    batch.items.push({ kind: "statement", statement });
-    batch.statements.push(statement);
-    if (batch.statements.length === BATCH) {
-      yield batch;
-      batch = { items: [], statements: [] };
-    }
-  }
-  if (batch.items.length > 0) yield batch;
-}
-function charOffsetOfByte(text2, byte) {
-  let bytes = 0;
-  let i = 0;
-  while (i < text2.length && bytes < byte) {
-    const c = text2.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-    i++;
-  }
-  return i;
-}
-
-// src/schema/replay.ts
-function applyOperation(schema, operation, origin) {
-  switch (operation.op) {
-    case "create-table": {
-      if (operation.temporary) return;
-      const table = schema.addTable(operation.table, operation.kind, origin);
-      table.unlogged = operation.unlogged;
-      table.partitionKey = operation.partitionKey;
-      for (const column2 of operation.columns) table.columns.set(column2.name, columnOf(column2));
-      for (const like of operation.likes) {
-        for (const column2 of schema.table(like)?.columns.values() ?? []) table.columns.set(column2.name, { ...column2 });
-      }
-      for (const spec of operation.constraints) addConstraint(schema, table, spec, origin);
-      if (operation.partitionOf) {
-        const parent = schema.tableOrAssumed(operation.partitionOf);
-        table.partitionOf = parent;
-        table.isDefaultPartition = operation.defaultPartition;
-        parent.partitions.add(table);
-      }
-      return;
-    }
-    case "create-view": {
-      const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", origin);
-      view.readsFrom = operation.reads.flatMap((r) => {
-        const t = schema.table(r);
-        return t ? [t] : [];
-      });
-      return;
-    }
-    case "create-table-as":
-      schema.addTable(operation.table, "table", origin);
-      return;
-    case "drop-relation": {
-      const table = schema.table(operation.relation);
-      if (table) {
-        for (const partition of table.partitions) schema.dropTable(partition);
-        schema.dropTable(table);
-      }
-      return;
-    }
-    case "drop-index": {
-      const index = schema.index(operation.index);
-      if (index) schema.dropIndex(index);
-      return;
-    }
-    case "add-column": {
-      const table = schema.tableOrAssumed(operation.table);
-      table.columns.set(operation.column.name, columnOf(operation.column));
-      for (const spec of operation.column.constraints) addConstraint(schema, table, spec, origin);
-      return;
-    }
-    case "drop-column": {
-      const table = schema.table(operation.table);
-      if (!table) return;
-      table.columns.delete(operation.column);
-      for (const c of [...table.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table, c);
-      for (const index of [...table.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
-      return;
-    }
-    case "alter-column-type":
-      column(schema, operation.table, operation.column).type = operation.type;
-      return;
-    case "set-not-null":
-      column(schema, operation.table, operation.column).notNull = true;
-      return;
-    case "drop-not-null":
-      column(schema, operation.table, operation.column).notNull = false;
-      return;
-    case "set-default":
-      column(schema, operation.table, operation.column).hasDefault = true;
-      return;
-    case "drop-default":
-      column(schema, operation.table, operation.column).hasDefault = false;
-      return;
-    case "add-constraint":
-      addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, origin);
-      return;
-    case "validate-constraint": {
-      const table = schema.table(operation.table);
-      const constraint = table?.constraints.get(operation.name);
-      if (table && constraint) {
-        constraint.validated = true;
-        if (constraint.kind === "not-null" && constraint.provesNotNull) setNotNull(table, constraint.provesNotNull, true);
-      }
-      return;
-    }
-    case "drop-constraint": {
-      const table = schema.table(operation.table);
-      const constraint = table?.constraints.get(operation.name);
-      if (table && constraint) {
-        schema.dropConstraint(table, constraint);
-        if (constraint.kind === "not-null") for (const col of constraint.columns) setNotNull(table, col, false);
-      }
-      return;
-    }
-    case "rename-table": {
-      const table = schema.table(operation.table);
-      if (table) schema.relocateTable(table, { name: operation.newName });
-      return;
-    }
-    case "rename-column": {
-      const table = schema.table(operation.table);
-      const col = table?.columns.get(operation.column);
-      if (!table) return;
-      if (col) {
-        table.columns.delete(operation.column);
-        col.name = operation.newName;
-        table.columns.set(operation.newName, col);
-      }
-      const rename2 = (cols) => cols.map((c) => c === operation.column ? operation.newName : c);
-      for (const c of table.constraints.values()) {
-        c.columns = rename2(c.columns);
-        if (c.provesNotNull === operation.column) c.provesNotNull = operation.newName;
-      }
-      for (const index of table.indexes) index.columns = rename2(index.columns);
-      return;
-    }
-    case "rename-index": {
-      const index = schema.index(operation.index);
-      if (index) {
-        const owner = index.table?.constraints.get(index.name);
-        schema.renameIndex(index, operation.newName);
-        if (owner && index.table) {
-          index.table.constraints.delete(owner.name);
-          owner.name = operation.newName;
-          index.table.constraints.set(owner.name, owner);
-          index.constraint = owner.name;
-        }
-      }
-      return;
-    }
-    case "rename-constraint": {
-      const table = schema.table(operation.table);
-      const constraint = table?.constraints.get(operation.name);
-      if (table && constraint) {
-        table.constraints.delete(operation.name);
-        constraint.name = operation.newName;
-        table.constraints.set(operation.newName, constraint);
-        for (const index of table.indexes) {
-          if (index.constraint === operation.name) {
-            index.constraint = operation.newName;
-            schema.renameIndex(index, operation.newName);
-          }
-        }
-      }
-      return;
-    }
-    case "set-schema": {
-      const table = schema.table(operation.relation);
-      if (table) schema.relocateTable(table, { schema: operation.newSchema });
-      return;
-    }
-    case "create-index": {
-      const table = schema.tableOrAssumed(operation.table);
-      const name = operation.index?.name ?? `${table.name}_${operation.columns.join("_") || "expr"}_idx`;
-      schema.addIndex({ schema: operation.table.schema, name, table, unique: operation.unique, columns: operation.columns, createdIn: origin, constraint: null });
-      return;
-    }
-    case "create-enum":
-      schema.addEnum({ schema: operation.type.schema, name: operation.type.name, values: [...operation.values], createdIn: origin });
-      return;
-    case "add-enum-value": {
-      const type = schema.enumType(operation.type.schema, operation.type.name);
-      if (type && !type.values.includes(operation.value)) type.values.push(operation.value);
-      return;
-    }
-    case "rename-enum-value": {
-      const type = schema.enumType(operation.type.schema, operation.type.name);
-      if (type) type.values = type.values.map((v) => v === operation.from ? operation.to : v);
-      return;
-    }
-    case "drop-type":
-      schema.dropEnum(operation.type.schema, operation.type.name);
-      return;
-    case "attach-partition": {
-      const parent = schema.tableOrAssumed(operation.table);
-      const partition = schema.tableOrAssumed(operation.partition);
-      partition.partitionOf = parent;
-      partition.isDefaultPartition = operation.defaultPartition;
-      parent.partitions.add(partition);
-      return;
-    }
-    case "detach-partition": {
-      const partition = schema.table(operation.partition);
-      if (partition) {
-        partition.partitionOf?.partitions.delete(partition);
-        partition.partitionOf = null;
-      }
-      return;
-    }
-    case "alter-table-other": {
-      const table = schema.table(operation.table);
-      if (table && operation.form === "SET LOGGED") table.unlogged = false;
-      if (table && operation.form === "SET UNLOGGED") table.unlogged = true;
-      return;
-    }
-    default:
-      return;
-  }
-}
-function columnOf(spec) {
-  return {
-    name: spec.name,
-    type: spec.type,
-    notNull: spec.notNull,
-    hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null
-  };
-}
-function column(schema, ref, name) {
-  const table = schema.tableOrAssumed(ref);
-  let col = table.columns.get(name);
-  if (!col) {
-    col = { name, type: null, notNull: false, hasDefault: false };
-    table.columns.set(name, col);
-  }
-  return col;
-}
-function setNotNull(table, name, notNull) {
-  const col = table.columns.get(name);
-  if (col) col.notNull = notNull;
-}
-function addConstraint(schema, table, spec, origin) {
-  const name = spec.name ?? defaultConstraintName(table.name, spec.columns, spec.kind);
-  const constraint = {
-    name,
-    kind: spec.kind,
-    validated: !spec.notValid,
-    columns: spec.columns,
-    onDelete: spec.onDelete
-  };
-  if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
-  if (spec.references) constraint.references = schema.tableOrAssumed(spec.references);
-  schema.addConstraint(table, constraint);
-  if (spec.kind === "primary-key" || spec.kind === "not-null" && !spec.notValid) {
-    for (const col of spec.columns) setNotNull(table, col, true);
-  }
-  if (spec.kind === "primary-key" || spec.kind === "unique" || spec.kind === "exclude") {
-    const existing = spec.usingIndex ? schema.index({ schema: table.schema, name: spec.usingIndex }) : void 0;
-    if (existing) {
-      schema.renameIndex(existing, name);
-      existing.constraint = name;
-      existing.unique = true;
-      if (constraint.columns.length === 0) constraint.columns = existing.columns;
-      if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table, col, true);
-    } else {
-      schema.addIndex({ schema: table.schema, name, table, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
+      return false;
+    default: {
+      const unhandled = operation;
+      throw new Error(`no case for the operation ${JSON.stringify(unhandled)}`);
     }
   }
 }
 
-// src/locks/held-locks.ts
-var HeldLocks = class {
-  constructor(perUnit) {
-    this.perUnit = perUnit;
-  }
-  perUnit;
-  locks = /* @__PURE__ */ new Map();
-  scope = null;
-  /** The locks held as the statement starts. */
-  before(place) {
-    const scope = place.transaction === null ? null : this.perUnit ? `${place.transaction}/${place.unit.key}` : String(place.transaction);
-    if (scope !== this.scope) this.locks.clear();
-    this.scope = scope;
-    return this.locks;
-  }
-  after(statement, place, effects) {
-    const ends = effects.operations.some((e) => e.operation.op === "transaction" && e.operation.kind !== "begin" && e.operation.kind !== "savepoint");
-    if (place.transaction === null || ends) {
-      this.locks.clear();
-      return;
-    }
-    for (const lock of effects.locks) {
-      if (this.perUnit ? lock.novelty !== null : lock.newInTransaction) continue;
-      const previous = this.locks.get(lock.key);
-      if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
-      const order = previous?.order ?? this.locks.size;
-      this.locks.set(lock.key, { relation: lock.relation, mode: lock.mode, line: statement.startPos.line, sql: statement.sql, revision: place.revision?.id ?? null, order });
-    }
-  }
-};
-
-// src/lint/findings.ts
-function lockFact(lock) {
-  return {
-    relation: lock.relation,
-    kind: lock.kind,
-    mode: lock.mode,
-    blocks: lock.blocks,
-    rewrite: lock.rewrite,
-    scan: lock.scan,
-    new: lock.novelty,
-    why: lock.why,
-    estimate: { qualitative: lock.scan || lock.rewrite ? "proportional to table size" : "instant" }
-  };
-}
-var SEVERITY_RANK = { warning: 1, error: 2 };
-function reachesFailLevel(finding, failOn) {
-  return failOn !== "never" && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn];
-}
-
-// src/lint/rule-runner.ts
-var UnitEndChecks = class {
-  checks = [];
-  unit = null;
-  /** Called with each statement's unit (null: the file itself): runs the checks of a unit that ended. */
-  enter(unit) {
-    if (unit !== this.unit) this.end();
-    this.unit = unit;
-  }
-  /** The unit ended (or the file did). */
-  end() {
-    const due = this.checks;
-    this.checks = [];
-    for (const check of due) check();
-  }
-  add(check) {
-    this.checks.push(check);
-  }
-};
-function runRules(options, state, findings) {
-  if (options.rules.length === 0) return;
-  const { statement, effects, place, session, lines, seen } = state;
-  let rule = options.rules[0];
-  const ctx = {
-    statement,
-    effects,
-    place,
-    inTransactionBlock: place.transaction !== null,
-    pgVersion: options.pgVersion,
-    heldLocks: state.held,
-    transactionLocks: state.heldInTransaction,
-    afterUnit: (check) => {
-      const owner = rule;
-      state.deferred.add(() => {
-        rule = owner;
-        check();
-      });
-    },
-    tableKnown: (relation) => state.schema.table(relation)?.declared === true,
-    indexCovers: (relation, columns) => {
-      const table = state.schema.table(relation);
-      if (!table) return null;
-      return hasIndexLeadingWith(table, columns) ? true : table.declared ? false : null;
-    },
-    setting: (name) => session.get(name, place),
-    firstTime: (key) => {
-      let keys = seen.get(rule.id);
-      if (!keys) seen.set(rule.id, keys = /* @__PURE__ */ new Set());
-      if (keys.has(key)) return false;
-      keys.add(key);
-      return true;
-    },
-    report: (report2) => findings.push(toFinding(rule, report2, state, lines))
-  };
-  for (rule of options.rules) {
-    try {
-      rule.check?.(ctx);
-    } catch (error) {
-      const message = `rule ${rule.id} failed on this statement (${error instanceof Error ? error.message : String(error)}); this is a locklint bug, please report it`;
-      const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
-      findings.push(toFinding(rule, { message, help, severity: "warning" }, state, lines));
-    }
-  }
-}
-function notAnalysed(state, reason, findings) {
-  const message = `locklint could not analyse this statement (${reason}): the locks it takes are unknown and no rule checked it; this is a locklint limit or bug, please report it`;
-  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
-  findings.push(toFinding(NOT_ANALYSED, { message, help, locks: [] }, state, state.lines));
-}
-var NOT_ANALYSED = { id: "not-analysed", severity: "error" };
-var FINDING_STATEMENT = /* @__PURE__ */ new WeakMap();
-function toFinding(rule, report2, state, lines) {
-  const { statement, effects, place } = state;
-  const start = report2.at === void 0 ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report2.at));
-  const finding = {
-    rule: rule.id,
-    severity: report2.severity ?? rule.severity,
-    message: report2.message,
-    help: report2.help,
-    file: statement.file.path,
-    line: start.line,
-    column: start.column,
-    endLine: statement.endPos.line,
-    endColumn: statement.endPos.column,
-    revision: place.revision,
-    sql: statement.sql,
-    statementLine: statement.startPos.line,
-    statementColumn: statement.startPos.column,
-    locks: (report2.locks ?? effects.locks).map(lockFact),
-    ...report2.migration ? { migration: report2.migration } : {}
-  };
-  FINDING_STATEMENT.set(finding, statement);
-  return finding;
-}
-function lockEstimated(options, state, lock, responsible, findings) {
-  for (const rule of options.rules) {
-    rule.onLockEstimate?.({ lock, budget: options.lockBudget ?? {}, place: state.place, responsible, report: (report2) => findings.push(toFinding(rule, report2, state, state.lines)) });
-  }
-}
-function unclosedTransaction(options, begin, findings) {
-  for (const rule of options.rules) {
-    rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report2) => findings.push(toFinding(rule, report2, begin, begin.lines)) });
-  }
-}
-function commentSeen(options, file, comment2, revision, findings) {
-  for (const rule of options.rules) {
-    rule.onComment?.({ body: comment2.body, revision, report: (report2) => findings.push(commentFinding(rule, report2, file, comment2, revision)) });
-  }
-}
-function commentFinding(rule, report2, file, comment2, revision) {
-  const { line, column: column2 } = comment2.position;
-  const sql = `--${comment2.body}`;
-  return {
-    rule: rule.id,
-    severity: report2.severity ?? rule.severity,
-    message: report2.message,
-    help: report2.help,
-    file,
-    line,
-    column: column2,
-    endLine: line,
-    endColumn: column2 + Array.from(sql).length - 1,
-    // inclusive, as for statements
-    revision,
-    sql,
-    statementLine: line,
-    statementColumn: column2,
-    locks: [],
-    ...report2.migration ? { migration: report2.migration } : {}
-  };
-}
-function reportUnused(unused, options, state, findings) {
-  const rule = options.rules.find((r) => r.id === "unused-ignore");
-  if (!rule) return;
-  for (const ignore of unused) {
-    const report2 = { message: `"${ignore.text}" silences nothing in the statement after it`, help: { text: "Remove the comment, or fix the rule ids it names." } };
-    findings.push(commentFinding(rule, report2, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
-  }
-}
-
-// src/lint/suppressions.ts
-var LOCKLINT = /^\s*locklint-ignore\b(?:\s*:\s*(.*))?\s*$/i;
-var SQUAWK = /^\s*squawk-ignore\b(?:[\s:]+(.*))?\s*$/i;
-function parseIgnore(body, position) {
-  const match = LOCKLINT.exec(body) ?? SQUAWK.exec(body);
-  if (!match) return null;
-  const list2 = (match[1] ?? "").split(/[\s,]+/).filter(Boolean);
-  return { rules: list2.length ? list2 : null, position, text: body.trim(), raw: body };
-}
-function applyIgnores(findings, from, ignores) {
+// src/alembic/migration-locations.ts
+function locateInMigrations(findings, files) {
   const used = /* @__PURE__ */ new Set();
-  for (let i = findings.length - 1; i >= from; i--) {
-    const ignore = ignores.find((g) => g.rules === null || g.rules.includes(findings[i].rule));
-    if (!ignore) continue;
-    used.add(ignore);
-    findings.splice(i, 1);
-  }
-  return ignores.filter((g) => !used.has(g));
-}
-
-// src/lint/work-ledger.ts
-var WorkLedger = class {
-  totals = /* @__PURE__ */ new Map();
-  /** Per transaction, the statements that do work, in order (with their statement count mark). */
-  workers = /* @__PURE__ */ new Map();
-  marks = /* @__PURE__ */ new Map();
-  /** Per transaction, the relations already locked in a read- or write-blocking mode. */
-  blockedIn = /* @__PURE__ */ new Map();
-  firstBlocking = [];
-  /** Records a statement's work; true when it takes a read- or write-blocking lock first in its transaction. */
-  record(statement, place, effects, sizes) {
-    const ops = effects.operations.map((e) => e.operation);
-    const work = /* @__PURE__ */ new Map();
-    let ms = 0;
-    for (const lock of effects.locks) {
-      lock.work = lockWork(lock, ops, sizes);
-      if (lock.work) {
-        work.set(lock.relation, lock.work);
-        ms += lock.work.ms;
-      }
-    }
-    const total = place.transaction === null ? { ms: 0, statements: 0 } : this.totals.get(place.transaction) ?? { ms: 0, statements: 0 };
-    total.ms += ms;
-    if (!ops.some((o) => o.op === "transaction")) total.statements++;
-    if (place.transaction !== null) {
-      this.totals.set(place.transaction, total);
-      if (ms > 0) {
-        const list2 = this.workers.get(place.transaction) ?? [];
-        const work2 = [...effects.locks].filter((l) => l.work && l.work.ms > 0).map((l) => `${l.work.basis} (${l.relation})`).join(", ");
-        list2.push({ statements: total.statements, line: statement.startPos.line, ms, work: work2 });
-        this.workers.set(place.transaction, list2);
-      }
-    }
-    this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
-    let first = false;
-    const seen = place.transaction === null ? /* @__PURE__ */ new Set() : this.blockedIn.get(place.transaction) ?? /* @__PURE__ */ new Set();
-    if (place.transaction !== null) this.blockedIn.set(place.transaction, seen);
-    for (const lock of effects.locks) {
-      if (lock.newInTransaction || !blocksReadsOrWrites(lock.mode) || seen.has(lock.key)) continue;
-      seen.add(lock.key);
-      this.firstBlocking.push({ statement, lock });
-      first = true;
-    }
-    return first;
-  }
-  /** A lock's hold time: its statement's own work on it plus the work of every later statement of its transaction. */
-  hold(statement, relation) {
-    const mark = this.marks.get(statement);
-    if (!mark) return null;
-    const total = mark.transaction === null ? mark : this.totals.get(mark.transaction) ?? mark;
-    const own = mark.work.get(relation);
-    return holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
-  }
-  /** The statements whose work makes a lock taken at this statement last: it and the later ones, longest first (at most three). */
-  responsible(statement) {
-    const mark = this.marks.get(statement);
-    if (!mark || mark.transaction === null) return [];
-    return (this.workers.get(mark.transaction) ?? []).filter((w) => w.statements >= mark.statements).sort((a, b) => b.ms - a.ms).slice(0, 3).map(({ line, work }) => ({ line, work }));
-  }
-  estimateFindings(findings, statementOf) {
-    for (const finding of findings) {
-      const statement = statementOf(finding);
-      if (!statement) continue;
-      for (const lock of finding.locks) {
-        const estimate = lock.new ? null : this.hold(statement, lock.relation);
-        if (estimate) lock.estimate = estimate;
-      }
-    }
-  }
-  /** Each read- or write-blocking lock, at the statement that first took it in its transaction, with its estimate. */
-  blockingLocks() {
-    return this.firstBlocking.map(({ statement, lock }) => {
-      const fact = lockFact(lock);
-      const estimate = this.hold(statement, lock.relation);
-      if (estimate) fact.estimate = estimate;
-      return { statement, lock: fact };
-    });
-  }
-};
-var SHORT_MS = 1e3;
-var LONG_MS = 1e4;
-function scaleSeverity(findings, rules) {
-  const durationRules = new Set(rules.filter((r) => r.durationHazard).map((r) => r.id));
+  const byStatement = /* @__PURE__ */ new Map();
   for (const finding of findings) {
-    if (!durationRules.has(finding.rule)) continue;
-    const estimates = finding.locks.filter((l) => !l.new).map((l) => "qualitative" in l.estimate ? null : l.estimate);
-    if (estimates.length === 0 || estimates.some((e) => e === null)) continue;
-    const longest = estimates.reduce((most, e) => Math.max(most, e.highMs), 0);
-    if (finding.severity === "error" && longest < SHORT_MS) {
-      finding.severity = "warning";
-      finding.message += ` (with the given table sizes: under ${SHORT_MS / 1e3} s)`;
-    } else if (finding.severity === "warning" && longest >= LONG_MS) {
-      finding.severity = "error";
-      finding.message += ` (with the given table sizes: up to ${formatDuration(longest)})`;
-    }
+    if (finding.migration) continue;
+    const key = `${finding.file}\0${finding.statementLine}\0${finding.statementColumn}`;
+    if (!byStatement.has(key)) byStatement.set(key, locate(finding, files, used));
+    const location = byStatement.get(key);
+    if (location) finding.migration = location;
   }
 }
-
-// src/lint/analyze.ts
-function analyze(files, options) {
-  const schema = new Schema();
-  const counter = { next: 1 };
-  const seen = /* @__PURE__ */ new Map();
-  const analysis = { files: files.length, statements: 0, findings: [], analyzed: [], revisions: /* @__PURE__ */ new Set() };
-  for (const [fileIndex, file] of files.entries()) {
-    const parsed = parseFile(file);
-    const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
-    const session = new Session();
-    let openedBy = null;
-    let ignores = [];
-    const held = new HeldLocks(true);
-    const heldInTransaction = new HeldLocks(false);
-    const deferred = new UnitEndChecks();
-    const ledger = options.sizes ? new WorkLedger() : null;
-    const blockingStates = /* @__PURE__ */ new Map();
-    const rollsBack = /\bROLLBACK\b/i.test(file.text);
-    let beforeTransaction = null;
-    const firstFinding = analysis.findings.length;
-    for (const batch of parsed.batches()) {
-      for (const item of batch) {
-        if (item.kind === "comment") {
-          tracker.onComment(item.comment.body, item.comment.position.line);
-          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings);
-          const ignore = parseIgnore(item.comment.body, item.comment.position);
-          if (ignore) ignores.push(ignore);
-          continue;
-        }
-        const statement = item.statement;
-        const operations = statement.operations;
-        analysis.statements++;
-        const place = tracker.place(statement.index, operations);
-        deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
-        if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
-        const utcSession = isUtcZone(session.get("timezone", place) ?? "");
-        const effects = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
-        const blocking = ledger?.record(statement, place, effects, options.sizes) ?? false;
-        const state = { statement, effects, place, session, lines: parsed.lines, seen, held: held.before(place), heldInTransaction: heldInTransaction.before(place), schema, deferred };
-        if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
-        if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
-        if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
-        if (!place.bookkeeping && place.reported) {
-          const from = analysis.findings.length;
-          if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
-          runRules(options, state, analysis.findings);
-          if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
-        }
-        ignores = [];
-        for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
-        held.after(statement, place, effects);
-        heldInTransaction.after(statement, place, effects);
-        const ending = operations.find((o) => o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback"));
-        if (ending?.op === "transaction" && beforeTransaction) {
-          if (ending.kind === "rollback") schema.restore(beforeTransaction);
-          beforeTransaction = null;
-        }
-      }
-    }
-    deferred.end();
-    for (const id of tracker.seen) analysis.revisions.add(id);
-    if (tracker.openTransaction !== null && openedBy?.place.reported) unclosedTransaction(options, openedBy, analysis.findings);
-    if (ledger) {
-      const fileFindings = analysis.findings.slice(firstFinding);
-      ledger.estimateFindings(fileFindings, (f) => FINDING_STATEMENT.get(f));
-      scaleSeverity(fileFindings, options.rules);
-      for (const held2 of ledger.blockingLocks()) {
-        const state = blockingStates.get(held2.statement);
-        if (state) lockEstimated(options, state, held2.lock, () => ledger.responsible(held2.statement), analysis.findings);
-      }
-    }
+function locate(finding, files, used) {
+  const revision = finding.revision;
+  if (!revision || revision.direction === "stamp") return void 0;
+  const owner = stepOwner(revision);
+  const file = owner ? files.get(owner) : void 0;
+  const fn = file?.[revision.direction];
+  if (!file || !fn) return file ? { file: file.path, line: 1, column: 1, call: null } : void 0;
+  let best;
+  for (const call of fn.calls) {
+    const score = callScore(call, finding.sql);
+    if (score === 0) continue;
+    if (!best || score > best.score || score === best.score && used.has(best.call) && !used.has(call)) best = { call, score };
   }
-  const fileOrder = new Map(files.map((f, i) => [f.path, i]));
-  analysis.findings.sort((a, b) => fileOrder.get(a.file) - fileOrder.get(b.file) || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn);
-  return analysis;
-}
-function evaluate(statement, operations, schema, ctx) {
-  const effectsContext = {
-    schema,
-    pgVersion: ctx.pgVersion,
-    unitKey: ctx.place.unit.key,
-    unitLabel: ctx.place.unit.label,
-    transaction: ctx.place.transaction,
-    utcSession: ctx.utcSession
-  };
-  const origin = { unit: ctx.place.unit.key, transaction: ctx.place.transaction };
-  const reason = transactionRequirement(operations, ctx.pgVersion);
-  const result2 = {
-    operations: [],
-    locks: [],
-    transactional: reason === null,
-    nonTransactionalReason: reason,
-    analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown")
-  };
-  for (const operation of operations) {
-    if (operation.op === "unknown" && operation.failure) result2.failure ??= operation.failure;
-    try {
-      result2.operations.push(operationEffect(operation, effectsContext));
-      applyOperation(schema, operation, origin);
-    } catch (error) {
-      result2.analysed = false;
-      result2.failure ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
-    }
-  }
-  result2.locks = mergeLocks(result2.operations);
-  return result2;
+  if (!best) return { file: file.path, line: fn.line, column: 1, call: null };
+  used.add(best.call);
+  return { file: file.path, line: best.call.line, column: best.call.column, call: best.call.name };
 }
 
 // src/alembic/offline.ts
 import { text } from "node:stream/consumers";
-import { existsSync, realpathSync } from "node:fs";
-import { dirname, isAbsolute, join as join2, relative, resolve, sep } from "node:path";
+import { existsSync, realpathSync as realpathSync2 } from "node:fs";
+import { dirname, isAbsolute, join as join3, relative, resolve, sep } from "node:path";
 
 // src/common/child-process.ts
 import { spawn } from "node:child_process";
@@ -16944,7 +12675,7 @@ function startChild(command, args, options) {
     timedOut = true;
     stop(child);
   }, options.timeoutSeconds * 1e3);
-  const exited = new Promise((resolve7, reject) => {
+  const exited = new Promise((resolve9, reject) => {
     child.on("error", (error) => {
       clearTimeout(timer);
       untrack(child);
@@ -16954,8 +12685,11 @@ function startChild(command, args, options) {
       clearTimeout(timer);
       untrack(child);
       signal(child, "SIGKILL");
-      if (timedOut) reject(new UsageError(`${options.what}: did not finish within ${options.timeoutSeconds} s, stopped; nothing was linted (--timeout SECONDS allows longer)`));
-      else resolve7({ code, signal: status });
+      if (timedOut)
+        reject(
+          new UsageError(`${options.what}: did not finish within ${options.timeoutSeconds} s, stopped; nothing was linted (--timeout SECONDS allows longer)`)
+        );
+      else resolve9({ code, signal: status });
     });
   });
   return { stdout: child.stdout, stderr: child.stderr, stop: () => stop(child), exited };
@@ -17077,7 +12811,7 @@ async function openInput(path, maxBytes, fifoWaitMs) {
 async function openFifo(path, waitMs) {
   const opening = open(path, "r");
   let timer;
-  const timeout = new Promise((resolve7) => timer = setTimeout(() => resolve7(null), waitMs));
+  const timeout = new Promise((resolve9) => timer = setTimeout(() => resolve9(null), waitMs));
   const handle = await Promise.race([opening, timeout]).finally(() => clearTimeout(timer));
   if (handle) return handle;
   const writer = await open(path, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => null);
@@ -17106,7 +12840,9 @@ async function readStream(name, stream, maxBytes = DEFAULT_MAX_INPUT_MB * MB) {
   return decodeSource(name, Buffer.concat(chunks));
 }
 function tooLarge(name, maxBytes) {
-  return new UsageError(`${name}: larger than ${maxBytes / MB} MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`);
+  return new UsageError(
+    `${name}: larger than ${maxBytes / MB} MB, the input size limit; stopped reading (raise it with --max-input-mb, or max-input-mb in the configuration file)`
+  );
 }
 function describeFsError(error) {
   const code = error?.code;
@@ -17263,7 +12999,7 @@ if spec["downgrade"]:
 
 // src/alembic/git.ts
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { join as join2 } from "node:path";
 var GIT_TIMEOUT_MS = 6e4;
 function git(cwd, args) {
   const run2 = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: GIT_TIMEOUT_MS });
@@ -17287,13 +13023,15 @@ function changedSince(cwd, ref) {
   const diff = git(root, ["diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", base.out.trim()]);
   const untracked = git(root, ["ls-files", "--others", "--exclude-standard", "-z"]);
   if (!diff.ok) throw new UsageError(`--since-ref ${ref}: git diff failed: ${diff.err}`);
-  return [...new Set([...diff.out.split("\0"), ...untracked.out.split("\0")].filter(Boolean))].map((path) => join(root, path));
+  return [...new Set([...diff.out.split("\0"), ...untracked.out.split("\0")].filter(Boolean))].map((path) => join2(root, path));
 }
 function resolveCommit(root, ref) {
   if (ref.startsWith("-")) throw new UsageError(`--since-ref ${ref}: a git ref cannot start with "-"`);
   const commit = git(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
   if (!commit.ok) {
-    throw new UsageError(`--since-ref ${ref}: git finds no common ancestor with HEAD: ${ref} is unknown here (no such branch, tag or commit); in a shallow CI checkout, fetch it (actions/checkout with fetch-depth: 0)`);
+    throw new UsageError(
+      `--since-ref ${ref}: git finds no common ancestor with HEAD: ${ref} is unknown here (no such branch, tag or commit); in a shallow CI checkout, fetch it (actions/checkout with fetch-depth: 0)`
+    );
   }
   return commit.out.trim();
 }
@@ -17301,13 +13039,14 @@ function resolveCommit(root, ref) {
 // src/alembic/offline.ts
 function pythonCandidates(ini, env = process.env) {
   const windows = process.platform === "win32";
-  const venvPython = (prefix) => windows ? join2(prefix, "Scripts", "python.exe") : join2(prefix, "bin", "python");
+  const venvPython = (prefix) => windows ? join3(prefix, "Scripts", "python.exe") : join3(prefix, "bin", "python");
   const candidates = [];
   if (env.VIRTUAL_ENV) candidates.push({ python: venvPython(env.VIRTUAL_ENV), where: "$VIRTUAL_ENV" });
-  if (env.CONDA_PREFIX) candidates.push({ python: windows ? join2(env.CONDA_PREFIX, "python.exe") : join2(env.CONDA_PREFIX, "bin", "python"), where: "$CONDA_PREFIX" });
+  if (env.CONDA_PREFIX)
+    candidates.push({ python: windows ? join3(env.CONDA_PREFIX, "python.exe") : join3(env.CONDA_PREFIX, "bin", "python"), where: "$CONDA_PREFIX" });
   for (const { dir, where } of projectDirs(resolve(dirname(ini)))) {
     for (const name of [".venv", "venv"]) {
-      const python = venvPython(join2(dir, name));
+      const python = venvPython(join3(dir, name));
       if (existsSync(python)) candidates.push({ python, where });
     }
   }
@@ -17316,8 +13055,8 @@ function pythonCandidates(ini, env = process.env) {
 }
 function projectDirs(iniDir) {
   const top = gitRoot(iniDir);
-  const realTop = top && realpathSync(top);
-  const isTop = (dir) => realTop !== null && realpathSync(dir) === realTop;
+  const realTop = top && realpathSync2(top);
+  const isTop = (dir) => realTop !== null && realpathSync2(dir) === realTop;
   const dirs = [{ dir: iniDir, where: "beside alembic.ini" }];
   for (let dir = iniDir; !isTop(dir) && dirname(dir) !== dir; ) {
     dir = dirname(dir);
@@ -17433,7 +13172,10 @@ function alembicWarnings(stderr) {
 function checkRendered(rendering, wanted, options) {
   if (rendering.stopped) return;
   const [upgrade, downgrade] = rendering.sources;
-  const directions = options.downgrade ? [["upgrade", upgrade], ["downgrade", downgrade]] : [["upgrade", upgrade]];
+  const directions = options.downgrade ? [
+    ["upgrade", upgrade],
+    ["downgrade", downgrade]
+  ] : [["upgrade", upgrade]];
   for (const [direction, source] of directions) {
     const rendered = renderedSteps(source?.text ?? "", direction);
     if (direction === "upgrade" && rendered.length === 0) return;
@@ -17466,57 +13208,14 @@ function failurePlace(stderr, projectDirs2) {
   return frame ? { file: frame[1], line: Number(frame[2]) } : { file: null, line: null };
 }
 function failureMessage(stdout, stderr) {
-  const failed = `${stdout}
+  const failed2 = `${stdout}
 ${stderr}`.split("\n").find((line) => line.startsWith("FAILED:"));
-  return (failed ?? stderr.trim().split("\n").at(-1) ?? "").trim() || "no message";
+  return (failed2 ?? stderr.trim().split("\n").at(-1) ?? "").trim() || "no message";
 }
 
-// src/alembic/history.ts
-var RevisionHistory = class {
-  constructor(files) {
-    this.files = files;
-    for (const file of files.values()) {
-      for (const down of file.downRevisions) this.children.set(down, [...this.children.get(down) ?? [], file.revision]);
-    }
-  }
-  files;
-  children = /* @__PURE__ */ new Map();
-  get ids() {
-    return [...this.files.keys()];
-  }
-  /** Revisions no other revision builds on. */
-  get heads() {
-    return this.ids.filter((id) => !this.children.has(id));
-  }
-  /**
-   * What `--revision NAME` means: a revision id, a unique prefix of one, a branch label (the labelled
-   * revisions and everything built on them), or `heads`.
-   */
-  resolve(name) {
-    if (this.files.has(name)) return [name];
-    if (name === "heads" || name === "head") return this.heads;
-    const labelled2 = this.ids.filter((id) => this.files.get(id).branchLabels.includes(name));
-    if (labelled2.length > 0) return this.withDescendants(labelled2);
-    const prefixed2 = this.ids.filter((id) => id.startsWith(name));
-    if (prefixed2.length === 1) return prefixed2;
-    if (prefixed2.length > 1) throw new UsageError(`revision ${name} is ambiguous: ${prefixed2.sort().join(", ")} start with it`);
-    throw new UsageError(`no revision ${name} in the project: give a revision id (or a unique start of one), a branch label, or heads`);
-  }
-  withDescendants(roots) {
-    const found = /* @__PURE__ */ new Set();
-    const visit = (id) => {
-      if (found.has(id)) return;
-      found.add(id);
-      for (const child of this.children.get(id) ?? []) visit(child);
-    };
-    roots.forEach(visit);
-    return [...found];
-  }
-};
-
 // src/alembic/project.ts
-import { existsSync as existsSync3, readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname3, isAbsolute as isAbsolute2, join as join3, resolve as resolve3 } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname3, isAbsolute as isAbsolute2, join as join4, resolve as resolve3 } from "node:path";
 
 // src/common/find-file.ts
 import { existsSync as existsSync2 } from "node:fs";
@@ -17536,22 +13235,23 @@ function findProjectFile(cwd, named, what, pick) {
 
 // src/alembic/project.ts
 function findAlembicIni(cwd, named) {
-  const ini = findProjectFile(cwd, named, "alembic configuration file", (dir) => existsSync3(join3(dir, "alembic.ini")) ? join3(dir, "alembic.ini") : null);
+  const ini = findProjectFile(cwd, named, "alembic configuration file", (dir) => existsSync3(join4(dir, "alembic.ini")) ? join4(dir, "alembic.ini") : null);
   if (!ini) throw new UsageError(`no alembic.ini in ${resolve3(cwd)} or above it: run in an alembic project, or name the file`);
   return ini;
 }
 function readAlembicProject(ini, section = "alembic") {
-  const sections = parseIni(readFileSync2(ini, "utf8"));
+  const sections = parseIni(readFileSync3(ini, "utf8"));
   const values = sections.get(section);
   if (!values) throw new UsageError(`${ini}: no [${section}] section`);
   const here = dirname3(ini);
   const get = (key) => values.get(key)?.replace(/%\(here\)s/g, here);
   const location = get("script_location");
   if (!location) throw new UsageError(`${ini}: [${section}] has no script_location`);
-  if (/^[\w.]+:/.test(location) && !isAbsolute2(location)) throw new UsageError(`${ini}: script_location ${location} names a Python package; give the directory instead`);
+  if (/^[\w.]+:/.test(location) && !isAbsolute2(location))
+    throw new UsageError(`${ini}: script_location ${location} names a Python package; give the directory instead`);
   const scriptLocation = resolve3(here, location);
   const versions = get("version_locations");
-  const versionLocations = versions ? splitLocations(versions, values.get("version_path_separator")).map((v) => resolve3(here, v)) : [join3(scriptLocation, "versions")];
+  const versionLocations = versions ? splitLocations(versions, values.get("version_path_separator")).map((v) => resolve3(here, v)) : [join4(scriptLocation, "versions")];
   return { ini, section, scriptLocation, versionLocations };
 }
 function splitLocations(value, separator) {
@@ -17588,7 +13288,7 @@ ${line.trim()}`.trim());
 }
 
 // src/alembic/selection.ts
-import { realpathSync as realpathSync2 } from "node:fs";
+import { realpathSync as realpathSync3 } from "node:fs";
 
 // src/common/text.ts
 function plural(n, word) {
@@ -17620,15 +13320,6002 @@ function listed(revisions) {
 }
 function realPath(path) {
   try {
-    return realpathSync2(path);
+    return realpathSync3(path);
   } catch {
     return path;
   }
 }
 
+// src/sql/ast.ts
+var NOT_STATEMENTS = ["RawStmt", "PLAssignStmt", "ReturnStmt", "SetOperationStmt", "ReplicaIdentityStmt"];
+function nodeKind(node) {
+  const kind = Object.keys(node)[0];
+  return [kind, node[kind]];
+}
+function isStatement(node) {
+  return node[0].endsWith("Stmt") && !NOT_STATEMENTS.includes(node[0]);
+}
+function asKind(node, kind) {
+  return node && kind in node ? node[kind] : void 0;
+}
+function list(value) {
+  if (Array.isArray(value)) return value;
+  return asKind(value, "List")?.items ?? [];
+}
+function nameList(value) {
+  return list(value).map((n) => asKind(n, "String")?.sval ?? "");
+}
+function unhandledKind(kind) {
+  return String(kind);
+}
+function relationName(rangeVar) {
+  const name = rangeVar?.relname;
+  return name === void 0 ? void 0 : relation(rangeVar?.schemaname ?? null, name);
+}
+function requiredRelation(rangeVar) {
+  return required(relationName(rangeVar), "a relation");
+}
+function requiredRelationFromNames(names) {
+  const name = required(names[names.length - 1], "a name");
+  return relation(names.length > 1 ? names[names.length - 2] : null, name);
+}
+function relation(schema, name) {
+  return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
+}
+function required(value, what) {
+  return value ?? malformed(what);
+}
+function requiredKind(node, kind) {
+  return required(asKind(node, kind), `the ${kind}`);
+}
+function malformed(what) {
+  throw new Error(`its parse tree lacks ${what} the grammar requires`);
+}
+function quoteIdent(name) {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+var TYPE_ALIASES = {
+  int: "int4",
+  integer: "int4",
+  smallint: "int2",
+  bigint: "int8",
+  real: "float4",
+  float: "float8",
+  "double precision": "float8",
+  boolean: "bool",
+  decimal: "numeric",
+  "character varying": "varchar",
+  character: "bpchar",
+  char: "bpchar",
+  "timestamp with time zone": "timestamptz",
+  "timestamp without time zone": "timestamp",
+  "time with time zone": "timetz",
+  "time without time zone": "time",
+  "bit varying": "varbit",
+  serial4: "serial",
+  serial8: "bigserial",
+  serial2: "smallserial"
+};
+function columnType(typeName) {
+  if (!typeName) return null;
+  const names = nameList(typeName.names);
+  const raw = required(names[names.length - 1], "a type name").toLowerCase();
+  const schema = names.length > 1 && names[0] !== "pg_catalog" ? names[0] : null;
+  const mods = [];
+  for (const m of list(typeName.typmods)) {
+    const c = asKind(m, "A_Const");
+    if (c) mods.push(constInt(c) ?? 0);
+  }
+  return { name: TYPE_ALIASES[raw] ?? raw, schema, mods, array: list(typeName.arrayBounds).length > 0 };
+}
+function formatType(type) {
+  const base = type.schema ? `${type.schema}.${type.name}` : type.name;
+  return `${base}${type.mods.length ? `(${type.mods.join(",")})` : ""}${type.array ? "[]" : ""}`;
+}
+function constInt(aConst) {
+  return aConst.ival === void 0 ? void 0 : aConst.ival.ival ?? 0;
+}
+function constText(node) {
+  const c = asKind(node, "A_Const");
+  if (c?.sval !== void 0) return c.sval.sval ?? "";
+  if (c?.ival !== void 0) return String(c.ival.ival ?? 0);
+  if (c?.fval !== void 0) return c.fval.fval ?? "0";
+  return void 0;
+}
+function walk(root, visit) {
+  const visitPair = visit;
+  const nodes = [root];
+  const kinds = [""];
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const kind = kinds.pop();
+    if (kind !== "" && visitPair(kind, node) === "skip") continue;
+    const from = nodes.length;
+    if (Array.isArray(node)) {
+      for (const item of node) pushChild(nodes, kinds, item, "");
+    } else {
+      for (const key in node) {
+        const value = node[key];
+        const first = key.charCodeAt(0);
+        pushChild(nodes, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
+      }
+    }
+    reverseFrom(nodes, from);
+    reverseFrom(kinds, from);
+  }
+}
+function pushChild(nodes, kinds, value, kind) {
+  if (!value || typeof value !== "object") return;
+  nodes.push(value);
+  kinds.push(kind);
+}
+function reverseFrom(list2, from) {
+  for (let i = from, j = list2.length - 1; i < j; i++, j--) [list2[i], list2[j]] = [list2[j], list2[i]];
+}
+
+// src/lint/advice.ts
+function lockOn(locks, relation2) {
+  const key = relation2.schema && relation2.schema !== "public" ? `${relation2.schema}.${relation2.name}` : relation2.name;
+  return locks.filter((l) => l.key === key);
+}
+function existingLockOn(locks, relation2) {
+  return lockOn(locks, relation2).find((l) => l.novelty === null);
+}
+function operationsOfKind(operations, kind) {
+  return operations.map((e) => e.operation).filter((o) => o.op === kind);
+}
+function addedConstraints(operation) {
+  if (operation.op === "add-constraint") return { table: operation.table, constraints: [operation.constraint] };
+  if (operation.op === "add-column") return { table: operation.table, constraints: operation.column.constraints };
+  return null;
+}
+function py(value) {
+  return JSON.stringify(value);
+}
+function pyList(values) {
+  return `[${values.map(py).join(", ")}]`;
+}
+function opTable(relation2) {
+  return relation2.schema ? `${py(relation2.name)}, schema=${py(relation2.schema)}` : py(relation2.name);
+}
+function insertAfter(sql, leading, keyword) {
+  const match = leading.exec(sql);
+  return match ? `${sql.slice(0, match[0].length)} ${keyword}${sql.slice(match[0].length)}` : sql;
+}
+var AUTOCOMMIT_NOTE = "alembic runs each migration inside a transaction; `with op.get_context().autocommit_block():` commits it, runs the block outside any transaction, and opens a new one after";
+var LOCK_TIMEOUT_SQL = "SET lock_timeout = '5s';";
+
+// src/lint/rule.ts
+function defineRule(rule) {
+  if (!/^[a-z]+(-[a-z]+)*$/.test(rule.id)) throw new Error(`rule id "${rule.id}" must be kebab-case`);
+  return rule;
+}
+function existingLocks(locks) {
+  return locks.filter((l) => l.novelty === null);
+}
+
+// rules/adding-field-with-volatile-default.ts
+var adding_field_with_volatile_default_default = defineRule({
+  id: "adding-field-with-volatile-default",
+  severity: "error",
+  durationHazard: true,
+  summary: "ADD COLUMN whose value is computed per row rewrites the table under ACCESS EXCLUSIVE",
+  docs: {
+    why: "Since PostgreSQL 11, `ADD COLUMN ... DEFAULT <constant or stable expression>` is instant: the value is computed once and kept in the catalog. A volatile default (`random()`, `gen_random_uuid()`, `clock_timestamp()`, `nextval()`), a serial or identity column, or a stored generated column must be computed for every existing row: PostgreSQL rewrites the whole table and its indexes while holding ACCESS EXCLUSIVE, so reads and writes wait for the rewrite. Before PostgreSQL 11 every non-null default rewrites.",
+    example: "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();",
+    useInstead: "ALTER TABLE orders ADD COLUMN public_id uuid;\nALTER TABLE orders ALTER COLUMN public_id SET DEFAULT gen_random_uuid();",
+    alembic: 'op.add_column("orders", sa.Column("public_id", sa.Uuid(), nullable=True))\nop.alter_column("orders", "public_id", server_default=sa.text("gen_random_uuid()"))\n# then backfill existing rows in batches, in a later revision or a script',
+    notes: "SET DEFAULT on an existing column never rewrites: it applies to future rows only. `now()` and `CURRENT_TIMESTAMP` are stable, not volatile: they do not rewrite. A default calling a function locklint does not know is reported as a warning.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES",
+      "https://www.postgresql.org/docs/current/xfunc-volatility.html"
+    ]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "add-column") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock?.rewrite) continue;
+      const certain = !effect.perRowDefault || effect.perRowDefault.unknown.length === 0 || effect.perRowDefault.volatile.length > 0;
+      const sequenceBacked = op.column.serial || op.column.identity;
+      ctx.report({
+        message: `adding column ${op.column.name} rewrites existing table ${op.table.written} under ACCESS EXCLUSIVE (reads and writes wait): ${lock.why.join("; ")}`,
+        help: sequenceBacked ? {
+          text: "Add a plain nullable column, attach a sequence as its default (SET DEFAULT does not rewrite), backfill existing rows in batches, then add NOT NULL the safe way.",
+          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} bigint;
+CREATE SEQUENCE ${op.table.name}_${op.column.name}_seq OWNED BY ${op.table.written}.${op.column.name};
+ALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT nextval('${op.table.name}_${op.column.name}_seq');`,
+          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, sa.BigInteger(), nullable=True))
+op.execute("CREATE SEQUENCE ${op.table.name}_${op.column.name}_seq OWNED BY ${op.table.name}.${op.column.name}")
+op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("nextval('${op.table.name}_${op.column.name}_seq')"))`
+        } : {
+          text: "Add the column without the default, then set the default (future rows only), then backfill existing rows in batches.",
+          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} <type>;
+ALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT <expression>;`,
+          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, ..., nullable=True))
+op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("<expression>"))`
+        },
+        at: op.column.location,
+        severity: certain ? "error" : "warning",
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/adding-primary-key.ts
+var adding_primary_key_default = defineRule({
+  id: "adding-primary-key",
+  severity: "error",
+  durationHazard: true,
+  summary: "ADD PRIMARY KEY builds its index (and checks NOT NULL) under ACCESS EXCLUSIVE",
+  docs: {
+    why: "`ADD PRIMARY KEY` (alembic's `op.create_primary_key`) builds a unique index and makes its columns NOT NULL while holding ACCESS EXCLUSIVE: no reads, no writes until the table has been read, sorted and checked. Build the unique index concurrently first, make the columns NOT NULL the safe way, then attach the index with `ADD CONSTRAINT ... PRIMARY KEY USING INDEX`, which is instant.",
+    example: "ALTER TABLE events ADD PRIMARY KEY (id);",
+    useInstead: "CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id);\nALTER TABLE events ADD CONSTRAINT events_id_not_null CHECK (id IS NOT NULL) NOT VALID;\nALTER TABLE events VALIDATE CONSTRAINT events_id_not_null;\nALTER TABLE events ALTER COLUMN id SET NOT NULL;\nALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("events_pkey", "events", ["id"], unique=True, postgresql_concurrently=True)\n# make id NOT NULL the safe way (see setting-not-null), then:\nop.execute("ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey")',
+    notes: "With USING INDEX on columns that may hold NULLs, PostgreSQL still scans the table for NULLs under ACCESS EXCLUSIVE: reported as a warning. Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const added = addedConstraints(effect.operation);
+      const constraint = added?.constraints.find((c) => c.kind === "primary-key");
+      if (!added || !constraint) continue;
+      const op = added;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      const t = op.table.written;
+      const name = constraint.name ?? `${op.table.name}_pkey`;
+      if (constraint.usingIndex) {
+        if (!lock.scan) continue;
+        ctx.report({
+          message: `PRIMARY KEY USING INDEX on ${t}: the key columns are not known to be NOT NULL, so PostgreSQL scans the table for NULLs under ACCESS EXCLUSIVE`,
+          help: {
+            text: "Make the key columns NOT NULL first, the safe way (CHECK ... NOT VALID, VALIDATE, SET NOT NULL), then attach the index."
+          },
+          severity: "warning",
+          at: constraint.location,
+          locks: [lock]
+        });
+        continue;
+      }
+      const columns = constraint.columns.length ? constraint.columns : effect.operation.op === "add-column" ? [effect.operation.column.name] : [];
+      ctx.report({
+        message: `PRIMARY KEY ${name} builds its index on existing table ${t} under ACCESS EXCLUSIVE: reads and writes wait for the build`,
+        help: {
+          text: `Build a unique index concurrently (${AUTOCOMMIT_NOTE}), make the columns NOT NULL without a long lock, then attach the index as the primary key.`,
+          sql: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${columns.join(", ")});
+-- NOT NULL on ${columns.join(", ")} via CHECK ... NOT VALID + VALIDATE + SET NOT NULL
+ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name};`,
+          alembic: `with op.get_context().autocommit_block():
+    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(columns)}, unique=True, postgresql_concurrently=True)
+op.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${name} PRIMARY KEY USING INDEX ${name}`)})`
+        },
+        at: constraint.location,
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/adding-required-field.ts
+var adding_required_field_default = defineRule({
+  id: "adding-required-field",
+  severity: "error",
+  summary: "ADD COLUMN ... NOT NULL without a default fails on a table that has rows",
+  docs: {
+    why: "PostgreSQL has nothing to put in the new column for the rows already there, so `ADD COLUMN ... NOT NULL` without a DEFAULT fails with `column contains null values` as soon as the table holds one row. It passes in development on an empty table and breaks the deploy. Since PostgreSQL 11 a constant DEFAULT is stored in the catalog and the column is added instantly, without a rewrite.",
+    example: "ALTER TABLE users ADD COLUMN status text NOT NULL;",
+    useInstead: "ALTER TABLE users ADD COLUMN status text NOT NULL DEFAULT 'active';",
+    alembic: 'op.add_column("users", sa.Column("status", sa.Text(), nullable=False, server_default="active"))',
+    notes: "If no constant default makes sense: add the column nullable, backfill it in batches, then make it NOT NULL the safe way (see setting-not-null). Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-COLUMN"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "add-column" || !effect.requiredWithoutDefault) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      const column2 = op.column;
+      ctx.report({
+        message: `NOT NULL column ${column2.name} without a default on existing table ${op.table.written}: the statement fails if ${op.table.written} has any row`,
+        help: {
+          text: "Give the column a constant server default (instant since PostgreSQL 11), or add it nullable, backfill it, and add NOT NULL in a later revision.",
+          sql: `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} DEFAULT <constant>;`,
+          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(column2.name)}, ..., nullable=False, server_default=<constant>))`
+        },
+        at: column2.location,
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/adding-unique-constraint.ts
+var adding_unique_constraint_default = defineRule({
+  id: "adding-unique-constraint",
+  severity: "error",
+  durationHazard: true,
+  summary: "ADD CONSTRAINT ... UNIQUE builds its index under ACCESS EXCLUSIVE",
+  docs: {
+    why: "`ADD CONSTRAINT ... UNIQUE` (alembic's `op.create_unique_constraint`) builds a unique index while holding ACCESS EXCLUSIVE on the table: no reads and no writes until the whole table is read and sorted. Build the index first with `CREATE UNIQUE INDEX CONCURRENTLY` (no write block), then attach it: `ADD CONSTRAINT ... UNIQUE USING INDEX` only takes the lock for an instant.",
+    example: "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
+    useInstead: "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("users_email_key", "users", ["email"], unique=True, postgresql_concurrently=True)\nop.execute("ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key")',
+    notes: "A unique index alone already enforces uniqueness; the constraint is only needed as the target of a foreign key or of ON CONFLICT ON CONSTRAINT. Tables created earlier in the same revision are exempt.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT-USING-INDEX",
+      "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"
+    ]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const added = addedConstraints(effect.operation);
+      if (!added) continue;
+      for (const constraint of added.constraints) {
+        if (constraint.kind !== "unique" || constraint.usingIndex) continue;
+        const lock = existingLockOn(ctx.effects.locks, added.table);
+        if (!lock) continue;
+        const name = constraint.name ?? `${added.table.name}_${constraint.columns.join("_")}_key`;
+        const t = added.table.written;
+        ctx.report({
+          message: `UNIQUE constraint ${name} builds its index on existing table ${t} under ACCESS EXCLUSIVE: reads and writes wait for the build`,
+          help: {
+            text: `Build the unique index concurrently (${AUTOCOMMIT_NOTE}), then attach it with USING INDEX.`,
+            sql: `CREATE UNIQUE INDEX CONCURRENTLY ${name} ON ${t} (${constraint.columns.join(", ")});
+ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name};`,
+            alembic: `with op.get_context().autocommit_block():
+    op.create_index(${py(name)}, ${opTable(added.table)}, ${pyList(constraint.columns)}, unique=True, postgresql_concurrently=True)
+op.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${name} UNIQUE USING INDEX ${name}`)})`
+          },
+          at: constraint.location,
+          locks: [lock]
+        });
+      }
+    }
+  }
+});
+
+// src/locks/versions.ts
+var OLDEST_PG_VERSION = 11;
+var NEWEST_PG_VERSION = 18;
+var FEATURES = {
+  /** ADD COLUMN ... DEFAULT <non-volatile> stores the value in the catalog: no rewrite. Older majors are refused, so this is always true. */
+  fastColumnDefault: 11,
+  /** SET NOT NULL skips its scan when a validated CHECK (col IS NOT NULL) proves it. */
+  setNotNullCheckProof: 12,
+  /** ALTER TYPE ... ADD VALUE may run inside a transaction block. */
+  enumAddValueInTransaction: 12,
+  /** REINDEX ... CONCURRENTLY exists. */
+  reindexConcurrently: 12,
+  /** ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE (was ACCESS EXCLUSIVE). */
+  renameIndexShareUpdateExclusive: 12,
+  /** ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent (was ACCESS EXCLUSIVE). */
+  attachPartitionShareUpdateExclusive: 12,
+  /** timestamp <-> timestamptz keeps the stored values (no rewrite) when the session time zone is UTC. */
+  timestampTzUtcWithoutRewrite: 12,
+  /** DETACH PARTITION ... CONCURRENTLY exists. */
+  detachPartitionConcurrently: 14,
+  /** ALTER COLUMN ... SET EXPRESSION exists. */
+  setExpression: 17,
+  /** ADD CONSTRAINT ... NOT NULL col NOT VALID, and VALIDATE CONSTRAINT of a NOT NULL constraint. */
+  notNullNotValid: 18,
+  /** Virtual generated columns (the default kind from 18): added without a rewrite. */
+  virtualGeneratedColumns: 18
+};
+function since(feature, pgVersion) {
+  return pgVersion >= FEATURES[feature];
+}
+
+// rules/changing-column-type.ts
+var changing_column_type_default = defineRule({
+  id: "changing-column-type",
+  severity: "error",
+  durationHazard: true,
+  summary: "ALTER COLUMN ... TYPE that rewrites the table under ACCESS EXCLUSIVE",
+  docs: {
+    why: "Changing a column's type takes ACCESS EXCLUSIVE and, unless the old type is binary-compatible with the new one, rewrites the whole table and rebuilds its indexes: nobody can read or write the table until it finishes. No rewrite: varchar(n) to varchar(m > n), to unconstrained varchar or to text; numeric(p,s) to numeric(q > p, s) or unconstrained numeric; cidr to inet; timestamp to timestamptz when the session time zone is UTC (PostgreSQL 12+). Everything else, including any USING clause, rewrites. locklint reads the old type from the statements before; when it cannot know it, it says so as a warning.",
+    example: "ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;",
+    useInstead: "ALTER TABLE orders ADD COLUMN quantity_new bigint;\n-- backfill in batches, keep both in sync (trigger or application), then swap in a later revision",
+    alembic: 'op.add_column("orders", sa.Column("quantity_new", sa.BigInteger(), nullable=True))\n# backfill in batches and keep in sync; in a later revision switch the code and drop the old column',
+    notes: "Widening varchar or moving to text is safe and does not fire. Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "alter-column-type" || !effect.typeChange?.rewrite) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      const verdict = effect.typeChange;
+      const newColumn = `${op.column}_new`;
+      ctx.report({
+        message: verdict.certain ? `changing the type of ${op.table.written}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}` : `changing the type of ${op.table.written}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
+        help: {
+          text: `Expand and contract: add a new column of the new type, backfill it in batches while writes go to both, switch the code to it, then drop the old column in a later revision.${shortcut(verdict.from, op.type, ctx.pgVersion)}`,
+          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${newColumn} <new type>;
+-- backfill in batches: UPDATE ${op.table.written} SET ${newColumn} = ${op.column}::<new type> WHERE id BETWEEN ... ;`,
+          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, <new type>, nullable=True))
+# backfill in batches, switch the code, then in a later revision:
+# op.drop_column(${opTable(op.table)}, ${py(op.column)}); op.alter_column(..., new_column_name=${py(op.column)})`
+        },
+        at: op.location,
+        severity: verdict.certain ? "error" : "warning",
+        locks: [lock]
+      });
+    }
+  }
+});
+function shortcut(from, to, pgVersion) {
+  const names = [from?.name, to?.name];
+  if (since("timestampTzUtcWithoutRewrite", pgVersion) && names.includes("timestamp") && names.includes("timestamptz")) {
+    return " Or run `SET LOCAL timezone = 'UTC'` first: from PostgreSQL 12 the change then keeps the stored values and does not rewrite.";
+  }
+  const strings2 = ["varchar", "text", "bpchar"];
+  if (from && to && strings2.includes(from.name) && strings2.includes(to.name)) {
+    return " To change a length limit: widening varchar, or moving to text, does not rewrite; enforce a shorter limit with a CHECK constraint added NOT VALID, then validated.";
+  }
+  return "";
+}
+
+// rules/concurrent-index-in-transaction.ts
+var concurrent_index_in_transaction_default = defineRule({
+  id: "concurrent-index-in-transaction",
+  severity: "error",
+  summary: "A CONCURRENTLY statement inside a transaction block fails at run time",
+  docs: {
+    why: "`CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY` and `DETACH PARTITION ... CONCURRENTLY` commit their own internal transactions, so PostgreSQL refuses them inside BEGIN ... COMMIT with `cannot run inside a transaction block`. alembic wraps every migration in a transaction, so a plain `postgresql_concurrently=True` fails on deploy.",
+    example: "BEGIN;\nCREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);\nCOMMIT;",
+    useInstead: "COMMIT;\nCREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);\nBEGIN;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
+    notes: "`autocommit_block()` prints `COMMIT;` before the block and `BEGIN;` after it in `--sql` output, which is what this rule sees. Setting `transaction_per_migration=False` does not help: the run is still one transaction.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY",
+      "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.migration.MigrationContext.autocommit_block"
+    ]
+  },
+  check(ctx) {
+    const reason = ctx.effects.nonTransactionalReason;
+    if (!ctx.inTransactionBlock || !reason || !reason.includes("CONCURRENTLY")) return;
+    ctx.report({
+      message: `${reason} cannot run inside a transaction block: PostgreSQL rejects it and the migration fails`,
+      help: {
+        text: `Run it outside the transaction: ${AUTOCOMMIT_NOTE}.`,
+        sql: `COMMIT;
+${ctx.statement.sql};
+BEGIN;`,
+        alembic: "with op.get_context().autocommit_block():\n    ...  # the op.* call with postgresql_concurrently=True"
+      }
+    });
+  }
+});
+
+// rules/constraint-missing-not-valid.ts
+var constraint_missing_not_valid_default = defineRule({
+  id: "constraint-missing-not-valid",
+  severity: "error",
+  durationHazard: true,
+  summary: "ADD CONSTRAINT CHECK / FOREIGN KEY validates every row while holding the lock",
+  docs: {
+    why: "Adding a CHECK constraint takes ACCESS EXCLUSIVE (no reads, no writes) and a FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables (no writes), and both then read every existing row to validate them, holding the lock throughout. With `NOT VALID` the constraint is added instantly and enforced for new rows; `VALIDATE CONSTRAINT` later checks the old rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.",
+    example: "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id);",
+    useInstead: "ALTER TABLE orders ADD CONSTRAINT orders_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES customers (id) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey;",
+    alembic: 'op.create_foreign_key("orders_customer_id_fkey", "orders", "customers", ["customer_id"], ["id"], postgresql_not_valid=True)\n# in a later revision (or after a COMMIT):\nop.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_id_fkey")',
+    notes: "VALIDATE in the same transaction as the NOT VALID gains nothing: the first lock is still held. Put it in the next revision, or behind autocommit_block(). Constraints on tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      const added = addedConstraints(op);
+      if (!added) continue;
+      const validated = added.constraints.filter(
+        (c) => !c.notValid && (c.kind === "check" || op.op === "add-constraint" && (c.kind === "foreign-key" || c.kind === "not-null"))
+      );
+      for (const constraint of validated) {
+        const lock = existingLockOn(ctx.effects.locks, added.table);
+        if (!lock?.scan) continue;
+        const locks = [lock];
+        const referenced = constraint.references ? existingLockOn(ctx.effects.locks, constraint.references) : void 0;
+        if (referenced) locks.push(referenced);
+        const name = constraint.name ?? `${added.table.name}_${constraint.columns.join("_")}_${constraint.kind === "foreign-key" ? "fkey" : "check"}`;
+        const kind = constraint.kind === "foreign-key" ? "FOREIGN KEY" : constraint.kind === "not-null" ? "NOT NULL" : "CHECK";
+        const blocked = lock.blocks.includes("reads") ? "reads and writes" : "writes";
+        const t = added.table.written;
+        ctx.report({
+          message: `${kind} constraint ${name} validates every row of existing table ${t} while holding ${lock.mode}: ${blocked} wait${constraint.references ? ` (on ${constraint.references.written} too)` : ""}`,
+          help: {
+            text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
+            sql: op.op === "add-constraint" ? `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} NOT VALID;
+ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};` : `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK
+ALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;
+ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
+            alembic: constraint.kind === "foreign-key" ? `op.create_foreign_key(${py(name)}, ${py(added.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)
+# next revision:
+op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})` : `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)
+# next revision:
+op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
+          },
+          at: constraint.location,
+          locks
+        });
+      }
+    }
+  }
+});
+
+// rules/dropping-column.ts
+var dropping_column_default = defineRule({
+  id: "dropping-column",
+  severity: "warning",
+  summary: "DROP COLUMN breaks application instances that still select the column",
+  docs: {
+    why: "Dropping a column is quick (ACCESS EXCLUSIVE for an instant, no rewrite), but the application version still running during the deploy selects it: SQLAlchemy names every mapped column in its queries, so they fail until the new version is everywhere. The data is gone for good.",
+    example: "ALTER TABLE users DROP COLUMN legacy_flag;",
+    useInstead: "-- revision N, deployed with code whose model no longer maps legacy_flag:\nALTER TABLE users ALTER COLUMN legacy_flag DROP NOT NULL;  -- so that the new code's INSERTs work\n-- revision N+1, after that deploy: the DROP COLUMN itself (reported again, as a reminder to check)",
+    alembic: `# first deploy code whose models no longer map the column; then, in a later revision:
+op.execute("SET lock_timeout = '5s'")
+op.drop_column("users", "legacy_flag")`,
+    notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "drop-column") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `dropping ${op.table.written}.${op.column}: application instances that still map the column fail until they are replaced`,
+        help: {
+          text: "Stop using the column first (remove it from the models and deploy), then drop it in a later revision.",
+          alembic: `# after the code no longer maps it:
+op.drop_column(${opTable(op.table)}, ${py(op.column)})`
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/dropping-table.ts
+var dropping_table_default = defineRule({
+  id: "dropping-table",
+  severity: "warning",
+  summary: "DROP TABLE removes data that running code may still use",
+  docs: {
+    why: "DROP TABLE takes ACCESS EXCLUSIVE on the table and on every table its foreign keys point to, waits for running queries, and removes the data for good. Application instances still running during the deploy fail on every query that touches it.",
+    example: "DROP TABLE audit_log;",
+    useInstead: "-- revision N: no SQL; deploy code that no longer uses audit_log\n-- revision N+1, after that deploy: SET lock_timeout = '5s'; DROP TABLE audit_log; (reported again, as a reminder to check)",
+    alembic: `# after the code no longer uses it:
+op.execute("SET lock_timeout = '5s'")
+op.drop_table("audit_log")`,
+    notes: "locklint cannot see whether the code still uses the table; it asks you to check. Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-droptable.html"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "drop-relation" || op.kind !== "table") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.relation);
+      if (!lock) continue;
+      const others = effect.locks.filter((l) => l.key !== lock.key && l.novelty === null);
+      ctx.report({
+        message: `dropping table ${op.relation.written}: its data is gone and running code that uses it fails${others.length ? `; also locks ${others.map((l) => l.relation).join(", ")} ACCESS EXCLUSIVE` : ""}`,
+        help: {
+          text: "Stop using the table first (deploy code without it), then drop it in a later revision, with a lock_timeout."
+        },
+        locks: [lock, ...others]
+      });
+    }
+  }
+});
+
+// rules/renaming-column.ts
+var renaming_column_default = defineRule({
+  id: "renaming-column",
+  severity: "warning",
+  summary: "RENAME COLUMN breaks the application instances still running the old code",
+  docs: {
+    why: "The rename itself is quick (ACCESS EXCLUSIVE for an instant), but during a deploy the old version of the application keeps running until the new one replaces it, and every query it sends with the old column name fails. SQLAlchemy selects every mapped column by name, so even code that never touches the column breaks.",
+    example: "ALTER TABLE users RENAME COLUMN name TO full_name;",
+    useInstead: "ALTER TABLE users ADD COLUMN full_name text;\n-- deploy code that writes both columns; backfill; switch reads; drop name in a later revision",
+    alembic: 'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
+    notes: "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "rename-column") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `renaming ${op.table.written}.${op.column} to ${op.newName} breaks running code that still uses ${op.column}`,
+        help: {
+          text: "Expand and contract: add the new column, write to both, backfill, move reads to the new column, then drop the old one in a later revision.",
+          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.newName} <type>;
+-- backfill: UPDATE ${op.table.written} SET ${op.newName} = ${op.column} (in batches)`,
+          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, <type>, nullable=True))
+# later revision: op.drop_column(${opTable(op.table)}, ${py(op.column)})`
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/renaming-table.ts
+var renaming_table_default = defineRule({
+  id: "renaming-table",
+  severity: "warning",
+  summary: "RENAME TABLE breaks the application instances still running the old code",
+  docs: {
+    why: "The rename takes ACCESS EXCLUSIVE only briefly, but every query the old application version sends to the old name fails from that moment until the new version is everywhere.",
+    example: "ALTER TABLE customers RENAME TO clients;",
+    useInstead: "CREATE VIEW clients AS SELECT * FROM customers;\n-- a simple view is updatable: move the code to clients, and rename the table in a later revision,\n-- once nothing uses the old name (DROP VIEW clients; ALTER TABLE customers RENAME TO clients;)",
+    alembic: 'op.execute("CREATE VIEW clients AS SELECT * FROM customers")\n# move the code to clients; in a later revision, once nothing uses customers:\n# op.execute("DROP VIEW clients"); op.rename_table("customers", "clients")',
+    notes: "A simple view over one table is updatable, so the old name keeps working for reads and writes during the deploy. Tables created earlier in the same revision are exempt.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME",
+      "https://www.postgresql.org/docs/current/sql-createview.html#SQL-CREATEVIEW-UPDATABLE-VIEWS"
+    ]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "rename-table") continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock || lock.kind === "view") continue;
+      const old = op.table.written;
+      ctx.report({
+        message: `renaming ${old} to ${op.newName} breaks running code that still uses ${old}`,
+        help: {
+          text: "Keep the old name working during the deploy with a view, and drop the view in a later revision.",
+          sql: `${ctx.statement.sql};
+CREATE VIEW ${old} AS SELECT * FROM ${op.newName};`,
+          alembic: `op.rename_table(${JSON.stringify(op.table.name)}, ${JSON.stringify(op.newName)})
+op.execute(${JSON.stringify(`CREATE VIEW ${old} AS SELECT * FROM ${op.newName}`)})`
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/require-concurrent-index-creation.ts
+var require_concurrent_index_creation_default = defineRule({
+  id: "require-concurrent-index-creation",
+  severity: "error",
+  durationHazard: true,
+  summary: "CREATE INDEX without CONCURRENTLY blocks writes to an existing table for the whole build",
+  docs: {
+    why: "`CREATE INDEX` takes a SHARE lock on the table: reads go on, but every INSERT, UPDATE and DELETE waits until the index is built, which reads the whole table and sorts it. On a large table that is minutes of failed or queued writes. `CREATE INDEX CONCURRENTLY` takes SHARE UPDATE EXCLUSIVE instead, which does not block writes; it reads the table twice and cannot run inside a transaction block.",
+    example: "CREATE INDEX ix_orders_customer_id ON orders (customer_id);",
+    useInstead: "CREATE INDEX CONCURRENTLY ix_orders_customer_id ON orders (customer_id);",
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_customer_id", "orders", ["customer_id"], postgresql_concurrently=True)',
+    notes: "Tables created earlier in the same revision (or transaction, without revision markers) are exempt: nobody else can see them yet. A concurrent build that fails leaves an INVALID index behind: drop it and retry. Partitioned tables cannot be indexed concurrently: build the index on each partition concurrently, then `CREATE INDEX ... ON ONLY parent` and `ALTER INDEX ... ATTACH PARTITION`.",
+    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "create-index")) {
+      if (op.concurrent) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      const name = op.index?.name ?? `ix_${op.table.name}_${op.columns.join("_")}`;
+      const partitioned = lock.kind === "partitioned table";
+      ctx.report({
+        message: `CREATE INDEX on existing table ${op.table.written} takes a SHARE lock: writes to ${op.table.written} wait until the whole index is built`,
+        help: partitioned ? {
+          text: `${op.table.written} is partitioned, and CONCURRENTLY does not work on a partitioned table: create the index on each partition with CONCURRENTLY, then create it ON ONLY the parent and attach each partition's index.`,
+          sql: `CREATE INDEX ${name} ON ONLY ${op.table.written} (...);
+-- for each partition:
+CREATE INDEX CONCURRENTLY <partition_index> ON <partition> (...);
+ALTER INDEX ${name} ATTACH PARTITION <partition_index>;`
+        } : {
+          text: `Build the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
+          sql: insertAfter(ctx.statement.sql, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY") + ";",
+          alembic: `with op.get_context().autocommit_block():
+    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(op.columns)}${op.unique ? ", unique=True" : ""}, postgresql_concurrently=True)`
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/require-concurrent-index-deletion.ts
+var require_concurrent_index_deletion_default = defineRule({
+  id: "require-concurrent-index-deletion",
+  severity: "warning",
+  summary: "DROP INDEX without CONCURRENTLY takes ACCESS EXCLUSIVE on the index's table",
+  docs: {
+    why: "`DROP INDEX` takes ACCESS EXCLUSIVE on the table the index belongs to. The drop itself is quick, but it must first wait for every running query on the table to finish, and while it waits every new query on the table, reads included, queues behind it. `DROP INDEX CONCURRENTLY` waits for those queries without blocking anyone (SHARE UPDATE EXCLUSIVE); it cannot run inside a transaction block.",
+    example: "DROP INDEX ix_orders_customer_id;",
+    useInstead: "DROP INDEX CONCURRENTLY ix_orders_customer_id;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.drop_index("ix_orders_customer_id", table_name="orders", postgresql_concurrently=True)',
+    notes: "Indexes created earlier in the same revision are exempt. An index that backs a constraint cannot be dropped this way: drop the constraint.",
+    references: ["https://www.postgresql.org/docs/current/sql-dropindex.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "drop-index")) {
+      if (op.concurrent) continue;
+      const locks = ctx.effects.operations.find((e) => e.operation === op)?.locks ?? [];
+      if (locks.length === 0 || locks.some((l) => l.novelty !== null)) continue;
+      const table2 = locks.find((l) => l.kind !== "index");
+      const on = table2 ? ` on table ${table2.relation}` : " on its table";
+      ctx.report({
+        message: `DROP INDEX ${op.index.written} takes ACCESS EXCLUSIVE${on}: it waits for running queries, and every query queues behind it`,
+        help: {
+          text: `Drop the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
+          sql: insertAfter(ctx.statement.sql, /^\s*DROP\s+INDEX/i, "CONCURRENTLY") + ";",
+          alembic: `with op.get_context().autocommit_block():
+    op.drop_index(${py(op.index.name)}${table2 ? `, table_name=${py(table2.relation)}` : ""}, postgresql_concurrently=True)`
+        },
+        locks
+      });
+    }
+  }
+});
+
+// src/locks/session.ts
+var Session = class {
+  values = /* @__PURE__ */ new Map();
+  set(name, value, local, place) {
+    if (name === "all" && value === null) {
+      this.values.clear();
+      return;
+    }
+    if (local && place.transaction === null) return;
+    if (value === null) {
+      this.values.delete(name);
+      return;
+    }
+    this.values.set(name, {
+      value,
+      unit: place.revision ? place.unit.key : null,
+      transaction: local ? place.transaction : null
+    });
+  }
+  get(name, place) {
+    const setting2 = this.values.get(name);
+    if (!setting2) return void 0;
+    if (setting2.unit !== null && setting2.unit !== place.unit.key) return void 0;
+    if (setting2.transaction !== null && setting2.transaction !== place.transaction) return void 0;
+    return setting2.value;
+  }
+};
+function isDisabledTimeout(value) {
+  if (value === void 0) return true;
+  return /^\s*0+\s*(ms|s|min|h|d)?\s*$/i.test(value);
+}
+var UNIT_MS = { us: 1e-3, ms: 1, s: 1e3, min: 6e4, h: 36e5, d: 864e5 };
+function timeoutMs(value) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(us|ms|s|min|h|d)?\s*$/i.exec(value);
+  if (!match) return void 0;
+  return Number(match[1]) * UNIT_MS[(match[2] ?? "ms").toLowerCase()];
+}
+
+// rules/require-lock-timeout.ts
+var require_lock_timeout_default = defineRule({
+  id: "require-lock-timeout",
+  severity: "warning",
+  summary: "ACCESS EXCLUSIVE on an existing table with no lock_timeout set",
+  docs: {
+    why: "An ACCESS EXCLUSIVE lock request waits for every running query on the table, however long, and while it waits every new query on the table, reads included, queues behind it. A migration stuck behind one slow report takes the whole table down. `SET lock_timeout` makes the migration give up instead (and retry later), which costs a failed deploy rather than an outage.",
+    example: "ALTER TABLE orders ADD COLUMN note text;",
+    useInstead: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;",
+    alembic: `# in each risky migration:
+op.execute("SET lock_timeout = '5s'")
+# or once for all, in env.py before context.run_migrations():
+context.execute("SET lock_timeout = '5s'")`,
+    notes: "Reported once per revision (once per transaction without revision markers). A lock_timeout set inside one revision does not count for the next: each revision is deployed on its own. One set before the first revision (env.py) counts for all. `SET LOCAL` lasts until COMMIT.",
+    references: [
+      "https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT",
+      "https://www.postgresql.org/docs/current/explicit-locking.html"
+    ]
+  },
+  check(ctx) {
+    const lock = existingLocks(ctx.effects.locks).find((l) => l.mode === "ACCESS EXCLUSIVE");
+    if (!lock || !isDisabledTimeout(ctx.setting("lock_timeout"))) return;
+    if (!ctx.firstTime(ctx.place.unit.key)) return;
+    const scope = ctx.place.unit.label === "statement" ? "" : ` (first such statement in this ${ctx.place.unit.label})`;
+    ctx.report({
+      message: `ACCESS EXCLUSIVE on existing table ${lock.relation} with no lock_timeout: if any query holds a lock on it, this statement waits and every query on ${lock.relation} queues behind it${scope}`,
+      help: {
+        text: "Set a lock_timeout before the first statement that takes a strong lock, so the migration fails fast instead of stalling the table.",
+        sql: LOCK_TIMEOUT_SQL,
+        alembic: `op.execute("SET lock_timeout = '5s'")  # first line of upgrade(); or context.execute(...) in env.py`
+      },
+      locks: [lock]
+    });
+  }
+});
+
+// rules/setting-not-null.ts
+var setting_not_null_default = defineRule({
+  id: "setting-not-null",
+  severity: "error",
+  durationHazard: true,
+  summary: "SET NOT NULL scans the whole table under ACCESS EXCLUSIVE",
+  docs: {
+    why: "`ALTER COLUMN ... SET NOT NULL` (alembic's `op.alter_column(..., nullable=False)`) takes ACCESS EXCLUSIVE and reads every row to prove there is no NULL: reads and writes wait for the full scan. From PostgreSQL 12 the scan is skipped when a validated `CHECK (col IS NOT NULL)` constraint already proves it, and that constraint can be added without a long lock: `NOT VALID` first (instant), then `VALIDATE CONSTRAINT` (SHARE UPDATE EXCLUSIVE: reads and writes go on).",
+    example: "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+    useInstead: "-- each statement in its own transaction (autocommit), or the first in one revision and the rest in the next\nALTER TABLE users ADD CONSTRAINT users_email_not_null CHECK (email IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT users_email_not_null;\nALTER TABLE users ALTER COLUMN email SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT users_email_not_null;",
+    alembic: '# revision 1:\nop.create_check_constraint("users_email_not_null", "users", "email IS NOT NULL", postgresql_not_valid=True)\n# revision 2 (its own transaction, so the VALIDATE scan blocks neither reads nor writes):\nop.execute("ALTER TABLE users VALIDATE CONSTRAINT users_email_not_null")\nop.alter_column("users", "email", nullable=False)\nop.drop_constraint("users_email_not_null", "users", type_="check")',
+    notes: "From PostgreSQL 18, `ADD CONSTRAINT ... NOT NULL col NOT VALID` followed by `VALIDATE CONSTRAINT` does the same in two steps (the help says so with `--pg-version 18`). Before PostgreSQL 12 the scan cannot be avoided this way. Run the VALIDATE in its own transaction (a revision of its own, or after COMMIT) so that its scan does not extend a stronger lock taken earlier.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-SET-DROP-NOT-NULL"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "set-not-null" || effect.notNullProof) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock?.scan) continue;
+      const check = `${op.table.name}_${op.column}_not_null`;
+      const t = op.table.written;
+      ctx.report({
+        message: `SET NOT NULL on ${t}.${op.column} scans the whole table under ACCESS EXCLUSIVE: reads and writes wait until it finishes${ctx.tableKnown(op.table) ? "" : ` (${t} was created before this script: a validated CHECK proving the column non-null would not be known here)`}`,
+        help: since("notNullNotValid", ctx.pgVersion) ? {
+          text: "From PostgreSQL 18 a NOT NULL constraint can itself be added NOT VALID (instant) and validated in a later transaction under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes.",
+          sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID;
+-- in a later transaction:
+ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`,
+          alembic: `# revision 1:
+op.execute(${py(`ALTER TABLE ${t} ADD CONSTRAINT ${check} NOT NULL ${op.column} NOT VALID`)})
+# revision 2 (its own transaction):
+op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})`
+        } : since("setNotNullCheckProof", ctx.pgVersion) ? {
+          text: "Prove the column non-null with a CHECK constraint added NOT VALID and validated separately (no long lock); SET NOT NULL then skips the scan.",
+          sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;
+ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};
+ALTER TABLE ${t} ALTER COLUMN ${op.column} SET NOT NULL;
+ALTER TABLE ${t} DROP CONSTRAINT ${check};`,
+          alembic: `# revision 1:
+op.create_check_constraint(${py(check)}, ${opTable(op.table)}, ${py(`${op.column} IS NOT NULL`)}, postgresql_not_valid=True)
+# revision 2 (its own transaction):
+op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${check}`)})
+op.alter_column(${opTable(op.table)}, ${py(op.column)}, nullable=False)
+op.drop_constraint(${py(check)}, ${opTable(op.table)}, type_="check")`
+        } : {
+          text: "Before PostgreSQL 12 SET NOT NULL always scans. Keep a CHECK (col IS NOT NULL) constraint instead of NOT NULL (added NOT VALID, validated in its own transaction), or run it when the table is quiet.",
+          sql: `ALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${op.column} IS NOT NULL) NOT VALID;
+ALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/syntax-error.ts
+var syntax_error_default = defineRule({
+  id: "syntax-error",
+  severity: "error",
+  summary: "A statement PostgreSQL cannot parse",
+  docs: {
+    why: "PostgreSQL's own parser rejects the statement, so the migration fails when it reaches it, after every earlier statement of the transaction ran (and is rolled back). locklint reports PostgreSQL's message at the place the parser stopped and still analyses every other statement.",
+    example: "ALTER TABLE users ADD COLUMN nickname text DEFALT '';",
+    useInstead: "ALTER TABLE users ADD COLUMN nickname text DEFAULT '';",
+    alembic: "Check the text given to op.execute(): alembic prints it verbatim.",
+    references: ["https://www.postgresql.org/docs/current/sql-commands.html"]
+  },
+  check(ctx) {
+    const problem = ctx.statement.syntaxError;
+    if (!problem) return;
+    ctx.report({
+      message: `PostgreSQL cannot parse this statement: ${problem.message}`,
+      help: { text: "Fix the SQL at the marked place. If alembic printed it, it comes from an op.execute() string or a dialect option." },
+      at: problem.at,
+      locks: []
+    });
+  }
+});
+
+// rules/alembic-offline-failure.ts
+function readFailure(body) {
+  const at2 = body.indexOf(FAILURE_MARK);
+  if (at2 < 0 || body.slice(0, at2).trim() !== "") return null;
+  try {
+    const value = JSON.parse(body.slice(at2 + FAILURE_MARK.length));
+    return typeof value === "object" && value !== null && typeof value.revision === "string" ? value : null;
+  } catch {
+    return null;
+  }
+}
+var GUARD = `from alembic import context, op
+
+def upgrade():
+    op.add_column("users", sa.Column("score", sa.Integer()))
+    if context.is_offline_mode():
+        # no database offline: say it in SQL, set-based
+        op.execute("UPDATE users SET score = 1 WHERE score IS NULL")
+    else:
+        conn = op.get_bind()
+        for row in conn.execute(sa.text("SELECT id FROM users")).fetchall():
+            ...`;
+var alembic_offline_failure_default = defineRule({
+  id: "alembic-offline-failure",
+  severity: "error",
+  summary: "A revision alembic cannot render in offline mode (--sql), so its SQL goes unchecked",
+  docs: {
+    why: "`alembic upgrade --sql` runs every migration function without a database: `op.get_bind()` returns a connection that only prints what it is given, so code that reads rows gets nothing back and fails (`'NoneType' object has no attribute 'fetchall'`), and code that imports what is not installed fails too. `locklint alembic` runs each revision guarded: the failing revision is reported here, at the .py line that raised, and the statements it would have printed after that line are missing from the lint. A revision that cannot render offline also cannot be reviewed as SQL or run by a DBA from a script.",
+    example: `-- Running upgrade 0006 -> 0007
+
+ALTER TABLE users ADD COLUMN score integer;
+
+-- ${FAILURE_MARK} {"direction": "upgrade", "revision": "0007", "file": "migrations/versions/0007_backfill.py", "line": 18, "error": "AttributeError: 'NoneType' object has no attribute 'fetchall'"}`,
+    useInstead: "-- Running upgrade 0006 -> 0007\n\nALTER TABLE users ADD COLUMN score integer;\n\nUPDATE users SET score = 1 WHERE score IS NULL;",
+    alembic: GUARD,
+    notes: "The comment it reads is printed by `locklint alembic` only; `alembic upgrade --sql | locklint` stops at alembic's own error instead. When alembic cannot get past the failure (a revision that exits the process, or an alembic without the step hook locklint uses), the revisions after it are not linted and the message says so. An error before any SQL (a revision file that does not import) is exit 2 with the file and line.",
+    // the set-based UPDATE that replaces a row-by-row loop offline
+    references: ["https://alembic.sqlalchemy.org/en/latest/offline.html", "https://www.postgresql.org/docs/current/sql-update.html"]
+  },
+  onComment(ctx) {
+    const failure = readFailure(ctx.body);
+    if (!failure) return;
+    const where = failure.line !== null ? ` (line ${failure.line})` : "";
+    const rest = failure.fatal ? "alembic stopped here: this revision's later statements and every revision after it are not linted" : "its statements after the failing line are not linted";
+    ctx.report({
+      message: `revision ${failure.revision}: ${failure.direction}()${where} fails in offline mode: ${failure.error}; ${rest}`,
+      help: {
+        text: "Offline there is no database: guard the part that reads data or needs a connection with `if context.is_offline_mode():` and print plain SQL there (op.execute), set-based; or move data fixes out of the migration.",
+        alembic: GUARD
+      },
+      ...failure.file ? { migration: { file: failure.file, line: failure.line ?? 1, column: 1, call: null } } : {}
+    });
+  }
+});
+
+// rules/unused-ignore.ts
+var unused_ignore_default = defineRule({
+  id: "unused-ignore",
+  severity: "warning",
+  summary: "A locklint-ignore (or squawk-ignore) comment that silences nothing",
+  docs: {
+    why: "An ignore comment that matches no finding of the statement after it is stale (the statement was fixed, or the rule id is misspelt) and would silently swallow a future finding of that rule. `-- locklint-ignore: rule-a, rule-b` before a statement silences those rules for it; `-- locklint-ignore` silences every rule.",
+    example: "-- locklint-ignore: require-concurrent-index-creation\nALTER TABLE users ADD COLUMN nickname text NULL;",
+    useInstead: "-- locklint-ignore: require-concurrent-index-creation\nCREATE INDEX ix_users_email ON users (email);",
+    alembic: 'op.execute("-- locklint-ignore: require-concurrent-index-creation\\nCREATE INDEX ix_users_email ON users (email)")',
+    notes: "Ignore comments must be on their own line(s) directly before the statement. Squawk's `-- squawk-ignore rule` comments are read the same way.",
+    references: ["https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-COMMENTS"]
+  },
+  check() {
+  }
+});
+
+// rules/lock-order.ts
+var lock_order_default = defineRule({
+  id: "lock-order",
+  severity: "warning",
+  summary: "A statement locks two tables in the opposite order from the one its transaction first locked them in",
+  docs: {
+    why: "Deadlocks come from two transactions taking the same locks in opposite orders. When one statement of a migration locks `orders` then `users` (a foreign key from orders to users) and another locks `users` then `orders`, the migration has no single lock order: whichever order the application's transactions use, some step of the migration runs against it, and PostgreSQL aborts one side after `deadlock_timeout`.",
+    example: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
+    useInstead: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
+    alembic: '# one revision per direction (with transaction_per_migration=True), or lock both tables up front in one order:\nop.execute("LOCK TABLE orders, users IN SHARE ROW EXCLUSIVE MODE")',
+    notes: "Relations created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
+  },
+  check(ctx) {
+    const mine = ctx.effects.locks.filter((l) => l.novelty === null && l.mode !== "ACCESS SHARE");
+    for (let i = 0; i < mine.length; i++) {
+      for (let j = i + 1; j < mine.length; j++) {
+        const first = ctx.heldLocks.get(mine[i].key);
+        const second = ctx.heldLocks.get(mine[j].key);
+        if (!first || !second || second.order > first.order) continue;
+        ctx.report({
+          message: `this statement locks ${mine[i].relation} before ${mine[j].relation}, but the transaction locked ${mine[j].relation} first (line ${second.line}): with no single lock order, concurrent transactions can deadlock with the migration`,
+          help: { text: "Lock the tables in one order throughout the transaction (LOCK TABLE a, b up front), or split the steps into separate transactions." },
+          locks: [mine[i], mine[j]]
+        });
+        return;
+      }
+    }
+  }
+});
+
+// rules/lock-budget.ts
+var lock_budget_default = defineRule({
+  id: "lock-budget",
+  severity: "error",
+  summary: "With table sizes and --max-lock-ms: a table stays blocked for reads or writes longer than the budget",
+  docs: {
+    why: "A lock that blocks reads or writes is held from the statement that takes it until the transaction commits, so the outage it causes is that statement's work plus the work of every statement after it. With table sizes from `locklint stats` and `--max-lock-ms`, locklint estimates that time and reports every table that stays blocked longer than the team's budget, naming the work that makes it long.",
+    example: "-- with --stats stats.json --max-lock-ms 2000, where orders is 5 GB:\nBEGIN;\nALTER TABLE orders ALTER COLUMN total TYPE bigint;\nCOMMIT;",
+    useInstead: "-- expand and contract: a new column, backfilled in batches outside the migration\nBEGIN;\nALTER TABLE orders ADD COLUMN total_new bigint;\nCOMMIT;",
+    alembic: 'op.add_column("orders", sa.Column("total_new", sa.BigInteger(), nullable=True))\n# backfill in batches outside the migration, then switch and drop in later revisions',
+    notes: "Needs table sizes (`--stats FILE` or `--db-url`) and a budget (`--max-lock-ms N`); without them the rule does nothing. Estimates come from throughput measured by `npm run calibrate` (docs/estimates.md).",
+    references: ["https://www.postgresql.org/docs/current/explicit-locking.html"],
+    exampleSizes: { tables: [{ name: "orders", heapBytes: 4e9, totalBytes: 5e9, rows: 4e7 }], maxLockMs: 2e3 }
+  },
+  onLockEstimate(ctx) {
+    const estimate = "qualitative" in ctx.lock.estimate ? null : ctx.lock.estimate;
+    const budgets = ["reads", "writes"].filter((b) => ctx.lock.blocks.includes(b) && ctx.budget[b] !== void 0).map((b) => ({ blocks: b, ms: ctx.budget[b] }));
+    const budget2 = budgets.sort((a, b) => a.ms - b.ms)[0];
+    if (!budget2 || !estimate || estimate.highMs <= budget2.ms) return;
+    const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
+    const responsible = ctx.responsible().map((r) => `line ${r.line}: ${r.work}`);
+    ctx.report({
+      message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(budget2.ms)} budget for ${budget2.blocks}${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
+      help: {
+        text: "Do the slow work outside the lock (CONCURRENTLY, NOT VALID then VALIDATE, expand and contract, batches), or split the transaction so that the lock is released sooner."
+      },
+      locks: []
+    });
+  }
+});
+
+// src/sql/lock-mode-names.ts
+var LOCK_MODES = [
+  "ACCESS SHARE",
+  "ROW SHARE",
+  "ROW EXCLUSIVE",
+  "SHARE UPDATE EXCLUSIVE",
+  "SHARE",
+  "SHARE ROW EXCLUSIVE",
+  "EXCLUSIVE",
+  "ACCESS EXCLUSIVE"
+];
+function lockModeFromLevel(level) {
+  return LOCK_MODES[Math.min(Math.max(level, 1), 8) - 1];
+}
+
+// src/locks/modes.ts
+var CONFLICTS = {
+  "ACCESS SHARE": ["ACCESS EXCLUSIVE"],
+  "ROW SHARE": ["EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "ROW EXCLUSIVE": ["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "SHARE UPDATE EXCLUSIVE": ["SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  SHARE: ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "SHARE ROW EXCLUSIVE": ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  EXCLUSIVE: ["ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "ACCESS EXCLUSIVE": LOCK_MODES
+};
+function conflicts(a, b) {
+  return CONFLICTS[a].includes(b);
+}
+function blockedBy(mode) {
+  const blocked = [];
+  if (conflicts(mode, "ACCESS SHARE")) blocked.push("reads");
+  if (conflicts(mode, "ROW EXCLUSIVE")) blocked.push("writes");
+  if (conflicts(mode, "SHARE UPDATE EXCLUSIVE") || conflicts(mode, "SHARE")) blocked.push("ddl");
+  return blocked;
+}
+function stronger(a, b) {
+  return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
+}
+function lockModeFromPgLocks(mode) {
+  const spaced = mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+  return LOCK_MODES.includes(spaced) ? spaced : void 0;
+}
+function blocksReadsOrWrites(mode) {
+  return conflicts(mode, "ACCESS SHARE") || conflicts(mode, "ROW EXCLUSIVE");
+}
+
+// rules/lock-upgrade.ts
+var lock_upgrade_default = defineRule({
+  id: "lock-upgrade",
+  severity: "warning",
+  summary: "A transaction takes a weaker lock on a table, then a stronger one: a deadlock risk",
+  docs: {
+    why: "Holding a lock that blocks writes (SHARE for `CREATE INDEX`, SHARE ROW EXCLUSIVE for a foreign key) and then asking for a stronger one on the same table (ACCESS EXCLUSIVE for `ALTER TABLE`) makes the migration wait for every session that already holds a weaker lock on it, while sessions that want to write wait for the migration. A session that read the table earlier in its transaction and now wants to write it waits for the migration, which waits for it: PostgreSQL detects the deadlock after `deadlock_timeout` and aborts one of them, possibly the migration; until then both wait, and everything queued behind them.",
+    example: "BEGIN;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
+    useInstead: "BEGIN;\nLOCK TABLE orders IN ACCESS EXCLUSIVE MODE;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
+    alembic: '# take the strongest lock first, or split the steps into separate revisions:\nop.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")',
+    notes: "A first lock that blocks neither reads nor writes (VALIDATE CONSTRAINT's SHARE UPDATE EXCLUSIVE, say) queues no application session, and does not fire. Taking the strongest lock first trades the deadlock risk for a longer strong lock; splitting the steps into separate transactions (revisions with transaction_per_migration=True) avoids both. Relations created earlier in the same revision are exempt; an upgrade across revisions that share a transaction is reported by revisions-share-transaction.",
+    references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
+  },
+  check(ctx) {
+    for (const lock of ctx.effects.locks) {
+      if (lock.novelty !== null) continue;
+      const held = ctx.heldLocks.get(lock.key);
+      if (!held || !blocksReadsOrWrites(held.mode) || stronger(held.mode, lock.mode) === held.mode) continue;
+      ctx.report({
+        message: `${lock.relation} is locked ${held.mode} at line ${held.line}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
+        help: { text: "Take the strongest lock first (LOCK TABLE ... IN ACCESS EXCLUSIVE MODE at the start), or run the two steps in separate transactions." },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/revisions-share-transaction.ts
+var revisions_share_transaction_default = defineRule({
+  id: "revisions-share-transaction",
+  severity: "warning",
+  summary: "Several alembic revisions in one transaction: the first revision's locks are held through all the others",
+  docs: {
+    why: "By default alembic runs every pending revision of an `upgrade` in one transaction, and locks last until COMMIT: an ACCESS EXCLUSIVE taken by the first revision keeps its table unreadable while every later revision runs, index builds and backfills included. `transaction_per_migration=True` in env.py's `context.configure(...)` commits after each revision, so each lock lasts only as long as its own revision.",
+    example: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\n-- Running upgrade b2 -> c3\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);\nCOMMIT;",
+    useInstead: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
+    alembic: "# env.py\ncontext.configure(\n    ...,\n    transaction_per_migration=True,\n)",
+    notes: "Reported once per transaction, at the first statement of the second revision. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
+    references: [
+      "https://www.postgresql.org/docs/current/explicit-locking.html",
+      "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration"
+    ]
+  },
+  check(ctx) {
+    const revision = ctx.place.revision?.id ?? null;
+    if (ctx.place.transaction === null || revision === null) return;
+    const earlier = [...ctx.transactionLocks.values()].find((h) => h.revision !== null && h.revision !== revision && blocksReadsOrWrites(h.mode));
+    if (!earlier || !ctx.firstTime(String(ctx.place.transaction))) return;
+    ctx.report({
+      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at line ${earlier.line}: that lock is held through this and every later revision until COMMIT`,
+      help: { text: "Set transaction_per_migration=True in env.py's context.configure() so that each revision commits on its own." },
+      locks: []
+    });
+  }
+});
+
+// rules/prefer-robust-stmts.ts
+var GUARDABLE = {
+  "create-index": "the index already exists (possibly INVALID, from a failed CONCURRENTLY build)",
+  "drop-index": "the index is already gone"
+};
+var prefer_robust_stmts_default = defineRule({
+  id: "prefer-robust-stmts",
+  severity: "warning",
+  summary: "CREATE or DROP INDEX CONCURRENTLY without IF [NOT] EXISTS: the migration cannot be re-run after a partial failure",
+  docs: {
+    why: "Statements that run outside a transaction block (above all `CREATE INDEX CONCURRENTLY` in alembic's `autocommit_block()`) are not rolled back when the migration fails later: a re-run then fails on what the first run left behind. A failed `CREATE INDEX CONCURRENTLY` even leaves an INVALID index with the same name. `IF NOT EXISTS` / `IF EXISTS` make the step repeatable (drop an INVALID index first).",
+    example: "CREATE INDEX CONCURRENTLY ix_orders_created_at ON orders (created_at);",
+    useInstead: "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_created_at ON orders (created_at);",
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_created_at", "orders", ["created_at"], postgresql_concurrently=True, if_not_exists=True)',
+    notes: "Inside a transaction (alembic's default) a failure rolls everything back, so the rule does not fire there. Only CONCURRENTLY index statements are checked: they are the ones that cannot be put in a transaction. `if_not_exists=` needs alembic 1.12 or later; with older ones use op.execute.",
+    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"]
+  },
+  check(ctx) {
+    if (ctx.inTransactionBlock || /\bIF\s+(NOT\s+)?EXISTS\b/i.test(ctx.statement.sql)) return;
+    const op = ctx.effects.operations.map((e) => e.operation).find((o) => (o.op === "create-index" || o.op === "drop-index") && o.concurrent);
+    if (!op) return;
+    ctx.report({
+      message: `outside a transaction and without IF ${op.op.startsWith("drop") ? "" : "NOT "}EXISTS: if the migration fails after this statement, a re-run fails here because ${GUARDABLE[op.op]}`,
+      help: { text: `Add IF ${op.op.startsWith("drop") ? "" : "NOT "}EXISTS so the step can run twice.` },
+      locks: []
+    });
+  }
+});
+
+// rules/excessive-lock-timeout.ts
+var MAX_MS = 1e4;
+var excessive_lock_timeout_default = defineRule({
+  id: "excessive-lock-timeout",
+  severity: "warning",
+  summary: "A lock_timeout so long that every query on the table queues behind the waiting migration",
+  docs: {
+    why: "While a migration waits for a lock that blocks reads or writes, every later query on that table waits behind it, even ones that would not conflict with the holder. A `lock_timeout` bounds that queue; set to tens of seconds or minutes it stops protecting anything: web requests time out and connection pools fill before the migration gives up.",
+    example: "SET lock_timeout = '5min';\nALTER TABLE orders ADD COLUMN note text;",
+    useInstead: "SET lock_timeout = '3s';\nALTER TABLE orders ADD COLUMN note text;",
+    alembic: `op.execute("SET lock_timeout = '3s'")  # and retry the deploy if it times out`,
+    notes: `Reported above ${MAX_MS / 1e3} s, once per revision. A timed-out migration can be retried; an outage cannot be undone.`,
+    references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT"]
+  },
+  check(ctx) {
+    const value = ctx.setting("lock_timeout");
+    if (value === void 0 || isDisabledTimeout(value)) return;
+    const ms = timeoutMs(value);
+    if (ms === void 0 || ms <= MAX_MS) return;
+    const lock = existingLocks(ctx.effects.locks).find((l) => blocksReadsOrWrites(l.mode));
+    if (!lock || !ctx.firstTime(ctx.place.unit.key)) return;
+    ctx.report({
+      message: `lock_timeout is ${value.trim()}: while this statement waits for ${lock.mode} on ${lock.relation}, every query on ${lock.relation} can queue that long`,
+      help: { text: "Use a few seconds and retry on timeout.", sql: "SET lock_timeout = '3s';" },
+      locks: [lock]
+    });
+  }
+});
+
+// rules/multiple-alter-table.ts
+var multiple_alter_table_default = defineRule({
+  id: "multiple-alter-table",
+  severity: "warning",
+  optional: true,
+  summary: "Several ALTER TABLE statements on one table in a transaction, where one statement with several actions would do",
+  docs: {
+    why: "Each `ALTER TABLE` waits for its lock separately, and a rewrite or scan triggered by several statements happens several times; one `ALTER TABLE t ADD COLUMN a ..., ADD COLUMN b ...` takes the lock once and does the work once. alembic emits one statement per `op.*` call; `op.batch_alter_table` is for SQLite, so combining needs `op.execute`.",
+    example: "BEGIN;\nALTER TABLE users ADD COLUMN first_name text;\nALTER TABLE users ADD COLUMN last_name text;\nCOMMIT;",
+    useInstead: "BEGIN;\nALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text;\nCOMMIT;",
+    alembic: 'op.execute("ALTER TABLE users ADD COLUMN first_name text, ADD COLUMN last_name text")',
+    notes: "Off by default: with cheap actions the difference is small. Reported once per table and transaction.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html"]
+  },
+  check(ctx) {
+    for (const { operation } of ctx.effects.operations) {
+      if (!ALTER_TABLE.has(operation.op) || !("table" in operation) || !operation.table) continue;
+      const table2 = operation.table;
+      const held = ctx.heldLocks.get(relationKey(table2.schema, table2.name));
+      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}\0${table2.written}`))
+        continue;
+      ctx.report({
+        message: `another ALTER TABLE ${table2.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
+        help: { text: "Combine the actions into one ALTER TABLE, separated by commas." },
+        locks: []
+      });
+    }
+  }
+});
+var ALTER_TABLE = /* @__PURE__ */ new Set([
+  "add-column",
+  "drop-column",
+  "alter-column-type",
+  "set-not-null",
+  "drop-not-null",
+  "set-default",
+  "drop-default",
+  "add-constraint",
+  "drop-constraint",
+  "validate-constraint",
+  "alter-table-other"
+]);
+
+// rules/wide-index.ts
+var wide_index_default = defineRule({
+  id: "wide-index",
+  severity: "warning",
+  optional: true,
+  summary: "A non-unique index on more than three columns",
+  docs: {
+    why: "Every index is built under a lock (SHARE, or SHARE UPDATE EXCLUSIVE when concurrent), slows every write, and takes space; an index on four or more columns is rarely used beyond its first columns, and the planner seldom picks it over a narrower one. Unique indexes are exempt: their width is their meaning.",
+    example: "CREATE INDEX CONCURRENTLY ix_events_wide ON events (account_id, kind, status, created_at);",
+    useInstead: "CREATE INDEX CONCURRENTLY ix_events_account_created ON events (account_id, created_at);",
+    alembic: 'op.create_index("ix_events_account_created", "events", ["account_id", "created_at"], postgresql_concurrently=True)',
+    notes: "Off by default. Check with EXPLAIN on production-like data which columns the queries need.",
+    references: ["https://www.postgresql.org/docs/current/indexes-multicolumn.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "create-index")) {
+      if (op.unique || op.columns.length <= 3) continue;
+      ctx.report({
+        message: `index on ${op.columns.length} columns (${op.columns.join(", ")})`,
+        help: { text: "Index the columns queries filter on first; drop the rest." },
+        locks: []
+      });
+    }
+  }
+});
+
+// rules/foreign-key-without-index.ts
+var foreign_key_without_index_default = defineRule({
+  id: "foreign-key-without-index",
+  severity: "warning",
+  summary: "A foreign key whose columns no index covers: every delete or key update on the referenced table scans this one",
+  docs: {
+    why: "PostgreSQL indexes the referenced side of a foreign key (its primary key or unique constraint) but not the referencing columns. Without an index on them, every DELETE of a referenced row, and every update of its key, reads the whole referencing table to look for dependants, holding its locks meanwhile; ON DELETE CASCADE then also deletes by scanning. The cost grows with the referencing table and shows up far from the migration that caused it.",
+    example: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));",
+    useInstead: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_order_items_order_id ON order_items (order_id);",
+    alembic: 'op.create_table("order_items", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("order_id", sa.BigInteger(), sa.ForeignKey("orders.id")))\nop.create_index("ix_order_items_order_id", "order_items", ["order_id"])  # or index=True on the column',
+    notes: "Checked at the end of the revision (or transaction), so an index created after the foreign key in the same revision counts. Tables that existed before the script are checked only when the script shows their indexes. On an existing table, build the index CONCURRENTLY.",
+    references: ["https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK"]
+  },
+  check(ctx) {
+    for (const { operation } of ctx.effects.operations) {
+      for (const fk of foreignKeys(operation)) {
+        ctx.afterUnit(() => {
+          if (ctx.indexCovers(fk.table, fk.columns) !== false) return;
+          ctx.report({
+            message: `no index on ${fk.table.written} (${fk.columns.join(", ")}): each DELETE from ${fk.references.written}, or key update, scans ${fk.table.written}`,
+            help: {
+              text: "Index the referencing columns (CONCURRENTLY on an existing table).",
+              sql: `CREATE INDEX ix_${fk.table.name}_${fk.columns.join("_")} ON ${fk.table.written} (${fk.columns.join(", ")});`,
+              alembic: `op.create_index("ix_${fk.table.name}_${fk.columns.join("_")}", "${fk.table.name}", [${fk.columns.map((c) => `"${c}"`).join(", ")}])`
+            },
+            at: fk.location,
+            locks: []
+          });
+        });
+      }
+    }
+  }
+});
+function foreignKeys(op) {
+  const found = [];
+  const add = (table2, column2, spec) => {
+    if (spec.kind !== "foreign-key" || !spec.references) return;
+    const columns = spec.columns.length ? spec.columns : column2 ? [column2] : [];
+    if (columns.length && !found.some((f) => f.location === spec.location))
+      found.push({ table: table2, columns, references: spec.references, location: spec.location });
+  };
+  if (op.op === "create-table") {
+    for (const c of op.constraints) add(op.table, null, c);
+    for (const column2 of op.columns) for (const c of column2.constraints) add(op.table, column2.name, c);
+  } else if (op.op === "add-column") {
+    for (const c of op.column.constraints) add(op.table, op.column.name, c);
+  } else if (op.op === "add-constraint") {
+    add(op.table, null, op.constraint);
+  }
+  return found;
+}
+
+// rules/validate-in-same-transaction.ts
+var validate_in_same_transaction_default = defineRule({
+  id: "validate-in-same-transaction",
+  severity: "warning",
+  durationHazard: true,
+  summary: "VALIDATE CONSTRAINT in the transaction that added it NOT VALID: the strong lock is still held during the scan",
+  docs: {
+    why: "Adding a constraint `NOT VALID` and validating it later is the safe way because `VALIDATE CONSTRAINT` scans under SHARE UPDATE EXCLUSIVE, which blocks neither reads nor writes. But locks last until COMMIT: in the same transaction, the ACCESS EXCLUSIVE (CHECK) or SHARE ROW EXCLUSIVE (FOREIGN KEY) taken by the `ADD CONSTRAINT ... NOT VALID` is still held while the VALIDATE reads the whole table, so nothing was gained. alembic puts every `op.*` call of a revision in one transaction.",
+    example: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\nCOMMIT;",
+    useInstead: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;\nCOMMIT;",
+    alembic: '# revision 1:\nop.create_check_constraint("orders_total_check", "orders", "total >= 0", postgresql_not_valid=True)\n# revision 2 (with transaction_per_migration=True in env.py, each revision commits on its own):\nop.execute("ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check")',
+    notes: "Within one revision, `with op.get_context().autocommit_block():` around the VALIDATE also works: it commits the ADD first.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "validate-constraint")) {
+      const held = ctx.heldLocks.get(relationKey(op.table.schema, op.table.name));
+      if (!held || !blocksReadsOrWrites(held.mode)) continue;
+      ctx.report({
+        message: `VALIDATE CONSTRAINT ${op.name} scans ${op.table.written} while the ${held.mode} lock taken at line ${held.line} is still held: ${held.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} wait for the whole scan`,
+        help: {
+          text: "Commit between the ADD ... NOT VALID and the VALIDATE: a later revision (transaction_per_migration=True), or autocommit_block() around the VALIDATE."
+        }
+      });
+    }
+  }
+});
+
+// rules/lock-held-during-slow-statement.ts
+var lock_held_during_slow_statement_default = defineRule({
+  id: "lock-held-during-slow-statement",
+  severity: "warning",
+  durationHazard: true,
+  summary: "A scan, rewrite or backfill runs while an earlier statement's read- or write-blocking lock is still held",
+  docs: {
+    why: "A lock is held until the transaction ends, not until its statement ends. When a statement that reads or rewrites a whole table (an index build, a validation, a type change, a backfill) runs after another statement of the same transaction took a lock that blocks reads or writes (an `ALTER TABLE`'s ACCESS EXCLUSIVE, say), that earlier table stays blocked for the whole slow statement, even if the slow statement is about another table. alembic runs all `op.*` calls of a revision in one transaction.",
+    example: "BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX ix_orders_created_at ON orders (created_at);\nCOMMIT;",
+    useInstead: "BEGIN;\nCREATE INDEX ix_orders_created_at ON orders (created_at);\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;",
+    alembic: '# do the slow work first (or in its own revision / autocommit_block()), the quick ACCESS EXCLUSIVE changes last:\nop.create_index("ix_orders_created_at", "orders", ["created_at"])\nop.add_column("users", sa.Column("nickname", sa.Text()))',
+    notes: "Reported once per blocking lock, at the first slow statement that runs while it is held. The slow statement itself may have its own finding (require-concurrent-index-creation here).",
+    references: ["https://www.postgresql.org/docs/current/explicit-locking.html"]
+  },
+  check(ctx) {
+    const slow = existingLocks(ctx.effects.locks).find((l) => l.scan || l.rewrite);
+    if (!slow) return;
+    const own = new Map(ctx.effects.locks.map((l) => [l.key, l.mode]));
+    const blocking = [...ctx.heldLocks].filter(([key, h]) => blocksReadsOrWrites(h.mode) && !(own.has(key) && covers(own.get(key), h.mode))).map(([, h]) => h).sort((a, b) => a.line - b.line)[0];
+    if (!blocking || !ctx.firstTime(`${ctx.place.unit.key}\0${blocking.relation}\0${blocking.line}`)) return;
+    const what = slow.rewrite ? `rewrites ${slow.relation}` : `reads all of ${slow.relation}`;
+    ctx.report({
+      message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at line ${blocking.line}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,
+      help: {
+        text: "Run the slow statement first, in its own transaction (a separate revision, or autocommit_block()), or move the blocking change after it."
+      },
+      locks: [slow]
+    });
+  }
+});
+function covers(mode, other) {
+  const blocked = blockedBy(mode);
+  return blockedBy(other).every((b) => blocked.includes(b));
+}
+
+// rules/require-concurrent-reindex.ts
+var require_concurrent_reindex_default = defineRule({
+  id: "require-concurrent-reindex",
+  severity: "error",
+  durationHazard: true,
+  summary: "REINDEX without CONCURRENTLY blocks writes to the table and every query that uses the index",
+  docs: {
+    why: "`REINDEX INDEX` and `REINDEX TABLE` take SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index they rebuild, so every query whose plan uses the index waits as well, for as long as the rebuild reads and sorts the table. From PostgreSQL 12, `REINDEX ... CONCURRENTLY` builds the new index beside the old one under SHARE UPDATE EXCLUSIVE and swaps them; it cannot run inside a transaction block.",
+    example: "REINDEX INDEX ix_orders_customer_id;",
+    useInstead: "REINDEX INDEX CONCURRENTLY ix_orders_customer_id;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.execute("REINDEX INDEX CONCURRENTLY ix_orders_customer_id")',
+    notes: "Before PostgreSQL 12 there is no CONCURRENTLY: build a replacement with CREATE INDEX CONCURRENTLY, drop the old index concurrently, then rename the new one (the rule says so with `--pg-version 11`). Indexes of tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "reindex")) {
+      if (op.concurrent || !op.relation || op.target !== "index" && op.target !== "table") continue;
+      const locks = existingLocks(ctx.effects.locks);
+      if (locks.length === 0) continue;
+      const what = `REINDEX ${op.target.toUpperCase()} ${op.relation.written}`;
+      ctx.report({
+        message: `${what} locks out writes to the table and queries that use the rebuilt index until the rebuild finishes`,
+        help: since("reindexConcurrently", ctx.pgVersion) ? {
+          text: `Rebuild concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
+          sql: insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY") + ";",
+          alembic: `with op.get_context().autocommit_block():
+    op.execute(${py(insertAfter(ctx.statement.sql, /^\s*REINDEX\s+(INDEX|TABLE)/i, "CONCURRENTLY"))})`
+        } : {
+          text: "PostgreSQL 11 has no REINDEX CONCURRENTLY: create a replacement index concurrently, drop the old one concurrently, and rename the new one to the old name.",
+          sql: "CREATE INDEX CONCURRENTLY <name>_new ON <table> (...);\nDROP INDEX CONCURRENTLY <name>;\nALTER INDEX <name>_new RENAME TO <name>;"
+        },
+        locks
+      });
+    }
+  }
+});
+
+// rules/require-concurrent-partition-detach.ts
+var require_concurrent_partition_detach_default = defineRule({
+  id: "require-concurrent-partition-detach",
+  severity: "error",
+  summary: "DETACH PARTITION without CONCURRENTLY takes ACCESS EXCLUSIVE on the whole partitioned table",
+  docs: {
+    why: "`ALTER TABLE parent DETACH PARTITION child` takes ACCESS EXCLUSIVE on the parent and on the partition: every read and write of the partitioned table, whatever the partition, waits for it, and it waits for every running query on the table first. From PostgreSQL 14, `DETACH PARTITION ... CONCURRENTLY` takes only SHARE UPDATE EXCLUSIVE on the parent and waits for running queries in two transactions; it cannot run inside a transaction block, nor when the table has a DEFAULT partition.",
+    example: "ALTER TABLE events DETACH PARTITION events_2023;",
+    useInstead: "ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.execute("ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY")',
+    notes: "Before PostgreSQL 14 there is no concurrent form: the rule is a warning there, asking for a lock_timeout and a quiet moment. If a concurrent detach is interrupted, finish it with `ALTER TABLE ... DETACH PARTITION ... FINALIZE`.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DETACH-PARTITION"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "detach-partition")) {
+      if (op.concurrent || op.finalize) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      const concurrent = `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} CONCURRENTLY`;
+      ctx.report({
+        message: `detaching ${op.partition.written} takes ACCESS EXCLUSIVE on ${op.table.written}: reads and writes of every partition wait`,
+        help: since("detachPartitionConcurrently", ctx.pgVersion) ? {
+          text: `Detach concurrently, outside the transaction (${AUTOCOMMIT_NOTE}).`,
+          sql: `${concurrent};`,
+          alembic: `with op.get_context().autocommit_block():
+    op.execute(${py(concurrent)})`
+        } : {
+          text: "Before PostgreSQL 14 there is no concurrent detach: set a short lock_timeout, run it when the table is quiet, and retry on timeout.",
+          sql: `SET lock_timeout = '2s';
+${ctx.statement.sql};`
+        },
+        severity: since("detachPartitionConcurrently", ctx.pgVersion) ? "error" : "warning",
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/require-concurrent-refresh.ts
+var require_concurrent_refresh_default = defineRule({
+  id: "require-concurrent-refresh",
+  severity: "error",
+  durationHazard: true,
+  summary: "REFRESH MATERIALIZED VIEW without CONCURRENTLY blocks every read of the view while it recomputes",
+  docs: {
+    why: "`REFRESH MATERIALIZED VIEW` takes ACCESS EXCLUSIVE on the view and replaces its contents (a rewrite): every SELECT of the view waits until the whole query behind it has run again. `REFRESH MATERIALIZED VIEW CONCURRENTLY` takes EXCLUSIVE instead, which lets reads go on while it computes the new contents and applies the difference; it needs a unique index on the view, and may run inside a transaction.",
+    example: "REFRESH MATERIALIZED VIEW customer_totals;",
+    useInstead: "CREATE UNIQUE INDEX CONCURRENTLY ux_customer_totals_customer_id ON customer_totals (customer_id);\nREFRESH MATERIALIZED VIEW CONCURRENTLY customer_totals;",
+    alembic: 'op.execute("REFRESH MATERIALIZED VIEW CONCURRENTLY customer_totals")  # the view needs a unique index',
+    notes: "A view created earlier in the same revision is exempt (nobody reads it yet). CONCURRENTLY is slower when most rows change.",
+    references: ["https://www.postgresql.org/docs/current/sql-refreshmaterializedview.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "refresh-materialized-view")) {
+      if (op.concurrent) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.view);
+      if (!lock) continue;
+      const concurrent = ctx.statement.sql.replace(/^(\s*REFRESH\s+MATERIALIZED\s+VIEW)/i, "$1 CONCURRENTLY");
+      ctx.report({
+        message: `REFRESH MATERIALIZED VIEW ${op.view.written} takes ACCESS EXCLUSIVE: every read of the view waits until it is recomputed`,
+        help: {
+          text: "Refresh concurrently (the view needs a unique index): reads go on while it runs.",
+          sql: `${concurrent};`,
+          alembic: `op.execute(${py(concurrent)})`
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/adding-exclusion-constraint.ts
+var adding_exclusion_constraint_default = defineRule({
+  id: "adding-exclusion-constraint",
+  severity: "error",
+  durationHazard: true,
+  summary: "ADD CONSTRAINT ... EXCLUDE builds its index under ACCESS EXCLUSIVE",
+  docs: {
+    why: "An exclusion constraint is enforced by an index that `ALTER TABLE ... ADD CONSTRAINT ... EXCLUDE` builds and checks while holding ACCESS EXCLUSIVE: reads and writes wait for the whole build. Unlike UNIQUE and PRIMARY KEY, an EXCLUDE constraint cannot be attached to an index built beforehand with CONCURRENTLY (there is no `USING INDEX` form for it).",
+    example: "ALTER TABLE bookings ADD CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&);",
+    useInstead: "-- create the constraint with the table, or add it when the table is small or in a maintenance window, with a lock_timeout\nCREATE TABLE bookings (room_id int, during tstzrange, CONSTRAINT bookings_no_overlap EXCLUDE USING gist (room_id WITH =, during WITH &&));",
+    alembic: '# with the table:\nop.create_table("bookings", ..., postgresql.ExcludeConstraint((sa.column("room_id"), "="), (sa.column("during"), "&&"), using="gist"))',
+    notes: "Tables created earlier in the same revision are exempt.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-altertable.html",
+      "https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-EXCLUSION"
+    ]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const added = addedConstraints(effect.operation);
+      if (!added?.constraints.some((c) => c.kind === "exclude")) continue;
+      const lock = existingLockOn(ctx.effects.locks, added.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `EXCLUDE constraint on existing table ${added.table.written} builds its index under ACCESS EXCLUSIVE: reads and writes wait for the build`,
+        help: {
+          text: "There is no concurrent way to add an exclusion constraint: add it when the table is created, or in a quiet moment with a lock_timeout."
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/rewriting-table.ts
+var rewriting_table_default = defineRule({
+  id: "rewriting-table",
+  severity: "error",
+  durationHazard: true,
+  summary: "ALTER TABLE forms that rewrite the whole table under ACCESS EXCLUSIVE (SET LOGGED/UNLOGGED, SET ACCESS METHOD, ...)",
+  docs: {
+    why: "Some ALTER TABLE forms copy every row into a new file and rebuild every index while holding ACCESS EXCLUSIVE: `SET LOGGED`, `SET UNLOGGED`, `SET ACCESS METHOD`, `ALTER COLUMN ... SET EXPRESSION` (PostgreSQL 17). Reads and writes wait for the whole copy, which takes as long as the table is big.",
+    example: "ALTER TABLE events SET UNLOGGED;",
+    useInstead: "-- create the new table with the wanted setting, copy rows in batches, then swap names in a short transaction\nCREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL);",
+    alembic: 'op.execute("CREATE UNLOGGED TABLE events_new (LIKE events INCLUDING ALL)")\n# copy in batches, then in a later revision rename events_new to events',
+    notes: "Changing a table to the persistence it already has does not rewrite and does not fire (when the script created the table). Column type changes are reported by changing-column-type; VACUUM FULL and CLUSTER by prefer-repack.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-NOTES"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "alter-table-other")) {
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock?.rewrite) continue;
+      ctx.report({
+        message: `${op.what} rewrites ${op.table.written} and its indexes under ACCESS EXCLUSIVE: reads and writes wait for the whole copy`,
+        help: { text: "Build a new table with the wanted setting and copy rows in batches, or run it when the table is small or quiet, with a lock_timeout." },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/prefer-repack.ts
+var prefer_repack_default = defineRule({
+  id: "prefer-repack",
+  severity: "error",
+  durationHazard: true,
+  summary: "VACUUM FULL and CLUSTER rewrite the table under ACCESS EXCLUSIVE; pg_repack does it online",
+  docs: {
+    why: "`VACUUM FULL` and `CLUSTER` write a new copy of the table and of every index while holding ACCESS EXCLUSIVE: no read or write of the table until the copy is done, minutes to hours on a big table. Neither belongs in a deploy. The `pg_repack` extension (or `pg_squeeze`) rewrites a table with only brief locks at the start and the end; a plain `VACUUM` reclaims space for reuse without blocking.",
+    example: "VACUUM FULL orders;",
+    useInstead: "VACUUM (ANALYZE) orders;",
+    alembic: "# not in a migration: run pg_repack from a maintenance job, e.g.\n# pg_repack --table=orders --dbname=app",
+    notes: "VACUUM cannot run inside a transaction block either, so in alembic it needs `autocommit_block()` in any case.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-vacuum.html",
+      "https://www.postgresql.org/docs/current/sql-cluster.html",
+      "https://reorg.github.io/pg_repack/"
+    ]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      const rewrites = op.op === "vacuum" && op.full || op.op === "cluster";
+      if (!rewrites) continue;
+      const locks = existingLocks(effect.locks);
+      if (op.table && locks.length === 0) continue;
+      const what = op.op === "cluster" ? "CLUSTER" : "VACUUM FULL";
+      ctx.report({
+        message: `${what} ${op.table ? op.table.written : "(every table)"} rewrites ${op.table ? "the table" : "each table"} and its indexes under ACCESS EXCLUSIVE: reads and writes wait until it finishes`,
+        help: { text: "Use pg_repack (or pg_squeeze) outside the migration; a plain VACUUM does not block reads or writes." },
+        locks
+      });
+    }
+  }
+});
+
+// rules/attaching-partition-with-scan.ts
+var attaching_partition_with_scan_default = defineRule({
+  id: "attaching-partition-with-scan",
+  severity: "warning",
+  durationHazard: true,
+  summary: "ATTACH PARTITION scans the new partition under ACCESS EXCLUSIVE unless a CHECK proves its bound",
+  docs: {
+    why: "`ALTER TABLE parent ATTACH PARTITION child FOR VALUES ...` takes ACCESS EXCLUSIVE on the child (and SHARE UPDATE EXCLUSIVE on the parent from PostgreSQL 12, ACCESS EXCLUSIVE before) and reads every row of the child to check it fits the bound, unless a validated CHECK constraint on the child already implies the bound. With a DEFAULT partition, that one is scanned too.",
+    example: "-- Running upgrade  -> a1\nCREATE TABLE events (id bigint, created_at timestamptz) PARTITION BY RANGE (created_at);\nCREATE TABLE events_2025 (id bigint, created_at timestamptz);\n-- Running upgrade a1 -> b2\nALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');",
+    useInstead: "-- Running upgrade  -> a1\nCREATE TABLE events (id bigint, created_at timestamptz) PARTITION BY RANGE (created_at);\nCREATE TABLE events_2025 (id bigint, created_at timestamptz);\n-- Running upgrade a1 -> b2\nALTER TABLE events_2025 ADD CONSTRAINT events_2025_bound CHECK (created_at IS NOT NULL AND created_at >= '2025-01-01' AND created_at < '2026-01-01') NOT VALID;\n-- Running upgrade b2 -> c3\nALTER TABLE events_2025 VALIDATE CONSTRAINT events_2025_bound;\nALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\nALTER TABLE events_2025 DROP CONSTRAINT events_2025_bound;",
+    alembic: `op.create_check_constraint("events_2025_bound", "events_2025", "created_at IS NOT NULL AND created_at >= '2025-01-01' AND created_at < '2026-01-01'", postgresql_not_valid=True)
+op.execute("ALTER TABLE events_2025 VALIDATE CONSTRAINT events_2025_bound")
+# next revision:
+op.execute("ALTER TABLE events ATTACH PARTITION events_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')")
+op.drop_constraint("events_2025_bound", "events_2025", type_="check")`,
+    notes: "locklint recognises a validated CHECK on the partition key columns as proof of the bound. Drop the CHECK after the attach: the partition constraint takes over.",
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-ATTACH-PARTITION"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "attach-partition")) {
+      const lock = existingLockOn(ctx.effects.locks, op.partition);
+      if (!lock?.scan) continue;
+      ctx.report({
+        message: `attaching ${op.partition.written} reads all its rows under ACCESS EXCLUSIVE to check the partition bound`,
+        help: {
+          text: "Add a CHECK constraint matching the bound (NOT VALID, then VALIDATE, without blocking writes) before the ATTACH: PostgreSQL then skips the scan."
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/ban-truncate-cascade.ts
+var ban_truncate_cascade_default = defineRule({
+  id: "ban-truncate-cascade",
+  severity: "error",
+  summary: "TRUNCATE ... CASCADE also empties every table that references the truncated one",
+  docs: {
+    why: "`TRUNCATE ... CASCADE` empties the named table and, recursively, every table with a foreign key to it, including tables the author did not think of. Each one is locked ACCESS EXCLUSIVE and replaced by an empty file: reads and writes of all of them wait, and their rows are gone.",
+    example: "TRUNCATE customers CASCADE;",
+    useInstead: "DELETE FROM carts WHERE expires_at < now();",
+    alembic: '# empty exactly the tables you mean, in batches:\nop.execute("DELETE FROM carts WHERE expires_at < now()")',
+    notes: "When emptying a table is really intended, name every table in one TRUNCATE without CASCADE: PostgreSQL then refuses if another table still references them.",
+    references: ["https://www.postgresql.org/docs/current/sql-truncate.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "truncate")) {
+      if (!op.cascade) continue;
+      const locks = existingLocks(ctx.effects.locks);
+      const others = locks.map((l) => l.relation).filter((r) => r !== op.table.written);
+      ctx.report({
+        message: `TRUNCATE ${op.table.written} CASCADE empties every table that references it${others.length ? ` (${others.join(", ")})` : " (which ones depends on the database: none are known from this script)"}, each under ACCESS EXCLUSIVE`,
+        help: { text: "Name the tables to empty without CASCADE, or delete the rows you mean." },
+        locks
+      });
+    }
+  }
+});
+
+// rules/truncating-table.ts
+var truncating_table_default = defineRule({
+  id: "truncating-table",
+  severity: "warning",
+  summary: "TRUNCATE of an existing table: ACCESS EXCLUSIVE and every row gone",
+  docs: {
+    why: "`TRUNCATE` takes ACCESS EXCLUSIVE on the table (reads and writes wait, and it waits for every running query first) and replaces its file with an empty one: the rows are gone, and the lock is held until the migration's transaction commits. In a migration that is rarely what production wants.",
+    example: "TRUNCATE sessions;",
+    useInstead: "DELETE FROM sessions WHERE created_at < now() - interval '30 days';",
+    alembic: `op.execute("DELETE FROM sessions WHERE created_at < now() - interval '30 days'")  # in batches for big tables`,
+    notes: "Tables created earlier in the same revision are exempt. TRUNCATE ... CASCADE is reported by ban-truncate-cascade.",
+    references: ["https://www.postgresql.org/docs/current/sql-truncate.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "truncate")) {
+      if (op.cascade) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `TRUNCATE ${op.table.written} deletes every row under ACCESS EXCLUSIVE: reads and writes wait until the transaction ends`,
+        help: { text: "Delete the rows you mean (in batches for a big table), or make sure emptying the table is intended and run it with a lock_timeout." },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/deleting-all-rows.ts
+var deleting_all_rows_default = defineRule({
+  id: "deleting-all-rows",
+  severity: "warning",
+  summary: "DELETE without WHERE on an existing table: every row locked and deleted in one transaction",
+  docs: {
+    why: "`DELETE` without a WHERE clause reads the whole table (ROW EXCLUSIVE: writes to the same rows wait) and deletes every row in the migration's transaction: every deleted row stays locked until COMMIT, the table bloats until vacuum, and a concurrent ALTER TABLE or index build queues behind it. It is rarely what a deploy should do.",
+    example: "DELETE FROM sessions;",
+    useInstead: "DELETE FROM sessions WHERE created_at < now() - interval '30 days';",
+    alembic: `op.execute("DELETE FROM sessions WHERE created_at < now() - interval '30 days'")  # in batches for a big table`,
+    notes: "Tables created earlier in the same revision are exempt. Data changes in a migration are also reported by backfilling-in-migration.",
+    references: ["https://www.postgresql.org/docs/current/sql-delete.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "delete")) {
+      if (op.where !== null) continue;
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `DELETE without WHERE removes every row of ${op.table.written} in one transaction`,
+        help: {
+          text: "Delete only the rows you mean, in batches outside the migration for a big table; if emptying the table is intended, say so in a comment and consider TRUNCATE in a quiet moment."
+        },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/backfilling-in-migration.ts
+var backfilling_in_migration_default = defineRule({
+  id: "backfilling-in-migration",
+  severity: "warning",
+  durationHazard: true,
+  summary: "UPDATE of an existing table inside the migration: rows stay locked until COMMIT, with every lock taken before it",
+  docs: {
+    why: "A backfill (`UPDATE` of an existing table) in a migration runs in the migration's transaction: every row it changes stays locked against other writers until COMMIT, it writes a new version of each row (bloat, WAL, replication lag), and every lock the transaction took before it (an ALTER TABLE's ACCESS EXCLUSIVE, say) is held for the whole backfill. alembic's default is one transaction for all revisions, so a backfill extends the locks of every earlier revision in the run.",
+    example: "UPDATE users SET status = 'active' WHERE status IS NULL;",
+    useInstead: "-- not in the migration: in a script or a job, in batches, each in its own transaction:\n-- UPDATE users SET status = 'active' WHERE id BETWEEN :lo AND :hi AND status IS NULL;",
+    alembic: `# keep schema changes in the migration; backfill outside it, in batches:
+# for lo in range(0, max_id, 10_000):
+#     conn.execute(text("UPDATE users SET status = 'active' WHERE id >= :lo AND id < :hi AND status IS NULL"), {"lo": lo, "hi": lo + 10_000})
+#     conn.commit()`,
+    notes: "Small lookup tables are fine to fill in a migration (the rule cannot know a table's size without statistics). Tables created earlier in the same revision are exempt.",
+    references: ["https://www.postgresql.org/docs/current/sql-update.html", "https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "update")) {
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      const scope = op.where === null ? "every row" : "the rows it matches";
+      ctx.report({
+        message: `UPDATE of ${op.table.written} in the migration keeps ${scope} locked until the transaction commits${ctx.inTransactionBlock ? ", together with every lock taken before it in the transaction" : ""}`,
+        help: { text: "Backfill outside the migration, in batches that each commit; keep the migration to schema changes." },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/locking-table.ts
+var locking_table_default = defineRule({
+  id: "locking-table",
+  severity: "warning",
+  summary: "An explicit LOCK TABLE that blocks reads or writes until the transaction ends",
+  docs: {
+    why: "`LOCK TABLE` without a mode takes ACCESS EXCLUSIVE; `SHARE` and stronger modes block writes. The lock is held until the migration's transaction commits, so every statement after it, and every revision after it when alembic runs them in one transaction, extends the outage. It also waits for every running query on the table first, and queues all others behind it.",
+    example: "LOCK TABLE orders;",
+    useInstead: "SET lock_timeout = '2s';\nLOCK TABLE orders IN SHARE UPDATE EXCLUSIVE MODE;",
+    alembic: `op.execute("SET lock_timeout = '2s'")
+op.execute("LOCK TABLE orders IN SHARE UPDATE EXCLUSIVE MODE")  # only if you need it at all`,
+    notes: "Take the weakest mode that does the job, as late as possible, with a lock_timeout; most migrations need no explicit lock at all.",
+    references: ["https://www.postgresql.org/docs/current/sql-lock.html", "https://www.postgresql.org/docs/current/explicit-locking.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "lock-table")) {
+      const locks = existingLocks(ctx.effects.locks).filter((l) => blocksReadsOrWrites(l.mode));
+      if (locks.length === 0) continue;
+      ctx.report({
+        message: `LOCK TABLE ${op.table.written} IN ${op.mode} MODE blocks ${locks[0].blocks.filter((b) => b !== "ddl").join(" and ")} until the transaction ends`,
+        help: { text: "Drop the explicit lock if the statements after it take what they need, or take a weaker mode with a lock_timeout." },
+        locks
+      });
+    }
+  }
+});
+
+// rules/changing-trigger.ts
+var changing_trigger_default = defineRule({
+  id: "changing-trigger",
+  severity: "warning",
+  summary: "CREATE, DROP, ENABLE or DISABLE TRIGGER on an existing table without a lock_timeout: writes queue behind it",
+  docs: {
+    why: "`CREATE TRIGGER` and `ALTER TABLE ... ENABLE/DISABLE TRIGGER` take SHARE ROW EXCLUSIVE on the table, `DROP TRIGGER` takes ACCESS EXCLUSIVE: writes (and for DROP, reads) wait, first for every running query on the table and then until the migration's transaction commits. A new trigger also slows every later write, and a disabled one silently skips its work (audit rows, denormalised columns) for every write until it is enabled again.",
+    example: "CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_row();",
+    useInstead: "SET lock_timeout = '2s';\nCREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_row();",
+    alembic: `op.execute("SET lock_timeout = '2s'")  # fail fast rather than queue writes
+op.execute("CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION audit_row()")
+# keep the revision short: the lock is held until it commits`,
+    notes: "The lock itself is short; the risk is waiting for it behind a long query (every write queues behind the waiting statement), and holding it while the rest of the transaction runs. With a lock_timeout set the rule is satisfied; keep trigger changes in a short revision of their own. Tables created earlier in the same revision are exempt.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-createtrigger.html",
+      "https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES"
+    ]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "create-trigger" && op.op !== "drop-trigger" && op.op !== "enable-disable-trigger") continue;
+      const locks = existingLocks(effect.locks);
+      if (locks.length === 0 || !isDisabledTimeout(ctx.setting("lock_timeout"))) continue;
+      const verb = op.op === "create-trigger" ? "creating a trigger on" : op.op === "drop-trigger" ? "dropping a trigger of" : "enabling or disabling a trigger of";
+      ctx.report({
+        message: `${verb} ${op.table.written} takes ${locks[0].mode} with no lock_timeout: if a long query holds the table, ${locks[0].blocks.filter((b) => b !== "ddl").join(" and ")} queue behind this statement`,
+        help: {
+          text: "Set a lock_timeout first, and keep the revision short: the lock is held until it commits.",
+          sql: LOCK_TIMEOUT_SQL,
+          alembic: `op.execute("SET lock_timeout = '2s'")`
+        },
+        locks
+      });
+    }
+  }
+});
+
+// rules/transaction-incompatible-statement.ts
+var transaction_incompatible_statement_default = defineRule({
+  id: "transaction-incompatible-statement",
+  severity: "error",
+  summary: "A statement PostgreSQL refuses inside a transaction block (VACUUM, ALTER TYPE ... ADD VALUE before 12, REINDEX SCHEMA, ...)",
+  docs: {
+    why: "Some statements cannot run inside `BEGIN ... COMMIT`: `VACUUM`, `REINDEX SCHEMA/DATABASE/SYSTEM`, `CLUSTER` without a table, and before PostgreSQL 12 `ALTER TYPE ... ADD VALUE`. alembic runs each migration in a transaction, so the migration fails at that statement and everything before it in the transaction is rolled back. (CONCURRENTLY forms are reported by concurrent-index-in-transaction.)",
+    example: "BEGIN;\nVACUUM ANALYZE orders;\nCOMMIT;",
+    useInstead: "BEGIN;\nANALYZE orders;\nCOMMIT;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.execute("VACUUM ANALYZE orders")',
+    notes: "`ANALYZE` alone may run in a transaction. `ALTER TYPE ... ADD VALUE` may run in a transaction from PostgreSQL 12, but the new value cannot be used until it commits.",
+    references: ["https://www.postgresql.org/docs/current/sql-vacuum.html", "https://www.postgresql.org/docs/current/sql-altertype.html"]
+  },
+  check(ctx) {
+    const reason = ctx.effects.nonTransactionalReason;
+    if (!ctx.inTransactionBlock || !reason || reason.includes("CONCURRENTLY")) return;
+    ctx.report({
+      message: `${reason} cannot run inside a transaction block: PostgreSQL rejects it and the migration fails`,
+      help: {
+        text: `Run it outside the transaction: ${AUTOCOMMIT_NOTE}.`,
+        sql: `COMMIT;
+${ctx.statement.sql};
+BEGIN;`,
+        alembic: "with op.get_context().autocommit_block():\n    op.execute(...)"
+      },
+      locks: []
+    });
+  }
+});
+
+// rules/transaction-nesting.ts
+var transaction_nesting_default = defineRule({
+  id: "transaction-nesting",
+  severity: "error",
+  summary: "BEGIN inside a transaction, or COMMIT / ROLLBACK outside one",
+  docs: {
+    why: 'PostgreSQL has no nested transactions: a `BEGIN` inside an open transaction is ignored with a warning, and the next `COMMIT` ends the outer transaction early, so the statements after it run outside the transaction the author thought they were in (and alembic\'s own COMMIT then finds none). A `COMMIT` outside any transaction does nothing. Both usually come from `op.execute("BEGIN")` or `op.execute("COMMIT")` inside a migration that alembic already wraps in a transaction.',
+    example: "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nBEGIN;\nUPDATE users SET note = '';\nCOMMIT;\nCOMMIT;",
+    useInstead: "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nSAVEPOINT backfill;\nUPDATE users SET note = '';\nRELEASE SAVEPOINT backfill;\nCOMMIT;",
+    alembic: '# do not op.execute("BEGIN") / op.execute("COMMIT"); to leave the transaction use:\nwith op.get_context().autocommit_block():\n    ...',
+    references: ["https://www.postgresql.org/docs/current/sql-begin.html", "https://www.postgresql.org/docs/current/sql-commit.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "transaction")) {
+      if (op.kind === "begin" && ctx.place.transactionBefore !== null) {
+        ctx.report({
+          message: "BEGIN inside a transaction: PostgreSQL ignores it, and the next COMMIT ends the outer transaction",
+          help: { text: "Remove it; use SAVEPOINT for a nested scope, or autocommit_block() to step out of alembic's transaction." }
+        });
+      } else if ((op.kind === "commit" || op.kind === "rollback") && !op.chain && ctx.place.transactionBefore === null) {
+        ctx.report({
+          message: `${op.kind.toUpperCase()} outside a transaction does nothing`,
+          help: { text: "Remove it, or check which BEGIN it was meant to close." }
+        });
+      }
+    }
+  }
+});
+
+// rules/ban-uncommitted-transaction.ts
+var ban_uncommitted_transaction_default = defineRule({
+  id: "ban-uncommitted-transaction",
+  severity: "error",
+  summary: "A transaction left open at the end of the file",
+  docs: {
+    why: "A file that ends after `BEGIN` without `COMMIT` leaves its transaction open: run through psql, the work is rolled back when the session ends; run by a tool that keeps the connection, every lock the transaction took stays held, blocking the tables it touched, until someone notices. alembic's `--sql` output always ends with COMMIT, so an open transaction points at a hand-edited or truncated script.",
+    example: "BEGIN;\nALTER TABLE users ADD COLUMN note text;",
+    useInstead: "BEGIN;\nALTER TABLE users ADD COLUMN note text;\nCOMMIT;",
+    alembic: '# alembic closes its transaction itself; check for an op.execute("BEGIN") without its COMMIT, or a truncated --sql output',
+    references: ["https://www.postgresql.org/docs/current/sql-commit.html"]
+  },
+  onUnclosedTransaction(ctx) {
+    ctx.report({
+      message: "this transaction is still open at the end of the file: nothing commits it",
+      help: { text: "End it with COMMIT (or ROLLBACK)." },
+      locks: []
+    });
+  }
+});
+
+// rules/ban-duplicate-column-assignments.ts
+var ban_duplicate_column_assignments_default = defineRule({
+  id: "ban-duplicate-column-assignments",
+  severity: "error",
+  summary: "UPDATE that assigns the same column twice: PostgreSQL rejects it",
+  docs: {
+    why: "`UPDATE t SET a = 1, a = 2` fails with `multiple assignments to same column`, so the migration fails at that statement and its transaction rolls back. It is usually a copy-and-paste slip in a data migration.",
+    example: "UPDATE users SET status = 'active', status = 'new' WHERE id = 1;",
+    useInstead: "UPDATE users SET status = 'active' WHERE id = 1;",
+    alembic: `op.execute("UPDATE users SET status = 'active' WHERE id = 1")`,
+    references: ["https://www.postgresql.org/docs/current/sql-update.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "update")) {
+      const seen = /* @__PURE__ */ new Set();
+      const repeated = new Set(op.columns.filter((c) => seen.has(c) ? true : (seen.add(c), false)));
+      if (repeated.size === 0) continue;
+      ctx.report({
+        message: `UPDATE ${op.table.written} assigns ${[...repeated].join(", ")} more than once: PostgreSQL rejects the statement`,
+        help: { text: "Keep one assignment per column." },
+        locks: []
+      });
+    }
+  }
+});
+
+// rules/dropping-database.ts
+var dropping_database_default = defineRule({
+  id: "dropping-database",
+  severity: "error",
+  summary: "DROP DATABASE in a migration",
+  docs: {
+    why: "`DROP DATABASE` removes a whole database and every row in it, irreversibly. It cannot run inside a transaction block, and it fails while anyone is connected (or, WITH (FORCE), disconnects them). It has no place in an application's migration history.",
+    example: "DROP DATABASE analytics;",
+    useInstead: "-- drop databases by hand, after a backup, outside the application's migrations",
+    alembic: "# not in a migration",
+    references: ["https://www.postgresql.org/docs/current/sql-dropdatabase.html"]
+  },
+  check(ctx) {
+    for (const { operation: op } of ctx.effects.operations) {
+      if (op.op !== "drop-database") continue;
+      ctx.report({
+        message: `DROP DATABASE ${op.name} destroys the whole database`,
+        help: { text: "Remove it from the migration; drop databases by hand after a backup." }
+      });
+    }
+  }
+});
+
+// rules/dropping-schema.ts
+var dropping_schema_default = defineRule({
+  id: "dropping-schema",
+  severity: "error",
+  summary: "DROP SCHEMA: with CASCADE every table in it goes, each under ACCESS EXCLUSIVE",
+  docs: {
+    why: "`DROP SCHEMA ... CASCADE` drops every table, view, function and type in the schema, taking ACCESS EXCLUSIVE on each (and on the tables their foreign keys point at): the data is gone and running code that uses any of them fails. Without CASCADE it fails unless the schema is empty, which makes the migration fail instead.",
+    example: "DROP SCHEMA reporting CASCADE;",
+    useInstead: "-- drop the schema's tables one revision at a time, after the code stops using them\nDROP SCHEMA IF EXISTS reporting_empty;",
+    alembic: '# after every object in it is gone:\nop.execute("DROP SCHEMA reporting")',
+    notes: "A plain DROP SCHEMA of an empty schema is harmless and reported only with CASCADE.",
+    references: ["https://www.postgresql.org/docs/current/sql-dropschema.html"]
+  },
+  check(ctx) {
+    for (const { operation: op } of ctx.effects.operations) {
+      if (op.op !== "drop-schema" || !op.cascade) continue;
+      ctx.report({
+        message: `DROP SCHEMA ${op.schema} CASCADE drops every object in the schema, and their data`,
+        help: { text: "Drop the schema's tables explicitly, each after the code stops using it; then drop the empty schema without CASCADE." }
+      });
+    }
+  }
+});
+
+// rules/renaming-schema.ts
+var renaming_schema_default = defineRule({
+  id: "renaming-schema",
+  severity: "warning",
+  summary: "ALTER SCHEMA ... RENAME breaks every query that names the old schema",
+  docs: {
+    why: "Renaming a schema is instant, but every running query, view definition in application code, search_path setting and ORM model (`__table_args__ = {'schema': ...}`) that names the old schema fails from that moment until the new code is deployed everywhere.",
+    example: "ALTER SCHEMA billing RENAME TO invoicing;",
+    useInstead: "CREATE SCHEMA invoicing;\n-- move tables one by one (ALTER TABLE ... SET SCHEMA), with views in the old schema during the switch",
+    alembic: 'op.execute("CREATE SCHEMA invoicing")\n# move objects over revisions; keep the old names working with views until the code has moved',
+    references: ["https://www.postgresql.org/docs/current/sql-alterschema.html"]
+  },
+  check(ctx) {
+    for (const { operation: op } of ctx.effects.operations) {
+      if (op.op !== "rename-schema") continue;
+      ctx.report({
+        message: `renaming schema ${op.schema} to ${op.newName} breaks running code that uses ${op.schema}`,
+        help: { text: "Keep the old schema's names working during the deploy (views, or move objects one at a time), and remove them in a later revision." }
+      });
+    }
+  }
+});
+
+// rules/renaming-enum-value.ts
+var renaming_enum_value_default = defineRule({
+  id: "renaming-enum-value",
+  severity: "warning",
+  summary: "ALTER TYPE ... RENAME VALUE breaks running code that still writes or compares the old value",
+  docs: {
+    why: "Renaming an enum value is instant and takes no table lock, but from that moment every INSERT or UPDATE that still sends the old label fails (`invalid input value for enum`), and every query comparing with it matches nothing. The version of the application still running during the deploy sends the old label.",
+    example: "ALTER TYPE order_status RENAME VALUE 'canceled' TO 'cancelled';",
+    useInstead: "ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'cancelled';\n-- deploy code that writes the new value and reads both; migrate rows in batches; stop using the old value",
+    alembic: `op.execute("ALTER TYPE order_status ADD VALUE IF NOT EXISTS 'cancelled'")
+# the old value cannot be removed from an enum; leave it unused, or move the column to a new type later`,
+    references: ["https://www.postgresql.org/docs/current/sql-altertype.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "rename-enum-value")) {
+      ctx.report({
+        message: `renaming value '${op.from}' of ${op.type.written} to '${op.to}' breaks running code that still uses '${op.from}'`,
+        help: { text: "Add the new value, move code and rows to it, and leave the old value unused." }
+      });
+    }
+  }
+});
+
+// rules/adding-domain-constraint.ts
+var adding_domain_constraint_default = defineRule({
+  id: "adding-domain-constraint",
+  severity: "warning",
+  summary: "CHECK constraints on domains: adding one checks every column of the domain under SHARE",
+  docs: {
+    why: "`ALTER DOMAIN ... ADD CONSTRAINT` checks every column of every table that uses the domain, holding a SHARE lock on each of those tables (writes wait) for the whole scan; locklint lists the tables it knows use the domain. Domain constraints are also hard to change later: a new or stricter rule touches all those tables at once. `CREATE DOMAIN ... CHECK` is where that coupling starts.",
+    example: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0);",
+    useInstead: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID;\n-- and later, in its own transaction: ALTER DOMAIN quantity VALIDATE CONSTRAINT quantity_positive;",
+    alembic: 'op.execute("ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID")\n# later revision:\nop.execute("ALTER DOMAIN quantity VALIDATE CONSTRAINT quantity_positive")',
+    notes: "Prefer CHECK constraints on the table columns themselves: they can be added NOT VALID and validated one table at a time. A domain created with a CHECK is reported as a warning for the same reason; a NOT VALID domain constraint is not reported.",
+    references: ["https://www.postgresql.org/docs/current/sql-alterdomain.html", "https://www.postgresql.org/docs/current/sql-createdomain.html"]
+  },
+  check(ctx) {
+    for (const effect of ctx.effects.operations) {
+      const op = effect.operation;
+      if (op.op !== "domain-constraint" || op.notValid || op.action === "validate") continue;
+      const tables = effect.locks.map((l) => l.relation);
+      ctx.report({
+        message: op.action === "create" ? `domain ${op.domain.written} has a CHECK constraint: changing it later checks every column of the domain at once` : `adding a constraint to domain ${op.domain.written} checks every column that uses it under SHARE${tables.length ? ` (${tables.join(", ")})` : " (the tables using it are not known from this script)"}`,
+        help: { text: "Use CHECK constraints on table columns (NOT VALID, then VALIDATE), or add the domain constraint NOT VALID and validate it separately." }
+      });
+    }
+  }
+});
+
+// src/sql/parse-batch.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+
+// src/sql/volatility.ts
+var VOLATILE = /* @__PURE__ */ new Set([
+  "random",
+  "random_normal",
+  "gen_random_uuid",
+  "uuidv4",
+  "uuidv7",
+  "clock_timestamp",
+  "timeofday",
+  "nextval",
+  "setval",
+  "currval",
+  "lastval",
+  // extensions: uuid-ossp and pgcrypto
+  "uuid_generate_v1",
+  "uuid_generate_v1mc",
+  "uuid_generate_v4",
+  "gen_random_bytes"
+]);
+var STABLE = /* @__PURE__ */ new Set([
+  "now",
+  "transaction_timestamp",
+  "statement_timestamp",
+  "current_setting",
+  "current_schema",
+  "current_database",
+  "to_timestamp",
+  "timezone",
+  "date_trunc",
+  "to_char",
+  "age",
+  "txid_current",
+  "pg_current_xact_id",
+  // stable through some overload (type output functions depend on settings)
+  "length",
+  "concat",
+  "to_jsonb",
+  "to_json",
+  "jsonb_build_object",
+  "json_build_object",
+  "jsonb_build_array",
+  "json_build_array",
+  "date_part",
+  "extract"
+]);
+var IMMUTABLE = /* @__PURE__ */ new Set(["lower", "upper", "abs", "round", "md5", "make_interval", "btrim", "trim", "replace", "substring", "array_fill"]);
+var RANK = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
+function analyzeDefault(expr) {
+  const result2 = { volatility: "immutable", unknownFunctions: [], volatileFunctions: [], isNull: false };
+  const constant = asKind(expr, "A_Const");
+  if (constant?.isnull) result2.isNull = true;
+  const raise = (v) => {
+    if (RANK[v] > RANK[result2.volatility]) result2.volatility = v;
+  };
+  walk(expr, (kind, body) => {
+    if (kind === "FuncCall") {
+      const names = nameList(body.funcname);
+      const name = (names[names.length - 1] ?? "").toLowerCase();
+      const qualifiedElsewhere = names.length > 1 && names[0] !== "pg_catalog";
+      if (!qualifiedElsewhere && VOLATILE.has(name)) {
+        result2.volatileFunctions.push(name);
+        raise("volatile");
+      } else if (!qualifiedElsewhere && STABLE.has(name)) raise("stable");
+      else if (!qualifiedElsewhere && IMMUTABLE.has(name)) raise("immutable");
+      else {
+        result2.unknownFunctions.push(names.join("."));
+        raise("unknown");
+      }
+    } else if (kind === "SQLValueFunction") raise("stable");
+    else if (kind === "SubLink") raise("unknown");
+  });
+  return result2;
+}
+var LISTED_FUNCTIONS = [...VOLATILE, ...STABLE, ...IMMUTABLE];
+
+// src/sql/operations.ts
+function operationsOf(ast, base = 0) {
+  const operations = readOperations(ast);
+  if (base > 0) rebaseLocations(operations, base);
+  return operations;
+}
+function rebaseLocations(value, base) {
+  if (Array.isArray(value)) for (const item of value) rebaseLocations(item, base);
+  else if (value !== null && typeof value === "object") {
+    const record = value;
+    for (const key in record) {
+      const v = record[key];
+      if (key === "location" && typeof v === "number") record[key] = v >= base ? v - base : v;
+      else if (typeof v === "object") rebaseLocations(v, base);
+    }
+  }
+}
+function readOperations(ast) {
+  const node = nodeKind(ast);
+  return isStatement(node) ? statementOperations(node) : [{ op: "unknown", what: describeKind(node[0]) }];
+}
+function statementOperations(node) {
+  const [kind, stmt] = node;
+  switch (kind) {
+    case "CreateStmt":
+      return [createTable(stmt)];
+    case "ViewStmt": {
+      return [
+        { op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }
+      ];
+    }
+    case "CreateTableAsStmt": {
+      const target = requiredRelation(stmt.into?.rel);
+      const reads = readRelations(stmt.query);
+      return stmt.objtype === "OBJECT_MATVIEW" ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }] : [{ op: "create-table-as", table: target, reads }];
+    }
+    case "DropStmt":
+      return dropStatement(stmt);
+    case "AlterTableStmt":
+      return alterTable(stmt);
+    case "RenameStmt":
+      return renameStatement(stmt);
+    case "AlterObjectSchemaStmt": {
+      const relation2 = relationName(stmt.relation);
+      return relation2 ? [{ op: "set-schema", relation: relation2, newSchema: stmt.newschema ?? "" }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
+    }
+    case "IndexStmt": {
+      const table2 = requiredRelation(stmt.relation);
+      const index = stmt.idxname ? { schema: table2.schema, name: stmt.idxname, written: stmt.idxname } : null;
+      const columns = list(stmt.indexParams).flatMap((p) => {
+        const e = asKind(p, "IndexElem");
+        return e?.name ? [e.name] : [];
+      });
+      return [{ op: "create-index", table: table2, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
+    }
+    case "ReindexStmt":
+      return [reindex(stmt)];
+    case "CreateEnumStmt": {
+      return [{ op: "create-enum", type: requiredRelationFromNames(nameList(stmt.typeName)), values: nameList(stmt.vals) }];
+    }
+    case "AlterEnumStmt": {
+      const type = requiredRelationFromNames(nameList(stmt.typeName));
+      if (stmt.oldVal !== void 0) return [{ op: "rename-enum-value", type, from: stmt.oldVal, to: stmt.newVal ?? "" }];
+      const position = stmt.newValNeighbor === void 0 ? "end" : stmt.newValIsAfter === true ? "after" : "before";
+      return [{ op: "add-enum-value", type, value: stmt.newVal ?? "", position }];
+    }
+    case "TruncateStmt":
+      return list(stmt.relations).map((r) => ({ op: "truncate", table: requiredRelation(asKind(r, "RangeVar")), cascade: stmt.behavior === "DROP_CASCADE" }));
+    case "UpdateStmt": {
+      const table2 = requiredRelation(stmt.relation);
+      const columns = list(stmt.targetList).flatMap((t) => {
+        const r = asKind(t, "ResTarget");
+        return r?.name ? [r.name] : [];
+      });
+      const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
+      return [{ op: "update", table: table2, columns, where: whereColumns(stmt.whereClause), reads }];
+    }
+    case "DeleteStmt": {
+      const table2 = requiredRelation(stmt.relation);
+      const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
+      return [{ op: "delete", table: table2, where: whereColumns(stmt.whereClause), reads }];
+    }
+    case "InsertStmt": {
+      return [{ op: "insert", table: requiredRelation(stmt.relation), reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
+    }
+    case "SelectStmt":
+      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0 }];
+    case "VacuumStmt":
+      return vacuum(stmt);
+    case "ClusterStmt":
+      return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
+    case "RefreshMatViewStmt": {
+      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent) }];
+    }
+    case "LockStmt": {
+      const mode = lockModeFromLevel(stmt.mode ?? 8);
+      return list(stmt.relations).map((r) => ({ op: "lock-table", table: requiredRelation(asKind(r, "RangeVar")), mode }));
+    }
+    case "CreateTrigStmt": {
+      return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
+    }
+    case "CommentStmt":
+      return [comment(stmt)];
+    case "GrantStmt":
+      if (stmt.targtype === "ACL_TARGET_OBJECT" && (stmt.objtype === "OBJECT_TABLE" || stmt.objtype === void 0)) {
+        return list(stmt.objects).map((o) => ({ op: "grant", relation: requiredRelation(asKind(o, "RangeVar")) }));
+      }
+      return [{ op: "no-table-lock", what: "GRANT" }];
+    case "VariableSetStmt":
+      return [variableSet(stmt)];
+    case "TransactionStmt":
+      return [transaction(stmt)];
+    case "DoStmt":
+      return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
+    case "CreateSeqStmt":
+      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
+    case "AlterSeqStmt":
+      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
+    case "CreateFunctionStmt":
+      return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
+    case "CreateExtensionStmt":
+      return [{ op: "no-table-lock", what: "CREATE EXTENSION" }];
+    case "AlterExtensionStmt":
+      return [{ op: "no-table-lock", what: "ALTER EXTENSION" }];
+    case "CreateSchemaStmt":
+      return [{ op: "no-table-lock", what: "CREATE SCHEMA" }];
+    case "CompositeTypeStmt":
+      return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
+    case "CreateDomainStmt": {
+      const domain = requiredRelationFromNames(nameList(stmt.domainname));
+      const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
+      return checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
+    }
+    case "AlterDomainStmt": {
+      const domain = requiredRelationFromNames(nameList(stmt.typeName));
+      if (stmt.subtype === "C") {
+        const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
+        return [{ op: "domain-constraint", domain, action: "add", notValid }];
+      }
+      if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
+    }
+    case "DropdbStmt":
+      return [{ op: "drop-database", name: stmt.dbname ?? "" }];
+    case "CreateRangeStmt":
+    case "DefineStmt":
+    case "CreateRoleStmt":
+    case "AlterRoleStmt":
+    case "AlterRoleSetStmt":
+    case "GrantRoleStmt":
+    case "AlterDefaultPrivilegesStmt":
+    case "AlterOwnerStmt":
+    case "AlterFunctionStmt":
+    case "CreateCastStmt":
+    case "CreateStatsStmt":
+    case "ExplainStmt":
+    case "VariableShowStmt":
+    case "DiscardStmt":
+    case "CheckPointStmt":
+    case "NotifyStmt":
+    case "ListenStmt":
+    case "CallStmt":
+    case "CreateEventTrigStmt":
+    case "AlterEventTrigStmt":
+    case "CreateSubscriptionStmt":
+    case "CreatePublicationStmt":
+    case "AlterPublicationStmt":
+    case "CreateFdwStmt":
+    case "CreateForeignServerStmt":
+    case "CreateUserMappingStmt":
+    case "CreateTransformStmt":
+    case "CreateOpClassStmt":
+    case "CreateConversionStmt":
+    case "CreatedbStmt":
+    case "AlterDatabaseStmt":
+    case "AlterDatabaseSetStmt":
+    case "AlterSystemStmt":
+    case "DeallocateStmt":
+    case "PrepareStmt":
+    case "ExecuteStmt":
+    case "DeclareCursorStmt":
+    case "ClosePortalStmt":
+    case "FetchStmt":
+    case "CopyStmt":
+    case "ConstraintsSetStmt":
+    case "ReassignOwnedStmt":
+    case "DropOwnedStmt":
+    case "DropRoleStmt":
+    case "CreatePLangStmt":
+    case "SecLabelStmt":
+    case "LoadStmt":
+      return [{ op: "no-table-lock", what: describeKind(kind) }];
+    // not modelled: their locks are unknown to locklint
+    case "AlterCollationStmt":
+    case "AlterDatabaseRefreshCollStmt":
+    case "AlterExtensionContentsStmt":
+    case "AlterFdwStmt":
+    case "AlterForeignServerStmt":
+    case "AlterObjectDependsStmt":
+    case "AlterOpFamilyStmt":
+    case "AlterOperatorStmt":
+    case "AlterPolicyStmt":
+    case "AlterStatsStmt":
+    case "AlterSubscriptionStmt":
+    case "AlterTSConfigurationStmt":
+    case "AlterTSDictionaryStmt":
+    case "AlterTableMoveAllStmt":
+    case "AlterTableSpaceOptionsStmt":
+    case "AlterTypeStmt":
+    case "AlterUserMappingStmt":
+    case "CreateAmStmt":
+    case "CreateForeignTableStmt":
+    case "CreateOpFamilyStmt":
+    case "CreatePolicyStmt":
+    case "CreateTableSpaceStmt":
+    case "DropSubscriptionStmt":
+    case "DropTableSpaceStmt":
+    case "DropUserMappingStmt":
+    case "ImportForeignSchemaStmt":
+    case "MergeStmt":
+    case "RuleStmt":
+    case "UnlistenStmt":
+      return [{ op: "unknown", what: describeKind(kind) }];
+    default:
+      return [{ op: "unknown", what: describeKind(unhandledKind(kind)) }];
+  }
+}
+function describeKind(kind) {
+  return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+}
+function createTable(stmt) {
+  const table2 = requiredRelation(stmt.relation);
+  const columns = [];
+  const constraints = [];
+  const likes = [];
+  for (const element of list(stmt.tableElts)) {
+    const [kind, body] = nodeKind(element);
+    if (kind === "ColumnDef") {
+      const column2 = columnSpec(body);
+      columns.push(column2);
+      for (const c of column2.constraints) constraints.push(c);
+    } else if (kind === "Constraint") {
+      const c = constraintSpec(body);
+      if (c) constraints.push(c);
+    } else if (kind === "TableLikeClause") {
+      likes.push(requiredRelation(body.relation));
+    }
+  }
+  const parents = list(stmt.inhRelations).map((r) => requiredRelation(asKind(r, "RangeVar")));
+  const isPartition = stmt.partbound !== void 0;
+  const partitionKey = list(stmt.partspec?.partParams).flatMap((p) => {
+    const e = asKind(p, "PartitionElem");
+    return e?.name ? [e.name] : [];
+  });
+  return {
+    op: "create-table",
+    table: table2,
+    kind: stmt.partspec ? "partitioned table" : "table",
+    temporary: stmt.relation?.relpersistence === "t",
+    unlogged: stmt.relation?.relpersistence === "u",
+    columns,
+    constraints,
+    partitionOf: isPartition ? parents[0] ?? null : null,
+    defaultPartition: Boolean(stmt.partbound?.is_default),
+    inherits: isPartition ? [] : parents,
+    likes,
+    partitionKey
+  };
+}
+var SERIAL_TYPES = /* @__PURE__ */ new Set(["serial", "bigserial", "smallserial"]);
+function columnSpec(def) {
+  const type = columnType(def.typeName);
+  const spec = {
+    name: def.colname ?? "",
+    type,
+    notNull: false,
+    default: null,
+    generated: null,
+    identity: false,
+    serial: type !== null && type.schema === null && SERIAL_TYPES.has(type.name),
+    constraints: [],
+    location: def.location ?? 0
+  };
+  for (const c of list(def.constraints)) {
+    const body = asKind(c, "Constraint");
+    if (!body) continue;
+    const contype = required(body.contype, "a constraint type");
+    switch (contype) {
+      case "CONSTR_NOTNULL":
+        spec.notNull = true;
+        break;
+      case "CONSTR_DEFAULT":
+        spec.default = analyzeDefault(required(body.raw_expr, "a default expression"));
+        if (spec.default.isNull) spec.default = null;
+        break;
+      case "CONSTR_IDENTITY":
+        spec.identity = true;
+        break;
+      case "CONSTR_GENERATED":
+        spec.generated = body.generated_kind === "v" ? "virtual" : "stored";
+        break;
+      case "CONSTR_PRIMARY":
+        spec.notNull = true;
+        spec.constraints.push(columnConstraint(body, spec.name));
+        break;
+      case "CONSTR_CHECK":
+      case "CONSTR_UNIQUE":
+      case "CONSTR_FOREIGN":
+      case "CONSTR_EXCLUSION":
+        spec.constraints.push(columnConstraint(body, spec.name));
+        break;
+      // NULL, and the attributes of the constraint before (DEFERRABLE, ...): nothing the column keeps
+      case "CONSTR_NULL":
+      case "CONSTR_ATTR_DEFERRABLE":
+      case "CONSTR_ATTR_NOT_DEFERRABLE":
+      case "CONSTR_ATTR_DEFERRED":
+      case "CONSTR_ATTR_IMMEDIATE":
+      case "CONSTR_ATTR_ENFORCED":
+      case "CONSTR_ATTR_NOT_ENFORCED":
+        break;
+      default:
+        unhandledKind(contype);
+    }
+  }
+  if (spec.serial || spec.identity) spec.notNull = true;
+  return spec;
+}
+function columnConstraint(body, column2) {
+  const spec = constraintSpec(body);
+  if (spec.columns.length === 0) spec.columns = [column2];
+  return spec;
+}
+var CONSTRAINT_KINDS = {
+  CONSTR_CHECK: "check",
+  CONSTR_FOREIGN: "foreign-key",
+  CONSTR_UNIQUE: "unique",
+  CONSTR_PRIMARY: "primary-key",
+  CONSTR_EXCLUSION: "exclude",
+  CONSTR_NOTNULL: "not-null",
+  CONSTR_NULL: null,
+  CONSTR_DEFAULT: null,
+  CONSTR_IDENTITY: null,
+  CONSTR_GENERATED: null,
+  CONSTR_ATTR_DEFERRABLE: null,
+  CONSTR_ATTR_NOT_DEFERRABLE: null,
+  CONSTR_ATTR_DEFERRED: null,
+  CONSTR_ATTR_IMMEDIATE: null,
+  CONSTR_ATTR_ENFORCED: null,
+  CONSTR_ATTR_NOT_ENFORCED: null
+};
+function constraintSpec(body) {
+  const kind = CONSTRAINT_KINDS[required(body.contype, "a constraint type")];
+  if (!kind) return null;
+  let columns = nameList(kind === "foreign-key" ? body.fk_attrs : body.keys);
+  if (kind === "exclude") {
+    columns = list(body.exclusions).flatMap((pair) => {
+      const elem = asKind(list(asKind(pair, "List")?.items)[0], "IndexElem");
+      return elem?.name ? [elem.name] : [];
+    });
+  }
+  let provesNotNull = kind === "not-null" ? columns[0] ?? null : null;
+  if (kind === "check") {
+    const test = asKind(body.raw_expr, "NullTest");
+    const ref = test && test.nulltesttype === "IS_NOT_NULL" ? asKind(test.arg, "ColumnRef") : void 0;
+    if (ref) {
+      const fields = nameList(ref.fields);
+      provesNotNull = fields[fields.length - 1] ?? null;
+      columns = provesNotNull ? [provesNotNull] : [];
+    } else {
+      const referenced = /* @__PURE__ */ new Set();
+      walk(body.raw_expr, (k, b) => {
+        if (k === "ColumnRef") {
+          const fields = nameList(b.fields);
+          if (fields.length) referenced.add(fields[fields.length - 1]);
+        }
+      });
+      columns = [...referenced];
+    }
+  }
+  return {
+    kind,
+    name: body.conname ? body.conname : null,
+    columns,
+    notValid: Boolean(body.skip_validation),
+    usingIndex: body.indexname ? body.indexname : null,
+    references: kind === "foreign-key" ? relationName(body.pktable) ?? null : null,
+    provesNotNull,
+    onDelete: body.fk_del_action ?? "a",
+    location: body.location ?? 0
+  };
+}
+var NO_RELATION = { drop: "other", rename: "other", comment: "other" };
+var OBJECTS = {
+  OBJECT_TABLE: { drop: "table", rename: "table", comment: "relation" },
+  OBJECT_VIEW: { drop: "view", rename: "table", comment: "relation" },
+  OBJECT_MATVIEW: { drop: "materialized view", rename: "table", comment: "relation" },
+  OBJECT_FOREIGN_TABLE: { drop: "other", rename: "table", comment: "other" },
+  OBJECT_INDEX: { drop: "index", rename: "index", comment: "relation" },
+  OBJECT_COLUMN: { drop: "other", rename: "column", comment: "column" },
+  OBJECT_TABCONSTRAINT: { drop: "other", rename: "constraint", comment: "other" },
+  OBJECT_TRIGGER: { drop: "trigger", rename: "trigger", comment: "other" },
+  OBJECT_TYPE: { drop: "type", rename: "other", comment: "other" },
+  OBJECT_DOMAIN: { drop: "type", rename: "other", comment: "other" },
+  OBJECT_SCHEMA: { drop: "schema", rename: "schema", comment: "other" },
+  OBJECT_ACCESS_METHOD: NO_RELATION,
+  OBJECT_AGGREGATE: NO_RELATION,
+  OBJECT_AMOP: NO_RELATION,
+  OBJECT_AMPROC: NO_RELATION,
+  OBJECT_ATTRIBUTE: NO_RELATION,
+  OBJECT_CAST: NO_RELATION,
+  OBJECT_COLLATION: NO_RELATION,
+  OBJECT_CONVERSION: NO_RELATION,
+  OBJECT_DATABASE: NO_RELATION,
+  OBJECT_DEFAULT: NO_RELATION,
+  OBJECT_DEFACL: NO_RELATION,
+  OBJECT_DOMCONSTRAINT: NO_RELATION,
+  OBJECT_EVENT_TRIGGER: NO_RELATION,
+  OBJECT_EXTENSION: NO_RELATION,
+  OBJECT_FDW: NO_RELATION,
+  OBJECT_FOREIGN_SERVER: NO_RELATION,
+  OBJECT_FUNCTION: NO_RELATION,
+  OBJECT_LANGUAGE: NO_RELATION,
+  OBJECT_LARGEOBJECT: NO_RELATION,
+  OBJECT_OPCLASS: NO_RELATION,
+  OBJECT_OPERATOR: NO_RELATION,
+  OBJECT_OPFAMILY: NO_RELATION,
+  OBJECT_PARAMETER_ACL: NO_RELATION,
+  OBJECT_POLICY: NO_RELATION,
+  OBJECT_PROCEDURE: NO_RELATION,
+  OBJECT_PUBLICATION: NO_RELATION,
+  OBJECT_PUBLICATION_NAMESPACE: NO_RELATION,
+  OBJECT_PUBLICATION_REL: NO_RELATION,
+  OBJECT_ROLE: NO_RELATION,
+  OBJECT_ROUTINE: NO_RELATION,
+  OBJECT_RULE: NO_RELATION,
+  OBJECT_SEQUENCE: NO_RELATION,
+  OBJECT_SUBSCRIPTION: NO_RELATION,
+  OBJECT_STATISTIC_EXT: NO_RELATION,
+  OBJECT_TABLESPACE: NO_RELATION,
+  OBJECT_TRANSFORM: NO_RELATION,
+  OBJECT_TSCONFIGURATION: NO_RELATION,
+  OBJECT_TSDICTIONARY: NO_RELATION,
+  OBJECT_TSPARSER: NO_RELATION,
+  OBJECT_TSTEMPLATE: NO_RELATION,
+  OBJECT_USER_MAPPING: NO_RELATION
+};
+function objectName(type) {
+  return type.replace(/^OBJECT_/, "");
+}
+function dropStatement(stmt) {
+  const objects = list(stmt.objects).map((o) => nameList(asKind(o, "List")?.items ?? [o]));
+  const cascade = stmt.behavior === "DROP_CASCADE";
+  const type = required(stmt.removeType, "the kind of object dropped");
+  const dropped = OBJECTS[type].drop;
+  switch (dropped) {
+    case "table":
+    case "view":
+    case "materialized view":
+      return objects.map((names) => ({ op: "drop-relation", relation: requiredRelationFromNames(names), kind: dropped, cascade }));
+    case "index":
+      return objects.map((names) => ({ op: "drop-index", index: requiredRelationFromNames(names), concurrent: Boolean(stmt.concurrent) }));
+    case "trigger":
+      return objects.map((names) => ({ op: "drop-trigger", table: requiredRelationFromNames(names.slice(0, -1)) }));
+    case "type":
+      return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
+    case "schema":
+      return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: requiredKind(o, "String").sval ?? "", cascade }));
+    case "other":
+      return [{ op: "no-table-lock", what: `DROP ${objectName(type)}` }];
+  }
+}
+function alterTable(stmt) {
+  const table2 = requiredRelation(stmt.relation);
+  if (stmt.objtype === "OBJECT_INDEX") {
+    return [{ op: "alter-table-other", table: table2, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null }];
+  }
+  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
+    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
+  }
+  return list(stmt.cmds).flatMap((c) => alterTableCommand(table2, requiredKind(c, "AlterTableCmd")));
+}
+function alterTableCommand(table2, cmd) {
+  const column2 = cmd.name ?? "";
+  const other = (form, what = form, options = [], named = null) => [
+    { op: "alter-table-other", table: table2, form, what, options, column: named }
+  ];
+  const subtype = required(cmd.subtype, "an ALTER TABLE form");
+  if (isExecutionForm(subtype)) return other("other", subtype.replace(/^AT_/, ""));
+  switch (subtype) {
+    case "AT_AddColumn":
+    case "AT_AddColumnToView":
+      return [{ op: "add-column", table: table2, column: columnSpec(requiredKind(cmd.def, "ColumnDef")) }];
+    case "AT_DropColumn":
+      return [{ op: "drop-column", table: table2, column: column2 }];
+    case "AT_AlterColumnType": {
+      const def = requiredKind(cmd.def, "ColumnDef");
+      return [{ op: "alter-column-type", table: table2, column: column2, type: columnType(def.typeName), using: def.raw_default !== void 0, location: def.location ?? 0 }];
+    }
+    case "AT_SetNotNull":
+      return [{ op: "set-not-null", table: table2, column: column2 }];
+    case "AT_DropNotNull":
+      return [{ op: "drop-not-null", table: table2, column: column2 }];
+    case "AT_ColumnDefault":
+      return cmd.def === void 0 ? [{ op: "drop-default", table: table2, column: column2 }] : [{ op: "set-default", table: table2, column: column2, default: analyzeDefault(cmd.def) }];
+    case "AT_AddConstraint": {
+      const constraint = constraintSpec(requiredKind(cmd.def, "Constraint"));
+      return constraint ? [{ op: "add-constraint", table: table2, constraint }] : other("ADD CONSTRAINT");
+    }
+    case "AT_ValidateConstraint":
+      return [{ op: "validate-constraint", table: table2, name: column2 }];
+    case "AT_DropConstraint":
+      return [{ op: "drop-constraint", table: table2, name: column2, cascade: cmd.behavior === "DROP_CASCADE" }];
+    case "AT_AttachPartition": {
+      const part = requiredKind(cmd.def, "PartitionCmd");
+      return [{ op: "attach-partition", table: table2, partition: requiredRelation(part.name), defaultPartition: Boolean(part.bound?.is_default) }];
+    }
+    case "AT_DetachPartition":
+    case "AT_DetachPartitionFinalize": {
+      const part = requiredKind(cmd.def, "PartitionCmd");
+      const finalize = subtype === "AT_DetachPartitionFinalize";
+      return [{ op: "detach-partition", table: table2, partition: requiredRelation(part.name), concurrent: Boolean(part.concurrent), finalize }];
+    }
+    case "AT_EnableTrig":
+    case "AT_EnableAlwaysTrig":
+    case "AT_EnableReplicaTrig":
+    case "AT_DisableTrig":
+    case "AT_EnableTrigAll":
+    case "AT_DisableTrigAll":
+    case "AT_EnableTrigUser":
+    case "AT_DisableTrigUser":
+      return [{ op: "enable-disable-trigger", table: table2 }];
+    case "AT_SetLogged":
+      return other("SET LOGGED");
+    case "AT_SetUnLogged":
+      return other("SET UNLOGGED");
+    case "AT_SetTableSpace":
+      return other("SET TABLESPACE");
+    case "AT_SetAccessMethod":
+      return other("SET ACCESS METHOD");
+    case "AT_SetExpression":
+      return other("ALTER COLUMN SET EXPRESSION", "ALTER COLUMN SET EXPRESSION", [], column2);
+    case "AT_SetRelOptions":
+    case "AT_ResetRelOptions": {
+      const names = list(cmd.def).map((d) => {
+        const e = asKind(d, "DefElem");
+        return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
+      });
+      const form = subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
+      return other(form, form, names);
+    }
+    case "AT_SetStatistics":
+      return other("ALTER COLUMN SET STATISTICS");
+    case "AT_SetOptions":
+    case "AT_ResetOptions":
+      return other("ALTER COLUMN SET/RESET (attribute options)");
+    case "AT_SetStorage":
+      return other("ALTER COLUMN SET STORAGE");
+    case "AT_ClusterOn":
+      return other("CLUSTER ON");
+    case "AT_DropCluster":
+      return other("SET WITHOUT CLUSTER");
+    case "AT_AlterConstraint":
+      return other("ALTER CONSTRAINT");
+    case "AT_ChangeOwner":
+      return other("OWNER TO");
+    case "AT_AddIdentity":
+      return other("ALTER COLUMN ADD GENERATED AS IDENTITY");
+    case "AT_SetIdentity":
+      return other("ALTER COLUMN SET (identity options)");
+    case "AT_DropIdentity":
+      return other("ALTER COLUMN DROP IDENTITY");
+    case "AT_DropExpression":
+      return other("ALTER COLUMN DROP EXPRESSION");
+    case "AT_SetCompression":
+      return other("ALTER COLUMN SET COMPRESSION");
+    case "AT_ReplicaIdentity":
+      return other("REPLICA IDENTITY");
+    case "AT_EnableRowSecurity":
+    case "AT_DisableRowSecurity":
+    case "AT_ForceRowSecurity":
+    case "AT_NoForceRowSecurity":
+      return other("ROW LEVEL SECURITY");
+    case "AT_EnableRule":
+    case "AT_EnableAlwaysRule":
+    case "AT_EnableReplicaRule":
+    case "AT_DisableRule":
+      return other("ENABLE/DISABLE RULE");
+    case "AT_AddInherit":
+    case "AT_DropInherit":
+      return other(subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
+    // forms with nothing to analyse: PostgreSQL's conservative default for ALTER TABLE (locks/facts.ts)
+    case "AT_AddOf":
+    case "AT_DropOf":
+    case "AT_GenericOptions":
+    case "AT_AlterColumnGenericOptions":
+      return other("other", subtype.replace(/^AT_/, ""));
+    default:
+      return other("other", unhandledKind(subtype).replace(/^AT_/, ""));
+  }
+}
+var EXECUTION_FORMS = [
+  "AT_AddIndex",
+  "AT_AddIndexConstraint",
+  "AT_CookedColumnDefault",
+  "AT_DropOids",
+  "AT_ReAddComment",
+  "AT_ReAddConstraint",
+  "AT_ReAddDomainConstraint",
+  "AT_ReAddIndex",
+  "AT_ReAddStatistics",
+  "AT_ReplaceRelOptions"
+];
+function isExecutionForm(subtype) {
+  return EXECUTION_FORMS.includes(subtype);
+}
+function renameStatement(stmt) {
+  const relation2 = () => requiredRelation(stmt.relation);
+  const newName = stmt.newname ?? "";
+  const type = required(stmt.renameType, "the kind of object renamed");
+  switch (OBJECTS[type].rename) {
+    case "table":
+      return [{ op: "rename-table", table: relation2(), newName }];
+    case "column":
+      return [{ op: "rename-column", table: relation2(), column: stmt.subname ?? "", newName }];
+    case "index":
+      return [{ op: "rename-index", index: relation2(), newName }];
+    case "constraint":
+      return [{ op: "rename-constraint", table: relation2(), name: stmt.subname ?? "", newName }];
+    case "trigger":
+      return [{ op: "alter-table-other", table: relation2(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [], column: null }];
+    case "schema":
+      return [{ op: "rename-schema", schema: stmt.subname ?? "", newName }];
+    case "other":
+      return [{ op: "no-table-lock", what: `RENAME ${objectName(type)}` }];
+  }
+}
+var REINDEX_TARGETS = {
+  REINDEX_OBJECT_INDEX: "index",
+  REINDEX_OBJECT_TABLE: "table",
+  REINDEX_OBJECT_SCHEMA: "schema",
+  REINDEX_OBJECT_DATABASE: "database",
+  REINDEX_OBJECT_SYSTEM: "system"
+};
+function reindex(stmt) {
+  const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
+  return { op: "reindex", target: stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table", relation: relationName(stmt.relation) ?? null, concurrent };
+}
+function vacuum(stmt) {
+  const options = list(stmt.options).map((o) => asKind(o, "DefElem")?.defname ?? "");
+  const full = options.includes("full");
+  const analyzeOnly = !stmt.is_vacuumcmd;
+  const tables = list(stmt.rels).map((r) => relationName(asKind(r, "VacuumRelation")?.relation) ?? null);
+  if (tables.length === 0) return [{ op: "vacuum", table: null, full, analyzeOnly }];
+  return tables.map((table2) => ({ op: "vacuum", table: table2, full, analyzeOnly }));
+}
+function comment(stmt) {
+  const names = nameList(asKind(stmt.object, "List")?.items ?? []);
+  const type = required(stmt.objtype, "the kind of object commented");
+  const on = objectName(type);
+  switch (OBJECTS[type].comment) {
+    case "relation":
+      return { op: "comment", relation: requiredRelationFromNames(names), on };
+    case "column":
+      return { op: "comment", relation: requiredRelationFromNames(names.slice(0, -1)), on };
+    case "other":
+      return { op: "comment", relation: null, on };
+  }
+}
+function variableSet(stmt) {
+  const name = (stmt.name ?? "").toLowerCase();
+  const local = Boolean(stmt.is_local);
+  if (stmt.kind === "VAR_SET_VALUE") {
+    const value = list(stmt.args).map((a) => constText(a) ?? "").join(", ");
+    return { op: "set", name, value, local };
+  }
+  return { op: "set", name: stmt.kind === "VAR_RESET_ALL" ? "all" : name, value: null, local };
+}
+var TRANSACTION_KINDS = {
+  TRANS_STMT_BEGIN: "begin",
+  TRANS_STMT_START: "begin",
+  TRANS_STMT_COMMIT: "commit",
+  TRANS_STMT_ROLLBACK: "rollback",
+  TRANS_STMT_PREPARE: "commit",
+  TRANS_STMT_SAVEPOINT: "savepoint",
+  TRANS_STMT_RELEASE: "savepoint",
+  TRANS_STMT_ROLLBACK_TO: "savepoint",
+  TRANS_STMT_COMMIT_PREPARED: "other",
+  TRANS_STMT_ROLLBACK_PREPARED: "other"
+};
+function transaction(stmt) {
+  return { op: "transaction", kind: stmt.kind ? TRANSACTION_KINDS[stmt.kind] : "other", chain: Boolean(stmt.chain) };
+}
+function whereColumns(where) {
+  if (where === void 0) return null;
+  const columns = /* @__PURE__ */ new Set();
+  walk(where, (kind, body) => {
+    if (kind !== "ColumnRef") return;
+    const name = asKind(list(body.fields).at(-1), "String")?.sval;
+    if (typeof name === "string") columns.add(name);
+  });
+  return [...columns];
+}
+function readRelations(node) {
+  const ctes = /* @__PURE__ */ new Set();
+  const found = [];
+  walk(node, (kind, body) => {
+    if (kind === "CommonTableExpr" && body.ctename) ctes.add(body.ctename);
+    else if (kind === "RangeVar") {
+      const rel = relationName(body);
+      if (rel) found.push(rel);
+    }
+  });
+  const seen = /* @__PURE__ */ new Set();
+  return found.filter((r) => {
+    if (r.schema === null && ctes.has(r.name)) return false;
+    if (seen.has(r.written)) return false;
+    seen.add(r.written);
+    return true;
+  });
+}
+
+// src/sql/parse-batch.ts
+var parser;
+async function loadParser() {
+  parser ??= await instantiateParser();
+}
+function loaded() {
+  if (!parser) throw new Error("the SQL parser is used before loadParser()");
+  return parser;
+}
+async function instantiateParser() {
+  const consoleError = console.error;
+  console.error = () => {
+  };
+  try {
+    const module = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
+    await module.loadModule();
+    return module;
+  } catch (error) {
+    if (isWasmReservationFailure(error)) throw new UsageError(wasmMemoryMessage());
+    throw error;
+  } finally {
+    console.error = consoleError;
+  }
+}
+function isWasmReservationFailure(error) {
+  return /Cannot allocate Wasm memory|Out of memory/i.test(error instanceof Error ? error.message : String(error));
+}
+function wasmMemoryMessage() {
+  const limit = addressSpaceLimit();
+  const given = limit === void 0 ? "the address-space limit" : `the address-space limit (ulimit -v: ${Math.round(limit / 1024)} KiB)`;
+  return `cannot start the SQL parser: ${given} is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)`;
+}
+function addressSpaceLimit() {
+  try {
+    const match = /^Max address space\s+(\d+)/m.exec(readFileSync4("/proc/self/limits", "utf8"));
+    return match ? Number(match[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var SEPARATOR = "\n;\n";
+function parseStatements(texts) {
+  if (texts.length > 1) {
+    try {
+      const stmts = loaded().parseSync(texts.join(SEPARATOR)).stmts ?? [];
+      if (stmts.length === texts.length) {
+        let base = 0;
+        return texts.map((text2, i) => {
+          const parse2 = { operations: readOperations2(stmts[i].stmt, base), error: null };
+          base += utf8Length(text2, 0, text2.length) + SEPARATOR.length;
+          return parse2;
+        });
+      }
+    } catch {
+    }
+  }
+  return texts.map(parseOne);
+}
+function parseOne(text2) {
+  try {
+    const stmts = loaded().parseSync(text2).stmts ?? [];
+    if (stmts.length > 1) {
+      return { operations: [], error: { message: "several statements where one was expected; is a semicolon missing inside a function body?", cursor: 0 } };
+    }
+    return { operations: readOperations2(stmts[0]?.stmt, 0), error: null };
+  } catch (error) {
+    const details = error.sqlDetails;
+    if (!details) return { operations: [unreadable(error)], error: null };
+    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details.cursorPosition ?? 0 } };
+  }
+}
+function readOperations2(ast, base) {
+  if (!ast) return [];
+  try {
+    return operationsOf(ast, base);
+  } catch (error) {
+    return [unreadable(error)];
+  }
+}
+function unreadable(error) {
+  return { op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+function parseTree(sql) {
+  return loaded().parseSync(sql);
+}
+function identifiersOf(sql) {
+  const { scanSync } = loaded();
+  try {
+    return scanSync(sql).tokens.filter((t) => t.tokenName === "IDENT").map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
+  } catch {
+    return [];
+  }
+}
+
+// rules/identifier-too-long.ts
+var MAX_BYTES = 63;
+var identifier_too_long_default = defineRule({
+  id: "identifier-too-long",
+  severity: "warning",
+  summary: "A new name longer than 63 bytes: PostgreSQL silently truncates it",
+  docs: {
+    why: "PostgreSQL keeps the first 63 bytes of an identifier and drops the rest with only a NOTICE. The object then has a different name from the one in the migration and the models: a later `op.drop_constraint` or `op.drop_index` with the full name fails, and two long names with the same first 63 bytes collide. SQLAlchemy naming conventions produce such names for long table and column names.",
+    example: "CREATE INDEX ix_customer_subscription_billing_events_processed_at_and_customer_id_and_region ON events (processed_at);",
+    useInstead: "CREATE INDEX ix_billing_events_processed_customer ON events (processed_at);",
+    alembic: 'op.create_index("ix_billing_events_processed_customer", "events", ["processed_at"])  # name it explicitly when the convention makes it too long',
+    references: ["https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS"]
+  },
+  check(ctx) {
+    if (!hasLongWord(ctx.statement.sql)) return;
+    for (const { name, at: at2 } of identifiersOf(ctx.statement.sql)) {
+      const bytes = utf8Length(name, 0, name.length);
+      if (bytes <= MAX_BYTES) continue;
+      ctx.report({
+        message: `"${name}" is ${bytes} bytes long: PostgreSQL truncates it to ${MAX_BYTES} bytes ("${truncate(name)}")`,
+        help: {
+          text: "Give the object a shorter explicit name (alembic: the name argument of op.create_index / op.create_foreign_key / ..., or a shorter naming convention)."
+        },
+        at: at2,
+        locks: []
+      });
+    }
+  }
+});
+function hasLongWord(sql) {
+  let run2 = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql.charCodeAt(i);
+    if (c <= 32 || c === 40 || c === 41 || c === 44 || c === 59 || c === 46) run2 = 0;
+    else if ((run2 += c < 128 ? 1 : c < 2048 ? 2 : 3) > MAX_BYTES) return true;
+  }
+  return false;
+}
+function truncate(name) {
+  let bytes = 0;
+  let out = "";
+  for (const ch of name) {
+    const size = utf8Length(ch, 0, ch.length);
+    if (bytes + size > MAX_BYTES) break;
+    bytes += size;
+    out += ch;
+  }
+  return out;
+}
+
+// rules/require-statement-timeout.ts
+var require_statement_timeout_default = defineRule({
+  id: "require-statement-timeout",
+  severity: "warning",
+  optional: true,
+  summary: "A strong lock on an existing table with no statement_timeout: a slow statement holds it without bound",
+  docs: {
+    why: "`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long a statement may then run while holding it. Without one, a rewrite or scan that is slower than expected keeps reads or writes blocked until it finishes or someone cancels it.",
+    example: "ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
+    useInstead: "SET statement_timeout = '5min';\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
+    alembic: `op.execute("SET statement_timeout = '5min'")  # or context.execute(...) in env.py`,
+    notes: "Off by default: backfills and index builds legitimately run long, and a timeout that fires half-way wastes the work. Reported once per revision.",
+    references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT"]
+  },
+  check(ctx) {
+    const lock = existingLocks(ctx.effects.locks).find((l) => l.blocks.includes("writes"));
+    if (!lock || !isDisabledTimeout(ctx.setting("statement_timeout")) || !ctx.firstTime(ctx.place.unit.key)) return;
+    ctx.report({
+      message: `${lock.mode} on existing table ${lock.relation} with no statement_timeout`,
+      help: { text: "Set a statement_timeout that bounds the migration's statements.", sql: "SET statement_timeout = '5min';" },
+      locks: [lock]
+    });
+  }
+});
+
+// rules/ban-drop-not-null.ts
+var ban_drop_not_null_default = defineRule({
+  id: "ban-drop-not-null",
+  severity: "warning",
+  optional: true,
+  summary: "DROP NOT NULL lets NULLs reach code that assumes there are none",
+  docs: {
+    why: "`ALTER COLUMN ... DROP NOT NULL` is instant (a brief ACCESS EXCLUSIVE), but from then on the column may hold NULLs that the running code, reports and downstream consumers do not expect. Putting NOT NULL back later needs a scan or a validated CHECK.",
+    example: "ALTER TABLE users ALTER COLUMN email DROP NOT NULL;",
+    useInstead: "-- keep the constraint; if a value may be missing, make that explicit in the code first\nALTER TABLE users ALTER COLUMN email SET DEFAULT '';",
+    alembic: 'op.alter_column("users", "email", server_default="")',
+    references: ["https://www.postgresql.org/docs/current/sql-altertable.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "drop-not-null")) {
+      const lock = existingLockOn(ctx.effects.locks, op.table);
+      if (!lock) continue;
+      ctx.report({
+        message: `${op.table.written}.${op.column} may now be NULL`,
+        help: { text: "Deploy code that handles NULL before dropping the constraint." },
+        locks: [lock]
+      });
+    }
+  }
+});
+
+// rules/require-enum-value-ordering.ts
+var require_enum_value_ordering_default = defineRule({
+  id: "require-enum-value-ordering",
+  severity: "warning",
+  optional: true,
+  summary: "ALTER TYPE ... ADD VALUE without BEFORE or AFTER appends the value at the end of the order",
+  docs: {
+    why: "Enum values sort in declaration order, and `ORDER BY`, `<` and `>` on the column use that order. A value added without `BEFORE` or `AFTER` goes last, which is right for some enums (a new status at the end of a workflow) and wrong for others (a new size between small and large).",
+    example: "ALTER TYPE shirt_size ADD VALUE 'medium';",
+    useInstead: "ALTER TYPE shirt_size ADD VALUE 'medium' AFTER 'small';",
+    alembic: `op.execute("ALTER TYPE shirt_size ADD VALUE 'medium' AFTER 'small'")`,
+    references: ["https://www.postgresql.org/docs/current/sql-altertype.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "add-enum-value")) {
+      if (op.position !== "end") continue;
+      ctx.report({
+        message: `'${op.value}' is added at the end of ${op.type.written}'s order`,
+        help: { text: "Say where it goes with BEFORE or AFTER, if the order matters." }
+      });
+    }
+  }
+});
+
+// rules/creating-enum.ts
+var creating_enum_default = defineRule({
+  id: "creating-enum",
+  severity: "warning",
+  optional: true,
+  summary: "CREATE TYPE ... AS ENUM: values can be added but never removed or reordered without a rewrite",
+  docs: {
+    why: "An enum type is cheap to create, but values can never be removed, and removing or reordering one means a new type and a column type change, which rewrites every table that uses it under ACCESS EXCLUSIVE. A lookup table, or text with a CHECK constraint (changed with NOT VALID and VALIDATE), keeps those changes online.",
+    example: "CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');",
+    useInstead: "CREATE TABLE orders (status text NOT NULL CONSTRAINT orders_status_check CHECK (status IN ('new', 'paid', 'shipped')));",
+    alembic: `sa.Column("status", sa.Text(), sa.CheckConstraint("status IN ('new', 'paid', 'shipped')", name="orders_status_check"), nullable=False)
+# or sa.Enum(..., native_enum=False)`,
+    references: ["https://www.postgresql.org/docs/current/datatype-enum.html"]
+  },
+  check(ctx) {
+    for (const op of operationsOfKind(ctx.effects.operations, "create-enum")) {
+      ctx.report({
+        message: `enum type ${op.type.written}: its values can later be added, but not removed or reordered without rewriting the tables that use it`,
+        help: { text: "Consider text with a CHECK constraint, or a lookup table (alembic: sa.Enum(..., native_enum=False))." }
+      });
+    }
+  }
+});
+
+// src/lint/column-types.ts
+function declaredColumns(operation) {
+  switch (operation.op) {
+    case "create-table":
+      return operation.columns.flatMap((c) => c.type ? [{ table: operation.table, column: c.name, type: c.type, location: c.location }] : []);
+    case "add-column":
+      return operation.column.type ? [{ table: operation.table, column: operation.column.name, type: operation.column.type, location: operation.column.location }] : [];
+    case "alter-column-type":
+      return operation.type ? [{ table: operation.table, column: operation.column, type: operation.type, location: operation.location }] : [];
+    default:
+      return [];
+  }
+}
+function checkColumnTypes(ctx, matches, describe) {
+  for (const { operation } of ctx.effects.operations) {
+    for (const column2 of declaredColumns(operation)) {
+      if (column2.type.schema === null && matches(column2.type)) ctx.report({ ...describe(column2), at: column2.location, locks: [] });
+    }
+  }
+}
+
+// rules/ban-char-field.ts
+var ban_char_field_default = defineRule({
+  id: "ban-char-field",
+  severity: "warning",
+  optional: true,
+  summary: "char(n) columns pad with spaces; use text or varchar",
+  docs: {
+    why: "`char(n)` (`character`, alembic `sa.CHAR`) pads every value with spaces to n characters, compares ignoring trailing spaces, and is no faster than `text` in PostgreSQL. It is nearly always a mistake that later needs a type change, which rewrites the table.",
+    example: "CREATE TABLE countries (code char(2));",
+    useInstead: "CREATE TABLE countries (code text CHECK (length(code) = 2));",
+    alembic: 'sa.Column("code", sa.Text(), sa.CheckConstraint("length(code) = 2"))',
+    references: ["https://www.postgresql.org/docs/current/datatype-character.html", "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_char.28n.29"]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "bpchar",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is char(n): values are blank-padded`,
+        help: { text: "Use text (with a CHECK on the length if it matters) or varchar." }
+      })
+    );
+  }
+});
+
+// rules/prefer-text-field.ts
+var prefer_text_field_default = defineRule({
+  id: "prefer-text-field",
+  severity: "warning",
+  optional: true,
+  summary: "varchar(n): shrinking the limit later rewrites the table; text with a CHECK does not",
+  docs: {
+    why: "A length limit in the type (`varchar(n)`, alembic `sa.String(n)`) can be raised without a rewrite, but lowering it, or moving to another limited type, takes ACCESS EXCLUSIVE and rewrites the table. `text` with a CHECK constraint on the length can change its limit with `NOT VALID` and `VALIDATE`, which block neither reads nor writes.",
+    example: "CREATE TABLE users (email varchar(255));",
+    useInstead: "CREATE TABLE users (email text CONSTRAINT users_email_length CHECK (length(email) <= 255));",
+    alembic: 'sa.Column("email", sa.Text(), sa.CheckConstraint("length(email) <= 255", name="users_email_length"))',
+    references: ["https://www.postgresql.org/docs/current/datatype-character.html"]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "varchar" && t.mods.length > 0,
+      (c) => ({
+        message: `${c.table.written}.${c.column} is varchar(${c.type.mods[0]}): changing that limit later may rewrite the table`,
+        help: { text: "Use text with a CHECK constraint on the length." }
+      })
+    );
+  }
+});
+
+// rules/prefer-timestamptz.ts
+var prefer_timestamptz_default = defineRule({
+  id: "prefer-timestamptz",
+  severity: "warning",
+  optional: true,
+  summary: "timestamp without time zone loses the offset; use timestamptz",
+  docs: {
+    why: "`timestamp` (`timestamp without time zone`, alembic `sa.DateTime()` without `timezone=True`) stores the wall-clock value and drops the UTC offset, so the same instant written from two time zones becomes two values. Converting to `timestamptz` later rewrites the table unless the session time zone is UTC (PostgreSQL 12+).",
+    example: "CREATE TABLE events (happened_at timestamp);",
+    useInstead: "CREATE TABLE events (happened_at timestamptz);",
+    alembic: 'sa.Column("happened_at", sa.DateTime(timezone=True))',
+    references: [
+      "https://www.postgresql.org/docs/current/datatype-datetime.html",
+      "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_timestamp_.28without_time_zone.29"
+    ]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "timestamp",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is timestamp without time zone`,
+        help: { text: "Use timestamptz (alembic: sa.DateTime(timezone=True))." }
+      })
+    );
+  }
+});
+
+// rules/prefer-bigint-over-int.ts
+var prefer_bigint_over_int_default = defineRule({
+  id: "prefer-bigint-over-int",
+  severity: "warning",
+  optional: true,
+  summary: "integer / serial ids run out at 2^31; moving to bigint later rewrites the table",
+  docs: {
+    why: "`integer` (and `serial`) stops at 2,147,483,647. Ids and counters that reach it make every INSERT fail, and the fix, `ALTER COLUMN ... TYPE bigint`, rewrites the table and its indexes under ACCESS EXCLUSIVE, at the worst moment: when the table is biggest. `bigint` costs 4 more bytes per row.",
+    example: "CREATE TABLE orders (id serial PRIMARY KEY, quantity integer);",
+    useInstead: "CREATE TABLE orders (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, quantity bigint);",
+    alembic: 'sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True)',
+    references: ["https://www.postgresql.org/docs/current/datatype-numeric.html"]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "int4" || t.name === "serial",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is ${c.type.name === "serial" ? "serial" : "integer"} (32-bit)`,
+        help: { text: "Use bigint (alembic: sa.BigInteger())." }
+      })
+    );
+  }
+});
+
+// rules/prefer-bigint-over-smallint.ts
+var prefer_bigint_over_smallint_default = defineRule({
+  id: "prefer-bigint-over-smallint",
+  severity: "warning",
+  optional: true,
+  summary: "smallint / smallserial run out at 32,767; widening later rewrites the table",
+  docs: {
+    why: "`smallint` stops at 32,767. When a column outgrows it, `ALTER COLUMN ... TYPE` to a wider integer rewrites the table and its indexes under ACCESS EXCLUSIVE. Alignment often makes the saved bytes disappear anyway.",
+    example: "CREATE TABLE plans (seats smallint);",
+    useInstead: "CREATE TABLE plans (seats bigint);",
+    alembic: 'sa.Column("seats", sa.BigInteger())',
+    references: ["https://www.postgresql.org/docs/current/datatype-numeric.html"]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "int2" || t.name === "smallserial",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is ${c.type.name === "smallserial" ? "smallserial" : "smallint"} (16-bit)`,
+        help: { text: "Use bigint (or integer when you are sure)." }
+      })
+    );
+  }
+});
+
+// rules/prefer-identity.ts
+var prefer_identity_default = defineRule({
+  id: "prefer-identity",
+  severity: "warning",
+  optional: true,
+  summary: "serial columns: use GENERATED ... AS IDENTITY",
+  docs: {
+    why: "`serial` types create a sequence that is only loosely tied to the column: its permissions, ownership and copying (`CREATE TABLE ... LIKE`) need extra steps, and it can be used by other tables by accident. Identity columns are the SQL-standard form, tied to their column.",
+    example: "CREATE TABLE orders (id bigserial PRIMARY KEY);",
+    useInstead: "CREATE TABLE orders (id bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY);",
+    alembic: 'sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True)',
+    references: [
+      "https://www.postgresql.org/docs/current/sql-createtable.html#SQL-CREATETABLE-PARMS-GENERATED-IDENTITY",
+      "https://wiki.postgresql.org/wiki/Don%27t_Do_This#Don.27t_use_serial"
+    ]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "serial" || t.name === "bigserial" || t.name === "smallserial",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is ${c.type.name}`,
+        help: { text: "Use an identity column (alembic: sa.Identity())." }
+      })
+    );
+  }
+});
+
+// rules/prefer-jsonb.ts
+var prefer_jsonb_default = defineRule({
+  id: "prefer-jsonb",
+  severity: "warning",
+  optional: true,
+  summary: "json columns: use jsonb",
+  docs: {
+    why: "`json` stores the text as given: every access re-parses it, it cannot be indexed with GIN, and it has no equality operator (so `SELECT DISTINCT` and some ORM operations fail). `jsonb` stores a parsed form. Converting later is a type change that rewrites the table.",
+    example: "CREATE TABLE events (payload json);",
+    useInstead: "CREATE TABLE events (payload jsonb);",
+    alembic: 'sa.Column("payload", postgresql.JSONB())',
+    references: ["https://www.postgresql.org/docs/current/datatype-json.html"]
+  },
+  check(ctx) {
+    checkColumnTypes(
+      ctx,
+      (t) => t.name === "json",
+      (c) => ({
+        message: `${c.table.written}.${c.column} is json`,
+        help: { text: "Use jsonb (alembic: postgresql.JSONB())." }
+      })
+    );
+  }
+});
+
+// rules/require-table-schema.ts
+var require_table_schema_default = defineRule({
+  id: "require-table-schema",
+  severity: "warning",
+  optional: true,
+  summary: "CREATE TABLE without a schema name depends on search_path",
+  docs: {
+    why: "An unqualified table name goes to the first schema of the session's `search_path`, which differs between environments and roles. For projects that use several schemas, naming the schema makes the migration do the same thing everywhere.",
+    example: "CREATE TABLE invoices (id bigint);",
+    useInstead: "CREATE TABLE billing.invoices (id bigint);",
+    alembic: 'op.create_table("invoices", sa.Column("id", sa.BigInteger()), schema="billing")',
+    references: ["https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PATH"]
+  },
+  check(ctx) {
+    for (const { operation: op } of ctx.effects.operations) {
+      if (op.op !== "create-table" || op.table.schema !== null || op.temporary) continue;
+      ctx.report({
+        message: `table ${op.table.written} has no schema: it goes to the first schema of search_path`,
+        help: { text: "Qualify the name (alembic: schema=...)." }
+      });
+    }
+  }
+});
+
+// rules/index.ts
+var RULES = [
+  syntax_error_default,
+  alembic_offline_failure_default,
+  concurrent_index_in_transaction_default,
+  require_concurrent_index_creation_default,
+  require_concurrent_index_deletion_default,
+  adding_required_field_default,
+  adding_field_with_volatile_default_default,
+  changing_column_type_default,
+  setting_not_null_default,
+  constraint_missing_not_valid_default,
+  adding_unique_constraint_default,
+  adding_primary_key_default,
+  renaming_column_default,
+  renaming_table_default,
+  dropping_column_default,
+  dropping_table_default,
+  require_concurrent_reindex_default,
+  require_concurrent_partition_detach_default,
+  require_concurrent_refresh_default,
+  adding_exclusion_constraint_default,
+  rewriting_table_default,
+  prefer_repack_default,
+  attaching_partition_with_scan_default,
+  ban_truncate_cascade_default,
+  truncating_table_default,
+  deleting_all_rows_default,
+  backfilling_in_migration_default,
+  locking_table_default,
+  changing_trigger_default,
+  transaction_incompatible_statement_default,
+  transaction_nesting_default,
+  ban_uncommitted_transaction_default,
+  ban_duplicate_column_assignments_default,
+  dropping_database_default,
+  dropping_schema_default,
+  renaming_schema_default,
+  renaming_enum_value_default,
+  adding_domain_constraint_default,
+  identifier_too_long_default,
+  foreign_key_without_index_default,
+  validate_in_same_transaction_default,
+  lock_upgrade_default,
+  lock_order_default,
+  revisions_share_transaction_default,
+  lock_held_during_slow_statement_default,
+  prefer_robust_stmts_default,
+  lock_budget_default,
+  require_lock_timeout_default,
+  unused_ignore_default,
+  excessive_lock_timeout_default,
+  require_statement_timeout_default,
+  ban_drop_not_null_default,
+  require_enum_value_ordering_default,
+  creating_enum_default,
+  ban_char_field_default,
+  prefer_text_field_default,
+  prefer_timestamptz_default,
+  prefer_bigint_over_int_default,
+  prefer_bigint_over_smallint_default,
+  prefer_identity_default,
+  prefer_jsonb_default,
+  require_table_schema_default,
+  multiple_alter_table_default,
+  wide_index_default
+];
+
+// src/cost/stats.ts
+import { readFile } from "node:fs/promises";
+
+// src/common/connection.ts
+var HIDDEN2 = "***";
+var DEFAULT_TIMEOUTS = { lockMs: 5e3, statementMs: 3e4 };
+function parseDuration(value) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*$/.exec(value);
+  if (!match) return null;
+  const ms = Number(match[1]) * { ms: 1, s: 1e3, min: 6e4 }[match[2] ?? "ms"];
+  return ms >= 1 ? Math.round(ms) : null;
+}
+var showDuration = (ms) => ms >= 1e3 && ms % 1e3 === 0 ? `${ms / 1e3} s` : `${ms} ms`;
+var URL_FORM = /^postgres(?:ql)?:\/\//i;
+var KEYWORD_FORM = /^\s*[a-z_]+\s*=/i;
+var USER_INFO = /^(\s*(?:[a-z][a-z\d+.-]*:\/\/)?[^:/?#@\s]*):([^/?#\s]*)@/i;
+var URL_PASSWORD_PARAM = /([?&](?:ssl)?password=)([^&#]*)/gi;
+var KEYWORD_PASSWORD = /(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*$|\S*)/gi;
+function redactUrl(connection) {
+  if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) return connection.replace(KEYWORD_PASSWORD, `$1$2${HIDDEN2}`);
+  return connection.replace(USER_INFO, (_, user, password) => password ? `${user}:${HIDDEN2}@` : `${user}:@`).replace(URL_PASSWORD_PARAM, `$1${HIDDEN2}`);
+}
+function scrub(text2, connection) {
+  if (!connection) return text2;
+  const shown = redactUrl(connection);
+  let clean = text2.split(connection).join(shown);
+  for (const secret of passwordsOf(connection)) {
+    for (const spelling of spellings(secret)) {
+      if (spelling.length >= 6 && !shown.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
+      clean = clean.split(`:${spelling}@`).join(`:${HIDDEN2}@`);
+      clean = clean.replace(new RegExp(`(password\\s*=\\s*'?)${escapeRegExp(spelling)}`, "gi"), `$1${HIDDEN2}`);
+    }
+  }
+  return clean;
+}
+function passwordsOf(connection) {
+  const found = [];
+  if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) {
+    for (const m of connection.matchAll(KEYWORD_PASSWORD)) found.push(unquote(m[3]));
+  } else {
+    const info = USER_INFO.exec(connection)?.[2];
+    if (info) found.push(info);
+    for (const m of connection.matchAll(URL_PASSWORD_PARAM)) found.push(m[2]);
+  }
+  return found.filter((p) => p.length > 0);
+}
+function spellings(field) {
+  let decoded = field;
+  try {
+    decoded = decodeURIComponent(field);
+  } catch {
+  }
+  return [.../* @__PURE__ */ new Set([field, decoded, encodeURIComponent(decoded)])];
+}
+var escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+var unquote = (value) => value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
+var KEYWORDS = {
+  host: "host",
+  hostaddr: "host",
+  port: "port",
+  user: "user",
+  password: "password",
+  dbname: "database",
+  sslmode: null,
+  connect_timeout: null,
+  application_name: null
+};
+function clientConfig(connection) {
+  if (URL_FORM.test(connection)) return { connectionString: connection };
+  if (!KEYWORD_FORM.test(connection)) {
+    throw new UsageError(
+      `not a PostgreSQL connection string: ${redactUrl(connection)} (write postgres://user:password@host:port/database, or host=... user=... dbname=...)`
+    );
+  }
+  const config = {};
+  const pairs = /([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^'\s]\S*|(?=\s|$))/gi;
+  if (connection.replace(pairs, "").trim() !== "")
+    throw new UsageError(`cannot read the connection string ${redactUrl(connection)}: write key=value pairs, a value with spaces in single quotes`);
+  for (const m of connection.matchAll(pairs)) {
+    const [key, value] = [m[1].toLowerCase(), unquote(m[2])];
+    if (key === "port" && !/^\d{1,5}$/.test(value)) throw new UsageError(`${redactUrl(connection)}: port ${value} is not a port number`);
+    if (!(key in KEYWORDS)) throw new UsageError(`${redactUrl(connection)}: the connection keyword ${key} is not supported (use a postgres:// URL)`);
+    const field = KEYWORDS[key];
+    if (field) config[field] = field === "port" ? Number(value) : value;
+    if (key === "sslmode" && value !== "disable" && value !== "allow" && value !== "prefer")
+      config.ssl = value.startsWith("verify") ? true : { rejectUnauthorized: false };
+  }
+  return config;
+}
+function timeoutMessage(error, timeouts) {
+  const code = error.code;
+  if (code === "55P03") return `waited ${showDuration(timeouts.lockMs)} for a lock another session holds (lock_timeout; --lock-timeout changes it)`;
+  if (code === "57014") return `the statement ran longer than ${showDuration(timeouts.statementMs)} (statement_timeout; --statement-timeout changes it)`;
+  if (error instanceof Error && /^Query read timeout$/.test(error.message))
+    return `the server did not answer within ${showDuration(timeouts.statementMs)} (--statement-timeout changes it)`;
+  return null;
+}
+var timeoutSettings = (timeouts) => `SET lock_timeout = ${timeouts.lockMs}; SET statement_timeout = ${timeouts.statementMs}`;
+async function connect(connection, applicationName, timeouts) {
+  const { default: pg2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
+  let client;
+  try {
+    client = new pg2.Client({
+      ...clientConfig(connection),
+      application_name: applicationName,
+      connectionTimeoutMillis: 1e4,
+      query_timeout: timeouts.statementMs + 5e3
+    });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      scrub(`not a valid connection string: ${redactUrl(connection)} (${error instanceof Error ? error.message : String(error)})`, connection)
+    );
+  }
+  client.on("error", () => void 0);
+  try {
+    await client.connect();
+    await client.query(timeoutSettings(timeouts));
+  } catch (error) {
+    await client.end().catch(() => void 0);
+    throw new UsageError(scrub(`cannot connect to ${redactUrl(connection)}: ${error instanceof Error ? error.message : String(error)}`, connection));
+  }
+  return client;
+}
+
+// src/cost/stats.ts
+var TABLES = `
+SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
+       s.n_live_tup::float8 AS live, pg_relation_size(c.oid)::float8 AS heap,
+       COALESCE(pg_total_relation_size(c.reltoastrelid), 0)::float8 AS toast,
+       pg_total_relation_size(c.oid)::float8 AS total, c.oid::int8::text AS oid
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
+WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+ORDER BY n.nspname, c.relname`;
+var INDEXES = `
+SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, pg_relation_size(ic.oid)::float8 AS bytes
+FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_namespace n ON n.oid = ic.relnamespace
+WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
+ORDER BY ic.relname`;
+var KINDS = { r: "table", p: "partitioned table", m: "materialized view" };
+async function collectStats(url, timeouts = DEFAULT_TIMEOUTS, now = () => /* @__PURE__ */ new Date()) {
+  const client = await connect(url, "locklint stats", timeouts);
+  const where = redactUrl(url);
+  try {
+    await client.query("BEGIN READ ONLY");
+    const version = (await client.query("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n")).rows[0];
+    const tables = (await client.query(TABLES)).rows;
+    const indexes = (await client.query(INDEXES)).rows;
+    await client.query("ROLLBACK");
+    const byTable = /* @__PURE__ */ new Map();
+    for (const i of indexes) byTable.set(i.table_oid, [...byTable.get(i.table_oid) ?? [], { name: i.name, bytes: i.bytes }]);
+    return {
+      format: "locklint-stats",
+      version: 1,
+      collectedAt: now().toISOString(),
+      server: { version: version.v, versionNum: Number(version.n) },
+      source: where,
+      tables: tables.map((t) => ({
+        schema: t.schema,
+        name: t.name,
+        kind: KINDS[t.kind] ?? "table",
+        reltuples: t.reltuples,
+        liveTuples: t.live,
+        heapBytes: t.heap,
+        toastBytes: t.toast,
+        totalBytes: t.total,
+        indexes: byTable.get(t.oid) ?? []
+      }))
+    };
+  } catch (error) {
+    const reason = timeoutMessage(error, timeouts) ?? (error instanceof Error ? error.message : String(error));
+    throw new UsageError(scrub(`reading statistics from ${where} failed: ${reason}`, url));
+  } finally {
+    await client.end().catch(() => void 0);
+  }
+}
+async function readStatsFile(path) {
+  let text2;
+  try {
+    text2 = await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read the stats file (${error.code ?? String(error)})`);
+  }
+  let data2;
+  try {
+    data2 = JSON.parse(text2);
+  } catch (error) {
+    throw new UsageError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)}); write it with locklint stats`);
+  }
+  if (data2?.format !== "locklint-stats" || data2.version !== 1 || !Array.isArray(data2.tables)) {
+    throw new UsageError(`${path}: not a locklint stats file (version 1); write it with locklint stats`);
+  }
+  for (const [i, table2] of data2.tables.entries()) {
+    const problem = tableProblem(table2);
+    if (problem) throw new UsageError(`${path}: tables[${i}]${problem}; write it with locklint stats`);
+  }
+  return data2;
+}
+var isCount = (value) => typeof value === "number" && Number.isFinite(value);
+function tableProblem(table2) {
+  if (typeof table2 !== "object" || table2 === null || Array.isArray(table2)) return ": expected an object (schema, name, kind, sizes, indexes)";
+  const t = table2;
+  for (const key of ["schema", "name"]) if (typeof t[key] !== "string") return `.${key}: expected a string`;
+  if (!Object.values(KINDS).includes(t.kind))
+    return `.kind: expected ${Object.values(KINDS).map((k) => `"${k}"`).join(", ")}`;
+  for (const key of ["reltuples", "heapBytes", "toastBytes", "totalBytes"]) if (!isCount(t[key])) return `.${key}: expected a number`;
+  if (t.liveTuples !== null && !isCount(t.liveTuples)) return ".liveTuples: expected a number or null";
+  if (!Array.isArray(t.indexes)) return ".indexes: expected a list";
+  const index = t.indexes.findIndex(
+    (i) => typeof i !== "object" || i === null || typeof i.name !== "string" || !isCount(i.bytes)
+  );
+  return index < 0 ? null : `.indexes[${index}]: expected an object with a name (string) and bytes (number)`;
+}
+
+// src/locks/facts.ts
+var fact = (mode, effects = {}) => ({
+  mode,
+  rewrite: Boolean(effects.rewrite),
+  scan: Boolean(effects.scan || effects.rewrite)
+});
+var AE = (effects) => fact("ACCESS EXCLUSIVE", effects);
+var changedIn = (feature, before, from) => ({ feature, before, from });
+var scan = { scan: true };
+var rewrite = { rewrite: true };
+var LOCK_FACTS = {
+  "create-table": {
+    statement: "CREATE TABLE",
+    roles: {
+      "new table": AE(),
+      "partition parent": AE(),
+      "default partition": AE(scan),
+      "inheritance parent": fact("SHARE UPDATE EXCLUSIVE"),
+      "LIKE source": fact("ACCESS SHARE"),
+      "referenced table": fact("SHARE ROW EXCLUSIVE")
+    }
+  },
+  "create-view": { statement: "CREATE [OR REPLACE] VIEW", roles: { "read table": fact("ACCESS SHARE"), view: AE() } },
+  "create-materialized-view": { statement: "CREATE MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan) } },
+  "create-table-as": { statement: "CREATE TABLE ... AS", roles: { "read table": fact("ACCESS SHARE", scan), "new table": AE() } },
+  "drop-table": {
+    statement: "DROP TABLE / VIEW",
+    roles: { table: AE(), "referenced table": AE(), "referencing table": AE(), "partition parent": AE(), partition: AE() }
+  },
+  "drop-index": { statement: "DROP INDEX", roles: { table: AE(), index: AE() } },
+  "drop-index-concurrently": { statement: "DROP INDEX CONCURRENTLY", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
+  "add-column": { statement: "ADD COLUMN", roles: { table: AE(), "referenced table": fact("SHARE ROW EXCLUSIVE") } },
+  "add-column-filled": { statement: "ADD COLUMN filled per row (volatile default, serial, identity, stored generated)", roles: { table: AE(rewrite) } },
+  "add-column-checked": {
+    statement: "ADD COLUMN with a constraint to check (UNIQUE, PRIMARY KEY, EXCLUDE, CHECK, REFERENCES with a default)",
+    roles: { table: AE(scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) }
+  },
+  "drop-column": { statement: "DROP COLUMN", roles: { table: AE() } },
+  "alter-column-type": { statement: "ALTER COLUMN TYPE (binary-compatible)", roles: { table: AE() } },
+  "alter-column-type-rewrite": { statement: "ALTER COLUMN TYPE (rewriting)", roles: { table: AE(rewrite), index: AE(rewrite) } },
+  "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan) } },
+  "set-not-null-proven": { statement: "ALTER COLUMN SET NOT NULL (already proven)", roles: { table: AE() } },
+  "drop-not-null": { statement: "ALTER COLUMN DROP NOT NULL", roles: { table: AE() } },
+  "set-default": { statement: "ALTER COLUMN SET DEFAULT", roles: { table: AE() } },
+  "drop-default": { statement: "ALTER COLUMN DROP DEFAULT", roles: { table: AE() } },
+  "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan) } },
+  "add-check-not-valid": { statement: "ADD CONSTRAINT CHECK / NOT NULL ... NOT VALID", roles: { table: AE() } },
+  "add-foreign-key": {
+    statement: "ADD CONSTRAINT FOREIGN KEY",
+    roles: { table: fact("SHARE ROW EXCLUSIVE", scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) }
+  },
+  "add-foreign-key-not-valid": {
+    statement: "ADD CONSTRAINT FOREIGN KEY ... NOT VALID",
+    roles: { table: fact("SHARE ROW EXCLUSIVE"), "referenced table": fact("SHARE ROW EXCLUSIVE") }
+  },
+  "add-unique": { statement: "ADD CONSTRAINT UNIQUE / PRIMARY KEY", roles: { table: AE(scan) } },
+  "add-unique-using-index": { statement: "ADD CONSTRAINT UNIQUE / PRIMARY KEY USING INDEX", roles: { table: AE() } },
+  "add-primary-key-using-index-nullable": { statement: "ADD CONSTRAINT PRIMARY KEY USING INDEX (columns not yet NOT NULL)", roles: { table: AE(scan) } },
+  "add-exclusion": { statement: "ADD CONSTRAINT EXCLUDE", roles: { table: AE(scan) } },
+  "validate-constraint": {
+    statement: "VALIDATE CONSTRAINT",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), "referenced table": fact("ROW SHARE", scan) }
+  },
+  "drop-constraint": { statement: "DROP CONSTRAINT", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
+  rename: { statement: "RENAME (table, column, constraint)", roles: { table: AE() } },
+  "set-schema": { statement: "SET SCHEMA", roles: { table: AE() } },
+  "rename-index": {
+    statement: "ALTER INDEX ... RENAME",
+    roles: { index: changedIn("renameIndexShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")) }
+  },
+  "create-index": { statement: "CREATE INDEX", roles: { table: fact("SHARE", scan), partition: fact("SHARE", scan), "new index": AE() } },
+  "create-index-concurrently": {
+    statement: "CREATE INDEX CONCURRENTLY",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), partition: fact("SHARE UPDATE EXCLUSIVE", scan), "new index": AE() }
+  },
+  reindex: { statement: "REINDEX", roles: { table: fact("SHARE", scan), index: AE(rewrite) } },
+  "reindex-concurrently": {
+    statement: "REINDEX CONCURRENTLY",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), index: fact("SHARE UPDATE EXCLUSIVE", rewrite) }
+  },
+  truncate: { statement: "TRUNCATE", roles: { table: AE(rewrite), "referencing table": AE(rewrite) } },
+  update: {
+    statement: "UPDATE",
+    roles: { table: fact("ROW EXCLUSIVE", scan), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) }
+  },
+  delete: { statement: "DELETE", roles: { table: fact("ROW EXCLUSIVE", scan), "read table": fact("ACCESS SHARE", scan) } },
+  "delete-referencing-action": {
+    statement: "DELETE: a referencing table's ON DELETE CASCADE / SET NULL / SET DEFAULT",
+    roles: { "referencing table": fact("ROW EXCLUSIVE") }
+  },
+  "delete-referencing-check": { statement: "DELETE: a referencing table's foreign-key check", roles: { "referencing table": fact("ROW SHARE") } },
+  insert: { statement: "INSERT", roles: { table: fact("ROW EXCLUSIVE"), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
+  select: { statement: "SELECT", roles: { "read table": fact("ACCESS SHARE", scan) } },
+  "select-for-update": { statement: "SELECT ... FOR UPDATE / SHARE", roles: { "read table": fact("ROW SHARE", scan) } },
+  analyze: { statement: "ANALYZE", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
+  vacuum: { statement: "VACUUM", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan) } },
+  "vacuum-full": { statement: "VACUUM FULL", roles: { table: AE(rewrite) } },
+  cluster: { statement: "CLUSTER", roles: { table: AE(rewrite), index: AE(rewrite) } },
+  "refresh-materialized-view": { statement: "REFRESH MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan), view: AE(rewrite) } },
+  "refresh-materialized-view-concurrently": {
+    statement: "REFRESH MATERIALIZED VIEW CONCURRENTLY",
+    roles: { "read table": fact("ACCESS SHARE", scan), view: fact("EXCLUSIVE", scan) }
+  },
+  "attach-partition": {
+    statement: "ATTACH PARTITION",
+    roles: {
+      "partition parent": changedIn("attachPartitionShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")),
+      partition: AE(scan),
+      "default partition": AE(scan)
+    }
+  },
+  "detach-partition": { statement: "DETACH PARTITION", roles: { "partition parent": AE(), partition: AE(), "default partition": AE() } },
+  "detach-partition-concurrently": {
+    statement: "DETACH PARTITION CONCURRENTLY / FINALIZE",
+    roles: { "partition parent": fact("SHARE UPDATE EXCLUSIVE"), partition: fact("SHARE UPDATE EXCLUSIVE"), "default partition": AE() }
+  },
+  "create-trigger": { statement: "CREATE TRIGGER, ENABLE/DISABLE TRIGGER", roles: { table: fact("SHARE ROW EXCLUSIVE") } },
+  "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
+  comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
+  grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
+  "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } }
+};
+var shareUpdateExclusive = fact("SHARE UPDATE EXCLUSIVE");
+var ALTER_TABLE_FACTS = {
+  "ADD CONSTRAINT": AE(),
+  "SET LOGGED": AE(rewrite),
+  "SET UNLOGGED": AE(rewrite),
+  "SET TABLESPACE": AE(rewrite),
+  "SET ACCESS METHOD": AE(rewrite),
+  "ALTER COLUMN SET EXPRESSION": AE(rewrite),
+  "SET (storage parameters)": AE(),
+  "RESET (storage parameters)": AE(),
+  "ALTER COLUMN SET STATISTICS": shareUpdateExclusive,
+  "ALTER COLUMN SET/RESET (attribute options)": shareUpdateExclusive,
+  "ALTER COLUMN SET STORAGE": AE(),
+  "CLUSTER ON": shareUpdateExclusive,
+  "SET WITHOUT CLUSTER": shareUpdateExclusive,
+  "ALTER CONSTRAINT": AE(),
+  "OWNER TO": AE(),
+  "ALTER COLUMN ADD GENERATED AS IDENTITY": AE(),
+  "ALTER COLUMN SET (identity options)": AE(),
+  "ALTER COLUMN DROP IDENTITY": AE(),
+  "ALTER COLUMN DROP EXPRESSION": AE(),
+  "ALTER COLUMN SET COMPRESSION": AE(),
+  "REPLICA IDENTITY": AE(),
+  "ROW LEVEL SECURITY": AE(),
+  "ENABLE/DISABLE RULE": AE(),
+  INHERIT: AE(),
+  "NO INHERIT": AE(),
+  "ALTER INDEX": AE(),
+  "ALTER TRIGGER RENAME": AE(),
+  // every other form: PostgreSQL's conservative default for ALTER TABLE
+  other: AE()
+};
+var LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
+var VIRTUAL_SET_EXPRESSION = { statement: "ALTER COLUMN SET EXPRESSION of a VIRTUAL generated column", roles: { table: AE() } };
+function alterTableRow(form, detail) {
+  const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
+  if (storage && detail.options.length > 0 && detail.options.every((name) => LIGHT_RELOPTIONS.test(name))) {
+    return ["alter-table: light storage parameters", shareUpdateExclusive];
+  }
+  if (form === "ALTER COLUMN SET EXPRESSION" && detail.virtualColumn) return ["alter-table: SET EXPRESSION of a virtual column", AE()];
+  return [`alter-table: ${form}`, ALTER_TABLE_FACTS[form]];
+}
+function alterTableRowId(form, detail) {
+  return alterTableRow(form, detail)[0];
+}
+function alterTableFact(form, detail) {
+  return alterTableRow(form, detail)[1];
+}
+function lockFact(id, role, pgVersion) {
+  const roles = LOCK_FACTS[id].roles;
+  const found = roles[role];
+  if (!found) throw new Error(`lock facts: ${id} has no fact for the ${role}`);
+  return resolve4(found, pgVersion);
+}
+function resolve4(found, pgVersion) {
+  return "feature" in found ? since(found.feature, pgVersion) ? found.from : found.before : found;
+}
+
+// src/schema/type-change.ts
+function typeChangeVerdict(from, to, using, ctx) {
+  if (!to) return { rewrite: true, certain: false, reason: "the new type is not understood" };
+  if (using) return { rewrite: true, certain: true, reason: `a USING expression converts every row to ${formatType(to)}` };
+  if (!from) {
+    return {
+      rewrite: true,
+      certain: false,
+      reason: `the column's current type is not known from this script; changing it to ${formatType(to)} rewrites the table unless the old type is binary-compatible`
+    };
+  }
+  const change = `${formatType(from)} to ${formatType(to)}`;
+  const noRewrite = (why) => ({ rewrite: false, certain: true, reason: `${change}: ${why}` });
+  const rewrite2 = (why) => ({ rewrite: true, certain: true, reason: `${change}: ${why}` });
+  if (from.array !== to.array) return rewrite2("array and scalar types are not binary-compatible");
+  const sameSchema = from.schema === to.schema;
+  if (sameSchema && from.name === to.name && sameMods(from.mods, to.mods)) return noRewrite("same type, nothing to do");
+  if (from.array) return rewrite2("array element conversion rewrites the table");
+  if (!sameSchema) return rewrite2("a different type rewrites the table");
+  const [a, b] = [from.name, to.name];
+  const stringLike = (t) => t === "varchar" || t === "text";
+  if (stringLike(a) && stringLike(b)) {
+    if (b === "text" || to.mods.length === 0) return noRewrite("binary-compatible, the new type has no length limit");
+    if (a === "varchar" && from.mods.length > 0 && to.mods[0] >= from.mods[0]) return noRewrite("the length limit grows, binary-compatible");
+    return rewrite2("a shorter or new length limit checks and rewrites every row");
+  }
+  if (a === "numeric" && b === "numeric") {
+    if (to.mods.length === 0) return noRewrite("unconstrained numeric accepts every value");
+    if (from.mods.length > 0 && (from.mods[1] ?? 0) === (to.mods[1] ?? 0) && to.mods[0] >= from.mods[0]) {
+      return noRewrite("more precision at the same scale, binary-compatible");
+    }
+    return rewrite2("a new precision or scale rewrites every row");
+  }
+  if (a === "varbit" && b === "varbit") {
+    if (to.mods.length === 0 || from.mods.length > 0 && to.mods[0] >= from.mods[0]) return noRewrite("the length limit grows");
+    return rewrite2("a shorter length limit rewrites every row");
+  }
+  if ((a === "timestamp" || a === "timestamptz") && a === b) {
+    if (to.mods.length === 0 || from.mods.length > 0 && to.mods[0] >= from.mods[0]) return noRewrite("more fractional-second precision");
+    return rewrite2("less precision rounds and rewrites every row");
+  }
+  if (a === "timestamp" && b === "timestamptz" || a === "timestamptz" && b === "timestamp") {
+    if (ctx.utcConversionInPlace && ctx.utcSession) return noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values");
+    return rewrite2(
+      ctx.utcConversionInPlace ? "rewrites every row unless the session time zone is UTC (SET TIME ZONE 'UTC' before it)" : "rewrites every row before PostgreSQL 12"
+    );
+  }
+  if (a === "cidr" && b === "inet") return noRewrite("binary-compatible");
+  return rewrite2("not binary-compatible, every row is converted");
+}
+function sameMods(a, b) {
+  return a.length === b.length && a.every((m, i) => m === b[i]);
+}
+function isUtcZone(zone) {
+  return /^(utc|gmt|etc\/utc|etc\/gmt|etc\/uct|etc\/universal|etc\/zulu|uct|universal|zulu|z|gmt0|etc\/gmt0|etc\/gmt\+0|etc\/gmt-0|0|\+00|00:00|\+00:00)$/i.test(
+    zone.trim()
+  );
+}
+
+// src/locks/effects.ts
+var Locks = class {
+  constructor(ctx) {
+    this.ctx = ctx;
+  }
+  ctx;
+  list = [];
+  /** The rows and roles of the facts table this operation read (`<row> / <role>`): the tests ask that each be verified. */
+  facts = [];
+  /** Locks a table as row `id` of the facts table says for `role`. */
+  table(ref, id, role, options = {}) {
+    this.tableWith(ref, `${id} / ${role}`, lockFact(id, role, this.ctx.pgVersion), options);
+  }
+  /** Locks an index as row `id` of the facts table says for `role`. */
+  index(ref, id, role, options = {}) {
+    const fact2 = lockFact(id, role, this.ctx.pgVersion);
+    this.facts.push(`${id} / ${role}`);
+    const index = "written" in ref ? this.ctx.schema.index(ref) : ref;
+    const written = "written" in ref ? ref.written : writtenName(ref);
+    this.add(written, relationKey(ref.schema, ref.name), "index", fact2.mode, withFact(fact2, options), index?.createdIn ?? null);
+  }
+  /** Locks a table with `fact`, the row `used` names. */
+  tableWith(ref, used, fact2, options = {}) {
+    this.facts.push(used);
+    const table2 = "written" in ref ? this.ctx.schema.table(ref) : ref;
+    const written = "written" in ref ? ref.written : writtenName(ref);
+    const kind = table2?.kind ?? "table";
+    this.add(written, relationKey(ref.schema, ref.name), kind, fact2.mode, withFact(fact2, options), table2?.createdIn ?? null);
+  }
+  add(relation2, key, kind, mode, options, createdIn) {
+    const novelty = options.novelty !== void 0 ? options.novelty : this.noveltyOf(createdIn);
+    const why = options.why ? [options.why] : [];
+    const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
+    const newInTransaction = novelty === "created by this statement" || sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn.unit === this.ctx.unitKey);
+    this.list.push({
+      relation: relation2,
+      key,
+      kind,
+      mode,
+      blocks: blockedBy(mode),
+      rewrite: Boolean(options.rewrite),
+      scan: Boolean(options.scan || options.rewrite),
+      novelty,
+      newInTransaction,
+      why
+    });
+  }
+  noveltyOf(createdIn) {
+    if (createdIn === null || createdIn.unit !== this.ctx.unitKey) return null;
+    return this.ctx.unitLabel === "revision" ? "created earlier in this revision" : this.ctx.unitLabel === "deploy" ? "created earlier in this deploy" : "created earlier in this transaction";
+  }
+};
+function withFact(fact2, options) {
+  return { ...options, rewrite: options.rewrite ?? fact2.rewrite, scan: options.scan ?? fact2.scan };
+}
+function writtenName(ref) {
+  return ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
+}
+function operationEffect(operation, ctx) {
+  const locks = new Locks(ctx);
+  const effect = { operation, locks: locks.list, facts: locks.facts };
+  const { schema, pgVersion } = ctx;
+  switch (operation.op) {
+    case "create-table": {
+      if (operation.temporary) break;
+      locks.table(operation.table, "create-table", "new table", { novelty: "created by this statement" });
+      if (operation.partitionOf) {
+        locks.table(operation.partitionOf, "create-table", "partition parent", { why: "new partition" });
+        const defaultPartition = findDefaultPartition(schema.table(operation.partitionOf));
+        if (defaultPartition) locks.table(defaultPartition, "create-table", "default partition", { why: "checks the default partition's rows" });
+      }
+      for (const parent of operation.inherits) locks.table(parent, "create-table", "inheritance parent", { why: "new child table" });
+      for (const like of operation.likes) locks.table(like, "create-table", "LIKE source", { why: "LIKE copies its definition" });
+      for (const fk of operation.constraints) {
+        if (fk.kind === "foreign-key" && fk.references && !sameRelation(fk.references, operation.table)) {
+          locks.table(fk.references, "create-table", "referenced table", { why: "foreign key to it" });
+        }
+      }
+      break;
+    }
+    case "create-view":
+      for (const read of operation.reads)
+        locks.table(read, operation.materialized ? "create-materialized-view" : "create-view", "read table", {
+          why: operation.materialized ? "read to populate the view" : "read by the view"
+        });
+      if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "create-view", "view", { why: "view replaced" });
+      break;
+    case "create-table-as":
+      for (const read of operation.reads) locks.table(read, "create-table-as", "read table", { why: "read to fill the table" });
+      locks.table(operation.table, "create-table-as", "new table", { novelty: "created by this statement" });
+      break;
+    case "drop-relation": {
+      const table2 = schema.table(operation.relation);
+      locks.table(operation.relation, "drop-table", "table", { why: "dropped" });
+      if (table2) {
+        for (const c of table2.constraints.values()) {
+          if (c.references && c.references !== table2)
+            locks.table(c.references, "drop-table", "referenced table", { why: `its foreign key ${c.name} is removed from this table` });
+        }
+        if (operation.cascade) {
+          for (const referencing of table2.referencedBy)
+            if (referencing !== table2) locks.table(referencing, "drop-table", "referencing table", { why: "CASCADE drops its foreign key" });
+        }
+        if (table2.partitionOf) locks.table(table2.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
+        for (const partition of table2.partitions) locks.table(partition, "drop-table", "partition", { why: "partition dropped with its parent" });
+      }
+      break;
+    }
+    case "drop-index": {
+      const index = schema.index(operation.index);
+      if (operation.concurrent) {
+        if (index?.table) locks.table(index.table, "drop-index-concurrently", "table", { why: "DROP INDEX CONCURRENTLY" });
+        else locks.index(operation.index, "drop-index-concurrently", "index", { why: "DROP INDEX CONCURRENTLY" });
+      } else {
+        if (index?.table) locks.table(index.table, "drop-index", "table", { why: `drops index ${index.name}` });
+        locks.index(operation.index, "drop-index", "index", {
+          why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too"
+        });
+      }
+      break;
+    }
+    case "add-column":
+      addColumnEffect(operation.table, operation.column, locks, effect);
+      break;
+    case "drop-column":
+      locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
+      break;
+    case "alter-column-type": {
+      const table2 = schema.table(operation.table);
+      const from = table2?.columns.get(operation.column)?.type ?? null;
+      const verdict = typeChangeVerdict(from, operation.type, operation.using, {
+        utcConversionInPlace: since("timestampTzUtcWithoutRewrite", pgVersion),
+        utcSession: ctx.utcSession
+      });
+      effect.typeChange = { ...verdict, from };
+      if (!verdict.rewrite) {
+        locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
+        break;
+      }
+      locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
+      if (table2) for (const index of table2.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
+      break;
+    }
+    case "set-not-null": {
+      const proof = notNullProof(schema.table(operation.table), operation.column, pgVersion);
+      if (proof) effect.notNullProof = proof;
+      if (proof) locks.table(operation.table, "set-not-null-proven", "table", { why: `SET NOT NULL without a scan: ${proof}` });
+      else locks.table(operation.table, "set-not-null", "table", { why: "SET NOT NULL scans every row" });
+      break;
+    }
+    case "drop-not-null":
+      locks.table(operation.table, "drop-not-null", "table");
+      break;
+    case "drop-default":
+      locks.table(operation.table, "drop-default", "table");
+      break;
+    case "set-default":
+      locks.table(operation.table, "set-default", "table", { why: "new default applies to future rows only" });
+      break;
+    case "add-constraint":
+      addConstraintEffect(operation.table, operation.constraint, ctx, locks);
+      break;
+    case "validate-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      locks.table(operation.table, "validate-constraint", "table", { why: `validates ${operation.name}` });
+      if (constraint?.references) locks.table(constraint.references, "validate-constraint", "referenced table", { why: "referenced rows are checked" });
+      break;
+    }
+    case "drop-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      locks.table(operation.table, "drop-constraint", "table", { why: `drops constraint ${operation.name}` });
+      if (constraint?.references && constraint.references !== table2)
+        locks.table(constraint.references, "drop-constraint", "referenced table", { why: "its foreign-key triggers are removed" });
+      if (table2 && operation.cascade && (constraint?.kind === "primary-key" || constraint?.kind === "unique")) {
+        for (const referencing of table2.referencedBy)
+          if (referencing !== table2) locks.table(referencing, "drop-constraint", "referencing table", { why: "CASCADE drops its foreign key" });
+      }
+      break;
+    }
+    case "rename-table":
+    case "rename-column":
+    case "rename-constraint":
+      locks.table(operation.table, "rename", "table", { why: "renamed" });
+      break;
+    case "set-schema":
+      locks.table(operation.relation, "set-schema", "table", { why: "moved to another schema" });
+      break;
+    case "rename-index":
+      locks.index(operation.index, "rename-index", "index", { why: "renamed" });
+      break;
+    case "create-index": {
+      const table2 = schema.table(operation.table);
+      const row = operation.concurrent ? "create-index-concurrently" : "create-index";
+      const partitioned = table2?.kind === "partitioned table";
+      locks.table(operation.table, row, "table", {
+        scan: partitioned ? false : void 0,
+        why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build"
+      });
+      if (partitioned) for (const partition of table2.partitions) locks.table(partition, row, "partition", { why: "index build on the partition" });
+      if (operation.index) locks.index(operation.index, row, "new index", { novelty: "created by this statement" });
+      break;
+    }
+    case "reindex":
+      reindexEffect(operation, ctx, locks);
+      break;
+    case "truncate": {
+      locks.table(operation.table, "truncate", "table", { why: "TRUNCATE replaces the table's files" });
+      const table2 = schema.table(operation.table);
+      if (table2 && operation.cascade)
+        for (const referencing of table2.referencedBy) locks.table(referencing, "truncate", "referencing table", { why: "TRUNCATE CASCADE" });
+      break;
+    }
+    case "update": {
+      const table2 = schema.table(operation.table);
+      locks.table(operation.table, "update", "table", rowSearch(table2, operation.where, "updates"));
+      if (table2) {
+        for (const c of table2.constraints.values()) {
+          if (c.references && c.references !== table2 && c.columns.some((col) => operation.columns.includes(col))) {
+            locks.table(c.references, "update", "referenced table", { why: `foreign key ${c.name} checks the new values` });
+          }
+        }
+      }
+      for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "update", "read table", { why: "read" });
+      break;
+    }
+    case "delete": {
+      const table2 = schema.table(operation.table);
+      locks.table(operation.table, "delete", "table", rowSearch(table2, operation.where, "deletes"));
+      if (table2) {
+        for (const referencing of table2.referencedBy) {
+          if (referencing === table2) continue;
+          const actions = [...referencing.constraints.values()].filter((c) => c.references === table2);
+          const changesRows = actions.some((c) => c.onDelete === "c" || c.onDelete === "n" || c.onDelete === "d");
+          const unindexed = actions.some((c) => !hasIndexLeadingWith(referencing, c.columns));
+          locks.table(referencing, changesRows ? "delete-referencing-action" : "delete-referencing-check", "referencing table", {
+            scan: unindexed,
+            why: `${changesRows ? "ON DELETE action changes its rows" : "foreign key checks for referencing rows"}${unindexed ? "; no index on the referencing columns: scanned for each deleted row" : ""}`
+          });
+        }
+      }
+      for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "delete", "read table", { why: "read" });
+      break;
+    }
+    case "insert": {
+      locks.table(operation.table, "insert", "table", { why: "inserts rows" });
+      const table2 = schema.table(operation.table);
+      if (table2) {
+        for (const c of table2.constraints.values()) {
+          if (c.references && c.references !== table2)
+            locks.table(c.references, "insert", "referenced table", { why: `foreign key ${c.name} checks the new rows` });
+        }
+      }
+      for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "insert", "read table", { why: "read" });
+      break;
+    }
+    case "select":
+      for (const read of operation.reads) locks.table(read, operation.locking ? "select-for-update" : "select", "read table", { why: "read" });
+      break;
+    case "vacuum":
+      if (!operation.table) break;
+      if (operation.analyzeOnly) locks.table(operation.table, "analyze", "table", { why: "ANALYZE samples rows" });
+      else if (operation.full) locks.table(operation.table, "vacuum-full", "table", { why: "VACUUM FULL rewrites the table" });
+      else locks.table(operation.table, "vacuum", "table", { why: "VACUUM" });
+      break;
+    case "cluster": {
+      if (!operation.table) break;
+      locks.table(operation.table, "cluster", "table", { why: "CLUSTER rewrites the table in index order" });
+      const table2 = schema.table(operation.table);
+      if (table2) for (const index of table2.indexes) locks.index(index, "cluster", "index", { why: "rebuilt with the table" });
+      break;
+    }
+    case "refresh-materialized-view": {
+      const view = schema.table(operation.view);
+      const row = operation.concurrent ? "refresh-materialized-view-concurrently" : "refresh-materialized-view";
+      for (const read of view?.readsFrom ?? []) locks.table(read, row, "read table", { why: "read to refresh the view" });
+      locks.table(operation.view, row, "view", {
+        why: operation.concurrent ? "REFRESH ... CONCURRENTLY compares old and new rows" : "REFRESH replaces the view's contents"
+      });
+      break;
+    }
+    case "attach-partition": {
+      const parent = schema.table(operation.table);
+      const partition = schema.table(operation.partition);
+      locks.table(operation.table, "attach-partition", "partition parent", { why: "gains a partition" });
+      const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
+      locks.table(operation.partition, "attach-partition", "partition", {
+        scan: implied ? false : void 0,
+        why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound"
+      });
+      const defaultPartition = operation.defaultPartition ? void 0 : findDefaultPartition(parent);
+      if (defaultPartition)
+        locks.table(defaultPartition, "attach-partition", "default partition", { why: "the default partition is checked for rows of the new bound" });
+      break;
+    }
+    case "detach-partition": {
+      const row = operation.concurrent || operation.finalize ? "detach-partition-concurrently" : "detach-partition";
+      locks.table(operation.table, row, "partition parent", { why: "loses a partition" });
+      locks.table(operation.partition, row, "partition", { why: "detached" });
+      const defaultPartition = findDefaultPartition(schema.table(operation.table));
+      if (defaultPartition && !sameRelation(defaultPartition, operation.partition))
+        locks.table(defaultPartition, row, "default partition", { why: "the default partition's bound changes" });
+      break;
+    }
+    case "lock-table":
+      locks.tableWith(operation.table, "LOCK TABLE", { mode: operation.mode, rewrite: false, scan: false }, { why: "LOCK TABLE" });
+      break;
+    case "create-trigger":
+    case "enable-disable-trigger":
+      locks.table(operation.table, "create-trigger", "table", { why: "trigger change" });
+      break;
+    case "drop-trigger":
+      locks.table(operation.table, "drop-trigger", "table", { why: "trigger dropped" });
+      break;
+    case "comment":
+      if (operation.relation) {
+        if (operation.on === "INDEX") locks.index(operation.relation, "comment", "index", { why: "COMMENT" });
+        else locks.table(operation.relation, "comment", "table", { why: "COMMENT" });
+      }
+      break;
+    case "grant":
+      locks.table(operation.relation, "grant", "table", { why: "GRANT" });
+      break;
+    case "alter-table-other": {
+      const table2 = schema.table(operation.table);
+      const persistenceUnchanged = table2?.declared && (operation.form === "SET LOGGED" && !table2.unlogged || operation.form === "SET UNLOGGED" && table2.unlogged);
+      const detail = { options: operation.options, virtualColumn: operation.column !== null && table2?.columns.get(operation.column)?.generated === "virtual" };
+      const row = alterTableRowId(operation.form, detail);
+      const fact2 = alterTableFact(operation.form, detail);
+      locks.tableWith(operation.table, `${row} / table`, fact2, {
+        rewrite: fact2.rewrite && !persistenceUnchanged,
+        scan: persistenceUnchanged ? false : void 0,
+        why: operation.what
+      });
+      break;
+    }
+    case "domain-constraint":
+      if (operation.action === "add" && !operation.notValid) {
+        for (const table2 of schema.tablesUsingType(operation.domain))
+          locks.table(table2, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
+      }
+      break;
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+    case "create-enum":
+    case "add-enum-value":
+    case "rename-enum-value":
+    case "drop-type":
+    case "set":
+    case "transaction":
+    case "no-table-lock":
+    case "unknown":
+      break;
+    default: {
+      const unhandled = operation;
+      throw new Error(`effects: no case for operation ${JSON.stringify(unhandled)}`);
+    }
+  }
+  return effect;
+}
+function addColumnEffect(tableRef, column2, locks, effect) {
+  const defaultValue = column2.default;
+  const perRow = defaultValue !== null && (defaultValue.volatility === "volatile" || defaultValue.volatility === "unknown");
+  const reasons = [];
+  if (column2.serial) reasons.push(`${column2.type?.name ?? "serial"} fills every row from a sequence`);
+  if (column2.identity) reasons.push("an identity column fills every row from a sequence");
+  if (column2.generated === "stored") reasons.push("a stored generated column is computed for every row");
+  if (perRow) {
+    effect.perRowDefault = { volatile: defaultValue.volatileFunctions, unknown: defaultValue.unknownFunctions };
+    reasons.push(
+      defaultValue.volatility === "volatile" ? `volatile default ${defaultValue.volatileFunctions.join(", ")}() is evaluated for every row` : `the default calls ${defaultValue.unknownFunctions.join(", ")}(), whose volatility is unknown`
+    );
+  }
+  const rewrite2 = reasons.length > 0;
+  const constraints = column2.constraints;
+  const indexBuild = constraints.some((c) => c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclude");
+  const check = constraints.some((c) => c.kind === "check");
+  const fkWithValues = defaultValue !== null && constraints.some((c) => c.kind === "foreign-key");
+  const scan2 = rewrite2 || indexBuild || check || fkWithValues;
+  const why = rewrite2 ? reasons.join("; ") : indexBuild ? "builds an index for the new column" : check ? "checks the new column's CHECK constraint" : `adds column ${column2.name}`;
+  locks.table(tableRef, rewrite2 ? "add-column-filled" : scan2 ? "add-column-checked" : "add-column", "table", { why });
+  for (const c of constraints) {
+    if (c.kind === "foreign-key" && c.references && !sameRelation(c.references, tableRef)) {
+      locks.table(c.references, fkWithValues ? "add-column-checked" : "add-column", "referenced table", { why: "foreign key to it" });
+    }
+  }
+  effect.requiredWithoutDefault = column2.notNull && defaultValue === null && !column2.serial && !column2.identity && column2.generated === null;
+}
+function addConstraintEffect(tableRef, constraint, ctx, locks) {
+  const { schema } = ctx;
+  switch (constraint.kind) {
+    case "check":
+    case "not-null":
+      locks.table(tableRef, constraint.notValid ? "add-check-not-valid" : "add-check", "table", {
+        why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row under the lock"
+      });
+      break;
+    case "foreign-key": {
+      const row = constraint.notValid ? "add-foreign-key-not-valid" : "add-foreign-key";
+      locks.table(tableRef, row, "table", { why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row" });
+      if (constraint.references && !sameRelation(constraint.references, tableRef)) {
+        locks.table(constraint.references, row, "referenced table", { why: "referenced by the new foreign key" });
+      }
+      break;
+    }
+    case "unique":
+    case "primary-key": {
+      if (constraint.usingIndex) {
+        const table2 = schema.table(tableRef);
+        const nullable = constraint.kind === "primary-key" && !columnsProvablyNotNull(
+          table2,
+          constraint.columns.length ? constraint.columns : schema.index({ schema: tableRef.schema, name: constraint.usingIndex })?.columns ?? []
+        );
+        if (nullable)
+          locks.table(tableRef, "add-primary-key-using-index-nullable", "table", { why: "USING INDEX, but the key columns must be checked for NULLs" });
+        else locks.table(tableRef, "add-unique-using-index", "table", { why: "USING INDEX: no index build" });
+      } else {
+        locks.table(tableRef, "add-unique", "table", { why: "builds the index under the lock" });
+      }
+      break;
+    }
+    case "exclude":
+      locks.table(tableRef, "add-exclusion", "table", { why: "builds the exclusion index under the lock" });
+      break;
+    default: {
+      const unhandled = constraint.kind;
+      throw new Error(`effects: no case for constraint kind ${String(unhandled)}`);
+    }
+  }
+}
+function reindexEffect(operation, ctx, locks) {
+  if (!operation.relation) return;
+  const row = operation.concurrent ? "reindex-concurrently" : "reindex";
+  if (operation.target === "index") {
+    const index = ctx.schema.index(operation.relation);
+    if (index?.table) locks.table(index.table, row, "table", { why: "read to rebuild the index" });
+    locks.index(operation.relation, row, "index", { why: "rebuilt" });
+  } else if (operation.target === "table") {
+    const table2 = ctx.schema.table(operation.relation);
+    locks.table(operation.relation, row, "table", { why: table2 ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
+    if (table2) for (const index of table2.indexes) locks.index(index, row, "index", { why: "rebuilt" });
+  }
+}
+function readsBesides(reads, target) {
+  return reads.filter((read) => !sameRelation(read, target));
+}
+function sameRelation(a, b) {
+  return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
+}
+function rowSearch(table2, where, verb) {
+  if (where === null) return { scan: true, why: `${verb} every row` };
+  const indexed = table2 !== void 0 && [...table2.indexes].some((index) => index.columns[0] !== void 0 && where.includes(index.columns[0]));
+  return indexed ? { scan: false, why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
+}
+function findDefaultPartition(parent) {
+  if (!parent) return void 0;
+  for (const partition of parent.partitions) if (partition.isDefaultPartition) return partition;
+  return void 0;
+}
+function partitionConstraintImplied(partition, parent) {
+  if (parent.partitionKey.length === 0) return false;
+  const checked = /* @__PURE__ */ new Set();
+  for (const c of partition.constraints.values()) if (c.kind === "check" && c.validated) for (const col of c.columns) checked.add(col);
+  return parent.partitionKey.every((col) => checked.has(col));
+}
+function notNullProof(table2, column2, pgVersion) {
+  const col = table2?.columns.get(column2);
+  if (col?.notNull) return "the column is already NOT NULL";
+  if (!since("setNotNullCheckProof", pgVersion) || !table2) return null;
+  for (const c of table2.constraints.values()) {
+    if (c.kind === "check" && c.validated && c.provesNotNull === column2) return `validated CHECK constraint ${c.name} proves it (PostgreSQL 12+)`;
+  }
+  return null;
+}
+function columnsProvablyNotNull(table2, columns) {
+  if (!table2 || columns.length === 0) return false;
+  return columns.every((c) => table2.columns.get(c)?.notNull);
+}
+function transactionRequirement(operations, pgVersion) {
+  for (const operation of operations) {
+    const refused = refusedInTransaction(operation, pgVersion);
+    if (refused) return refused;
+  }
+  return null;
+}
+function refusedInTransaction(o, pgVersion) {
+  switch (o.op) {
+    case "create-index":
+      return o.concurrent ? "CREATE INDEX CONCURRENTLY" : null;
+    case "drop-index":
+      return o.concurrent ? "DROP INDEX CONCURRENTLY" : null;
+    case "reindex":
+      if (o.concurrent) return "REINDEX CONCURRENTLY";
+      return o.target === "schema" || o.target === "database" || o.target === "system" ? `REINDEX ${o.target.toUpperCase()}` : null;
+    case "detach-partition":
+      return o.concurrent ? "ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY" : null;
+    case "vacuum":
+      return o.analyzeOnly ? null : "VACUUM";
+    case "cluster":
+      return o.table ? null : "CLUSTER without a table name";
+    case "add-enum-value":
+      return since("enumAddValueInTransaction", pgVersion) ? null : "ALTER TYPE ... ADD VALUE (before PostgreSQL 12)";
+    case "create-table":
+    case "create-view":
+    case "create-table-as":
+    case "drop-relation":
+    case "add-column":
+    case "drop-column":
+    case "alter-column-type":
+    case "set-not-null":
+    case "drop-not-null":
+    case "set-default":
+    case "drop-default":
+    case "add-constraint":
+    case "validate-constraint":
+    case "drop-constraint":
+    case "rename-table":
+    case "rename-column":
+    case "rename-index":
+    case "rename-constraint":
+    case "set-schema":
+    case "create-enum":
+    case "rename-enum-value":
+    case "drop-type":
+    case "truncate":
+    case "update":
+    case "delete":
+    case "insert":
+    case "select":
+    case "refresh-materialized-view":
+    case "attach-partition":
+    case "lock-table":
+    case "create-trigger":
+    case "drop-trigger":
+    case "enable-disable-trigger":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+    case "domain-constraint":
+    case "alter-table-other":
+    case "no-table-lock":
+    case "unknown":
+      return null;
+    default: {
+      const unhandled = o;
+      throw new Error(`effects: no transaction rule for operation ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+function mergeLocks(effects) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const effect of effects) {
+    for (const lock of effect.locks) {
+      const seen = merged.get(lock.key);
+      if (!seen) {
+        merged.set(lock.key, { ...lock, why: [...lock.why] });
+        continue;
+      }
+      seen.mode = stronger(seen.mode, lock.mode);
+      seen.blocks = blockedBy(seen.mode);
+      seen.rewrite ||= lock.rewrite;
+      seen.scan ||= lock.scan;
+      seen.novelty = seen.novelty ?? lock.novelty;
+      seen.newInTransaction ||= lock.newInTransaction;
+      for (const why of lock.why) if (!seen.why.includes(why)) seen.why.push(why);
+    }
+  }
+  return [...merged.values()];
+}
+
+// src/sql/split.ts
+var C = {
+  Tab: 9,
+  LF: 10,
+  CR: 13,
+  Space: 32,
+  DoubleQuote: 34,
+  Dollar: 36,
+  Quote: 39,
+  OpenParen: 40,
+  CloseParen: 41,
+  Star: 42,
+  Dash: 45,
+  Dot: 46,
+  Slash: 47,
+  Semicolon: 59,
+  Backslash: 92
+};
+function isSpace(c) {
+  return c === C.Space || c === C.LF || c === C.CR || c === C.Tab || c === 11 || c === 12;
+}
+function isIdentStart(c) {
+  return c >= 97 && c <= 122 || c >= 65 && c <= 90 || c === 95 || c >= 128;
+}
+function isIdentChar(c) {
+  return isIdentStart(c) || c >= 48 && c <= 57 || c === C.Dollar;
+}
+function* splitStatements(text2) {
+  const spans = [];
+  const n = text2.length;
+  let i = 0;
+  let stmtStart = -1;
+  let lastTokenEnd = -1;
+  let wordIndex = 0;
+  let isRoutine = false;
+  let sawCreate = false;
+  let blockDepth = 0;
+  let isRule = false;
+  let parenDepth = 0;
+  let isCopy = false;
+  let previousWord = "";
+  let copiesFromStdin = false;
+  let copyDataNext = false;
+  let copyAt = 0;
+  let unclosed;
+  const beginToken = (at2) => {
+    if (stmtStart === -1) {
+      stmtStart = at2;
+      wordIndex = 0;
+      isRoutine = false;
+      sawCreate = false;
+      blockDepth = 0;
+      isRule = false;
+      parenDepth = 0;
+      isCopy = false;
+      copiesFromStdin = false;
+    }
+  };
+  const endStatement = (terminated) => {
+    if (stmtStart !== -1) spans.push({ kind: "statement", start: stmtStart, end: lastTokenEnd, terminated });
+    if (terminated && copiesFromStdin) expectCopyData(stmtStart);
+    stmtStart = -1;
+  };
+  const expectCopyData = (at2) => {
+    copyDataNext = true;
+    copyAt = at2;
+  };
+  const onWord = (word) => {
+    const w = word.toLowerCase();
+    if (wordIndex === 0) {
+      sawCreate = w === "create";
+      isCopy = w === "copy";
+    } else if (sawCreate && wordIndex <= 3 && (w === "function" || w === "procedure")) isRoutine = true;
+    else if (sawCreate && wordIndex <= 3 && w === "rule") isRule = true;
+    if (isCopy && previousWord === "from" && w === "stdin") copiesFromStdin = true;
+    previousWord = w;
+    wordIndex++;
+    if (!isRoutine) return;
+    if (w === "begin" || w === "case") blockDepth++;
+    else if (w === "end" && blockDepth > 0) blockDepth--;
+  };
+  const closed = (end, what, at2) => {
+    if (end !== -1) return end;
+    unclosed = { what, at: at2 };
+    return n;
+  };
+  while (i < n) {
+    if (spans.length > 0) {
+      for (let k = 0; k < spans.length; k++) yield spans[k];
+      spans.length = 0;
+    }
+    const c = text2.charCodeAt(i);
+    if (isSpace(c)) {
+      i++;
+      if (c === C.LF && copyDataNext) {
+        copyDataNext = false;
+        const end = closed(endOfCopyData(text2, i), "COPY data", copyAt);
+        spans.push({ kind: "psql", what: "COPY data", start: i, end });
+        i = end;
+      }
+      continue;
+    }
+    if (c === C.Dash && text2.charCodeAt(i + 1) === C.Dash) {
+      const j = endOfLine(text2, i + 2);
+      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text2.slice(i + 2, j) });
+      i = j;
+      continue;
+    }
+    if (c === C.Slash && text2.charCodeAt(i + 1) === C.Star) {
+      const end = endOfBlockComment(text2, i);
+      const j = closed(end, "/* comment", i);
+      if (stmtStart === -1) spans.push({ kind: "comment", start: i, end: j, body: text2.slice(i + 2, end === -1 ? j : j - 2) });
+      i = j;
+      continue;
+    }
+    if (c === C.Backslash && stmtStart === -1) {
+      const end = endOfLine(text2, i);
+      spans.push({ kind: "psql", what: "meta-command", start: i, end });
+      if (COPY_FROM_STDIN_META.test(text2.slice(i, end))) expectCopyData(i);
+      i = end;
+      continue;
+    }
+    if (c === C.Semicolon) {
+      if (stmtStart === -1) {
+        i++;
+        continue;
+      }
+      if (blockDepth === 0 && parenDepth === 0) {
+        endStatement(true);
+        i++;
+        continue;
+      }
+      lastTokenEnd = i + 1;
+      i++;
+      continue;
+    }
+    beginToken(i);
+    if (c === C.Quote) {
+      i = closed(skipQuoted(text2, i, C.Quote, isEscapeStringPrefix(text2, i)), "quoted string", i);
+    } else if (c === C.DoubleQuote) {
+      i = closed(skipQuoted(text2, i, C.DoubleQuote, false), "quoted identifier", i);
+    } else if (c === C.Dollar && !isIdentChar(text2.charCodeAt(i - 1) || 0)) {
+      i = closed(skipDollar(text2, i), "dollar-quoted string", i);
+    } else if (isIdentStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdentChar(text2.charCodeAt(j))) j++;
+      onWord(text2.slice(i, j));
+      i = j;
+    } else {
+      if (c === C.OpenParen && isCopy && wordIndex === 1) isCopy = false;
+      if (isRule && c === C.OpenParen) parenDepth++;
+      else if (isRule && c === C.CloseParen && parenDepth > 0) parenDepth--;
+      i++;
+    }
+    lastTokenEnd = i;
+  }
+  endStatement(false);
+  if (unclosed) spans[spans.length - 1].unclosed = unclosed;
+  yield* spans;
+}
+var COPY_FROM_STDIN_META = /^\\copy\b.*\bfrom\s+stdin\b/i;
+function endOfLine(text2, from) {
+  let j = from;
+  while (j < text2.length && text2.charCodeAt(j) !== C.LF && text2.charCodeAt(j) !== C.CR) j++;
+  return j;
+}
+function endOfBlockComment(text2, i) {
+  const n = text2.length;
+  let depth = 1;
+  let j = i + 2;
+  while (j < n) {
+    const d = text2.charCodeAt(j);
+    if (d === C.Slash && text2.charCodeAt(j + 1) === C.Star) {
+      depth++;
+      j += 2;
+    } else if (d === C.Star && text2.charCodeAt(j + 1) === C.Slash) {
+      j += 2;
+      if (--depth === 0) return j;
+    } else j++;
+  }
+  return -1;
+}
+function endOfCopyData(text2, from) {
+  let line = from;
+  while (line < text2.length) {
+    let next = text2.indexOf("\n", line);
+    if (next === -1) next = text2.length;
+    const end = text2.charCodeAt(next - 1) === C.CR && next > line ? next - 1 : next;
+    if (end - line === 2 && text2.charCodeAt(line) === C.Backslash && text2.charCodeAt(line + 1) === C.Dot) return end;
+    line = next + 1;
+  }
+  return -1;
+}
+function isEscapeStringPrefix(text2, i) {
+  const p = text2.charCodeAt(i - 1);
+  if (p !== 69 && p !== 101) return false;
+  const before = text2.charCodeAt(i - 2);
+  return !(before && isIdentChar(before));
+}
+function skipQuoted(text2, i, quote, backslashEscapes) {
+  const n = text2.length;
+  let j = i + 1;
+  while (j < n) {
+    const d = text2.charCodeAt(j);
+    if (backslashEscapes && d === C.Backslash) {
+      j += 2;
+      continue;
+    }
+    if (d === quote) {
+      if (text2.charCodeAt(j + 1) === quote) {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+  return -1;
+}
+function skipDollar(text2, i) {
+  const n = text2.length;
+  let j = i + 1;
+  while (j < n && text2.charCodeAt(j) !== C.Dollar) {
+    const d = text2.charCodeAt(j);
+    if (!(j === i + 1 ? isIdentStart(d) : isIdentChar(d) && d !== C.Dollar)) return i + 1;
+    j++;
+  }
+  if (j >= n) return i + 1;
+  const tag = text2.slice(i, j + 1);
+  const close2 = text2.indexOf(tag, j + 1);
+  return close2 === -1 ? -1 : close2 + tag.length;
+}
+
+// src/sql/parse.ts
+var BATCH = 64;
+function parseFile(file) {
+  const lines = new LineIndex(file.text);
+  return { file, lines, batches: () => parseBatches(file, lines) };
+}
+function* parseBatches(file, lines) {
+  for (const batch of locate2(file, lines)) {
+    const results = parseStatements(batch.statements.map((s) => s.sql));
+    batch.statements.forEach((statement, i) => {
+      const { operations, error } = results[i];
+      statement.operations = operations;
+      if (error) {
+        const index = indexOfCodePoint(statement.sql, error.cursor);
+        statement.syntaxError = { message: error.message, position: lines.position(statement.start + index), at: utf8Length(statement.sql, 0, index) };
+      }
+    });
+    yield batch.items;
+  }
+}
+function* locate2(file, lines) {
+  const text2 = file.text;
+  let byteCursor = 0;
+  let byteCursorOffset = 0;
+  const byteOffset = (offset) => {
+    byteCursor += utf8Length(text2, byteCursorOffset, offset);
+    byteCursorOffset = offset;
+    return byteCursor + file.bomBytes;
+  };
+  let batch = { items: [], statements: [] };
+  let index = 0;
+  for (const span of splitStatements(text2)) {
+    if (span.kind === "psql") continue;
+    if (span.kind === "comment") {
+      batch.items.push({ kind: "comment", comment: { file, body: span.body, position: lines.position(span.start) } });
+      continue;
+    }
+    const statement = {
+      file,
+      index: index++,
+      sql: text2.slice(span.start, span.end),
+      start: span.start,
+      end: span.end,
+      byteStart: byteOffset(span.start),
+      byteEnd: byteOffset(span.end),
+      startPos: lines.position(span.start),
+      endPos: lines.position(span.end),
+      operations: [],
+      syntaxError: null
+    };
+    batch.items.push({ kind: "statement", statement });
+    batch.statements.push(statement);
+    if (batch.statements.length === BATCH) {
+      yield batch;
+      batch = { items: [], statements: [] };
+    }
+  }
+  if (batch.items.length > 0) yield batch;
+}
+function charOffsetOfByte(text2, byte) {
+  let bytes = 0;
+  let i = 0;
+  while (i < text2.length && bytes < byte) {
+    const c = text2.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+    i++;
+  }
+  return i;
+}
+
+// src/schema/replay.ts
+function applyOperation(schema, operation, origin) {
+  switch (operation.op) {
+    case "create-table": {
+      if (operation.temporary) return;
+      const table2 = schema.addTable(operation.table, operation.kind, origin);
+      table2.unlogged = operation.unlogged;
+      table2.partitionKey = operation.partitionKey;
+      for (const column2 of operation.columns) table2.columns.set(column2.name, columnOf(column2));
+      for (const like of operation.likes) {
+        for (const column2 of schema.table(like)?.columns.values() ?? []) table2.columns.set(column2.name, { ...column2 });
+      }
+      for (const spec of operation.constraints) addConstraint(schema, table2, spec, origin);
+      if (operation.partitionOf) {
+        const parent = schema.tableOrAssumed(operation.partitionOf);
+        table2.partitionOf = parent;
+        table2.isDefaultPartition = operation.defaultPartition;
+        parent.partitions.add(table2);
+      }
+      return;
+    }
+    case "create-view": {
+      const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", origin);
+      view.readsFrom = operation.reads.flatMap((r) => {
+        const t = schema.table(r);
+        return t ? [t] : [];
+      });
+      return;
+    }
+    case "create-table-as":
+      schema.addTable(operation.table, "table", origin);
+      return;
+    case "drop-relation": {
+      const table2 = schema.table(operation.relation);
+      if (table2) {
+        for (const partition of table2.partitions) schema.dropTable(partition);
+        schema.dropTable(table2);
+      }
+      return;
+    }
+    case "drop-index": {
+      const index = schema.index(operation.index);
+      if (index) schema.dropIndex(index);
+      return;
+    }
+    case "add-column": {
+      const table2 = schema.tableOrAssumed(operation.table);
+      table2.columns.set(operation.column.name, columnOf(operation.column));
+      for (const spec of operation.column.constraints) addConstraint(schema, table2, spec, origin);
+      return;
+    }
+    case "drop-column": {
+      const table2 = schema.table(operation.table);
+      if (!table2) return;
+      table2.columns.delete(operation.column);
+      for (const c of [...table2.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table2, c);
+      for (const index of [...table2.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
+      return;
+    }
+    case "alter-column-type":
+      column(schema, operation.table, operation.column).type = operation.type;
+      return;
+    case "set-not-null":
+      column(schema, operation.table, operation.column).notNull = true;
+      return;
+    case "drop-not-null":
+      column(schema, operation.table, operation.column).notNull = false;
+      return;
+    case "set-default":
+      column(schema, operation.table, operation.column).hasDefault = true;
+      return;
+    case "drop-default":
+      column(schema, operation.table, operation.column).hasDefault = false;
+      return;
+    case "add-constraint":
+      addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, origin);
+      return;
+    case "validate-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      if (table2 && constraint) {
+        constraint.validated = true;
+        if (constraint.kind === "not-null" && constraint.provesNotNull) setNotNull(table2, constraint.provesNotNull, true);
+      }
+      return;
+    }
+    case "drop-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      if (table2 && constraint) {
+        schema.dropConstraint(table2, constraint);
+        if (constraint.kind === "not-null") for (const col of constraint.columns) setNotNull(table2, col, false);
+      }
+      return;
+    }
+    case "rename-table": {
+      const table2 = schema.table(operation.table);
+      if (table2) schema.relocateTable(table2, { name: operation.newName });
+      return;
+    }
+    case "rename-column": {
+      const table2 = schema.table(operation.table);
+      const col = table2?.columns.get(operation.column);
+      if (!table2) return;
+      if (col) {
+        table2.columns.delete(operation.column);
+        col.name = operation.newName;
+        table2.columns.set(operation.newName, col);
+      }
+      const rename2 = (cols) => cols.map((c) => c === operation.column ? operation.newName : c);
+      for (const c of table2.constraints.values()) {
+        c.columns = rename2(c.columns);
+        if (c.provesNotNull === operation.column) c.provesNotNull = operation.newName;
+      }
+      for (const index of table2.indexes) index.columns = rename2(index.columns);
+      return;
+    }
+    case "rename-index": {
+      const index = schema.index(operation.index);
+      if (index) {
+        const owner = index.table?.constraints.get(index.name);
+        schema.renameIndex(index, operation.newName);
+        if (owner && index.table) {
+          index.table.constraints.delete(owner.name);
+          owner.name = operation.newName;
+          index.table.constraints.set(owner.name, owner);
+          index.constraint = owner.name;
+        }
+      }
+      return;
+    }
+    case "rename-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      if (table2 && constraint) {
+        table2.constraints.delete(operation.name);
+        constraint.name = operation.newName;
+        table2.constraints.set(operation.newName, constraint);
+        for (const index of table2.indexes) {
+          if (index.constraint === operation.name) {
+            index.constraint = operation.newName;
+            schema.renameIndex(index, operation.newName);
+          }
+        }
+      }
+      return;
+    }
+    case "set-schema": {
+      const table2 = schema.table(operation.relation);
+      if (table2) schema.relocateTable(table2, { schema: operation.newSchema });
+      return;
+    }
+    case "create-index": {
+      const table2 = schema.tableOrAssumed(operation.table);
+      const name = operation.index?.name ?? `${table2.name}_${operation.columns.join("_") || "expr"}_idx`;
+      schema.addIndex({
+        schema: operation.table.schema,
+        name,
+        table: table2,
+        unique: operation.unique,
+        columns: operation.columns,
+        createdIn: origin,
+        constraint: null
+      });
+      return;
+    }
+    case "create-enum":
+      schema.addEnum({ schema: operation.type.schema, name: operation.type.name, values: [...operation.values], createdIn: origin });
+      return;
+    case "add-enum-value": {
+      const type = schema.enumType(operation.type.schema, operation.type.name);
+      if (type && !type.values.includes(operation.value)) type.values.push(operation.value);
+      return;
+    }
+    case "rename-enum-value": {
+      const type = schema.enumType(operation.type.schema, operation.type.name);
+      if (type) type.values = type.values.map((v) => v === operation.from ? operation.to : v);
+      return;
+    }
+    case "drop-type":
+      schema.dropEnum(operation.type.schema, operation.type.name);
+      return;
+    case "attach-partition": {
+      const parent = schema.tableOrAssumed(operation.table);
+      const partition = schema.tableOrAssumed(operation.partition);
+      partition.partitionOf = parent;
+      partition.isDefaultPartition = operation.defaultPartition;
+      parent.partitions.add(partition);
+      return;
+    }
+    case "detach-partition": {
+      const partition = schema.table(operation.partition);
+      if (partition) {
+        partition.partitionOf?.partitions.delete(partition);
+        partition.partitionOf = null;
+      }
+      return;
+    }
+    case "alter-table-other": {
+      const table2 = schema.table(operation.table);
+      if (table2 && operation.form === "SET LOGGED") table2.unlogged = false;
+      if (table2 && operation.form === "SET UNLOGGED") table2.unlogged = true;
+      return;
+    }
+    // no change to the schema
+    case "select":
+    case "insert":
+    case "update":
+    case "delete":
+    case "truncate":
+    case "lock-table":
+    case "vacuum":
+    case "cluster":
+    case "reindex":
+    case "refresh-materialized-view":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "enable-disable-trigger":
+    case "no-table-lock":
+    case "unknown":
+      return;
+    // changes to what the schema model does not hold (triggers, domains, schemas, databases)
+    case "create-trigger":
+    case "drop-trigger":
+    case "domain-constraint":
+    case "drop-schema":
+    case "rename-schema":
+    case "drop-database":
+      return;
+    default: {
+      const unhandled = operation;
+      throw new Error(`schema replay has no case for the operation ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+function columnOf(spec) {
+  return {
+    name: spec.name,
+    type: spec.type,
+    notNull: spec.notNull,
+    hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null,
+    generated: spec.generated
+  };
+}
+function column(schema, ref, name) {
+  const table2 = schema.tableOrAssumed(ref);
+  let col = table2.columns.get(name);
+  if (!col) {
+    col = { name, type: null, notNull: false, hasDefault: false, generated: null };
+    table2.columns.set(name, col);
+  }
+  return col;
+}
+function setNotNull(table2, name, notNull) {
+  const col = table2.columns.get(name);
+  if (col) col.notNull = notNull;
+}
+function addConstraint(schema, table2, spec, origin) {
+  const name = spec.name ?? defaultConstraintName(table2.name, spec.columns, spec.kind);
+  const constraint = {
+    name,
+    kind: spec.kind,
+    validated: !spec.notValid,
+    columns: spec.columns,
+    onDelete: spec.onDelete
+  };
+  if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
+  if (spec.references) constraint.references = schema.tableOrAssumed(spec.references);
+  schema.addConstraint(table2, constraint);
+  if (spec.kind === "primary-key" || spec.kind === "not-null" && !spec.notValid) {
+    for (const col of spec.columns) setNotNull(table2, col, true);
+  }
+  if (spec.kind === "primary-key" || spec.kind === "unique" || spec.kind === "exclude") {
+    const existing = spec.usingIndex ? schema.index({ schema: table2.schema, name: spec.usingIndex }) : void 0;
+    if (existing) {
+      schema.renameIndex(existing, name);
+      existing.constraint = name;
+      existing.unique = true;
+      if (constraint.columns.length === 0) constraint.columns = existing.columns;
+      if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table2, col, true);
+    } else {
+      schema.addIndex({ schema: table2.schema, name, table: table2, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
+    }
+  }
+}
+
+// src/locks/held-locks.ts
+var HeldLocks = class {
+  constructor(perUnit) {
+    this.perUnit = perUnit;
+  }
+  perUnit;
+  locks = /* @__PURE__ */ new Map();
+  scope = null;
+  /** The locks held as the statement starts. */
+  before(place) {
+    const scope = place.transaction === null ? null : this.perUnit ? `${place.transaction}/${place.unit.key}` : String(place.transaction);
+    if (scope !== this.scope) this.locks.clear();
+    this.scope = scope;
+    return this.locks;
+  }
+  after(statement, place, effects) {
+    const ends = effects.operations.some((e) => e.operation.op === "transaction" && e.operation.kind !== "begin" && e.operation.kind !== "savepoint");
+    if (place.transaction === null || ends) {
+      this.locks.clear();
+      return;
+    }
+    for (const lock of effects.locks) {
+      if (this.perUnit ? lock.novelty !== null : lock.newInTransaction) continue;
+      const previous = this.locks.get(lock.key);
+      if (previous && stronger(previous.mode, lock.mode) === previous.mode) continue;
+      const order = previous?.order ?? this.locks.size;
+      this.locks.set(lock.key, {
+        relation: lock.relation,
+        mode: lock.mode,
+        line: statement.startPos.line,
+        sql: statement.sql,
+        revision: place.revision?.id ?? null,
+        order
+      });
+    }
+  }
+};
+
+// src/lint/findings.ts
+function lockFact2(lock) {
+  return {
+    relation: lock.relation,
+    kind: lock.kind,
+    mode: lock.mode,
+    blocks: lock.blocks,
+    rewrite: lock.rewrite,
+    scan: lock.scan,
+    new: lock.novelty,
+    why: lock.why,
+    estimate: { qualitative: lock.scan || lock.rewrite ? "proportional to table size" : "instant" }
+  };
+}
+var SEVERITY_RANK = { warning: 1, error: 2 };
+function reachesFailLevel(finding, failOn) {
+  return failOn !== "never" && SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[failOn];
+}
+
+// src/lint/rule-runner.ts
+var UnitEndChecks = class {
+  checks = [];
+  unit = null;
+  /** Called with each statement's unit (null: the file itself): runs the checks of a unit that ended. */
+  enter(unit) {
+    if (unit !== this.unit) this.end();
+    this.unit = unit;
+  }
+  /** The unit ended (or the file did). */
+  end() {
+    const due = this.checks;
+    this.checks = [];
+    for (const check of due) check();
+  }
+  add(check) {
+    this.checks.push(check);
+  }
+};
+function runRules(options, state, findings) {
+  if (options.rules.length === 0) return;
+  const { statement, effects, place, session, lines, seen } = state;
+  let rule = options.rules[0];
+  const ctx = {
+    statement,
+    effects,
+    place,
+    inTransactionBlock: place.transaction !== null,
+    pgVersion: options.pgVersion,
+    heldLocks: state.held,
+    transactionLocks: state.heldInTransaction,
+    afterUnit: (check) => {
+      const owner = rule;
+      state.deferred.add(() => {
+        rule = owner;
+        guarded(owner, state, findings, check);
+      });
+    },
+    tableKnown: (relation2) => state.schema.table(relation2)?.declared === true,
+    indexCovers: (relation2, columns) => {
+      const table2 = state.schema.table(relation2);
+      if (!table2) return null;
+      return hasIndexLeadingWith(table2, columns) ? true : table2.declared ? false : null;
+    },
+    setting: (name) => session.get(name, place),
+    firstTime: (key) => {
+      let keys = seen.get(rule.id);
+      if (!keys) seen.set(rule.id, keys = /* @__PURE__ */ new Set());
+      if (keys.has(key)) return false;
+      keys.add(key);
+      return true;
+    },
+    report: (report) => findings.push(toFinding(rule, report, state, lines))
+  };
+  for (rule of options.rules) {
+    const running2 = rule;
+    guarded(running2, state, findings, () => running2.check?.(ctx));
+  }
+}
+function guarded(rule, state, findings, hook) {
+  try {
+    hook();
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `rule ${rule.id} failed on this statement (${reason}); this is a locklint bug, please report it`;
+    const help = { text: "The other rules still ran. Run with the rule disabled until it is fixed." };
+    findings.push(toFinding(rule, { message, help, severity: "warning" }, state, state.lines));
+    const { statement } = state;
+    state.internalErrors.push({
+      file: statement.file.path,
+      line: statement.startPos.line,
+      column: statement.startPos.column,
+      sql: statement.sql,
+      message: `rule ${rule.id} failed: ${reason}`
+    });
+  }
+}
+function notAnalysed(state, reason, findings) {
+  const message = `locklint could not analyse this statement (${reason}): the locks it takes are unknown and no rule checked it; this is a locklint limit or bug, please report it`;
+  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
+  findings.push(toFinding(NOT_ANALYSED, { message, help, locks: [] }, state, state.lines));
+}
+var NOT_ANALYSED = { id: "not-analysed", severity: "error" };
+function internalError(state, reason, findings) {
+  const message = `internal error: locklint failed on this statement (${reason}): the locks it takes are unknown; this is a locklint bug, please report it`;
+  const help = { text: "Check this statement's locks by hand before deploying; the other statements were analysed." };
+  findings.push(toFinding(INTERNAL_ERROR, { message, help, locks: [] }, state, state.lines));
+}
+var INTERNAL_ERROR = { id: "internal-error", severity: "error" };
+function toFinding(rule, report, state, lines) {
+  const { statement, effects, place } = state;
+  const start = report.at === void 0 ? statement.startPos : lines.position(statement.start + charOffsetOfByte(statement.sql, report.at));
+  const finding = {
+    rule: rule.id,
+    severity: report.severity ?? rule.severity,
+    message: report.message,
+    help: report.help,
+    file: statement.file.path,
+    line: start.line,
+    column: start.column,
+    endLine: statement.endPos.line,
+    endColumn: statement.endPos.column,
+    revision: place.revision,
+    sql: statement.sql,
+    statementLine: statement.startPos.line,
+    statementColumn: statement.startPos.column,
+    locks: (report.locks ?? effects.locks).map(lockFact2),
+    ...report.migration ? { migration: report.migration } : {}
+  };
+  state.findingsAbout.push({ finding, statement });
+  return finding;
+}
+function lockEstimated(options, state, lock, responsible, findings) {
+  for (const rule of options.rules) {
+    guarded(
+      rule,
+      state,
+      findings,
+      () => rule.onLockEstimate?.({
+        lock,
+        budget: options.lockBudget ?? {},
+        place: state.place,
+        responsible,
+        report: (report) => findings.push(toFinding(rule, report, state, state.lines))
+      })
+    );
+  }
+}
+function unclosedTransaction(options, begin, findings) {
+  for (const rule of options.rules) {
+    guarded(
+      rule,
+      begin,
+      findings,
+      () => rule.onUnclosedTransaction?.({ begin: begin.statement, report: (report) => findings.push(toFinding(rule, report, begin, begin.lines)) })
+    );
+  }
+}
+function commentSeen(options, file, comment2, revision, findings, internalErrors) {
+  for (const rule of options.rules) {
+    try {
+      rule.onComment?.({ body: comment2.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment2, revision)) });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const message = `rule ${rule.id} failed on this comment (${reason}); this is a locklint bug, please report it`;
+      findings.push(
+        commentFinding(
+          rule,
+          { message, help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." }, severity: "warning" },
+          file,
+          comment2,
+          revision
+        )
+      );
+      const { line, column: column2 } = comment2.position;
+      internalErrors.push({ file, line, column: column2, sql: `--${comment2.body}`, message: `rule ${rule.id} failed: ${reason}` });
+    }
+  }
+}
+function commentFinding(rule, report, file, comment2, revision) {
+  const { line, column: column2 } = comment2.position;
+  const sql = `--${comment2.body}`;
+  return {
+    rule: rule.id,
+    severity: report.severity ?? rule.severity,
+    message: report.message,
+    help: report.help,
+    file,
+    line,
+    column: column2,
+    endLine: line,
+    endColumn: column2 + Array.from(sql).length - 1,
+    // inclusive, as for statements
+    revision,
+    sql,
+    statementLine: line,
+    statementColumn: column2,
+    locks: [],
+    ...report.migration ? { migration: report.migration } : {}
+  };
+}
+function reportUnused(unused, options, state, findings) {
+  const rule = options.rules.find((r) => r.id === "unused-ignore");
+  if (!rule) return;
+  for (const ignore of unused) {
+    const report = {
+      message: `"${ignore.text}" silences nothing in the statement after it`,
+      help: { text: "Remove the comment, or fix the rule ids it names." }
+    };
+    findings.push(commentFinding(rule, report, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
+  }
+}
+
+// src/lint/suppressions.ts
+var LOCKLINT = /^\s*locklint-ignore\b(?:\s*:\s*(.*))?\s*$/i;
+var SQUAWK = /^\s*squawk-ignore\b(?:[\s:]+(.*))?\s*$/i;
+function parseIgnore(body, position) {
+  const match = LOCKLINT.exec(body) ?? SQUAWK.exec(body);
+  if (!match) return null;
+  const list2 = (match[1] ?? "").split(/[\s,]+/).filter(Boolean);
+  return { rules: list2.length ? list2 : null, position, text: body.trim(), raw: body };
+}
+function applyIgnores(findings, from, ignores) {
+  const used = /* @__PURE__ */ new Set();
+  for (let i = findings.length - 1; i >= from; i--) {
+    const ignore = ignores.find((g) => g.rules === null || g.rules.includes(findings[i].rule));
+    if (!ignore) continue;
+    used.add(ignore);
+    findings.splice(i, 1);
+  }
+  return ignores.filter((g) => !used.has(g));
+}
+
+// src/lint/work-ledger.ts
+var WorkLedger = class {
+  totals = /* @__PURE__ */ new Map();
+  /** Per transaction, the statements that do work, in order (with their statement count mark). */
+  workers = /* @__PURE__ */ new Map();
+  marks = /* @__PURE__ */ new Map();
+  /** Per transaction, the relations already locked in a read- or write-blocking mode. */
+  blockedIn = /* @__PURE__ */ new Map();
+  firstBlocking = [];
+  /** Records a statement's work; true when it takes a read- or write-blocking lock first in its transaction. */
+  record(statement, place, effects, sizes) {
+    const ops = effects.operations.map((e) => e.operation);
+    const work = /* @__PURE__ */ new Map();
+    let ms = 0;
+    for (const lock of effects.locks) {
+      lock.work = lockWork(lock, ops, sizes);
+      if (lock.work) {
+        work.set(lock.relation, lock.work);
+        ms += lock.work.ms;
+      }
+    }
+    const total = place.transaction === null ? { ms: 0, statements: 0 } : this.totals.get(place.transaction) ?? { ms: 0, statements: 0 };
+    total.ms += ms;
+    if (!ops.some((o) => o.op === "transaction")) total.statements++;
+    if (place.transaction !== null) {
+      this.totals.set(place.transaction, total);
+      if (ms > 0) {
+        const list2 = this.workers.get(place.transaction) ?? [];
+        const work2 = [...effects.locks].filter((l) => l.work && l.work.ms > 0).map((l) => `${l.work.basis} (${l.relation})`).join(", ");
+        list2.push({ statements: total.statements, line: statement.startPos.line, ms, work: work2 });
+        this.workers.set(place.transaction, list2);
+      }
+    }
+    this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
+    let first = false;
+    const seen = place.transaction === null ? /* @__PURE__ */ new Set() : this.blockedIn.get(place.transaction) ?? /* @__PURE__ */ new Set();
+    if (place.transaction !== null) this.blockedIn.set(place.transaction, seen);
+    for (const lock of effects.locks) {
+      if (lock.newInTransaction || !blocksReadsOrWrites(lock.mode) || seen.has(lock.key)) continue;
+      seen.add(lock.key);
+      this.firstBlocking.push({ statement, lock });
+      first = true;
+    }
+    return first;
+  }
+  /** A lock's hold time: its statement's own work on it plus the work of every later statement of its transaction. */
+  hold(statement, relation2) {
+    const mark = this.marks.get(statement);
+    if (!mark) return null;
+    const total = mark.transaction === null ? mark : this.totals.get(mark.transaction) ?? mark;
+    const own = mark.work.get(relation2);
+    return holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
+  }
+  /** The statements whose work makes a lock taken at this statement last: it and the later ones, longest first (at most three). */
+  responsible(statement) {
+    const mark = this.marks.get(statement);
+    if (!mark || mark.transaction === null) return [];
+    return (this.workers.get(mark.transaction) ?? []).filter((w) => w.statements >= mark.statements).sort((a, b) => b.ms - a.ms).slice(0, 3).map(({ line, work }) => ({ line, work }));
+  }
+  estimateFindings(findings, statementOf) {
+    for (const finding of findings) {
+      const statement = statementOf(finding);
+      if (!statement) continue;
+      for (const lock of finding.locks) {
+        const estimate = lock.new ? null : this.hold(statement, lock.relation);
+        if (estimate) lock.estimate = estimate;
+      }
+    }
+  }
+  /** Each read- or write-blocking lock, at the statement that first took it in its transaction, with its estimate. */
+  blockingLocks() {
+    return this.firstBlocking.map(({ statement, lock }) => {
+      const fact2 = lockFact2(lock);
+      const estimate = this.hold(statement, lock.relation);
+      if (estimate) fact2.estimate = estimate;
+      return { statement, lock: fact2 };
+    });
+  }
+};
+var SHORT_MS = 1e3;
+var LONG_MS = 1e4;
+function scaleSeverity(findings, rules) {
+  const durationRules = new Set(rules.filter((r) => r.durationHazard).map((r) => r.id));
+  for (const finding of findings) {
+    if (!durationRules.has(finding.rule)) continue;
+    const estimates = finding.locks.filter((l) => !l.new).map((l) => "qualitative" in l.estimate ? null : l.estimate);
+    if (estimates.length === 0 || estimates.some((e) => e === null)) continue;
+    const longest = estimates.reduce((most, e) => Math.max(most, e.highMs), 0);
+    if (finding.severity === "error" && longest < SHORT_MS) {
+      finding.severity = "warning";
+      finding.message += ` (with the given table sizes: under ${SHORT_MS / 1e3} s)`;
+    } else if (finding.severity === "warning" && longest >= LONG_MS) {
+      finding.severity = "error";
+      finding.message += ` (with the given table sizes: up to ${formatDuration(longest)})`;
+    }
+  }
+}
+
+// src/lint/analyze.ts
+function analyze(files, options) {
+  const schema = new Schema();
+  const counter = { next: 1 };
+  const seen = /* @__PURE__ */ new Map();
+  const analysis = { files: files.length, statements: 0, findings: [], internalErrors: [], unmodelled: [], analyzed: [], revisions: /* @__PURE__ */ new Set() };
+  for (const [fileIndex, file] of files.entries()) {
+    const parsed = parseFile(file);
+    const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
+    const session = new Session();
+    let openedBy = null;
+    let ignores = [];
+    const held = new HeldLocks(true);
+    const heldInTransaction = new HeldLocks(false);
+    const deferred = new UnitEndChecks();
+    const ledger = options.sizes ? new WorkLedger() : null;
+    const blockingStates = /* @__PURE__ */ new Map();
+    const rollsBack = /\bROLLBACK\b/i.test(file.text);
+    let beforeTransaction = null;
+    const firstFinding = analysis.findings.length;
+    const findingsAbout = [];
+    for (const batch of parsed.batches()) {
+      for (const item of batch) {
+        if (item.kind === "comment") {
+          tracker.onComment(item.comment.body, item.comment.position.line);
+          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings, analysis.internalErrors);
+          const ignore = parseIgnore(item.comment.body, item.comment.position);
+          if (ignore) ignores.push(ignore);
+          continue;
+        }
+        const statement = item.statement;
+        const operations = statement.operations;
+        analysis.statements++;
+        const place = tracker.place(statement.index, operations);
+        deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
+        if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
+        const utcSession = isUtcZone(session.get("timezone", place) ?? "");
+        const { effects, failed: failed2 } = evaluate(statement, operations, schema, { pgVersion: options.pgVersion, place, utcSession });
+        if (failed2 !== null) analysis.internalErrors.push(internalErrorAt(statement, failed2));
+        const blocking = ledger?.record(statement, place, effects, options.sizes) ?? false;
+        const state = {
+          statement,
+          effects,
+          place,
+          session,
+          lines: parsed.lines,
+          seen,
+          held: held.before(place),
+          heldInTransaction: heldInTransaction.before(place),
+          schema,
+          deferred,
+          findingsAbout,
+          internalErrors: analysis.internalErrors
+        };
+        if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
+        if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
+        if (options.keepStatements && place.reported && (!place.bookkeeping || options.keepBookkeeping)) analysis.analyzed.push({ statement, place, effects });
+        if (!place.bookkeeping && place.reported) {
+          const from = analysis.findings.length;
+          if (effects.failure) notAnalysed(state, effects.failure, analysis.findings);
+          if (failed2 !== null) internalError(state, failed2, analysis.findings);
+          const unmodelled = unmodelledIn(operations);
+          if (unmodelled !== null)
+            analysis.unmodelled.push({ file: file.path, line: statement.startPos.line, column: statement.startPos.column, what: unmodelled });
+          runRules(options, state, analysis.findings);
+          if (ignores.length) reportUnused(applyIgnores(analysis.findings, from, ignores), options, state, analysis.findings);
+        }
+        ignores = [];
+        for (const o of operations) if (o.op === "set") session.set(o.name, o.value, o.local, place);
+        held.after(statement, place, effects);
+        heldInTransaction.after(statement, place, effects);
+        const ending = operations.find((o) => o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback"));
+        if (ending?.op === "transaction" && beforeTransaction) {
+          if (ending.kind === "rollback") schema.restore(beforeTransaction);
+          beforeTransaction = null;
+        }
+      }
+    }
+    deferred.end();
+    for (const id of tracker.seen) analysis.revisions.add(id);
+    if (tracker.openTransaction !== null && openedBy?.place.reported) unclosedTransaction(options, openedBy, analysis.findings);
+    if (ledger) {
+      const fileFindings = analysis.findings.slice(firstFinding);
+      for (const { finding, statement } of findingsAbout) ledger.estimateFindings([finding], () => statement);
+      scaleSeverity(fileFindings, options.rules);
+      for (const held2 of ledger.blockingLocks()) {
+        const state = blockingStates.get(held2.statement);
+        if (state) lockEstimated(options, state, held2.lock, () => ledger.responsible(held2.statement), analysis.findings);
+      }
+    }
+  }
+  const fileOrder = new Map(files.map((f, i) => [f.path, i]));
+  analysis.findings.sort(
+    (a, b) => fileOrder.get(a.file) - fileOrder.get(b.file) || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn
+  );
+  return analysis;
+}
+function evaluate(statement, operations, schema, ctx) {
+  const effectsContext = {
+    schema,
+    pgVersion: ctx.pgVersion,
+    unitKey: ctx.place.unit.key,
+    unitLabel: ctx.place.unit.label,
+    transaction: ctx.place.transaction,
+    utcSession: ctx.utcSession
+  };
+  const origin = { unit: ctx.place.unit.key, transaction: ctx.place.transaction };
+  const reason = transactionRequirement(operations, ctx.pgVersion);
+  const result2 = {
+    operations: [],
+    locks: [],
+    transactional: reason === null,
+    nonTransactionalReason: reason,
+    analysed: statement.syntaxError === null && operations.length > 0 && !operations.some((o) => o.op === "unknown")
+  };
+  let failed2 = null;
+  for (const operation of operations) {
+    if (operation.op === "unknown" && operation.failure) result2.failure ??= operation.failure;
+    try {
+      result2.operations.push(operationEffect(operation, effectsContext));
+      applyOperation(schema, operation, origin);
+    } catch (error) {
+      result2.analysed = false;
+      failed2 ??= `working out its ${operation.op} failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  result2.locks = mergeLocks(result2.operations);
+  return { effects: result2, failed: failed2 };
+}
+function internalErrorAt(statement, message) {
+  return { file: statement.file.path, line: statement.startPos.line, column: statement.startPos.column, sql: statement.sql, message };
+}
+function unmodelledIn(operations) {
+  const what = new Set(operations.flatMap((o) => o.op === "unknown" ? [o.what] : []));
+  return what.size > 0 ? [...what].join("; ") : null;
+}
+
+// src/lint/timeline.ts
+var SLOW_LISTED = 3;
+function buildTimelines(statements) {
+  const timelines = [];
+  let open2 = null;
+  statements.forEach(({ statement, place, effects }, index) => {
+    if (place.transaction === null) return;
+    const point2 = { line: statement.startPos.line, revision: place.revision?.id ?? null };
+    if (open2?.timeline.id !== place.transaction) {
+      if (open2) close(open2, index - 1, null);
+      open2 = {
+        timeline: { id: place.transaction, file: statement.file.path, begin: point2, end: null, assumed: place.transactionAssumed, revisions: [], locks: [] },
+        byKey: /* @__PURE__ */ new Map(),
+        acquiredAt: [],
+        slow: [],
+        ownWork: [],
+        workAfter: [],
+        workMs: 0,
+        estimated: false
+      };
+      timelines.push(open2.timeline);
+    }
+    const { timeline, byKey, slow } = open2;
+    const statementWork = effects.locks.reduce((sum, l) => sum + (l.newInTransaction ? 0 : l.work?.ms ?? 0), 0);
+    if (effects.locks.some((l) => l.work !== void 0)) open2.estimated = true;
+    if (point2.revision && timeline.revisions[timeline.revisions.length - 1] !== point2.revision) timeline.revisions.push(point2.revision);
+    for (const lock of effects.locks) {
+      if (lock.newInTransaction) continue;
+      if (lock.rewrite || lock.scan) slow.push({ index, line: point2.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });
+      const existing = byKey.get(lock.key);
+      if (!existing) {
+        const entry = {
+          relation: lock.relation,
+          mode: lock.mode,
+          blocks: lock.blocks,
+          acquired: point2,
+          acquiredMode: lock.mode,
+          strongestAt: null,
+          released: null,
+          heldDuring: 0,
+          slowCount: 0,
+          slowWhileHeld: [],
+          estimate: null
+        };
+        byKey.set(lock.key, entry);
+        timeline.locks.push(entry);
+        open2.acquiredAt.push(index);
+        open2.ownWork.push(lock.work ?? null);
+        open2.workAfter.push(open2.workMs + statementWork);
+      } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
+        existing.mode = lock.mode;
+        existing.blocks = blockedBy(lock.mode);
+        existing.strongestAt = point2;
+      }
+    }
+    open2.workMs += statementWork;
+    if (endsTransaction(statement.operations)) {
+      close(open2, index, point2);
+      open2 = null;
+    }
+  });
+  if (open2) close(open2, statements.length - 1, null);
+  return timelines;
+}
+function close(open2, lastIndex, end) {
+  open2.timeline.end = end;
+  open2.timeline.locks.forEach((lock, i) => {
+    const acquiredAt = open2.acquiredAt[i];
+    lock.released = end;
+    lock.heldDuring = lastIndex - acquiredAt - (end ? 1 : 0);
+    const after = firstAfter(open2.slow, acquiredAt);
+    lock.slowCount = open2.slow.length - after;
+    lock.slowWhileHeld = open2.slow.slice(after, after + SLOW_LISTED).map(({ line, relation: relation2, work }) => ({ line, relation: relation2, work }));
+    if (open2.estimated) {
+      const own = open2.ownWork[i];
+      lock.estimate = holdRange(own?.ms ?? 0, open2.workMs - open2.workAfter[i], own?.basis || null, lock.heldDuring);
+    }
+  });
+}
+function firstAfter(slow, index) {
+  let lo = 0;
+  let hi = slow.length;
+  while (lo < hi) {
+    const mid = lo + hi >> 1;
+    if (slow[mid].index <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+function endsTransaction(operations) {
+  return operations.some((o) => o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback") && !o.chain);
+}
+
+// src/report/stream.ts
+function joined(report) {
+  let text2 = "";
+  for (const chunk of report) text2 += chunk;
+  return text2;
+}
+function* mapped(items, f) {
+  for (const item of items) yield f(item);
+}
+function* joinLines(elements, escape) {
+  let previous;
+  for (const element of elements) {
+    if (previous !== void 0) yield escape(previous + "\n");
+    previous = element;
+  }
+  if (previous !== void 0) yield escape(previous);
+}
+function* batched(report, size = 64 * 1024) {
+  let pending = "";
+  for (const chunk of report) {
+    pending += chunk;
+    if (pending.length >= size) {
+      yield pending;
+      pending = "";
+    }
+  }
+  if (pending) yield pending;
+}
+var JsonObject = class {
+  constructor(members) {
+    this.members = members;
+  }
+  members;
+};
+var JsonArray = class {
+  constructor(items) {
+    this.items = items;
+  }
+  items;
+};
+function* jsonReport(value) {
+  yield* jsonChunks(value, "");
+  yield "\n";
+}
+function* jsonChunks(value, indent) {
+  const inner = indent + "  ";
+  if (value instanceof JsonArray) {
+    let first = true;
+    for (const item of value.items) {
+      yield `${first ? "[" : ","}
+${inner}`;
+      if (isJsonValue(item)) yield* jsonChunks(item, inner);
+      else yield "null";
+      first = false;
+    }
+    yield first ? "[]" : `
+${indent}]`;
+  } else if (value instanceof JsonObject) {
+    let first = true;
+    for (const [key, member] of Object.entries(value.members)) {
+      if (!isJsonValue(member)) continue;
+      yield `${first ? "{" : ","}
+${inner}${JSON.stringify(key)}: `;
+      yield* jsonChunks(member, inner);
+      first = false;
+    }
+    yield first ? "{}" : `
+${indent}}`;
+  } else {
+    yield JSON.stringify(value, null, 2).replace(/\n/g, `
+${indent}`);
+  }
+}
+function isJsonValue(value) {
+  return value !== void 0 && typeof value !== "function" && typeof value !== "symbol";
+}
+async function writeReport(stream, report) {
+  for (const chunk of batched(report)) {
+    if (stream.write(chunk) === false && stream.once) await drained(stream);
+  }
+}
+function drained(stream) {
+  return new Promise((resolve9) => {
+    const done = () => {
+      stream.off?.("drain", done);
+      stream.off?.("close", done);
+      resolve9();
+    };
+    stream.once("drain", done);
+    stream.once("close", done);
+  });
+}
+
+// src/report/github.ts
+function* formatGithub(findings, summary) {
+  yield* joinLines(annotations(findings, summary), visible);
+  yield "\n";
+}
+function* annotations(findings, summary) {
+  for (const f of findings) {
+    const place = f.migration ? [`file=${property(f.migration.file)}`, `line=${f.migration.line}`, `col=${f.migration.column}`] : [`file=${property(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`];
+    const properties = [...place, `title=${property(`locklint ${f.rule}`)}`].join(",");
+    const lock = firstExistingLock(f);
+    const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
+    const sqlPlace = f.migration ? `
+SQL: ${f.file}:${f.line}: ${f.sql}` : "";
+    const body = `${f.message}${revision}${sqlPlace}${lock ? `
+${describeLock(lock)}` : ""}
+${f.help.text}${f.help.sql ? `
+${f.help.sql}` : ""}`;
+    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
+  }
+  yield `locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`;
+}
+function data(text2) {
+  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function property(text2) {
+  return data(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// src/report/json.ts
+function jsonLock(lock) {
+  return {
+    relation: lock.relation,
+    kind: lock.kind,
+    mode: lock.mode,
+    blocks: lock.blocks,
+    rewrite: lock.rewrite,
+    scan: lock.scan,
+    new: lock.new,
+    why: lock.why,
+    estimate: lock.estimate
+  };
+}
+function jsonFinding(f) {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    help: f.help.text,
+    suggestion: { sql: f.help.sql ?? null, alembic: f.help.alembic ?? null },
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    revision: f.revision?.id ?? null,
+    revisionFrom: f.revision?.from ?? null,
+    direction: f.revision?.direction ?? null,
+    sql: f.sql,
+    migration: f.migration ?? null,
+    locks: f.locks.map(jsonLock)
+  };
+}
+function formatFindingsJson(findings, summary, unmodelled = []) {
+  const shown = unmodelled.length > 0 ? { unmodelled } : {};
+  return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary, ...shown }));
+}
+function jsonStatement({ statement, place, effects }) {
+  const unmodelled = unmodelledIn(statement.operations);
+  return {
+    file: statement.file.path,
+    line: statement.startPos.line,
+    column: statement.startPos.column,
+    endLine: statement.endPos.line,
+    endColumn: statement.endPos.column,
+    revision: place.revision?.id ?? null,
+    revisionFrom: place.revision?.from ?? null,
+    direction: place.revision?.direction ?? null,
+    transaction: place.transaction,
+    sql: statement.sql,
+    transactional: effects.transactional,
+    analysed: effects.analysed,
+    syntaxError: statement.syntaxError?.message ?? null,
+    // only on a statement locklint does not model: every other statement's JSON stays as it was
+    ...unmodelled === null ? {} : { unmodelled },
+    locks: effects.locks.map((l) => jsonLock(lockFact2(l)))
+  };
+}
+function formatLocksJson(statements, timelines) {
+  const body = new JsonObject({
+    statements: new JsonArray(mapped(statements, jsonStatement)),
+    transactions: new JsonArray(
+      mapped(timelines, (t) => ({
+        id: t.id,
+        file: t.file,
+        begin: t.begin,
+        end: t.end,
+        revisions: t.revisions,
+        locks: t.locks
+      }))
+    )
+  });
+  return jsonReport(body);
+}
+
+// src/report/markdown.ts
+function* formatMarkdown(findings, summary, timelines) {
+  yield* joinLines(markdownLines(findings, summary, timelines), visibleText);
+}
+function* markdownLines(findings, summary, timelines) {
+  yield* [`## locklint: ${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.statements, "statement")}`, ""];
+  if (findings.length === 0) yield* ["No finding.", ""];
+  const byRevision = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    const key = describeRevision(f.revision) ?? "(no revision)";
+    const list2 = byRevision.get(key);
+    if (list2) list2.push(f);
+    else byRevision.set(key, [f]);
+  }
+  for (const [revision, list2] of byRevision) {
+    yield* [`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |"];
+    for (const f of list2) {
+      const lock = firstExistingLock(f);
+      yield `| ${f.severity === "error" ? "\u{1F534} error" : "\u{1F7E1} warning"} | \`${f.rule}\` | ${cell(f.migration ? `${describeMigration(f.migration)} (SQL ${f.file}:${f.line})` : `${f.file}:${f.line}`)} | ${cell(f.message)} | ${lock ? cell(describeLock(lock)) : ""} |`;
+    }
+    yield "";
+    for (const f of list2.filter((x) => x.help.sql || x.help.alembic)) {
+      yield* [`<details><summary>${cell(`${f.rule} at line ${f.line}: the safe way`)}</summary>`, "", cell(f.help.text), ""];
+      if (f.help.sql) yield* ["```sql", f.help.sql, "```", ""];
+      if (f.help.alembic) yield* ["```python", f.help.alembic, "```", ""];
+      yield* ["</details>", ""];
+    }
+  }
+  const withLocks = timelines.filter((t) => t.locks.length > 0);
+  if (withLocks.length > 0) {
+    yield* ["### Lock timeline", "", "Locks on existing tables, held until their transaction ends.", ""];
+    yield* ["| transaction | table | lock | blocks | taken | released | held |", "| --- | --- | --- | --- | --- | --- | --- |"];
+    for (const t of withLocks) {
+      for (const l of t.locks) {
+        const held = l.estimate ? describeHold(l.estimate).replace(/^held /, "") : l.heldDuring ? count(l.heldDuring, "statement") : "-";
+        yield `| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never"} | ${cell(held)} |`;
+      }
+    }
+    yield "";
+  }
+}
+function count(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+function cell(text2) {
+  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+// src/report/sarif.ts
+import { isAbsolute as isAbsolute3 } from "node:path";
+import { pathToFileURL } from "node:url";
+function formatSarif(findings, rules, version) {
+  const index = new Map(rules.map((rule, i) => [rule.id, i]));
+  const log = new JsonObject({
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: new JsonArray([
+      new JsonObject({
+        tool: { driver: { name: "locklint", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
+        columnKind: "unicodeCodePoints",
+        results: new JsonArray(mapped(findings, (f) => result(f, index.get(f.rule))))
+      })
+    ])
+  });
+  return jsonReport(log);
+}
+function ruleDescriptor(rule) {
+  return {
+    id: rule.id,
+    shortDescription: { text: rule.summary },
+    help: {
+      text: `${rule.summary}
+
+Instead:
+${rule.docs.useInstead}`,
+      markdown: `${rule.docs.why}
+
+**Instead:**
+
+\`\`\`sql
+${rule.docs.useInstead}
+\`\`\`
+
+**In alembic:**
+
+\`\`\`python
+${rule.docs.alembic}
+\`\`\``
+    },
+    defaultConfiguration: { level: rule.severity, enabled: !rule.optional },
+    properties: { tags: ["postgresql", "migration", rule.durationHazard ? "lock-duration" : "lock"] }
+  };
+}
+function result(f, ruleIndex) {
+  const lock = firstExistingLock(f);
+  const help = [f.help.text, f.help.sql, f.help.alembic ? `In alembic: ${f.help.alembic}` : void 0].filter(Boolean).join("\n");
+  return {
+    ruleId: f.rule,
+    ...ruleIndex === void 0 ? {} : { ruleIndex },
+    level: f.severity,
+    message: { text: `${f.message}${lock ? `
+${describeLock(lock)}` : ""}
+${help}` },
+    // the migration file first when it is known (code scanning shows the first location), then the SQL
+    locations: [
+      ...f.migration ? [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(f.migration.file) },
+            region: { startLine: f.migration.line, startColumn: f.migration.column }
+          },
+          message: { text: f.migration.call ?? "migration function" }
+        }
+      ] : [],
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(f.file) },
+          // SARIF's endColumn is exclusive, ours inclusive
+          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn + 1, snippet: { text: f.sql } }
+        }
+      }
+    ],
+    properties: {
+      revision: f.revision?.id ?? null,
+      locks: f.locks.map((l) => ({ relation: l.relation, mode: l.mode, blocks: l.blocks, rewrite: l.rewrite, scan: l.scan, new: l.new !== null }))
+    }
+  };
+}
+function artifactUri(file) {
+  if (file.startsWith("<") && file.endsWith(">")) return encodeURIComponent(file.slice(1, -1));
+  if (isAbsolute3(file)) return pathToFileURL(file).href;
+  return file.split(/[\\/]/).map(encodeURIComponent).join("/");
+}
+
+// src/report/text.ts
+function summarize(findings, files, statements) {
+  return {
+    files,
+    statements,
+    errors: findings.filter((f) => f.severity === "error").length,
+    warnings: findings.filter((f) => f.severity === "warning").length
+  };
+}
+function formatText(findings, summary, c) {
+  return joined(textReport(findings, summary, c));
+}
+function* textReport(findings, summary, c, unmodelled = []) {
+  yield* joinLines(textLines(findings, summary, c, unmodelled), visibleReturns);
+  yield "\n";
+}
+function* unmodelledLines(unmodelled, c) {
+  for (const u of unmodelled) {
+    const shown = visibleData(u);
+    yield `${c.bold(`${shown.file}:${shown.line}:${shown.column}`)}  ${c.dim("not modelled:")} ${shown.what}`;
+  }
+}
+function* unmodelledReport(unmodelled, c) {
+  if (unmodelled.length === 0) return;
+  yield* joinLines(["", ...unmodelledLines(unmodelled, c)], visibleReturns);
+  yield "\n";
+}
+function* textLines(findings, summary, c, unmodelled) {
+  for (const found of findings) {
+    const f = visibleData(found);
+    const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
+    const place = f.migration ? `${f.migration.file}:${f.migration.line}:${f.migration.column}` : `${f.file}:${f.line}:${f.column}`;
+    yield `${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`;
+    yield `  ${f.message}`;
+    if (f.migration) yield `  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`;
+    yield* excerpt(f, c);
+    for (const lock of f.locks) yield `  ${c.dim("lock:")} ${describeLock(lock)}`;
+    const revision = describeRevision(f.revision);
+    if (revision) yield `  ${c.dim("revision:")} ${revision}`;
+    yield `  ${c.green("help:")} ${f.help.text}`;
+    if (f.help.sql) yield* labelled("SQL:", f.help.sql, c);
+    if (f.help.alembic) yield* labelled("alembic:", f.help.alembic, c);
+    yield "";
+  }
+  if (unmodelled.length > 0) {
+    yield* unmodelledLines(unmodelled, c);
+    yield "";
+  }
+  const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;
+  const scope = `${plural(summary.statements, "statement")} in ${plural(summary.files, "file")}`;
+  const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
+  yield `${scope}: ${verdict}`;
+}
+function labelled(label, body, c) {
+  const pad = " ".repeat(label.length + 1);
+  return body.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
+}
+var MAX_WIDTH = 160;
+function excerpt(f, c) {
+  const lines = f.sql.split(/\r\n|\n|\r/);
+  const at2 = f.line - f.statementLine;
+  const width = String(f.statementLine + lines.length).length;
+  const gutter = (n) => c.dim(`${String(n).padStart(width)} | `);
+  const text2 = (i) => {
+    const prefix = i === 0 ? " ".repeat(Math.max(0, f.statementColumn - 1)) : "";
+    return truncate2(prefix + (lines[i] ?? ""));
+  };
+  const out = [];
+  if (at2 > 0) out.push(`    ${gutter(f.statementLine)}${text2(0)}`);
+  if (at2 > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
+  const shown = text2(Math.min(at2, lines.length - 1));
+  out.push(`    ${gutter(f.line)}${shown}`);
+  const chars = Array.from(shown);
+  const start = Math.min(f.column - 1, chars.length);
+  let end = f.line === f.endLine ? Math.min(f.endColumn - 1, chars.length) : chars.length;
+  while (end > start + 1 && /\s/.test(chars[end - 1])) end--;
+  out.push(`    ${gutter("")}${" ".repeat(start)}${c.red("^".repeat(Math.max(1, end - start)))}`);
+  if (at2 < lines.length - 1) out.push(`    ${gutter("")}${c.dim(`... ${plural(lines.length - 1 - at2, "more line")}`)}`);
+  return out;
+}
+function truncate2(line) {
+  const chars = Array.from(line);
+  return chars.length > MAX_WIDTH ? `${chars.slice(0, MAX_WIDTH - 1).join("")}\u2026` : line;
+}
+
 // src/cli/config.ts
-import { lstatSync, readFileSync as readFileSync3 } from "node:fs";
-import { basename, dirname as dirname4, join as join4, relative as relative2, resolve as resolve4 } from "node:path";
+import { lstatSync, readFileSync as readFileSync5 } from "node:fs";
+import { basename, join as join5 } from "node:path";
 
 // node_modules/smol-toml/dist/error.js
 function getLineColFromPtr(string, ptr) {
@@ -18243,8 +19930,8 @@ function parseArray(ctx) {
 }
 
 // node_modules/smol-toml/dist/parse.js
-function peekTable(ctx, key, table, meta, type) {
-  let t = table;
+function peekTable(ctx, key, table2, meta, type) {
+  let t = table2;
   let m = meta;
   let k;
   let hasOwn = false;
@@ -18388,13 +20075,206 @@ function parse(toml, options = {}) {
 // node_modules/smol-toml/dist/stringify.js
 var HAS_WELLFORMED = !!"".isWellFormed;
 
+// src/cli/settings.ts
+import { dirname as dirname4, relative as relative2, resolve as resolve5 } from "node:path";
+
+// src/cli/option-values.ts
+var MIN_PG_VERSION = OLDEST_PG_VERSION;
+var MAX_PG_VERSION = NEWEST_PG_VERSION;
+var DEFAULT_PG_VERSION = 14;
+var FORMATS = ["text", "json", "github", "markdown", "sarif"];
+var isFormat = (name) => FORMATS.includes(name);
+function parseFormat(value, previous = []) {
+  const at2 = value.indexOf("=");
+  const format = at2 < 0 ? value : value.slice(0, at2);
+  const file = at2 < 0 ? void 0 : value.slice(at2 + 1);
+  if (!isFormat(format)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}, alone or as FORMAT=FILE`);
+  if (file === "") throw new InvalidArgumentError(`expected a file after ${format}=`);
+  return [...previous, { format, file }];
+}
+function isPgVersion(n) {
+  return typeof n === "number" && Number.isInteger(n) && n >= MIN_PG_VERSION && n <= MAX_PG_VERSION;
+}
+var PG_VERSION_EXPECTED = `expected a PostgreSQL major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}`;
+function parsePgVersion(value) {
+  const n = Number(value);
+  if (!isPgVersion(n)) throw new InvalidArgumentError(PG_VERSION_EXPECTED);
+  return n;
+}
+function isMegabytes(n) {
+  return typeof n === "number" && n > 0 && n <= MAX_INPUT_MB_CEILING;
+}
+var MEGABYTES_EXPECTED = `expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`;
+function parseMegabytes(value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || !isMegabytes(n)) throw new InvalidArgumentError(MEGABYTES_EXPECTED);
+  return n;
+}
+function parseBudget(value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of milliseconds");
+  return n;
+}
+function parseSeconds(value) {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86400) throw new InvalidArgumentError("expected a number of seconds, more than 0 and at most 86400");
+  return n;
+}
+function parseTimeout(value) {
+  const ms = parseDuration(value);
+  if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds)");
+  return ms;
+}
+function parseRowCount(value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1e7) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
+  return n;
+}
+var collect = (value, values = []) => [...values, value];
+
+// src/cli/settings.ts
+var BadSetting = class extends Error {
+  constructor(message, key) {
+    super(message);
+    this.key = key;
+  }
+  key;
+};
+var setting = (s) => s;
+function strings(value, expected, key) {
+  if (!Array.isArray(value) || !value.every((r) => typeof r === "string")) throw new BadSetting(expected, key);
+  return value;
+}
+function table(value, expected) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new BadSetting(expected);
+  return value;
+}
+function budget(key, description) {
+  return setting({
+    key,
+    fromFile: (value) => {
+      if (typeof value !== "number" || value < 0) throw new BadSetting("expected a number of milliseconds");
+      return value;
+    },
+    option: () => new Option(`--${key} <ms>`, description).argParser(parseBudget)
+  });
+}
+var SETTINGS = {
+  pgVersion: setting({
+    key: "pg-version",
+    fromFile: (value) => {
+      if (!isPgVersion(value)) throw new BadSetting(PG_VERSION_EXPECTED);
+      return value;
+    },
+    option: () => new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`).argParser(parsePgVersion).default(DEFAULT_PG_VERSION)
+  }),
+  failOn: setting({
+    key: "fail-on",
+    fromFile: (value) => {
+      if (value !== "error" && value !== "warning" && value !== "never") throw new BadSetting('expected "error", "warning" or "never"');
+      return value;
+    },
+    option: () => new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error")
+  }),
+  rules: setting({
+    key: "rules",
+    fromFile: (value) => typeof value === "string" ? value : strings(value, 'expected "all", "default" or a list of rule ids').join(","),
+    option: () => new Option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)")
+  }),
+  disable: setting({ key: "disable", fromFile: (value) => strings(value, "expected a list of rule ids") }),
+  severity: setting({
+    key: "severity",
+    fromFile: (value) => {
+      const severity = {};
+      for (const [rule, level] of Object.entries(table(value, 'expected a table: rule = "error" | "warning"'))) {
+        if (level !== "error" && level !== "warning") throw new BadSetting('expected "error" or "warning"', `severity.${rule}`);
+        severity[rule] = level;
+      }
+      return severity;
+    }
+  }),
+  maxLockMs: budget("max-lock-ms", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)"),
+  maxReadLockMs: budget("max-read-lock-ms", "as --max-lock-ms, for locks that block reads (overrides it for them)"),
+  maxWriteLockMs: budget("max-write-lock-ms", "as --max-lock-ms, for locks that block writes (overrides it for them)"),
+  stats: setting({
+    key: "stats",
+    fromFile: (value, file) => {
+      if (typeof value !== "string") throw new BadSetting("expected the path of a stats file");
+      return resolve5(dirname4(file), value);
+    },
+    option: () => new Option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates"),
+    // --db-url reads the sizes instead
+    appliesWith: (options) => !("dbUrl" in options && options.dbUrl)
+  }),
+  assumeInTransaction: setting({
+    key: "assume-in-transaction",
+    fromFile: (value) => {
+      if (typeof value !== "boolean") throw new BadSetting("expected true or false");
+      return value;
+    },
+    option: () => new Option(
+      "--assume-in-transaction",
+      "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)"
+    )
+  }),
+  alembicDir: setting({
+    key: "alembic-dir",
+    fromFile: (value, file) => {
+      const dirs = strings(typeof value === "string" ? [value] : value, "expected a directory, or a list of them");
+      return dirs.map((d) => relative2(process.cwd(), resolve5(dirname4(file), d)) || ".");
+    },
+    option: () => new Option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call").argParser(
+      collect
+    )
+  }),
+  ignore: setting({
+    key: "ignore",
+    fromFile: (value) => {
+      const ignore = {};
+      for (const [revision, list2] of Object.entries(table(value, 'expected a table: "<revision>" = ["rule", ...]'))) {
+        ignore[revision] = strings(list2, "expected a list of rule ids", `ignore.${revision}`);
+      }
+      return ignore;
+    }
+  }),
+  maxInputMb: setting({
+    key: "max-input-mb",
+    fromFile: (value) => {
+      if (!isMegabytes(value)) throw new BadSetting(MEGABYTES_EXPECTED);
+      return value;
+    },
+    // no default here, so that the configuration file's value can apply
+    option: (what = "an input (a file, stdin, the --sql-command's output)") => new Option("--max-input-mb <mb>", `stop reading ${what} larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
+      parseMegabytes
+    )
+  })
+};
+var SETTING_NAMES = Object.keys(SETTINGS);
+function settingOption(name, what) {
+  const option = SETTINGS[name].option?.(what);
+  if (!option || option.long !== `--${SETTINGS[name].key}` || option.attributeName() !== name)
+    throw new Error(`setting ${name}: no option --${SETTINGS[name].key} stored as ${name}`);
+  return option;
+}
+function withConfig(options, config, command) {
+  if (!config) return options;
+  const declared = new Set(command.options.map((o) => o.attributeName()));
+  const filled = {};
+  for (const name of SETTING_NAMES) {
+    const value = config[name];
+    if (value === void 0 || !declared.has(name) || command.getOptionValueSource(name) === "cli") continue;
+    if (SETTINGS[name].appliesWith?.(options) === false) continue;
+    filled[name] = value;
+  }
+  return { ...options, ...filled };
+}
+
 // src/cli/config.ts
-var KEYS = /* @__PURE__ */ new Set(["pg-version", "fail-on", "rules", "disable", "severity", "max-lock-ms", "max-read-lock-ms", "max-write-lock-ms", "stats", "assume-in-transaction", "alembic-dir", "ignore", "max-input-mb"]);
 function findConfigFile(cwd, named) {
   return findProjectFile(cwd, named, "configuration file", (dir) => {
-    const own = join4(dir, "locklint.toml");
+    const own = join5(dir, "locklint.toml");
     if (present(own)) return own;
-    const pyproject = join4(dir, "pyproject.toml");
+    const pyproject = join5(dir, "pyproject.toml");
     return present(pyproject) && configuresLocklint(pyproject) ? pyproject : null;
   });
 }
@@ -18414,7 +20294,7 @@ function present(path) {
 }
 function readConfigText(path) {
   try {
-    return readFileSync3(path, "utf8");
+    return readFileSync5(path, "utf8");
   } catch (error) {
     const code = error.code;
     if (code === "EISDIR") throw new UsageError(`${path}: is a directory, not a configuration file`);
@@ -18435,79 +20315,35 @@ function loadConfig(path) {
   const inPyproject = basename(path) === "pyproject.toml";
   const section = inPyproject ? document.tool?.locklint : document;
   const prefix = inPyproject ? "tool.locklint." : "";
-  if (section !== void 0 && (typeof section !== "object" || section === null || Array.isArray(section))) throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
-  const table = section ?? {};
+  if (section !== void 0 && (typeof section !== "object" || section === null || Array.isArray(section)))
+    throw new UsageError(`${path}: tool.locklint: expected a table ([tool.locklint])`);
+  const table2 = section ?? {};
   const bad = (key, what) => new UsageError(`${path}: ${prefix}${key}: ${what}`);
-  for (const key of Object.keys(table)) if (!KEYS.has(key)) throw bad(key, `unknown key (known: ${[...KEYS].join(", ")})`);
+  const keys = SETTING_NAMES.map((name) => SETTINGS[name].key);
+  for (const key of Object.keys(table2)) if (!keys.includes(key)) throw bad(key, `unknown key (known: ${keys.join(", ")})`);
   const config = { path, disable: [], severity: {}, ignore: {} };
-  const pg2 = table["pg-version"];
-  if (pg2 !== void 0) {
-    if (typeof pg2 !== "number" || !Number.isInteger(pg2) || pg2 < 11 || pg2 > 18) throw bad("pg-version", "expected a PostgreSQL major version from 11 to 18");
-    config.pgVersion = pg2;
-  }
-  const failOn = table["fail-on"];
-  if (failOn !== void 0) {
-    if (failOn !== "error" && failOn !== "warning" && failOn !== "never") throw bad("fail-on", 'expected "error", "warning" or "never"');
-    config.failOn = failOn;
-  }
-  const rules = table.rules;
-  if (rules !== void 0) {
-    if (typeof rules === "string") config.rules = rules;
-    else if (Array.isArray(rules) && rules.every((r) => typeof r === "string")) config.rules = rules.join(",");
-    else throw bad("rules", 'expected "all", "default" or a list of rule ids');
-  }
-  const disable = table.disable;
-  if (disable !== void 0) {
-    if (!Array.isArray(disable) || !disable.every((r) => typeof r === "string")) throw bad("disable", "expected a list of rule ids");
-    config.disable = disable;
-  }
-  const severity = table.severity;
-  if (severity !== void 0) {
-    if (typeof severity !== "object" || severity === null || Array.isArray(severity)) throw bad("severity", 'expected a table: rule = "error" | "warning"');
-    for (const [rule, value] of Object.entries(severity)) {
-      if (value !== "error" && value !== "warning") throw bad(`severity.${rule}`, 'expected "error" or "warning"');
-      config.severity[rule] = value;
-    }
-  }
-  const budget = (key) => {
-    const value = table[key];
-    if (value !== void 0 && (typeof value !== "number" || value < 0)) throw bad(key, "expected a number of milliseconds");
-    return value;
-  };
-  config.maxLockMs = budget("max-lock-ms");
-  config.maxReadLockMs = budget("max-read-lock-ms");
-  config.maxWriteLockMs = budget("max-write-lock-ms");
-  const stats = table.stats;
-  if (stats !== void 0) {
-    if (typeof stats !== "string") throw bad("stats", "expected the path of a stats file");
-    config.stats = resolve4(dirname4(path), stats);
-  }
-  const assume = table["assume-in-transaction"];
-  if (assume !== void 0) {
-    if (typeof assume !== "boolean") throw bad("assume-in-transaction", "expected true or false");
-    config.assumeInTransaction = assume;
-  }
-  const alembicDir = table["alembic-dir"];
-  if (alembicDir !== void 0) {
-    const dirs = typeof alembicDir === "string" ? [alembicDir] : alembicDir;
-    if (!Array.isArray(dirs) || !dirs.every((d) => typeof d === "string")) throw bad("alembic-dir", "expected a directory, or a list of them");
-    config.alembicDir = dirs.map((d) => relative2(process.cwd(), resolve4(dirname4(path), d)) || ".");
-  }
-  const maxInput = table["max-input-mb"];
-  if (maxInput !== void 0) {
-    if (typeof maxInput !== "number" || !(maxInput > 0) || maxInput > MAX_INPUT_MB_CEILING) throw bad("max-input-mb", `expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
-    config.maxInputMb = maxInput;
-  }
-  const ignore = table.ignore;
-  if (ignore !== void 0) {
-    if (typeof ignore !== "object" || ignore === null || Array.isArray(ignore)) throw bad("ignore", 'expected a table: "<revision>" = ["rule", ...]');
-    for (const [revision, list2] of Object.entries(ignore)) {
-      if (!Array.isArray(list2) || !list2.every((r) => typeof r === "string")) throw bad(`ignore.${revision}`, "expected a list of rule ids");
-      config.ignore[revision] = list2;
+  for (const name of SETTING_NAMES) {
+    const { key } = SETTINGS[name];
+    const value = table2[key];
+    if (value === void 0) continue;
+    try {
+      Object.assign(config, { [name]: SETTINGS[name].fromFile(value, path) });
+    } catch (error) {
+      if (error instanceof BadSetting) throw bad(error.key ?? key, error.message);
+      throw error;
     }
   }
   return config;
 }
+
+// src/cli/io.ts
+var EXIT_OK = 0;
+var EXIT_FINDINGS = 1;
+var EXIT_USAGE = 2;
+var EXIT_INTERNAL = 2;
+
+// src/cli/outputs.ts
+import { resolve as resolve7 } from "node:path";
 
 // src/report/colors.ts
 var import_picocolors = __toESM(require_picocolors(), 1);
@@ -18520,471 +20356,16 @@ function colorsFor(stream, env, explicit) {
   return import_picocolors.default.createColors(enabled);
 }
 
-// src/report/stream.ts
-function joined(report2) {
-  let text2 = "";
-  for (const chunk of report2) text2 += chunk;
-  return text2;
-}
-function* mapped(items, f) {
-  for (const item of items) yield f(item);
-}
-function* joinLines(elements, escape) {
-  let previous;
-  for (const element of elements) {
-    if (previous !== void 0) yield escape(previous + "\n");
-    previous = element;
-  }
-  if (previous !== void 0) yield escape(previous);
-}
-function* batched(report2, size = 64 * 1024) {
-  let pending = "";
-  for (const chunk of report2) {
-    pending += chunk;
-    if (pending.length >= size) {
-      yield pending;
-      pending = "";
-    }
-  }
-  if (pending) yield pending;
-}
-var JsonObject = class {
-  constructor(members) {
-    this.members = members;
-  }
-  members;
-};
-var JsonArray = class {
-  constructor(items) {
-    this.items = items;
-  }
-  items;
-};
-function* jsonReport(value) {
-  yield* jsonChunks(value, "");
-  yield "\n";
-}
-function* jsonChunks(value, indent) {
-  const inner = indent + "  ";
-  if (value instanceof JsonArray) {
-    let first = true;
-    for (const item of value.items) {
-      yield `${first ? "[" : ","}
-${inner}`;
-      if (isJsonValue(item)) yield* jsonChunks(item, inner);
-      else yield "null";
-      first = false;
-    }
-    yield first ? "[]" : `
-${indent}]`;
-  } else if (value instanceof JsonObject) {
-    let first = true;
-    for (const [key, member] of Object.entries(value.members)) {
-      if (!isJsonValue(member)) continue;
-      yield `${first ? "{" : ","}
-${inner}${JSON.stringify(key)}: `;
-      yield* jsonChunks(member, inner);
-      first = false;
-    }
-    yield first ? "{}" : `
-${indent}}`;
-  } else {
-    yield JSON.stringify(value, null, 2).replace(/\n/g, `
-${indent}`);
-  }
-}
-function isJsonValue(value) {
-  return value !== void 0 && typeof value !== "function" && typeof value !== "symbol";
-}
-async function writeReport(stream, report2) {
-  for (const chunk of batched(report2)) {
-    if (stream.write(chunk) === false && stream.once) await drained(stream);
-  }
-}
-function drained(stream) {
-  return new Promise((resolve7) => {
-    const done = () => {
-      stream.off?.("drain", done);
-      stream.off?.("close", done);
-      resolve7();
-    };
-    stream.once("drain", done);
-    stream.once("close", done);
-  });
-}
-
-// src/report/json.ts
-function jsonLock(lock) {
-  return {
-    relation: lock.relation,
-    kind: lock.kind,
-    mode: lock.mode,
-    blocks: lock.blocks,
-    rewrite: lock.rewrite,
-    scan: lock.scan,
-    new: lock.new,
-    why: lock.why,
-    estimate: lock.estimate
-  };
-}
-function jsonFinding(f) {
-  return {
-    rule: f.rule,
-    severity: f.severity,
-    message: f.message,
-    help: f.help.text,
-    suggestion: { sql: f.help.sql ?? null, alembic: f.help.alembic ?? null },
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    endLine: f.endLine,
-    endColumn: f.endColumn,
-    revision: f.revision?.id ?? null,
-    revisionFrom: f.revision?.from ?? null,
-    direction: f.revision?.direction ?? null,
-    sql: f.sql,
-    migration: f.migration ?? null,
-    locks: f.locks.map(jsonLock)
-  };
-}
-function formatFindingsJson(findings, summary) {
-  return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary }));
-}
-function formatLocksJson(statements, timelines) {
-  const body = new JsonObject({
-    statements: new JsonArray(mapped(statements, ({ statement, place, effects }) => ({
-      file: statement.file.path,
-      line: statement.startPos.line,
-      column: statement.startPos.column,
-      endLine: statement.endPos.line,
-      endColumn: statement.endPos.column,
-      revision: place.revision?.id ?? null,
-      revisionFrom: place.revision?.from ?? null,
-      direction: place.revision?.direction ?? null,
-      transaction: place.transaction,
-      sql: statement.sql,
-      transactional: effects.transactional,
-      analysed: effects.analysed,
-      syntaxError: statement.syntaxError?.message ?? null,
-      locks: effects.locks.map((l) => jsonLock(lockFact(l)))
-    }))),
-    transactions: new JsonArray(mapped(timelines, (t) => ({
-      id: t.id,
-      file: t.file,
-      begin: t.begin,
-      end: t.end,
-      revisions: t.revisions,
-      locks: t.locks
-    })))
-  });
-  return jsonReport(body);
-}
-
-// src/report/describe.ts
-function describeLock(lock) {
-  const parts = [`${lock.mode} on ${lock.relation}`];
-  parts.push(lock.blocks.length ? `blocks ${lock.blocks.join(", ")}` : "blocks nothing but ACCESS EXCLUSIVE");
-  if (lock.rewrite) parts.push(`rewrites the ${lock.kind === "index" ? "index" : "table"}`);
-  else if (lock.scan) parts.push("scans the table");
-  if (lock.new) parts.push(`harmless: ${lock.new}`);
-  else if (!("qualitative" in lock.estimate)) parts.push(describeHold(lock.estimate));
-  return parts.join(" - ");
-}
-function describeRevision(revision) {
-  if (!revision) return null;
-  const from = revision.from ?? "base";
-  const to = revision.id ?? "base";
-  if (revision.direction === "downgrade") return `${to} (downgrade from ${from})`;
-  if (revision.direction === "stamp") return `${to} (stamp from ${from})`;
-  return `${to} (upgrade from ${from})`;
-}
-function firstExistingLock(f) {
-  return f.locks.find((l) => !l.new);
-}
-function describeMigration(m) {
-  return `${m.file}:${m.line}${m.call ? ` (${m.call})` : ""}`;
-}
-function oneLine(sql, width) {
-  const flat = sql.replace(/\s+/g, " ").trim();
-  const chars = Array.from(flat);
-  return chars.length <= width ? flat : `${chars.slice(0, width - 1).join("")}\u2026`;
-}
-var HIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-function visible(text2) {
-  HIDDEN.lastIndex = 0;
-  if (!HIDDEN.test(text2)) return text2;
-  return text2.replace(HIDDEN, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 256 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
-  });
-}
-function visibleData(value) {
-  if (typeof value === "string") return visible(value);
-  if (value === null || typeof value !== "object") return value;
-  let copy;
-  const fields = value;
-  for (const key in fields) {
-    const shown = visibleData(fields[key]);
-    if (shown === fields[key]) continue;
-    copy ??= Array.isArray(value) ? [...value] : { ...fields };
-    copy[key] = shown;
-  }
-  return copy ?? value;
-}
-function visibleText(text2) {
-  return visibleReturns(visible(text2));
-}
-function visibleReturns(text2) {
-  return text2.replace(/\r(?!\n)/g, "\\r");
-}
-
-// src/report/locks-text.ts
-var HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"];
-var SQL_WIDTH = 52;
-function* formatLocksText(statements, timelines, c) {
-  yield* joinLines(locksLines(statements, timelines, c), visibleReturns);
-  yield "\n";
-}
-function* locksLines(statements, timelines, c) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const s of statements) {
-    const list2 = byFile.get(s.statement.file.path) ?? [];
-    list2.push(s);
-    byFile.set(s.statement.file.path, list2);
-  }
-  for (const [file, list2] of byFile) {
-    const rows = [];
-    for (const { statement, place, effects } of list2) {
-      const first = [
-        String(statement.startPos.line),
-        place.revision?.id ? place.revision.id + (place.revision.direction === "downgrade" ? " (down)" : "") : "-",
-        place.transaction === null ? "-" : String(place.transaction),
-        oneLine(statement.sql, SQL_WIDTH)
-      ];
-      const blank = ["", "", "", ""];
-      if (statement.syntaxError) {
-        rows.push([...first, "-", "syntax error", "-", "-"]);
-        continue;
-      }
-      if (effects.locks.length === 0) {
-        const note = !effects.analysed ? "not analysed" : !effects.transactional ? "no transaction block" : "-";
-        rows.push([...first, "-", "-", "-", note]);
-        continue;
-      }
-      effects.locks.forEach((lock, i) => {
-        const work = [lock.rewrite ? "rewrite" : lock.scan ? "scan" : "", lock.novelty ? "new" : "", i === 0 && !effects.transactional ? "no transaction block" : ""].filter(Boolean).join(", ");
-        rows.push([...i === 0 ? first : blank, lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
-      });
-    }
-    yield c.bold(visible(file));
-    yield* formatTable([...HEADERS], rows, c);
-    yield "";
-    yield* formatTimelines(timelines.filter((t) => t.file === file && t.locks.length > 0), c);
-  }
-  yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
-}
-var TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
-var ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
-function* formatTimelines(timelines, c) {
-  for (const t of timelines) {
-    const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
-    const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
-    yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
-    const estimated = t.locks.some((l) => l.estimate);
-    const rows = t.locks.map((l) => [
-      l.relation,
-      l.mode,
-      l.blocks.join(", ") || "-",
-      taken(l),
-      l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never",
-      ...estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : [],
-      heldWhile(l)
-    ]);
-    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) yield `  ${line}`;
-    yield "";
-  }
-}
-function point(p) {
-  return `line ${p.line}${p.revision ? ` (${p.revision})` : ""}`;
-}
-function taken(lock) {
-  return lock.strongestAt ? `${point(lock.acquired)} ${lock.acquiredMode}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
-}
-function heldWhile(lock) {
-  if (lock.heldDuring === 0) return "-";
-  const slow = lock.slowWhileHeld.map((s) => `line ${s.line} ${s.work === "rewrite" ? "rewrites" : "scans"} ${s.relation}`);
-  const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
-  return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
-}
-function* formatTable(headers, rawRows, c) {
-  const rows = rawRows.map((r) => r.map(visible));
-  const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
-  const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
-  yield c.dim(render(headers));
-  yield* mapped(rows, render);
-}
-
-// src/report/github.ts
-function* formatGithub(findings, summary) {
-  yield* joinLines(annotations(findings, summary), visible);
-  yield "\n";
-}
-function* annotations(findings, summary) {
-  for (const f of findings) {
-    const place = f.migration ? [`file=${property(f.migration.file)}`, `line=${f.migration.line}`, `col=${f.migration.column}`] : [`file=${property(f.file)}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`];
-    const properties = [...place, `title=${property(`locklint ${f.rule}`)}`].join(",");
-    const lock = firstExistingLock(f);
-    const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
-    const sqlPlace = f.migration ? `
-SQL: ${f.file}:${f.line}: ${f.sql}` : "";
-    const body = `${f.message}${revision}${sqlPlace}${lock ? `
-${describeLock(lock)}` : ""}
-${f.help.text}${f.help.sql ? `
-${f.help.sql}` : ""}`;
-    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
-  }
-  yield `locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`;
-}
-function data(text2) {
-  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function property(text2) {
-  return data(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// src/report/markdown.ts
-function* formatMarkdown(findings, summary, timelines) {
-  yield* joinLines(markdownLines(findings, summary, timelines), visibleText);
-}
-function* markdownLines(findings, summary, timelines) {
-  yield* [`## locklint: ${count(summary.errors, "error")}, ${count(summary.warnings, "warning")} in ${count(summary.statements, "statement")}`, ""];
-  if (findings.length === 0) yield* ["No finding.", ""];
-  const byRevision = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    const key = describeRevision(f.revision) ?? "(no revision)";
-    const list2 = byRevision.get(key);
-    if (list2) list2.push(f);
-    else byRevision.set(key, [f]);
-  }
-  for (const [revision, list2] of byRevision) {
-    yield* [`### Revision ${revision}`, "", "| | rule | where | finding | lock |", "| --- | --- | --- | --- | --- |"];
-    for (const f of list2) {
-      const lock = firstExistingLock(f);
-      yield `| ${f.severity === "error" ? "\u{1F534} error" : "\u{1F7E1} warning"} | \`${f.rule}\` | ${cell(f.migration ? `${describeMigration(f.migration)} (SQL ${f.file}:${f.line})` : `${f.file}:${f.line}`)} | ${cell(f.message)} | ${lock ? cell(describeLock(lock)) : ""} |`;
-    }
-    yield "";
-    for (const f of list2.filter((x) => x.help.sql || x.help.alembic)) {
-      yield* [`<details><summary>${cell(`${f.rule} at line ${f.line}: the safe way`)}</summary>`, "", cell(f.help.text), ""];
-      if (f.help.sql) yield* ["```sql", f.help.sql, "```", ""];
-      if (f.help.alembic) yield* ["```python", f.help.alembic, "```", ""];
-      yield* ["</details>", ""];
-    }
-  }
-  const withLocks = timelines.filter((t) => t.locks.length > 0);
-  if (withLocks.length > 0) {
-    yield* ["### Lock timeline", "", "Locks on existing tables, held until their transaction ends.", ""];
-    yield* ["| transaction | table | lock | blocks | taken | released | held |", "| --- | --- | --- | --- | --- | --- | --- |"];
-    for (const t of withLocks) {
-      for (const l of t.locks) {
-        const held = l.estimate ? describeHold(l.estimate).replace(/^held /, "") : l.heldDuring ? count(l.heldDuring, "statement") : "-";
-        yield `| ${t.id} (lines ${t.begin.line}-${t.end?.line ?? "end"}) | ${cell(l.relation)} | ${l.mode} | ${l.blocks.join(", ") || "-"} | line ${l.acquired.line} | ${l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never"} | ${cell(held)} |`;
-      }
-    }
-    yield "";
-  }
-}
-function count(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-function cell(text2) {
-  return text2.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
-}
-
-// src/report/sarif.ts
-import { isAbsolute as isAbsolute3 } from "node:path";
-import { pathToFileURL } from "node:url";
-function formatSarif(findings, rules, version) {
-  const index = new Map(rules.map((rule, i) => [rule.id, i]));
-  const log = new JsonObject({
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: new JsonArray([
-      new JsonObject({
-        tool: { driver: { name: "locklint", version, semanticVersion: version, rules: rules.map(ruleDescriptor) } },
-        columnKind: "unicodeCodePoints",
-        results: new JsonArray(mapped(findings, (f) => result(f, index.get(f.rule))))
-      })
-    ])
-  });
-  return jsonReport(log);
-}
-function ruleDescriptor(rule) {
-  return {
-    id: rule.id,
-    shortDescription: { text: rule.summary },
-    help: { text: `${rule.summary}
-
-Instead:
-${rule.docs.useInstead}`, markdown: `${rule.docs.why}
-
-**Instead:**
-
-\`\`\`sql
-${rule.docs.useInstead}
-\`\`\`
-
-**In alembic:**
-
-\`\`\`python
-${rule.docs.alembic}
-\`\`\`` },
-    defaultConfiguration: { level: rule.severity, enabled: !rule.optional },
-    properties: { tags: ["postgresql", "migration", rule.durationHazard ? "lock-duration" : "lock"] }
-  };
-}
-function result(f, ruleIndex) {
-  const lock = firstExistingLock(f);
-  const help = [f.help.text, f.help.sql, f.help.alembic ? `In alembic: ${f.help.alembic}` : void 0].filter(Boolean).join("\n");
-  return {
-    ruleId: f.rule,
-    ...ruleIndex === void 0 ? {} : { ruleIndex },
-    level: f.severity,
-    message: { text: `${f.message}${lock ? `
-${describeLock(lock)}` : ""}
-${help}` },
-    // the migration file first when it is known (code scanning shows the first location), then the SQL
-    locations: [
-      ...f.migration ? [{ physicalLocation: { artifactLocation: { uri: artifactUri(f.migration.file) }, region: { startLine: f.migration.line, startColumn: f.migration.column } }, message: { text: f.migration.call ?? "migration function" } }] : [],
-      {
-        physicalLocation: {
-          artifactLocation: { uri: artifactUri(f.file) },
-          // SARIF's endColumn is exclusive, ours inclusive
-          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn + 1, snippet: { text: f.sql } }
-        }
-      }
-    ],
-    properties: {
-      revision: f.revision?.id ?? null,
-      locks: f.locks.map((l) => ({ relation: l.relation, mode: l.mode, blocks: l.blocks, rewrite: l.rewrite, scan: l.scan, new: l.new !== null }))
-    }
-  };
-}
-function artifactUri(file) {
-  if (file.startsWith("<") && file.endsWith(">")) return encodeURIComponent(file.slice(1, -1));
-  if (isAbsolute3(file)) return pathToFileURL(file).href;
-  return file.split(/[\\/]/).map(encodeURIComponent).join("/");
-}
-
 // src/report/output-file.ts
-import { realpathSync as realpathSync3, statSync } from "node:fs";
+import { realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
 import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename as basename2, dirname as dirname5, join as join5, resolve as resolve5 } from "node:path";
+import { basename as basename2, dirname as dirname5, join as join6, resolve as resolve6 } from "node:path";
 var NODE_FS = { writeFile, rename, unlink };
-async function writeReportFile(path, report2, fs = NODE_FS) {
-  const target = realPath2(path) ?? resolve5(path);
-  const temp = join5(dirname5(target), `.${basename2(target)}.${tempName()}.tmp`);
+async function writeReportFile(path, report, fs = NODE_FS) {
+  const target = realPath2(path) ?? resolve6(path);
+  const temp = join6(dirname5(target), `.${basename2(target)}.${tempName()}.tmp`);
   try {
-    await fs.writeFile(temp, typeof report2 === "string" ? report2 : batched(report2), { flag: "wx", mode: existingMode(target) });
+    await fs.writeFile(temp, typeof report === "string" ? report : batched(report), { flag: "wx", mode: existingMode(target) });
     await fs.rename(temp, target);
   } catch (error) {
     await fs.unlink(temp).catch(() => void 0);
@@ -19002,16 +20383,18 @@ function refuseInputAsOutput(output, inputs) {
     throw new UsageError(`${output}: is the input ${input}; the report would replace it (write the report to another file)`);
   }
   if (inputs.sqlCommand !== void 0 && commandNames(inputs.sqlCommand, output)) {
-    throw new UsageError(`${output}: --sql-command names this file ("${inputs.sqlCommand}"); the report would replace what it reads (write the report to another file)`);
+    throw new UsageError(
+      `${output}: --sql-command names this file ("${inputs.sqlCommand}"); the report would replace what it reads (write the report to another file)`
+    );
   }
 }
 function commandNames(command, path) {
   const words = command.split(/[\s'"`;|&<>()=]+/).filter(Boolean);
-  return words.some((word) => resolve5(word) === resolve5(path) || basename2(word) === basename2(path));
+  return words.some((word) => resolve6(word) === resolve6(path) || basename2(word) === basename2(path));
 }
 function identity(path) {
   try {
-    const stat2 = statSync(path);
+    const stat2 = statSync2(path);
     return `${stat2.dev}:${stat2.ino}`;
   } catch {
     return null;
@@ -19019,328 +20402,288 @@ function identity(path) {
 }
 function realPath2(path) {
   try {
-    return realpathSync3(path);
+    return realpathSync4(path);
   } catch {
     return null;
   }
 }
 function existingMode(path) {
   try {
-    return statSync(path).mode & 511;
+    return statSync2(path).mode & 511;
   } catch {
     return void 0;
   }
 }
 
-// src/sql/sql-command.ts
-async function readCommandOutput(command, options) {
-  const name = `<${command}>`;
-  const child = startChild(command, [], { cwd: options.cwd, env: options.env, shell: true, timeoutSeconds: options.timeoutSeconds, what: `--sql-command ${JSON.stringify(command)}` });
-  child.stderr.on("data", (chunk) => options.stderr.write(chunk.toString()));
-  const exited = child.exited.then(
-    (status) => ({ status }),
-    (error) => ({ error })
-  );
-  let source;
-  try {
-    source = await readStream(name, child.stdout, options.maxBytes ?? DEFAULT_MAX_INPUT_MB * MB);
-  } catch (error) {
-    child.stderr.removeAllListeners("data").resume();
-    child.stop();
-    throw error;
-  }
-  const result2 = await exited;
-  if ("error" in result2) {
-    if (result2.error instanceof UsageError) throw result2.error;
-    throw new UsageError(`--sql-command: cannot run ${JSON.stringify(command)}: ${result2.error instanceof Error ? result2.error.message : String(result2.error)}`);
-  }
-  const { code, signal: signal2 } = result2.status;
-  if (code !== 0) throw new UsageError(`--sql-command: ${JSON.stringify(command)} ${signal2 ? `was killed by ${signal2}` : `exited with code ${code}`}; nothing was linted`);
-  return source;
+// src/cli/outputs.ts
+function inputsOf(files, options, config) {
+  const read = [...files, options.stats, config?.path].filter((f) => f !== void 0);
+  return { files: read, sqlCommand: options.sqlCommand };
 }
-
-// src/alembic/migration-files.ts
-import { readdirSync, readFileSync as readFileSync4, realpathSync as realpathSync4, statSync as statSync2 } from "node:fs";
-import { join as join6 } from "node:path";
-var REVISION = /^revision\s*(?::\s*[\w.[\], ]+)?=\s*(['"])([^'"]+)\1/m;
-var assignment = (name) => new RegExp(`^${name}\\s*(?::\\s*[\\w.[\\], ]+)?=\\s*(\\([^)]*\\)|\\[[^\\]]*\\]|.*)$`, "m");
-var DOWN_REVISION = assignment("down_revision");
-var BRANCH_LABELS = assignment("branch_labels");
-var FUNCTION = /^def (upgrade|downgrade)\s*\(/;
-var CALL = /\b((?:op|batch_op)\.\w+)\s*\(/g;
-function indexMigrationFiles(dirs, what = "--alembic-dir") {
-  const index = /* @__PURE__ */ new Map();
-  const seen = /* @__PURE__ */ new Set();
-  for (const dir of dirs) {
-    for (const path of pythonFiles(dir, what)) {
-      const real = realpathSync4(path);
-      if (seen.has(real)) continue;
-      seen.add(real);
-      const file = readMigrationFile(path, readPython(path));
-      if (!file) continue;
-      const first = index.get(file.revision);
-      if (first) throw new UsageError(`${path}: revision ${file.revision} is also the revision of ${first.path}: give one of them a new revision id`);
-      index.set(file.revision, file);
+function outputsOf(options, inputs) {
+  const requested = options.format ?? [{ format: "text" }];
+  const toStdout = requested.filter((o) => o.file === void 0);
+  if (toStdout.length > 1)
+    throw new UsageError(
+      `--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`
+    );
+  if (options.output !== void 0 && toStdout.length === 0)
+    throw new UsageError(`-o ${options.output}: every --format names its own file (FORMAT=FILE); -o is for the one without`);
+  const outputs = requested.map((o) => o.file === void 0 ? { ...o, file: options.output } : o);
+  const destinations = /* @__PURE__ */ new Set();
+  for (const { file } of outputs) {
+    if (file === void 0) continue;
+    if (destinations.has(resolve7(file))) throw new UsageError(`${file}: two reports would be written to this file`);
+    destinations.add(resolve7(file));
+    refuseInputAsOutput(file, inputs);
+  }
+  return outputs;
+}
+async function writeOutputs(outputs, options, io, render) {
+  const reports = outputs.map((o) => ({ file: o.file, report: render(o.format, colorsFor(o.file === void 0 ? io.stdout : {}, io.env, options.color)) }));
+  for (const r of reports) if (r.file !== void 0) await emit(r.report, r.file, io);
+  for (const r of reports) if (r.file === void 0) await emit(r.report, void 0, io);
+}
+async function emit(report, output, io) {
+  if (!output) {
+    try {
+      await writeReport(io.stdout, report);
+    } catch (error) {
+      throw new UsageError(stdoutFailure(error));
     }
+    return;
   }
-  return index;
+  await writeReportFile(output, report);
 }
-function readPython(path) {
-  try {
-    return readFileSync4(path, "utf8");
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read (${error.code ?? String(error)})`);
-  }
+function stdoutFailure(error) {
+  const reason = error instanceof Error ? error.message.replace(/, write$/, "") : String(error);
+  return `cannot write the report to stdout: ${reason}`;
 }
-function pythonFiles(dir, what) {
-  let entries;
-  try {
-    if (!statSync2(dir).isDirectory()) throw new UsageError(`${what} ${dir}: not a directory`);
-    entries = readdirSync(dir);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${what} ${dir}: no such directory`);
-  }
-  return entries.sort().flatMap((name) => {
-    const path = join6(dir, name);
-    if (name === "__pycache__" || name.startsWith(".")) return [];
-    const kind = entryKind(path);
-    if (kind === "a directory" && !name.endsWith(".py")) return pythonFiles(path, what);
-    if (!name.endsWith(".py")) return [];
-    if (kind !== "file") throw new UsageError(`${path}: ${kind}, not a revision file; alembic loads every .py in ${dir}: remove it or rename it`);
-    return [path];
-  });
+
+// src/cli/rule-selection.ts
+function defaultRules() {
+  return RULES.filter((r) => !r.optional);
 }
-function entryKind(path) {
-  let stat2;
-  try {
-    stat2 = statSync2(path);
-  } catch (error) {
-    const code = error.code;
-    return code === "ENOENT" ? "a broken symbolic link" : `cannot be read (${code ?? String(error)})`;
-  }
-  if (stat2.isFile()) return "file";
-  if (stat2.isDirectory()) return "a directory";
-  if (stat2.isFIFO()) return "a named pipe (FIFO)";
-  return "a special file";
-}
-function readMigrationFile(path, text2) {
-  const revision = REVISION.exec(text2)?.[2];
-  if (!revision) return null;
-  const file = { path, revision, downRevisions: stringsIn(DOWN_REVISION.exec(text2)?.[1]), branchLabels: stringsIn(BRANCH_LABELS.exec(text2)?.[1]) };
-  const lines = new LineIndex(text2);
-  for (let line = 1; line <= lines.lineCount; line++) {
-    const kind = FUNCTION.exec(lines.lineText(line))?.[1];
-    if (!kind) continue;
-    let end = line + 1;
-    while (end <= lines.lineCount && !/^[^\s#]/.test(lines.lineText(end))) end++;
-    const offset = lines.lineStart(line);
-    file[kind] = { line, calls: opCalls(text2.slice(offset, lines.lineStart(end)), offset, lines) };
-  }
-  return file;
-}
-function stringsIn(value) {
-  return [...(value ?? "").matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
-}
-function opCalls(body, offset, lines) {
-  return [...body.matchAll(CALL)].map((match) => {
-    const open2 = match.index + match[0].length - 1;
-    return { name: match[1], ...lines.position(offset + match.index), text: body.slice(match.index, closingParen(body, open2) + 1) };
-  });
-}
-function closingParen(text2, open2) {
-  let depth = 0;
-  for (let i = open2; i < text2.length; i++) {
-    const ch = text2[i];
-    if (ch === '"' || ch === "'") {
-      const triple = text2.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
-      let j = i + triple.length;
-      while (j < text2.length && !text2.startsWith(triple, j)) j += text2[j] === "\\" ? 2 : 1;
-      i = j + triple.length - 1;
-    } else if (ch === "(") depth++;
-    else if (ch === ")" && --depth === 0) return i;
-  }
-  return text2.length - 1;
-}
-var LITERAL = /"""[\s\S]*?"""|'''[\s\S]*?'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g;
-function callScore(call, sql) {
-  const normalizedSql = normalize(sql);
-  const op = call.name.slice(call.name.indexOf(".") + 1);
-  if (op !== "execute" && !opsThatPrint(normalizedSql).includes(op)) return 0;
-  const words = new Set(normalizedSql.match(/[\w$]+/g) ?? []);
-  let score = 0;
-  for (const literal of call.text.match(LITERAL) ?? []) {
-    const value = literal.replace(/^("""|'''|"|')|("""|'''|"|')$/g, "");
-    if (/^[\w$]+$/.test(value)) {
-      if (words.has(value.toLowerCase())) score += 1;
-    } else if (value.trim().length > 0) {
-      const normalizedValue = normalize(value);
-      if (normalizedValue.length > 0 && (normalizedSql.includes(normalizedValue) || normalizedValue.includes(normalizedSql))) score += 5;
+function selectRules(spec) {
+  if (spec === void 0 || spec.trim() === "default") return defaultRules();
+  if (spec.trim() === "all") return [...RULES];
+  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new UsageError("no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)");
+  const chosen = /* @__PURE__ */ new Set();
+  for (const id of ids) {
+    if (id === "default") {
+      for (const r of defaultRules()) chosen.add(r);
+      continue;
     }
+    chosen.add(findRule(id));
   }
-  return score;
+  return RULES.filter((r) => chosen.has(r));
 }
-function normalize(sql) {
-  return sql.toLowerCase().replace(/["`]/g, "").replace(/\s+/g, " ").replace(/\s*;\s*$/, "").trim();
+function findRule(id) {
+  const rule = RULES.find((r) => r.id === id);
+  if (rule) return rule;
+  const close2 = RULES.filter(
+    (r) => r.id.includes(id) || id.includes(r.id) || sharedWords(r.id, id) >= 2 || editDistance(r.id, id) <= Math.max(3, Math.floor(r.id.length / 3))
+  ).map((r) => r.id);
+  throw new UsageError(`unknown rule "${id}"${close2.length ? `; did you mean ${close2.slice(0, 3).join(", ")}?` : ""} (locklint rules lists them)`);
 }
-var CONSTRAINT_OPS = ["create_foreign_key", "create_unique_constraint", "create_check_constraint", "create_primary_key", "create_exclude_constraint"];
-function opsThatPrint(sql) {
-  if (/^create (unique )?index/.test(sql)) return ["create_index", "create_table", "add_column"];
-  if (/^drop index/.test(sql)) return ["drop_index"];
-  if (/^create table/.test(sql)) return ["create_table"];
-  if (/^drop table/.test(sql)) return ["drop_table"];
-  if (/^(create|drop) type/.test(sql)) return ["create_table", "add_column", "drop_table", "alter_column", "drop_column"];
-  if (/^comment on/.test(sql)) return ["create_table_comment", "drop_table_comment", "alter_column", "create_table", "add_column"];
-  if (/^insert /.test(sql)) return ["bulk_insert"];
-  if (/^alter table/.test(sql)) {
-    if (/ rename to /.test(sql)) return ["rename_table"];
-    if (/ add column /.test(sql)) return ["add_column"];
-    if (/ drop column /.test(sql)) return ["drop_column"];
-    if (/ drop constraint /.test(sql)) return ["drop_constraint"];
-    if (/ add (constraint|primary key|unique|foreign key|check|exclude)/.test(sql)) return CONSTRAINT_OPS;
-    return ["alter_column"];
+function sharedWords(a, b) {
+  const words = new Set(a.split("-"));
+  return b.split("-").filter((w) => words.has(w)).length;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
   }
-  return [];
+  return previous[b.length];
 }
 
-// src/alembic/migration-locations.ts
-function locateInMigrations(findings, files) {
-  const used = /* @__PURE__ */ new Set();
-  const byStatement = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    if (finding.migration) continue;
-    const key = `${finding.file}\0${finding.statementLine}\0${finding.statementColumn}`;
-    if (!byStatement.has(key)) byStatement.set(key, locate2(finding, files, used));
-    const location = byStatement.get(key);
-    if (location) finding.migration = location;
+// src/cli/linting.ts
+function configFor(named, io) {
+  const path = findConfigFile(io.cwd ?? process.cwd(), named);
+  return path ? loadConfig(path) : null;
+}
+function configuredRules(cliSpec, config) {
+  const rules = at(rulesPlace(cliSpec, config), () => selectRules(cliSpec ?? config?.rules));
+  if (!config) return rules;
+  const inFile = (key) => `${config.path}: ${key}`;
+  const { disable, severity, ignore } = SETTINGS;
+  for (const id of config.disable) at(inFile(disable.key), () => findRule(id));
+  for (const id of Object.keys(config.severity)) at(inFile(`${severity.key}.${id}`), () => findRule(id));
+  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`${ignore.key}.${revision}`), () => findRule(id));
+  const enabled = rules.filter((r) => !config.disable.includes(r.id));
+  if (enabled.length === 0)
+    throw new UsageError(`${inFile(disable.key)}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
+  return enabled;
+}
+function rulesPlace(cliSpec, config) {
+  if (cliSpec !== void 0) return `--rules "${cliSpec}"`;
+  return config?.rules !== void 0 ? `${config.path}: ${SETTINGS.rules.key}` : void 0;
+}
+function at(place, check) {
+  try {
+    return check();
+  } catch (error) {
+    throw prefixed(place, error);
   }
 }
-function locate2(finding, files, used) {
-  const revision = finding.revision;
-  if (!revision || revision.direction === "stamp") return void 0;
-  const owner = stepOwner(revision);
-  const file = owner ? files.get(owner) : void 0;
-  const fn = file?.[revision.direction];
-  if (!file || !fn) return file ? { file: file.path, line: 1, column: 1, call: null } : void 0;
-  let best;
-  for (const call of fn.calls) {
-    const score = callScore(call, finding.sql);
-    if (score === 0) continue;
-    if (!best || score > best.score || score === best.score && used.has(best.call) && !used.has(call)) best = { call, score };
+function prefixed(place, error) {
+  return place !== void 0 && error instanceof UsageError ? new UsageError(`${place}: ${error.message}`) : error;
+}
+function applyConfig(findings, config) {
+  for (let i = findings.length - 1; i >= 0; i--) {
+    const f = findings[i];
+    const ignored = f.revision?.id ? config.ignore[f.revision.id] : void 0;
+    if (ignored?.includes(f.rule)) {
+      findings.splice(i, 1);
+      continue;
+    }
+    const severity = config.severity[f.rule];
+    if (severity) f.severity = severity;
   }
-  if (!best) return { file: file.path, line: fn.line, column: 1, call: null };
-  used.add(best.call);
-  return { file: file.path, line: best.call.line, column: best.call.column, call: best.call.name };
 }
-
-// src/report/text.ts
-function summarize(findings, files, statements) {
-  return {
-    files,
-    statements,
-    errors: findings.filter((f) => f.severity === "error").length,
-    warnings: findings.filter((f) => f.severity === "warning").length
-  };
+async function loadSizes(options, config) {
+  if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
+  if (options.dbUrl) return new TableSizes(await collectStats(options.dbUrl));
+  if (!options.stats) return void 0;
+  const place = config !== null && config.stats === options.stats ? `${config.path}: ${SETTINGS.stats.key}` : void 0;
+  const stats = await readStatsFile(options.stats).catch((error) => {
+    throw prefixed(place, error);
+  });
+  return new TableSizes(stats);
 }
-function formatText(findings, summary, c) {
-  return joined(textReport(findings, summary, c));
-}
-function* textReport(findings, summary, c) {
-  yield* joinLines(textLines(findings, summary, c), visibleReturns);
-  yield "\n";
-}
-function* textLines(findings, summary, c) {
-  for (const found of findings) {
-    const f = visibleData(found);
-    const severity = f.severity === "error" ? c.red(c.bold("error")) : c.yellow(c.bold("warning"));
-    const place = f.migration ? `${f.migration.file}:${f.migration.line}:${f.migration.column}` : `${f.file}:${f.line}:${f.column}`;
-    yield `${c.bold(place)}  ${severity}  ${c.cyan(f.rule)}`;
-    yield `  ${f.message}`;
-    if (f.migration) yield `  ${c.dim("sql:")} ${f.file}:${f.line}:${f.column}${f.migration.call ? ` (from ${f.migration.call})` : ""}`;
-    yield* excerpt(f, c);
-    for (const lock of f.locks) yield `  ${c.dim("lock:")} ${describeLock(lock)}`;
-    const revision = describeRevision(f.revision);
-    if (revision) yield `  ${c.dim("revision:")} ${revision}`;
-    yield `  ${c.green("help:")} ${f.help.text}`;
-    if (f.help.sql) yield* labelled("SQL:", f.help.sql, c);
-    if (f.help.alembic) yield* labelled("alembic:", f.help.alembic, c);
-    yield "";
+var BUDGETS = ["maxLockMs", "maxReadLockMs", "maxWriteLockMs"];
+async function lintSources(sources, rules, options, config, input) {
+  const sizes = await loadSizes(options, config);
+  await loadParser();
+  const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
+  if ((lockBudget.reads !== void 0 || lockBudget.writes !== void 0) && !sizes) {
+    const fromFile = BUDGETS.find((name) => config?.[name] !== void 0 && options[name] === config[name]);
+    const place = fromFile && config ? `${config.path}: ${SETTINGS[fromFile].key}: ` : "";
+    throw new UsageError(
+      `${place}lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url`
+    );
   }
-  const counts = `${plural(summary.errors, "error")}, ${plural(summary.warnings, "warning")}`;
-  const scope = `${plural(summary.statements, "statement")} in ${plural(summary.files, "file")}`;
-  const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
-  yield `${scope}: ${verdict}`;
+  const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
+  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
+  if (config) applyConfig(analysis.findings, config);
+  return analysis;
 }
-function labelled(label, body, c) {
-  const pad = " ".repeat(label.length + 1);
-  return body.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
+async function reportFindings(analysis, outputs, options, io) {
+  await writeOutputs(outputs, options, io, (format, colors) => renderFindings(format, analysis, colors, options.verbose === true));
+  if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
+  return analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
 }
-var MAX_WIDTH = 160;
-function excerpt(f, c) {
-  const lines = f.sql.split(/\r\n|\n|\r/);
-  const at2 = f.line - f.statementLine;
-  const width = String(f.statementLine + lines.length).length;
-  const gutter = (n) => c.dim(`${String(n).padStart(width)} | `);
-  const text2 = (i) => {
-    const prefix = i === 0 ? " ".repeat(Math.max(0, f.statementColumn - 1)) : "";
-    return truncate2(prefix + (lines[i] ?? ""));
-  };
-  const out = [];
-  if (at2 > 0) out.push(`    ${gutter(f.statementLine)}${text2(0)}`);
-  if (at2 > 1) out.push(`    ${gutter("")}${c.dim("...")}`);
-  const shown = text2(Math.min(at2, lines.length - 1));
-  out.push(`    ${gutter(f.line)}${shown}`);
-  const chars = Array.from(shown);
-  const start = Math.min(f.column - 1, chars.length);
-  let end = f.line === f.endLine ? Math.min(f.endColumn - 1, chars.length) : chars.length;
-  while (end > start + 1 && /\s/.test(chars[end - 1])) end--;
-  out.push(`    ${gutter("")}${" ".repeat(start)}${c.red("^".repeat(Math.max(1, end - start)))}`);
-  if (at2 < lines.length - 1) out.push(`    ${gutter("")}${c.dim(`... ${plural(lines.length - 1 - at2, "more line")}`)}`);
-  return out;
+function reportInternalErrors(analysis, io) {
+  for (const e of analysis.internalErrors) {
+    const statement = firstLine(e.sql);
+    io.stderr.write(`locklint: internal error at ${visible(`${e.file}:${e.line}:${e.column} (${statement}): ${e.message}`)} (please report it)
+`);
+  }
+  return analysis.internalErrors.length > 0;
 }
-function truncate2(line) {
-  const chars = Array.from(line);
-  return chars.length > MAX_WIDTH ? `${chars.slice(0, MAX_WIDTH - 1).join("")}\u2026` : line;
+function firstLine(sql) {
+  const line = Array.from(sql.split(/\r\n|\n|\r/)[0] ?? "");
+  return line.length > 80 || sql.includes("\n") ? `${line.slice(0, 79).join("")}\u2026` : line.join("");
 }
-
-// src/sql/input-check.ts
-var EMPTY = {
-  file: "(empty file)",
-  stdin: "(empty input): did the command piped in fail? `alembic upgrade head --sql | locklint` gets nothing when alembic fails (`set -o pipefail` lets the shell see it)",
-  command: "(the command printed nothing on its standard output)"
+var FINDINGS_REPORTS = {
+  text: (findings, summary, analysis, colors, verbose) => textReport(findings, summary, colors, verbose ? analysis.unmodelled : []),
+  json: (findings, summary, analysis) => formatFindingsJson(findings, summary, analysis.unmodelled),
+  github: (findings, summary) => formatGithub(findings, summary),
+  markdown: (findings, summary, analysis) => formatMarkdown(findings, summary, buildTimelines(analysis.analyzed)),
+  sarif: (findings) => formatSarif(findings, RULES, packageVersion())
 };
-function checkStatements(source, origin) {
-  const seen = /* @__PURE__ */ new Set();
-  let last;
-  for (const span of splitStatements(source.text)) {
-    seen.add(span.kind);
-    last = span;
-  }
-  if (last?.unclosed) throw unclosedError(source, last.unclosed);
-  if (!seen.has("statement")) throw new UsageError(`${source.path}: no SQL statement ${whatIsThere(source, seen, origin)}`);
+function renderFindings(format, analysis, colors, verbose) {
+  const summary = summarize(analysis.findings, analysis.files, analysis.statements);
+  return FINDINGS_REPORTS[format](analysis.findings, summary, analysis, colors, verbose);
 }
-function whatIsThere(source, seen, origin) {
-  if (source.text.trim() === "") return EMPTY[origin];
-  return seen.has("psql") ? "(only comments and psql commands)" : "(only comments)";
+
+// src/cli/options.ts
+function timeoutOption(what) {
+  return new Option("--timeout <seconds>", `stop ${what} (and every process it started) after this many seconds: exit 2`).argParser(parseSeconds).default(DEFAULT_TIMEOUT_SECONDS);
 }
-function unclosedError(source, { what, at: at2 }) {
-  const line = new LineIndex(source.text).position(at2).line;
-  const where = `${source.path}:${line}`;
-  const hidden = "it runs to the end of the input, hiding every statement after it";
-  if (what === "COPY data") return new UsageError(`${where}: COPY ... FROM stdin data without its end line \\.: ${hidden}; end the data with a line \\.`);
-  return new UsageError(`${where}: unterminated ${what}: ${hidden}; close it with ${closer(source.text, what, at2)}`);
+function addTimeoutOptions(command, statementScope) {
+  return command.addOption(
+    new Option(
+      "--lock-timeout <duration>",
+      "on a server: how long a statement waits for a lock another session holds, then stops with one line (lock_timeout)"
+    ).argParser(parseTimeout).default(DEFAULT_TIMEOUTS.lockMs, "5s")
+  ).addOption(
+    new Option("--statement-timeout <duration>", `how long one statement may run ${statementScope}, then stops with one line (statement_timeout)`).argParser(parseTimeout).default(DEFAULT_TIMEOUTS.statementMs, "30s")
+  );
 }
-function closer(text2, what, at2) {
-  switch (what) {
-    case "/* comment":
-      return "*/";
-    case "quoted string":
-      return "'";
-    case "quoted identifier":
-      return '"';
-    default:
-      return /^\$[^$]*\$/.exec(text2.slice(at2, at2 + 100))?.[0] ?? "$$";
-  }
+function addInputOptions(command) {
+  return command.argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)").option("--revision <revision>", "report only this alembic revision").option(
+    "--sql-command <command>",
+    'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)'
+  ).addOption(timeoutOption("the --sql-command")).addOption(settingOption("maxInputMb")).addOption(settingOption("assumeInTransaction")).option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
+}
+function verboseOption() {
+  return new Option("--verbose", "also list each statement locklint does not model (a DO block, a kind of statement it does not know), one line each");
+}
+function addReportOptions(command) {
+  return command.option(
+    "-f, --format <format>",
+    `report format: ${FORMATS.join(", ")} (default: text; github, markdown and sarif: lint and alembic only); FORMAT=FILE writes that report to FILE. Repeatable: several reports of one analysis, e.g. --format github --format sarif=locklint.sarif, at most one to stdout`,
+    parseFormat
+  ).option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead").addOption(settingOption("pgVersion")).addOption(settingOption("stats")).option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)");
+}
+function addLintOptions(command) {
+  return command.addOption(settingOption("failOn")).addOption(settingOption("maxLockMs")).addOption(settingOption("maxReadLockMs")).addOption(settingOption("maxWriteLockMs")).addOption(settingOption("rules"));
+}
+
+// src/cli/commands/alembic.ts
+function declareAlembic(program2) {
+  const command = program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option(
+    "--python <path>",
+    "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)"
+  ).option(
+    "--since-ref <ref>",
+    "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)"
+  ).option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").addOption(timeoutOption("alembic")).addOption(settingOption("maxInputMb", "alembic's SQL (its standard output)")).option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
+  return addReportOptions(addLintOptions(command));
+}
+async function runAlembic(cliOptions, command, io) {
+  const cwd = io.cwd ?? process.cwd();
+  const config = configFor(cliOptions.locklintConfig, io);
+  const options = withConfig(cliOptions, config, command);
+  const rules = configuredRules(cliOptions.rules, config);
+  const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
+  const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
+  const outputs = outputsOf(options, inputsOf([project.ini, ...[...migrationFiles.values()].map((f) => f.path)], options, config));
+  const history = new RevisionHistory(migrationFiles);
+  const selection = selectRevisions(history, options, cwd);
+  io.stderr.write(`locklint alembic: ${selection.description}
+`);
+  const log = (line) => io.stderr.write(`locklint alembic: ${line}
+`);
+  const maxBytes = (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB;
+  const rendering = await renderHistory(project, {
+    python: options.python,
+    x: options.x,
+    downgrade: options.downgrade,
+    env: io.env,
+    cwd,
+    log,
+    timeoutSeconds: options.timeout,
+    maxBytes
+  });
+  checkRendered(
+    rendering,
+    [...selection.revisions].map((id) => history.files.get(id)),
+    { downgrade: options.downgrade, cwd }
+  );
+  const lint = await lintSources(rendering.sources, rules, options, config, { range: { revisions: selection.revisions } });
+  if (history.ids.length > 0 && lint.revisions.size === 0)
+    throw new UsageError(
+      `alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`
+    );
+  locateInMigrations(lint.findings, migrationFiles);
+  for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve8(dirname6(project.ini), f.migration.file)) };
+  return reportFindings(lint, outputs, options, io);
 }
 
 // src/cli/rule-catalog.ts
@@ -19348,7 +20691,12 @@ function exampleFindings(rule, sql = rule.docs.example) {
   const file = decodeSource("example.sql", new TextEncoder().encode(sql));
   const given = rule.docs.exampleSizes;
   const sizes = given ? new TableSizes(statsFor(given.tables)) : void 0;
-  return analyze([file], { pgVersion: 14, rules: RULES, sizes, lockBudget: given?.maxLockMs === void 0 ? void 0 : { reads: given.maxLockMs, writes: given.maxLockMs } }).findings.filter((f) => f.rule === rule.id);
+  return analyze([file], {
+    pgVersion: 14,
+    rules: RULES,
+    sizes,
+    lockBudget: given?.maxLockMs === void 0 ? void 0 : { reads: given.maxLockMs, writes: given.maxLockMs }
+  }).findings.filter((f) => f.rule === rule.id);
 }
 function statsFor(tables) {
   return {
@@ -19357,7 +20705,17 @@ function statsFor(tables) {
     collectedAt: "2026-01-01T00:00:00.000Z",
     server: { version: "18", versionNum: 18e4 },
     source: "documentation example",
-    tables: tables.map((t) => ({ schema: "public", name: t.name, kind: "table", reltuples: t.rows, liveTuples: t.rows, heapBytes: t.heapBytes, toastBytes: 0, totalBytes: t.totalBytes, indexes: [] }))
+    tables: tables.map((t) => ({
+      schema: "public",
+      name: t.name,
+      kind: "table",
+      reltuples: t.rows,
+      liveTuples: t.rows,
+      heapBytes: t.heapBytes,
+      toastBytes: 0,
+      totalBytes: t.totalBytes,
+      indexes: []
+    }))
   };
 }
 function lockSummary(findings) {
@@ -19412,350 +20770,354 @@ ${d.references.map((r) => `- ${r}`).join("\n")}`);
   return sections.join("\n\n") + "\n";
 }
 
-// src/cli/rule-selection.ts
-function defaultRules() {
-  return RULES.filter((r) => !r.optional);
+// src/cli/commands/explain.ts
+function declareExplain(program2) {
+  return program2.command("explain").description("print a rule's documentation").argument("<rule>", "rule id, as `locklint rules` lists it");
 }
-function selectRules(spec) {
-  if (spec === void 0 || spec.trim() === "default") return defaultRules();
-  if (spec.trim() === "all") return [...RULES];
-  const ids = spec.split(",").map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0) throw new UsageError("no rule selected: nothing would be checked; give all, default or rule ids (locklint rules lists them)");
-  const chosen = /* @__PURE__ */ new Set();
-  for (const id of ids) {
-    if (id === "default") {
-      for (const r of defaultRules()) chosen.add(r);
-      continue;
+async function runExplain(id, io) {
+  const rule = findRule(id);
+  await loadParser();
+  io.stdout.write(ruleDocumentation(rule));
+  return EXIT_OK;
+}
+
+// src/sql/input-check.ts
+var EMPTY = {
+  file: "(empty file)",
+  stdin: "(empty input): did the command piped in fail? `alembic upgrade head --sql | locklint` gets nothing when alembic fails (`set -o pipefail` lets the shell see it)",
+  command: "(the command printed nothing on its standard output)"
+};
+function checkStatements(source, origin) {
+  const seen = /* @__PURE__ */ new Set();
+  let last;
+  for (const span of splitStatements(source.text)) {
+    seen.add(span.kind);
+    last = span;
+  }
+  if (last?.unclosed) throw unclosedError(source, last.unclosed);
+  if (!seen.has("statement")) throw new UsageError(`${source.path}: no SQL statement ${whatIsThere(source, seen, origin)}`);
+}
+function whatIsThere(source, seen, origin) {
+  if (source.text.trim() === "") return EMPTY[origin];
+  return seen.has("psql") ? "(only comments and psql commands)" : "(only comments)";
+}
+function unclosedError(source, { what, at: at2 }) {
+  const line = new LineIndex(source.text).position(at2).line;
+  const where = `${source.path}:${line}`;
+  const hidden = "it runs to the end of the input, hiding every statement after it";
+  if (what === "COPY data") return new UsageError(`${where}: COPY ... FROM stdin data without its end line \\.: ${hidden}; end the data with a line \\.`);
+  return new UsageError(`${where}: unterminated ${what}: ${hidden}; close it with ${closer(source.text, what, at2)}`);
+}
+function closer(text2, what, at2) {
+  switch (what) {
+    case "/* comment":
+      return "*/";
+    case "quoted string":
+      return "'";
+    case "quoted identifier":
+      return '"';
+    default:
+      return /^\$[^$]*\$/.exec(text2.slice(at2, at2 + 100))?.[0] ?? "$$";
+  }
+}
+
+// src/sql/sql-command.ts
+async function readCommandOutput(command, options) {
+  const name = `<${command}>`;
+  const child = startChild(command, [], {
+    cwd: options.cwd,
+    env: options.env,
+    shell: true,
+    timeoutSeconds: options.timeoutSeconds,
+    what: `--sql-command ${JSON.stringify(command)}`
+  });
+  child.stderr.on("data", (chunk) => options.stderr.write(chunk.toString()));
+  const exited = child.exited.then(
+    (status) => ({ status }),
+    (error) => ({ error })
+  );
+  let source;
+  try {
+    source = await readStream(name, child.stdout, options.maxBytes ?? DEFAULT_MAX_INPUT_MB * MB);
+  } catch (error) {
+    child.stderr.removeAllListeners("data").resume();
+    child.stop();
+    throw error;
+  }
+  const result2 = await exited;
+  if ("error" in result2) {
+    if (result2.error instanceof UsageError) throw result2.error;
+    throw new UsageError(
+      `--sql-command: cannot run ${JSON.stringify(command)}: ${result2.error instanceof Error ? result2.error.message : String(result2.error)}`
+    );
+  }
+  const { code, signal: signal2 } = result2.status;
+  if (code !== 0)
+    throw new UsageError(`--sql-command: ${JSON.stringify(command)} ${signal2 ? `was killed by ${signal2}` : `exited with code ${code}`}; nothing was linted`);
+  return source;
+}
+
+// src/cli/inputs.ts
+async function readInputs(files, io, options = {}) {
+  const paths = files.length > 0 || options.sqlCommand !== void 0 ? files : [stdinByDefault(io)];
+  if (paths.filter((p) => p === "-").length > 1) throw new UsageError("- (stdin) is named twice: stdin can be read only once");
+  const maxBytes = (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB;
+  const inputs = paths.map(
+    (path) => path === "-" ? { origin: "stdin", read: () => readStream(STDIN_NAME, io.stdin, maxBytes) } : { origin: "file", read: () => readSourceFile(path, maxBytes) }
+  );
+  const { sqlCommand } = options;
+  if (sqlCommand !== void 0) {
+    const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
+    inputs.push({ origin: "command", read: () => readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr, timeoutSeconds, maxBytes }) });
+  }
+  const sources = [];
+  const problems = [];
+  for (const { origin, read } of inputs) {
+    try {
+      const source = await read();
+      checkStatements(source, origin);
+      sources.push(source);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      problems.push(error.message);
     }
-    chosen.add(findRule(id));
   }
-  return RULES.filter((r) => chosen.has(r));
+  if (sources.length === 0) throw new UsageError(problems.join("\nlocklint: "));
+  return { sources, problems };
 }
-function findRule(id) {
-  const rule = RULES.find((r) => r.id === id);
-  if (rule) return rule;
-  const close2 = RULES.filter((r) => r.id.includes(id) || id.includes(r.id) || sharedWords(r.id, id) >= 2 || editDistance(r.id, id) <= Math.max(3, Math.floor(r.id.length / 3))).map((r) => r.id);
-  throw new UsageError(`unknown rule "${id}"${close2.length ? `; did you mean ${close2.slice(0, 3).join(", ")}?` : ""} (locklint rules lists them)`);
+function stdinByDefault(io) {
+  if (io.stdin.isTTY) throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
+  return "-";
 }
-function sharedWords(a, b) {
-  const words = new Set(a.split("-"));
-  return b.split("-").filter((w) => words.has(w)).length;
+function reportUnread(inputs, io) {
+  for (const problem of inputs.problems) io.stderr.write(`locklint: ${problem}
+`);
 }
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length];
+async function readEveryInput(files, io, options) {
+  const { sources, problems } = await readInputs(files, io, options);
+  if (problems.length > 0) throw new UsageError(problems.join("\nlocklint: "));
+  return sources;
+}
+function unreadInputsExit(inputs, code) {
+  return inputs.problems.length > 0 ? EXIT_USAGE : code;
+}
+function rangeOf(options) {
+  if (options.since && options.revision) throw new UsageError("give --since or --revision, not both");
+  return options.since || options.revision ? { since: options.since, revision: options.revision } : void 0;
+}
+function checkRange(options, revisions) {
+  const wanted = options.since ?? options.revision;
+  if (wanted && !revisions.has(wanted)) throw new UsageError(`revision ${wanted} is not in the input (no "-- Running upgrade ... -> ${wanted}" line)`);
 }
 
-// src/cost/stats.ts
-import { readFile } from "node:fs/promises";
-
-// src/common/connection.ts
-var HIDDEN2 = "***";
-var DEFAULT_TIMEOUTS = { lockMs: 5e3, statementMs: 3e4 };
-function parseDuration(value) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*$/.exec(value);
-  if (!match) return null;
-  const ms = Number(match[1]) * { ms: 1, s: 1e3, min: 6e4 }[match[2] ?? "ms"];
-  return ms >= 1 ? Math.round(ms) : null;
+// src/cli/commands/lint.ts
+function declareLint(program2) {
+  const command = program2.command("lint", { isDefault: true }).description("report risky statements: findings with lock facts and the safe alternative (the default command)");
+  return addReportOptions(addInputOptions(addLintOptions(command).addOption(settingOption("alembicDir")))).addOption(verboseOption());
 }
-var showDuration = (ms) => ms >= 1e3 && ms % 1e3 === 0 ? `${ms / 1e3} s` : `${ms} ms`;
-var URL_FORM = /^postgres(?:ql)?:\/\//i;
-var KEYWORD_FORM = /^\s*[a-z_]+\s*=/i;
-var USER_INFO = /^(\s*(?:[a-z][a-z\d+.-]*:\/\/)?[^:/?#@\s]*):([^/?#\s]*)@/i;
-var URL_PASSWORD_PARAM = /([?&](?:ssl)?password=)([^&#]*)/gi;
-var KEYWORD_PASSWORD = /(^|\s)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|'.*$|\S*)/gi;
-function redactUrl(connection) {
-  if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) return connection.replace(KEYWORD_PASSWORD, `$1$2${HIDDEN2}`);
-  return connection.replace(USER_INFO, (_, user, password) => password ? `${user}:${HIDDEN2}@` : `${user}:@`).replace(URL_PASSWORD_PARAM, `$1${HIDDEN2}`);
-}
-function scrub(text2, connection) {
-  if (!connection) return text2;
-  const shown = redactUrl(connection);
-  let clean = text2.split(connection).join(shown);
-  for (const secret of passwordsOf(connection)) {
-    for (const spelling of spellings(secret)) {
-      if (spelling.length >= 6 && !shown.includes(spelling)) clean = clean.split(spelling).join(HIDDEN2);
-      clean = clean.split(`:${spelling}@`).join(`:${HIDDEN2}@`);
-      clean = clean.replace(new RegExp(`(password\\s*=\\s*'?)${escapeRegExp(spelling)}`, "gi"), `$1${HIDDEN2}`);
-    }
-  }
-  return clean;
-}
-function passwordsOf(connection) {
-  const found = [];
-  if (!URL_FORM.test(connection) && KEYWORD_FORM.test(connection)) {
-    for (const m of connection.matchAll(KEYWORD_PASSWORD)) found.push(unquote(m[3]));
-  } else {
-    const info = USER_INFO.exec(connection)?.[2];
-    if (info) found.push(info);
-    for (const m of connection.matchAll(URL_PASSWORD_PARAM)) found.push(m[2]);
-  }
-  return found.filter((p) => p.length > 0);
-}
-function spellings(field) {
-  let decoded = field;
-  try {
-    decoded = decodeURIComponent(field);
-  } catch {
-  }
-  return [.../* @__PURE__ */ new Set([field, decoded, encodeURIComponent(decoded)])];
-}
-var escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-var unquote = (value) => value.startsWith("'") ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
-var KEYWORDS = { host: "host", hostaddr: "host", port: "port", user: "user", password: "password", dbname: "database", sslmode: null, connect_timeout: null, application_name: null };
-function clientConfig(connection) {
-  if (URL_FORM.test(connection)) return { connectionString: connection };
-  if (!KEYWORD_FORM.test(connection)) {
-    throw new UsageError(`not a PostgreSQL connection string: ${redactUrl(connection)} (write postgres://user:password@host:port/database, or host=... user=... dbname=...)`);
-  }
-  const config = {};
-  const pairs = /([a-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^'\s]\S*|(?=\s|$))/gi;
-  if (connection.replace(pairs, "").trim() !== "") throw new UsageError(`cannot read the connection string ${redactUrl(connection)}: write key=value pairs, a value with spaces in single quotes`);
-  for (const m of connection.matchAll(pairs)) {
-    const [key, value] = [m[1].toLowerCase(), unquote(m[2])];
-    if (key === "port" && !/^\d{1,5}$/.test(value)) throw new UsageError(`${redactUrl(connection)}: port ${value} is not a port number`);
-    if (!(key in KEYWORDS)) throw new UsageError(`${redactUrl(connection)}: the connection keyword ${key} is not supported (use a postgres:// URL)`);
-    const field = KEYWORDS[key];
-    if (field) config[field] = field === "port" ? Number(value) : value;
-    if (key === "sslmode" && value !== "disable" && value !== "allow" && value !== "prefer") config.ssl = value.startsWith("verify") ? true : { rejectUnauthorized: false };
-  }
-  return config;
-}
-function timeoutMessage(error, timeouts) {
-  const code = error.code;
-  if (code === "55P03") return `waited ${showDuration(timeouts.lockMs)} for a lock another session holds (lock_timeout; --lock-timeout changes it)`;
-  if (code === "57014") return `the statement ran longer than ${showDuration(timeouts.statementMs)} (statement_timeout; --statement-timeout changes it)`;
-  if (error instanceof Error && /^Query read timeout$/.test(error.message)) return `the server did not answer within ${showDuration(timeouts.statementMs)} (--statement-timeout changes it)`;
-  return null;
-}
-var timeoutSettings = (timeouts) => `SET lock_timeout = ${timeouts.lockMs}; SET statement_timeout = ${timeouts.statementMs}`;
-async function connect(connection, applicationName, timeouts) {
-  const { default: pg2 } = await Promise.resolve().then(() => (init_esm(), esm_exports));
-  let client;
-  try {
-    client = new pg2.Client({ ...clientConfig(connection), application_name: applicationName, connectionTimeoutMillis: 1e4, query_timeout: timeouts.statementMs + 5e3 });
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(scrub(`not a valid connection string: ${redactUrl(connection)} (${error instanceof Error ? error.message : String(error)})`, connection));
-  }
-  client.on("error", () => void 0);
-  try {
-    await client.connect();
-    await client.query(timeoutSettings(timeouts));
-  } catch (error) {
-    await client.end().catch(() => void 0);
-    throw new UsageError(scrub(`cannot connect to ${redactUrl(connection)}: ${error instanceof Error ? error.message : String(error)}`, connection));
-  }
-  return client;
+async function runLint(files, cliOptions, command, io) {
+  const config = configFor(cliOptions.config, io);
+  const options = withConfig(cliOptions, config, command);
+  const outputs = outputsOf(options, inputsOf(files, options, config));
+  const rules = configuredRules(cliOptions.rules, config);
+  const { key } = SETTINGS.alembicDir;
+  const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? `--${key}` : `${config?.path}: ${key}`) : void 0;
+  const inputs = await readInputs(files, io, options);
+  reportUnread(inputs, io);
+  const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+  checkRange(options, lint.revisions);
+  if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
+  return unreadInputsExit(inputs, await reportFindings(lint, outputs, options, io));
 }
 
-// src/cost/stats.ts
-var TABLES = `
-SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
-       s.n_live_tup::float8 AS live, pg_relation_size(c.oid)::float8 AS heap,
-       COALESCE(pg_total_relation_size(c.reltoastrelid), 0)::float8 AS toast,
-       pg_total_relation_size(c.oid)::float8 AS total, c.oid::int8::text AS oid
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
-ORDER BY n.nspname, c.relname`;
-var INDEXES = `
-SELECT i.indrelid::int8::text AS table_oid, ic.relname AS name, pg_relation_size(ic.oid)::float8 AS bytes
-FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_namespace n ON n.oid = ic.relnamespace
-WHERE n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'
-ORDER BY ic.relname`;
-var KINDS = { r: "table", p: "partitioned table", m: "materialized view" };
-async function collectStats(url, timeouts = DEFAULT_TIMEOUTS, now = () => /* @__PURE__ */ new Date()) {
-  const client = await connect(url, "locklint stats", timeouts);
-  const where = redactUrl(url);
-  try {
-    await client.query("BEGIN READ ONLY");
-    const version = (await client.query("SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n")).rows[0];
-    const tables = (await client.query(TABLES)).rows;
-    const indexes = (await client.query(INDEXES)).rows;
-    await client.query("ROLLBACK");
-    const byTable = /* @__PURE__ */ new Map();
-    for (const i of indexes) byTable.set(i.table_oid, [...byTable.get(i.table_oid) ?? [], { name: i.name, bytes: i.bytes }]);
-    return {
-      format: "locklint-stats",
-      version: 1,
-      collectedAt: now().toISOString(),
-      server: { version: version.v, versionNum: Number(version.n) },
-      source: where,
-      tables: tables.map((t) => ({
-        schema: t.schema,
-        name: t.name,
-        kind: KINDS[t.kind] ?? "table",
-        reltuples: t.reltuples,
-        liveTuples: t.live,
-        heapBytes: t.heap,
-        toastBytes: t.toast,
-        totalBytes: t.total,
-        indexes: byTable.get(t.oid) ?? []
-      }))
-    };
-  } catch (error) {
-    const reason = timeoutMessage(error, timeouts) ?? (error instanceof Error ? error.message : String(error));
-    throw new UsageError(scrub(`reading statistics from ${where} failed: ${reason}`, url));
-  } finally {
-    await client.end().catch(() => void 0);
-  }
+// src/report/locks-text.ts
+var HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"];
+var SQL_WIDTH = 52;
+function* formatLocksText(statements, timelines, c) {
+  yield* joinLines(locksLines(statements, timelines, c), visibleReturns);
+  yield "\n";
 }
-async function readStatsFile(path) {
-  let text2;
-  try {
-    text2 = await readFile(path, "utf8");
-  } catch (error) {
-    throw new UsageError(`${path}: cannot read the stats file (${error.code ?? String(error)})`);
+function* locksLines(statements, timelines, c) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const s of statements) {
+    const list2 = byFile.get(s.statement.file.path) ?? [];
+    list2.push(s);
+    byFile.set(s.statement.file.path, list2);
   }
-  let data2;
-  try {
-    data2 = JSON.parse(text2);
-  } catch (error) {
-    throw new UsageError(`${path}: not JSON (${error instanceof Error ? error.message : String(error)}); write it with locklint stats`);
-  }
-  if (data2?.format !== "locklint-stats" || data2.version !== 1 || !Array.isArray(data2.tables)) {
-    throw new UsageError(`${path}: not a locklint stats file (version 1); write it with locklint stats`);
-  }
-  for (const [i, table] of data2.tables.entries()) {
-    const problem = tableProblem(table);
-    if (problem) throw new UsageError(`${path}: tables[${i}]${problem}; write it with locklint stats`);
-  }
-  return data2;
-}
-var isCount = (value) => typeof value === "number" && Number.isFinite(value);
-function tableProblem(table) {
-  if (typeof table !== "object" || table === null || Array.isArray(table)) return ": expected an object (schema, name, kind, sizes, indexes)";
-  const t = table;
-  for (const key of ["schema", "name"]) if (typeof t[key] !== "string") return `.${key}: expected a string`;
-  if (!Object.values(KINDS).includes(t.kind)) return `.kind: expected ${Object.values(KINDS).map((k) => `"${k}"`).join(", ")}`;
-  for (const key of ["reltuples", "heapBytes", "toastBytes", "totalBytes"]) if (!isCount(t[key])) return `.${key}: expected a number`;
-  if (t.liveTuples !== null && !isCount(t.liveTuples)) return ".liveTuples: expected a number or null";
-  if (!Array.isArray(t.indexes)) return ".indexes: expected a list";
-  const index = t.indexes.findIndex((i) => typeof i !== "object" || i === null || typeof i.name !== "string" || !isCount(i.bytes));
-  return index < 0 ? null : `.indexes[${index}]: expected an object with a name (string) and bytes (number)`;
-}
-
-// src/lint/timeline.ts
-var SLOW_LISTED = 3;
-function buildTimelines(statements) {
-  const timelines = [];
-  let open2 = null;
-  statements.forEach(({ statement, place, effects }, index) => {
-    if (place.transaction === null) return;
-    const point2 = { line: statement.startPos.line, revision: place.revision?.id ?? null };
-    if (open2?.timeline.id !== place.transaction) {
-      if (open2) close(open2, index - 1, null);
-      open2 = {
-        timeline: { id: place.transaction, file: statement.file.path, begin: point2, end: null, assumed: place.transactionAssumed, revisions: [], locks: [] },
-        byKey: /* @__PURE__ */ new Map(),
-        acquiredAt: [],
-        slow: [],
-        ownWork: [],
-        workAfter: [],
-        workMs: 0,
-        estimated: false
-      };
-      timelines.push(open2.timeline);
-    }
-    const { timeline, byKey, slow } = open2;
-    const statementWork = effects.locks.reduce((sum, l) => sum + (l.newInTransaction ? 0 : l.work?.ms ?? 0), 0);
-    if (effects.locks.some((l) => l.work !== void 0)) open2.estimated = true;
-    if (point2.revision && timeline.revisions[timeline.revisions.length - 1] !== point2.revision) timeline.revisions.push(point2.revision);
-    for (const lock of effects.locks) {
-      if (lock.newInTransaction) continue;
-      if (lock.rewrite || lock.scan) slow.push({ index, line: point2.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });
-      const existing = byKey.get(lock.key);
-      if (!existing) {
-        const entry = { relation: lock.relation, mode: lock.mode, blocks: lock.blocks, acquired: point2, acquiredMode: lock.mode, strongestAt: null, released: null, heldDuring: 0, slowCount: 0, slowWhileHeld: [], estimate: null };
-        byKey.set(lock.key, entry);
-        timeline.locks.push(entry);
-        open2.acquiredAt.push(index);
-        open2.ownWork.push(lock.work ?? null);
-        open2.workAfter.push(open2.workMs + statementWork);
-      } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
-        existing.mode = lock.mode;
-        existing.blocks = blockedBy(lock.mode);
-        existing.strongestAt = point2;
+  for (const [file, list2] of byFile) {
+    const rows = [];
+    for (const { statement, place, effects } of list2) {
+      const first = [
+        String(statement.startPos.line),
+        place.revision?.id ? place.revision.id + (place.revision.direction === "downgrade" ? " (down)" : "") : "-",
+        place.transaction === null ? "-" : String(place.transaction),
+        oneLine(statement.sql, SQL_WIDTH)
+      ];
+      const blank = ["", "", "", ""];
+      if (statement.syntaxError) {
+        rows.push([...first, "-", "syntax error", "-", "-"]);
+        continue;
       }
+      if (effects.locks.length === 0) {
+        const note = !effects.analysed ? "not analysed" : !effects.transactional ? "no transaction block" : "-";
+        rows.push([...first, "-", "-", "-", note]);
+        continue;
+      }
+      effects.locks.forEach((lock, i) => {
+        const work = [
+          lock.rewrite ? "rewrite" : lock.scan ? "scan" : "",
+          lock.novelty ? "new" : "",
+          i === 0 && !effects.transactional ? "no transaction block" : ""
+        ].filter(Boolean).join(", ");
+        rows.push([...i === 0 ? first : blank, lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
+      });
     }
-    open2.workMs += statementWork;
-    if (endsTransaction(statement.operations)) {
-      close(open2, index, point2);
-      open2 = null;
-    }
-  });
-  if (open2) close(open2, statements.length - 1, null);
-  return timelines;
-}
-function close(open2, lastIndex, end) {
-  open2.timeline.end = end;
-  open2.timeline.locks.forEach((lock, i) => {
-    const acquiredAt = open2.acquiredAt[i];
-    lock.released = end;
-    lock.heldDuring = lastIndex - acquiredAt - (end ? 1 : 0);
-    const after = firstAfter(open2.slow, acquiredAt);
-    lock.slowCount = open2.slow.length - after;
-    lock.slowWhileHeld = open2.slow.slice(after, after + SLOW_LISTED).map(({ line, relation, work }) => ({ line, relation, work }));
-    if (open2.estimated) {
-      const own = open2.ownWork[i];
-      lock.estimate = holdRange(own?.ms ?? 0, open2.workMs - open2.workAfter[i], own?.basis || null, lock.heldDuring);
-    }
-  });
-}
-function firstAfter(slow, index) {
-  let lo = 0;
-  let hi = slow.length;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (slow[mid].index <= index) lo = mid + 1;
-    else hi = mid;
+    yield c.bold(visible(file));
+    yield* formatTable([...HEADERS], rows, c);
+    yield "";
+    yield* formatTimelines(
+      timelines.filter((t) => t.file === file && t.locks.length > 0),
+      c
+    );
   }
-  return lo;
+  yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
 }
-function endsTransaction(operations) {
-  return operations.some((o) => o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback") && !o.chain);
+var TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
+var ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
+function* formatTimelines(timelines, c) {
+  for (const t of timelines) {
+    const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
+    const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
+    yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
+    const estimated = t.locks.some((l) => l.estimate);
+    const rows = t.locks.map((l) => [
+      l.relation,
+      l.mode,
+      l.blocks.join(", ") || "-",
+      taken(l),
+      l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never",
+      ...estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : [],
+      heldWhile(l)
+    ]);
+    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) yield `  ${line}`;
+    yield "";
+  }
+}
+function point(p) {
+  return `line ${p.line}${p.revision ? ` (${p.revision})` : ""}`;
+}
+function taken(lock) {
+  return lock.strongestAt ? `${point(lock.acquired)} ${lock.acquiredMode}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
+}
+function heldWhile(lock) {
+  if (lock.heldDuring === 0) return "-";
+  const slow = lock.slowWhileHeld.map((s) => `line ${s.line} ${s.work === "rewrite" ? "rewrites" : "scans"} ${s.relation}`);
+  const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
+  return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
+}
+function* formatTable(headers, rawRows, c) {
+  const rows = rawRows.map((r) => r.map(visible));
+  const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
+  const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
+  yield c.dim(render(headers));
+  yield* mapped(rows, render);
 }
 
-// src/trace/catalog.ts
-async function relationFiles(db) {
-  const rows = (await db.query(
-    `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, c.relfilenode::text AS file
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`
-  )).rows;
-  return new Map(rows.map((r) => [r.name, r.file]));
+// src/cli/commands/locks.ts
+function declareLocks(program2) {
+  return addReportOptions(
+    addInputOptions(program2.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan"))
+  ).addOption(verboseOption());
 }
-async function sequentialReads(db) {
-  const rows = (await db.query(
-    `SELECT CASE WHEN s.schemaname = 'public' THEN s.relname ELSE s.schemaname || '.' || s.relname END AS name,
-              s.seq_tup_read::float8 AS read, GREATEST(c.reltuples, 0)::float8 AS rows
-       FROM pg_stat_xact_user_tables s JOIN pg_class c ON c.oid = s.relid`
-  )).rows;
-  return new Map(rows.map((r) => [r.name, { read: r.read, rows: r.rows }]));
+var LOCKS_REPORTS = {
+  text: (statements, timelines, colors) => formatLocksText(statements, timelines, colors),
+  json: (statements, timelines) => formatLocksJson(statements, timelines),
+  github: "findings only",
+  markdown: "findings only",
+  sarif: "findings only"
+};
+async function runLocks(files, cliOptions, command, io) {
+  const config = configFor(cliOptions.config, io);
+  const options = withConfig(cliOptions, config, command);
+  const outputs = outputsOf(options, inputsOf(files, options, config));
+  const inputs = await readInputs(files, io, options);
+  reportUnread(inputs, io);
+  await loadParser();
+  const sizes = await loadSizes(options, config);
+  const analysis = analyze(inputs.sources, {
+    pgVersion: options.pgVersion,
+    rules: [],
+    keepStatements: true,
+    sizes,
+    range: rangeOf(options),
+    assumeInTransaction: options.assumeInTransaction
+  });
+  checkRange(options, analysis.revisions);
+  const timelines = buildTimelines(analysis.analyzed);
+  await writeOutputs(outputs, options, io, (format, colors) => {
+    const render = LOCKS_REPORTS[format];
+    if (render === "findings only") throw new UsageError(`locklint locks has no ${format} format: use text or json`);
+    const report = render(analysis.analyzed, timelines, colors);
+    return format === "text" && options.verbose ? followedBy(report, unmodelledReport(analysis.unmodelled, colors)) : report;
+  });
+  if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
+  return unreadInputsExit(inputs, EXIT_OK);
 }
-async function heldLocks(db) {
-  const rows = (await db.query(
-    `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, l.mode, c.relkind::text AS kind
-       FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relkind IN ('r', 'p', 'i', 'I', 'm')
-         AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`
-  )).rows;
-  const held = /* @__PURE__ */ new Map();
-  for (const row of rows) {
-    const mode = lockModeFromPgLocks(row.mode);
-    if (!mode) continue;
-    const before = held.get(row.name);
-    held.set(row.name, { mode: before ? stronger(before.mode, mode) : mode, index: row.kind === "i" || row.kind === "I" });
-  }
-  return held;
+function* followedBy(report, more) {
+  yield* report;
+  yield* more;
+}
+
+// src/cli/commands/rules.ts
+function declareRules(program2) {
+  return program2.command("rules").description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"));
+}
+async function runRules2(options, io) {
+  await loadParser();
+  const catalog = RULES.map((rule) => ({
+    id: rule.id,
+    severity: rule.severity,
+    default: !rule.optional,
+    lock: lockSummary(exampleFindings(rule)),
+    summary: rule.summary
+  }));
+  io.stdout.write(CATALOG_FORMATS[options.format](catalog));
+  return EXIT_OK;
+}
+var CATALOG_FORMATS = {
+  text: formatCatalog,
+  json: (rows) => JSON.stringify({ rules: rows }, null, 2) + "\n"
+};
+function formatCatalog(rows) {
+  const width = Math.max(...rows.map((r) => r.id.length));
+  const indent = " ".repeat(width + 21);
+  const lines = rows.map(
+    (r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${(r.default ? "on" : "off").padEnd(7)}  ${r.summary}
+${indent}lock: ${r.lock}`
+  );
+  return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY
+${lines.join("\n")}
+
+${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation
+`;
+}
+
+// src/cli/commands/stats.ts
+function declareStats(program2) {
+  const command = program2.command("stats").description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates").option(
+    "--db-url <url>",
+    "postgres://user:password@host:port/database, or host=... user=... password=... dbname=... (default: $DATABASE_URL); the password is never printed"
+  ).option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json");
+  return addTimeoutOptions(command, "on the server");
+}
+async function runStats(options, io) {
+  const url = options.dbUrl ?? io.env.DATABASE_URL;
+  if (!url) throw new UsageError("no database: give --db-url postgres://... or set DATABASE_URL");
+  const stats = await collectStats(url, { lockMs: options.lockTimeout, statementMs: options.statementTimeout });
+  await writeReportFile(options.output, JSON.stringify(stats, null, 2) + "\n");
+  io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}
+`);
+  return EXIT_OK;
 }
 
 // src/trace/database.ts
@@ -19785,7 +21147,7 @@ async function embeddedDatabase(timeouts = DEFAULT_TIMEOUTS) {
   worker.on("error", (error) => stop2(new TraceStopped(`the embedded PostgreSQL failed: ${error.message}`)));
   worker.on("exit", () => stop2(new TraceStopped("the embedded PostgreSQL stopped")));
   const overdue = `the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`;
-  const call = (sql, params, limitMs = timeouts.statementMs, late = overdue) => new Promise((resolve7, reject) => {
+  const call = (sql, params, limitMs = timeouts.statementMs, late = overdue) => new Promise((resolve9, reject) => {
     if (gone) return reject(gone);
     const id = next++;
     const timer = setTimeout(() => {
@@ -19793,7 +21155,7 @@ async function embeddedDatabase(timeouts = DEFAULT_TIMEOUTS) {
       void worker.terminate();
     }, limitMs);
     pending.set(id, {
-      resolve: (rows) => (clearTimeout(timer), resolve7(rows)),
+      resolve: (rows) => (clearTimeout(timer), resolve9(rows)),
       reject: (error) => (clearTimeout(timer), reject(error))
     });
     worker.postMessage({ id, sql, params });
@@ -19834,7 +21196,9 @@ function resolvePGlite() {
   } catch (error) {
     const missing = error.code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
     if (!missing) throw error;
-    throw new UsageError(`trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`);
+    throw new UsageError(
+      `trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`
+    );
   }
 }
 async function serverDatabase(url, timeouts = DEFAULT_TIMEOUTS) {
@@ -19858,6 +21222,75 @@ async function serverDatabase(url, timeouts = DEFAULT_TIMEOUTS) {
     },
     close: () => client.end()
   };
+}
+
+// src/trace/introspect.ts
+async function schemaAsSql(db) {
+  const user = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
+  const name = "CASE WHEN n.nspname = 'public' THEN quote_ident(c.relname) ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END";
+  const out = [];
+  const enums = await db.query(
+    `SELECT CASE WHEN n.nspname = 'public' THEN quote_ident(t.typname) ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END AS name,
+            array_agg(quote_literal(e.enumlabel) ORDER BY e.enumsortorder) AS labels
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+     WHERE ${user} GROUP BY n.nspname, t.typname`
+  );
+  for (const e of enums.rows) out.push(`CREATE TYPE ${e.name} AS ENUM (${e.labels.join(", ")});`);
+  const columns = await db.query(
+    `SELECT ${name} AS rel, c.relkind::text AS kind,
+            array_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ORDER BY a.attnum)
+              FILTER (WHERE a.attnum > 0 AND NOT a.attisdropped) AS columns
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid
+     WHERE c.relkind IN ('r', 'p') AND ${user} GROUP BY c.oid, n.nspname, c.relname, c.relkind`
+  );
+  for (const t of columns.rows) out.push(`CREATE TABLE ${t.rel} (${(t.columns ?? []).join(", ")});`);
+  const constraints = await db.query(
+    `SELECT ${name} AS rel, quote_ident(k.conname) AS conname, pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated
+     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE ${user} AND k.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY k.contype = 'f', k.conname`
+  );
+  for (const k of constraints.rows)
+    out.push(`ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.conname} ${k.def}${k.validated || / NOT VALID$/.test(k.def) ? "" : " NOT VALID"};`);
+  const indexes = await db.query(
+    `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE ${user} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`
+  );
+  for (const i of indexes.rows) out.push(`${i.def};`);
+  return out.join("\n") + "\n";
+}
+
+// src/trace/catalog.ts
+async function relationFiles(db) {
+  const rows = (await db.query(
+    `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, c.relfilenode::text AS file
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind IN ('r', 'p', 'i', 'I', 'm') AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`
+  )).rows;
+  return new Map(rows.map((r) => [r.name, r.file]));
+}
+async function sequentialReads(db) {
+  const rows = (await db.query(
+    `SELECT CASE WHEN s.schemaname = 'public' THEN s.relname ELSE s.schemaname || '.' || s.relname END AS name,
+              s.seq_tup_read::float8 AS read, GREATEST(c.reltuples, 0)::float8 AS rows
+       FROM pg_stat_xact_user_tables s JOIN pg_class c ON c.oid = s.relid`
+  )).rows;
+  return new Map(rows.map((r) => [r.name, { read: r.read, rows: r.rows }]));
+}
+async function heldLocks(db) {
+  const rows = (await db.query(
+    `SELECT CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name, l.mode, c.relkind::text AS kind
+       FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relkind IN ('r', 'p', 'i', 'I', 'm')
+         AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`
+  )).rows;
+  const held = /* @__PURE__ */ new Map();
+  for (const row of rows) {
+    const mode = lockModeFromPgLocks(row.mode);
+    if (!mode) continue;
+    const before = held.get(row.name);
+    held.set(row.name, { mode: before ? stronger(before.mode, mode) : mode, index: row.kind === "i" || row.kind === "I" });
+  }
+  return held;
 }
 
 // src/trace/guard.ts
@@ -19916,51 +21349,56 @@ function guardsOf(sql) {
   }
 }
 function guardOfNode(stmt) {
+  if (!stmt) return NONE;
   const [kind, body] = nodeKind(stmt);
   if (kind === "TransactionStmt") return transactionGuard(body);
   if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body) };
-  if (kind === "VariableSetStmt") return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
+  if (kind === "VariableSetStmt")
+    return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
   if (kind === "VacuumStmt" && !body.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
   const called = calledFunctions(stmt).find((name) => NOT_ROLLED_BACK_FUNCTIONS.has(name));
   return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;
 }
 function transactionGuard(body) {
-  const kind = String(body.kind);
+  const kind = body.kind;
+  if (kind === void 0) return NONE;
   if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
-    return { ...NONE, refused: { reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`, serverOnly: true } };
+    return {
+      ...NONE,
+      refused: {
+        reason: `${kind === "TRANS_STMT_COMMIT_PREPARED" ? "COMMIT" : "ROLLBACK"} PREPARED ends a prepared transaction outside trace's own`,
+        serverOnly: true
+      }
+    };
   }
   const step2 = STEPS[kind];
-  if (!step2) return NONE;
   if (step2 === "savepoint" || step2 === "release" || step2 === "rollback-to") {
     const name = String(body.savepoint_name ?? "");
     if (RESERVED_SAVEPOINT.test(name)) return { ...NONE, refused: { reason: `the savepoint name ${name} is trace's own (rename it)`, serverOnly: false } };
     return { ...NONE, transaction: { step: step2, name } };
   }
-  if (body.chain && (step2 === "commit" || step2 === "rollback")) return { ...NONE, transaction: { step: step2 === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
+  if (body.chain && (step2 === "commit" || step2 === "rollback"))
+    return { ...NONE, transaction: { step: step2 === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
   return { ...NONE, transaction: { step: step2 } };
 }
 function copyRefusal(body) {
   if (body.is_program) return { reason: `COPY ... ${body.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
-  if (!body.filename) return { reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`, serverOnly: false };
+  if (!body.filename)
+    return {
+      reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`,
+      serverOnly: false
+    };
   if (!body.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
   return null;
 }
 function calledFunctions(stmt) {
   const names = [];
   const insideCreate = nodeKind(stmt)[0] === "CreateStmt";
-  const visit = (node) => {
-    if (Array.isArray(node)) {
-      for (const item of node) visit(item);
-      return;
-    }
-    if (!node || typeof node !== "object") return;
-    const [kind, body] = nodeKind(node);
+  walk(stmt, (kind, body) => {
     if (kind === "FuncCall") names.push((nameList(body.funcname).at(-1) ?? "").toLowerCase());
-    if (kind === "Constraint" && body.contype === "CONSTR_DEFAULT" && insideCreate) return;
-    if (kind === "AlterTableCmd" && body.subtype === "AT_ColumnDefault") return;
-    for (const value of Object.values(node)) if (value && typeof value === "object") visit(value);
-  };
-  visit(stmt);
+    if (kind === "Constraint" && body.contype === "CONSTR_DEFAULT" && insideCreate) return "skip";
+    if (kind === "AlterTableCmd" && body.subtype === "AT_ColumnDefault") return "skip";
+  });
   return names;
 }
 
@@ -19973,7 +21411,7 @@ async function seedTables(db, rows, existing) {
   )).rows;
   const skipped = [];
   const seeded = [];
-  const guarded = async (sql) => {
+  const guarded2 = async (sql) => {
     if (db.server) await db.exec("SAVEPOINT locklint_seed");
     try {
       await db.exec(sql);
@@ -19984,15 +21422,15 @@ async function seedTables(db, rows, existing) {
       return error instanceof Error ? error.message : String(error);
     }
   };
-  const replica = await guarded("SET LOCAL session_replication_role = replica");
+  const replica = await guarded2("SET LOCAL session_replication_role = replica");
   if (replica && db.server) return [`no table seeded: foreign keys cannot be bypassed (${replica})`];
   if (!db.server) await db.exec("SET session_replication_role = replica");
   try {
-    for (const table of tables) {
-      const empty = (await db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table.name} LIMIT 1) x`)).rows[0].n === 0;
+    for (const table2 of tables) {
+      const empty = (await db.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${table2.name} LIMIT 1) x`)).rows[0].n === 0;
       if (!empty) continue;
-      if (existing?.has(table.name)) {
-        skipped.push(`${table.name}: a table of the server (its statistics and sequences would outlive the rollback)`);
+      if (existing?.has(table2.name)) {
+        skipped.push(`${table2.name}: a table of the server (its statistics and sequences would outlive the rollback)`);
         continue;
       }
       const columns = (await db.query(
@@ -20000,7 +21438,7 @@ async function seedTables(db, rows, existing) {
                   a.atthasdef AS hasdefault, t.typtype::text AS typtype, a.attidentity::text AS identity, a.attgenerated::text AS generated
            FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
            WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`,
-        [table.oid]
+        [table2.oid]
       )).rows;
       const chosen = [];
       let unfillable = null;
@@ -20011,14 +21449,14 @@ async function seedTables(db, rows, existing) {
         else if (c.notnull && !c.hasdefault) unfillable = `${c.name} ${c.type}`;
       }
       if (unfillable) {
-        skipped.push(`${table.name}: no value for NOT NULL column ${unfillable}`);
+        skipped.push(`${table2.name}: no value for NOT NULL column ${unfillable}`);
         continue;
       }
-      const failed = await guarded(
-        chosen.length ? `INSERT INTO ${table.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g` : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`
+      const failed2 = await guarded2(
+        chosen.length ? `INSERT INTO ${table2.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g` : `INSERT INTO ${table2.name} SELECT FROM generate_series(1, ${rows}) g`
       );
-      if (failed) skipped.push(`${table.name}: ${failed}`);
-      else seeded.push(table.name);
+      if (failed2) skipped.push(`${table2.name}: ${failed2}`);
+      else seeded.push(table2.name);
     }
   } finally {
     if (!db.server) await db.exec("RESET session_replication_role");
@@ -20056,7 +21494,15 @@ async function trace(statements, options = {}) {
   const start = performance.now();
   const db = options.dbUrl ? await serverDatabase(options.dbUrl, timeouts) : await embeddedDatabase(timeouts);
   const coldStartMs = performance.now() - start;
-  const run2 = { db, timeouts, allowCommit: options.allowCommit === true, inScriptTransaction: false, savepoints: [], notRolledBack: [], transactionId: null };
+  const run2 = {
+    db,
+    timeouts,
+    allowCommit: options.allowCommit === true,
+    inScriptTransaction: false,
+    savepoints: [],
+    notRolledBack: [],
+    transactionId: null
+  };
   try {
     if (db.server) await beginServerTransaction(run2);
     const existing = db.server ? await userRelations(db) : void 0;
@@ -20080,7 +21526,13 @@ async function trace(statements, options = {}) {
     if (options.seedRows && reportFrom >= statements.length) await seed(options.seedRows);
     if (existing) await stopping(run2, "at the end", () => advancedSequences(run2, existing.sequences));
     if (run2.inScriptTransaction || db.server) await db.exec("ROLLBACK");
-    return { where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL", statements: traced, coldStartMs, seedSkipped, notRolledBack: run2.notRolledBack };
+    return {
+      where: options.dbUrl ? redactUrl(options.dbUrl) : "embedded PostgreSQL",
+      statements: traced,
+      coldStartMs,
+      seedSkipped,
+      notRolledBack: run2.notRolledBack
+    };
   } finally {
     await db.close();
   }
@@ -20109,20 +21561,25 @@ async function checkTransaction(run2, where) {
 }
 async function runSetup(run2, sql) {
   const guards = guardsOf(sql);
-  if (!guards && run2.db.server) throw new UsageError("the --setup SQL cannot run: locklint cannot parse it, so it cannot check that it keeps trace's transaction");
+  if (!guards && run2.db.server)
+    throw new UsageError("the --setup SQL cannot run: locklint cannot parse it, so it cannot check that it keeps trace's transaction");
   for (const guard of guards ?? []) {
     const problem = guard.refused && (run2.db.server || !guard.refused.serverOnly) ? guard.refused.reason : run2.db.server ? guard.transaction ? "it controls the transaction, which trace owns on a server" : guard.notRolledBack : null;
     if (problem) throw new UsageError(`the --setup SQL cannot run: ${problem}`);
   }
-  const failed = await runCaught(run2.db, sql);
-  if (failed) throw new UsageError(`the --setup SQL failed: ${failed}`);
+  const failed2 = await runCaught(run2.db, sql);
+  if (failed2) throw new UsageError(`the --setup SQL failed: ${failed2}`);
 }
 async function step(run2, analyzed) {
   const sql = analyzed.statement.sql;
   const guard = guardOf(sql);
   const refusal = refusalOf(run2, guard);
   if (refusal) return { ...NOTHING, locks: null, error: `not run: ${refusal}` };
-  if (guard.transaction) return { ...NOTHING, error: run2.db.server ? await serverTransactionStep(run2, guard.transaction) : await embeddedTransactionStep(run2, guard.transaction, sql) };
+  if (guard.transaction)
+    return {
+      ...NOTHING,
+      error: run2.db.server ? await serverTransactionStep(run2, guard.transaction) : await embeddedTransactionStep(run2, guard.transaction, sql)
+    };
   if (run2.db.server && !analyzed.effects.transactional && !run2.inScriptTransaction) return runOutsideTransaction(run2, analyzed);
   if (run2.db.server && guard.notRolledBack) run2.notRolledBack.push(`${placeOf(analyzed)}: ${guard.notRolledBack}`);
   const observed = await observe(run2.db, analyzed, run2.inScriptTransaction || run2.db.server);
@@ -20131,7 +21588,8 @@ async function step(run2, analyzed) {
 }
 function refusalOf(run2, guard) {
   if (guard.refused && (run2.db.server || !guard.refused.serverOnly)) return guard.refused.reason;
-  if (run2.db.server && guard.notRolledBack && !run2.allowCommit) return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
+  if (run2.db.server && guard.notRolledBack && !run2.allowCommit)
+    return `${guard.notRolledBack}, and trace rolls everything back on a server (--allow-commit runs it and lists it)`;
   return null;
 }
 var quoted = (name) => `"${name.replace(/"/g, '""')}"`;
@@ -20203,7 +21661,11 @@ async function serverTransactionStep(run2, step2) {
 }
 async function runOutsideTransaction(run2, analyzed) {
   if (!run2.allowCommit) {
-    return { ...NOTHING, locks: null, error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)` };
+    return {
+      ...NOTHING,
+      locks: null,
+      error: `not run: ${analyzed.effects.nonTransactionalReason ?? "it"} cannot run inside a transaction block, and trace rolls everything back on a server (--allow-commit commits the work so far and runs it)`
+    };
   }
   await run2.db.exec("COMMIT");
   run2.notRolledBack.push(`${placeOf(analyzed)}: committed all the work before it, then ran ${oneLine(analyzed.statement.sql, 60)} outside a transaction`);
@@ -20234,11 +21696,11 @@ async function advancedSequences(run2, sequences) {
     }
   }
 }
-function firstReported(statements, since) {
-  if (!since) return 0;
-  const last = statements.findLastIndex((s) => s.place.revision?.id === since);
+function firstReported(statements, since2) {
+  if (!since2) return 0;
+  const last = statements.findLastIndex((s) => s.place.revision?.id === since2);
   if (last < 0) return statements.length;
-  const next = statements.findIndex((s, i) => i > last && s.place.revision?.id !== since);
+  const next = statements.findIndex((s, i) => i > last && s.place.revision?.id !== since2);
   return next < 0 ? statements.length : next;
 }
 async function runCaught(db, sql) {
@@ -20270,11 +21732,11 @@ async function observe(db, analyzed, inScriptTransaction) {
   }
   const locks = [];
   const held = [];
-  for (const [relation, now] of await heldLocks(db)) {
+  for (const [relation2, now] of await heldLocks(db)) {
     if (now.index) continue;
-    const previous = before.get(relation)?.mode ?? null;
-    held.push({ relation, mode: now.mode, before: previous });
-    if (!previous || stronger(previous, now.mode) !== previous) locks.push({ relation, mode: now.mode });
+    const previous = before.get(relation2)?.mode ?? null;
+    held.push({ relation: relation2, mode: now.mode, before: previous });
+    if (!previous || stronger(previous, now.mode) !== previous) locks.push({ relation: relation2, mode: now.mode });
   }
   const rewritten = [...await relationFiles(db)].filter(([name, file]) => files.has(name) && files.get(name) !== file).map(([name]) => name);
   const readsAfter = [...await sequentialReads(db)].filter(([, now]) => now.rows > 0);
@@ -20282,7 +21744,7 @@ async function observe(db, analyzed, inScriptTransaction) {
   await db.exec(inScriptTransaction ? `RELEASE SAVEPOINT ${SAVEPOINT}` : "COMMIT");
   return { ms, error: null, locks, held, rewritten, scanned, withRows: readsAfter.map(([name]) => name) };
 }
-var bare = (relation) => relation.replace(/^public\./, "").replace(/"/g, "");
+var bare = (relation2) => relation2.replace(/^public\./, "").replace(/"/g, "");
 function compare(analyzed, observed) {
   if (observed.error || observed.locks === null) return [];
   const differences = [];
@@ -20291,23 +21753,26 @@ function compare(analyzed, observed) {
   for (const { operation } of analyzed.effects.operations) {
     if (operation.op === "rename-table") renamed.set(operation.newName, bare(operation.table.written));
     if (operation.op === "rename-index") renamed.set(operation.newName, bare(operation.index.written));
+    if (operation.op === "set-schema") renamed.set(bare(`${operation.newSchema}.${operation.relation.name}`), bare(operation.relation.written));
   }
   const held = new Map(observed.held.map((h) => [renamed.get(h.relation) ?? h.relation, h]));
   const rowSearch2 = analyzed.effects.operations.some((e) => e.operation.op === "update" || e.operation.op === "delete");
-  for (const [relation, lock] of predicted) {
+  for (const [relation2, lock] of predicted) {
     if (lock.novelty === "created by this statement" || lock.kind === "index") continue;
-    const now = held.get(relation);
+    const now = held.get(relation2);
     if (now) {
       const expected = now.before ? stronger(now.before, lock.mode) : lock.mode;
-      if (now.mode !== expected) differences.push(`${relation}: predicted ${lock.mode}, observed ${now.mode}${now.before ? ` (held ${now.before} before)` : ""}`);
+      if (now.mode !== expected)
+        differences.push(`${relation2}: predicted ${lock.mode}, observed ${now.mode}${now.before ? ` (held ${now.before} before)` : ""}`);
     }
-    if (lock.rewrite !== observed.rewritten.includes(relation) && !renamed.has(relation)) differences.push(`${relation}: predicted ${lock.rewrite ? "a rewrite" : "no rewrite"}, observed ${lock.rewrite ? "none" : "one"}`);
-    if (!rowSearch2 && observed.withRows.includes(relation) && !lock.rewrite && lock.scan !== observed.scanned.includes(relation)) {
-      differences.push(`${relation}: predicted ${lock.scan ? "a full scan" : "no full scan"}, observed ${lock.scan ? "none" : "one"}`);
+    if (lock.rewrite !== observed.rewritten.includes(relation2) && !renamed.has(relation2))
+      differences.push(`${relation2}: predicted ${lock.rewrite ? "a rewrite" : "no rewrite"}, observed ${lock.rewrite ? "none" : "one"}`);
+    if (!rowSearch2 && observed.withRows.includes(relation2) && !lock.rewrite && lock.scan !== observed.scanned.includes(relation2)) {
+      differences.push(`${relation2}: predicted ${lock.scan ? "a full scan" : "no full scan"}, observed ${lock.scan ? "none" : "one"}`);
     }
   }
-  for (const { relation, mode } of observed.locks) {
-    if (!predicted.has(renamed.get(relation) ?? relation)) differences.push(`${relation}: observed ${mode}, not predicted`);
+  for (const { relation: relation2, mode } of observed.locks) {
+    if (!predicted.has(renamed.get(relation2) ?? relation2)) differences.push(`${relation2}: observed ${mode}, not predicted`);
   }
   return differences;
 }
@@ -20324,7 +21789,14 @@ function formatTraceText(result2, findings, c) {
     const lines = Math.max(predicted.length, seen.length, 1);
     for (let i = 0; i < lines; i++) {
       rows.push(
-        i === 0 ? [String(statement.startPos.line), place.revision?.id ?? "-", oneLine(statement.sql, 44), predicted[i] ?? "-", seen[i] ?? "", `${observed.ms.toFixed(1)} ms`] : ["", "", "", predicted[i] ?? "", seen[i] ?? "", ""]
+        i === 0 ? [
+          String(statement.startPos.line),
+          place.revision?.id ?? "-",
+          oneLine(statement.sql, 44),
+          predicted[i] ?? "-",
+          seen[i] ?? "",
+          `${observed.ms.toFixed(1)} ms`
+        ] : ["", "", "", predicted[i] ?? "", seen[i] ?? "", ""]
       );
     }
   }
@@ -20334,10 +21806,13 @@ function formatTraceText(result2, findings, c) {
   const differences = result2.statements.filter((s) => s.differences.length > 0);
   const errors = result2.statements.filter((s) => s.observed?.error);
   for (const s of differences) {
-    out.push(`${c.yellow("differs")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(oneLine(s.analyzed.statement.sql, 60))}`);
+    out.push(
+      `${c.yellow("differs")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(oneLine(s.analyzed.statement.sql, 60))}`
+    );
     for (const d of s.differences) out.push(`  ${visibleText(d)}`);
   }
-  for (const s of errors) out.push(`${c.red("failed")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(s.observed.error)}`);
+  for (const s of errors)
+    out.push(`${c.red("failed")}  ${visibleText(s.analyzed.statement.file.path)}:${s.analyzed.statement.startPos.line}  ${visibleText(s.observed.error)}`);
   for (const skipped of result2.seedSkipped) out.push(`${c.dim("not seeded")}  ${visibleText(skipped)}`);
   for (const left of result2.notRolledBack) out.push(`${c.yellow("not rolled back")}  ${visibleText(left)}`);
   if (findings.length > 0) {
@@ -20360,6 +21835,10 @@ function observedLines(analyzed, observed) {
     return `${h.relation} ${h.mode}${gained.has(h.relation) ? "" : " (held)"}${work}`;
   });
 }
+function unmodelledField(operations) {
+  const what = unmodelledIn(operations);
+  return what === null ? {} : { unmodelled: what };
+}
 function formatTraceJson(result2, findings) {
   const statements = result2.statements.filter((s) => s.observed).map(({ analyzed: { statement, place, effects }, observed, differences }) => ({
     file: statement.file.path,
@@ -20369,6 +21848,7 @@ function formatTraceJson(result2, findings) {
     transaction: place.transaction,
     sql: statement.sql,
     predicted: effects.locks.map((l) => ({ relation: l.relation, kind: l.kind, mode: l.mode, rewrite: l.rewrite, scan: l.scan, new: l.novelty })),
+    ...unmodelledField(statement.operations),
     observed: {
       ms: Math.round(observed.ms * 1e3) / 1e3,
       error: observed.error,
@@ -20390,127 +21870,64 @@ function formatTraceJson(result2, findings) {
   return JSON.stringify({ statements, findings: findings.map(jsonFinding), summary }, null, 2) + "\n";
 }
 
-// src/trace/introspect.ts
-async function schemaAsSql(db) {
-  const user = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
-  const name = "CASE WHEN n.nspname = 'public' THEN quote_ident(c.relname) ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END";
-  const out = [];
-  const enums = await db.query(
-    `SELECT CASE WHEN n.nspname = 'public' THEN quote_ident(t.typname) ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END AS name,
-            array_agg(quote_literal(e.enumlabel) ORDER BY e.enumsortorder) AS labels
-     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
-     WHERE ${user} GROUP BY n.nspname, t.typname`
-  );
-  for (const e of enums.rows) out.push(`CREATE TYPE ${e.name} AS ENUM (${e.labels.join(", ")});`);
-  const columns = await db.query(
-    `SELECT ${name} AS rel, c.relkind::text AS kind,
-            array_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ORDER BY a.attnum)
-              FILTER (WHERE a.attnum > 0 AND NOT a.attisdropped) AS columns
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid
-     WHERE c.relkind IN ('r', 'p') AND ${user} GROUP BY c.oid, n.nspname, c.relname, c.relkind`
-  );
-  for (const t of columns.rows) out.push(`CREATE TABLE ${t.rel} (${(t.columns ?? []).join(", ")});`);
-  const constraints = await db.query(
-    `SELECT ${name} AS rel, quote_ident(k.conname) AS conname, pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated
-     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE ${user} AND k.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY k.contype = 'f', k.conname`
-  );
-  for (const k of constraints.rows) out.push(`ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.conname} ${k.def}${k.validated || / NOT VALID$/.test(k.def) ? "" : " NOT VALID"};`);
-  const indexes = await db.query(
-    `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE ${user} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`
-  );
-  for (const i of indexes.rows) out.push(`${i.def};`);
-  return out.join("\n") + "\n";
+// src/cli/commands/trace.ts
+function declareTrace(program2) {
+  const command = program2.command("trace").description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction").argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text")).addOption(
+    new Option("--pg-version <major>", `PostgreSQL major version of the predictions (${MIN_PG_VERSION}-${MAX_PG_VERSION}; the embedded server is 18)`).argParser(parsePgVersion).default(MAX_PG_VERSION)
+  ).option("--setup <file>", "SQL to run first, for a schema the script does not create").addOption(settingOption("maxInputMb")).option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount).option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions").option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)").option(
+    "--allow-commit",
+    "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back"
+  ).option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)");
+  return addTimeoutOptions(command, "(embedded or on a server)");
 }
-
-// src/common/version.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { fileURLToPath } from "node:url";
-function packageVersion() {
-  if (true) return "0.1.0";
-  const pkg = JSON.parse(readFileSync5(fileURLToPath(new URL("../../package.json", import.meta.url)), "utf8"));
-  return pkg.version;
+async function runTrace(files, options, io) {
+  if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
+  const sources = await readEveryInput(files, io, { maxInputMb: options.maxInputMb });
+  const setup = options.setup ? await readSourceFile(options.setup) : void 0;
+  const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
+  const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : void 0;
+  const context = [serverSchema, setup].filter((f) => f !== void 0);
+  await loadParser();
+  const analysis = analyze([...context, ...sources], {
+    pgVersion: options.pgVersion,
+    rules: selectRules(void 0),
+    keepStatements: true,
+    keepBookkeeping: true
+  });
+  const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
+  const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
+  const result2 = await trace(scripted, {
+    setupSql: setup?.text,
+    seedRows: options.seedRows,
+    since: options.since,
+    dbUrl: options.dbUrl,
+    allowCommit: options.allowCommit,
+    timeouts
+  });
+  const format = TRACE_FORMATS[options.format];
+  io.stdout.write(format(result2, findings, colorsFor(io.stdout, io.env, options.color)));
+  if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
+  const bad = result2.statements.some((s) => s.differences.length > 0 || s.observed?.error);
+  return bad ? EXIT_FINDINGS : EXIT_OK;
+}
+var TRACE_FORMATS = {
+  text: formatTraceText,
+  json: (result2, findings) => formatTraceJson(result2, findings)
+};
+async function readServerSchema(url, timeouts) {
+  const db = await serverDatabase(url, timeouts);
+  try {
+    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
+  } finally {
+    await db.close();
+  }
 }
 
 // src/cli/program.ts
-var EXIT_OK = 0;
-var EXIT_FINDINGS = 1;
-var EXIT_USAGE = 2;
-var MIN_PG_VERSION = 11;
-var MAX_PG_VERSION = 18;
-var DEFAULT_PG_VERSION = 14;
-var FORMATS = ["text", "json", "github", "markdown", "sarif"];
-var isFormat = (name) => FORMATS.includes(name);
-function parseRowCount(value) {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 1e7) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
-  return n;
-}
-function parseTimeout(value) {
-  const ms = parseDuration(value);
-  if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 5s or 2min (a bare number is milliseconds)");
-  return ms;
-}
-function addTimeoutOptions(command, statementScope) {
-  return command.addOption(new Option("--lock-timeout <duration>", "on a server: how long a statement waits for a lock another session holds, then stops with one line (lock_timeout)").argParser(parseTimeout).default(DEFAULT_TIMEOUTS.lockMs, "5s")).addOption(new Option("--statement-timeout <duration>", `how long one statement may run ${statementScope}, then stops with one line (statement_timeout)`).argParser(parseTimeout).default(DEFAULT_TIMEOUTS.statementMs, "30s"));
-}
-function parseBudget(value) {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError("expected a number of milliseconds");
-  return n;
-}
-function parseFormat(value, previous = []) {
-  const at2 = value.indexOf("=");
-  const format = at2 < 0 ? value : value.slice(0, at2);
-  const file = at2 < 0 ? void 0 : value.slice(at2 + 1);
-  if (!isFormat(format)) throw new InvalidArgumentError(`expected one of ${FORMATS.join(", ")}, alone or as FORMAT=FILE`);
-  if (file === "") throw new InvalidArgumentError(`expected a file after ${format}=`);
-  return [...previous, { format, file }];
-}
-function parseSeconds(value) {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 86400) throw new InvalidArgumentError("expected a number of seconds, more than 0 and at most 86400");
-  return n;
-}
-function timeoutOption(what) {
-  return new Option("--timeout <seconds>", `stop ${what} (and every process it started) after this many seconds: exit 2`).argParser(parseSeconds).default(DEFAULT_TIMEOUT_SECONDS);
-}
-function parsePgVersion(value) {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < MIN_PG_VERSION || n > MAX_PG_VERSION) {
-    throw new InvalidArgumentError(`expected a PostgreSQL major version from ${MIN_PG_VERSION} to ${MAX_PG_VERSION}`);
-  }
-  return n;
-}
-function parseMegabytes(value) {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > MAX_INPUT_MB_CEILING) throw new InvalidArgumentError(`expected a number of megabytes, more than 0 and at most ${MAX_INPUT_MB_CEILING}`);
-  return n;
-}
-function maxInputOption(what = "an input (a file, stdin, the --sql-command's output)") {
-  return new Option("--max-input-mb <mb>", `stop reading ${what} larger than this, in MB of 1,048,576 bytes: exit 2 (default: ${DEFAULT_MAX_INPUT_MB})`).argParser(
-    parseMegabytes
-  );
-}
-function addInputOptions(command) {
-  return command.argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").option("--since <revision>", "the whole input builds the schema; report only the alembic revisions after this one (they are deployed together)").option("--revision <revision>", "report only this alembic revision").option("--sql-command <command>", 'run this shell command and lint its standard output, e.g. "alembic upgrade head --sql" (its stderr passes through; a failure is exit 2)').addOption(timeoutOption("the --sql-command")).addOption(maxInputOption()).option("--assume-in-transaction", "each file runs inside one transaction its migration tool opens (not needed for alembic --sql output, which prints BEGIN/COMMIT)").option("--config <file>", "configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
-}
-function addReportOptions(command) {
-  return command.option(
-    "-f, --format <format>",
-    `report format: ${FORMATS.join(", ")} (default: text; github, markdown and sarif: lint and alembic only); FORMAT=FILE writes that report to FILE. Repeatable: several reports of one analysis, e.g. --format github --format sarif=locklint.sarif, at most one to stdout`,
-    parseFormat
-  ).option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead").addOption(
-    new Option("--pg-version <major>", `PostgreSQL major version the migration runs on (${MIN_PG_VERSION}-${MAX_PG_VERSION})`).argParser(parsePgVersion).default(DEFAULT_PG_VERSION)
-  ).option("--stats <file>", "table sizes written by `locklint stats`: lock facts get hold-time estimates").option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)");
-}
-function addLintOptions(command) {
-  return command.addOption(new Option("--fail-on <severity>", "exit 1 when a finding reaches this severity").choices(["error", "warning", "never"]).default("error")).option("--max-lock-ms <ms>", "with --stats or --db-url: report tables blocked for reads or writes longer than this (rule lock-budget)", parseBudget).option("--max-read-lock-ms <ms>", "as --max-lock-ms, for locks that block reads (overrides it for them)", parseBudget).option("--max-write-lock-ms <ms>", "as --max-lock-ms, for locks that block writes (overrides it for them)", parseBudget).option("--rules <ids>", "rules to run: all, default, or a comma-separated list of rule ids (default: every rule not marked off in `locklint rules`)");
-}
-var collect = (value, values = []) => [...values, value];
 function buildProgram(handlers) {
-  const program2 = new Command("locklint").description("Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it.").version(packageVersion(), "-V, --version").addHelpText(
+  const program2 = new Command("locklint").description(
+    "Lock-risk analyzer for PostgreSQL migrations: reads SQL (above all `alembic upgrade head --sql`) and reports the lock every statement takes and the safe way to do it."
+  ).version(packageVersion(), "-V, --version").addHelpText(
     "after",
     `
 Examples:
@@ -20522,129 +21939,27 @@ Examples:
   locklint explain setting-not-null              one rule's documentation
   locklint lint --help                           the options of the default command
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or input error.`
+Exit codes: 0 nothing at or above --fail-on, 1 findings that are, 2 usage or input error, or an internal error.`
   ).exitOverride();
-  addReportOptions(
-    addInputOptions(
-      addLintOptions(program2.command("lint", { isDefault: true }).description("report risky statements: findings with lock facts and the safe alternative (the default command)")).option(
-        "--alembic-dir <dir>",
-        "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call",
-        collect
-      )
-    )
-  ).action(handlers.lint);
-  addReportOptions(
-    addLintOptions(
-      program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option("--python <path>", "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)").option("--since-ref <ref>", "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)").option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").addOption(timeoutOption("alembic")).addOption(maxInputOption("alembic's SQL (its standard output)")).option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)")
-    )
-  ).action(handlers.alembic);
-  addReportOptions(addInputOptions(program2.command("locks").description("show the lock every statement takes: relation, mode, what it blocks, rewrite, scan"))).action(handlers.locks);
-  program2.command("rules").description("list the rule catalog: id, severity, on or off by default, the lock its example takes, summary").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text")).action(handlers.rules);
-  addTimeoutOptions(program2.command("trace").description("run the migration in an embedded PostgreSQL and compare the locks, rewrites and scans it really takes with the prediction").argument("[files...]", "SQL files to read; - for stdin (default: stdin when it is not a terminal)").addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text")).addOption(
-    new Option("--pg-version <major>", `PostgreSQL major version of the predictions (${MIN_PG_VERSION}-${MAX_PG_VERSION}; the embedded server is 18)`).argParser(parsePgVersion).default(MAX_PG_VERSION)
-  ).option("--setup <file>", "SQL to run first, for a schema the script does not create").addOption(maxInputOption()).option("--seed-rows <n>", "fill every empty table with this many rows before the reported statements", parseRowCount).option("--since <revision>", "run the history up to this alembic revision as setup, report only the later revisions").option("--db-url <url>", "trace on this PostgreSQL server instead (everything runs in one transaction, rolled back; the password is never printed)").option("--allow-commit", "with --db-url: commit and run the statements that cannot run in a transaction block (CONCURRENTLY, VACUUM), and run ANALYZE and sequence functions; the output lists what was not rolled back").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)"), "(embedded or on a server)").action(handlers.trace);
-  addTimeoutOptions(program2.command("stats").description("read table sizes and row counts from a database (read-only) into a stats file for lock-time estimates").option("--db-url <url>", "postgres://user:password@host:port/database, or host=... user=... password=... dbname=... (default: $DATABASE_URL); the password is never printed").option("-o, --output <file>", "where to write the stats JSON", "locklint-stats.json"), "on the server").action(handlers.stats);
-  program2.command("explain").description("print a rule's documentation").argument("<rule>", "rule id, as `locklint rules` lists it").action(handlers.explain);
+  declareLint(program2).action(handlers.lint);
+  declareAlembic(program2).action(handlers.alembic);
+  declareLocks(program2).action(handlers.locks);
+  declareRules(program2).action(handlers.rules);
+  declareTrace(program2).action(handlers.trace);
+  declareStats(program2).action(handlers.stats);
+  declareExplain(program2).action(handlers.explain);
   return program2;
 }
 async function run(argv, io) {
   let exitCode = EXIT_OK;
   const program2 = buildProgram({
-    lint: async (files, cliOptions, command) => {
-      const config = configFor(cliOptions.config, io);
-      const options = withConfig(cliOptions, config, command);
-      const outputs = outputsOf(options, inputsOf(files, options, config));
-      const rules = configuredRules(cliOptions.rules, config);
-      const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? "--alembic-dir" : `${config?.path}: alembic-dir`) : void 0;
-      const inputs = await readInputs(files, io, options);
-      reportUnread(inputs, io);
-      const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
-      checkRange(options, lint.revisions);
-      if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
-      exitCode = unreadInputsExit(inputs, await report(lint, outputs, options, io));
-    },
-    alembic: async (cliOptions, command) => {
-      const cwd = io.cwd ?? process.cwd();
-      const config = configFor(cliOptions.locklintConfig, io);
-      const options = withConfig(cliOptions, config, command);
-      const rules = configuredRules(cliOptions.rules, config);
-      const project = readAlembicProject(findAlembicIni(cwd, options.config), options.name);
-      const migrationFiles = indexMigrationFiles(project.versionLocations, `${project.ini}: version location`);
-      const outputs = outputsOf(options, inputsOf([project.ini, ...[...migrationFiles.values()].map((f) => f.path)], options, config));
-      const history = new RevisionHistory(migrationFiles);
-      const selection = selectRevisions(history, options, cwd);
-      io.stderr.write(`locklint alembic: ${selection.description}
-`);
-      const log = (line) => io.stderr.write(`locklint alembic: ${line}
-`);
-      const rendering = await renderHistory(project, { python: options.python, x: options.x, downgrade: options.downgrade, env: io.env, cwd, log, timeoutSeconds: options.timeout, maxBytes: (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB });
-      checkRendered(rendering, [...selection.revisions].map((id) => history.files.get(id)), { downgrade: options.downgrade, cwd });
-      const sources = rendering.sources;
-      const lint = await lintSources(sources, rules, options, config, { range: { revisions: selection.revisions } });
-      if (history.ids.length > 0 && lint.revisions.size === 0) throw new UsageError(`alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`);
-      locateInMigrations(lint.findings, migrationFiles);
-      for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve6(dirname6(project.ini), f.migration.file)) };
-      exitCode = await report(lint, outputs, options, io);
-    },
-    locks: async (files, cliOptions, command) => {
-      const config = configFor(cliOptions.config, io);
-      const options = withConfig(cliOptions, config, command);
-      const outputs = outputsOf(options, inputsOf(files, options, config));
-      const inputs = await readInputs(files, io, options);
-      reportUnread(inputs, io);
-      await loadParser();
-      const sizes = await loadSizes(options, config);
-      const analysis = analyze(inputs.sources, { pgVersion: options.pgVersion, rules: [], keepStatements: true, sizes, range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
-      checkRange(options, analysis.revisions);
-      const timelines = buildTimelines(analysis.analyzed);
-      await writeOutputs(outputs, options, io, (format, colors) => {
-        switch (format) {
-          case "text":
-            return formatLocksText(analysis.analyzed, timelines, colors);
-          case "json":
-            return formatLocksJson(analysis.analyzed, timelines);
-          case "github":
-          case "markdown":
-          case "sarif":
-            throw new UsageError(`locklint locks has no ${format} format: use text or json`);
-        }
-      });
-      exitCode = unreadInputsExit(inputs, EXIT_OK);
-    },
-    rules: async (options) => {
-      await loadParser();
-      const catalog = RULES.map((rule) => ({ id: rule.id, severity: rule.severity, default: !rule.optional, lock: lockSummary(exampleFindings(rule)), summary: rule.summary }));
-      io.stdout.write(options.format === "json" ? JSON.stringify({ rules: catalog }, null, 2) + "\n" : formatCatalog(catalog));
-    },
-    stats: async (options) => {
-      const url = options.dbUrl ?? io.env.DATABASE_URL;
-      if (!url) throw new UsageError("no database: give --db-url postgres://... or set DATABASE_URL");
-      const stats = await collectStats(url, { lockMs: options.lockTimeout, statementMs: options.statementTimeout });
-      await writeReportFile(options.output, JSON.stringify(stats, null, 2) + "\n");
-      io.stdout.write(`wrote ${plural(stats.tables.length, "table")} of ${stats.source} (PostgreSQL ${stats.server.version}) to ${options.output}
-`);
-    },
-    trace: async (files, options) => {
-      if (options.allowCommit && !options.dbUrl) throw new UsageError("--allow-commit is for --db-url: the embedded database is thrown away anyway");
-      const sources = await readEveryInput(files, io, { maxInputMb: options.maxInputMb });
-      const setup = options.setup ? await readSourceFile(options.setup) : void 0;
-      const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
-      const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : void 0;
-      const context = [serverSchema, setup].filter((f) => f !== void 0);
-      await loadParser();
-      const analysis = analyze([...context, ...sources], { pgVersion: options.pgVersion, rules: selectRules(void 0), keepStatements: true, keepBookkeeping: true });
-      const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
-      const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
-      const result2 = await trace(scripted, { setupSql: setup?.text, seedRows: options.seedRows, since: options.since, dbUrl: options.dbUrl, allowCommit: options.allowCommit, timeouts });
-      io.stdout.write(options.format === "json" ? formatTraceJson(result2, findings) : formatTraceText(result2, findings, colorsFor(io.stdout, io.env, options.color)));
-      const bad = result2.statements.some((s) => s.differences.length > 0 || s.observed?.error);
-      exitCode = bad ? EXIT_FINDINGS : EXIT_OK;
-    },
-    explain: async (id) => {
-      const rule = findRule(id);
-      await loadParser();
-      io.stdout.write(ruleDocumentation(rule));
-    }
+    lint: async (files, options, command) => void (exitCode = await runLint(files, options, command, io)),
+    alembic: async (options, command) => void (exitCode = await runAlembic(options, command, io)),
+    locks: async (files, options, command) => void (exitCode = await runLocks(files, options, command, io)),
+    rules: async (options) => void (exitCode = await runRules2(options, io)),
+    stats: async (options) => void (exitCode = await runStats(options, io)),
+    trace: async (files, options) => void (exitCode = await runTrace(files, options, io)),
+    explain: async (rule) => void (exitCode = await runExplain(rule, io))
   });
   for (const command of [program2, ...program2.commands]) {
     command.configureOutput({
@@ -20659,226 +21974,21 @@ async function run(argv, io) {
     await program2.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
-    }
-    if (error instanceof UsageError) {
-      io.stderr.write(`locklint: ${visible(error.message)}
-`);
-      return EXIT_USAGE;
-    }
-    io.stderr.write(`locklint: internal error: ${visible(error instanceof Error ? error.message : String(error))} (please report it)
+    return failed(error, io);
+  }
+}
+function failed(error, io) {
+  if (error instanceof CommanderError) {
+    return error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  if (error instanceof UsageError) {
+    io.stderr.write(`locklint: ${visible(error.message)}
 `);
     return EXIT_USAGE;
   }
-}
-async function lintSources(sources, rules, options, config, input) {
-  const sizes = await loadSizes(options, config);
-  await loadParser();
-  const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
-  if ((lockBudget.reads !== void 0 || lockBudget.writes !== void 0) && !sizes) {
-    const budgetKeys = { maxLockMs: "max-lock-ms", maxReadLockMs: "max-read-lock-ms", maxWriteLockMs: "max-write-lock-ms" };
-    const fromFile = Object.keys(budgetKeys).find((key) => config?.[key] !== void 0 && options[key] === config[key]);
-    const place = fromFile && config ? `${config.path}: ${budgetKeys[fromFile]}: ` : "";
-    throw new UsageError(`${place}lock budgets (--max-lock-ms, --max-read-lock-ms, --max-write-lock-ms) need table sizes: give --stats FILE (from locklint stats) or --db-url`);
-  }
-  const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
-  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
-  if (config) applyConfig(analysis.findings, config);
-  return analysis;
-}
-async function report(analysis, outputs, options, io) {
-  await writeOutputs(outputs, options, io, (format, colors) => renderFindings(format, analysis, colors));
-  return analysis.findings.some((f) => reachesFailLevel(f, options.failOn)) ? EXIT_FINDINGS : EXIT_OK;
-}
-function renderFindings(format, { findings, ...analysis }, colors) {
-  const summary = summarize(findings, analysis.files, analysis.statements);
-  switch (format) {
-    case "text":
-      return textReport(findings, summary, colors);
-    case "json":
-      return formatFindingsJson(findings, summary);
-    case "github":
-      return formatGithub(findings, summary);
-    case "markdown":
-      return formatMarkdown(findings, summary, buildTimelines(analysis.analyzed));
-    case "sarif":
-      return formatSarif(findings, RULES, packageVersion());
-  }
-}
-function inputsOf(files, options, config) {
-  const read = [...files, options.stats, config?.path].filter((f) => f !== void 0);
-  return { files: read, sqlCommand: options.sqlCommand };
-}
-function outputsOf(options, inputs) {
-  const requested = options.format ?? [{ format: "text" }];
-  const toStdout = requested.filter((o) => o.file === void 0);
-  if (toStdout.length > 1) throw new UsageError(`--format ${toStdout.map((o) => o.format).join(", ")}: only one report can go to stdout; give the others a file (--format FORMAT=FILE)`);
-  if (options.output !== void 0 && toStdout.length === 0) throw new UsageError(`-o ${options.output}: every --format names its own file (FORMAT=FILE); -o is for the one without`);
-  const outputs = requested.map((o) => o.file === void 0 ? { ...o, file: options.output } : o);
-  const destinations = /* @__PURE__ */ new Set();
-  for (const { file } of outputs) {
-    if (file === void 0) continue;
-    if (destinations.has(resolve6(file))) throw new UsageError(`${file}: two reports would be written to this file`);
-    destinations.add(resolve6(file));
-    refuseInputAsOutput(file, inputs);
-  }
-  return outputs;
-}
-async function writeOutputs(outputs, options, io, render) {
-  const reports = outputs.map((o) => ({ file: o.file, report: render(o.format, colorsFor(o.file === void 0 ? io.stdout : {}, io.env, options.color)) }));
-  for (const r of reports) if (r.file !== void 0) await emit(r.report, r.file, io);
-  for (const r of reports) if (r.file === void 0) await emit(r.report, void 0, io);
-}
-function rangeOf(options) {
-  if (options.since && options.revision) throw new UsageError("give --since or --revision, not both");
-  return options.since || options.revision ? { since: options.since, revision: options.revision } : void 0;
-}
-function checkRange(options, revisions) {
-  const wanted = options.since ?? options.revision;
-  if (wanted && !revisions.has(wanted)) throw new UsageError(`revision ${wanted} is not in the input (no "-- Running upgrade ... -> ${wanted}" line)`);
-}
-async function emit(report2, output, io) {
-  if (!output) {
-    try {
-      await writeReport(io.stdout, report2);
-    } catch (error) {
-      throw new UsageError(stdoutFailure(error));
-    }
-    return;
-  }
-  await writeReportFile(output, report2);
-}
-function stdoutFailure(error) {
-  const reason = error instanceof Error ? error.message.replace(/, write$/, "") : String(error);
-  return `cannot write the report to stdout: ${reason}`;
-}
-async function readServerSchema(url, timeouts) {
-  const db = await serverDatabase(url, timeouts);
-  try {
-    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
-  } finally {
-    await db.close();
-  }
-}
-function configFor(named, io) {
-  const path = findConfigFile(io.cwd ?? process.cwd(), named);
-  return path ? loadConfig(path) : null;
-}
-function withConfig(options, config, command) {
-  if (!config) return options;
-  const given = (name) => command.getOptionValueSource(name) === "cli";
-  return {
-    ...options,
-    pgVersion: given("pgVersion") ? options.pgVersion : config.pgVersion ?? options.pgVersion,
-    failOn: given("failOn") ? options.failOn : config.failOn ?? options.failOn,
-    rules: options.rules ?? config.rules,
-    maxLockMs: options.maxLockMs ?? config.maxLockMs,
-    maxReadLockMs: options.maxReadLockMs ?? config.maxReadLockMs,
-    maxWriteLockMs: options.maxWriteLockMs ?? config.maxWriteLockMs,
-    stats: options.stats ?? (options.dbUrl ? void 0 : config.stats),
-    assumeInTransaction: options.assumeInTransaction ?? config.assumeInTransaction,
-    alembicDir: options.alembicDir ?? config.alembicDir,
-    maxInputMb: options.maxInputMb ?? config.maxInputMb
-  };
-}
-function configuredRules(cliSpec, config) {
-  const fromFile = cliSpec === void 0 && config?.rules !== void 0;
-  const rules = at(fromFile ? `${config?.path}: rules` : cliSpec === void 0 ? void 0 : `--rules "${cliSpec}"`, () => selectRules(cliSpec ?? config?.rules));
-  if (!config) return rules;
-  const inFile = (key) => `${config.path}: ${key}`;
-  for (const id of config.disable) at(inFile("disable"), () => findRule(id));
-  for (const id of Object.keys(config.severity)) at(inFile(`severity.${id}`), () => findRule(id));
-  for (const [revision, ids] of Object.entries(config.ignore)) for (const id of ids) at(inFile(`ignore.${revision}`), () => findRule(id));
-  const enabled = rules.filter((r) => !config.disable.includes(r.id));
-  if (enabled.length === 0) throw new UsageError(`${inFile("disable")}: turns off every rule selected (${rules.map((r) => r.id).join(", ")}); nothing would be checked`);
-  return enabled;
-}
-function at(place, check) {
-  try {
-    return check();
-  } catch (error) {
-    throw prefixed(place, error);
-  }
-}
-function prefixed(place, error) {
-  return place !== void 0 && error instanceof UsageError ? new UsageError(`${place}: ${error.message}`) : error;
-}
-function applyConfig(findings, config) {
-  for (let i = findings.length - 1; i >= 0; i--) {
-    const f = findings[i];
-    const ignored = f.revision?.id ? config.ignore[f.revision.id] : void 0;
-    if (ignored?.includes(f.rule)) {
-      findings.splice(i, 1);
-      continue;
-    }
-    const severity = config.severity[f.rule];
-    if (severity) f.severity = severity;
-  }
-}
-async function loadSizes(options, config) {
-  if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
-  if (options.dbUrl) return new TableSizes(await collectStats(options.dbUrl));
-  if (!options.stats) return void 0;
-  const place = config !== null && config.stats === options.stats ? `${config.path}: stats` : void 0;
-  const stats = await readStatsFile(options.stats).catch((error) => {
-    throw prefixed(place, error);
-  });
-  return new TableSizes(stats);
-}
-function formatCatalog(rows) {
-  const width = Math.max(...rows.map((r) => r.id.length));
-  const indent = " ".repeat(width + 21);
-  const lines = rows.map((r) => `${r.id.padEnd(width)}  ${r.severity.padEnd(8)}  ${(r.default ? "on" : "off").padEnd(7)}  ${r.summary}
-${indent}lock: ${r.lock}`);
-  return `${"RULE".padEnd(width)}  SEVERITY  DEFAULT  SUMMARY
-${lines.join("\n")}
-
-${rows.length} rules; \`locklint explain <rule>\` prints one rule's documentation
-`;
-}
-async function readInputs(files, io, options = {}) {
-  const paths = files.length > 0 || options.sqlCommand !== void 0 ? files : [stdinByDefault(io)];
-  if (paths.filter((p) => p === "-").length > 1) throw new UsageError("- (stdin) is named twice: stdin can be read only once");
-  const maxBytes = (options.maxInputMb ?? DEFAULT_MAX_INPUT_MB) * MB;
-  const inputs = paths.map(
-    (path) => path === "-" ? { origin: "stdin", read: () => readStream(STDIN_NAME, io.stdin, maxBytes) } : { origin: "file", read: () => readSourceFile(path, maxBytes) }
-  );
-  const { sqlCommand } = options;
-  if (sqlCommand !== void 0) {
-    const timeoutSeconds = options.timeout ?? DEFAULT_TIMEOUT_SECONDS;
-    inputs.push({ origin: "command", read: () => readCommandOutput(sqlCommand, { cwd: io.cwd, env: io.env, stderr: io.stderr, timeoutSeconds, maxBytes }) });
-  }
-  const sources = [];
-  const problems = [];
-  for (const { origin, read } of inputs) {
-    try {
-      const source = await read();
-      checkStatements(source, origin);
-      sources.push(source);
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  if (sources.length === 0) throw new UsageError(problems.join("\nlocklint: "));
-  return { sources, problems };
-}
-function stdinByDefault(io) {
-  if (io.stdin.isTTY) throw new UsageError("no input: name SQL files, or pipe SQL in, e.g. `alembic upgrade head --sql | locklint`");
-  return "-";
-}
-function reportUnread(inputs, io) {
-  for (const problem of inputs.problems) io.stderr.write(`locklint: ${problem}
+  io.stderr.write(`locklint: internal error: ${visible(error instanceof Error ? error.message : String(error))} (please report it)
 `);
-}
-async function readEveryInput(files, io, options) {
-  const { sources, problems } = await readInputs(files, io, options);
-  if (problems.length > 0) throw new UsageError(problems.join("\nlocklint: "));
-  return sources;
-}
-function unreadInputsExit(inputs, code) {
-  return inputs.problems.length > 0 ? EXIT_USAGE : code;
+  return EXIT_USAGE;
 }
 
 // src/main.ts

@@ -15,6 +15,14 @@ const ajv = new AjvDraft04.default({ strict: false, allErrors: true, unicodeRegE
 ajvFormats.default(ajv);
 const validate = ajv.compile(schema);
 
+interface Region {
+  startLine: number;
+  startColumn: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: { text: string };
+}
+
 interface SarifLog {
   version: string;
   runs: {
@@ -24,7 +32,7 @@ interface SarifLog {
       ruleIndex: number;
       level: string;
       message: { text: string };
-      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }[];
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: Region; contextRegion?: Region } }[];
       properties: { revision: string | null };
     }[];
   }[];
@@ -53,10 +61,10 @@ describe("--format sarif", () => {
     const first = run.results[0]!;
     expect(run.tool.driver.rules[first.ruleIndex]!.id).toBe(first.ruleId);
     expect(first).toMatchObject({ ruleId: "require-concurrent-index-creation", level: "error", properties: { revision: "0002" } });
-    // the region covers the statement, the semicolon included (SARIF's end column is exclusive)
+    // the region is the statement its snippet shows, without the semicolon (SARIF's end column is the one after the region)
     expect(first.locations[0]!.physicalLocation).toMatchObject({
       artifactLocation: { uri: "samples/shop-risky/upgrade.sql" },
-      region: { startLine: 31, startColumn: 1, endColumn: 52 },
+      region: { startLine: 31, startColumn: 1, endLine: 31, endColumn: 51, snippet: { text: "CREATE INDEX ix_orders_user_id ON orders (user_id)" } },
     });
     expect(first.message.text).toContain("CREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);");
   });
@@ -76,6 +84,51 @@ describe("--format sarif", () => {
     });
     const { log: absolute } = await sarifOf([`${ROOT}samples/shop-risky/upgrade.sql`]);
     expect(absolute.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^file:\/\/\/.*\/samples\/shop-risky\/upgrade\.sql$/);
+  });
+
+  // issue 18: the region ended one column past the snippet it showed (endColumn 26 for a 24-character statement)
+  it("a region ends where its snippet ends: endColumn is the column after the last character, in code points, over lines", async () => {
+    const sql = 'DROP TABLE users_archive;\nDROP TABLE "commandé_€";\nALTER TABLE "é" ALTER COLUMN\n  "ü" TYPE bigint;\n';
+    const { log } = await sarifOf(["--rules", "dropping-table,changing-column-type"], sql);
+    const located = log.runs[0]!.results.map((r) => [r.ruleId, r.locations.at(-1)!.physicalLocation] as const);
+    expect(located).toEqual([
+      [
+        "dropping-table",
+        {
+          artifactLocation: { uri: "stdin" },
+          region: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 25, snippet: { text: "DROP TABLE users_archive" } },
+        },
+      ],
+      [
+        "dropping-table",
+        {
+          artifactLocation: { uri: "stdin" },
+          region: { startLine: 2, startColumn: 1, endLine: 2, endColumn: 24, snippet: { text: 'DROP TABLE "commandé_€"' } },
+        },
+      ],
+      [
+        "changing-column-type",
+        {
+          artifactLocation: { uri: "stdin" },
+          // the finding points at the column: the region runs from there, the statement is its context
+          region: { startLine: 4, startColumn: 3, endLine: 4, endColumn: 18, snippet: { text: '"ü" TYPE bigint' } },
+          contextRegion: { startLine: 3, startColumn: 1, endLine: 4, endColumn: 18, snippet: { text: 'ALTER TABLE "é" ALTER COLUMN\n  "ü" TYPE bigint' } },
+        },
+      ],
+    ]);
+    // every region is exactly its snippet, cut from the input by its columns (code points)
+    const lines = sql.split("\n").map((l) => Array.from(l));
+    for (const [, location] of located) {
+      for (const region of [location.region, location.contextRegion].filter((r) => r !== undefined)) {
+        const cut: string[] = [];
+        for (let line = region.startLine; line <= region.endLine!; line++) {
+          const from = line === region.startLine ? region.startColumn - 1 : 0;
+          const to = line === region.endLine ? region.endColumn! - 1 : lines[line - 1]!.length;
+          cut.push(lines[line - 1]!.slice(from, to).join(""));
+        }
+        expect(cut.join("\n")).toBe(region.snippet!.text);
+      }
+    }
   });
 
   it("locks has no sarif format: a usage error, exit 2", async () => {

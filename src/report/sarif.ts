@@ -61,19 +61,51 @@ function result(f: Finding, ruleIndex: number | undefined) {
             },
           ]
         : []),
-      {
-        physicalLocation: {
-          artifactLocation: { uri: artifactUri(f.file) },
-          // SARIF's endColumn is exclusive, ours inclusive
-          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn + 1, snippet: { text: f.sql } },
-        },
-      },
+      { physicalLocation: { artifactLocation: { uri: artifactUri(f.file) }, ...sqlRegions(f) } },
     ],
     properties: {
       revision: f.revision?.id ?? null,
       locks: f.locks.map((l) => ({ relation: l.relation, mode: l.mode, blocks: l.blocks, rewrite: l.rewrite, scan: l.scan, new: l.new !== null })),
     },
   };
+}
+
+/**
+ * The region of the SQL a finding shows, computed from the text it shows, so that the two agree (SARIF 2.1.0, 3.30: a region's
+ * snippet is the text of the region, and endColumn is the column of the character after it, 1-based, in code points here).
+ * The region runs from the point the finding names (inside the statement, e.g. a column) to the end of the statement (no
+ * semicolon, as `sql` in the JSON report); when that point is not the statement's start, contextRegion is the whole statement.
+ */
+function sqlRegions(f: Finding): { region: Region; contextRegion?: Region } {
+  const sql = f.sql;
+  if (sql.length === 0) return { region: { startLine: f.line, startColumn: f.column } };
+  let line = f.statementLine;
+  let column = f.statementColumn;
+  let at: { index: number; line: number; column: number } | null = null;
+  for (let i = 0; i < sql.length;) {
+    if (!at && line === f.line && column === f.column) at = { index: i, line, column };
+    const code = sql.codePointAt(i)!;
+    if (code === 10 || code === 13) {
+      i += code === 13 && sql.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+      column = 1;
+    } else {
+      i += code > 0xffff ? 2 : 1;
+      column++;
+    }
+  }
+  const end = { endLine: line, endColumn: column };
+  const whole: Region = { startLine: f.statementLine, startColumn: f.statementColumn, ...end, snippet: { text: sql } };
+  if (!at || at.index === 0) return { region: whole };
+  return { region: { startLine: at.line, startColumn: at.column, ...end, snippet: { text: sql.slice(at.index) } }, contextRegion: whole };
+}
+
+interface Region {
+  startLine: number;
+  startColumn: number;
+  endLine?: number;
+  endColumn?: number;
+  snippet?: { text: string };
 }
 
 /** A URI reference for a file name: relative paths stay relative (GitHub resolves them against the checkout). */

@@ -1,7 +1,7 @@
-import { existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { existingLockOn, ident, opTable, py } from "../src/lint/advice.js";
 import { since } from "../src/locks/versions.js";
 import { defineRule } from "../src/lint/rule.js";
-import type { ColumnType } from "../src/sql/ast.js";
+import { formatType, type ColumnType } from "../src/sql/ast.js";
 
 export default defineRule({
   id: "changing-column-type",
@@ -26,14 +26,24 @@ export default defineRule({
       if (!lock) continue;
       const verdict = effect.typeChange;
       const newColumn = `${op.column}_new`;
+      const written = writtenTypeChange(ctx.statement.sql, op.location);
+      const type = written?.type ?? (op.type ? sqlType(op.type) : "<new type>");
+      const definition = written?.collate ? `${type} COLLATE ${written.collate}` : type;
+      const value = written?.using ?? `${ident(op.column)}::${type}`;
+      const t = op.table.written;
+      const sa = op.type && !written?.collate ? saType(op.type) : null;
       ctx.report({
         message: verdict.certain
-          ? `changing the type of ${op.table.written}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}`
-          : `changing the type of ${op.table.written}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
+          ? `changing the type of ${t}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}`
+          : `changing the type of ${t}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
         help: {
           text: `Expand and contract: add a new column of the new type, backfill it in batches while writes go to both, switch the code to it, then drop the old column in a later revision.${shortcut(verdict.from, op.type, ctx.pgVersion)}`,
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${newColumn} <new type>;\n-- backfill in batches: UPDATE ${op.table.written} SET ${newColumn} = ${op.column}::<new type> WHERE id BETWEEN ... ;`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, <new type>, nullable=True))\n# backfill in batches, switch the code, then in a later revision:\n# op.drop_column(${opTable(op.table)}, ${py(op.column)}); op.alter_column(..., new_column_name=${py(op.column)})`,
+          sql: `ALTER TABLE ${t} ADD COLUMN ${ident(newColumn)} ${definition};\n-- backfill in batches: UPDATE ${t} SET ${ident(newColumn)} = ${value} WHERE id BETWEEN ... ;`,
+          alembic: `${
+            sa
+              ? `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, ${sa}, nullable=True))`
+              : `op.execute(${py(`ALTER TABLE ${t} ADD COLUMN ${ident(newColumn)} ${definition}`)})`
+          }\n# backfill in batches, switch the code, then in a later revision:\n# op.drop_column(${opTable(op.table)}, ${py(op.column)}); op.alter_column(..., new_column_name=${py(op.column)})`,
         },
         at: op.location,
         severity: verdict.certain ? "error" : "warning",
@@ -54,4 +64,114 @@ function shortcut(from: ColumnType | null, to: ColumnType | null, pgVersion: num
     return " To change a length limit: widening varchar, or moving to text, does not rewrite; enforce a shorter limit with a CHECK constraint added NOT VALID, then validated.";
   }
   return "";
+}
+
+/**
+ * The new type as the statement wrote it (`VARCHAR(255)`, `numeric(10, 2)`, `text[]`, `timestamp with time zone`), and its USING
+ * expression, read from the SQL after the column's position (a byte offset, as libpg-query gives it).
+ */
+export function writtenTypeChange(sql: string, location: number): { type: string; collate: string | null; using: string | null } | null {
+  const rest = Buffer.from(sql, "utf8").subarray(location).toString("utf8");
+  const keyword = /^\s*(?:"(?:[^"]|"")*"|[^\s"]+)\s+(?:SET\s+DATA\s+)?TYPE\s+/i.exec(rest);
+  if (!keyword) return null;
+  const tail = rest.slice(keyword[0].length);
+  const type = clause(tail, /^(?:USING|COLLATE)\b/i);
+  if (!type.text) return null;
+  const after = tail.slice(type.end);
+  const collate = /^COLLATE\s+((?:"(?:[^"]|"")*"|[^\s,;"]+)(?:\.(?:"(?:[^"]|"")*"|[^\s,;"]+))?)\s*/i.exec(after);
+  const usingPart = after.slice(collate ? collate[0].length : 0);
+  const using = /^USING\s+/i.exec(usingPart);
+  return { type: type.text, collate: collate?.[1] ?? null, using: using ? clause(usingPart.slice(using[0].length), null).text || null : null };
+}
+
+/** Text up to a top-level comma, semicolon, the end, or (at a word start outside brackets and quotes) the stop word. */
+function clause(text: string, stop: RegExp | null): { text: string; end: number } {
+  let depth = 0;
+  let i = 0;
+  for (; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'" || c === '"') {
+      const close = text.indexOf(c, i + 1);
+      i = close < 0 ? text.length : close;
+      continue;
+    }
+    if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (depth === 0 && (c === "," || c === ";")) break;
+    else if (depth === 0 && stop && /\s/.test(text[i - 1] ?? " ") && stop.test(text.slice(i))) break;
+  }
+  return { text: text.slice(0, i).trim(), end: i };
+}
+
+const SQL_NAMES: Record<string, string> = {
+  int2: "smallint",
+  int4: "integer",
+  int8: "bigint",
+  float4: "real",
+  float8: "double precision",
+  bool: "boolean",
+  bpchar: "char",
+};
+
+/** A type in SQL, standard names for the canonical ones (int8 is printed bigint). */
+function sqlType(type: ColumnType): string {
+  return formatType({ ...type, name: SQL_NAMES[type.name] ?? type.name });
+}
+
+/** The SQLAlchemy type for an alembic snippet, or null when there is no plain one (the snippet then runs the SQL). */
+export function saType(type: ColumnType): string | null {
+  const base = saBaseType(type);
+  if (!base) return null;
+  return type.array ? `postgresql.ARRAY(${base})` : base;
+}
+
+function saBaseType(type: ColumnType): string | null {
+  if (type.schema) return null;
+  const [p, s] = type.mods;
+  switch (type.name) {
+    case "int2":
+      return "sa.SmallInteger()";
+    case "int4":
+      return "sa.Integer()";
+    case "int8":
+      return "sa.BigInteger()";
+    case "text":
+      return "sa.Text()";
+    case "varchar":
+      return p === undefined ? "sa.String()" : `sa.String(length=${p})`;
+    case "bpchar":
+      return p === undefined ? "sa.CHAR()" : `sa.CHAR(length=${p})`;
+    case "bool":
+      return "sa.Boolean()";
+    case "numeric":
+      return p === undefined ? "sa.Numeric()" : s === undefined ? `sa.Numeric(precision=${p})` : `sa.Numeric(precision=${p}, scale=${s})`;
+    case "float8":
+      return "sa.Float(precision=53)";
+    case "float4":
+      return "sa.REAL()";
+    case "date":
+      return "sa.Date()";
+    case "timestamp":
+      return "sa.DateTime()";
+    case "timestamptz":
+      return "sa.DateTime(timezone=True)";
+    case "time":
+      return "sa.Time()";
+    case "interval":
+      return "sa.Interval()";
+    case "bytea":
+      return "sa.LargeBinary()";
+    case "uuid":
+      return "sa.Uuid()";
+    case "json":
+      return "sa.JSON()";
+    case "jsonb":
+      return "postgresql.JSONB()";
+    case "inet":
+      return "postgresql.INET()";
+    case "cidr":
+      return "postgresql.CIDR()";
+    default:
+      return null;
+  }
 }

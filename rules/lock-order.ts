@@ -1,35 +1,60 @@
+import { blocksReadsOrWrites, conflicts, stronger, type LockMode } from "../src/locks/modes.js";
 import { defineRule } from "../src/lint/rule.js";
+
+/** The locks application sessions take: SELECT, SELECT ... FOR UPDATE / foreign key checks, INSERT/UPDATE/DELETE. */
+const TRAFFIC: readonly LockMode[] = ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE"];
 
 export default defineRule({
   id: "lock-order",
   severity: "warning",
-  summary: "A statement locks two tables in the opposite order from the one its transaction first locked them in",
+  summary:
+    "A statement takes a stronger lock on a table while holding a lock on another that the transaction locked after it: the migration locks the two in both orders",
   docs: {
-    why: "Deadlocks come from two transactions taking the same locks in opposite orders. When one statement of a migration locks `orders` then `users` (a foreign key from orders to users) and another locks `users` then `orders`, the migration has no single lock order: whichever order the application's transactions use, some step of the migration runs against it, and PostgreSQL aborts one side after `deadlock_timeout`.",
+    why: "Deadlocks come from two transactions taking the same locks in opposite orders. A migration that locks `orders`, then `users`, then asks for a stronger lock on `orders` has locked the two in both orders: it waits for `orders` while holding `users`. A session that locked `orders` in a mode the first lock allowed (a read, say) and now wants `users` waits for the migration, which waits for it; PostgreSQL aborts one side after `deadlock_timeout`.",
     example:
-      "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
+      "BEGIN;\nCREATE INDEX ix_orders_user_id ON orders (user_id);\nALTER TABLE users ADD COLUMN last_order_id bigint;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
     useInstead:
-      "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
+      "BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX ix_orders_user_id ON orders (user_id);\nALTER TABLE users ADD COLUMN last_order_id bigint;\nCOMMIT;",
     alembic:
-      '# one revision per direction (with transaction_per_migration=True), or lock both tables up front in one order:\nop.execute("LOCK TABLE orders, users IN SHARE ROW EXCLUSIVE MODE")',
-    notes: "Relations created earlier in the same revision are exempt.",
+      '# take the strongest lock on each table first, in one order, or split the steps into separate revisions (transaction_per_migration=True):\nop.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")',
+    notes:
+      "Only a statement that takes a new or stronger lock can wait, so only it is reported: a statement whose locks the transaction already holds (a second ALTER on a table already locked ACCESS EXCLUSIVE, a foreign key between two tables already locked SHARE ROW EXCLUSIVE) does not fire, nor does a statement that locks a table for the first time, which follows the transaction's order. The held lock on the other table must block reads or writes (ROW EXCLUSIVE from an UPDATE queues no application session), and two tables first locked by one statement (a CREATE TABLE with foreign keys to both) have no order of the migration's choosing. Reported once per revision, at the first statement that breaks its order; the message lists the other tables held. The same statement usually also gets lock-upgrade (the same table locked twice); lock-order adds the second table, and the fix is the same. Relations created earlier in the same revision are exempt.",
     references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"],
   },
   check(ctx) {
-    const mine = ctx.effects.locks.filter((l) => l.novelty === null && l.mode !== "ACCESS SHARE");
-    for (let i = 0; i < mine.length; i++) {
-      for (let j = i + 1; j < mine.length; j++) {
-        const first = ctx.heldLocks.get(mine[i]!.key);
-        const second = ctx.heldLocks.get(mine[j]!.key);
-        // this statement takes i before j; the transaction took j before i
-        if (!first || !second || second.order > first.order) continue;
-        ctx.report({
-          message: `this statement locks ${mine[i]!.relation} before ${mine[j]!.relation}, but the transaction locked ${mine[j]!.relation} first (line ${second.line}): with no single lock order, concurrent transactions can deadlock with the migration`,
-          help: { text: "Lock the tables in one order throughout the transaction (LOCK TABLE a, b up front), or split the steps into separate transactions." },
-          locks: [mine[i]!, mine[j]!],
-        });
-        return;
+    // Locks taken by earlier locks of this statement on relations the transaction did not hold: locked after every held one.
+    const takenHere: { relation: string; key: string; mode: LockMode }[] = [];
+    for (const lock of ctx.effects.locks) {
+      if (lock.novelty !== null) continue;
+      const held = ctx.heldLocks.get(lock.key);
+      if (!held) {
+        if (blocksReadsOrWrites(lock.mode)) takenHere.push({ relation: lock.relation, key: lock.key, mode: lock.mode });
+        continue;
       }
+      // Only a new or stronger lock waits: a lock the transaction already holds cannot deadlock. And it waits for
+      // application sessions only when it stops traffic the held one let through (reads, row locks, writes).
+      if (stronger(held.mode, lock.mode) === held.mode || !TRAFFIC.some((t) => conflicts(lock.mode, t) && !conflicts(held.mode, t))) continue;
+      // Relations the transaction locked after this one, still held: it now waits for this one while holding them.
+      const later = [
+        ...[...ctx.heldLocks.entries()]
+          .filter(([key, other]) => key !== lock.key && other.order > held.order && other.line !== held.line && blocksReadsOrWrites(other.mode))
+          .sort(([, a], [, b]) => a.order - b.order)
+          .map(([key, other]) => ({ key, relation: other.relation, mode: other.mode, line: other.line })),
+        ...takenHere.map((t) => ({ ...t, line: ctx.statement.startPos.line })),
+      ];
+      const other = later[0];
+      // Once per revision (deploy unit), at the first statement that breaks its order: the fix (strongest locks first, in one order) is the revision's.
+      if (!other || !ctx.firstTime(`${ctx.place.transaction}\u0000${ctx.place.unit.key}`)) continue;
+      const rest = later.slice(1).map((o) => o.relation);
+      const more = rest.length === 0 ? "" : ` (also ${rest.slice(0, 3).join(", ")}${rest.length > 3 ? ` and ${rest.length - 3} more` : ""})`;
+      const where = other.line === ctx.statement.startPos.line ? "earlier in this statement" : `at line ${other.line}`;
+      ctx.report({
+        message: `this statement takes ${lock.mode} on ${lock.relation} (held ${held.mode} since line ${held.line}) while the transaction holds ${other.mode} on ${other.relation}, locked after ${lock.relation} ${where}${more}: the migration locks the two in both orders, so a session that locked ${lock.relation} then wants ${other.relation} can deadlock with it`,
+        help: {
+          text: `Take the strongest lock on ${lock.relation} first (run this step before the one at line ${held.line}, or LOCK TABLE ${lock.relation} IN ${lock.mode} MODE at the start), or split the steps into separate transactions.`,
+        },
+        locks: [lock],
+      });
     }
   },
 });

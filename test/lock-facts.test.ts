@@ -1,6 +1,8 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { RelationLock } from "../src/locks/effects.js";
 import { analyzeText, statementOf } from "./support/analyze-text.js";
+import { runCli } from "./support/cli.js";
 
 /**
  * What `locklint locks` says when the script does not tell the whole story: relations that
@@ -131,5 +133,92 @@ describe("SET EXPRESSION of a generated column (PostgreSQL 17+)", () => {
     expect(await locksOf(created("VIRTUAL"), "ALTER TABLE items ALTER COLUMN twice SET EXPRESSION AS (id * 3)", 18)).toEqual(["items: ACCESS EXCLUSIVE"]);
     const analysis = await analyzeText(created("VIRTUAL"), { pgVersion: 18 });
     expect(analysis.findings.map((f) => f.rule)).not.toContain("rewriting-table");
+  });
+});
+
+/** `locklint locks` as a user runs it (in-process): its text output and exit code. */
+async function locksCommand(args: string[], stdin = ""): Promise<{ code: number; stdout: string }> {
+  const { code, stdout } = await runCli(["locks", ...args], stdin);
+  return { code, stdout };
+}
+
+/** The rows of one statement in the text table: `relation MODE` per line. */
+function rowsOf(table: string, line: number): string[] {
+  const lines = table.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`${line} `));
+  if (start < 0) return [];
+  const rows = [lines[start]!];
+  for (const l of lines.slice(start + 1)) {
+    if (!l.startsWith(" ")) break;
+    rows.push(l);
+  }
+  return rows.map(
+    (r) =>
+      r
+        .match(/\s([\w."]+)\s+(ACCESS EXCLUSIVE|SHARE ROW EXCLUSIVE|ACCESS SHARE|ROW SHARE)\s/)
+        ?.slice(1)
+        .join(" ") ?? r,
+  );
+}
+
+describe("foreign keys lock the table at their other end (issue 18)", () => {
+  // prefect's history, revision f7587d6c5776 -> d481d5058a19: the key was added one revision earlier
+  const PREFECT = `CREATE TABLE worker_pool_queue (id UUID NOT NULL, CONSTRAINT pk_worker_pool_queue PRIMARY KEY (id));
+CREATE TABLE deployment (id UUID NOT NULL, worker_pool_queue_id UUID, CONSTRAINT pk_deployment PRIMARY KEY (id));
+COMMIT;
+ALTER TABLE deployment ADD CONSTRAINT fk_deployment__worker_pool_queue_id__worker_pool_queue FOREIGN KEY(worker_pool_queue_id) REFERENCES worker_pool_queue (id) ON DELETE SET NULL;
+ALTER TABLE deployment DROP COLUMN worker_pool_queue_id;
+`;
+
+  it("DROP COLUMN of a foreign-key column: the referenced table is locked ACCESS EXCLUSIVE too (its triggers go)", async () => {
+    const { code, stdout } = await locksCommand(["-"], PREFECT);
+    expect(code).toBe(0);
+    expect(rowsOf(stdout, 5)).toEqual(["deployment ACCESS EXCLUSIVE", "worker_pool_queue ACCESS EXCLUSIVE"]);
+    const analysis = await analyzeText(PREFECT, { rules: [] });
+    const lock = statementOf(analysis, "ALTER TABLE deployment DROP COLUMN worker_pool_queue_id").effects.locks.find((l) => l.relation === "worker_pool_queue");
+    expect(lock?.why).toEqual([
+      "foreign key fk_deployment__worker_pool_queue_id__worker_pool_queue dropped with column worker_pool_queue_id: its triggers here go",
+    ]);
+  });
+
+  const CORPUS = "/work/shared/corpus/alembic/prefect.sql";
+  if (!existsSync(CORPUS)) it.skip(`prefect.sql of the corpus (skipped: needs ${CORPUS})`, () => {});
+  else
+    it("prefect.sql of the corpus: both DROP COLUMNs of d481d5058a19 lock worker_pool_queue", async () => {
+      const { code, stdout } = await locksCommand(["--format", "json", CORPUS]);
+      expect(code).toBe(0);
+      const statements = (JSON.parse(stdout) as { statements: { sql: string; revision: string | null; locks: { relation: string; mode: string }[] }[] })
+        .statements;
+      const drops = statements.filter((s) => s.revision === "d481d5058a19" && / DROP COLUMN worker_pool_queue_id$/.test(s.sql));
+      expect(drops.map((s) => s.locks.map((l) => `${l.relation} ${l.mode}`))).toEqual([
+        ["deployment ACCESS EXCLUSIVE", "worker_pool_queue ACCESS EXCLUSIVE"],
+        ["flow_run ACCESS EXCLUSIVE", "worker_pool_queue ACCESS EXCLUSIVE"],
+      ]);
+    });
+
+  const KEYS = "CREATE TABLE tags (id bigint PRIMARY KEY);\nCREATE TABLE links (tag_id bigint REFERENCES tags (id));\nCOMMIT;\n";
+
+  it("a rewriting type change of a referenced key locks the referencing table and checks its key again", async () => {
+    const sql = "ALTER TABLE tags ALTER COLUMN id TYPE int";
+    expect(await locksOf(`${KEYS}${sql};\n`, sql)).toEqual([
+      "tags: ACCESS EXCLUSIVE rewrite scan",
+      "tags_pkey: ACCESS EXCLUSIVE rewrite scan",
+      "links: ACCESS EXCLUSIVE scan",
+    ]);
+  });
+
+  it("a NOT VALID key is rebuilt without a check; a binary-compatible change checks nothing", async () => {
+    const notValid =
+      "CREATE TABLE tags (id bigint PRIMARY KEY);\nCREATE TABLE links (tag_id bigint);\nALTER TABLE links ADD CONSTRAINT links_fk FOREIGN KEY (tag_id) REFERENCES tags (id) NOT VALID;\nCOMMIT;\n";
+    const sql = "ALTER TABLE links ALTER COLUMN tag_id TYPE int";
+    expect(await locksOf(`${notValid}${sql};\n`, sql)).toEqual(["links: ACCESS EXCLUSIVE rewrite scan", "tags: ACCESS EXCLUSIVE"]);
+    const same = "ALTER TABLE links ALTER COLUMN tag_id TYPE bigint";
+    expect(await locksOf(`${KEYS}${same};\n`, same)).toEqual(["links: ACCESS EXCLUSIVE", "tags: ACCESS EXCLUSIVE"]);
+  });
+
+  it("DROP COLUMN of a referenced key (CASCADE) locks the referencing table, and its foreign key is gone afterwards", async () => {
+    const script = `${KEYS}ALTER TABLE tags DROP COLUMN id CASCADE;\nDROP TABLE links;\n`;
+    expect(await locksOf(script, "ALTER TABLE tags DROP COLUMN id CASCADE")).toEqual(["tags: ACCESS EXCLUSIVE", "links: ACCESS EXCLUSIVE"]);
+    expect(await locksOf(script, "DROP TABLE links")).toEqual(["links: ACCESS EXCLUSIVE"]);
   });
 });

@@ -69,6 +69,12 @@ export interface EffectCase {
   differs?: string;
 }
 
+/** tag_links' foreign key made NOT VALID: a key that is rebuilt but not checked again (tag_votes' still is). */
+const FK_NOT_VALID =
+  "ALTER TABLE tag_links DROP CONSTRAINT tag_links_tag_id_fkey; ALTER TABLE tag_links ADD CONSTRAINT tag_links_tag_fk FOREIGN KEY (tag_id) REFERENCES tags (id) NOT VALID";
+/** A varchar key and a foreign key to it, for binary-compatible type changes at either end. */
+const VARCHAR_KEY = "CREATE TABLE codes (code varchar(10) PRIMARY KEY); CREATE TABLE code_refs (code varchar(10) REFERENCES codes (code))";
+
 /** Statement kinds of the effects table that PostgreSQL accepts in a transaction block. */
 export const TRANSACTIONAL: EffectCase[] = [
   { sql: "CREATE TABLE invoices (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers (id))" },
@@ -86,6 +92,15 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE customers ADD COLUMN ref int UNIQUE" },
   { sql: "ALTER TABLE customers ADD COLUMN positive int CHECK (positive > 0)" },
   { sql: "ALTER TABLE customers DROP COLUMN name" },
+  // foreign keys the column takes part in: dropped, or rebuilt after a type change, on the other table too (issue 18)
+  { sql: "ALTER TABLE orders DROP COLUMN customer_id" },
+  { sql: "ALTER TABLE tags DROP COLUMN id CASCADE" },
+  { sql: "ALTER TABLE orders ALTER COLUMN customer_id TYPE int" },
+  { sql: "ALTER TABLE tags ALTER COLUMN id TYPE int" },
+  { sql: "ALTER TABLE tag_links ALTER COLUMN tag_id TYPE int", prep: FK_NOT_VALID },
+  { sql: "ALTER TABLE tags ALTER COLUMN id TYPE int", prep: FK_NOT_VALID },
+  { sql: "ALTER TABLE codes ALTER COLUMN code TYPE varchar(20)", prep: VARCHAR_KEY },
+  { sql: "ALTER TABLE code_refs ALTER COLUMN code TYPE varchar(20)", prep: VARCHAR_KEY },
   { sql: "ALTER TABLE customers RENAME COLUMN name TO full_name" },
   { sql: "ALTER TABLE customers ALTER COLUMN email TYPE varchar(200)" },
   { sql: "ALTER TABLE customers ALTER COLUMN email TYPE text" },

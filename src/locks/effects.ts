@@ -1,7 +1,7 @@
 import { alterTableFact, alterTableRowId, lockFact, type FactId, type LockFact, type RoleOf } from "./facts.js";
 import { blockedBy, stronger, type Blocked, type LockMode } from "./modes.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "../sql/operations.js";
-import { hasIndexLeadingWith, relationKey, type Index, type Origin, type Schema, type Table } from "../schema/schema.js";
+import { foreignKeysOnColumn, hasIndexLeadingWith, relationKey, type Constraint, type Index, type Origin, type Schema, type Table } from "../schema/schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "../sql/ast.js";
 import type { DeployUnit } from "../sql/script.js";
 import { typeChangeVerdict, type TypeChangeVerdict } from "../schema/type-change.js";
@@ -232,9 +232,17 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "add-column":
       addColumnEffect(operation.table, operation.column, locks, effect);
       break;
-    case "drop-column":
+    case "drop-column": {
       locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
+      const table = schema.table(operation.table);
+      if (!table) break;
+      const { referenced, referencing } = foreignKeysOnColumn(table, operation.column);
+      for (const [other, keys] of referenced)
+        locks.table(other, "drop-column", "referenced table", { why: `${names(keys)} dropped with column ${operation.column}: its triggers here go` });
+      // without CASCADE PostgreSQL refuses to drop a key other tables reference: the statement runs only with it
+      for (const [other, keys] of referencing) locks.table(other, "drop-column", "referencing table", { why: `CASCADE drops its ${names(keys)}` });
       break;
+    }
     case "alter-column-type": {
       const table = schema.table(operation.table);
       const from = table?.columns.get(operation.column)?.type ?? null;
@@ -245,10 +253,11 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       effect.typeChange = { ...verdict, from };
       if (!verdict.rewrite) {
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
-        break;
+      } else {
+        locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
+        if (table) for (const index of table.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
       }
-      locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
-      if (table) for (const index of table.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
+      if (table) foreignKeyRebuild(table, operation.column, verdict.rewrite, locks);
       break;
     }
     case "set-not-null": {
@@ -577,6 +586,31 @@ function reindexEffect(operation: Extract<Operation, { op: "reindex" }>, ctx: Ef
 /** The relations a statement reads, other than the one it writes. */
 function readsBesides(reads: RelationName[], target: RelationName): RelationName[] {
   return reads.filter((read) => !sameRelation(read, target));
+}
+
+/**
+ * ALTER COLUMN TYPE of a column in a foreign key (either end): PostgreSQL drops the key and adds it
+ * again, which takes ACCESS EXCLUSIVE on the other table; after a rewriting change a validated key
+ * is checked again, reading both tables (PGlite: src/docs/effects-cases.ts).
+ */
+function foreignKeyRebuild(table: Table, column: string, rewrite: boolean, locks: Locks): void {
+  const { referenced, referencing } = foreignKeysOnColumn(table, column);
+  for (const [role, byTable] of [
+    ["referenced table", referenced],
+    ["referencing table", referencing],
+  ] as const) {
+    for (const [other, keys] of byTable) {
+      const why = `${names(keys)} rebuilt for the new type`;
+      if (!rewrite) locks.table(other, "alter-column-type", role, { why });
+      else if (keys.some((k) => k.validated)) locks.table(other, "alter-column-type-rewrite-revalidated", role, { why: `${why} and checked again` });
+      else locks.table(other, "alter-column-type-rewrite", role, { why: `${why} (NOT VALID: not checked)` });
+    }
+  }
+}
+
+/** "foreign key a_fkey" or "foreign keys a_fkey, b_fkey". */
+function names(keys: readonly Constraint[]): string {
+  return `foreign key${keys.length > 1 ? "s" : ""} ${keys.map((k) => k.name).join(", ")}`;
 }
 
 function sameRelation(a: Pick<RelationName, "schema" | "name">, b: Pick<RelationName, "schema" | "name">): boolean {

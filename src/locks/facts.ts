@@ -91,9 +91,20 @@ export const LOCK_FACTS = {
     statement: "ADD COLUMN with a constraint to check (UNIQUE, PRIMARY KEY, EXCLUDE, CHECK, REFERENCES with a default)",
     roles: { table: AE(scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) },
   },
-  "drop-column": { statement: "DROP COLUMN", roles: { table: AE() } },
-  "alter-column-type": { statement: "ALTER COLUMN TYPE (binary-compatible)", roles: { table: AE() } },
-  "alter-column-type-rewrite": { statement: "ALTER COLUMN TYPE (rewriting)", roles: { table: AE(rewrite), index: AE(rewrite) } },
+  // a foreign key the column takes part in is dropped (its triggers on the other table go), or rebuilt after a type change
+  "drop-column": { statement: "DROP COLUMN", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
+  "alter-column-type": {
+    statement: "ALTER COLUMN TYPE (binary-compatible)",
+    roles: { table: AE(), "referenced table": AE(), "referencing table": AE() },
+  },
+  "alter-column-type-rewrite": {
+    statement: "ALTER COLUMN TYPE (rewriting)",
+    roles: { table: AE(rewrite), index: AE(rewrite), "referenced table": AE(), "referencing table": AE() },
+  },
+  "alter-column-type-rewrite-revalidated": {
+    statement: "ALTER COLUMN TYPE (rewriting) of a column with a validated foreign key: the key is checked again",
+    roles: { "referenced table": AE(scan), "referencing table": AE(scan) },
+  },
   "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan) } },
   "set-not-null-proven": { statement: "ALTER COLUMN SET NOT NULL (already proven)", roles: { table: AE() } },
   "drop-not-null": { statement: "ALTER COLUMN DROP NOT NULL", roles: { table: AE() } },

@@ -1,5 +1,5 @@
 import type { ColumnSpec, ConstraintSpec, Operation } from "../sql/operations.js";
-import { defaultConstraintName, type Column, type Constraint, type Schema, type Table, type Origin } from "./schema.js";
+import { defaultConstraintName, foreignKeysOnColumn, type Column, type Constraint, type Schema, type Table, type Origin } from "./schema.js";
 import type { RelationName } from "../sql/ast.js";
 
 /**
@@ -59,6 +59,8 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "drop-column": {
       const table = schema.table(operation.table);
       if (!table) return;
+      // a referenced key can only be dropped with CASCADE, which drops the foreign keys to it
+      for (const [other, keys] of foreignKeysOnColumn(table, operation.column).referencing) for (const c of keys) schema.dropConstraint(other, c);
       table.columns.delete(operation.column);
       for (const c of [...table.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table, c);
       for (const index of [...table.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);

@@ -246,3 +246,34 @@ export function defaultConstraintName(table: string, columns: string[], kind: Co
       return `${table}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
   }
 }
+
+/** The columns of a table's primary key, empty when the script declared none. */
+export function primaryKeyColumns(table: Table): string[] {
+  for (const c of table.constraints.values()) if (c.kind === "primary-key") return c.columns;
+  return [];
+}
+
+/**
+ * The foreign keys one column of `table` takes part in, by the other table: the ones it holds
+ * (`referenced`: the tables they point at) and, when the column is in the table's primary key, the
+ * ones pointing at it (`referencing`). A foreign key is taken to reference the primary key: what
+ * REFERENCES t without a column list means and what migration histories write; the referenced
+ * columns themselves are not recorded (ConstraintSpec has no pk_attrs). A table's foreign keys to
+ * itself are left out.
+ */
+export function foreignKeysOnColumn(table: Table, column: string): { referenced: Map<Table, Constraint[]>; referencing: Map<Table, Constraint[]> } {
+  const referenced = new Map<Table, Constraint[]>();
+  const referencing = new Map<Table, Constraint[]>();
+  for (const c of table.constraints.values()) {
+    if (c.kind !== "foreign-key" || !c.references || c.references === table || !c.columns.includes(column)) continue;
+    referenced.set(c.references, [...(referenced.get(c.references) ?? []), c]);
+  }
+  if (primaryKeyColumns(table).includes(column)) {
+    for (const other of table.referencedBy) {
+      if (other === table) continue;
+      const keys = [...other.constraints.values()].filter((c) => c.kind === "foreign-key" && c.references === table);
+      if (keys.length) referencing.set(other, keys);
+    }
+  }
+  return { referenced, referencing };
+}

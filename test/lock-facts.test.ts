@@ -222,3 +222,26 @@ ALTER TABLE deployment DROP COLUMN worker_pool_queue_id;
     expect(await locksOf(script, "DROP TABLE links")).toEqual(["links: ACCESS EXCLUSIVE"]);
   });
 });
+
+describe("a foreign key to a unique column that is not the primary key", () => {
+  const script = [
+    "CREATE TABLE accounts (id bigint PRIMARY KEY, code int UNIQUE);",
+    "CREATE TABLE vouchers (id bigint, account_code int REFERENCES accounts (code));",
+    "-- Running upgrade 0001 -> 0002",
+    "ALTER TABLE accounts ALTER COLUMN code TYPE bigint;",
+    "ALTER TABLE accounts ALTER COLUMN id TYPE int;",
+    "",
+  ].join("\n");
+
+  it("a type change of the referenced column locks the referencing table, and its key is checked again", async () => {
+    expect(await locksOf(`-- Running upgrade  -> 0001\n${script}`, "ALTER TABLE accounts ALTER COLUMN code TYPE bigint")).toContain(
+      "vouchers: ACCESS EXCLUSIVE scan",
+    );
+  });
+
+  it("a type change of the primary key leaves that table alone: its key does not use the primary key", async () => {
+    const locks = await locksOf(`-- Running upgrade  -> 0001\n${script}`, "ALTER TABLE accounts ALTER COLUMN id TYPE int");
+    expect(locks.some((l) => l.startsWith("accounts: ACCESS EXCLUSIVE"))).toBe(true);
+    expect(locks.filter((l) => l.startsWith("vouchers"))).toEqual([]);
+  });
+});

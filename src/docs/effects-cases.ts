@@ -74,6 +74,8 @@ const FK_NOT_VALID =
   "ALTER TABLE tag_links DROP CONSTRAINT tag_links_tag_id_fkey; ALTER TABLE tag_links ADD CONSTRAINT tag_links_tag_fk FOREIGN KEY (tag_id) REFERENCES tags (id) NOT VALID";
 /** A varchar key and a foreign key to it, for binary-compatible type changes at either end. */
 const VARCHAR_KEY = "CREATE TABLE codes (code varchar(10) PRIMARY KEY); CREATE TABLE code_refs (code varchar(10) REFERENCES codes (code))";
+/** A foreign key to a unique column that is not the primary key (customers.code). */
+const CODE_KEY = "ALTER TABLE products ADD CONSTRAINT products_code_fk FOREIGN KEY (id) REFERENCES customers (code)";
 
 /** Statement kinds of the effects table that PostgreSQL accepts in a transaction block. */
 export const TRANSACTIONAL: EffectCase[] = [
@@ -101,6 +103,7 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE tags ALTER COLUMN id TYPE int", prep: FK_NOT_VALID },
   { sql: "ALTER TABLE codes ALTER COLUMN code TYPE varchar(20)", prep: VARCHAR_KEY },
   { sql: "ALTER TABLE code_refs ALTER COLUMN code TYPE varchar(20)", prep: VARCHAR_KEY },
+  { sql: "ALTER TABLE customers ALTER COLUMN code TYPE bigint", prep: CODE_KEY },
   { sql: "ALTER TABLE customers RENAME COLUMN name TO full_name" },
   { sql: "ALTER TABLE customers ALTER COLUMN email TYPE varchar(200)" },
   { sql: "ALTER TABLE customers ALTER COLUMN email TYPE text" },

@@ -282,7 +282,10 @@ function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, origi
     onDelete: spec.onDelete,
   };
   if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
-  if (spec.references) constraint.references = schema.tableOrAssumed(spec.references);
+  if (spec.references) {
+    constraint.references = schema.tableOrAssumed(spec.references);
+    constraint.referencedColumns = spec.referencedColumns;
+  }
   schema.addConstraint(table, constraint);
   if (spec.kind === "primary-key" || (spec.kind === "not-null" && !spec.notValid)) {
     for (const col of spec.columns) setNotNull(table, col, true);

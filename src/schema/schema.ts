@@ -24,6 +24,8 @@ export interface Constraint {
   columns: string[];
   /** Foreign keys: the referenced table. */
   references?: Table;
+  /** Foreign keys: the referenced columns as written; [] for the referenced table's primary key. */
+  referencedColumns?: string[];
   /** CHECK (col IS NOT NULL) and NOT NULL constraints: the column they prove non-null. */
   provesNotNull?: string;
   /** Foreign keys: ON DELETE action (a no action, r restrict, c cascade, n set null, d set default). */
@@ -268,12 +270,12 @@ export function foreignKeysOnColumn(table: Table, column: string): { referenced:
     if (c.kind !== "foreign-key" || !c.references || c.references === table || !c.columns.includes(column)) continue;
     referenced.set(c.references, [...(referenced.get(c.references) ?? []), c]);
   }
-  if (primaryKeyColumns(table).includes(column)) {
-    for (const other of table.referencedBy) {
-      if (other === table) continue;
-      const keys = [...other.constraints.values()].filter((c) => c.kind === "foreign-key" && c.references === table);
-      if (keys.length) referencing.set(other, keys);
-    }
+  const primaryKey = primaryKeyColumns(table);
+  const refersTo = (c: Constraint) => (c.referencedColumns?.length ? c.referencedColumns : primaryKey).includes(column);
+  for (const other of table.referencedBy) {
+    if (other === table) continue;
+    const keys = [...other.constraints.values()].filter((c) => c.kind === "foreign-key" && c.references === table && refersTo(c));
+    if (keys.length) referencing.set(other, keys);
   }
   return { referenced, referencing };
 }

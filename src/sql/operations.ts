@@ -36,6 +36,8 @@ export interface ConstraintSpec {
   /** ADD CONSTRAINT ... USING INDEX name */
   usingIndex: string | null;
   references: RelationName | null;
+  /** Foreign keys: the referenced columns as written; [] when the key names none (the referenced table's primary key). */
+  referencedColumns: string[];
   /** CHECK (col IS NOT NULL) or NOT NULL col: the column proven non-null. */
   provesNotNull: string | null;
   /** ON DELETE action of a foreign key: a = no action, r = restrict, c = cascade, n = set null, d = set default. */
@@ -582,6 +584,7 @@ export function constraintSpec(body: NodeOf<"Constraint">): ConstraintSpec | nul
     notValid: Boolean(body.skip_validation),
     usingIndex: body.indexname ? body.indexname : null,
     references: kind === "foreign-key" ? (relationName(body.pktable) ?? null) : null,
+    referencedColumns: kind === "foreign-key" ? nameList(body.pk_attrs) : [],
     provesNotNull,
     onDelete: body.fk_del_action ?? "a",
     location: body.location ?? 0,

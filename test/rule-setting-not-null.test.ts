@@ -60,9 +60,8 @@ describe("setting-not-null: silent where the column is already NOT NULL", () => 
   });
 
   // mlflow: metric_pk is added on metrics (a table from before the history) with `value` among its columns, which makes
-  // `value` NOT NULL; the replay (src/schema/replay.ts, setNotNull) drops that fact for a column it has not seen yet.
-  // This test fails until the replay records it: then turn it.fails into it.
-  it.fails("mlflow: metrics.value, NOT NULL through a primary key added on a table from before the history", async () => {
+  // `value` NOT NULL: the replay records it for a column it had not seen yet
+  it("mlflow: metrics.value, NOT NULL through a primary key added on a table from before the history", async () => {
     const sql = [
       "-- Running upgrade  -> 451aebb31d03",
       "ALTER TABLE metrics DROP CONSTRAINT metric_pk;",
@@ -83,7 +82,7 @@ describe("setting-not-null on the corpus: the lines it fires at", () => {
     // file, lines it must not fire at (already NOT NULL), lines it must fire at (nullable before)
     ["dify.sql", [1460, 1464], [1988, 1990]],
     ["prefect.sql", [1406], [1388]],
-    ["mlflow.sql", [163, 167], [197]],
+    ["mlflow.sql", [28, 163, 167], [197]],
   ];
   for (const [name, silent, firing] of cases) {
     const file = join(CORPUS, name);

@@ -270,6 +270,8 @@ function column(schema: Schema, ref: RelationName, name: string): Column {
 function setNotNull(table: Table, name: string, notNull: boolean): void {
   const col = table.columns.get(name);
   if (col) col.notNull = notNull;
+  // a column of a table from before the script, first seen here: what is known of it is that it is NOT NULL now
+  else if (!table.declared && notNull) table.columns.set(name, { name, type: null, notNull, hasDefault: false, generated: null });
 }
 
 function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, origin: Origin): void {

@@ -1,6 +1,9 @@
 import { unmodelledIn, type AnalyzedStatement, type Unmodelled } from "../lint/analyze.js";
 import { lockFact, type Finding, type LockFact } from "../lint/findings.js";
 import type { TransactionTimeline } from "../lint/timeline.js";
+import type { HoldEstimate } from "../cost/estimate.js";
+import type { RelationLock } from "../locks/effects.js";
+import { lockHolds } from "./locks-text.js";
 import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
 import type { Summary } from "./text.js";
 
@@ -51,7 +54,7 @@ export function formatFindingsJson(findings: readonly Finding[], summary: Summar
 }
 
 /** One statement of `locklint locks --format json` (docs/locks.md). */
-function jsonStatement({ statement, place, effects }: AnalyzedStatement) {
+function jsonStatement({ statement, place, effects }: AnalyzedStatement, holds: Map<RelationLock, HoldEstimate> | null) {
   const unmodelled = unmodelledIn(statement.operations);
   return {
     file: statement.file.path,
@@ -69,14 +72,21 @@ function jsonStatement({ statement, place, effects }: AnalyzedStatement) {
     syntaxError: statement.syntaxError?.message ?? null,
     // only on a statement locklint does not model: every other statement's JSON stays as it was
     ...(unmodelled === null ? {} : { unmodelled }),
-    locks: effects.locks.map((l) => jsonLock(lockFact(l))),
+    // with --stats, each lock's hold time as lint estimates it; without, in words
+    locks: effects.locks.map((l) => {
+      const fact = lockFact(l);
+      const hold = holds?.get(l);
+      if (hold) fact.estimate = hold;
+      return jsonLock(fact);
+    }),
   };
 }
 
 /** `locklint locks --format json`: every statement and transaction, streamed one by one. */
 export function formatLocksJson(statements: readonly AnalyzedStatement[], timelines: readonly TransactionTimeline[]): Report {
+  const holds = lockHolds(statements);
   const body = new JsonObject({
-    statements: new JsonArray(mapped(statements, jsonStatement)),
+    statements: new JsonArray(mapped(statements, (s) => jsonStatement(s, holds.get(s) ?? null))),
     transactions: new JsonArray(
       mapped(timelines, (t) => ({
         id: t.id,

@@ -1,12 +1,27 @@
 import type { AnalyzedStatement } from "../lint/analyze.js";
 import type { Colors } from "./colors.js";
-import { describeHold } from "../cost/estimate.js";
+import { describeHold, type HoldEstimate } from "../cost/estimate.js";
+import { holdEstimates } from "../cost/hold.js";
+import type { RelationLock } from "../locks/effects.js";
 import { oneLine, visible, visibleReturns } from "./describe.js";
 import { plural } from "../common/text.js";
 import { joinLines, mapped, type Report } from "./stream.js";
 import type { TimelineLock, TimelinePoint, TransactionTimeline } from "../lint/timeline.js";
 
-const HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"] as const;
+const HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"];
+const ESTIMATE_HEADER = "ESTIMATE";
+
+/** With table sizes (--stats), how long each statement's locks are held: the same estimate lint reports (null without sizes). */
+export function lockHolds(statements: readonly AnalyzedStatement[]): Map<AnalyzedStatement, Map<RelationLock, HoldEstimate> | null> {
+  const holds = holdEstimates(
+    statements.map(({ place, effects }) => ({
+      transaction: place.transaction,
+      controlsTransaction: effects.operations.some((e) => e.operation.op === "transaction"),
+      locks: effects.locks,
+    })),
+  );
+  return new Map(statements.map((s, i) => [s, holds[i]!]));
+}
 const SQL_WIDTH = 52;
 
 /** `locklint locks`: one row per relation a statement locks, grouped by file. */
@@ -23,9 +38,12 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
     list.push(s);
     byFile.set(s.statement.file.path, list);
   }
+  const holds = lockHolds(statements);
+  const estimated = [...holds.values()].some((h) => h !== null);
   for (const [file, list] of byFile) {
     const rows: string[][] = [];
-    for (const { statement, place, effects } of list) {
+    for (const analysed of list) {
+      const { statement, place, effects } = analysed;
       const first = [
         String(statement.startPos.line),
         place.revision?.id ? place.revision.id + (place.revision.direction === "downgrade" ? " (down)" : "") : "-",
@@ -34,12 +52,12 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
       ];
       const blank = ["", "", "", ""];
       if (statement.syntaxError) {
-        rows.push([...first, "-", "syntax error", "-", "-"]);
+        rows.push([...first, "-", "syntax error", "-", "-", ...(estimated ? ["-"] : [])]);
         continue;
       }
       if (effects.locks.length === 0) {
         const note = !effects.analysed ? "not analysed" : !effects.transactional ? "no transaction block" : "-";
-        rows.push([...first, "-", "-", "-", note]);
+        rows.push([...first, "-", "-", "-", note, ...(estimated ? ["-"] : [])]);
         continue;
       }
       effects.locks.forEach((lock, i) => {
@@ -50,11 +68,13 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
         ]
           .filter(Boolean)
           .join(", ");
-        rows.push([...(i === 0 ? first : blank), lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
+        const hold = holds.get(analysed)?.get(lock);
+        const estimate = estimated ? [hold ? describeHold(hold).replace(/^held /, "") : "-"] : [];
+        rows.push([...(i === 0 ? first : blank), lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-", ...estimate]);
       });
     }
     yield c.bold(visible(file));
-    yield* formatTable([...HEADERS], rows, c);
+    yield* formatTable(estimated ? [...HEADERS, ESTIMATE_HEADER] : [...HEADERS], rows, c);
     yield "";
     yield* formatTimelines(
       timelines.filter((t) => t.file === file && t.locks.length > 0),

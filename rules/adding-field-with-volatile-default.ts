@@ -1,5 +1,6 @@
 import { existingLockOn, opTable, py } from "../src/lint/advice.js";
 import { defineRule } from "../src/lint/rule.js";
+import { formatType } from "../src/sql/ast.js";
 
 export default defineRule({
   id: "adding-field-with-volatile-default",
@@ -37,7 +38,7 @@ export default defineRule({
             }
           : {
               text: "Add the column without the default, then set the default (future rows only), then backfill existing rows in batches.",
-              sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} <type>;\nALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT <expression>;`,
+              sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} ${op.column.type ? formatType(op.column.type) : "<type>"};\nALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT <expression>;`,
               alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, ..., nullable=True))\nop.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("<expression>"))`,
             },
         at: op.column.location,

@@ -1,4 +1,4 @@
-import { addedConstraints, existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { addedConstraints, existingLockOn, notValidAdvice, opTable, py } from "../src/lint/advice.js";
 import type { RelationLock } from "../src/locks/effects.js";
 import { defineRule } from "../src/lint/rule.js";
 
@@ -39,17 +39,17 @@ export default defineRule({
         const t = added.table.written;
         ctx.report({
           message: `${kind} constraint ${name} validates every row of existing table ${t} while holding ${lock.mode}: ${blocked} wait${constraint.references ? ` (on ${constraint.references.written} too)` : ""}`,
-          help: {
-            text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
-            sql:
-              op.op === "add-constraint"
-                ? `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`
-                : `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK\nALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
-            alembic:
-              constraint.kind === "foreign-key"
-                ? `op.create_foreign_key(${py(name)}, ${py(added.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
-                : `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`,
-          },
+          help:
+            op.op === "add-constraint"
+              ? {
+                  text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
+                  ...notValidAdvice(ctx.statement.sql, added.table, constraint, name),
+                }
+              : {
+                  text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
+                  sql: `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK\nALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
+                  alembic: `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)\n# next revision:\nop.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`,
+                },
           at: constraint.location,
           locks,
         });

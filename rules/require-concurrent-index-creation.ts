@@ -1,4 +1,4 @@
-import { existingLockOn, insertAfter, opTable, operationsOfKind, py, pyList, AUTOCOMMIT_NOTE } from "../src/lint/advice.js";
+import { concurrentIndexAdvice, existingLockOn, insertAfter, opTable, operationsOfKind, py, pyList, AUTOCOMMIT_NOTE } from "../src/lint/advice.js";
 import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
@@ -22,6 +22,7 @@ export default defineRule({
       if (!lock) continue;
       const name = op.index?.name ?? `ix_${op.table.name}_${op.columns.join("_")}`;
       const partitioned = lock.kind === "partitioned table";
+      const advice = partitioned ? null : concurrentIndexAdvice(ctx.statement.sql);
       ctx.report({
         message: `CREATE INDEX on existing table ${op.table.written} takes a SHARE lock: writes to ${op.table.written} wait until the whole index is built`,
         help: partitioned
@@ -31,8 +32,10 @@ export default defineRule({
             }
           : {
               text: `Build the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
-              sql: insertAfter(ctx.statement.sql, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY") + ";",
-              alembic: `with op.get_context().autocommit_block():\n    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(op.columns)}${op.unique ? ", unique=True" : ""}, postgresql_concurrently=True)`,
+              sql: advice?.sql ?? insertAfter(ctx.statement.sql, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY") + ";",
+              alembic:
+                advice?.alembic ??
+                `with op.get_context().autocommit_block():\n    op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(op.columns)}${op.unique ? ", unique=True" : ""}, postgresql_concurrently=True)`,
             },
         locks: [lock],
       });

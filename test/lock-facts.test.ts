@@ -245,3 +245,34 @@ describe("a foreign key to a unique column that is not the primary key", () => {
     expect(locks.filter((l) => l.startsWith("vouchers"))).toEqual([]);
   });
 });
+
+describe("locks on types (issue 18)", () => {
+  // mealie's history: authmethod created in one revision, a value added in 09aba125b57a
+  const MEALIE = `-- Running upgrade  -> ba1e4a6cfe99
+CREATE TYPE authmethod AS ENUM ('MEALIE', 'LDAP');
+CREATE TABLE users (id UUID NOT NULL, auth_method authmethod NOT NULL, PRIMARY KEY (id));
+-- Running upgrade ba1e4a6cfe99 -> 09aba125b57a
+ALTER TYPE authmethod ADD VALUE 'OIDC';
+`;
+
+  it("ALTER TYPE ... ADD VALUE: EXCLUSIVE on the type (an object lock: only DDL on the type waits), no table locked", async () => {
+    const { code, stdout } = await locksCommand(["-"], MEALIE);
+    expect(code).toBe(0);
+    const row = stdout.split("\n").find((l) => l.startsWith("5 "));
+    expect(row).toMatch(/ALTER TYPE authmethod ADD VALUE 'OIDC'\s+type authmethod\s+EXCLUSIVE\s+ddl\s+-$/);
+    const json = await runCli(["locks", "--format", "json", "-"], MEALIE);
+    const statement = (
+      JSON.parse(json.stdout) as { statements: { line: number; locks: { relation: string; kind: string; mode: string; blocks: string[] }[] }[] }
+    ).statements.find((s) => s.line === 5);
+    expect(statement?.locks.map(({ relation, kind, mode, blocks }) => ({ relation, kind, mode, blocks }))).toEqual([
+      { relation: "authmethod", kind: "type", mode: "EXCLUSIVE", blocks: ["ddl"] },
+    ]);
+  });
+
+  it("the type's lock is no table's: no rule reports it as blocking reads or writes", async () => {
+    const lint = await runCli(["--format", "json", "-"], MEALIE);
+    const findings = (JSON.parse(lint.stdout) as { findings: { rule: string; locks: { kind: string }[] }[] }).findings;
+    expect(findings.filter((f) => f.rule === "require-lock-timeout")).toEqual([]);
+    expect(findings.flatMap((f) => f.locks).filter((l) => l.kind === "type")).toEqual([]);
+  });
+});

@@ -44,6 +44,7 @@ export const ROLES = [
   "LIKE source",
   "read table",
   "column of the domain",
+  "type",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -185,6 +186,8 @@ export const LOCK_FACTS = {
   "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
   comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
   grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
+  // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
+  "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } },
 } satisfies Record<string, FactRow>;
 

@@ -2,7 +2,7 @@ import { unmodelledIn, type AnalyzedStatement, type Unmodelled } from "../lint/a
 import { lockFact, type Finding, type LockFact } from "../lint/findings.js";
 import type { TransactionTimeline } from "../lint/timeline.js";
 import type { HoldEstimate } from "../cost/estimate.js";
-import type { RelationLock } from "../locks/effects.js";
+import { objectLocksOf, type RelationLock } from "../locks/effects.js";
 import { lockHolds } from "./locks-text.js";
 import { JsonArray, JsonObject, jsonReport, mapped, type Report } from "./stream.js";
 import type { Summary } from "./text.js";
@@ -73,7 +73,8 @@ function jsonStatement({ statement, place, effects }: AnalyzedStatement, holds: 
     // only on a statement locklint does not model: every other statement's JSON stays as it was
     ...(unmodelled === null ? {} : { unmodelled }),
     // with --stats, each lock's hold time as lint estimates it; without, in words
-    locks: effects.locks.map((l) => {
+    // relations, then other objects (kind "type": an enum type's lock)
+    locks: [...effects.locks, ...objectLocksOf(effects)].map((l) => {
       const fact = lockFact(l);
       const hold = holds?.get(l);
       if (hold) fact.estimate = hold;

@@ -2,7 +2,7 @@ import type { AnalyzedStatement } from "../lint/analyze.js";
 import type { Colors } from "./colors.js";
 import { describeHold, type HoldEstimate } from "../cost/estimate.js";
 import { holdEstimates } from "../cost/hold.js";
-import type { RelationLock } from "../locks/effects.js";
+import { objectLocksOf, type RelationLock } from "../locks/effects.js";
 import { oneLine, visible, visibleReturns } from "./describe.js";
 import { plural } from "../common/text.js";
 import { joinLines, mapped, type Report } from "./stream.js";
@@ -55,12 +55,14 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
         rows.push([...first, "-", "syntax error", "-", "-", ...(estimated ? ["-"] : [])]);
         continue;
       }
-      if (effects.locks.length === 0) {
+      // relations, then other objects (an enum type's lock)
+      const shown = [...effects.locks, ...objectLocksOf(effects)];
+      if (shown.length === 0) {
         const note = !effects.analysed ? "not analysed" : !effects.transactional ? "no transaction block" : "-";
         rows.push([...first, "-", "-", "-", note, ...(estimated ? ["-"] : [])]);
         continue;
       }
-      effects.locks.forEach((lock, i) => {
+      shown.forEach((lock, i) => {
         const work = [
           lock.rewrite ? "rewrite" : lock.scan ? "scan" : "",
           lock.novelty ? "new" : "",
@@ -70,7 +72,9 @@ function* locksLines(statements: readonly AnalyzedStatement[], timelines: readon
           .join(", ");
         const hold = holds.get(analysed)?.get(lock);
         const estimate = estimated ? [hold ? describeHold(hold).replace(/^held /, "") : "-"] : [];
-        rows.push([...(i === 0 ? first : blank), lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-", ...estimate]);
+        // an object that is not a relation says what it is
+        const relation = lock.kind === "type" ? `type ${lock.relation}` : lock.relation;
+        rows.push([...(i === 0 ? first : blank), relation, lock.mode, lock.blocks.join(", ") || "-", work || "-", ...estimate]);
       });
     }
     yield c.bold(visible(file));

@@ -1,4 +1,4 @@
-import { existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { columnAsWritten, existingLockOn, opTable, py } from "../src/lint/advice.js";
 import { defineRule } from "../src/lint/rule.js";
 import { formatType } from "../src/sql/ast.js";
 
@@ -28,6 +28,9 @@ export default defineRule({
       if (!lock?.rewrite) continue;
       const certain = !effect.perRowDefault || effect.perRowDefault.unknown.length === 0 || effect.perRowDefault.volatile.length > 0;
       const sequenceBacked = op.column.serial || op.column.identity;
+      const written = columnAsWritten(ctx.statement.sql, op.column.location);
+      const expression = written.default;
+      const type = written.type ?? (op.column.type ? formatType(op.column.type) : "<type>");
       ctx.report({
         message: `adding column ${op.column.name} rewrites existing table ${op.table.written} under ACCESS EXCLUSIVE (reads and writes wait): ${lock.why.join("; ")}`,
         help: sequenceBacked
@@ -38,8 +41,8 @@ export default defineRule({
             }
           : {
               text: "Add the column without the default, then set the default (future rows only), then backfill existing rows in batches.",
-              sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} ${op.column.type ? formatType(op.column.type) : "<type>"};\nALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT <expression>;`,
-              alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, ..., nullable=True))\nop.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("<expression>"))`,
+              sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} ${type};\nALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT ${expression ?? "<expression>"};`,
+              alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, ..., nullable=True))\nop.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text(${py(expression ?? "<expression>")}))`,
             },
         at: op.column.location,
         severity: certain ? "error" : "warning",

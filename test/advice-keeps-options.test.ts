@@ -144,9 +144,15 @@ describe("op.create_foreign_key advice names every option", () => {
   });
 });
 
-describe("adding-field-with-volatile-default names the column's type", () => {
-  it("the type of the column, not <type>", async () => {
-    const found = (await analyzeText("ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();\n", { rules: [volatileDefault] })).findings;
-    expect(found[0]!.help.sql).toBe("ALTER TABLE orders ADD COLUMN public_id uuid;\nALTER TABLE orders ALTER COLUMN public_id SET DEFAULT <expression>;");
+describe("adding-field-with-volatile-default names the column's type and default", () => {
+  it("the type and the default as written, not <type> and <expression>", async () => {
+    const sql =
+      'ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid() NOT NULL, ADD COLUMN tags varchar(20)[] COLLATE "C" DEFAULT ARRAY[random()::text];\n';
+    const found = (await analyzeText(sql, { rules: [volatileDefault] })).findings;
+    expect(found.map((f) => f.help.sql)).toEqual([
+      "ALTER TABLE orders ADD COLUMN public_id uuid;\nALTER TABLE orders ALTER COLUMN public_id SET DEFAULT gen_random_uuid();",
+      'ALTER TABLE orders ADD COLUMN tags varchar(20)[] COLLATE "C";\nALTER TABLE orders ALTER COLUMN tags SET DEFAULT ARRAY[random()::text];',
+    ]);
+    expect(found[0]!.help.alembic).toContain('server_default=sa.text("gen_random_uuid()")');
   });
 });

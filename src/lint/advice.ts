@@ -300,3 +300,32 @@ function constraintNode(sql: string, location: number): pg.Constraint | undefine
   });
   return found;
 }
+
+/** The type and the DEFAULT expression of the column defined at this byte offset, as written; null where absent. */
+export function columnAsWritten(sql: string, columnLocation: number): { type: string | null; default: string | null } {
+  let column: pg.ColumnDef | undefined;
+  walk(parseTree(sql), (kind, node) => {
+    if (kind === "ColumnDef" && !column && node.location === columnLocation) column = node;
+  });
+  if (!column) return { type: null, default: null };
+  const text = body(sql);
+  const itemEnd = (from: number): number => {
+    for (const c of codeChars(text, from)) if (c.depth === 0 && c.ch === ",") return c.i;
+    return text.length;
+  };
+  const constraints = list(column.constraints).flatMap((c) => asKind(c, "Constraint") ?? []);
+  const starts = constraints.map((c) => (c.location === undefined ? -1 : charIndex(text, c.location)));
+  const typeStart = column.typeName?.location === undefined ? -1 : charIndex(text, column.typeName.location);
+  const type =
+    typeStart < 0
+      ? null
+      : text
+          .slice(typeStart, starts.find((s) => s > typeStart) ?? itemEnd(typeStart))
+
+          .trim() || null;
+  const k = constraints.findIndex((c) => c.contype === "CONSTR_DEFAULT");
+  const start = starts[k] ?? -1;
+  if (k < 0 || start < 0 || !/^DEFAULT\b/i.test(text.slice(start))) return { type, default: null };
+  const end = starts[k + 1] ?? itemEnd(start);
+  return { type, default: text.slice(start + "DEFAULT".length, end).trim() || null };
+}

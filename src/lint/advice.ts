@@ -1,7 +1,7 @@
 import type { RelationLock } from "../locks/effects.js";
 import type { ConstraintSpec, Operation } from "../sql/operations.js";
 import { asKind, constText, list, nameList, quoteIdent, relationName, walk, type pg, type RelationName } from "../sql/ast.js";
-import { identifiersOf, parseTree } from "../sql/parse-batch.js";
+import { parseTree } from "../sql/parse-batch.js";
 
 /** Helpers that rules share to name things and to write the safe alternative. */
 
@@ -45,10 +45,17 @@ export function ident(name: string): string {
   return quoteIdent(name);
 }
 
-/** A name as SQL, quoted when it is not a plain identifier or is a keyword (`"group"`). */
+/** A name as SQL, quoted when it is not a plain identifier or is a reserved word there (`"group"`, but `document`). */
 function sqlName(name: string): string {
   const bare = quoteIdent(name);
-  return bare === name && identifiersOf(name).length !== 1 ? `"${name}"` : bare;
+  if (bare !== name) return bare;
+  try {
+    const stmt = asKind(parseTree(`ALTER TABLE ${name} VALIDATE CONSTRAINT ${name}`).stmts?.[0]?.stmt, "AlterTableStmt");
+    if (stmt?.relation?.relname === name) return name;
+  } catch {
+    // a reserved word: quoted below
+  }
+  return `"${name}"`;
 }
 
 /** A relation's name as SQL, schema-qualified and quoted where needed. */

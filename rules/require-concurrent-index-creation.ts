@@ -1,4 +1,14 @@
-import { concurrentIndexAdvice, existingLockOn, insertAfter, opTable, operationsOfKind, py, pyList, AUTOCOMMIT_NOTE } from "../src/lint/advice.js";
+import {
+  concurrentIndexAdvice,
+  existingLockOn,
+  partitionedIndexAdvice,
+  insertAfter,
+  opTable,
+  operationsOfKind,
+  py,
+  pyList,
+  AUTOCOMMIT_NOTE,
+} from "../src/lint/advice.js";
 import { defineRule } from "../src/lint/rule.js";
 
 export default defineRule({
@@ -28,7 +38,9 @@ export default defineRule({
         help: partitioned
           ? {
               text: `${op.table.written} is partitioned, and CONCURRENTLY does not work on a partitioned table: create the index on each partition with CONCURRENTLY, then create it ON ONLY the parent and attach each partition's index.`,
-              sql: `CREATE INDEX ${name} ON ONLY ${op.table.written} (...);\n-- for each partition:\nCREATE INDEX CONCURRENTLY <partition_index> ON <partition> (...);\nALTER INDEX ${name} ATTACH PARTITION <partition_index>;`,
+              sql:
+                partitionedIndexAdvice(ctx.statement.sql) ??
+                `CREATE INDEX ${name} ON ONLY ${op.table.written} (...);\n-- for each partition:\nCREATE INDEX CONCURRENTLY <partition_index> ON <partition> (...);\nALTER INDEX ${name} ATTACH PARTITION <partition_index>;`,
             }
           : {
               text: `Build the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,

@@ -100,9 +100,34 @@ describe("op.create_index advice names every option", () => {
     );
   });
 
+  it("ON ONLY a table: op.execute of the SQL (op.create_index has no ONLY)", async () => {
+    const a = await advice("CREATE INDEX ix_orders_customer ON ONLY orders (customer_id)");
+    expect(a.alembic).toBe(
+      'with op.get_context().autocommit_block():\n    op.execute("CREATE INDEX CONCURRENTLY ix_orders_customer ON ONLY orders (customer_id)")',
+    );
+  });
+
   it("an index without a name: op.execute of the SQL (PostgreSQL picks the name)", async () => {
     const a = await advice("CREATE INDEX ON orders (customer_id)");
     expect(a.alembic).toBe('with op.get_context().autocommit_block():\n    op.execute("CREATE INDEX CONCURRENTLY ON orders (customer_id)")');
+  });
+});
+
+describe("an index on a partitioned table", () => {
+  it("ON ONLY the parent and each partition's index keep the method, columns and opclass", async () => {
+    const sql =
+      "CREATE TABLE events (id bigint, payload jsonb) PARTITION BY HASH (id);\nCOMMIT;\nCREATE INDEX ix_events_payload ON events USING gin (payload jsonb_path_ops);\n";
+    const found = await findings(sql);
+    expect(found.map((f) => f.help.sql)).toEqual([
+      "CREATE INDEX ix_events_payload ON ONLY events USING gin (payload jsonb_path_ops);\n-- for each partition:\nCREATE INDEX CONCURRENTLY <partition_index> ON <partition> USING gin (payload jsonb_path_ops);\nALTER INDEX ix_events_payload ATTACH PARTITION <partition_index>;",
+    ]);
+    const parent = parseTree(found[0]!.help.sql!.split("\n")[0]!).stmts![0]!.stmt as { IndexStmt: { relation: { inh?: boolean } } };
+    expect(parent.IndexStmt.relation.inh).toBeUndefined(); // ONLY: inh false, left out of the JSON
+    const original = parseTree("CREATE INDEX ix_events_payload ON events USING gin (payload jsonb_path_ops)").stmts![0]!.stmt as {
+      IndexStmt: { relation: { inh?: boolean } };
+    };
+    delete original.IndexStmt.relation.inh;
+    expect(normal(parent)).toEqual(normal(original));
   });
 });
 

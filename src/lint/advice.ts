@@ -135,7 +135,7 @@ function body(sql: string): string {
 }
 
 /** The text inside the first top-level parentheses starting at or after `from`, split at its top-level commas; end: the index after `)`. */
-function parenthesized(sql: string, from: number, depth0 = 0): { items: string[]; end: number } | null {
+function parenthesized(sql: string, from: number, depth0 = 0): { items: string[]; start: number; end: number } | null {
   let open = -1;
   const cuts: number[] = [];
   for (const c of codeChars(sql, from)) {
@@ -146,7 +146,7 @@ function parenthesized(sql: string, from: number, depth0 = 0): { items: string[]
     if (c.ch === "," && c.depth === depth0 + 1) cuts.push(c.i);
     if (c.ch === ")" && c.depth === depth0) {
       const bounds = [open, ...cuts, c.i];
-      return { items: bounds.slice(1).map((b, k) => sql.slice(bounds[k]! + 1, b).trim()), end: c.i + 1 };
+      return { items: bounds.slice(1).map((b, k) => sql.slice(bounds[k]! + 1, b).trim()), start: open, end: c.i + 1 };
     }
   }
   return null;
@@ -188,7 +188,7 @@ export function concurrentIndexAdvice(sql: string): IndexAdvice | null {
   const advisedSql = `${insertAfter(text, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY")};`;
   const fallback = `with op.get_context().autocommit_block():\n    ${opExecute(advisedSql.slice(0, -1))}`;
   const table = relationName(stmt.relation);
-  if (!table || !stmt.idxname || stmt.relation.inh === false) return { sql: advisedSql, alembic: fallback };
+  if (!table || !stmt.idxname || !stmt.relation.inh) return { sql: advisedSql, alembic: fallback };
   const params = parenthesized(text, charIndex(text, stmt.relation.location ?? 0));
   const elems = list(stmt.indexParams).map((p) => asKind(p, "IndexElem"));
   if (!params || params.items.length !== elems.length || elems.some((e) => !e)) return { sql: advisedSql, alembic: fallback };
@@ -224,6 +224,31 @@ export function concurrentIndexAdvice(sql: string): IndexAdvice | null {
   }
   args.push("postgresql_concurrently=True");
   return { sql: advisedSql, alembic: `with op.get_context().autocommit_block():\n    op.create_index(${args.join(", ")})` };
+}
+
+/**
+ * For an index on a partitioned table, which cannot be built concurrently: the index ON ONLY the
+ * parent, then each partition's index built concurrently and attached, each with the method,
+ * columns, INCLUDE, WITH and WHERE of the original statement. Null when the statement is not read.
+ */
+export function partitionedIndexAdvice(sql: string): string | null {
+  const stmt = asKind(parseTree(sql).stmts?.[0]?.stmt, "IndexStmt");
+  if (!stmt?.relation || !stmt.idxname) return null;
+  const text = body(sql);
+  const after = charIndex(text, stmt.relation.location ?? 0);
+  const params = parenthesized(text, after);
+  if (!params) return null;
+  const using = keywordAt(text, after, "USING");
+  const rest = text.slice(using >= 0 && using < params.start ? using : params.start);
+  const head = text.slice(0, charIndex(text, stmt.relation.location ?? 0)).replace(/\bONLY\s+$/i, "");
+  const parent = qualified({ schema: stmt.relation.schemaname ?? null, name: stmt.relation.relname ?? "", written: "" });
+  const unique = stmt.unique ? "UNIQUE " : "";
+  return [
+    `${head}ONLY ${parent} ${rest};`,
+    "-- for each partition:",
+    `CREATE ${unique}INDEX CONCURRENTLY <partition_index> ON <partition> ${rest};`,
+    `ALTER INDEX ${sqlName(stmt.idxname)} ATTACH PARTITION <partition_index>;`,
+  ].join("\n");
 }
 
 const FK_ACTIONS: Record<string, string | null> = { a: null, r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };

@@ -83,10 +83,17 @@ async function advice(sql: string): Promise<{ sql: string | undefined; alembic: 
 
 describe("op.create_index advice names every option", () => {
   it("USING gin with an operator class (as in the corpus: mealie)", async () => {
-    const a = await advice("CREATE INDEX ix_recipes_name_trgm ON recipes USING gin (name gin_trgm_ops)");
-    expect(a.sql).toBe("CREATE INDEX CONCURRENTLY ix_recipes_name_trgm ON recipes USING gin (name gin_trgm_ops);");
+    const a = await advice("CREATE INDEX ix_recipes_name_normalized_gin ON recipes USING gin (name_normalized gin_trgm_ops)");
+    expect(a.sql).toBe("CREATE INDEX CONCURRENTLY ix_recipes_name_normalized_gin ON recipes USING gin (name_normalized gin_trgm_ops);");
     expect(a.alembic).toBe(
-      'with op.get_context().autocommit_block():\n    op.create_index("ix_recipes_name_trgm", "recipes", ["name"], postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}, postgresql_concurrently=True)',
+      'with op.get_context().autocommit_block():\n    op.create_index("ix_recipes_name_normalized_gin", "recipes", ["name_normalized"], postgresql_using="gin", postgresql_ops={"name_normalized": "gin_trgm_ops"}, postgresql_concurrently=True)',
+    );
+  });
+
+  it("DESC and WHERE (as in the corpus: dify)", async () => {
+    const a = await advice("CREATE INDEX conversation_app_created_at_idx ON conversations (app_id, created_at DESC) WHERE is_deleted IS false");
+    expect(a.alembic).toBe(
+      'with op.get_context().autocommit_block():\n    op.create_index("conversation_app_created_at_idx", "conversations", ["app_id", sa.text("created_at DESC")], postgresql_where=sa.text("is_deleted IS false"), postgresql_concurrently=True)',
     );
   });
 

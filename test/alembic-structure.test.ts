@@ -49,7 +49,10 @@ describe("alembic structure", () => {
 
   it("in one transaction for the whole history, the first revision reports nothing and a later one's index on an earlier table is reported", async () => {
     const a = await analyzeText(`BEGIN;\n${HISTORY}COMMIT;\n`);
-    expect(a.findings.map((f) => [f.rule, f.line, f.revision?.id])).toEqual([["require-concurrent-index-creation", 25, "b2"]]);
+    expect(a.findings.map((f) => [f.rule, f.line, f.revision?.id])).toEqual([
+      ["require-concurrent-index-creation", 25, "b2"],
+      ["require-lock-timeout", 25, "b2"],
+    ]);
     const tx = new Set(a.analyzed.map((s) => s.place.transaction));
     expect(tx.size).toBe(1);
     expect([...tx][0]).not.toBeNull();

@@ -40,7 +40,7 @@ describe("statements locklint does not model", () => {
   it("--verbose: one line per such statement in the text of lint (before the summary) and locks (at the end); none without it", async () => {
     const line = `${input}:2:1  not modelled: ${DO_WHAT}`;
     const lint = await runCli(["--verbose", input]);
-    expect(lint.stdout).toContain(`${line}\n\n3 statements in 1 file: 1 error, 0 warnings\n`);
+    expect(lint.stdout).toContain(`${line}\n\n3 statements in 1 file: 1 error, 1 warning\n`);
     expect((await runCli([input])).stdout).not.toContain("not modelled");
     const locks = await runCli(["locks", "--verbose", input]);
     expect(locks.stdout.endsWith(`\n\n${line}\n`)).toBe(true);

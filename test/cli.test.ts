@@ -88,8 +88,8 @@ describe("locklint (in-process)", () => {
   it("--format json gives the documented shape", async () => {
     const r = await runCli(["--format", "json", file("risky.sql", RISKY)]);
     const out = findingsJson(r.stdout);
-    expect(out.summary).toEqual({ files: 1, statements: 9, errors: 1, warnings: 0 });
-    expect(out.findings).toHaveLength(1);
+    expect(out.summary).toEqual({ files: 1, statements: 9, errors: 1, warnings: 1 });
+    expect(out.findings.map((f) => f.rule)).toEqual(["require-concurrent-index-creation", "require-lock-timeout"]);
     expect(out.findings[0]).toMatchObject({
       rule: "require-concurrent-index-creation",
       severity: "error",
@@ -109,7 +109,10 @@ describe("locklint (in-process)", () => {
     const r = await runCli(["--format", "json", first, "-"], "BEGIN;\nCREATE INDEX ix_t_a ON t (a);\nCOMMIT;\n");
     const out = findingsJson(r.stdout);
     expect(out.summary.files).toBe(2);
-    expect(out.findings.map((f) => [f.file, f.line])).toEqual([["<stdin>", 2]]);
+    expect(out.findings.map((f) => [f.file, f.line, f.rule])).toEqual([
+      ["<stdin>", 2, "require-concurrent-index-creation"],
+      ["<stdin>", 2, "require-lock-timeout"],
+    ]);
   });
 
   describe("exit codes", () => {
@@ -230,6 +233,7 @@ describe("input encodings and locations", () => {
     expect(out.findings.map((f) => [f.rule, f.line, f.column])).toEqual([
       ["syntax-error", 3, 32],
       ["require-concurrent-index-creation", 4, 1],
+      ["require-lock-timeout", 4, 1],
     ]);
     expect(out.findings[0]!.message).toContain('syntax error at or near "DEFALT"');
   });

@@ -13,13 +13,13 @@ describe("--format github", () => {
     const r = await runCli(["--format", "github", RISKY]);
     expect(r.code).toBe(1);
     const commands = r.stdout.split("\n").filter((l) => l.startsWith("::"));
-    expect(commands).toHaveLength(15);
+    expect(commands).toHaveLength(16);
     expect(commands[0]).toMatch(
       /^::error file=samples\/shop-risky\/upgrade\.sql,line=31,col=1,endLine=31,endColumn=51,title=locklint require-concurrent-index-creation::CREATE INDEX on existing table orders/,
     );
     expect(commands.every((c) => !c.slice(2).includes("\n"))).toBe(true);
     expect(commands[0]).toContain("%0ACREATE INDEX CONCURRENTLY ix_orders_user_id ON orders (user_id);");
-    expect(commands.filter((c) => c.startsWith("::warning")).length).toBe(8);
+    expect(commands.filter((c) => c.startsWith("::warning")).length).toBe(9);
   });
 });
 
@@ -126,6 +126,7 @@ describe("revision ranges", () => {
   it("--revision reports one revision, with the schema of the whole input", async () => {
     expect((await findings("--revision", "0002")).map((f) => `${f.line} ${f.rule}`)).toEqual([
       "31 require-concurrent-index-creation",
+      "31 require-lock-timeout",
       "33 constraint-missing-not-valid",
       "33 lock-upgrade",
     ]);

@@ -94,7 +94,10 @@ describe("an unterminated comment or quote at the end of the input no longer swa
   it("on stdin too, and a closed comment or quote holding a semicolon is still fine", async () => {
     expectInputError(await runCli([], "SELECT 1;\n\n/* oops"), /^locklint: <stdin>:3: unterminated \/\* comment/);
     const closed = await runCli(["--format", "json"], `/* a; /* nested; */ b; */ SELECT 'x;y';\n${INDEX}`);
-    expect(rules(closed)).toEqual([[INDEX_FINDING, 2]]);
+    expect(rules(closed)).toEqual([
+      [INDEX_FINDING, 2],
+      ["require-lock-timeout", 2],
+    ]);
   });
 });
 
@@ -242,7 +245,7 @@ describe("several inputs", () => {
     expectInputError(r, `${missing}: no such file`);
     const out = lintReport(r.stdout);
     expect(out.summary).toMatchObject({ files: 2, errors: 2 });
-    expect(out.findings.map((f) => f.file)).toEqual([good, other]);
+    expect(out.findings.map((f) => f.file)).toEqual([good, good, other, other]);
   });
 
   it("an empty file among good ones: the same (locks too)", async () => {

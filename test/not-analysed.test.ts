@@ -121,6 +121,7 @@ describe("statements locklint fails on or cannot read", () => {
     expect(findingsOf(lint.stdout).map((f) => [f.rule, f.line])).toEqual([
       ["internal-error", 1],
       ["require-concurrent-index-creation", 2],
+      ["require-lock-timeout", 2],
     ]);
     expect(lint.stderr).toContain("working out its add-column failed: simulated effects bug");
     const locks = await runCli(["locks", "-f", "json", input]);

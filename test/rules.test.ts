@@ -133,7 +133,13 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "ALTER TABLE users ADD COLUMN a text;\nALTER TABLE users ADD COLUMN b text;", expect: [[10, 1, "no lock_timeout", "warning"]] },
     { sql: "SET lock_timeout = '3s';\nALTER TABLE users ADD COLUMN a text;", expect: [] },
     { sql: "SET lock_timeout = 0;\nALTER TABLE users ADD COLUMN a text;", expect: [[11, 1, "no lock_timeout"]] },
-    { sql: "CREATE INDEX ix_users_name ON users (name);", expect: [] },
+    { sql: "CREATE INDEX ix_users_name ON users (name);", expect: [[10, 1, "SHARE on existing table users with no lock_timeout", "warning"]] },
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
+      expect: [[10, 1, "SHARE ROW EXCLUSIVE on existing table", "warning"]],
+    },
+    { sql: "COMMIT;\nCREATE INDEX CONCURRENTLY ix_users_name ON users (name);\nBEGIN;", expect: [] },
+    { sql: "CREATE TABLE t (a int);\nCREATE INDEX ix_t ON t (a);", expect: [] },
   ],
   "require-concurrent-reindex": [
     { sql: "REINDEX INDEX ix_users_email;", expect: [[10, 1, "REINDEX INDEX ix_users_email", "error"]] },
@@ -307,8 +313,12 @@ const CASES: Record<string, RuleCase[]> = {
     { sql: "ALTER TABLE users ADD COLUMN x int;\nALTER TABLE users ADD COLUMN y uuid DEFAULT gen_random_uuid();", expect: [] },
   ],
   "foreign-key-without-index": [
-    { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));", expect: [[10, 45, "no index on items (order_id)", "warning"]] },
-    { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_items_order ON items (order_id, id);", expect: [] },
+    {
+      sql: "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
+      expect: [[10, 24, "no index on orders (user_id), an existing table", "warning"]],
+    },
+    { sql: "ALTER TABLE orders ADD COLUMN coupon_id bigint REFERENCES users (id);", expect: [[10, 48, "no index on orders (coupon_id)"]] },
+    { sql: "CREATE TABLE items (id int, order_id bigint REFERENCES orders (id));", expect: [] },
     {
       sql: "CREATE INDEX ix_orders_user ON orders (user_id);\nALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;",
       expect: [],
@@ -435,7 +445,11 @@ describe("ignore comments", () => {
   it("silence the rules they name for the next statement only; a bare one silences every rule", async () => {
     const sql = `${EXISTING}-- locklint-ignore: require-concurrent-index-creation\nCREATE INDEX ix_a ON users (name);\nCREATE INDEX ix_b ON users (name);\n-- locklint-ignore\nALTER TABLE users ALTER COLUMN age TYPE bigint;\nCOMMIT;\n`;
     const got = (await analyzeText(sql)).findings.filter((f) => f.line > EXISTING_LINES);
-    expect(got.map((f) => [f.line, f.rule])).toEqual([[12, "require-concurrent-index-creation"]]);
+    // line 11: only the named rule is silenced (require-lock-timeout still reports its SHARE lock)
+    expect(got.map((f) => [f.line, f.rule])).toEqual([
+      [11, "require-lock-timeout"],
+      [12, "require-concurrent-index-creation"],
+    ]);
   });
 });
 

@@ -891,8 +891,8 @@ var require_option = __commonJS({
        * @param {(string | string[])} names
        * @return {Option}
        */
-      conflicts(names) {
-        this.conflictsWith = this.conflictsWith.concat(names);
+      conflicts(names2) {
+        this.conflictsWith = this.conflictsWith.concat(names2);
         return this;
       }
       /**
@@ -1519,8 +1519,8 @@ var require_command = __commonJS({
        * @param {string} names
        * @return {Command} `this` command for chaining
        */
-      arguments(names) {
-        names.trim().split(/ +/).forEach((detail) => {
+      arguments(names2) {
+        names2.trim().split(/ +/).forEach((detail) => {
           this.argument(detail);
         });
         return this;
@@ -12051,6 +12051,26 @@ function defaultConstraintName(table2, columns, kind) {
       return `${table2}_${columns.length ? columns.join("_") : ""}_check`.replace("__", "_");
   }
 }
+function primaryKeyColumns(table2) {
+  for (const c of table2.constraints.values()) if (c.kind === "primary-key") return c.columns;
+  return [];
+}
+function foreignKeysOnColumn(table2, column2) {
+  const referenced = /* @__PURE__ */ new Map();
+  const referencing = /* @__PURE__ */ new Map();
+  for (const c of table2.constraints.values()) {
+    if (c.kind !== "foreign-key" || !c.references || c.references === table2 || !c.columns.includes(column2)) continue;
+    referenced.set(c.references, [...referenced.get(c.references) ?? [], c]);
+  }
+  const primaryKey = primaryKeyColumns(table2);
+  const refersTo = (c) => (c.referencedColumns?.length ? c.referencedColumns : primaryKey).includes(column2);
+  for (const other of table2.referencedBy) {
+    if (other === table2) continue;
+    const keys = [...other.constraints.values()].filter((c) => c.kind === "foreign-key" && c.references === table2 && refersTo(c));
+    if (keys.length) referencing.set(other, keys);
+  }
+  return { referenced, referencing };
+}
 
 // src/cost/estimate.ts
 var CALIBRATED = { scan: 3007412126, validate: 2119848540, index: 552949034, rewrite: 169540042, update: 296646 };
@@ -12408,10 +12428,10 @@ function readMigrationFile(path, text2) {
 function stringsIn(value) {
   return [...(value ?? "").matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
 }
-function opCalls(body, offset, lines) {
-  return [...body.matchAll(CALL)].map((match) => {
+function opCalls(body2, offset, lines) {
+  return [...body2.matchAll(CALL)].map((match) => {
     const open2 = match.index + match[0].length - 1;
-    return { name: match[1], ...lines.position(offset + match.index), text: body.slice(match.index, closingParen(body, open2) + 1) };
+    return { name: match[1], ...lines.position(offset + match.index), text: body2.slice(match.index, closingParen(body2, open2) + 1) };
   });
 }
 function closingParen(text2, open2) {
@@ -12500,8 +12520,8 @@ var ScriptTracker = class {
   pastSince = false;
   /** Revision ids seen, for telling the user when --since / --revision names none of them. */
   seen = /* @__PURE__ */ new Set();
-  onComment(body, line) {
-    const revision = parseRevisionMarker(body, line);
+  onComment(body2, line) {
+    const revision = parseRevisionMarker(body2, line);
     if (revision) {
       if (this.range.since !== void 0 && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
       this.revision = revision;
@@ -13355,9 +13375,9 @@ function relationName(rangeVar) {
 function requiredRelation(rangeVar) {
   return required(relationName(rangeVar), "a relation");
 }
-function requiredRelationFromNames(names) {
-  const name = required(names[names.length - 1], "a name");
-  return relation(names.length > 1 ? names[names.length - 2] : null, name);
+function requiredRelationFromNames(names2) {
+  const name = required(names2[names2.length - 1], "a name");
+  return relation(names2.length > 1 ? names2[names2.length - 2] : null, name);
 }
 function relation(schema, name) {
   return { schema, name, written: schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name) };
@@ -13398,9 +13418,9 @@ var TYPE_ALIASES = {
 };
 function columnType(typeName) {
   if (!typeName) return null;
-  const names = nameList(typeName.names);
-  const raw = required(names[names.length - 1], "a type name").toLowerCase();
-  const schema = names.length > 1 && names[0] !== "pg_catalog" ? names[0] : null;
+  const names2 = nameList(typeName.names);
+  const raw = required(names2[names2.length - 1], "a type name").toLowerCase();
+  const schema = names2.length > 1 && names2[0] !== "pg_catalog" ? names2[0] : null;
   const mods = [];
   for (const m of list(typeName.typmods)) {
     const c = asKind(m, "A_Const");
@@ -13453,6 +13473,915 @@ function reverseFrom(list2, from) {
   for (let i = from, j = list2.length - 1; i < j; i++, j--) [list2[i], list2[j]] = [list2[j], list2[i]];
 }
 
+// src/sql/parse-batch.ts
+import { readFileSync as readFileSync4 } from "node:fs";
+
+// src/sql/lock-mode-names.ts
+var LOCK_MODES = [
+  "ACCESS SHARE",
+  "ROW SHARE",
+  "ROW EXCLUSIVE",
+  "SHARE UPDATE EXCLUSIVE",
+  "SHARE",
+  "SHARE ROW EXCLUSIVE",
+  "EXCLUSIVE",
+  "ACCESS EXCLUSIVE"
+];
+function lockModeFromLevel(level) {
+  return LOCK_MODES[Math.min(Math.max(level, 1), 8) - 1];
+}
+
+// src/sql/volatility.ts
+var VOLATILE = /* @__PURE__ */ new Set([
+  "random",
+  "random_normal",
+  "gen_random_uuid",
+  "uuidv4",
+  "uuidv7",
+  "clock_timestamp",
+  "timeofday",
+  "nextval",
+  "setval",
+  "currval",
+  "lastval",
+  // extensions: uuid-ossp and pgcrypto
+  "uuid_generate_v1",
+  "uuid_generate_v1mc",
+  "uuid_generate_v4",
+  "gen_random_bytes"
+]);
+var STABLE = /* @__PURE__ */ new Set([
+  "now",
+  "transaction_timestamp",
+  "statement_timestamp",
+  "current_setting",
+  "current_schema",
+  "current_database",
+  "to_timestamp",
+  "timezone",
+  "date_trunc",
+  "to_char",
+  "age",
+  "txid_current",
+  "pg_current_xact_id",
+  // stable through some overload (type output functions depend on settings)
+  "length",
+  "concat",
+  "to_jsonb",
+  "to_json",
+  "jsonb_build_object",
+  "json_build_object",
+  "jsonb_build_array",
+  "json_build_array",
+  "date_part",
+  "extract"
+]);
+var IMMUTABLE = /* @__PURE__ */ new Set(["lower", "upper", "abs", "round", "md5", "make_interval", "btrim", "trim", "replace", "substring", "array_fill"]);
+var RANK = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
+function analyzeDefault(expr) {
+  const result2 = { volatility: "immutable", unknownFunctions: [], volatileFunctions: [], isNull: false };
+  const constant = asKind(expr, "A_Const");
+  if (constant?.isnull) result2.isNull = true;
+  const raise = (v) => {
+    if (RANK[v] > RANK[result2.volatility]) result2.volatility = v;
+  };
+  walk(expr, (kind, body2) => {
+    if (kind === "FuncCall") {
+      const names2 = nameList(body2.funcname);
+      const name = (names2[names2.length - 1] ?? "").toLowerCase();
+      const qualifiedElsewhere = names2.length > 1 && names2[0] !== "pg_catalog";
+      if (!qualifiedElsewhere && VOLATILE.has(name)) {
+        result2.volatileFunctions.push(name);
+        raise("volatile");
+      } else if (!qualifiedElsewhere && STABLE.has(name)) raise("stable");
+      else if (!qualifiedElsewhere && IMMUTABLE.has(name)) raise("immutable");
+      else {
+        result2.unknownFunctions.push(names2.join("."));
+        raise("unknown");
+      }
+    } else if (kind === "SQLValueFunction") raise("stable");
+    else if (kind === "SubLink") raise("unknown");
+  });
+  return result2;
+}
+var LISTED_FUNCTIONS = [...VOLATILE, ...STABLE, ...IMMUTABLE];
+
+// src/sql/operations.ts
+function operationsOf(ast, base = 0) {
+  const operations = readOperations(ast);
+  if (base > 0) rebaseLocations(operations, base);
+  return operations;
+}
+function rebaseLocations(value, base) {
+  if (Array.isArray(value)) for (const item of value) rebaseLocations(item, base);
+  else if (value !== null && typeof value === "object") {
+    const record = value;
+    for (const key in record) {
+      const v = record[key];
+      if (key === "location" && typeof v === "number") record[key] = v >= base ? v - base : v;
+      else if (typeof v === "object") rebaseLocations(v, base);
+    }
+  }
+}
+function readOperations(ast) {
+  const node = nodeKind(ast);
+  return isStatement(node) ? statementOperations(node) : [{ op: "unknown", what: describeKind(node[0]) }];
+}
+function statementOperations(node) {
+  const [kind, stmt] = node;
+  switch (kind) {
+    case "CreateStmt":
+      return [createTable(stmt)];
+    case "ViewStmt": {
+      return [
+        { op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }
+      ];
+    }
+    case "CreateTableAsStmt": {
+      const target = requiredRelation(stmt.into?.rel);
+      const reads = readRelations(stmt.query);
+      return stmt.objtype === "OBJECT_MATVIEW" ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }] : [{ op: "create-table-as", table: target, reads }];
+    }
+    case "DropStmt":
+      return dropStatement(stmt);
+    case "AlterTableStmt":
+      return alterTable(stmt);
+    case "RenameStmt":
+      return renameStatement(stmt);
+    case "AlterObjectSchemaStmt": {
+      const relation2 = relationName(stmt.relation);
+      return relation2 ? [{ op: "set-schema", relation: relation2, newSchema: stmt.newschema ?? "" }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
+    }
+    case "IndexStmt": {
+      const table2 = requiredRelation(stmt.relation);
+      const index = stmt.idxname ? { schema: table2.schema, name: stmt.idxname, written: stmt.idxname } : null;
+      const columns = list(stmt.indexParams).flatMap((p) => {
+        const e = asKind(p, "IndexElem");
+        return e?.name ? [e.name] : [];
+      });
+      return [{ op: "create-index", table: table2, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
+    }
+    case "ReindexStmt":
+      return [reindex(stmt)];
+    case "CreateEnumStmt": {
+      return [{ op: "create-enum", type: requiredRelationFromNames(nameList(stmt.typeName)), values: nameList(stmt.vals) }];
+    }
+    case "AlterEnumStmt": {
+      const type = requiredRelationFromNames(nameList(stmt.typeName));
+      if (stmt.oldVal !== void 0) return [{ op: "rename-enum-value", type, from: stmt.oldVal, to: stmt.newVal ?? "" }];
+      const position = stmt.newValNeighbor === void 0 ? "end" : stmt.newValIsAfter === true ? "after" : "before";
+      return [{ op: "add-enum-value", type, value: stmt.newVal ?? "", position }];
+    }
+    case "TruncateStmt":
+      return list(stmt.relations).map((r) => ({ op: "truncate", table: requiredRelation(asKind(r, "RangeVar")), cascade: stmt.behavior === "DROP_CASCADE" }));
+    case "UpdateStmt": {
+      const table2 = requiredRelation(stmt.relation);
+      const columns = list(stmt.targetList).flatMap((t) => {
+        const r = asKind(t, "ResTarget");
+        return r?.name ? [r.name] : [];
+      });
+      const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
+      return [{ op: "update", table: table2, columns, where: whereColumns(stmt.whereClause), reads }];
+    }
+    case "DeleteStmt": {
+      const table2 = requiredRelation(stmt.relation);
+      const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
+      return [{ op: "delete", table: table2, where: whereColumns(stmt.whereClause), reads }];
+    }
+    case "InsertStmt": {
+      return [{ op: "insert", table: requiredRelation(stmt.relation), reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
+    }
+    case "SelectStmt":
+      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0 }];
+    case "VacuumStmt":
+      return vacuum(stmt);
+    case "ClusterStmt":
+      return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
+    case "RefreshMatViewStmt": {
+      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent) }];
+    }
+    case "LockStmt": {
+      const mode = lockModeFromLevel(stmt.mode ?? 8);
+      return list(stmt.relations).map((r) => ({ op: "lock-table", table: requiredRelation(asKind(r, "RangeVar")), mode }));
+    }
+    case "CreateTrigStmt": {
+      return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
+    }
+    case "CommentStmt":
+      return [comment(stmt)];
+    case "GrantStmt":
+      if (stmt.targtype === "ACL_TARGET_OBJECT" && (stmt.objtype === "OBJECT_TABLE" || stmt.objtype === void 0)) {
+        return list(stmt.objects).map((o) => ({ op: "grant", relation: requiredRelation(asKind(o, "RangeVar")) }));
+      }
+      return [{ op: "no-table-lock", what: "GRANT" }];
+    case "VariableSetStmt":
+      return [variableSet(stmt)];
+    case "TransactionStmt":
+      return [transaction(stmt)];
+    case "DoStmt":
+      return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
+    case "CreateSeqStmt":
+      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
+    case "AlterSeqStmt":
+      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
+    case "CreateFunctionStmt":
+      return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
+    case "CreateExtensionStmt":
+      return [{ op: "no-table-lock", what: "CREATE EXTENSION" }];
+    case "AlterExtensionStmt":
+      return [{ op: "no-table-lock", what: "ALTER EXTENSION" }];
+    case "CreateSchemaStmt":
+      return [{ op: "no-table-lock", what: "CREATE SCHEMA" }];
+    case "CompositeTypeStmt":
+      return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
+    case "CreateDomainStmt": {
+      const domain = requiredRelationFromNames(nameList(stmt.domainname));
+      const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
+      return checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
+    }
+    case "AlterDomainStmt": {
+      const domain = requiredRelationFromNames(nameList(stmt.typeName));
+      if (stmt.subtype === "C") {
+        const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
+        return [{ op: "domain-constraint", domain, action: "add", notValid }];
+      }
+      if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
+    }
+    case "DropdbStmt":
+      return [{ op: "drop-database", name: stmt.dbname ?? "" }];
+    case "CreateRangeStmt":
+    case "DefineStmt":
+    case "CreateRoleStmt":
+    case "AlterRoleStmt":
+    case "AlterRoleSetStmt":
+    case "GrantRoleStmt":
+    case "AlterDefaultPrivilegesStmt":
+    case "AlterOwnerStmt":
+    case "AlterFunctionStmt":
+    case "CreateCastStmt":
+    case "CreateStatsStmt":
+    case "ExplainStmt":
+    case "VariableShowStmt":
+    case "DiscardStmt":
+    case "CheckPointStmt":
+    case "NotifyStmt":
+    case "ListenStmt":
+    case "CallStmt":
+    case "CreateEventTrigStmt":
+    case "AlterEventTrigStmt":
+    case "CreateSubscriptionStmt":
+    case "CreatePublicationStmt":
+    case "AlterPublicationStmt":
+    case "CreateFdwStmt":
+    case "CreateForeignServerStmt":
+    case "CreateUserMappingStmt":
+    case "CreateTransformStmt":
+    case "CreateOpClassStmt":
+    case "CreateConversionStmt":
+    case "CreatedbStmt":
+    case "AlterDatabaseStmt":
+    case "AlterDatabaseSetStmt":
+    case "AlterSystemStmt":
+    case "DeallocateStmt":
+    case "PrepareStmt":
+    case "ExecuteStmt":
+    case "DeclareCursorStmt":
+    case "ClosePortalStmt":
+    case "FetchStmt":
+    case "CopyStmt":
+    case "ConstraintsSetStmt":
+    case "ReassignOwnedStmt":
+    case "DropOwnedStmt":
+    case "DropRoleStmt":
+    case "CreatePLangStmt":
+    case "SecLabelStmt":
+    case "LoadStmt":
+      return [{ op: "no-table-lock", what: describeKind(kind) }];
+    // not modelled: their locks are unknown to locklint
+    case "AlterCollationStmt":
+    case "AlterDatabaseRefreshCollStmt":
+    case "AlterExtensionContentsStmt":
+    case "AlterFdwStmt":
+    case "AlterForeignServerStmt":
+    case "AlterObjectDependsStmt":
+    case "AlterOpFamilyStmt":
+    case "AlterOperatorStmt":
+    case "AlterPolicyStmt":
+    case "AlterStatsStmt":
+    case "AlterSubscriptionStmt":
+    case "AlterTSConfigurationStmt":
+    case "AlterTSDictionaryStmt":
+    case "AlterTableMoveAllStmt":
+    case "AlterTableSpaceOptionsStmt":
+    case "AlterTypeStmt":
+    case "AlterUserMappingStmt":
+    case "CreateAmStmt":
+    case "CreateForeignTableStmt":
+    case "CreateOpFamilyStmt":
+    case "CreatePolicyStmt":
+    case "CreateTableSpaceStmt":
+    case "DropSubscriptionStmt":
+    case "DropTableSpaceStmt":
+    case "DropUserMappingStmt":
+    case "ImportForeignSchemaStmt":
+    case "MergeStmt":
+    case "RuleStmt":
+    case "UnlistenStmt":
+      return [{ op: "unknown", what: describeKind(kind) }];
+    default:
+      return [{ op: "unknown", what: describeKind(unhandledKind(kind)) }];
+  }
+}
+function describeKind(kind) {
+  return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+}
+function createTable(stmt) {
+  const table2 = requiredRelation(stmt.relation);
+  const columns = [];
+  const constraints = [];
+  const likes = [];
+  for (const element of list(stmt.tableElts)) {
+    const [kind, body2] = nodeKind(element);
+    if (kind === "ColumnDef") {
+      const column2 = columnSpec(body2);
+      columns.push(column2);
+      for (const c of column2.constraints) constraints.push(c);
+    } else if (kind === "Constraint") {
+      const c = constraintSpec(body2);
+      if (c) constraints.push(c);
+    } else if (kind === "TableLikeClause") {
+      likes.push(requiredRelation(body2.relation));
+    }
+  }
+  const parents = list(stmt.inhRelations).map((r) => requiredRelation(asKind(r, "RangeVar")));
+  const isPartition = stmt.partbound !== void 0;
+  const partitionKey = list(stmt.partspec?.partParams).flatMap((p) => {
+    const e = asKind(p, "PartitionElem");
+    return e?.name ? [e.name] : [];
+  });
+  return {
+    op: "create-table",
+    table: table2,
+    kind: stmt.partspec ? "partitioned table" : "table",
+    temporary: stmt.relation?.relpersistence === "t",
+    unlogged: stmt.relation?.relpersistence === "u",
+    columns,
+    constraints,
+    partitionOf: isPartition ? parents[0] ?? null : null,
+    defaultPartition: Boolean(stmt.partbound?.is_default),
+    inherits: isPartition ? [] : parents,
+    likes,
+    partitionKey
+  };
+}
+var SERIAL_TYPES = /* @__PURE__ */ new Set(["serial", "bigserial", "smallserial"]);
+function columnSpec(def) {
+  const type = columnType(def.typeName);
+  const spec = {
+    name: def.colname ?? "",
+    type,
+    notNull: false,
+    default: null,
+    generated: null,
+    identity: false,
+    serial: type !== null && type.schema === null && SERIAL_TYPES.has(type.name),
+    constraints: [],
+    location: def.location ?? 0
+  };
+  for (const c of list(def.constraints)) {
+    const body2 = asKind(c, "Constraint");
+    if (!body2) continue;
+    const contype = required(body2.contype, "a constraint type");
+    switch (contype) {
+      case "CONSTR_NOTNULL":
+        spec.notNull = true;
+        break;
+      case "CONSTR_DEFAULT":
+        spec.default = analyzeDefault(required(body2.raw_expr, "a default expression"));
+        if (spec.default.isNull) spec.default = null;
+        break;
+      case "CONSTR_IDENTITY":
+        spec.identity = true;
+        break;
+      case "CONSTR_GENERATED":
+        spec.generated = body2.generated_kind === "v" ? "virtual" : "stored";
+        break;
+      case "CONSTR_PRIMARY":
+        spec.notNull = true;
+        spec.constraints.push(columnConstraint(body2, spec.name));
+        break;
+      case "CONSTR_CHECK":
+      case "CONSTR_UNIQUE":
+      case "CONSTR_FOREIGN":
+      case "CONSTR_EXCLUSION":
+        spec.constraints.push(columnConstraint(body2, spec.name));
+        break;
+      // NULL, and the attributes of the constraint before (DEFERRABLE, ...): nothing the column keeps
+      case "CONSTR_NULL":
+      case "CONSTR_ATTR_DEFERRABLE":
+      case "CONSTR_ATTR_NOT_DEFERRABLE":
+      case "CONSTR_ATTR_DEFERRED":
+      case "CONSTR_ATTR_IMMEDIATE":
+      case "CONSTR_ATTR_ENFORCED":
+      case "CONSTR_ATTR_NOT_ENFORCED":
+        break;
+      default:
+        unhandledKind(contype);
+    }
+  }
+  if (spec.serial || spec.identity) spec.notNull = true;
+  return spec;
+}
+function columnConstraint(body2, column2) {
+  const spec = constraintSpec(body2);
+  if (spec.columns.length === 0) spec.columns = [column2];
+  return spec;
+}
+var CONSTRAINT_KINDS = {
+  CONSTR_CHECK: "check",
+  CONSTR_FOREIGN: "foreign-key",
+  CONSTR_UNIQUE: "unique",
+  CONSTR_PRIMARY: "primary-key",
+  CONSTR_EXCLUSION: "exclude",
+  CONSTR_NOTNULL: "not-null",
+  CONSTR_NULL: null,
+  CONSTR_DEFAULT: null,
+  CONSTR_IDENTITY: null,
+  CONSTR_GENERATED: null,
+  CONSTR_ATTR_DEFERRABLE: null,
+  CONSTR_ATTR_NOT_DEFERRABLE: null,
+  CONSTR_ATTR_DEFERRED: null,
+  CONSTR_ATTR_IMMEDIATE: null,
+  CONSTR_ATTR_ENFORCED: null,
+  CONSTR_ATTR_NOT_ENFORCED: null
+};
+function constraintSpec(body2) {
+  const kind = CONSTRAINT_KINDS[required(body2.contype, "a constraint type")];
+  if (!kind) return null;
+  let columns = nameList(kind === "foreign-key" ? body2.fk_attrs : body2.keys);
+  if (kind === "exclude") {
+    columns = list(body2.exclusions).flatMap((pair) => {
+      const elem = asKind(list(asKind(pair, "List")?.items)[0], "IndexElem");
+      return elem?.name ? [elem.name] : [];
+    });
+  }
+  let provesNotNull = kind === "not-null" ? columns[0] ?? null : null;
+  if (kind === "check") {
+    const test = asKind(body2.raw_expr, "NullTest");
+    const ref = test && test.nulltesttype === "IS_NOT_NULL" ? asKind(test.arg, "ColumnRef") : void 0;
+    if (ref) {
+      const fields = nameList(ref.fields);
+      provesNotNull = fields[fields.length - 1] ?? null;
+      columns = provesNotNull ? [provesNotNull] : [];
+    } else {
+      const referenced = /* @__PURE__ */ new Set();
+      walk(body2.raw_expr, (k, b) => {
+        if (k === "ColumnRef") {
+          const fields = nameList(b.fields);
+          if (fields.length) referenced.add(fields[fields.length - 1]);
+        }
+      });
+      columns = [...referenced];
+    }
+  }
+  return {
+    kind,
+    name: body2.conname ? body2.conname : null,
+    columns,
+    notValid: Boolean(body2.skip_validation),
+    usingIndex: body2.indexname ? body2.indexname : null,
+    references: kind === "foreign-key" ? relationName(body2.pktable) ?? null : null,
+    referencedColumns: kind === "foreign-key" ? nameList(body2.pk_attrs) : [],
+    provesNotNull,
+    onDelete: body2.fk_del_action ?? "a",
+    location: body2.location ?? 0
+  };
+}
+var NO_RELATION = { drop: "other", rename: "other", comment: "other" };
+var OBJECTS = {
+  OBJECT_TABLE: { drop: "table", rename: "table", comment: "relation" },
+  OBJECT_VIEW: { drop: "view", rename: "table", comment: "relation" },
+  OBJECT_MATVIEW: { drop: "materialized view", rename: "table", comment: "relation" },
+  OBJECT_FOREIGN_TABLE: { drop: "other", rename: "table", comment: "other" },
+  OBJECT_INDEX: { drop: "index", rename: "index", comment: "relation" },
+  OBJECT_COLUMN: { drop: "other", rename: "column", comment: "column" },
+  OBJECT_TABCONSTRAINT: { drop: "other", rename: "constraint", comment: "other" },
+  OBJECT_TRIGGER: { drop: "trigger", rename: "trigger", comment: "other" },
+  OBJECT_TYPE: { drop: "type", rename: "other", comment: "other" },
+  OBJECT_DOMAIN: { drop: "type", rename: "other", comment: "other" },
+  OBJECT_SCHEMA: { drop: "schema", rename: "schema", comment: "other" },
+  OBJECT_ACCESS_METHOD: NO_RELATION,
+  OBJECT_AGGREGATE: NO_RELATION,
+  OBJECT_AMOP: NO_RELATION,
+  OBJECT_AMPROC: NO_RELATION,
+  OBJECT_ATTRIBUTE: NO_RELATION,
+  OBJECT_CAST: NO_RELATION,
+  OBJECT_COLLATION: NO_RELATION,
+  OBJECT_CONVERSION: NO_RELATION,
+  OBJECT_DATABASE: NO_RELATION,
+  OBJECT_DEFAULT: NO_RELATION,
+  OBJECT_DEFACL: NO_RELATION,
+  OBJECT_DOMCONSTRAINT: NO_RELATION,
+  OBJECT_EVENT_TRIGGER: NO_RELATION,
+  OBJECT_EXTENSION: NO_RELATION,
+  OBJECT_FDW: NO_RELATION,
+  OBJECT_FOREIGN_SERVER: NO_RELATION,
+  OBJECT_FUNCTION: NO_RELATION,
+  OBJECT_LANGUAGE: NO_RELATION,
+  OBJECT_LARGEOBJECT: NO_RELATION,
+  OBJECT_OPCLASS: NO_RELATION,
+  OBJECT_OPERATOR: NO_RELATION,
+  OBJECT_OPFAMILY: NO_RELATION,
+  OBJECT_PARAMETER_ACL: NO_RELATION,
+  OBJECT_POLICY: NO_RELATION,
+  OBJECT_PROCEDURE: NO_RELATION,
+  OBJECT_PUBLICATION: NO_RELATION,
+  OBJECT_PUBLICATION_NAMESPACE: NO_RELATION,
+  OBJECT_PUBLICATION_REL: NO_RELATION,
+  OBJECT_ROLE: NO_RELATION,
+  OBJECT_ROUTINE: NO_RELATION,
+  OBJECT_RULE: NO_RELATION,
+  OBJECT_SEQUENCE: NO_RELATION,
+  OBJECT_SUBSCRIPTION: NO_RELATION,
+  OBJECT_STATISTIC_EXT: NO_RELATION,
+  OBJECT_TABLESPACE: NO_RELATION,
+  OBJECT_TRANSFORM: NO_RELATION,
+  OBJECT_TSCONFIGURATION: NO_RELATION,
+  OBJECT_TSDICTIONARY: NO_RELATION,
+  OBJECT_TSPARSER: NO_RELATION,
+  OBJECT_TSTEMPLATE: NO_RELATION,
+  OBJECT_USER_MAPPING: NO_RELATION
+};
+function objectName(type) {
+  return type.replace(/^OBJECT_/, "");
+}
+function dropStatement(stmt) {
+  const objects = list(stmt.objects).map((o) => nameList(asKind(o, "List")?.items ?? [o]));
+  const cascade = stmt.behavior === "DROP_CASCADE";
+  const type = required(stmt.removeType, "the kind of object dropped");
+  const dropped = OBJECTS[type].drop;
+  switch (dropped) {
+    case "table":
+    case "view":
+    case "materialized view":
+      return objects.map((names2) => ({ op: "drop-relation", relation: requiredRelationFromNames(names2), kind: dropped, cascade }));
+    case "index":
+      return objects.map((names2) => ({ op: "drop-index", index: requiredRelationFromNames(names2), concurrent: Boolean(stmt.concurrent) }));
+    case "trigger":
+      return objects.map((names2) => ({ op: "drop-trigger", table: requiredRelationFromNames(names2.slice(0, -1)) }));
+    case "type":
+      return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
+    case "schema":
+      return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: requiredKind(o, "String").sval ?? "", cascade }));
+    case "other":
+      return [{ op: "no-table-lock", what: `DROP ${objectName(type)}` }];
+  }
+}
+function alterTable(stmt) {
+  const table2 = requiredRelation(stmt.relation);
+  if (stmt.objtype === "OBJECT_INDEX") {
+    return [{ op: "alter-table-other", table: table2, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null }];
+  }
+  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
+    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
+  }
+  return list(stmt.cmds).flatMap((c) => alterTableCommand(table2, requiredKind(c, "AlterTableCmd")));
+}
+function alterTableCommand(table2, cmd) {
+  const column2 = cmd.name ?? "";
+  const other = (form, what = form, options = [], named = null) => [
+    { op: "alter-table-other", table: table2, form, what, options, column: named }
+  ];
+  const subtype = required(cmd.subtype, "an ALTER TABLE form");
+  if (isExecutionForm(subtype)) return other("other", subtype.replace(/^AT_/, ""));
+  switch (subtype) {
+    case "AT_AddColumn":
+    case "AT_AddColumnToView":
+      return [{ op: "add-column", table: table2, column: columnSpec(requiredKind(cmd.def, "ColumnDef")) }];
+    case "AT_DropColumn":
+      return [{ op: "drop-column", table: table2, column: column2 }];
+    case "AT_AlterColumnType": {
+      const def = requiredKind(cmd.def, "ColumnDef");
+      return [{ op: "alter-column-type", table: table2, column: column2, type: columnType(def.typeName), using: def.raw_default !== void 0, location: def.location ?? 0 }];
+    }
+    case "AT_SetNotNull":
+      return [{ op: "set-not-null", table: table2, column: column2 }];
+    case "AT_DropNotNull":
+      return [{ op: "drop-not-null", table: table2, column: column2 }];
+    case "AT_ColumnDefault":
+      return cmd.def === void 0 ? [{ op: "drop-default", table: table2, column: column2 }] : [{ op: "set-default", table: table2, column: column2, default: analyzeDefault(cmd.def) }];
+    case "AT_AddConstraint": {
+      const constraint = constraintSpec(requiredKind(cmd.def, "Constraint"));
+      return constraint ? [{ op: "add-constraint", table: table2, constraint }] : other("ADD CONSTRAINT");
+    }
+    case "AT_ValidateConstraint":
+      return [{ op: "validate-constraint", table: table2, name: column2 }];
+    case "AT_DropConstraint":
+      return [{ op: "drop-constraint", table: table2, name: column2, cascade: cmd.behavior === "DROP_CASCADE" }];
+    case "AT_AttachPartition": {
+      const part = requiredKind(cmd.def, "PartitionCmd");
+      return [{ op: "attach-partition", table: table2, partition: requiredRelation(part.name), defaultPartition: Boolean(part.bound?.is_default) }];
+    }
+    case "AT_DetachPartition":
+    case "AT_DetachPartitionFinalize": {
+      const part = requiredKind(cmd.def, "PartitionCmd");
+      const finalize = subtype === "AT_DetachPartitionFinalize";
+      return [{ op: "detach-partition", table: table2, partition: requiredRelation(part.name), concurrent: Boolean(part.concurrent), finalize }];
+    }
+    case "AT_EnableTrig":
+    case "AT_EnableAlwaysTrig":
+    case "AT_EnableReplicaTrig":
+    case "AT_DisableTrig":
+    case "AT_EnableTrigAll":
+    case "AT_DisableTrigAll":
+    case "AT_EnableTrigUser":
+    case "AT_DisableTrigUser":
+      return [{ op: "enable-disable-trigger", table: table2 }];
+    case "AT_SetLogged":
+      return other("SET LOGGED");
+    case "AT_SetUnLogged":
+      return other("SET UNLOGGED");
+    case "AT_SetTableSpace":
+      return other("SET TABLESPACE");
+    case "AT_SetAccessMethod":
+      return other("SET ACCESS METHOD");
+    case "AT_SetExpression":
+      return other("ALTER COLUMN SET EXPRESSION", "ALTER COLUMN SET EXPRESSION", [], column2);
+    case "AT_SetRelOptions":
+    case "AT_ResetRelOptions": {
+      const names2 = list(cmd.def).map((d) => {
+        const e = asKind(d, "DefElem");
+        return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
+      });
+      const form = subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
+      return other(form, form, names2);
+    }
+    case "AT_SetStatistics":
+      return other("ALTER COLUMN SET STATISTICS");
+    case "AT_SetOptions":
+    case "AT_ResetOptions":
+      return other("ALTER COLUMN SET/RESET (attribute options)");
+    case "AT_SetStorage":
+      return other("ALTER COLUMN SET STORAGE");
+    case "AT_ClusterOn":
+      return other("CLUSTER ON");
+    case "AT_DropCluster":
+      return other("SET WITHOUT CLUSTER");
+    case "AT_AlterConstraint":
+      return other("ALTER CONSTRAINT");
+    case "AT_ChangeOwner":
+      return other("OWNER TO");
+    case "AT_AddIdentity":
+      return other("ALTER COLUMN ADD GENERATED AS IDENTITY");
+    case "AT_SetIdentity":
+      return other("ALTER COLUMN SET (identity options)");
+    case "AT_DropIdentity":
+      return other("ALTER COLUMN DROP IDENTITY");
+    case "AT_DropExpression":
+      return other("ALTER COLUMN DROP EXPRESSION");
+    case "AT_SetCompression":
+      return other("ALTER COLUMN SET COMPRESSION");
+    case "AT_ReplicaIdentity":
+      return other("REPLICA IDENTITY");
+    case "AT_EnableRowSecurity":
+    case "AT_DisableRowSecurity":
+    case "AT_ForceRowSecurity":
+    case "AT_NoForceRowSecurity":
+      return other("ROW LEVEL SECURITY");
+    case "AT_EnableRule":
+    case "AT_EnableAlwaysRule":
+    case "AT_EnableReplicaRule":
+    case "AT_DisableRule":
+      return other("ENABLE/DISABLE RULE");
+    case "AT_AddInherit":
+    case "AT_DropInherit":
+      return other(subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
+    // forms with nothing to analyse: PostgreSQL's conservative default for ALTER TABLE (locks/facts.ts)
+    case "AT_AddOf":
+    case "AT_DropOf":
+    case "AT_GenericOptions":
+    case "AT_AlterColumnGenericOptions":
+      return other("other", subtype.replace(/^AT_/, ""));
+    default:
+      return other("other", unhandledKind(subtype).replace(/^AT_/, ""));
+  }
+}
+var EXECUTION_FORMS = [
+  "AT_AddIndex",
+  "AT_AddIndexConstraint",
+  "AT_CookedColumnDefault",
+  "AT_DropOids",
+  "AT_ReAddComment",
+  "AT_ReAddConstraint",
+  "AT_ReAddDomainConstraint",
+  "AT_ReAddIndex",
+  "AT_ReAddStatistics",
+  "AT_ReplaceRelOptions"
+];
+function isExecutionForm(subtype) {
+  return EXECUTION_FORMS.includes(subtype);
+}
+function renameStatement(stmt) {
+  const relation2 = () => requiredRelation(stmt.relation);
+  const newName = stmt.newname ?? "";
+  const type = required(stmt.renameType, "the kind of object renamed");
+  switch (OBJECTS[type].rename) {
+    case "table":
+      return [{ op: "rename-table", table: relation2(), newName }];
+    case "column":
+      return [{ op: "rename-column", table: relation2(), column: stmt.subname ?? "", newName }];
+    case "index":
+      return [{ op: "rename-index", index: relation2(), newName }];
+    case "constraint":
+      return [{ op: "rename-constraint", table: relation2(), name: stmt.subname ?? "", newName }];
+    case "trigger":
+      return [{ op: "alter-table-other", table: relation2(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [], column: null }];
+    case "schema":
+      return [{ op: "rename-schema", schema: stmt.subname ?? "", newName }];
+    case "other":
+      return [{ op: "no-table-lock", what: `RENAME ${objectName(type)}` }];
+  }
+}
+var REINDEX_TARGETS = {
+  REINDEX_OBJECT_INDEX: "index",
+  REINDEX_OBJECT_TABLE: "table",
+  REINDEX_OBJECT_SCHEMA: "schema",
+  REINDEX_OBJECT_DATABASE: "database",
+  REINDEX_OBJECT_SYSTEM: "system"
+};
+function reindex(stmt) {
+  const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
+  return { op: "reindex", target: stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table", relation: relationName(stmt.relation) ?? null, concurrent };
+}
+function vacuum(stmt) {
+  const options = list(stmt.options).map((o) => asKind(o, "DefElem")?.defname ?? "");
+  const full = options.includes("full");
+  const analyzeOnly = !stmt.is_vacuumcmd;
+  const tables = list(stmt.rels).map((r) => relationName(asKind(r, "VacuumRelation")?.relation) ?? null);
+  if (tables.length === 0) return [{ op: "vacuum", table: null, full, analyzeOnly }];
+  return tables.map((table2) => ({ op: "vacuum", table: table2, full, analyzeOnly }));
+}
+function comment(stmt) {
+  const names2 = nameList(asKind(stmt.object, "List")?.items ?? []);
+  const type = required(stmt.objtype, "the kind of object commented");
+  const on = objectName(type);
+  switch (OBJECTS[type].comment) {
+    case "relation":
+      return { op: "comment", relation: requiredRelationFromNames(names2), on };
+    case "column":
+      return { op: "comment", relation: requiredRelationFromNames(names2.slice(0, -1)), on };
+    case "other":
+      return { op: "comment", relation: null, on };
+  }
+}
+function variableSet(stmt) {
+  const name = (stmt.name ?? "").toLowerCase();
+  const local = Boolean(stmt.is_local);
+  if (stmt.kind === "VAR_SET_VALUE") {
+    const value = list(stmt.args).map((a) => constText(a) ?? "").join(", ");
+    return { op: "set", name, value, local };
+  }
+  return { op: "set", name: stmt.kind === "VAR_RESET_ALL" ? "all" : name, value: null, local };
+}
+var TRANSACTION_KINDS = {
+  TRANS_STMT_BEGIN: "begin",
+  TRANS_STMT_START: "begin",
+  TRANS_STMT_COMMIT: "commit",
+  TRANS_STMT_ROLLBACK: "rollback",
+  TRANS_STMT_PREPARE: "commit",
+  TRANS_STMT_SAVEPOINT: "savepoint",
+  TRANS_STMT_RELEASE: "savepoint",
+  TRANS_STMT_ROLLBACK_TO: "savepoint",
+  TRANS_STMT_COMMIT_PREPARED: "other",
+  TRANS_STMT_ROLLBACK_PREPARED: "other"
+};
+function transaction(stmt) {
+  return { op: "transaction", kind: stmt.kind ? TRANSACTION_KINDS[stmt.kind] : "other", chain: Boolean(stmt.chain) };
+}
+function whereColumns(where) {
+  if (where === void 0) return null;
+  const columns = /* @__PURE__ */ new Set();
+  walk(where, (kind, body2) => {
+    if (kind !== "ColumnRef") return;
+    const name = asKind(list(body2.fields).at(-1), "String")?.sval;
+    if (typeof name === "string") columns.add(name);
+  });
+  return [...columns];
+}
+function readRelations(node) {
+  const ctes = /* @__PURE__ */ new Set();
+  const found = [];
+  walk(node, (kind, body2) => {
+    if (kind === "CommonTableExpr" && body2.ctename) ctes.add(body2.ctename);
+    else if (kind === "RangeVar") {
+      const rel = relationName(body2);
+      if (rel) found.push(rel);
+    }
+  });
+  const seen = /* @__PURE__ */ new Set();
+  return found.filter((r) => {
+    if (r.schema === null && ctes.has(r.name)) return false;
+    if (seen.has(r.written)) return false;
+    seen.add(r.written);
+    return true;
+  });
+}
+
+// src/sql/parse-batch.ts
+var parser;
+async function loadParser() {
+  parser ??= await instantiateParser();
+}
+function loaded() {
+  if (!parser) throw new Error("the SQL parser is used before loadParser()");
+  return parser;
+}
+async function instantiateParser() {
+  const consoleError = console.error;
+  console.error = () => {
+  };
+  try {
+    const module = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
+    await module.loadModule();
+    return module;
+  } catch (error) {
+    if (isWasmReservationFailure(error)) throw new UsageError(wasmMemoryMessage());
+    throw error;
+  } finally {
+    console.error = consoleError;
+  }
+}
+function isWasmReservationFailure(error) {
+  return /Cannot allocate Wasm memory|Out of memory/i.test(error instanceof Error ? error.message : String(error));
+}
+function wasmMemoryMessage() {
+  const limit = addressSpaceLimit();
+  const given = limit === void 0 ? "the address-space limit" : `the address-space limit (ulimit -v: ${Math.round(limit / 1024)} KiB)`;
+  return `cannot start the SQL parser: ${given} is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)`;
+}
+function addressSpaceLimit() {
+  try {
+    const match = /^Max address space\s+(\d+)/m.exec(readFileSync4("/proc/self/limits", "utf8"));
+    return match ? Number(match[1]) : void 0;
+  } catch {
+    return void 0;
+  }
+}
+var SEPARATOR = "\n;\n";
+function parseStatements(texts) {
+  if (texts.length > 1) {
+    try {
+      const stmts = loaded().parseSync(texts.join(SEPARATOR)).stmts ?? [];
+      if (stmts.length === texts.length) {
+        let base = 0;
+        return texts.map((text2, i) => {
+          const parse2 = { operations: readOperations2(stmts[i].stmt, base), error: null };
+          base += utf8Length(text2, 0, text2.length) + SEPARATOR.length;
+          return parse2;
+        });
+      }
+    } catch {
+    }
+  }
+  return texts.map(parseOne);
+}
+function parseOne(text2) {
+  try {
+    const stmts = loaded().parseSync(text2).stmts ?? [];
+    if (stmts.length > 1) {
+      return { operations: [], error: { message: "several statements where one was expected; is a semicolon missing inside a function body?", cursor: 0 } };
+    }
+    return { operations: readOperations2(stmts[0]?.stmt, 0), error: null };
+  } catch (error) {
+    const details = error.sqlDetails;
+    if (!details) return { operations: [unreadable(error)], error: null };
+    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details.cursorPosition ?? 0 } };
+  }
+}
+function readOperations2(ast, base) {
+  if (!ast) return [];
+  try {
+    return operationsOf(ast, base);
+  } catch (error) {
+    return [unreadable(error)];
+  }
+}
+function unreadable(error) {
+  return { op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` };
+}
+function parseTree(sql) {
+  return loaded().parseSync(sql);
+}
+function identifiersOf(sql) {
+  const { scanSync } = loaded();
+  try {
+    return scanSync(sql).tokens.filter((t) => t.tokenName === "IDENT").map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
+  } catch {
+    return [];
+  }
+}
+
 // src/lint/advice.ts
 function lockOn(locks, relation2) {
   const key = relation2.schema && relation2.schema !== "public" ? `${relation2.schema}.${relation2.name}` : relation2.name;
@@ -13478,12 +14407,267 @@ function pyList(values) {
 function opTable(relation2) {
   return relation2.schema ? `${py(relation2.name)}, schema=${py(relation2.schema)}` : py(relation2.name);
 }
+function ident(name) {
+  return quoteIdent(name);
+}
+function sqlName(name) {
+  const bare2 = quoteIdent(name);
+  if (bare2 !== name) return bare2;
+  try {
+    const stmt = asKind(parseTree(`ALTER TABLE ${name} VALIDATE CONSTRAINT ${name}`).stmts?.[0]?.stmt, "AlterTableStmt");
+    if (stmt?.relation?.relname === name) return name;
+  } catch {
+  }
+  return `"${name}"`;
+}
+function qualified(relation2) {
+  return relation2.schema ? `${sqlName(relation2.schema)}.${sqlName(relation2.name)}` : sqlName(relation2.name);
+}
 function insertAfter(sql, leading, keyword) {
   const match = leading.exec(sql);
   return match ? `${sql.slice(0, match[0].length)} ${keyword}${sql.slice(match[0].length)}` : sql;
 }
 var AUTOCOMMIT_NOTE = "alembic runs each migration inside a transaction; `with op.get_context().autocommit_block():` commits it, runs the block outside any transaction, and opens a new one after";
 var LOCK_TIMEOUT_SQL = "SET lock_timeout = '5s';";
+function* codeChars(sql, from = 0) {
+  let depth = 0;
+  let i = from;
+  while (i < sql.length) {
+    const ch = sql[i];
+    const next = sql[i + 1];
+    if (ch === "'" || ch === '"') {
+      i++;
+      while (i < sql.length && !(sql[i] === ch && sql[i + 1] !== ch)) i += sql[i] === ch ? 2 : 1;
+      i++;
+      continue;
+    }
+    if (ch === "-" && next === "-") {
+      while (i < sql.length && sql[i] !== "\n") i++;
+      continue;
+    }
+    if (ch === "/" && next === "*") {
+      const end = sql.indexOf("*/", i + 2);
+      i = end < 0 ? sql.length : end + 2;
+      continue;
+    }
+    if (ch === "$") {
+      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i));
+      if (tag && !/[\w$]/.test(sql[i - 1] ?? "")) {
+        const end = sql.indexOf(tag[0], i + tag[0].length);
+        i = end < 0 ? sql.length : end + tag[0].length;
+        continue;
+      }
+    }
+    if (ch === ")") depth--;
+    yield { i, ch, depth };
+    if (ch === "(") depth++;
+    i++;
+  }
+}
+function charIndex(sql, byteOffset) {
+  return Buffer.from(sql, "utf8").subarray(0, byteOffset).toString("utf8").length;
+}
+function body(sql) {
+  let end = sql.length;
+  for (const c of codeChars(sql)) if (c.ch === ";" && c.depth === 0) end = Math.min(end, c.i);
+  const text2 = sql.slice(0, end).trimEnd();
+  let last = -1;
+  for (const c of codeChars(text2)) last = c.i;
+  return last < text2.length - 1 && /--[^\n]*$/.test(text2) ? `${text2}
+` : text2;
+}
+function parenthesized(sql, from, depth0 = 0) {
+  let open2 = -1;
+  const cuts = [];
+  for (const c of codeChars(sql, from)) {
+    if (open2 < 0) {
+      if (c.ch === "(" && c.depth === depth0) open2 = c.i;
+      continue;
+    }
+    if (c.ch === "," && c.depth === depth0 + 1) cuts.push(c.i);
+    if (c.ch === ")" && c.depth === depth0) {
+      const bounds = [open2, ...cuts, c.i];
+      return { items: bounds.slice(1).map((b, k) => sql.slice(bounds[k] + 1, b).trim()), start: open2, end: c.i + 1 };
+    }
+  }
+  return null;
+}
+function keywordAt(sql, from, keyword) {
+  const re = new RegExp(`^${keyword}\\b`, "i");
+  for (const c of codeChars(sql, from)) if (c.depth === 0 && /[A-Za-z]/.test(c.ch) && !/[\w$]/.test(sql[c.i - 1] ?? "") && re.test(sql.slice(c.i))) return c.i;
+  return -1;
+}
+function pyText(sql) {
+  return `sa.text(${py(sql)})`;
+}
+function opExecute(sql) {
+  return `op.execute(${py(sql)})`;
+}
+function storageValue(node) {
+  const value = constText(node) ?? nameList(node)[0] ?? "";
+  return /^-?\d+(\.\d+)?$/.test(value) ? value : py(value);
+}
+function concurrentIndexAdvice(sql) {
+  const stmt = asKind(parseTree(sql).stmts?.[0]?.stmt, "IndexStmt");
+  if (!stmt?.relation) return null;
+  const text2 = body(sql);
+  const advisedSql = `${insertAfter(text2, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY")};`;
+  const fallback = `with op.get_context().autocommit_block():
+    ${opExecute(advisedSql.slice(0, -1))}`;
+  const table2 = relationName(stmt.relation);
+  if (!table2 || !stmt.idxname || !stmt.relation.inh) return { sql: advisedSql, alembic: fallback };
+  const params = parenthesized(text2, charIndex(text2, stmt.relation.location ?? 0));
+  const elems = list(stmt.indexParams).map((p) => asKind(p, "IndexElem"));
+  if (!params || params.items.length !== elems.length || elems.some((e) => !e)) return { sql: advisedSql, alembic: fallback };
+  const columns = [];
+  const ops = [];
+  elems.forEach((e, k) => {
+    const opclass = nameList(e.opclass);
+    const plain = e.name && !e.collation && list(e.opclassopts).length === 0 && !e.ordering?.endsWith("DESC") && e.ordering !== "SORTBY_USING";
+    const defaultNulls = !e.nulls_ordering || e.nulls_ordering === "SORTBY_NULLS_DEFAULT";
+    if (plain && defaultNulls && opclass.length <= 1) {
+      columns.push(py(e.name));
+      if (opclass.length) ops.push(`${py(e.name)}: ${py(opclass[0])}`);
+    } else columns.push(pyText(params.items[k]));
+  });
+  const args = [py(stmt.idxname), py(table2.name), `[${columns.join(", ")}]`];
+  if (stmt.unique) args.push("unique=True");
+  if (table2.schema) args.push(`schema=${py(table2.schema)}`);
+  if (stmt.if_not_exists) args.push("if_not_exists=True");
+  if (stmt.accessMethod && stmt.accessMethod !== "btree") args.push(`postgresql_using=${py(stmt.accessMethod)}`);
+  if (ops.length) args.push(`postgresql_ops={${ops.join(", ")}}`);
+  const include = list(stmt.indexIncludingParams).map((p) => asKind(p, "IndexElem")?.name);
+  if (include.some((n) => !n)) return { sql: advisedSql, alembic: fallback };
+  if (include.length) args.push(`postgresql_include=${pyList(include)}`);
+  if (stmt.nulls_not_distinct) args.push("postgresql_nulls_not_distinct=True");
+  const options = list(stmt.options).map((o) => asKind(o, "DefElem"));
+  if (options.some((o) => !o?.defname || o.defnamespace)) return { sql: advisedSql, alembic: fallback };
+  if (options.length) args.push(`postgresql_with={${options.map((o) => `${py(o.defname)}: ${storageValue(o.arg)}`).join(", ")}}`);
+  if (stmt.tableSpace) args.push(`postgresql_tablespace=${py(stmt.tableSpace)}`);
+  if (stmt.whereClause) {
+    const where = keywordAt(text2, params.end, "WHERE");
+    if (where < 0) return { sql: advisedSql, alembic: fallback };
+    args.push(`postgresql_where=${pyText(text2.slice(where + 5).trim())}`);
+  }
+  args.push("postgresql_concurrently=True");
+  return { sql: advisedSql, alembic: `with op.get_context().autocommit_block():
+    op.create_index(${args.join(", ")})` };
+}
+function partitionedIndexAdvice(sql) {
+  const stmt = asKind(parseTree(sql).stmts?.[0]?.stmt, "IndexStmt");
+  if (!stmt?.relation || !stmt.idxname) return null;
+  const text2 = body(sql);
+  const after = charIndex(text2, stmt.relation.location ?? 0);
+  const params = parenthesized(text2, after);
+  if (!params) return null;
+  const using = keywordAt(text2, after, "USING");
+  const rest = text2.slice(using >= 0 && using < params.start ? using : params.start);
+  const head = text2.slice(0, charIndex(text2, stmt.relation.location ?? 0)).replace(/\bONLY\s+$/i, "");
+  const parent = qualified({ schema: stmt.relation.schemaname ?? null, name: stmt.relation.relname ?? "", written: "" });
+  const unique = stmt.unique ? "UNIQUE " : "";
+  return [
+    `${head}ONLY ${parent} ${rest};`,
+    "-- for each partition:",
+    `CREATE ${unique}INDEX CONCURRENTLY <partition_index> ON <partition> ${rest};`,
+    `ALTER INDEX ${sqlName(stmt.idxname)} ATTACH PARTITION <partition_index>;`
+  ].join("\n");
+}
+var FK_ACTIONS = { a: null, r: "RESTRICT", c: "CASCADE", n: "SET NULL", d: "SET DEFAULT" };
+function notValidSql(sql, location) {
+  const text2 = body(sql);
+  const start = charIndex(text2, location);
+  let end = text2.length;
+  for (const c of codeChars(text2, start)) {
+    if (c.depth === 0 && c.ch === ",") {
+      end = c.i;
+      break;
+    }
+  }
+  const head = text2.slice(0, end).replace(/\s+$/, "");
+  const tail = text2.slice(head.length);
+  const sep2 = /--[^\n]*$/.test(head.slice(head.lastIndexOf("\n") + 1)) && !/\n$/.test(head) ? "\n" : " ";
+  return `${head}${sep2}NOT VALID${tail}`;
+}
+function notValidAdvice(sql, table2, constraint, name) {
+  const addSql = notValidSql(sql, constraint.location);
+  const validate = `ALTER TABLE ${qualified(table2)} VALIDATE CONSTRAINT ${sqlName(name)}`;
+  const later = `# in a later revision (or after a COMMIT):
+${opExecute(validate)}`;
+  const fallback = `${opExecute(addSql)}
+${later}`;
+  const node = constraintNode(sql, constraint.location);
+  const multiple = list(asKind(parseTree(sql).stmts?.[0]?.stmt, "AlterTableStmt")?.cmds).length !== 1;
+  if (!node || multiple) return { sql: `${addSql};
+${validate};`, alembic: fallback };
+  const args = [py(name)];
+  let call;
+  if (constraint.kind === "foreign-key") {
+    const referenced = relationName(node.pktable);
+    const local = nameList(node.fk_attrs);
+    const remote = nameList(node.pk_attrs);
+    const onDelete = FK_ACTIONS[node.fk_del_action ?? "a"];
+    const onUpdate = FK_ACTIONS[node.fk_upd_action ?? "a"];
+    if (!referenced || remote.length === 0 || onDelete === void 0 || onUpdate === void 0 || list(node.fk_del_set_cols).length || node.fk_with_period)
+      return { sql: `${addSql};
+${validate};`, alembic: fallback };
+    args.push(py(table2.name), py(referenced.name), pyList(local), pyList(remote));
+    if (onUpdate) args.push(`onupdate=${py(onUpdate)}`);
+    if (onDelete) args.push(`ondelete=${py(onDelete)}`);
+    if (node.deferrable) args.push("deferrable=True");
+    if (node.initdeferred) args.push(`initially="DEFERRED"`);
+    if (node.fk_matchtype === "f") args.push(`match="FULL"`);
+    else if (node.fk_matchtype === "p") args.push(`match="PARTIAL"`);
+    if (table2.schema) args.push(`source_schema=${py(table2.schema)}`);
+    if (referenced.schema) args.push(`referent_schema=${py(referenced.schema)}`);
+    call = "op.create_foreign_key";
+  } else if (constraint.kind === "check") {
+    const check = keywordAt(sql, charIndex(sql, constraint.location), "CHECK");
+    const condition = check < 0 ? null : parenthesized(sql, check);
+    if (!condition || condition.items.length === 0 || node.is_no_inherit) return { sql: `${addSql};
+${validate};`, alembic: fallback };
+    args.push(
+      py(table2.name),
+      py(
+        sql.slice(check, condition.end).replace(/^CHECK\s*\(/i, "").replace(/\)$/, "").trim()
+      )
+    );
+    if (table2.schema) args.push(`schema=${py(table2.schema)}`);
+    call = "op.create_check_constraint";
+  } else return { sql: `${addSql};
+${validate};`, alembic: fallback };
+  args.push("postgresql_not_valid=True");
+  return { sql: `${addSql};
+${validate};`, alembic: `${call}(${args.join(", ")})
+${later}` };
+}
+function constraintNode(sql, location) {
+  let found;
+  walk(parseTree(sql), (kind, node) => {
+    if (kind === "Constraint" && !found && node.location === location) found = node;
+  });
+  return found;
+}
+function columnAsWritten(sql, columnLocation) {
+  let column2;
+  walk(parseTree(sql), (kind, node) => {
+    if (kind === "ColumnDef" && !column2 && node.location === columnLocation) column2 = node;
+  });
+  if (!column2) return { type: null, default: null };
+  const text2 = body(sql);
+  const itemEnd = (from) => {
+    for (const c of codeChars(text2, from)) if (c.depth === 0 && c.ch === ",") return c.i;
+    return text2.length;
+  };
+  const constraints = list(column2.constraints).flatMap((c) => asKind(c, "Constraint") ?? []);
+  const starts = constraints.map((c) => c.location === void 0 ? -1 : charIndex(text2, c.location));
+  const typeStart = column2.typeName?.location === void 0 ? -1 : charIndex(text2, column2.typeName.location);
+  const type = typeStart < 0 ? null : text2.slice(typeStart, starts.find((s) => s > typeStart) ?? itemEnd(typeStart)).trim() || null;
+  const k = constraints.findIndex((c) => c.contype === "CONSTR_DEFAULT");
+  const start = starts[k] ?? -1;
+  if (k < 0 || start < 0 || !/^DEFAULT\b/i.test(text2.slice(start))) return { type, default: null };
+  const end = starts[k + 1] ?? itemEnd(start);
+  return { type, default: text2.slice(start + "DEFAULT".length, end).trim() || null };
+}
 
 // src/lint/rule.ts
 function defineRule(rule) {
@@ -13519,6 +14703,9 @@ var adding_field_with_volatile_default_default = defineRule({
       if (!lock?.rewrite) continue;
       const certain = !effect.perRowDefault || effect.perRowDefault.unknown.length === 0 || effect.perRowDefault.volatile.length > 0;
       const sequenceBacked = op.column.serial || op.column.identity;
+      const written = columnAsWritten(ctx.statement.sql, op.column.location);
+      const expression = written.default;
+      const type = written.type ?? (op.column.type ? formatType(op.column.type) : "<type>");
       ctx.report({
         message: `adding column ${op.column.name} rewrites existing table ${op.table.written} under ACCESS EXCLUSIVE (reads and writes wait): ${lock.why.join("; ")}`,
         help: sequenceBacked ? {
@@ -13531,10 +14718,10 @@ op.execute("CREATE SEQUENCE ${op.table.name}_${op.column.name}_seq OWNED BY ${op
 op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("nextval('${op.table.name}_${op.column.name}_seq')"))`
         } : {
           text: "Add the column without the default, then set the default (future rows only), then backfill existing rows in batches.",
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} <type>;
-ALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT <expression>;`,
+          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.column.name} ${type};
+ALTER TABLE ${op.table.written} ALTER COLUMN ${op.column.name} SET DEFAULT ${expression ?? "<expression>"};`,
           alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.column.name)}, ..., nullable=True))
-op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text("<expression>"))`
+op.alter_column(${opTable(op.table)}, ${py(op.column.name)}, server_default=sa.text(${py(expression ?? "<expression>")}))`
         },
         at: op.column.location,
         severity: certain ? "error" : "warning",
@@ -13732,13 +14919,19 @@ var changing_column_type_default = defineRule({
       if (!lock) continue;
       const verdict = effect.typeChange;
       const newColumn = `${op.column}_new`;
+      const written = writtenTypeChange(ctx.statement.sql, op.location);
+      const type = written?.type ?? (op.type ? sqlType(op.type) : "<new type>");
+      const definition = written?.collate ? `${type} COLLATE ${written.collate}` : type;
+      const value = written?.using ?? `${ident(op.column)}::${type}`;
+      const t = op.table.written;
+      const sa = op.type && !written?.collate ? saType(op.type) : null;
       ctx.report({
-        message: verdict.certain ? `changing the type of ${op.table.written}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}` : `changing the type of ${op.table.written}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
+        message: verdict.certain ? `changing the type of ${t}.${op.column} rewrites the table under ACCESS EXCLUSIVE (reads and writes wait): ${verdict.reason}` : `changing the type of ${t}.${op.column} takes ACCESS EXCLUSIVE and may rewrite the table: ${verdict.reason}`,
         help: {
           text: `Expand and contract: add a new column of the new type, backfill it in batches while writes go to both, switch the code to it, then drop the old column in a later revision.${shortcut(verdict.from, op.type, ctx.pgVersion)}`,
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${newColumn} <new type>;
--- backfill in batches: UPDATE ${op.table.written} SET ${newColumn} = ${op.column}::<new type> WHERE id BETWEEN ... ;`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, <new type>, nullable=True))
+          sql: `ALTER TABLE ${t} ADD COLUMN ${ident(newColumn)} ${definition};
+-- backfill in batches: UPDATE ${t} SET ${ident(newColumn)} = ${value} WHERE id BETWEEN ... ;`,
+          alembic: `${sa ? `op.add_column(${opTable(op.table)}, sa.Column(${py(newColumn)}, ${sa}, nullable=True))` : `op.execute(${py(`ALTER TABLE ${t} ADD COLUMN ${ident(newColumn)} ${definition}`)})`}
 # backfill in batches, switch the code, then in a later revision:
 # op.drop_column(${opTable(op.table)}, ${py(op.column)}); op.alter_column(..., new_column_name=${py(op.column)})`
         },
@@ -13750,8 +14943,8 @@ var changing_column_type_default = defineRule({
   }
 });
 function shortcut(from, to, pgVersion) {
-  const names = [from?.name, to?.name];
-  if (since("timestampTzUtcWithoutRewrite", pgVersion) && names.includes("timestamp") && names.includes("timestamptz")) {
+  const names2 = [from?.name, to?.name];
+  if (since("timestampTzUtcWithoutRewrite", pgVersion) && names2.includes("timestamp") && names2.includes("timestamptz")) {
     return " Or run `SET LOCAL timezone = 'UTC'` first: from PostgreSQL 12 the change then keeps the stored values and does not rewrite.";
   }
   const strings2 = ["varchar", "text", "bpchar"];
@@ -13759,6 +14952,103 @@ function shortcut(from, to, pgVersion) {
     return " To change a length limit: widening varchar, or moving to text, does not rewrite; enforce a shorter limit with a CHECK constraint added NOT VALID, then validated.";
   }
   return "";
+}
+function writtenTypeChange(sql, location) {
+  const rest = Buffer.from(sql, "utf8").subarray(location).toString("utf8");
+  const keyword = /^\s*(?:"(?:[^"]|"")*"|[^\s"]+)\s+(?:SET\s+DATA\s+)?TYPE\s+/i.exec(rest);
+  if (!keyword) return null;
+  const tail = rest.slice(keyword[0].length);
+  const type = clause(tail, /^(?:USING|COLLATE)\b/i);
+  if (!type.text) return null;
+  const after = tail.slice(type.end);
+  const collate = /^COLLATE\s+((?:"(?:[^"]|"")*"|[^\s,;"]+)(?:\.(?:"(?:[^"]|"")*"|[^\s,;"]+))?)\s*/i.exec(after);
+  const usingPart = after.slice(collate ? collate[0].length : 0);
+  const using = /^USING\s+/i.exec(usingPart);
+  return { type: type.text, collate: collate?.[1] ?? null, using: using ? clause(usingPart.slice(using[0].length), null).text || null : null };
+}
+function clause(text2, stop2) {
+  let depth = 0;
+  let i = 0;
+  for (; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === "'" || c === '"') {
+      const close2 = text2.indexOf(c, i + 1);
+      i = close2 < 0 ? text2.length : close2;
+      continue;
+    }
+    if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (depth === 0 && (c === "," || c === ";")) break;
+    else if (depth === 0 && stop2 && /\s/.test(text2[i - 1] ?? " ") && stop2.test(text2.slice(i))) break;
+  }
+  return { text: text2.slice(0, i).trim(), end: i };
+}
+var SQL_NAMES = {
+  int2: "smallint",
+  int4: "integer",
+  int8: "bigint",
+  float4: "real",
+  float8: "double precision",
+  bool: "boolean",
+  bpchar: "char"
+};
+function sqlType(type) {
+  return formatType({ ...type, name: SQL_NAMES[type.name] ?? type.name });
+}
+function saType(type) {
+  const base = saBaseType(type);
+  if (!base) return null;
+  return type.array ? `postgresql.ARRAY(${base})` : base;
+}
+function saBaseType(type) {
+  if (type.schema) return null;
+  const [p, s] = type.mods;
+  switch (type.name) {
+    case "int2":
+      return "sa.SmallInteger()";
+    case "int4":
+      return "sa.Integer()";
+    case "int8":
+      return "sa.BigInteger()";
+    case "text":
+      return "sa.Text()";
+    case "varchar":
+      return p === void 0 ? "sa.String()" : `sa.String(length=${p})`;
+    case "bpchar":
+      return p === void 0 ? "sa.CHAR()" : `sa.CHAR(length=${p})`;
+    case "bool":
+      return "sa.Boolean()";
+    case "numeric":
+      return p === void 0 ? "sa.Numeric()" : s === void 0 ? `sa.Numeric(precision=${p})` : `sa.Numeric(precision=${p}, scale=${s})`;
+    case "float8":
+      return "sa.Float(precision=53)";
+    case "float4":
+      return "sa.REAL()";
+    case "date":
+      return "sa.Date()";
+    case "timestamp":
+      return "sa.DateTime()";
+    case "timestamptz":
+      return "sa.DateTime(timezone=True)";
+    case "time":
+      return "sa.Time()";
+    case "interval":
+      return "sa.Interval()";
+    case "bytea":
+      return "sa.LargeBinary()";
+    case "uuid":
+      return "sa.Uuid()";
+    case "json":
+      return "sa.JSON()";
+    case "jsonb":
+      return "postgresql.JSONB()";
+    case "inet":
+      return "postgresql.INET()";
+    case "cidr":
+      return "postgresql.CIDR()";
+    default:
+      return null;
+  }
 }
 
 // rules/concurrent-index-in-transaction.ts
@@ -13827,15 +15117,15 @@ var constraint_missing_not_valid_default = defineRule({
         const t = added.table.written;
         ctx.report({
           message: `${kind} constraint ${name} validates every row of existing table ${t} while holding ${lock.mode}: ${blocked} wait${constraint.references ? ` (on ${constraint.references.written} too)` : ""}`,
-          help: {
+          help: op.op === "add-constraint" ? {
             text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
-            sql: op.op === "add-constraint" ? `${ctx.statement.sql.replace(/\s*;?\s*$/, "")} NOT VALID;
-ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};` : `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK
+            ...notValidAdvice(ctx.statement.sql, added.table, constraint, name)
+          } : {
+            text: "Add the constraint NOT VALID (instant, enforced for new rows), then VALIDATE it in a separate transaction, which does not block reads or writes.",
+            sql: `ALTER TABLE ${t} ADD COLUMN ... ;  -- without the CHECK
 ALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (...) NOT VALID;
 ALTER TABLE ${t} VALIDATE CONSTRAINT ${name};`,
-            alembic: constraint.kind === "foreign-key" ? `op.create_foreign_key(${py(name)}, ${py(added.table.name)}, ${py(constraint.references?.name ?? "<referenced>")}, [...], [...], postgresql_not_valid=True)
-# next revision:
-op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})` : `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)
+            alembic: `op.create_check_constraint(${py(name)}, ${opTable(added.table)}, "<condition>", postgresql_not_valid=True)
 # next revision:
 op.execute(${py(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${name}`)})`
           },
@@ -14007,18 +15297,19 @@ var require_concurrent_index_creation_default = defineRule({
       if (!lock) continue;
       const name = op.index?.name ?? `ix_${op.table.name}_${op.columns.join("_")}`;
       const partitioned = lock.kind === "partitioned table";
+      const advice = partitioned ? null : concurrentIndexAdvice(ctx.statement.sql);
       ctx.report({
         message: `CREATE INDEX on existing table ${op.table.written} takes a SHARE lock: writes to ${op.table.written} wait until the whole index is built`,
         help: partitioned ? {
           text: `${op.table.written} is partitioned, and CONCURRENTLY does not work on a partitioned table: create the index on each partition with CONCURRENTLY, then create it ON ONLY the parent and attach each partition's index.`,
-          sql: `CREATE INDEX ${name} ON ONLY ${op.table.written} (...);
+          sql: partitionedIndexAdvice(ctx.statement.sql) ?? `CREATE INDEX ${name} ON ONLY ${op.table.written} (...);
 -- for each partition:
 CREATE INDEX CONCURRENTLY <partition_index> ON <partition> (...);
 ALTER INDEX ${name} ATTACH PARTITION <partition_index>;`
         } : {
           text: `Build the index with CONCURRENTLY, outside the transaction (${AUTOCOMMIT_NOTE}).`,
-          sql: insertAfter(ctx.statement.sql, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY") + ";",
-          alembic: `with op.get_context().autocommit_block():
+          sql: advice?.sql ?? insertAfter(ctx.statement.sql, /^\s*CREATE\s+(UNIQUE\s+)?INDEX/i, "CONCURRENTLY") + ";",
+          alembic: advice?.alembic ?? `with op.get_context().autocommit_block():
     op.create_index(${py(name)}, ${opTable(op.table)}, ${pyList(op.columns)}${op.unique ? ", unique=True" : ""}, postgresql_concurrently=True)`
         },
         locks: [lock]
@@ -14061,6 +15352,38 @@ var require_concurrent_index_deletion_default = defineRule({
   }
 });
 
+// src/locks/modes.ts
+var CONFLICTS = {
+  "ACCESS SHARE": ["ACCESS EXCLUSIVE"],
+  "ROW SHARE": ["EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "ROW EXCLUSIVE": ["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "SHARE UPDATE EXCLUSIVE": ["SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  SHARE: ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "SHARE ROW EXCLUSIVE": ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  EXCLUSIVE: ["ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
+  "ACCESS EXCLUSIVE": LOCK_MODES
+};
+function conflicts(a, b) {
+  return CONFLICTS[a].includes(b);
+}
+function blockedBy(mode) {
+  const blocked = [];
+  if (conflicts(mode, "ACCESS SHARE")) blocked.push("reads");
+  if (conflicts(mode, "ROW EXCLUSIVE")) blocked.push("writes");
+  if (conflicts(mode, "SHARE UPDATE EXCLUSIVE") || conflicts(mode, "SHARE")) blocked.push("ddl");
+  return blocked;
+}
+function stronger(a, b) {
+  return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
+}
+function lockModeFromPgLocks(mode) {
+  const spaced = mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
+  return LOCK_MODES.includes(spaced) ? spaced : void 0;
+}
+function blocksReadsOrWrites(mode) {
+  return conflicts(mode, "ACCESS SHARE") || conflicts(mode, "ROW EXCLUSIVE");
+}
+
 // src/locks/session.ts
 var Session = class {
   values = /* @__PURE__ */ new Map();
@@ -14100,31 +15423,33 @@ function timeoutMs(value) {
 }
 
 // rules/require-lock-timeout.ts
+var QUEUEING = ["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"];
 var require_lock_timeout_default = defineRule({
   id: "require-lock-timeout",
   severity: "warning",
-  summary: "ACCESS EXCLUSIVE on an existing table with no lock_timeout set",
+  summary: "A lock that blocks writes or reads (SHARE and stronger) on an existing table with no lock_timeout set",
   docs: {
-    why: "An ACCESS EXCLUSIVE lock request waits for every running query on the table, however long, and while it waits every new query on the table, reads included, queues behind it. A migration stuck behind one slow report takes the whole table down. `SET lock_timeout` makes the migration give up instead (and retry later), which costs a failed deploy rather than an outage.",
+    why: "A lock request waits for every running transaction holding a conflicting lock on the table, however long, and while it waits every new request that conflicts with it queues behind it. For ACCESS EXCLUSIVE (most ALTER TABLE forms, DROP) that is every query, reads included; for SHARE (CREATE INDEX without CONCURRENTLY), SHARE ROW EXCLUSIVE (ADD FOREIGN KEY, on both tables; CREATE TRIGGER) and EXCLUSIVE (REFRESH MATERIALIZED VIEW CONCURRENTLY) it is every INSERT, UPDATE and DELETE. A migration stuck behind one slow report (or, for the modes that block only writes, one long write transaction) takes the table down. `SET lock_timeout` makes the migration give up instead (and retry later), which costs a failed deploy rather than an outage.",
     example: "ALTER TABLE orders ADD COLUMN note text;",
     useInstead: "SET lock_timeout = '5s';\nALTER TABLE orders ADD COLUMN note text;",
     alembic: `# in each risky migration:
 op.execute("SET lock_timeout = '5s'")
 # or once for all, in env.py before context.run_migrations():
 context.execute("SET lock_timeout = '5s'")`,
-    notes: "Reported once per revision (once per transaction without revision markers). A lock_timeout set inside one revision does not count for the next: each revision is deployed on its own. One set before the first revision (env.py) counts for all. `SET LOCAL` lasts until COMMIT.",
+    notes: "Fires at the first statement that takes SHARE, SHARE ROW EXCLUSIVE, EXCLUSIVE or ACCESS EXCLUSIVE on a relation that existed before the revision (so also at CREATE TABLE ... REFERENCES an existing table, which takes SHARE ROW EXCLUSIVE on it); tables created in the same revision or transaction are invisible to other sessions and do not count, nor do SHARE UPDATE EXCLUSIVE and weaker modes (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT), which block neither reads nor writes. Reported once per revision (once per transaction without revision markers). A lock_timeout set inside one revision does not count for the next: each revision is deployed on its own. One set before the first revision (env.py) counts for all. `SET LOCAL` lasts until COMMIT.",
     references: [
       "https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT",
       "https://www.postgresql.org/docs/current/explicit-locking.html"
     ]
   },
   check(ctx) {
-    const lock = existingLocks(ctx.effects.locks).find((l) => l.mode === "ACCESS EXCLUSIVE");
+    const lock = strongest(existingLocks(ctx.effects.locks).filter((l) => QUEUEING.includes(l.mode)));
     if (!lock || !isDisabledTimeout(ctx.setting("lock_timeout"))) return;
     if (!ctx.firstTime(ctx.place.unit.key)) return;
     const scope = ctx.place.unit.label === "statement" ? "" : ` (first such statement in this ${ctx.place.unit.label})`;
+    const queued = lock.mode === "ACCESS EXCLUSIVE" ? "every query" : "every write";
     ctx.report({
-      message: `ACCESS EXCLUSIVE on existing table ${lock.relation} with no lock_timeout: if any query holds a lock on it, this statement waits and every query on ${lock.relation} queues behind it${scope}`,
+      message: `${lock.mode} on existing ${lock.kind} ${lock.relation} with no lock_timeout: if any transaction holds a conflicting lock on it, this statement waits and ${queued} on ${lock.relation} queues behind it${scope}`,
       help: {
         text: "Set a lock_timeout before the first statement that takes a strong lock, so the migration fails fast instead of stalling the table.",
         sql: LOCK_TIMEOUT_SQL,
@@ -14134,6 +15459,11 @@ context.execute("SET lock_timeout = '5s'")`,
     });
   }
 });
+function strongest(locks) {
+  let best;
+  for (const l of locks) if (!best || LOCK_MODES.indexOf(l.mode) > LOCK_MODES.indexOf(best.mode)) best = l;
+  return best;
+}
 
 // rules/setting-not-null.ts
 var setting_not_null_default = defineRule({
@@ -14216,11 +15546,11 @@ var syntax_error_default = defineRule({
 });
 
 // rules/alembic-offline-failure.ts
-function readFailure(body) {
-  const at2 = body.indexOf(FAILURE_MARK);
-  if (at2 < 0 || body.slice(0, at2).trim() !== "") return null;
+function readFailure(body2) {
+  const at2 = body2.indexOf(FAILURE_MARK);
+  if (at2 < 0 || body2.slice(0, at2).trim() !== "") return null;
   try {
-    const value = JSON.parse(body.slice(at2 + FAILURE_MARK.length));
+    const value = JSON.parse(body2.slice(at2 + FAILURE_MARK.length));
     return typeof value === "object" && value !== null && typeof value.revision === "string" ? value : null;
   } catch {
     return null;
@@ -14288,32 +15618,45 @@ var unused_ignore_default = defineRule({
 });
 
 // rules/lock-order.ts
+var TRAFFIC = ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE"];
 var lock_order_default = defineRule({
   id: "lock-order",
   severity: "warning",
-  summary: "A statement locks two tables in the opposite order from the one its transaction first locked them in",
+  summary: "A statement takes a stronger lock on a table while holding a lock on another that the transaction locked after it: the migration locks the two in both orders",
   docs: {
-    why: "Deadlocks come from two transactions taking the same locks in opposite orders. When one statement of a migration locks `orders` then `users` (a foreign key from orders to users) and another locks `users` then `orders`, the migration has no single lock order: whichever order the application's transactions use, some step of the migration runs against it, and PostgreSQL aborts one side after `deadlock_timeout`.",
-    example: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
-    useInstead: "BEGIN;\nALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\nCOMMIT;\nBEGIN;\nALTER TABLE users ADD CONSTRAINT users_last_order_fk FOREIGN KEY (last_order_id) REFERENCES orders (id) NOT VALID;\nCOMMIT;",
-    alembic: '# one revision per direction (with transaction_per_migration=True), or lock both tables up front in one order:\nop.execute("LOCK TABLE orders, users IN SHARE ROW EXCLUSIVE MODE")',
-    notes: "Relations created earlier in the same revision are exempt.",
+    why: "Deadlocks come from two transactions taking the same locks in opposite orders. A migration that locks `orders`, then `users`, then asks for a stronger lock on `orders` has locked the two in both orders: it waits for `orders` while holding `users`. A session that locked `orders` in a mode the first lock allowed (a read, say) and now wants `users` waits for the migration, which waits for it; PostgreSQL aborts one side after `deadlock_timeout`.",
+    example: "BEGIN;\nCREATE INDEX ix_orders_user_id ON orders (user_id);\nALTER TABLE users ADD COLUMN last_order_id bigint;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
+    useInstead: "BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX ix_orders_user_id ON orders (user_id);\nALTER TABLE users ADD COLUMN last_order_id bigint;\nCOMMIT;",
+    alembic: '# take the strongest lock on each table first, in one order, or split the steps into separate revisions (transaction_per_migration=True):\nop.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")',
+    notes: "Only a statement that takes a new or stronger lock can wait, so only it is reported: a statement whose locks the transaction already holds (a second ALTER on a table already locked ACCESS EXCLUSIVE, a foreign key between two tables already locked SHARE ROW EXCLUSIVE) does not fire, nor does a statement that locks a table for the first time, which follows the transaction's order. The held lock on the other table must block reads or writes (ROW EXCLUSIVE from an UPDATE queues no application session), and two tables first locked by one statement (a CREATE TABLE with foreign keys to both) have no order of the migration's choosing. Reported once per revision, at the first statement that breaks its order; the message lists the other tables held. The same statement usually also gets lock-upgrade (the same table locked twice); lock-order adds the second table, and the fix is the same. Relations created earlier in the same revision are exempt.",
     references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
   },
   check(ctx) {
-    const mine = ctx.effects.locks.filter((l) => l.novelty === null && l.mode !== "ACCESS SHARE");
-    for (let i = 0; i < mine.length; i++) {
-      for (let j = i + 1; j < mine.length; j++) {
-        const first = ctx.heldLocks.get(mine[i].key);
-        const second = ctx.heldLocks.get(mine[j].key);
-        if (!first || !second || second.order > first.order) continue;
-        ctx.report({
-          message: `this statement locks ${mine[i].relation} before ${mine[j].relation}, but the transaction locked ${mine[j].relation} first (line ${second.line}): with no single lock order, concurrent transactions can deadlock with the migration`,
-          help: { text: "Lock the tables in one order throughout the transaction (LOCK TABLE a, b up front), or split the steps into separate transactions." },
-          locks: [mine[i], mine[j]]
-        });
-        return;
+    const takenHere = [];
+    for (const lock of ctx.effects.locks) {
+      if (lock.novelty !== null) continue;
+      const held = ctx.heldLocks.get(lock.key);
+      if (!held) {
+        if (blocksReadsOrWrites(lock.mode)) takenHere.push({ relation: lock.relation, key: lock.key, mode: lock.mode });
+        continue;
       }
+      if (stronger(held.mode, lock.mode) === held.mode || !TRAFFIC.some((t) => conflicts(lock.mode, t) && !conflicts(held.mode, t))) continue;
+      const later = [
+        ...[...ctx.heldLocks.entries()].filter(([key, other2]) => key !== lock.key && other2.order > held.order && other2.line !== held.line && blocksReadsOrWrites(other2.mode)).sort(([, a], [, b]) => a.order - b.order).map(([key, other2]) => ({ key, relation: other2.relation, mode: other2.mode, line: other2.line })),
+        ...takenHere.map((t) => ({ ...t, line: ctx.statement.startPos.line }))
+      ];
+      const other = later[0];
+      if (!other || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}`)) continue;
+      const rest = later.slice(1).map((o) => o.relation);
+      const more = rest.length === 0 ? "" : ` (also ${rest.slice(0, 3).join(", ")}${rest.length > 3 ? ` and ${rest.length - 3} more` : ""})`;
+      const where = other.line === ctx.statement.startPos.line ? "earlier in this statement" : `at line ${other.line}`;
+      ctx.report({
+        message: `this statement takes ${lock.mode} on ${lock.relation} (held ${held.mode} since line ${held.line}) while the transaction holds ${other.mode} on ${other.relation}, locked after ${lock.relation} ${where}${more}: the migration locks the two in both orders, so a session that locked ${lock.relation} then wants ${other.relation} can deadlock with it`,
+        help: {
+          text: `Take the strongest lock on ${lock.relation} first (run this step before the one at line ${held.line}, or LOCK TABLE ${lock.relation} IN ${lock.mode} MODE at the start), or split the steps into separate transactions.`
+        },
+        locks: [lock]
+      });
     }
   }
 });
@@ -14349,53 +15692,6 @@ var lock_budget_default = defineRule({
   }
 });
 
-// src/sql/lock-mode-names.ts
-var LOCK_MODES = [
-  "ACCESS SHARE",
-  "ROW SHARE",
-  "ROW EXCLUSIVE",
-  "SHARE UPDATE EXCLUSIVE",
-  "SHARE",
-  "SHARE ROW EXCLUSIVE",
-  "EXCLUSIVE",
-  "ACCESS EXCLUSIVE"
-];
-function lockModeFromLevel(level) {
-  return LOCK_MODES[Math.min(Math.max(level, 1), 8) - 1];
-}
-
-// src/locks/modes.ts
-var CONFLICTS = {
-  "ACCESS SHARE": ["ACCESS EXCLUSIVE"],
-  "ROW SHARE": ["EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "ROW EXCLUSIVE": ["SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "SHARE UPDATE EXCLUSIVE": ["SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  SHARE: ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "SHARE ROW EXCLUSIVE": ["ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  EXCLUSIVE: ["ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"],
-  "ACCESS EXCLUSIVE": LOCK_MODES
-};
-function conflicts(a, b) {
-  return CONFLICTS[a].includes(b);
-}
-function blockedBy(mode) {
-  const blocked = [];
-  if (conflicts(mode, "ACCESS SHARE")) blocked.push("reads");
-  if (conflicts(mode, "ROW EXCLUSIVE")) blocked.push("writes");
-  if (conflicts(mode, "SHARE UPDATE EXCLUSIVE") || conflicts(mode, "SHARE")) blocked.push("ddl");
-  return blocked;
-}
-function stronger(a, b) {
-  return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
-}
-function lockModeFromPgLocks(mode) {
-  const spaced = mode.replace(/Lock$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
-  return LOCK_MODES.includes(spaced) ? spaced : void 0;
-}
-function blocksReadsOrWrites(mode) {
-  return conflicts(mode, "ACCESS SHARE") || conflicts(mode, "ROW EXCLUSIVE");
-}
-
 // rules/lock-upgrade.ts
 var lock_upgrade_default = defineRule({
   id: "lock-upgrade",
@@ -14404,24 +15700,66 @@ var lock_upgrade_default = defineRule({
   docs: {
     why: "Holding a lock that blocks writes (SHARE for `CREATE INDEX`, SHARE ROW EXCLUSIVE for a foreign key) and then asking for a stronger one on the same table (ACCESS EXCLUSIVE for `ALTER TABLE`) makes the migration wait for every session that already holds a weaker lock on it, while sessions that want to write wait for the migration. A session that read the table earlier in its transaction and now wants to write it waits for the migration, which waits for it: PostgreSQL detects the deadlock after `deadlock_timeout` and aborts one of them, possibly the migration; until then both wait, and everything queued behind them.",
     example: "BEGIN;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
-    useInstead: "BEGIN;\nLOCK TABLE orders IN ACCESS EXCLUSIVE MODE;\nCREATE INDEX ix_orders_total ON orders (total);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
-    alembic: '# take the strongest lock first, or split the steps into separate revisions:\nop.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")',
-    notes: "A first lock that blocks neither reads nor writes (VALIDATE CONSTRAINT's SHARE UPDATE EXCLUSIVE, say) queues no application session, and does not fire. Taking the strongest lock first trades the deadlock risk for a longer strong lock; splitting the steps into separate transactions (revisions with transaction_per_migration=True) avoids both. Relations created earlier in the same revision are exempt; an upgrade across revisions that share a transaction is reported by revisions-share-transaction.",
-    references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
+    useInstead: "BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nBEGIN;\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
+    alembic: '# the short ACCESS EXCLUSIVE step first, in a revision of its own (env.py: transaction_per_migration=True):\nop.add_column("orders", sa.Column("note", sa.Text()))\n# the next revision builds the index:\nop.create_index("ix_orders_total", "orders", ["total"])',
+    notes: "The advice depends on what runs between the two locks. Taking the strongest lock first (`LOCK TABLE ... IN ACCESS EXCLUSIVE MODE` where the weaker lock is taken now) removes the deadlock but holds ACCESS EXCLUSIVE over everything in between: before an index build, a foreign-key or CHECK validation, a rewrite or a backfill, reads of the table would wait for the whole of it. So the finding advises it only when nothing slow runs from the first lock to the stronger one; otherwise it advises running the short ACCESS EXCLUSIVE step in its own transaction (its own revision), before the slow ones, or a short `lock_timeout` on it and a retry. A first lock that blocks neither reads nor writes (VALIDATE CONSTRAINT's SHARE UPDATE EXCLUSIVE, say) queues no application session, and does not fire. Relations created earlier in the same revision are exempt; an upgrade across revisions that share a transaction is reported by revisions-share-transaction.",
+    references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS", "https://www.postgresql.org/docs/current/sql-lock.html"]
   },
   check(ctx) {
+    const trail = trailOf(ctx);
+    const line = ctx.statement.startPos.line;
     for (const lock of ctx.effects.locks) {
       if (lock.novelty !== null) continue;
       const held = ctx.heldLocks.get(lock.key);
       if (!held || !blocksReadsOrWrites(held.mode) || stronger(held.mode, lock.mode) === held.mode) continue;
+      const first = trail.firstLocked.get(lock.key) ?? { line: held.line, mode: held.mode };
+      const since2 = Math.min(first.line, held.line);
+      const longer = blockedBy(lock.mode).filter((b) => b !== "ddl" && !blockedBy(first.mode).includes(b));
+      const slow = longer.length > 0 ? trail.slow.find((s) => s.line >= since2 && s.line < line) : void 0;
+      const target = lockTarget(lock.relation);
       ctx.report({
         message: `${lock.relation} is locked ${held.mode} at line ${held.line}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
-        help: { text: "Take the strongest lock first (LOCK TABLE ... IN ACCESS EXCLUSIVE MODE at the start), or run the two steps in separate transactions." },
+        help: slow ? {
+          text: `Do not take ${lock.mode} at the start instead: ${longer.join(" and ")} of ${lock.relation} would then wait through the statement at line ${slow.line}, which ${slow.what}. Run this step in its own transaction, before the slow ones (a revision of its own, with transaction_per_migration=True), or set a short lock_timeout just before it and retry the migration when it times out.`,
+          sql: `SET LOCAL lock_timeout = '2s';
+${ctx.statement.sql.trim()};`
+        } : {
+          text: `Take the strongest lock first: LOCK TABLE ${target} IN ${lock.mode} MODE just before line ${since2}; ${longer.length > 0 ? "nothing slow runs between there and here, so it is held only a little longer" : `${first.mode} already blocks the same reads and writes from there`}. Or run the two steps in separate transactions.`,
+          sql: `LOCK TABLE ${target} IN ${lock.mode} MODE;`,
+          alembic: `op.execute(${JSON.stringify(`LOCK TABLE ${target} IN ${lock.mode} MODE`)})`
+        },
         locks: [lock]
       });
     }
+    remember(trail, ctx, line);
   }
 });
+function lockTarget(relation2) {
+  try {
+    parseTree(`LOCK TABLE ${relation2}`);
+    return relation2;
+  } catch {
+    return relation2.split(".").map((part) => part.startsWith('"') ? part : `"${part}"`).join(".");
+  }
+}
+var trails = /* @__PURE__ */ new WeakMap();
+function trailOf(ctx) {
+  const scope = ctx.place.transaction === null ? "" : `${ctx.place.transaction}/${ctx.place.unit.key}`;
+  let trail = trails.get(ctx.heldLocks);
+  if (!trail || trail.scope !== scope) {
+    trail = { scope, firstLocked: /* @__PURE__ */ new Map(), slow: [] };
+    trails.set(ctx.heldLocks, trail);
+  }
+  return trail;
+}
+function remember(trail, ctx, line) {
+  if (ctx.place.transaction === null) return;
+  const existing = existingLocks(ctx.effects.locks);
+  for (const lock of existing) if (!trail.firstLocked.has(lock.key)) trail.firstLocked.set(lock.key, { line, mode: lock.mode });
+  const slow = existing.find((l) => l.rewrite || l.scan);
+  if (slow) trail.slow.push({ line, what: `${slow.rewrite ? "rewrites" : "reads all of"} ${slow.relation}${slow.why[0] ? ` (${slow.why[0]})` : ""}` });
+  else if (!ctx.effects.analysed) trail.slow.push({ line, what: "runs, which locklint does not model (it may be slow)" });
+}
 
 // rules/revisions-share-transaction.ts
 var revisions_share_transaction_default = defineRule({
@@ -14433,19 +15771,22 @@ var revisions_share_transaction_default = defineRule({
     example: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\n-- Running upgrade b2 -> c3\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);\nCOMMIT;",
     useInstead: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
     alembic: "# env.py\ncontext.configure(\n    ...,\n    transaction_per_migration=True,\n)",
-    notes: "Reported once per transaction, at the first statement of the second revision. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
+    notes: "Reported once per transaction, at the first statement of the later revision that runs under the earlier lock (a `SET` of a session setting is skipped; a revision that opens with `COMMIT`, as `autocommit_block()` does, releases the lock first and does not fire); the message names the `-- Running upgrade` boundary and its line. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
     references: [
       "https://www.postgresql.org/docs/current/explicit-locking.html",
       "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration"
     ]
   },
   check(ctx) {
-    const revision = ctx.place.revision?.id ?? null;
+    const place = ctx.place.revision;
+    const revision = place?.id ?? null;
     if (ctx.place.transaction === null || revision === null) return;
+    if (ctx.effects.operations.some(({ operation: o }) => o.op === "set" || o.op === "transaction" && (o.kind === "commit" || o.kind === "rollback"))) return;
     const earlier = [...ctx.transactionLocks.values()].find((h) => h.revision !== null && h.revision !== revision && blocksReadsOrWrites(h.mode));
     if (!earlier || !ctx.firstTime(String(ctx.place.transaction))) return;
+    const marker = `Running ${place.direction === "stamp" ? "stamp_revision" : place.direction} ${place.from ?? "base"} -> ${place.id ?? "base"}`;
     ctx.report({
-      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at line ${earlier.line}: that lock is held through this and every later revision until COMMIT`,
+      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at line ${earlier.line}: that lock is held from the boundary at line ${place.line} (${marker}) through this and every later revision until COMMIT`,
       help: { text: "Set transaction_per_migration=True in env.py's context.configure() so that each revision commits on its own." },
       locks: []
     });
@@ -14583,26 +15924,28 @@ var wide_index_default = defineRule({
 var foreign_key_without_index_default = defineRule({
   id: "foreign-key-without-index",
   severity: "warning",
-  summary: "A foreign key whose columns no index covers: every delete or key update on the referenced table scans this one",
+  summary: "A foreign key added to an existing table with no index on its columns: from the deploy on, every delete or key update on the referenced table scans that table",
   docs: {
-    why: "PostgreSQL indexes the referenced side of a foreign key (its primary key or unique constraint) but not the referencing columns. Without an index on them, every DELETE of a referenced row, and every update of its key, reads the whole referencing table to look for dependants, holding its locks meanwhile; ON DELETE CASCADE then also deletes by scanning. The cost grows with the referencing table and shows up far from the migration that caused it.",
-    example: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));",
-    useInstead: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint REFERENCES orders (id));\nCREATE INDEX ix_order_items_order_id ON order_items (order_id);",
-    alembic: 'op.create_table("order_items", sa.Column("id", sa.BigInteger(), primary_key=True), sa.Column("order_id", sa.BigInteger(), sa.ForeignKey("orders.id")))\nop.create_index("ix_order_items_order_id", "order_items", ["order_id"])  # or index=True on the column',
-    notes: "Checked at the end of the revision (or transaction), so an index created after the foreign key in the same revision counts. Tables that existed before the script are checked only when the script shows their indexes. On an existing table, build the index CONCURRENTLY.",
+    why: "PostgreSQL indexes the referenced side of a foreign key (its primary key or unique constraint) but not the referencing columns. Without an index on them, every DELETE of a referenced row, and every update of its key, reads the whole referencing table to look for dependants, holding its locks meanwhile; ON DELETE CASCADE then also deletes by scanning. On a table that already holds data, that cost starts the moment the migration commits.",
+    example: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);\nCOMMIT;\nBEGIN;\nALTER TABLE order_items ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+    useInstead: "CREATE TABLE order_items (id bigint PRIMARY KEY, order_id bigint);\nCOMMIT;\nCREATE INDEX CONCURRENTLY ix_order_items_order_id ON order_items (order_id);\nBEGIN;\nALTER TABLE order_items ADD CONSTRAINT order_items_order_id_fkey FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;",
+    alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_order_items_order_id", "order_items", ["order_id"], postgresql_concurrently=True)\nop.create_foreign_key("order_items_order_id_fkey", "order_items", "orders", ["order_id"], ["id"], postgresql_not_valid=True)',
+    notes: "What this rule is for: the hazard of an unindexed foreign key is at run time (deletes and key updates on the referenced table scan the referencing one, and ON DELETE CASCADE locks the rows it finds by scanning), not a lock the migration takes. It fires only where the migration adds the foreign key (ALTER TABLE ... ADD CONSTRAINT, or ADD COLUMN ... REFERENCES) to a table that existed before the revision, because there the table already has rows and the scans start at deploy; a foreign key on a table created in the same revision (an empty table) is a schema-design choice that this migration linter leaves alone. Reported once per foreign key, at the clause that creates it, and checked at the end of the revision (or transaction), so an index created after the foreign key in the same revision counts. Tables that existed before the script are checked only when the script shows their indexes (alembic histories do). Build the index CONCURRENTLY.",
     references: ["https://www.postgresql.org/docs/current/ddl-constraints.html#DDL-CONSTRAINTS-FK"]
   },
   check(ctx) {
     for (const { operation } of ctx.effects.operations) {
       for (const fk of foreignKeys(operation)) {
+        if (!existedBefore(ctx.effects.locks, fk.table)) continue;
         ctx.afterUnit(() => {
           if (ctx.indexCovers(fk.table, fk.columns) !== false) return;
           ctx.report({
-            message: `no index on ${fk.table.written} (${fk.columns.join(", ")}): each DELETE from ${fk.references.written}, or key update, scans ${fk.table.written}`,
+            message: `no index on ${fk.table.written} (${fk.columns.join(", ")}), an existing table: from this deploy on, each DELETE from ${fk.references.written}, or key update, scans ${fk.table.written}`,
             help: {
-              text: "Index the referencing columns (CONCURRENTLY on an existing table).",
-              sql: `CREATE INDEX ix_${fk.table.name}_${fk.columns.join("_")} ON ${fk.table.written} (${fk.columns.join(", ")});`,
-              alembic: `op.create_index("ix_${fk.table.name}_${fk.columns.join("_")}", "${fk.table.name}", [${fk.columns.map((c) => `"${c}"`).join(", ")}])`
+              text: "Index the referencing columns, CONCURRENTLY (outside the transaction).",
+              sql: `CREATE INDEX CONCURRENTLY ix_${fk.table.name}_${fk.columns.join("_")} ON ${fk.table.written} (${fk.columns.join(", ")});`,
+              alembic: `with op.get_context().autocommit_block():
+    op.create_index("ix_${fk.table.name}_${fk.columns.join("_")}", "${fk.table.name}", [${fk.columns.map((c) => `"${c}"`).join(", ")}], postgresql_concurrently=True)`
             },
             at: fk.location,
             locks: []
@@ -14612,6 +15955,10 @@ var foreign_key_without_index_default = defineRule({
     }
   }
 });
+function existedBefore(locks, table2) {
+  const key = relationKey(table2.schema, table2.name);
+  return locks.some((l) => l.key === key && l.novelty === null);
+}
 function foreignKeys(op) {
   const found = [];
   const add = (table2, column2, spec) => {
@@ -15335,899 +16682,6 @@ var adding_domain_constraint_default = defineRule({
   }
 });
 
-// src/sql/parse-batch.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-
-// src/sql/volatility.ts
-var VOLATILE = /* @__PURE__ */ new Set([
-  "random",
-  "random_normal",
-  "gen_random_uuid",
-  "uuidv4",
-  "uuidv7",
-  "clock_timestamp",
-  "timeofday",
-  "nextval",
-  "setval",
-  "currval",
-  "lastval",
-  // extensions: uuid-ossp and pgcrypto
-  "uuid_generate_v1",
-  "uuid_generate_v1mc",
-  "uuid_generate_v4",
-  "gen_random_bytes"
-]);
-var STABLE = /* @__PURE__ */ new Set([
-  "now",
-  "transaction_timestamp",
-  "statement_timestamp",
-  "current_setting",
-  "current_schema",
-  "current_database",
-  "to_timestamp",
-  "timezone",
-  "date_trunc",
-  "to_char",
-  "age",
-  "txid_current",
-  "pg_current_xact_id",
-  // stable through some overload (type output functions depend on settings)
-  "length",
-  "concat",
-  "to_jsonb",
-  "to_json",
-  "jsonb_build_object",
-  "json_build_object",
-  "jsonb_build_array",
-  "json_build_array",
-  "date_part",
-  "extract"
-]);
-var IMMUTABLE = /* @__PURE__ */ new Set(["lower", "upper", "abs", "round", "md5", "make_interval", "btrim", "trim", "replace", "substring", "array_fill"]);
-var RANK = { immutable: 0, stable: 1, unknown: 2, volatile: 3 };
-function analyzeDefault(expr) {
-  const result2 = { volatility: "immutable", unknownFunctions: [], volatileFunctions: [], isNull: false };
-  const constant = asKind(expr, "A_Const");
-  if (constant?.isnull) result2.isNull = true;
-  const raise = (v) => {
-    if (RANK[v] > RANK[result2.volatility]) result2.volatility = v;
-  };
-  walk(expr, (kind, body) => {
-    if (kind === "FuncCall") {
-      const names = nameList(body.funcname);
-      const name = (names[names.length - 1] ?? "").toLowerCase();
-      const qualifiedElsewhere = names.length > 1 && names[0] !== "pg_catalog";
-      if (!qualifiedElsewhere && VOLATILE.has(name)) {
-        result2.volatileFunctions.push(name);
-        raise("volatile");
-      } else if (!qualifiedElsewhere && STABLE.has(name)) raise("stable");
-      else if (!qualifiedElsewhere && IMMUTABLE.has(name)) raise("immutable");
-      else {
-        result2.unknownFunctions.push(names.join("."));
-        raise("unknown");
-      }
-    } else if (kind === "SQLValueFunction") raise("stable");
-    else if (kind === "SubLink") raise("unknown");
-  });
-  return result2;
-}
-var LISTED_FUNCTIONS = [...VOLATILE, ...STABLE, ...IMMUTABLE];
-
-// src/sql/operations.ts
-function operationsOf(ast, base = 0) {
-  const operations = readOperations(ast);
-  if (base > 0) rebaseLocations(operations, base);
-  return operations;
-}
-function rebaseLocations(value, base) {
-  if (Array.isArray(value)) for (const item of value) rebaseLocations(item, base);
-  else if (value !== null && typeof value === "object") {
-    const record = value;
-    for (const key in record) {
-      const v = record[key];
-      if (key === "location" && typeof v === "number") record[key] = v >= base ? v - base : v;
-      else if (typeof v === "object") rebaseLocations(v, base);
-    }
-  }
-}
-function readOperations(ast) {
-  const node = nodeKind(ast);
-  return isStatement(node) ? statementOperations(node) : [{ op: "unknown", what: describeKind(node[0]) }];
-}
-function statementOperations(node) {
-  const [kind, stmt] = node;
-  switch (kind) {
-    case "CreateStmt":
-      return [createTable(stmt)];
-    case "ViewStmt": {
-      return [
-        { op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }
-      ];
-    }
-    case "CreateTableAsStmt": {
-      const target = requiredRelation(stmt.into?.rel);
-      const reads = readRelations(stmt.query);
-      return stmt.objtype === "OBJECT_MATVIEW" ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }] : [{ op: "create-table-as", table: target, reads }];
-    }
-    case "DropStmt":
-      return dropStatement(stmt);
-    case "AlterTableStmt":
-      return alterTable(stmt);
-    case "RenameStmt":
-      return renameStatement(stmt);
-    case "AlterObjectSchemaStmt": {
-      const relation2 = relationName(stmt.relation);
-      return relation2 ? [{ op: "set-schema", relation: relation2, newSchema: stmt.newschema ?? "" }] : [{ op: "no-table-lock", what: "ALTER ... SET SCHEMA" }];
-    }
-    case "IndexStmt": {
-      const table2 = requiredRelation(stmt.relation);
-      const index = stmt.idxname ? { schema: table2.schema, name: stmt.idxname, written: stmt.idxname } : null;
-      const columns = list(stmt.indexParams).flatMap((p) => {
-        const e = asKind(p, "IndexElem");
-        return e?.name ? [e.name] : [];
-      });
-      return [{ op: "create-index", table: table2, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
-    }
-    case "ReindexStmt":
-      return [reindex(stmt)];
-    case "CreateEnumStmt": {
-      return [{ op: "create-enum", type: requiredRelationFromNames(nameList(stmt.typeName)), values: nameList(stmt.vals) }];
-    }
-    case "AlterEnumStmt": {
-      const type = requiredRelationFromNames(nameList(stmt.typeName));
-      if (stmt.oldVal !== void 0) return [{ op: "rename-enum-value", type, from: stmt.oldVal, to: stmt.newVal ?? "" }];
-      const position = stmt.newValNeighbor === void 0 ? "end" : stmt.newValIsAfter === true ? "after" : "before";
-      return [{ op: "add-enum-value", type, value: stmt.newVal ?? "", position }];
-    }
-    case "TruncateStmt":
-      return list(stmt.relations).map((r) => ({ op: "truncate", table: requiredRelation(asKind(r, "RangeVar")), cascade: stmt.behavior === "DROP_CASCADE" }));
-    case "UpdateStmt": {
-      const table2 = requiredRelation(stmt.relation);
-      const columns = list(stmt.targetList).flatMap((t) => {
-        const r = asKind(t, "ResTarget");
-        return r?.name ? [r.name] : [];
-      });
-      const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
-      return [{ op: "update", table: table2, columns, where: whereColumns(stmt.whereClause), reads }];
-    }
-    case "DeleteStmt": {
-      const table2 = requiredRelation(stmt.relation);
-      const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
-      return [{ op: "delete", table: table2, where: whereColumns(stmt.whereClause), reads }];
-    }
-    case "InsertStmt": {
-      return [{ op: "insert", table: requiredRelation(stmt.relation), reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
-    }
-    case "SelectStmt":
-      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0 }];
-    case "VacuumStmt":
-      return vacuum(stmt);
-    case "ClusterStmt":
-      return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
-    case "RefreshMatViewStmt": {
-      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent) }];
-    }
-    case "LockStmt": {
-      const mode = lockModeFromLevel(stmt.mode ?? 8);
-      return list(stmt.relations).map((r) => ({ op: "lock-table", table: requiredRelation(asKind(r, "RangeVar")), mode }));
-    }
-    case "CreateTrigStmt": {
-      return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
-    }
-    case "CommentStmt":
-      return [comment(stmt)];
-    case "GrantStmt":
-      if (stmt.targtype === "ACL_TARGET_OBJECT" && (stmt.objtype === "OBJECT_TABLE" || stmt.objtype === void 0)) {
-        return list(stmt.objects).map((o) => ({ op: "grant", relation: requiredRelation(asKind(o, "RangeVar")) }));
-      }
-      return [{ op: "no-table-lock", what: "GRANT" }];
-    case "VariableSetStmt":
-      return [variableSet(stmt)];
-    case "TransactionStmt":
-      return [transaction(stmt)];
-    case "DoStmt":
-      return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
-    case "CreateSeqStmt":
-      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
-    case "AlterSeqStmt":
-      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
-    case "CreateFunctionStmt":
-      return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
-    case "CreateExtensionStmt":
-      return [{ op: "no-table-lock", what: "CREATE EXTENSION" }];
-    case "AlterExtensionStmt":
-      return [{ op: "no-table-lock", what: "ALTER EXTENSION" }];
-    case "CreateSchemaStmt":
-      return [{ op: "no-table-lock", what: "CREATE SCHEMA" }];
-    case "CompositeTypeStmt":
-      return [{ op: "no-table-lock", what: "CREATE TYPE ... AS (composite type)" }];
-    case "CreateDomainStmt": {
-      const domain = requiredRelationFromNames(nameList(stmt.domainname));
-      const checks = list(stmt.constraints).some((c) => asKind(c, "Constraint")?.contype === "CONSTR_CHECK");
-      return checks ? [{ op: "domain-constraint", domain, action: "create", notValid: false }] : [{ op: "no-table-lock", what: "CREATE DOMAIN" }];
-    }
-    case "AlterDomainStmt": {
-      const domain = requiredRelationFromNames(nameList(stmt.typeName));
-      if (stmt.subtype === "C") {
-        const notValid = asKind(stmt.def, "Constraint")?.skip_validation === true;
-        return [{ op: "domain-constraint", domain, action: "add", notValid }];
-      }
-      if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
-      return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
-    }
-    case "DropdbStmt":
-      return [{ op: "drop-database", name: stmt.dbname ?? "" }];
-    case "CreateRangeStmt":
-    case "DefineStmt":
-    case "CreateRoleStmt":
-    case "AlterRoleStmt":
-    case "AlterRoleSetStmt":
-    case "GrantRoleStmt":
-    case "AlterDefaultPrivilegesStmt":
-    case "AlterOwnerStmt":
-    case "AlterFunctionStmt":
-    case "CreateCastStmt":
-    case "CreateStatsStmt":
-    case "ExplainStmt":
-    case "VariableShowStmt":
-    case "DiscardStmt":
-    case "CheckPointStmt":
-    case "NotifyStmt":
-    case "ListenStmt":
-    case "CallStmt":
-    case "CreateEventTrigStmt":
-    case "AlterEventTrigStmt":
-    case "CreateSubscriptionStmt":
-    case "CreatePublicationStmt":
-    case "AlterPublicationStmt":
-    case "CreateFdwStmt":
-    case "CreateForeignServerStmt":
-    case "CreateUserMappingStmt":
-    case "CreateTransformStmt":
-    case "CreateOpClassStmt":
-    case "CreateConversionStmt":
-    case "CreatedbStmt":
-    case "AlterDatabaseStmt":
-    case "AlterDatabaseSetStmt":
-    case "AlterSystemStmt":
-    case "DeallocateStmt":
-    case "PrepareStmt":
-    case "ExecuteStmt":
-    case "DeclareCursorStmt":
-    case "ClosePortalStmt":
-    case "FetchStmt":
-    case "CopyStmt":
-    case "ConstraintsSetStmt":
-    case "ReassignOwnedStmt":
-    case "DropOwnedStmt":
-    case "DropRoleStmt":
-    case "CreatePLangStmt":
-    case "SecLabelStmt":
-    case "LoadStmt":
-      return [{ op: "no-table-lock", what: describeKind(kind) }];
-    // not modelled: their locks are unknown to locklint
-    case "AlterCollationStmt":
-    case "AlterDatabaseRefreshCollStmt":
-    case "AlterExtensionContentsStmt":
-    case "AlterFdwStmt":
-    case "AlterForeignServerStmt":
-    case "AlterObjectDependsStmt":
-    case "AlterOpFamilyStmt":
-    case "AlterOperatorStmt":
-    case "AlterPolicyStmt":
-    case "AlterStatsStmt":
-    case "AlterSubscriptionStmt":
-    case "AlterTSConfigurationStmt":
-    case "AlterTSDictionaryStmt":
-    case "AlterTableMoveAllStmt":
-    case "AlterTableSpaceOptionsStmt":
-    case "AlterTypeStmt":
-    case "AlterUserMappingStmt":
-    case "CreateAmStmt":
-    case "CreateForeignTableStmt":
-    case "CreateOpFamilyStmt":
-    case "CreatePolicyStmt":
-    case "CreateTableSpaceStmt":
-    case "DropSubscriptionStmt":
-    case "DropTableSpaceStmt":
-    case "DropUserMappingStmt":
-    case "ImportForeignSchemaStmt":
-    case "MergeStmt":
-    case "RuleStmt":
-    case "UnlistenStmt":
-      return [{ op: "unknown", what: describeKind(kind) }];
-    default:
-      return [{ op: "unknown", what: describeKind(unhandledKind(kind)) }];
-  }
-}
-function describeKind(kind) {
-  return kind.replace(/Stmt$/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toUpperCase();
-}
-function createTable(stmt) {
-  const table2 = requiredRelation(stmt.relation);
-  const columns = [];
-  const constraints = [];
-  const likes = [];
-  for (const element of list(stmt.tableElts)) {
-    const [kind, body] = nodeKind(element);
-    if (kind === "ColumnDef") {
-      const column2 = columnSpec(body);
-      columns.push(column2);
-      for (const c of column2.constraints) constraints.push(c);
-    } else if (kind === "Constraint") {
-      const c = constraintSpec(body);
-      if (c) constraints.push(c);
-    } else if (kind === "TableLikeClause") {
-      likes.push(requiredRelation(body.relation));
-    }
-  }
-  const parents = list(stmt.inhRelations).map((r) => requiredRelation(asKind(r, "RangeVar")));
-  const isPartition = stmt.partbound !== void 0;
-  const partitionKey = list(stmt.partspec?.partParams).flatMap((p) => {
-    const e = asKind(p, "PartitionElem");
-    return e?.name ? [e.name] : [];
-  });
-  return {
-    op: "create-table",
-    table: table2,
-    kind: stmt.partspec ? "partitioned table" : "table",
-    temporary: stmt.relation?.relpersistence === "t",
-    unlogged: stmt.relation?.relpersistence === "u",
-    columns,
-    constraints,
-    partitionOf: isPartition ? parents[0] ?? null : null,
-    defaultPartition: Boolean(stmt.partbound?.is_default),
-    inherits: isPartition ? [] : parents,
-    likes,
-    partitionKey
-  };
-}
-var SERIAL_TYPES = /* @__PURE__ */ new Set(["serial", "bigserial", "smallserial"]);
-function columnSpec(def) {
-  const type = columnType(def.typeName);
-  const spec = {
-    name: def.colname ?? "",
-    type,
-    notNull: false,
-    default: null,
-    generated: null,
-    identity: false,
-    serial: type !== null && type.schema === null && SERIAL_TYPES.has(type.name),
-    constraints: [],
-    location: def.location ?? 0
-  };
-  for (const c of list(def.constraints)) {
-    const body = asKind(c, "Constraint");
-    if (!body) continue;
-    const contype = required(body.contype, "a constraint type");
-    switch (contype) {
-      case "CONSTR_NOTNULL":
-        spec.notNull = true;
-        break;
-      case "CONSTR_DEFAULT":
-        spec.default = analyzeDefault(required(body.raw_expr, "a default expression"));
-        if (spec.default.isNull) spec.default = null;
-        break;
-      case "CONSTR_IDENTITY":
-        spec.identity = true;
-        break;
-      case "CONSTR_GENERATED":
-        spec.generated = body.generated_kind === "v" ? "virtual" : "stored";
-        break;
-      case "CONSTR_PRIMARY":
-        spec.notNull = true;
-        spec.constraints.push(columnConstraint(body, spec.name));
-        break;
-      case "CONSTR_CHECK":
-      case "CONSTR_UNIQUE":
-      case "CONSTR_FOREIGN":
-      case "CONSTR_EXCLUSION":
-        spec.constraints.push(columnConstraint(body, spec.name));
-        break;
-      // NULL, and the attributes of the constraint before (DEFERRABLE, ...): nothing the column keeps
-      case "CONSTR_NULL":
-      case "CONSTR_ATTR_DEFERRABLE":
-      case "CONSTR_ATTR_NOT_DEFERRABLE":
-      case "CONSTR_ATTR_DEFERRED":
-      case "CONSTR_ATTR_IMMEDIATE":
-      case "CONSTR_ATTR_ENFORCED":
-      case "CONSTR_ATTR_NOT_ENFORCED":
-        break;
-      default:
-        unhandledKind(contype);
-    }
-  }
-  if (spec.serial || spec.identity) spec.notNull = true;
-  return spec;
-}
-function columnConstraint(body, column2) {
-  const spec = constraintSpec(body);
-  if (spec.columns.length === 0) spec.columns = [column2];
-  return spec;
-}
-var CONSTRAINT_KINDS = {
-  CONSTR_CHECK: "check",
-  CONSTR_FOREIGN: "foreign-key",
-  CONSTR_UNIQUE: "unique",
-  CONSTR_PRIMARY: "primary-key",
-  CONSTR_EXCLUSION: "exclude",
-  CONSTR_NOTNULL: "not-null",
-  CONSTR_NULL: null,
-  CONSTR_DEFAULT: null,
-  CONSTR_IDENTITY: null,
-  CONSTR_GENERATED: null,
-  CONSTR_ATTR_DEFERRABLE: null,
-  CONSTR_ATTR_NOT_DEFERRABLE: null,
-  CONSTR_ATTR_DEFERRED: null,
-  CONSTR_ATTR_IMMEDIATE: null,
-  CONSTR_ATTR_ENFORCED: null,
-  CONSTR_ATTR_NOT_ENFORCED: null
-};
-function constraintSpec(body) {
-  const kind = CONSTRAINT_KINDS[required(body.contype, "a constraint type")];
-  if (!kind) return null;
-  let columns = nameList(kind === "foreign-key" ? body.fk_attrs : body.keys);
-  if (kind === "exclude") {
-    columns = list(body.exclusions).flatMap((pair) => {
-      const elem = asKind(list(asKind(pair, "List")?.items)[0], "IndexElem");
-      return elem?.name ? [elem.name] : [];
-    });
-  }
-  let provesNotNull = kind === "not-null" ? columns[0] ?? null : null;
-  if (kind === "check") {
-    const test = asKind(body.raw_expr, "NullTest");
-    const ref = test && test.nulltesttype === "IS_NOT_NULL" ? asKind(test.arg, "ColumnRef") : void 0;
-    if (ref) {
-      const fields = nameList(ref.fields);
-      provesNotNull = fields[fields.length - 1] ?? null;
-      columns = provesNotNull ? [provesNotNull] : [];
-    } else {
-      const referenced = /* @__PURE__ */ new Set();
-      walk(body.raw_expr, (k, b) => {
-        if (k === "ColumnRef") {
-          const fields = nameList(b.fields);
-          if (fields.length) referenced.add(fields[fields.length - 1]);
-        }
-      });
-      columns = [...referenced];
-    }
-  }
-  return {
-    kind,
-    name: body.conname ? body.conname : null,
-    columns,
-    notValid: Boolean(body.skip_validation),
-    usingIndex: body.indexname ? body.indexname : null,
-    references: kind === "foreign-key" ? relationName(body.pktable) ?? null : null,
-    provesNotNull,
-    onDelete: body.fk_del_action ?? "a",
-    location: body.location ?? 0
-  };
-}
-var NO_RELATION = { drop: "other", rename: "other", comment: "other" };
-var OBJECTS = {
-  OBJECT_TABLE: { drop: "table", rename: "table", comment: "relation" },
-  OBJECT_VIEW: { drop: "view", rename: "table", comment: "relation" },
-  OBJECT_MATVIEW: { drop: "materialized view", rename: "table", comment: "relation" },
-  OBJECT_FOREIGN_TABLE: { drop: "other", rename: "table", comment: "other" },
-  OBJECT_INDEX: { drop: "index", rename: "index", comment: "relation" },
-  OBJECT_COLUMN: { drop: "other", rename: "column", comment: "column" },
-  OBJECT_TABCONSTRAINT: { drop: "other", rename: "constraint", comment: "other" },
-  OBJECT_TRIGGER: { drop: "trigger", rename: "trigger", comment: "other" },
-  OBJECT_TYPE: { drop: "type", rename: "other", comment: "other" },
-  OBJECT_DOMAIN: { drop: "type", rename: "other", comment: "other" },
-  OBJECT_SCHEMA: { drop: "schema", rename: "schema", comment: "other" },
-  OBJECT_ACCESS_METHOD: NO_RELATION,
-  OBJECT_AGGREGATE: NO_RELATION,
-  OBJECT_AMOP: NO_RELATION,
-  OBJECT_AMPROC: NO_RELATION,
-  OBJECT_ATTRIBUTE: NO_RELATION,
-  OBJECT_CAST: NO_RELATION,
-  OBJECT_COLLATION: NO_RELATION,
-  OBJECT_CONVERSION: NO_RELATION,
-  OBJECT_DATABASE: NO_RELATION,
-  OBJECT_DEFAULT: NO_RELATION,
-  OBJECT_DEFACL: NO_RELATION,
-  OBJECT_DOMCONSTRAINT: NO_RELATION,
-  OBJECT_EVENT_TRIGGER: NO_RELATION,
-  OBJECT_EXTENSION: NO_RELATION,
-  OBJECT_FDW: NO_RELATION,
-  OBJECT_FOREIGN_SERVER: NO_RELATION,
-  OBJECT_FUNCTION: NO_RELATION,
-  OBJECT_LANGUAGE: NO_RELATION,
-  OBJECT_LARGEOBJECT: NO_RELATION,
-  OBJECT_OPCLASS: NO_RELATION,
-  OBJECT_OPERATOR: NO_RELATION,
-  OBJECT_OPFAMILY: NO_RELATION,
-  OBJECT_PARAMETER_ACL: NO_RELATION,
-  OBJECT_POLICY: NO_RELATION,
-  OBJECT_PROCEDURE: NO_RELATION,
-  OBJECT_PUBLICATION: NO_RELATION,
-  OBJECT_PUBLICATION_NAMESPACE: NO_RELATION,
-  OBJECT_PUBLICATION_REL: NO_RELATION,
-  OBJECT_ROLE: NO_RELATION,
-  OBJECT_ROUTINE: NO_RELATION,
-  OBJECT_RULE: NO_RELATION,
-  OBJECT_SEQUENCE: NO_RELATION,
-  OBJECT_SUBSCRIPTION: NO_RELATION,
-  OBJECT_STATISTIC_EXT: NO_RELATION,
-  OBJECT_TABLESPACE: NO_RELATION,
-  OBJECT_TRANSFORM: NO_RELATION,
-  OBJECT_TSCONFIGURATION: NO_RELATION,
-  OBJECT_TSDICTIONARY: NO_RELATION,
-  OBJECT_TSPARSER: NO_RELATION,
-  OBJECT_TSTEMPLATE: NO_RELATION,
-  OBJECT_USER_MAPPING: NO_RELATION
-};
-function objectName(type) {
-  return type.replace(/^OBJECT_/, "");
-}
-function dropStatement(stmt) {
-  const objects = list(stmt.objects).map((o) => nameList(asKind(o, "List")?.items ?? [o]));
-  const cascade = stmt.behavior === "DROP_CASCADE";
-  const type = required(stmt.removeType, "the kind of object dropped");
-  const dropped = OBJECTS[type].drop;
-  switch (dropped) {
-    case "table":
-    case "view":
-    case "materialized view":
-      return objects.map((names) => ({ op: "drop-relation", relation: requiredRelationFromNames(names), kind: dropped, cascade }));
-    case "index":
-      return objects.map((names) => ({ op: "drop-index", index: requiredRelationFromNames(names), concurrent: Boolean(stmt.concurrent) }));
-    case "trigger":
-      return objects.map((names) => ({ op: "drop-trigger", table: requiredRelationFromNames(names.slice(0, -1)) }));
-    case "type":
-      return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
-    case "schema":
-      return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: requiredKind(o, "String").sval ?? "", cascade }));
-    case "other":
-      return [{ op: "no-table-lock", what: `DROP ${objectName(type)}` }];
-  }
-}
-function alterTable(stmt) {
-  const table2 = requiredRelation(stmt.relation);
-  if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table: table2, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null }];
-  }
-  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
-    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
-  }
-  return list(stmt.cmds).flatMap((c) => alterTableCommand(table2, requiredKind(c, "AlterTableCmd")));
-}
-function alterTableCommand(table2, cmd) {
-  const column2 = cmd.name ?? "";
-  const other = (form, what = form, options = [], named = null) => [
-    { op: "alter-table-other", table: table2, form, what, options, column: named }
-  ];
-  const subtype = required(cmd.subtype, "an ALTER TABLE form");
-  if (isExecutionForm(subtype)) return other("other", subtype.replace(/^AT_/, ""));
-  switch (subtype) {
-    case "AT_AddColumn":
-    case "AT_AddColumnToView":
-      return [{ op: "add-column", table: table2, column: columnSpec(requiredKind(cmd.def, "ColumnDef")) }];
-    case "AT_DropColumn":
-      return [{ op: "drop-column", table: table2, column: column2 }];
-    case "AT_AlterColumnType": {
-      const def = requiredKind(cmd.def, "ColumnDef");
-      return [{ op: "alter-column-type", table: table2, column: column2, type: columnType(def.typeName), using: def.raw_default !== void 0, location: def.location ?? 0 }];
-    }
-    case "AT_SetNotNull":
-      return [{ op: "set-not-null", table: table2, column: column2 }];
-    case "AT_DropNotNull":
-      return [{ op: "drop-not-null", table: table2, column: column2 }];
-    case "AT_ColumnDefault":
-      return cmd.def === void 0 ? [{ op: "drop-default", table: table2, column: column2 }] : [{ op: "set-default", table: table2, column: column2, default: analyzeDefault(cmd.def) }];
-    case "AT_AddConstraint": {
-      const constraint = constraintSpec(requiredKind(cmd.def, "Constraint"));
-      return constraint ? [{ op: "add-constraint", table: table2, constraint }] : other("ADD CONSTRAINT");
-    }
-    case "AT_ValidateConstraint":
-      return [{ op: "validate-constraint", table: table2, name: column2 }];
-    case "AT_DropConstraint":
-      return [{ op: "drop-constraint", table: table2, name: column2, cascade: cmd.behavior === "DROP_CASCADE" }];
-    case "AT_AttachPartition": {
-      const part = requiredKind(cmd.def, "PartitionCmd");
-      return [{ op: "attach-partition", table: table2, partition: requiredRelation(part.name), defaultPartition: Boolean(part.bound?.is_default) }];
-    }
-    case "AT_DetachPartition":
-    case "AT_DetachPartitionFinalize": {
-      const part = requiredKind(cmd.def, "PartitionCmd");
-      const finalize = subtype === "AT_DetachPartitionFinalize";
-      return [{ op: "detach-partition", table: table2, partition: requiredRelation(part.name), concurrent: Boolean(part.concurrent), finalize }];
-    }
-    case "AT_EnableTrig":
-    case "AT_EnableAlwaysTrig":
-    case "AT_EnableReplicaTrig":
-    case "AT_DisableTrig":
-    case "AT_EnableTrigAll":
-    case "AT_DisableTrigAll":
-    case "AT_EnableTrigUser":
-    case "AT_DisableTrigUser":
-      return [{ op: "enable-disable-trigger", table: table2 }];
-    case "AT_SetLogged":
-      return other("SET LOGGED");
-    case "AT_SetUnLogged":
-      return other("SET UNLOGGED");
-    case "AT_SetTableSpace":
-      return other("SET TABLESPACE");
-    case "AT_SetAccessMethod":
-      return other("SET ACCESS METHOD");
-    case "AT_SetExpression":
-      return other("ALTER COLUMN SET EXPRESSION", "ALTER COLUMN SET EXPRESSION", [], column2);
-    case "AT_SetRelOptions":
-    case "AT_ResetRelOptions": {
-      const names = list(cmd.def).map((d) => {
-        const e = asKind(d, "DefElem");
-        return `${e?.defnamespace ? `${e.defnamespace}.` : ""}${e?.defname ?? ""}`;
-      });
-      const form = subtype === "AT_SetRelOptions" ? "SET (storage parameters)" : "RESET (storage parameters)";
-      return other(form, form, names);
-    }
-    case "AT_SetStatistics":
-      return other("ALTER COLUMN SET STATISTICS");
-    case "AT_SetOptions":
-    case "AT_ResetOptions":
-      return other("ALTER COLUMN SET/RESET (attribute options)");
-    case "AT_SetStorage":
-      return other("ALTER COLUMN SET STORAGE");
-    case "AT_ClusterOn":
-      return other("CLUSTER ON");
-    case "AT_DropCluster":
-      return other("SET WITHOUT CLUSTER");
-    case "AT_AlterConstraint":
-      return other("ALTER CONSTRAINT");
-    case "AT_ChangeOwner":
-      return other("OWNER TO");
-    case "AT_AddIdentity":
-      return other("ALTER COLUMN ADD GENERATED AS IDENTITY");
-    case "AT_SetIdentity":
-      return other("ALTER COLUMN SET (identity options)");
-    case "AT_DropIdentity":
-      return other("ALTER COLUMN DROP IDENTITY");
-    case "AT_DropExpression":
-      return other("ALTER COLUMN DROP EXPRESSION");
-    case "AT_SetCompression":
-      return other("ALTER COLUMN SET COMPRESSION");
-    case "AT_ReplicaIdentity":
-      return other("REPLICA IDENTITY");
-    case "AT_EnableRowSecurity":
-    case "AT_DisableRowSecurity":
-    case "AT_ForceRowSecurity":
-    case "AT_NoForceRowSecurity":
-      return other("ROW LEVEL SECURITY");
-    case "AT_EnableRule":
-    case "AT_EnableAlwaysRule":
-    case "AT_EnableReplicaRule":
-    case "AT_DisableRule":
-      return other("ENABLE/DISABLE RULE");
-    case "AT_AddInherit":
-    case "AT_DropInherit":
-      return other(subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
-    // forms with nothing to analyse: PostgreSQL's conservative default for ALTER TABLE (locks/facts.ts)
-    case "AT_AddOf":
-    case "AT_DropOf":
-    case "AT_GenericOptions":
-    case "AT_AlterColumnGenericOptions":
-      return other("other", subtype.replace(/^AT_/, ""));
-    default:
-      return other("other", unhandledKind(subtype).replace(/^AT_/, ""));
-  }
-}
-var EXECUTION_FORMS = [
-  "AT_AddIndex",
-  "AT_AddIndexConstraint",
-  "AT_CookedColumnDefault",
-  "AT_DropOids",
-  "AT_ReAddComment",
-  "AT_ReAddConstraint",
-  "AT_ReAddDomainConstraint",
-  "AT_ReAddIndex",
-  "AT_ReAddStatistics",
-  "AT_ReplaceRelOptions"
-];
-function isExecutionForm(subtype) {
-  return EXECUTION_FORMS.includes(subtype);
-}
-function renameStatement(stmt) {
-  const relation2 = () => requiredRelation(stmt.relation);
-  const newName = stmt.newname ?? "";
-  const type = required(stmt.renameType, "the kind of object renamed");
-  switch (OBJECTS[type].rename) {
-    case "table":
-      return [{ op: "rename-table", table: relation2(), newName }];
-    case "column":
-      return [{ op: "rename-column", table: relation2(), column: stmt.subname ?? "", newName }];
-    case "index":
-      return [{ op: "rename-index", index: relation2(), newName }];
-    case "constraint":
-      return [{ op: "rename-constraint", table: relation2(), name: stmt.subname ?? "", newName }];
-    case "trigger":
-      return [{ op: "alter-table-other", table: relation2(), form: "ALTER TRIGGER RENAME", what: "ALTER TRIGGER RENAME", options: [], column: null }];
-    case "schema":
-      return [{ op: "rename-schema", schema: stmt.subname ?? "", newName }];
-    case "other":
-      return [{ op: "no-table-lock", what: `RENAME ${objectName(type)}` }];
-  }
-}
-var REINDEX_TARGETS = {
-  REINDEX_OBJECT_INDEX: "index",
-  REINDEX_OBJECT_TABLE: "table",
-  REINDEX_OBJECT_SCHEMA: "schema",
-  REINDEX_OBJECT_DATABASE: "database",
-  REINDEX_OBJECT_SYSTEM: "system"
-};
-function reindex(stmt) {
-  const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
-  return { op: "reindex", target: stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table", relation: relationName(stmt.relation) ?? null, concurrent };
-}
-function vacuum(stmt) {
-  const options = list(stmt.options).map((o) => asKind(o, "DefElem")?.defname ?? "");
-  const full = options.includes("full");
-  const analyzeOnly = !stmt.is_vacuumcmd;
-  const tables = list(stmt.rels).map((r) => relationName(asKind(r, "VacuumRelation")?.relation) ?? null);
-  if (tables.length === 0) return [{ op: "vacuum", table: null, full, analyzeOnly }];
-  return tables.map((table2) => ({ op: "vacuum", table: table2, full, analyzeOnly }));
-}
-function comment(stmt) {
-  const names = nameList(asKind(stmt.object, "List")?.items ?? []);
-  const type = required(stmt.objtype, "the kind of object commented");
-  const on = objectName(type);
-  switch (OBJECTS[type].comment) {
-    case "relation":
-      return { op: "comment", relation: requiredRelationFromNames(names), on };
-    case "column":
-      return { op: "comment", relation: requiredRelationFromNames(names.slice(0, -1)), on };
-    case "other":
-      return { op: "comment", relation: null, on };
-  }
-}
-function variableSet(stmt) {
-  const name = (stmt.name ?? "").toLowerCase();
-  const local = Boolean(stmt.is_local);
-  if (stmt.kind === "VAR_SET_VALUE") {
-    const value = list(stmt.args).map((a) => constText(a) ?? "").join(", ");
-    return { op: "set", name, value, local };
-  }
-  return { op: "set", name: stmt.kind === "VAR_RESET_ALL" ? "all" : name, value: null, local };
-}
-var TRANSACTION_KINDS = {
-  TRANS_STMT_BEGIN: "begin",
-  TRANS_STMT_START: "begin",
-  TRANS_STMT_COMMIT: "commit",
-  TRANS_STMT_ROLLBACK: "rollback",
-  TRANS_STMT_PREPARE: "commit",
-  TRANS_STMT_SAVEPOINT: "savepoint",
-  TRANS_STMT_RELEASE: "savepoint",
-  TRANS_STMT_ROLLBACK_TO: "savepoint",
-  TRANS_STMT_COMMIT_PREPARED: "other",
-  TRANS_STMT_ROLLBACK_PREPARED: "other"
-};
-function transaction(stmt) {
-  return { op: "transaction", kind: stmt.kind ? TRANSACTION_KINDS[stmt.kind] : "other", chain: Boolean(stmt.chain) };
-}
-function whereColumns(where) {
-  if (where === void 0) return null;
-  const columns = /* @__PURE__ */ new Set();
-  walk(where, (kind, body) => {
-    if (kind !== "ColumnRef") return;
-    const name = asKind(list(body.fields).at(-1), "String")?.sval;
-    if (typeof name === "string") columns.add(name);
-  });
-  return [...columns];
-}
-function readRelations(node) {
-  const ctes = /* @__PURE__ */ new Set();
-  const found = [];
-  walk(node, (kind, body) => {
-    if (kind === "CommonTableExpr" && body.ctename) ctes.add(body.ctename);
-    else if (kind === "RangeVar") {
-      const rel = relationName(body);
-      if (rel) found.push(rel);
-    }
-  });
-  const seen = /* @__PURE__ */ new Set();
-  return found.filter((r) => {
-    if (r.schema === null && ctes.has(r.name)) return false;
-    if (seen.has(r.written)) return false;
-    seen.add(r.written);
-    return true;
-  });
-}
-
-// src/sql/parse-batch.ts
-var parser;
-async function loadParser() {
-  parser ??= await instantiateParser();
-}
-function loaded() {
-  if (!parser) throw new Error("the SQL parser is used before loadParser()");
-  return parser;
-}
-async function instantiateParser() {
-  const consoleError = console.error;
-  console.error = () => {
-  };
-  try {
-    const module = await Promise.resolve().then(() => __toESM(require_wasm(), 1));
-    await module.loadModule();
-    return module;
-  } catch (error) {
-    if (isWasmReservationFailure(error)) throw new UsageError(wasmMemoryMessage());
-    throw error;
-  } finally {
-    console.error = consoleError;
-  }
-}
-function isWasmReservationFailure(error) {
-  return /Cannot allocate Wasm memory|Out of memory/i.test(error instanceof Error ? error.message : String(error));
-}
-function wasmMemoryMessage() {
-  const limit = addressSpaceLimit();
-  const given = limit === void 0 ? "the address-space limit" : `the address-space limit (ulimit -v: ${Math.round(limit / 1024)} KiB)`;
-  return `cannot start the SQL parser: ${given} is below the ~10 GiB of virtual memory Node.js reserves for WebAssembly; raise it (ulimit -v unlimited) or run Node.js with --disable-wasm-trap-handler (Node.js 20.15 or later)`;
-}
-function addressSpaceLimit() {
-  try {
-    const match = /^Max address space\s+(\d+)/m.exec(readFileSync4("/proc/self/limits", "utf8"));
-    return match ? Number(match[1]) : void 0;
-  } catch {
-    return void 0;
-  }
-}
-var SEPARATOR = "\n;\n";
-function parseStatements(texts) {
-  if (texts.length > 1) {
-    try {
-      const stmts = loaded().parseSync(texts.join(SEPARATOR)).stmts ?? [];
-      if (stmts.length === texts.length) {
-        let base = 0;
-        return texts.map((text2, i) => {
-          const parse2 = { operations: readOperations2(stmts[i].stmt, base), error: null };
-          base += utf8Length(text2, 0, text2.length) + SEPARATOR.length;
-          return parse2;
-        });
-      }
-    } catch {
-    }
-  }
-  return texts.map(parseOne);
-}
-function parseOne(text2) {
-  try {
-    const stmts = loaded().parseSync(text2).stmts ?? [];
-    if (stmts.length > 1) {
-      return { operations: [], error: { message: "several statements where one was expected; is a semicolon missing inside a function body?", cursor: 0 } };
-    }
-    return { operations: readOperations2(stmts[0]?.stmt, 0), error: null };
-  } catch (error) {
-    const details = error.sqlDetails;
-    if (!details) return { operations: [unreadable(error)], error: null };
-    return { operations: [], error: { message: error instanceof Error ? error.message : String(error), cursor: details.cursorPosition ?? 0 } };
-  }
-}
-function readOperations2(ast, base) {
-  if (!ast) return [];
-  try {
-    return operationsOf(ast, base);
-  } catch (error) {
-    return [unreadable(error)];
-  }
-}
-function unreadable(error) {
-  return { op: "unknown", what: "statement locklint could not read", failure: `reading it failed: ${error instanceof Error ? error.message : String(error)}` };
-}
-function parseTree(sql) {
-  return loaded().parseSync(sql);
-}
-function identifiersOf(sql) {
-  const { scanSync } = loaded();
-  try {
-    return scanSync(sql).tokens.filter((t) => t.tokenName === "IDENT").map((t) => ({ name: t.text.startsWith('"') ? t.text.slice(1, -1).replace(/""/g, '"') : t.text.toLowerCase(), at: t.start }));
-  } catch {
-    return [];
-  }
-}
-
 // rules/identifier-too-long.ts
 var MAX_BYTES = 63;
 var identifier_too_long_default = defineRule({
@@ -16925,9 +17379,20 @@ var LOCK_FACTS = {
     statement: "ADD COLUMN with a constraint to check (UNIQUE, PRIMARY KEY, EXCLUDE, CHECK, REFERENCES with a default)",
     roles: { table: AE(scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) }
   },
-  "drop-column": { statement: "DROP COLUMN", roles: { table: AE() } },
-  "alter-column-type": { statement: "ALTER COLUMN TYPE (binary-compatible)", roles: { table: AE() } },
-  "alter-column-type-rewrite": { statement: "ALTER COLUMN TYPE (rewriting)", roles: { table: AE(rewrite), index: AE(rewrite) } },
+  // a foreign key the column takes part in is dropped (its triggers on the other table go), or rebuilt after a type change
+  "drop-column": { statement: "DROP COLUMN", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
+  "alter-column-type": {
+    statement: "ALTER COLUMN TYPE (binary-compatible)",
+    roles: { table: AE(), "referenced table": AE(), "referencing table": AE() }
+  },
+  "alter-column-type-rewrite": {
+    statement: "ALTER COLUMN TYPE (rewriting)",
+    roles: { table: AE(rewrite), index: AE(rewrite), "referenced table": AE(), "referencing table": AE() }
+  },
+  "alter-column-type-rewrite-revalidated": {
+    statement: "ALTER COLUMN TYPE (rewriting) of a column with a validated foreign key: the key is checked again",
+    roles: { "referenced table": AE(scan), "referencing table": AE(scan) }
+  },
   "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan) } },
   "set-not-null-proven": { statement: "ALTER COLUMN SET NOT NULL (already proven)", roles: { table: AE() } },
   "drop-not-null": { statement: "ALTER COLUMN DROP NOT NULL", roles: { table: AE() } },
@@ -17008,6 +17473,8 @@ var LOCK_FACTS = {
   "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
   comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
   grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
+  // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
+  "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } }
 };
 var shareUpdateExclusive = fact("SHARE UPDATE EXCLUSIVE");
@@ -17134,6 +17601,7 @@ var Locks = class {
   }
   ctx;
   list = [];
+  objects = [];
   /** The rows and roles of the facts table this operation read (`<row> / <role>`): the tests ask that each be verified. */
   facts = [];
   /** Locks a table as row `id` of the facts table says for `role`. */
@@ -17148,6 +17616,17 @@ var Locks = class {
     const written = "written" in ref ? ref.written : writtenName(ref);
     this.add(written, relationKey(ref.schema, ref.name), "index", fact2.mode, withFact(fact2, options), index?.createdIn ?? null);
   }
+  /**
+   * Locks a type (an object lock: pg_locks shows it as locktype 'object' on pg_type). Tables that use
+   * the type are not locked, and their reads and writes never wait for it: only DDL on the type does.
+   */
+  type(ref, id, role) {
+    const fact2 = lockFact(id, role, this.ctx.pgVersion);
+    this.facts.push(`${id} / ${role}`);
+    const type = this.ctx.schema.enumType(ref.schema, ref.name);
+    this.add(ref.written, relationKey(ref.schema, ref.name), "type", fact2.mode, withFact(fact2, {}), type?.createdIn ?? null, ["ddl"]);
+    this.objects.push(this.list.pop());
+  }
   /** Locks a table with `fact`, the row `used` names. */
   tableWith(ref, used, fact2, options = {}) {
     this.facts.push(used);
@@ -17156,7 +17635,7 @@ var Locks = class {
     const kind = table2?.kind ?? "table";
     this.add(written, relationKey(ref.schema, ref.name), kind, fact2.mode, withFact(fact2, options), table2?.createdIn ?? null);
   }
-  add(relation2, key, kind, mode, options, createdIn) {
+  add(relation2, key, kind, mode, options, createdIn, blocks = blockedBy(mode)) {
     const novelty = options.novelty !== void 0 ? options.novelty : this.noveltyOf(createdIn);
     const why = options.why ? [options.why] : [];
     const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
@@ -17166,7 +17645,7 @@ var Locks = class {
       key,
       kind,
       mode,
-      blocks: blockedBy(mode),
+      blocks,
       rewrite: Boolean(options.rewrite),
       scan: Boolean(options.scan || options.rewrite),
       novelty,
@@ -17187,7 +17666,7 @@ function writtenName(ref) {
 }
 function operationEffect(operation, ctx) {
   const locks = new Locks(ctx);
-  const effect = { operation, locks: locks.list, facts: locks.facts };
+  const effect = { operation, locks: locks.list, objectLocks: locks.objects, facts: locks.facts };
   const { schema, pgVersion } = ctx;
   switch (operation.op) {
     case "create-table": {
@@ -17251,9 +17730,16 @@ function operationEffect(operation, ctx) {
     case "add-column":
       addColumnEffect(operation.table, operation.column, locks, effect);
       break;
-    case "drop-column":
+    case "drop-column": {
       locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
+      const table2 = schema.table(operation.table);
+      if (!table2) break;
+      const { referenced, referencing } = foreignKeysOnColumn(table2, operation.column);
+      for (const [other, keys] of referenced)
+        locks.table(other, "drop-column", "referenced table", { why: `${names(keys)} dropped with column ${operation.column}: its triggers here go` });
+      for (const [other, keys] of referencing) locks.table(other, "drop-column", "referencing table", { why: `CASCADE drops its ${names(keys)}` });
       break;
+    }
     case "alter-column-type": {
       const table2 = schema.table(operation.table);
       const from = table2?.columns.get(operation.column)?.type ?? null;
@@ -17264,10 +17750,11 @@ function operationEffect(operation, ctx) {
       effect.typeChange = { ...verdict, from };
       if (!verdict.rewrite) {
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
-        break;
+      } else {
+        locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
+        if (table2) for (const index of table2.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
       }
-      locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
-      if (table2) for (const index of table2.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
+      if (table2) foreignKeyRebuild(table2, operation.column, verdict.rewrite, locks);
       break;
     }
     case "set-not-null": {
@@ -17470,12 +17957,14 @@ function operationEffect(operation, ctx) {
           locks.table(table2, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
       break;
+    case "add-enum-value":
+    case "rename-enum-value":
+      locks.type(operation.type, "alter-enum-value", "type");
+      break;
     case "drop-schema":
     case "rename-schema":
     case "drop-database":
     case "create-enum":
-    case "add-enum-value":
-    case "rename-enum-value":
     case "drop-type":
     case "set":
     case "transaction":
@@ -17574,6 +18063,23 @@ function reindexEffect(operation, ctx, locks) {
 }
 function readsBesides(reads, target) {
   return reads.filter((read) => !sameRelation(read, target));
+}
+function foreignKeyRebuild(table2, column2, rewrite2, locks) {
+  const { referenced, referencing } = foreignKeysOnColumn(table2, column2);
+  for (const [role, byTable] of [
+    ["referenced table", referenced],
+    ["referencing table", referencing]
+  ]) {
+    for (const [other, keys] of byTable) {
+      const why = `${names(keys)} rebuilt for the new type`;
+      if (!rewrite2) locks.table(other, "alter-column-type", role, { why });
+      else if (keys.some((k) => k.validated)) locks.table(other, "alter-column-type-rewrite-revalidated", role, { why: `${why} and checked again` });
+      else locks.table(other, "alter-column-type-rewrite", role, { why: `${why} (NOT VALID: not checked)` });
+    }
+  }
+}
+function names(keys) {
+  return `foreign key${keys.length > 1 ? "s" : ""} ${keys.map((k) => k.name).join(", ")}`;
 }
 function sameRelation(a, b) {
   return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
@@ -17681,6 +18187,17 @@ function refusedInTransaction(o, pgVersion) {
       throw new Error(`effects: no transaction rule for operation ${JSON.stringify(unhandled)}`);
     }
   }
+}
+function objectLocksOf(effects) {
+  const merged = /* @__PURE__ */ new Map();
+  for (const effect of effects.operations) {
+    for (const lock of effect.objectLocks) {
+      const seen = merged.get(lock.key);
+      if (!seen) merged.set(lock.key, { ...lock, why: [...lock.why] });
+      else seen.mode = stronger(seen.mode, lock.mode);
+    }
+  }
+  return [...merged.values()];
 }
 function mergeLocks(effects) {
   const merged = /* @__PURE__ */ new Map();
@@ -18065,6 +18582,7 @@ function applyOperation(schema, operation, origin) {
     case "drop-column": {
       const table2 = schema.table(operation.table);
       if (!table2) return;
+      for (const [other, keys] of foreignKeysOnColumn(table2, operation.column).referencing) for (const c of keys) schema.dropConstraint(other, c);
       table2.columns.delete(operation.column);
       for (const c of [...table2.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table2, c);
       for (const index of [...table2.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
@@ -18269,6 +18787,7 @@ function column(schema, ref, name) {
 function setNotNull(table2, name, notNull) {
   const col = table2.columns.get(name);
   if (col) col.notNull = notNull;
+  else if (!table2.declared && notNull) table2.columns.set(name, { name, type: null, notNull, hasDefault: false, generated: null });
 }
 function addConstraint(schema, table2, spec, origin) {
   const name = spec.name ?? defaultConstraintName(table2.name, spec.columns, spec.kind);
@@ -18280,7 +18799,10 @@ function addConstraint(schema, table2, spec, origin) {
     onDelete: spec.onDelete
   };
   if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
-  if (spec.references) constraint.references = schema.tableOrAssumed(spec.references);
+  if (spec.references) {
+    constraint.references = schema.tableOrAssumed(spec.references);
+    constraint.referencedColumns = spec.referencedColumns;
+  }
   schema.addConstraint(table2, constraint);
   if (spec.kind === "primary-key" || spec.kind === "not-null" && !spec.notValid) {
     for (const col of spec.columns) setNotNull(table2, col, true);
@@ -18552,11 +19074,11 @@ function reportUnused(unused, options, state, findings) {
 // src/lint/suppressions.ts
 var LOCKLINT = /^\s*locklint-ignore\b(?:\s*:\s*(.*))?\s*$/i;
 var SQUAWK = /^\s*squawk-ignore\b(?:[\s:]+(.*))?\s*$/i;
-function parseIgnore(body, position) {
-  const match = LOCKLINT.exec(body) ?? SQUAWK.exec(body);
+function parseIgnore(body2, position) {
+  const match = LOCKLINT.exec(body2) ?? SQUAWK.exec(body2);
   if (!match) return null;
   const list2 = (match[1] ?? "").split(/[\s,]+/).filter(Boolean);
-  return { rules: list2.length ? list2 : null, position, text: body.trim(), raw: body };
+  return { rules: list2.length ? list2 : null, position, text: body2.trim(), raw: body2 };
 }
 function applyIgnores(findings, from, ignores) {
   const used = /* @__PURE__ */ new Set();
@@ -19003,11 +19525,11 @@ function* annotations(findings, summary) {
     const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
     const sqlPlace = f.migration ? `
 SQL: ${f.file}:${f.line}: ${f.sql}` : "";
-    const body = `${f.message}${revision}${sqlPlace}${lock ? `
+    const body2 = `${f.message}${revision}${sqlPlace}${lock ? `
 ${describeLock(lock)}` : ""}
 ${f.help.text}${f.help.sql ? `
 ${f.help.sql}` : ""}`;
-    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body)}`;
+    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body2)}`;
   }
   yield `locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`;
 }
@@ -19016,6 +19538,142 @@ function data(text2) {
 }
 function property(text2) {
   return data(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// src/cost/hold.ts
+function holdEstimates(statements) {
+  const totals = /* @__PURE__ */ new Map();
+  const marks = statements.map((s) => {
+    const ms = s.locks.reduce((sum, l) => sum + (l.work?.ms ?? 0), 0);
+    const total = s.transaction === null ? { ms: 0, statements: 0 } : totals.get(s.transaction) ?? { ms: 0, statements: 0 };
+    total.ms += ms;
+    if (!s.controlsTransaction) total.statements++;
+    if (s.transaction !== null) totals.set(s.transaction, total);
+    return { ms: total.ms, statements: total.statements };
+  });
+  return statements.map((s, i) => {
+    if (!s.locks.some((l) => l.work !== void 0)) return null;
+    const mark = marks[i];
+    const total = s.transaction === null ? mark : totals.get(s.transaction);
+    const holds = /* @__PURE__ */ new Map();
+    for (const lock of s.locks) {
+      if (lock.novelty) continue;
+      const own = [...s.locks].reverse().find((l) => l.relation === lock.relation && l.work)?.work;
+      holds.set(lock, holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements));
+    }
+    return holds;
+  });
+}
+
+// src/report/locks-text.ts
+var HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"];
+var ESTIMATE_HEADER = "ESTIMATE";
+function lockHolds(statements) {
+  const holds = holdEstimates(
+    statements.map(({ place, effects }) => ({
+      transaction: place.transaction,
+      controlsTransaction: effects.operations.some((e) => e.operation.op === "transaction"),
+      locks: effects.locks
+    }))
+  );
+  return new Map(statements.map((s, i) => [s, holds[i]]));
+}
+var SQL_WIDTH = 52;
+function* formatLocksText(statements, timelines, c) {
+  yield* joinLines(locksLines(statements, timelines, c), visibleReturns);
+  yield "\n";
+}
+function* locksLines(statements, timelines, c) {
+  const byFile = /* @__PURE__ */ new Map();
+  for (const s of statements) {
+    const list2 = byFile.get(s.statement.file.path) ?? [];
+    list2.push(s);
+    byFile.set(s.statement.file.path, list2);
+  }
+  const holds = lockHolds(statements);
+  const estimated = [...holds.values()].some((h) => h !== null);
+  for (const [file, list2] of byFile) {
+    const rows = [];
+    for (const analysed of list2) {
+      const { statement, place, effects } = analysed;
+      const first = [
+        String(statement.startPos.line),
+        place.revision?.id ? place.revision.id + (place.revision.direction === "downgrade" ? " (down)" : "") : "-",
+        place.transaction === null ? "-" : String(place.transaction),
+        oneLine(statement.sql, SQL_WIDTH)
+      ];
+      const blank = ["", "", "", ""];
+      if (statement.syntaxError) {
+        rows.push([...first, "-", "syntax error", "-", "-", ...estimated ? ["-"] : []]);
+        continue;
+      }
+      const shown = [...effects.locks, ...objectLocksOf(effects)];
+      if (shown.length === 0) {
+        const note = !effects.analysed ? "not analysed" : !effects.transactional ? "no transaction block" : "-";
+        rows.push([...first, "-", "-", "-", note, ...estimated ? ["-"] : []]);
+        continue;
+      }
+      shown.forEach((lock, i) => {
+        const work = [
+          lock.rewrite ? "rewrite" : lock.scan ? "scan" : "",
+          lock.novelty ? "new" : "",
+          i === 0 && !effects.transactional ? "no transaction block" : ""
+        ].filter(Boolean).join(", ");
+        const hold = holds.get(analysed)?.get(lock);
+        const estimate = estimated ? [hold ? describeHold(hold).replace(/^held /, "") : "-"] : [];
+        const relation2 = lock.kind === "type" ? `type ${lock.relation}` : lock.relation;
+        rows.push([...i === 0 ? first : blank, relation2, lock.mode, lock.blocks.join(", ") || "-", work || "-", ...estimate]);
+      });
+    }
+    yield c.bold(visible(file));
+    yield* formatTable(estimated ? [...HEADERS, ESTIMATE_HEADER] : [...HEADERS], rows, c);
+    yield "";
+    yield* formatTimelines(
+      timelines.filter((t) => t.file === file && t.locks.length > 0),
+      c
+    );
+  }
+  yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
+}
+var TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
+var ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
+function* formatTimelines(timelines, c) {
+  for (const t of timelines) {
+    const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
+    const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
+    yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
+    const estimated = t.locks.some((l) => l.estimate);
+    const rows = t.locks.map((l) => [
+      l.relation,
+      l.mode,
+      l.blocks.join(", ") || "-",
+      taken(l),
+      l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never",
+      ...estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : [],
+      heldWhile(l)
+    ]);
+    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) yield `  ${line}`;
+    yield "";
+  }
+}
+function point(p) {
+  return `line ${p.line}${p.revision ? ` (${p.revision})` : ""}`;
+}
+function taken(lock) {
+  return lock.strongestAt ? `${point(lock.acquired)} ${lock.acquiredMode}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
+}
+function heldWhile(lock) {
+  if (lock.heldDuring === 0) return "-";
+  const slow = lock.slowWhileHeld.map((s) => `line ${s.line} ${s.work === "rewrite" ? "rewrites" : "scans"} ${s.relation}`);
+  const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
+  return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
+}
+function* formatTable(headers, rawRows, c) {
+  const rows = rawRows.map((r) => r.map(visible));
+  const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
+  const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
+  yield c.dim(render(headers));
+  yield* mapped(rows, render);
 }
 
 // src/report/json.ts
@@ -19056,7 +19714,7 @@ function formatFindingsJson(findings, summary, unmodelled = []) {
   const shown = unmodelled.length > 0 ? { unmodelled } : {};
   return jsonReport(new JsonObject({ findings: new JsonArray(mapped(findings, jsonFinding)), summary, ...shown }));
 }
-function jsonStatement({ statement, place, effects }) {
+function jsonStatement({ statement, place, effects }, holds) {
   const unmodelled = unmodelledIn(statement.operations);
   return {
     file: statement.file.path,
@@ -19074,12 +19732,20 @@ function jsonStatement({ statement, place, effects }) {
     syntaxError: statement.syntaxError?.message ?? null,
     // only on a statement locklint does not model: every other statement's JSON stays as it was
     ...unmodelled === null ? {} : { unmodelled },
-    locks: effects.locks.map((l) => jsonLock(lockFact2(l)))
+    // with --stats, each lock's hold time as lint estimates it; without, in words
+    // relations, then other objects (kind "type": an enum type's lock)
+    locks: [...effects.locks, ...objectLocksOf(effects)].map((l) => {
+      const fact2 = lockFact2(l);
+      const hold = holds?.get(l);
+      if (hold) fact2.estimate = hold;
+      return jsonLock(fact2);
+    })
   };
 }
 function formatLocksJson(statements, timelines) {
-  const body = new JsonObject({
-    statements: new JsonArray(mapped(statements, jsonStatement)),
+  const holds = lockHolds(statements);
+  const body2 = new JsonObject({
+    statements: new JsonArray(mapped(statements, (s) => jsonStatement(s, holds.get(s) ?? null))),
     transactions: new JsonArray(
       mapped(timelines, (t) => ({
         id: t.id,
@@ -19091,7 +19757,7 @@ function formatLocksJson(statements, timelines) {
       }))
     )
   });
-  return jsonReport(body);
+  return jsonReport(body2);
 }
 
 // src/report/markdown.ts
@@ -19208,19 +19874,36 @@ ${help}` },
           message: { text: f.migration.call ?? "migration function" }
         }
       ] : [],
-      {
-        physicalLocation: {
-          artifactLocation: { uri: artifactUri(f.file) },
-          // SARIF's endColumn is exclusive, ours inclusive
-          region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn + 1, snippet: { text: f.sql } }
-        }
-      }
+      { physicalLocation: { artifactLocation: { uri: artifactUri(f.file) }, ...sqlRegions(f) } }
     ],
     properties: {
       revision: f.revision?.id ?? null,
       locks: f.locks.map((l) => ({ relation: l.relation, mode: l.mode, blocks: l.blocks, rewrite: l.rewrite, scan: l.scan, new: l.new !== null }))
     }
   };
+}
+function sqlRegions(f) {
+  const sql = f.sql;
+  if (sql.length === 0) return { region: { startLine: f.line, startColumn: f.column } };
+  let line = f.statementLine;
+  let column2 = f.statementColumn;
+  let at2 = null;
+  for (let i = 0; i < sql.length; ) {
+    if (!at2 && line === f.line && column2 === f.column) at2 = { index: i, line, column: column2 };
+    const code = sql.codePointAt(i);
+    if (code === 10 || code === 13) {
+      i += code === 13 && sql.charCodeAt(i + 1) === 10 ? 2 : 1;
+      line++;
+      column2 = 1;
+    } else {
+      i += code > 65535 ? 2 : 1;
+      column2++;
+    }
+  }
+  const end = { endLine: line, endColumn: column2 };
+  const whole = { startLine: f.statementLine, startColumn: f.statementColumn, ...end, snippet: { text: sql } };
+  if (!at2 || at2.index === 0) return { region: whole };
+  return { region: { startLine: at2.line, startColumn: at2.column, ...end, snippet: { text: sql.slice(at2.index) } }, contextRegion: whole };
 }
 function artifactUri(file) {
   if (file.startsWith("<") && file.endsWith(">")) return encodeURIComponent(file.slice(1, -1));
@@ -19281,9 +19964,9 @@ function* textLines(findings, summary, c, unmodelled) {
   const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
   yield `${scope}: ${verdict}`;
 }
-function labelled(label, body, c) {
+function labelled(label, body2, c) {
   const pad = " ".repeat(label.length + 1);
-  return body.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
+  return body2.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
 }
 var MAX_WIDTH = 160;
 function excerpt(f, c) {
@@ -20930,99 +21613,6 @@ async function runLint(files, cliOptions, command, io) {
   return unreadInputsExit(inputs, await reportFindings(lint, outputs, options, io));
 }
 
-// src/report/locks-text.ts
-var HEADERS = ["LINE", "REVISION", "TX", "STATEMENT", "RELATION", "LOCK", "BLOCKS", "WORK"];
-var SQL_WIDTH = 52;
-function* formatLocksText(statements, timelines, c) {
-  yield* joinLines(locksLines(statements, timelines, c), visibleReturns);
-  yield "\n";
-}
-function* locksLines(statements, timelines, c) {
-  const byFile = /* @__PURE__ */ new Map();
-  for (const s of statements) {
-    const list2 = byFile.get(s.statement.file.path) ?? [];
-    list2.push(s);
-    byFile.set(s.statement.file.path, list2);
-  }
-  for (const [file, list2] of byFile) {
-    const rows = [];
-    for (const { statement, place, effects } of list2) {
-      const first = [
-        String(statement.startPos.line),
-        place.revision?.id ? place.revision.id + (place.revision.direction === "downgrade" ? " (down)" : "") : "-",
-        place.transaction === null ? "-" : String(place.transaction),
-        oneLine(statement.sql, SQL_WIDTH)
-      ];
-      const blank = ["", "", "", ""];
-      if (statement.syntaxError) {
-        rows.push([...first, "-", "syntax error", "-", "-"]);
-        continue;
-      }
-      if (effects.locks.length === 0) {
-        const note = !effects.analysed ? "not analysed" : !effects.transactional ? "no transaction block" : "-";
-        rows.push([...first, "-", "-", "-", note]);
-        continue;
-      }
-      effects.locks.forEach((lock, i) => {
-        const work = [
-          lock.rewrite ? "rewrite" : lock.scan ? "scan" : "",
-          lock.novelty ? "new" : "",
-          i === 0 && !effects.transactional ? "no transaction block" : ""
-        ].filter(Boolean).join(", ");
-        rows.push([...i === 0 ? first : blank, lock.relation, lock.mode, lock.blocks.join(", ") || "-", work || "-"]);
-      });
-    }
-    yield c.bold(visible(file));
-    yield* formatTable([...HEADERS], rows, c);
-    yield "";
-    yield* formatTimelines(
-      timelines.filter((t) => t.file === file && t.locks.length > 0),
-      c
-    );
-  }
-  yield `${statements.length} statement${statements.length === 1 ? "" : "s"} (alembic version-table bookkeeping omitted)`;
-}
-var TIMELINE_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "HELD WHILE"];
-var ESTIMATED_HEADERS = ["RELATION", "LOCK", "BLOCKS", "TAKEN", "RELEASED", "ESTIMATE", "HELD WHILE"];
-function* formatTimelines(timelines, c) {
-  for (const t of timelines) {
-    const span = `lines ${t.begin.line}-${t.end ? t.end.line : t.assumed ? "end of file (committed there: --assume-in-transaction)" : "end of file (never committed)"}`;
-    const revisions = t.revisions.length === 0 ? "" : t.revisions.length === 1 ? `, revision ${t.revisions[0]}` : `, ${t.revisions.length} revisions (${t.revisions[0]} to ${t.revisions[t.revisions.length - 1]}) in one transaction`;
-    yield c.bold(visible(`Transaction ${t.id}, ${span}${revisions}: locks held until it ends`));
-    const estimated = t.locks.some((l) => l.estimate);
-    const rows = t.locks.map((l) => [
-      l.relation,
-      l.mode,
-      l.blocks.join(", ") || "-",
-      taken(l),
-      l.released ? `line ${l.released.line}` : t.assumed ? "end of file" : "never",
-      ...estimated ? [l.estimate ? describeHold(l.estimate).replace(/^held /, "") : "-"] : [],
-      heldWhile(l)
-    ]);
-    for (const line of formatTable(estimated ? ESTIMATED_HEADERS : TIMELINE_HEADERS, rows, c)) yield `  ${line}`;
-    yield "";
-  }
-}
-function point(p) {
-  return `line ${p.line}${p.revision ? ` (${p.revision})` : ""}`;
-}
-function taken(lock) {
-  return lock.strongestAt ? `${point(lock.acquired)} ${lock.acquiredMode}, ${lock.mode} from ${point(lock.strongestAt)}` : point(lock.acquired);
-}
-function heldWhile(lock) {
-  if (lock.heldDuring === 0) return "-";
-  const slow = lock.slowWhileHeld.map((s) => `line ${s.line} ${s.work === "rewrite" ? "rewrites" : "scans"} ${s.relation}`);
-  const more = lock.slowCount > slow.length ? `, ${lock.slowCount - slow.length} more` : "";
-  return `${plural(lock.heldDuring, "statement")}${slow.length ? `: ${slow.join(", ")}${more}` : ""}`;
-}
-function* formatTable(headers, rawRows, c) {
-  const rows = rawRows.map((r) => r.map(visible));
-  const widths = headers.map((h, i) => rows.reduce((widest, r) => Math.max(widest, Array.from(r[i] ?? "").length), h.length));
-  const render = (cells) => cells.map((cell2, i) => i === cells.length - 1 ? cell2 : cell2 + " ".repeat(widths[i] - Array.from(cell2).length)).join("  ").trimEnd();
-  yield c.dim(render(headers));
-  yield* mapped(rows, render);
-}
-
 // src/cli/commands/locks.ts
 function declareLocks(program2) {
   return addReportOptions(
@@ -21350,17 +21940,17 @@ function guardsOf(sql) {
 }
 function guardOfNode(stmt) {
   if (!stmt) return NONE;
-  const [kind, body] = nodeKind(stmt);
-  if (kind === "TransactionStmt") return transactionGuard(body);
-  if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body) };
+  const [kind, body2] = nodeKind(stmt);
+  if (kind === "TransactionStmt") return transactionGuard(body2);
+  if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body2) };
   if (kind === "VariableSetStmt")
-    return { ...NONE, changesTimeouts: body.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body.name ?? "")) };
-  if (kind === "VacuumStmt" && !body.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
+    return { ...NONE, changesTimeouts: body2.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body2.name ?? "")) };
+  if (kind === "VacuumStmt" && !body2.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
   const called = calledFunctions(stmt).find((name) => NOT_ROLLED_BACK_FUNCTIONS.has(name));
   return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;
 }
-function transactionGuard(body) {
-  const kind = body.kind;
+function transactionGuard(body2) {
+  const kind = body2.kind;
   if (kind === void 0) return NONE;
   if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
     return {
@@ -21373,33 +21963,33 @@ function transactionGuard(body) {
   }
   const step2 = STEPS[kind];
   if (step2 === "savepoint" || step2 === "release" || step2 === "rollback-to") {
-    const name = String(body.savepoint_name ?? "");
+    const name = String(body2.savepoint_name ?? "");
     if (RESERVED_SAVEPOINT.test(name)) return { ...NONE, refused: { reason: `the savepoint name ${name} is trace's own (rename it)`, serverOnly: false } };
     return { ...NONE, transaction: { step: step2, name } };
   }
-  if (body.chain && (step2 === "commit" || step2 === "rollback"))
+  if (body2.chain && (step2 === "commit" || step2 === "rollback"))
     return { ...NONE, transaction: { step: step2 === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
   return { ...NONE, transaction: { step: step2 } };
 }
-function copyRefusal(body) {
-  if (body.is_program) return { reason: `COPY ... ${body.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
-  if (!body.filename)
+function copyRefusal(body2) {
+  if (body2.is_program) return { reason: `COPY ... ${body2.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
+  if (!body2.filename)
     return {
-      reason: `COPY ... ${body.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`,
+      reason: `COPY ... ${body2.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body2.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`,
       serverOnly: false
     };
-  if (!body.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
+  if (!body2.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
   return null;
 }
 function calledFunctions(stmt) {
-  const names = [];
+  const names2 = [];
   const insideCreate = nodeKind(stmt)[0] === "CreateStmt";
-  walk(stmt, (kind, body) => {
-    if (kind === "FuncCall") names.push((nameList(body.funcname).at(-1) ?? "").toLowerCase());
-    if (kind === "Constraint" && body.contype === "CONSTR_DEFAULT" && insideCreate) return "skip";
-    if (kind === "AlterTableCmd" && body.subtype === "AT_ColumnDefault") return "skip";
+  walk(stmt, (kind, body2) => {
+    if (kind === "FuncCall") names2.push((nameList(body2.funcname).at(-1) ?? "").toLowerCase());
+    if (kind === "Constraint" && body2.contype === "CONSTR_DEFAULT" && insideCreate) return "skip";
+    if (kind === "AlterTableCmd" && body2.subtype === "AT_ColumnDefault") return "skip";
   });
-  return names;
+  return names2;
 }
 
 // src/trace/seed.ts

@@ -100,7 +100,7 @@ describe("action.yml", () => {
     expect(r.code, r.stderr).toBe(1);
     const single = async (format: string) => (await runCli(["--format", format, RISKY])).stdout;
     expect(r.stdout).toBe(await single("github"));
-    expect(r.stdout.split("\n").filter((l) => l.startsWith("::"))).toHaveLength(15);
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("::"))).toHaveLength(16);
     // written although the findings fail the job
     expect(r.summary).toBe(await single("markdown"));
     expect(r.summary).toMatch(/^## locklint: 7 errors/);
@@ -156,10 +156,10 @@ describe("action.yml", () => {
       expect(annotations[0]).toMatch(
         /^::error file=migrations\/versions\/0002_order_lookups\.py,line=15,col=5,title=locklint require-concurrent-index-creation::.*%0ASQL: .*locklint-migration\.sql:31: /,
       );
-      expect(annotations.length).toBe(18);
+      expect(annotations.length).toBe(19);
       const log = JSON.parse(readFileSync(sarif, "utf8")) as { version: string; runs: { results: unknown[] }[] };
       expect(log.version).toBe("2.1.0");
-      expect(log.runs[0]!.results.length).toBe(18);
+      expect(log.runs[0]!.results.length).toBe(19);
     },
   );
 

@@ -98,11 +98,13 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
       // alembic runs 0006b before 0006a
       ["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`],
       ["require-concurrent-index-creation", "0006a", `${VERSIONS}/0006_reports.py:12`],
+      ["require-lock-timeout", "0006a", `${VERSIONS}/0006_reports.py:12`],
       // op.get_bind().execute() only prints its SELECT offline; .fetchall() on its None result fails
       ["alembic-offline-failure", "0008", `${VERSIONS}/0008_backfill.py:13`],
       ["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`],
+      ["require-lock-timeout", "0009", `${VERSIONS}/0009_score_index.py:12`],
     ]);
-    expect(result.findings[2]!.message).toBe(
+    expect(result.findings[3]!.message).toBe(
       "revision 0008: upgrade() (line 13) fails in offline mode: AttributeError: 'NoneType' object has no attribute 'fetchall'; its statements after the failing line are not linted",
     );
     // the SQL place is kept: one alembic run, all revisions in one file
@@ -114,6 +116,7 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect((await json("--since-ref", "main")).findings.map(where)).toEqual((await json()).findings.map(where));
     expect((await json("--revision", "0009")).findings.map(where)).toEqual([
       ["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`],
+      ["require-lock-timeout", "0009", `${VERSIONS}/0009_score_index.py:12`],
     ]);
     const labelled = await lint("--revision", "reports", "--format", "json");
     expect(labelled.stderr).toBe("locklint alembic: 4 revisions named: 0006a, 0007, 0008, 0009\n");
@@ -172,12 +175,16 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     expect((JSON.parse(below.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual([
       "versions/0008_backfill.py",
       "versions/0009_score_index.py",
+      "versions/0009_score_index.py",
     ]);
     const named = await inProcess(
       ["alembic", "-c", "../alembic.ini", "--python", DEBIAN_PYTHON, "--revision", "0009", "--format", "json"],
       join(repo, "migrations"),
     );
-    expect((JSON.parse(named.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual(["versions/0009_score_index.py"]);
+    expect((JSON.parse(named.stdout) as { findings: JsonFinding[] }).findings.map((f) => f.migration?.file)).toEqual([
+      "versions/0009_score_index.py",
+      "versions/0009_score_index.py",
+    ]);
   });
 
   it("on main, nothing is new: nothing reported, exit 0, and the reason on stderr; an uncommitted revision file counts", async () => {
@@ -193,7 +200,10 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
         join(repo, VERSIONS, "0006_score_index.py"),
         revisionFile("0006", "0005", { upgrade: '    op.create_index("ix_orders_status", "orders", ["status"])', downgrade: "    pass" }),
       );
-      expect((await json()).findings.map(where)).toEqual([["require-concurrent-index-creation", "0006", `${VERSIONS}/0006_score_index.py:12`]]);
+      expect((await json()).findings.map(where)).toEqual([
+        ["require-concurrent-index-creation", "0006", `${VERSIONS}/0006_score_index.py:12`],
+        ["require-lock-timeout", "0006", `${VERSIONS}/0006_score_index.py:12`],
+      ]);
     } finally {
       rmSync(join(repo, VERSIONS, "0006_score_index.py"), { force: true });
       git(repo, "checkout", "-q", "feature");
@@ -211,9 +221,10 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
       expect(result.code).toBe(1);
       expect(result.findings.map((f) => [f.rule, f.revision])).toEqual([
         ["require-concurrent-index-creation", "0010"],
+        ["require-lock-timeout", "0010"],
         ["alembic-offline-failure", "0010"],
       ]);
-      expect(result.findings[1]!.message).toBe(
+      expect(result.findings[2]!.message).toBe(
         "revision 0010: upgrade() fails in offline mode: this migration cannot run offline; alembic stopped here: this revision's later statements and every revision after it are not linted",
       );
       writeFileSync(join(repo, VERSIONS, "0010_stop.py"), `import not_installed_here\n${stop}`);

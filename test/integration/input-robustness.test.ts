@@ -116,6 +116,9 @@ describe("named pipes", () => {
     file("sub.sql", INDEX);
     const r = runBash("$LOCKLINT --format json <(cat sub.sql)");
     expect(r.code).toBe(1);
-    expect(rules(r)).toEqual([[INDEX_FINDING, 1]]);
+    expect(rules(r)).toEqual([
+      [INDEX_FINDING, 1],
+      ["require-lock-timeout", 1],
+    ]);
   });
 });

@@ -78,7 +78,7 @@ describe("the npm package", () => {
     const lint = locklint(project, "samples/shop-risky/upgrade.sql");
     expect(lint.code).toBe(1);
     expect(lint.stdout).toContain("samples/shop-risky/upgrade.sql:31:1  error  require-concurrent-index-creation");
-    expect(lint.stdout).toContain("21 statements in 1 file: 7 errors, 8 warnings");
+    expect(lint.stdout).toContain("21 statements in 1 file: 7 errors, 9 warnings");
   });
 
   it("trace says in one line how to add PGlite, and runs once it is installed beside", () => {

@@ -103,7 +103,7 @@ describe("the installed locklint", () => {
     const file = locklint(["samples/shop-risky/upgrade.sql"]);
     expect(file.code).toBe(1);
     expect(file.stdout).toContain("samples/shop-risky/upgrade.sql:31:1  error  require-concurrent-index-creation\n");
-    expect(file.stdout).toContain("21 statements in 1 file: 7 errors, 8 warnings");
+    expect(file.stdout).toContain("21 statements in 1 file: 7 errors, 9 warnings");
     const stdin = locklint([], { input: "CREATE INDEX ix_t_a ON t (a);\n" });
     expect(stdin.code).toBe(1);
     expect(stdin.stdout).toContain("<stdin>:1:1  error  require-concurrent-index-creation\n");

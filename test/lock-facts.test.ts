@@ -276,3 +276,13 @@ ALTER TYPE authmethod ADD VALUE 'OIDC';
     expect(findings.flatMap((f) => f.locks).filter((l) => l.kind === "type")).toEqual([]);
   });
 });
+
+describe("ALTER SEQUENCE ... OWNED BY (issue 18)", () => {
+  const SCRIPT =
+    "CREATE TABLE orders (id bigint PRIMARY KEY);\nCREATE SEQUENCE order_seq;\nCOMMIT;\nALTER SEQUENCE order_seq OWNED BY orders.id;\nALTER SEQUENCE order_seq OWNED BY NONE;\n";
+
+  it("looks the owning table up under ACCESS SHARE (measured on PGlite 18.6 and PostgreSQL 15.18); OWNED BY NONE names no table", async () => {
+    expect(await locksOf(SCRIPT, "ALTER SEQUENCE order_seq OWNED BY orders.id")).toEqual(["orders: ACCESS SHARE"]);
+    expect(await locksOf(SCRIPT, "ALTER SEQUENCE order_seq OWNED BY NONE")).toEqual([]);
+  });
+});

@@ -87,8 +87,6 @@ describe("statements that take no lock on an existing table: named, locks empty"
     ["LOAD 'lib'", "LOAD"],
     ["ALTER TYPE t SET SCHEMA s", "ALTER ... SET SCHEMA"],
     ["CREATE SEQUENCE sq", "CREATE SEQUENCE"],
-    ["ALTER SEQUENCE sq RESTART", "ALTER SEQUENCE"],
-    ["ALTER SEQUENCE sq OWNER TO r", "ALTER SEQUENCE"],
     ["ALTER TYPE c ADD ATTRIBUTE b int", "ALTER TYPE"],
     ["CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "CREATE FUNCTION"],
     ["CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'", "CREATE PROCEDURE"],
@@ -212,6 +210,14 @@ describe("ALTER TABLE forms without an operation of their own: named by form", (
 });
 
 describe("statements with an operation of their own: what they name", () => {
+  it("ALTER SEQUENCE is an alter-sequence (OWNED BY names the table it looks up); OWNER TO is parsed as ALTER TABLE and locks no table", async () => {
+    expect(await named(["ALTER SEQUENCE sq RESTART", "ALTER SEQUENCE sq OWNER TO r", "ALTER SEQUENCE sq OWNED BY orders.id"])).toEqual([
+      "alter-sequence",
+      "no-table-lock: ALTER SEQUENCE",
+      "alter-sequence",
+    ]);
+  });
+
   it("CREATE TABLE: kind, persistence, partitioning, inheritance, LIKE", async () => {
     const [temp, unlogged, partitioned, partition, inherits, like] = await operationsOf(
       [

@@ -146,6 +146,8 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "CREATE TYPE colour AS ENUM ('red', 'green')" },
   { sql: "ALTER TYPE mood ADD VALUE 'calm'" },
   { sql: "ALTER TYPE mood RENAME VALUE 'sad' TO 'blue'" },
+  { sql: "ALTER SEQUENCE orders_seq OWNED BY orders.id", prep: "CREATE SEQUENCE orders_seq" },
+  { sql: "ALTER SEQUENCE orders_seq OWNED BY NONE", prep: "CREATE SEQUENCE orders_seq" },
   { sql: "TRUNCATE products" },
   { sql: "TRUNCATE customers CASCADE" },
   { sql: "UPDATE products SET sku = upper(sku)" },

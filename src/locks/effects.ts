@@ -494,6 +494,11 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
           locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
       break;
+    case "alter-sequence":
+      // measured on PGlite 18.6 and PostgreSQL 15.18: OWNED BY looks the table up under ACCESS SHARE
+      // (the sequence's own SHARE ROW EXCLUSIVE is not modelled: the observer and RelationKind have no sequences yet)
+      if (operation.ownedBy) locks.table(operation.ownedBy, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
+      break;
     case "add-enum-value":
     case "rename-enum-value":
       // measured on PGlite 18.6: EXCLUSIVE on the type (an object lock), no relation locked
@@ -759,6 +764,7 @@ function refusedInTransaction(o: Operation, pgVersion: number): string | null {
     case "domain-constraint":
     case "alter-table-other":
     case "no-table-lock":
+    case "alter-sequence":
     case "unknown":
       return null;
     default: {

@@ -45,6 +45,7 @@ export const ROLES = [
   "read table",
   "column of the domain",
   "type",
+  "owning table",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -188,6 +189,7 @@ export const LOCK_FACTS = {
   grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
   // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
+  "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } },
 } satisfies Record<string, FactRow>;
 

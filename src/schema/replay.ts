@@ -229,6 +229,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "transaction":
     case "enable-disable-trigger":
     case "no-table-lock":
+    case "alter-sequence":
     case "unknown":
       return;
     // changes to what the schema model does not hold (triggers, domains, schemas, databases)

@@ -134,6 +134,8 @@ export type Operation =
   | { op: "alter-table-other"; table: RelationName; form: AlterTableForm; what: string; options: string[]; column: string | null }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
   | { op: "no-table-lock"; what: string }
+  /** ALTER SEQUENCE; with OWNED BY table.column, the table (PostgreSQL looks it up under ACCESS SHARE); OWNED BY NONE names none. */
+  | { op: "alter-sequence"; sequence: RelationName; ownedBy: RelationName | null }
   /**
    * A statement whose locks locklint does not model (DO blocks, unknown ALTER forms); with `failure`,
    * one it should have read but could not (the error), which is reported rather than passed over.
@@ -303,7 +305,7 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "CreateSeqStmt":
       return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
     case "AlterSeqStmt":
-      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
+      return [alterSequence(stmt)];
     case "CreateFunctionStmt":
       return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
     case "CreateExtensionStmt":
@@ -688,6 +690,15 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
     case "other":
       return [{ op: "no-table-lock", what: `DROP ${objectName(type)}` }];
   }
+}
+
+function alterSequence(stmt: NodeOf<"AlterSeqStmt">): Operation {
+  const ownedBy = list(stmt.options)
+    .map((o) => asKind(o, "DefElem"))
+    .find((d) => d?.defname === "owned_by");
+  // [schema.]table.column, or NONE
+  const names = list(asKind(ownedBy?.arg, "List")?.items).map((n) => asKind(n, "String")?.sval ?? "");
+  return { op: "alter-sequence", sequence: requiredRelation(stmt.sequence), ownedBy: names.length >= 2 ? requiredRelationFromNames(names.slice(0, -1)) : null };
 }
 
 function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {

@@ -210,6 +210,7 @@ function isBookkeeping(operation: Operation): boolean {
     case "domain-constraint":
     case "alter-table-other":
     case "no-table-lock":
+    case "alter-sequence":
     case "unknown":
       return false;
     default: {

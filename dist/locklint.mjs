@@ -12629,6 +12629,7 @@ function isBookkeeping(operation) {
     case "domain-constraint":
     case "alter-table-other":
     case "no-table-lock":
+    case "alter-sequence":
     case "unknown":
       return false;
     default: {
@@ -13683,7 +13684,7 @@ function statementOperations(node) {
     case "CreateSeqStmt":
       return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
     case "AlterSeqStmt":
-      return [{ op: "no-table-lock", what: "ALTER SEQUENCE" }];
+      return [alterSequence(stmt)];
     case "CreateFunctionStmt":
       return [{ op: "no-table-lock", what: stmt.is_procedure ? "CREATE PROCEDURE" : "CREATE FUNCTION" }];
     case "CreateExtensionStmt":
@@ -14037,6 +14038,11 @@ function dropStatement(stmt) {
     case "other":
       return [{ op: "no-table-lock", what: `DROP ${objectName(type)}` }];
   }
+}
+function alterSequence(stmt) {
+  const ownedBy = list(stmt.options).map((o) => asKind(o, "DefElem")).find((d) => d?.defname === "owned_by");
+  const names2 = list(asKind(ownedBy?.arg, "List")?.items).map((n) => asKind(n, "String")?.sval ?? "");
+  return { op: "alter-sequence", sequence: requiredRelation(stmt.sequence), ownedBy: names2.length >= 2 ? requiredRelationFromNames(names2.slice(0, -1)) : null };
 }
 function alterTable(stmt) {
   const table2 = requiredRelation(stmt.relation);
@@ -17475,6 +17481,7 @@ var LOCK_FACTS = {
   grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
   // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
+  "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } }
 };
 var shareUpdateExclusive = fact("SHARE UPDATE EXCLUSIVE");
@@ -17957,6 +17964,9 @@ function operationEffect(operation, ctx) {
           locks.table(table2, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
       break;
+    case "alter-sequence":
+      if (operation.ownedBy) locks.table(operation.ownedBy, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
+      break;
     case "add-enum-value":
     case "rename-enum-value":
       locks.type(operation.type, "alter-enum-value", "type");
@@ -18180,6 +18190,7 @@ function refusedInTransaction(o, pgVersion) {
     case "domain-constraint":
     case "alter-table-other":
     case "no-table-lock":
+    case "alter-sequence":
     case "unknown":
       return null;
     default: {
@@ -18750,6 +18761,7 @@ function applyOperation(schema, operation, origin) {
     case "transaction":
     case "enable-disable-trigger":
     case "no-table-lock":
+    case "alter-sequence":
     case "unknown":
       return;
     // changes to what the schema model does not hold (triggers, domains, schemas, databases)

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { run } from "../src/cli/program.js";
 import { splitStatements } from "../src/sql/split.js";
 import { runCli, type CliResult } from "./support/cli.js";
+import { expectInputError } from "./support/input-error.js";
 import { lintReport } from "./support/json-report.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-input-"));
@@ -30,14 +31,6 @@ async function runWithStdin(args: string[], stdin: AsyncIterable<Uint8Array>): P
     env: {},
   });
   return { code, stdout, stderr };
-}
-
-/** Exit 2 and exactly this one line on stderr. */
-function expectInputError(r: CliResult, line: string | RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
-  if (typeof line === "string") expect(r.stderr).toBe(`locklint: ${line}\n`);
-  else expect(r.stderr).toMatch(line);
 }
 
 const rules = (r: CliResult) => lintReport(r.stdout).findings.map((f) => [f.rule, f.line]);

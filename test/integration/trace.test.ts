@@ -6,6 +6,7 @@ import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE, TRANSACTIONAL } from "../../src/docs/effects-cases.js";
 import { ROOT, runCli } from "../support/cli.js";
+import { installed, startServer } from "../support/servers.js";
 import { traceReport } from "../support/json-report.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-trace-"));
@@ -119,4 +120,32 @@ describe("locklint trace --db-url (a real server over TCP)", () => {
     ]);
     expect((await db.query("SELECT to_regclass('audit') AS t")).rows).toEqual([{ t: null }]);
   }, 60_000);
+});
+
+describe("locklint trace --db-url on a real PostgreSQL 15 (parallel workers)", () => {
+  const available = installed(15);
+  it.skipIf(!available)(
+    `sees the full scan of an index build PostgreSQL would give to parallel workers${available ? "" : " (SKIPPED: PostgreSQL 15 not installed, npm run servers)"}`,
+    async () => {
+      const server = await startServer(15);
+      try {
+        // ~25 MB: above min_parallel_table_scan_size, so PostgreSQL 15 plans workers for the build unless told not to
+        const setup = join(dir, "big.sql");
+        writeFileSync(
+          setup,
+          "CREATE TABLE big (id bigint, total int, label text);\nINSERT INTO big SELECT g, g, repeat('x', 60) FROM generate_series(1, 300000) g;\n",
+        );
+        const script = join(dir, "build.sql");
+        writeFileSync(script, "CREATE INDEX ix_big_total ON big (total);\n");
+        const r = await runCli(["trace", "--format", "json", "--db-url", server.url, "--setup", setup, script]);
+        expect(r.stderr).toBe("");
+        const build = traceReport(r.stdout).statements[0]!;
+        expect([build.observed.scanned, build.differences]).toEqual([["big"], []]);
+        expect(r.code).toBe(0);
+      } finally {
+        await server.stop();
+      }
+    },
+    120_000,
+  );
 });

@@ -80,6 +80,8 @@ async function templateCluster(major: number): Promise<string> {
 /** A running server: one session with the fixture applied, more on demand, and a way to stop it all. */
 export interface RunningServer {
   major: number;
+  /** A connection string for the CLI's --db-url (the unix socket's directory as host). */
+  url: string;
   /** The first session (the fixture was applied and committed in it). */
   session: SqlSession;
   /** A new session on the same database, e.g. a second one that probes for waits; closed by stop() if still open. */
@@ -133,7 +135,7 @@ export async function startServer(major: number, fixture = ""): Promise<RunningS
     await asPostgres(join(bin, "pg_ctl"), ["-D", data, "-o", options, "-l", join(dir, "log"), "-w", "-t", "60", "start"]);
     const session = await connect();
     if (fixture) await session.exec(fixture);
-    return { major, session, connect, stop };
+    return { major, url: `postgresql://postgres@localhost:${PORT}/postgres?host=${dir}`, session, connect, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -26,7 +26,7 @@ export default defineRule({
     const budget = budgets.sort((a, b) => a.ms - b.ms)[0];
     if (!budget || !estimate || estimate.highMs <= budget.ms) return;
     const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
-    const responsible = ctx.responsible().map((r) => `line ${r.line}: ${r.work}`);
+    const responsible = ctx.responsible().map((r) => `${ctx.where(r.line)}: ${r.work}`);
     ctx.report({
       message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(budget.ms)} budget for ${budget.blocks}${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
       help: {

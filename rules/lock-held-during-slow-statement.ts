@@ -28,7 +28,7 @@ export default defineRule({
     if (!blocking || !ctx.firstTime(`${ctx.place.unit.key}\u0000${blocking.relation}\u0000${blocking.line}`)) return;
     const what = slow.rewrite ? `rewrites ${slow.relation}` : `reads all of ${slow.relation}`;
     ctx.report({
-      message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at line ${blocking.line}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,
+      message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at ${ctx.where(blocking.line)}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,
       help: {
         text: "Run the slow statement first, in its own transaction (a separate revision, or autocommit_block()), or move the blocking change after it.",
       },

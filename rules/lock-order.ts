@@ -47,11 +47,11 @@ export default defineRule({
       if (!other || !ctx.firstTime(`${ctx.place.transaction}\u0000${ctx.place.unit.key}`)) continue;
       const rest = later.slice(1).map((o) => o.relation);
       const more = rest.length === 0 ? "" : ` (also ${rest.slice(0, 3).join(", ")}${rest.length > 3 ? ` and ${rest.length - 3} more` : ""})`;
-      const where = other.line === ctx.statement.startPos.line ? "earlier in this statement" : `at line ${other.line}`;
+      const where = other.line === ctx.statement.startPos.line ? "earlier in this statement" : `at ${ctx.where(other.line)}`;
       ctx.report({
-        message: `this statement takes ${lock.mode} on ${lock.relation} (held ${held.mode} since line ${held.line}) while the transaction holds ${other.mode} on ${other.relation}, locked after ${lock.relation} ${where}${more}: the migration locks the two in both orders, so a session that locked ${lock.relation} then wants ${other.relation} can deadlock with it`,
+        message: `this statement takes ${lock.mode} on ${lock.relation} (held ${held.mode} since ${ctx.where(held.line)}) while the transaction holds ${other.mode} on ${other.relation}, locked after ${lock.relation} ${where}${more}: the migration locks the two in both orders, so a session that locked ${lock.relation} then wants ${other.relation} can deadlock with it`,
         help: {
-          text: `Take the strongest lock on ${lock.relation} first (run this step before the one at line ${held.line}, or LOCK TABLE ${lock.relation} IN ${lock.mode} MODE at the start), or split the steps into separate transactions.`,
+          text: `Take the strongest lock on ${lock.relation} first (run this step before the one at ${ctx.where(held.line)}, or LOCK TABLE ${lock.relation} IN ${lock.mode} MODE at the start), or split the steps into separate transactions.`,
         },
         locks: [lock],
       });

@@ -33,14 +33,14 @@ export default defineRule({
       const slow = longer.length > 0 ? trail.slow.find((s) => s.line >= since && s.line < line) : undefined;
       const target = lockTarget(lock.relation);
       ctx.report({
-        message: `${lock.relation} is locked ${held.mode} at line ${held.line}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
+        message: `${lock.relation} is locked ${held.mode} at ${ctx.where(held.line)}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
         help: slow
           ? {
-              text: `Do not take ${lock.mode} at the start instead: ${longer.join(" and ")} of ${lock.relation} would then wait through the statement at line ${slow.line}, which ${slow.what}. Run this step in its own transaction, before the slow ones (a revision of its own, with transaction_per_migration=True), or set a short lock_timeout just before it and retry the migration when it times out.`,
+              text: `Do not take ${lock.mode} at the start instead: ${longer.join(" and ")} of ${lock.relation} would then wait through the statement at ${ctx.where(slow.line)}, which ${slow.what}. Run this step in its own transaction, before the slow ones (a revision of its own, with transaction_per_migration=True), or set a short lock_timeout just before it and retry the migration when it times out.`,
               sql: `SET LOCAL lock_timeout = '2s';\n${ctx.statement.sql.trim()};`,
             }
           : {
-              text: `Take the strongest lock first: LOCK TABLE ${target} IN ${lock.mode} MODE just before line ${since}; ${
+              text: `Take the strongest lock first: LOCK TABLE ${target} IN ${lock.mode} MODE just before ${ctx.where(since)}; ${
                 longer.length > 0
                   ? "nothing slow runs between there and here, so it is held only a little longer"
                   : `${first.mode} already blocks the same reads and writes from there`
@@ -70,22 +70,12 @@ function lockTarget(relation: string): string {
 
 /** What the open transaction (and revision) did so far: where each table was first locked, and the slow statements. */
 interface Trail {
-  scope: string;
   firstLocked: Map<string, { line: number; mode: LockMode }>;
   slow: { line: number; what: string }[];
 }
 
-/** One trail per file's analysis (keyed by its live map of held locks), for the transaction and revision in progress. */
-const trails = new WeakMap<object, Trail>();
-
 function trailOf(ctx: RuleContext): Trail {
-  const scope = ctx.place.transaction === null ? "" : `${ctx.place.transaction}/${ctx.place.unit.key}`;
-  let trail = trails.get(ctx.heldLocks);
-  if (!trail || trail.scope !== scope) {
-    trail = { scope, firstLocked: new Map(), slow: [] };
-    trails.set(ctx.heldLocks, trail);
-  }
-  return trail;
+  return ctx.unitState<Trail>(() => ({ firstLocked: new Map(), slow: [] }));
 }
 
 function remember(trail: Trail, ctx: RuleContext, line: number): void {

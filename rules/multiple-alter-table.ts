@@ -22,7 +22,7 @@ export default defineRule({
       if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\u0000${ctx.place.unit.key}\u0000${table.written}`))
         continue;
       ctx.report({
-        message: `another ALTER TABLE ${table.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
+        message: `another ALTER TABLE ${table.written} (${ctx.where(held.line)}) in the same transaction: one statement with several actions takes the lock once`,
         help: { text: "Combine the actions into one ALTER TABLE, separated by commas." },
         locks: [],
       });

@@ -13,7 +13,7 @@ export default defineRule({
       "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
     alembic: "# env.py\ncontext.configure(\n    ...,\n    transaction_per_migration=True,\n)",
     notes:
-      "Reported once per transaction, at the first statement of the later revision that runs under the earlier lock (a `SET` of a session setting is skipped; a revision that opens with `COMMIT`, as `autocommit_block()` does, releases the lock first and does not fire); the message names the `-- Running upgrade` boundary and its line. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
+      "Reported once per transaction, at the first statement of the later revision that runs under the earlier lock (a `SET` of a session setting is skipped; a revision that opens with `COMMIT`, as `autocommit_block()` does, releases the lock first and does not fire); the message names the `-- Running upgrade` boundary and its line (with the migration files, `locklint alembic` or `--alembic-dir`: the `def upgrade` line of the later revision's file, and the .py line and `op.*` call of the statement that took the lock). When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
     references: [
       "https://www.postgresql.org/docs/current/explicit-locking.html",
       "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration",
@@ -30,7 +30,7 @@ export default defineRule({
     if (!earlier || !ctx.firstTime(String(ctx.place.transaction))) return;
     const marker = `Running ${place!.direction === "stamp" ? "stamp_revision" : place!.direction} ${place!.from ?? "base"} -> ${place!.id ?? "base"}`;
     ctx.report({
-      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at line ${earlier.line}: that lock is held from the boundary at line ${place!.line} (${marker}) through this and every later revision until COMMIT`,
+      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at ${ctx.where(earlier.line)}: that lock is held from the boundary at ${ctx.where(place!.line)} (${marker}) through this and every later revision until COMMIT`,
       help: { text: "Set transaction_per_migration=True in env.py's context.configure() so that each revision commits on its own." },
       locks: [],
     });

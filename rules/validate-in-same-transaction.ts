@@ -24,7 +24,7 @@ export default defineRule({
       const held = ctx.heldLocks.get(relationKey(op.table.schema, op.table.name));
       if (!held || !blocksReadsOrWrites(held.mode)) continue;
       ctx.report({
-        message: `VALIDATE CONSTRAINT ${op.name} scans ${op.table.written} while the ${held.mode} lock taken at line ${held.line} is still held: ${held.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} wait for the whole scan`,
+        message: `VALIDATE CONSTRAINT ${op.name} scans ${op.table.written} while the ${held.mode} lock taken at ${ctx.where(held.line)} is still held: ${held.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} wait for the whole scan`,
         help: {
           text: "Commit between the ADD ... NOT VALID and the VALIDATE: a later revision (transaction_per_migration=True), or autocommit_block() around the VALIDATE.",
         },

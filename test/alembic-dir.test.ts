@@ -11,6 +11,7 @@ const RISKY = "samples/shop-risky/upgrade.sql";
 interface JsonFinding {
   rule: string;
   line: number;
+  message: string;
   migration: { file: string; line: number; column: number; call: string | null } | null;
 }
 const findings = async (...args: string[]) => (JSON.parse((await runCli(["--format", "json", ...args])).stdout) as { findings: JsonFinding[] }).findings;
@@ -117,6 +118,25 @@ describe("--alembic-dir", () => {
     const located = await findings("--rules", "all", "--alembic-dir", dir, sql);
     expect(located.find((f) => f.rule === "backfilling-in-migration")?.migration).toMatchObject({ line: 6, call: "op.execute" });
     expect(located.find((f) => f.line === 4)?.migration).toMatchObject({ line: 4, call: null });
+  });
+
+  it("messages cite an earlier statement at its .py file, line and op.* call; without the migration files, at its SQL line", async () => {
+    const cited = (list: JsonFinding[], rule: string) => list.find((f) => f.rule === rule)?.message;
+    const located = await findings("--rules", "all", "--alembic-dir", VERSIONS, RISKY);
+    const plain = await findings("--rules", "all", RISKY);
+    // the ACCESS EXCLUSIVE of op.alter_column (SQL line 49) is held while the next statement scans users
+    expect(cited(located, "lock-held-during-slow-statement")).toContain(
+      `ACCESS EXCLUSIVE on orders, taken at ${VERSIONS}/0004_bigger_amounts.py:16 (op.alter_column), is still held`,
+    );
+    expect(cited(plain, "lock-held-during-slow-statement")).toContain("ACCESS EXCLUSIVE on orders, taken at line 49, is still held");
+    expect(cited(located, "lock-upgrade")).toContain(`orders is locked SHARE at ${VERSIONS}/0002_order_lookups.py:15 (op.create_index), then`);
+    expect(cited(plain, "lock-upgrade")).toContain("orders is locked SHARE at line 31, then");
+    expect(cited(located, "multiple-alter-table")).toContain(`another ALTER TABLE users (${VERSIONS}/0003_user_status.py:17 (op.add_column))`);
+    // the finding and the message citing the same statement name the same place
+    const upgrade = located.find((f) => f.rule === "lock-upgrade")!;
+    const index = located.find((f) => f.rule === "require-concurrent-index-creation" && f.line === 31)!;
+    expect(`${index.migration?.file}:${index.migration?.line} (${index.migration?.call})`).toBe(`${VERSIONS}/0002_order_lookups.py:15 (op.create_index)`);
+    expect(upgrade.message).toContain(`${index.migration?.file}:${index.migration?.line} (${index.migration?.call})`);
   });
 
   it("a directory that does not exist is a usage error (exit 2)", async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { RULES } from "../rules/index.js";
 import type { Finding } from "../src/lint/findings.js";
+import { analyze } from "../src/lint/analyze.js";
 import { loadParser } from "../src/sql/parse.js";
+import { decodeSource } from "../src/sql/source.js";
 import { parseTree } from "../src/sql/parse-batch.js";
 import { analyzeText } from "./support/analyze-text.js";
 
@@ -135,5 +137,23 @@ describe("lock-upgrade: its advice never holds ACCESS EXCLUSIVE over a slow stat
     expect(found[0]!.help.text).toMatch(
       /^Do not take ACCESS EXCLUSIVE at the start instead: reads of orders would then wait through the statement at line 7, which reads all of orders \(index build\)/,
     );
+  });
+});
+
+describe("lock-upgrade keeps its state in the run (RuleContext.unitState), not in the module", () => {
+  it("two runs in one process, and the same text as two files of one run, give the same findings", async () => {
+    const sql =
+      BEFORE(["orders"]) +
+      "CREATE INDEX ix_orders_total ON orders (created);\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;\nBEGIN;\nALTER TABLE orders ADD COLUMN x int;\nCOMMIT;";
+    const first = await upgrades(sql);
+    const second = await upgrades(sql);
+    expect(first.map((f) => [f.line, f.message, f.help.text])).toEqual(second.map((f) => [f.line, f.message, f.help.text]));
+    expect(first.map((f) => f.line)).toEqual([8]);
+    await loadParser();
+    const file = (path: string) => decodeSource(path, new TextEncoder().encode(sql));
+    const both = analyze([file("a.sql"), file("b.sql")], { pgVersion: 14, rules: RULES }).findings.filter((f) => f.rule === "lock-upgrade");
+    const shown = (f: Finding) => [f.line, f.message, f.help.text];
+    expect(both.filter((f) => f.file === "b.sql").map(shown)).toEqual(both.filter((f) => f.file === "a.sql").map(shown));
+    expect(both.filter((f) => f.file === "a.sql").map(shown)).toEqual(first.map(shown));
   });
 });

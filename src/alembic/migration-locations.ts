@@ -1,26 +1,53 @@
 import type { Finding, MigrationLocation } from "../lint/findings.js";
-import { stepOwner } from "../sql/script.js";
+import type { LocatedStatement, StatementLocator } from "../lint/statement-places.js";
+import { stepOwner, type Revision } from "../sql/script.js";
 import { callScore, type MigrationFile, type OpCall } from "./migration-files.js";
 
 /**
- * `--alembic-dir`: points each finding of a known revision at its migration file: the `op.*` call
- * that most likely printed the statement (by the names it quotes, or an `op.execute` string equal
- * to the statement), else the line of `def upgrade` / `def downgrade`.
+ * `locklint alembic`, `--alembic-dir`: the place in its migration file of each statement of a
+ * known revision, asked in file order (analyze does, before the rules run, so that findings and the
+ * messages citing earlier statements agree): the `op.*` call that most likely printed it (by the
+ * names it quotes, or an `op.execute` string equal to the statement; among equals the first not
+ * yet claimed by an earlier statement), else the line of `def upgrade` / `def downgrade`.
+ * `pathOf` gives the file as the user reads it (e.g. from where locklint runs).
+ */
+export function migrationLocator(files: ReadonlyMap<string, MigrationFile>, pathOf: (path: string) => string = (path) => path): StatementLocator {
+  const used = new Set<OpCall>();
+  const shown = (location: MigrationLocation | undefined) => location && { ...location, file: pathOf(location.file) };
+  return {
+    statement: (statement) => shown(locate(statement, files, used)),
+    step: (revision) => shown(migrationFunction(revision, files)),
+  };
+}
+
+/** The migration function a revision step runs, else its file; undefined when the revision's file is not known. */
+function migrationFunction(revision: Revision, files: ReadonlyMap<string, MigrationFile>): MigrationLocation | undefined {
+  if (revision.direction === "stamp") return undefined;
+  const owner = stepOwner(revision);
+  const file = owner ? files.get(owner) : undefined;
+  const fn = file?.[revision.direction];
+  if (!file) return undefined;
+  return { file: file.path, line: fn?.line ?? 1, column: 1, call: null };
+}
+
+/**
+ * The same after the analysis, for findings that have no place yet (one locator for the run, the
+ * findings in file order): each statement is located once.
  */
 export function locateInMigrations(findings: readonly Finding[], files: ReadonlyMap<string, MigrationFile>): void {
-  const used = new Set<OpCall>();
+  const locator = migrationLocator(files);
   const byStatement = new Map<string, MigrationLocation | undefined>();
   for (const finding of findings) {
-    if (finding.migration) continue; // the rule knew the place (an offline failure's traceback)
+    if (finding.migration) continue; // the rule knew the place (an offline failure's traceback), or analyze located it
     const key = `${finding.file}\0${finding.statementLine}\0${finding.statementColumn}`;
-    if (!byStatement.has(key)) byStatement.set(key, locate(finding, files, used));
+    if (!byStatement.has(key)) byStatement.set(key, locator.statement(finding));
     const location = byStatement.get(key);
     if (location) finding.migration = location;
   }
 }
 
-function locate(finding: Finding, files: ReadonlyMap<string, MigrationFile>, used: Set<OpCall>): MigrationLocation | undefined {
-  const revision = finding.revision;
+function locate(statement: LocatedStatement, files: ReadonlyMap<string, MigrationFile>, used: Set<OpCall>): MigrationLocation | undefined {
+  const revision = statement.revision;
   if (!revision || revision.direction === "stamp") return undefined;
   const owner = stepOwner(revision);
   const file = owner ? files.get(owner) : undefined;
@@ -28,7 +55,7 @@ function locate(finding: Finding, files: ReadonlyMap<string, MigrationFile>, use
   if (!file || !fn) return file ? { file: file.path, line: 1, column: 1, call: null } : undefined;
   let best: { call: OpCall; score: number } | undefined;
   for (const call of fn.calls) {
-    const score = callScore(call, finding.sql);
+    const score = callScore(call, statement.sql);
     if (score === 0) continue;
     // the best-matching call wins; among equals, one not yet claimed by an earlier statement
     if (!best || score > best.score || (score === best.score && used.has(best.call) && !used.has(call))) best = { call, score };

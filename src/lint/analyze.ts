@@ -27,6 +27,7 @@ import { ScriptTracker, type RevisionRange, type StatementPlace, type Transactio
 import { Session } from "../locks/session.js";
 import type { SourceFile } from "../sql/source.js";
 import { isUtcZone } from "../schema/type-change.js";
+import { StatementPlaces, type StatementLocator } from "./statement-places.js";
 
 /**
  * The pipeline: for each file, statement by statement, in one pass:
@@ -50,6 +51,8 @@ export interface AnalyzeOptions {
   keepStatements?: boolean;
   /** With keepStatements, keep alembic's version-table statements too (trace runs them). */
   keepBookkeeping?: boolean;
+  /** The migration files' places of the statements (`locklint alembic`, `--alembic-dir`): findings point there and messages cite them. */
+  locate?: StatementLocator;
 }
 
 export interface AnalyzedStatement {
@@ -103,11 +106,15 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     let beforeTransaction: SchemaSnapshot | null = null;
     const firstFinding = analysis.findings.length;
     const findingsAbout: FindingAbout[] = [];
+    const places = new StatementPlaces(options.locate);
+    const ruleStates: StatementState["ruleStates"] = new Map();
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
           tracker.onComment(item.comment.body, item.comment.position.line);
-          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings, analysis.internalErrors);
+          const marker = tracker.currentRevision;
+          if (marker?.line === item.comment.position.line) places.addBoundary(marker);
+          if (tracker.reported) commentSeen(options, places, file.path, item.comment, tracker.currentRevision, analysis.findings, analysis.internalErrors);
           const ignore = parseIgnore(item.comment.body, item.comment.position);
           if (ignore) ignores.push(ignore);
           continue;
@@ -116,6 +123,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
         const operations = statement.operations;
         analysis.statements++;
         const place = tracker.place(statement.index, operations);
+        // located before the rules run, in file order: a message citing this statement later names the same place as its findings
+        if (!place.bookkeeping) places.add({ file: file.path, sql: statement.sql, revision: place.revision, ...statement.startPos });
         // A statement on its own (no revision, no transaction) defers to the end of the file.
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
@@ -136,6 +145,8 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
           deferred,
           findingsAbout,
           internalErrors: analysis.internalErrors,
+          places,
+          ruleStates,
         };
         if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;

@@ -7,6 +7,7 @@ import { hasIndexLeadingWith, type Schema } from "../schema/schema.js";
 import type { Revision, StatementPlace } from "../sql/script.js";
 import type { Session } from "../locks/session.js";
 import type { Ignore } from "./suppressions.js";
+import type { StatementPlaces } from "./statement-places.js";
 
 /**
  * Runs the rules: builds each statement's rule context, turns reports into findings, and calls
@@ -58,6 +59,10 @@ export interface StatementState {
   findingsAbout: FindingAbout[];
   /** The run's internal errors: a rule that throws adds one. */
   internalErrors: InternalError[];
+  /** Where the file's statements are (the .py call, else the SQL line): findings point there, messages cite it. */
+  places: StatementPlaces;
+  /** Each rule's unit state (RuleContext.unitState), by rule id: for the file's transaction and deploy unit in progress. */
+  ruleStates: Map<string, { scope: string; value: unknown }>;
 }
 
 /** A finding and the statement it is about. */
@@ -101,6 +106,16 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
       if (keys.has(key)) return false;
       keys.add(key);
       return true;
+    },
+    where: (line) => state.places.describe(line),
+    unitState: <T>(create: () => T): T => {
+      // the scope of heldLocks: outside a transaction, nothing carries over from one statement to the next
+      const scope = place.transaction === null ? `s${statement.index}` : `${place.transaction}/${place.unit.key}`;
+      const kept = state.ruleStates.get(rule.id);
+      if (kept && kept.scope === scope) return kept.value as T;
+      const value = create();
+      state.ruleStates.set(rule.id, { scope, value });
+      return value;
     },
     report: (report) => findings.push(toFinding(rule, report, state, lines)),
   };
@@ -178,8 +193,9 @@ function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: S
     statementLine: statement.startPos.line,
     statementColumn: statement.startPos.column,
     locks: (report.locks ?? effects.locks).map(lockFact),
-    ...(report.migration ? { migration: report.migration } : {}),
   };
+  const migration = report.migration ?? state.places.of(statement.startPos.line, statement.startPos.column);
+  if (migration) finding.migration = migration;
   state.findingsAbout.push({ finding, statement });
   return finding;
 }
@@ -199,6 +215,7 @@ export function lockEstimated(
         budget: options.lockBudget ?? {},
         place: state.place,
         responsible,
+        where: (line) => state.places.describe(line),
         report: (report) => findings.push(toFinding(rule, report, state, state.lines)),
       }),
     );
@@ -217,6 +234,7 @@ export function unclosedTransaction(options: RuleOptions, begin: StatementState,
 /** A comment of the script: the rules that read comments report at it (a rule that throws there: as in guarded, at the comment). */
 export function commentSeen(
   options: RuleOptions,
+  places: StatementPlaces,
   file: string,
   comment: { body: string; position: Position },
   revision: Revision | null,
@@ -225,7 +243,7 @@ export function commentSeen(
 ): void {
   for (const rule of options.rules) {
     try {
-      rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment, revision)) });
+      rule.onComment?.({ body: comment.body, revision, report: (report) => findings.push(commentFinding(rule, report, places, file, comment, revision)) });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `rule ${rule.id} failed on this comment (${reason}); this is a locklint bug, please report it`;
@@ -233,6 +251,7 @@ export function commentSeen(
         commentFinding(
           rule,
           { message, help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." }, severity: "warning" },
+          places,
           file,
           comment,
           revision,
@@ -245,9 +264,17 @@ export function commentSeen(
 }
 
 /** A finding about a comment: it points at the comment and shows it. */
-function commentFinding(rule: Rule, report: Report, file: string, comment: { body: string; position: Position }, revision: Revision | null): Finding {
+function commentFinding(
+  rule: Rule,
+  report: Report,
+  places: StatementPlaces,
+  file: string,
+  comment: { body: string; position: Position },
+  revision: Revision | null,
+): Finding {
   const { line, column } = comment.position;
   const sql = `--${comment.body}`;
+  const migration = report.migration ?? places.locate({ file, sql, revision });
   return {
     rule: rule.id,
     severity: report.severity ?? rule.severity,
@@ -263,7 +290,7 @@ function commentFinding(rule: Rule, report: Report, file: string, comment: { bod
     statementLine: line,
     statementColumn: column,
     locks: [],
-    ...(report.migration ? { migration: report.migration } : {}),
+    ...(migration ? { migration } : {}),
   };
 }
 
@@ -276,6 +303,6 @@ export function reportUnused(unused: readonly Ignore[], options: RuleOptions, st
       message: `"${ignore.text}" silences nothing in the statement after it`,
       help: { text: "Remove the comment, or fix the rule ids it names." },
     };
-    findings.push(commentFinding(rule, report, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
+    findings.push(commentFinding(rule, report, state.places, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
   }
 }

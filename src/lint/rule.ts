@@ -59,6 +59,17 @@ export interface RuleContext {
   indexCovers(table: RelationName, columns: readonly string[]): boolean | null;
   /** True the first time this rule asks with this key in the run. */
   firstTime(key: string): boolean;
+  /**
+   * The statement that starts at this line (a HeldLock's line, say), as a message cites it: `line 111`
+   * in SQL; `versions/0007_orders.py:42 (op.create_index)` where the migration files are known.
+   */
+  where(line: number): string;
+  /**
+   * This rule's own state for the open transaction and deploy unit (the scope of heldLocks), kept for
+   * the run: made by `create` on the first call in a scope, made afresh in the next. Rules keep no
+   * state of their own outside it.
+   */
+  unitState<T>(create: () => T): T;
   report(report: Report): void;
 }
 
@@ -92,6 +103,8 @@ export interface LockEstimateContext {
   place: StatementPlace;
   /** The statements whose work makes the lock last (it and the later ones of its transaction), longest first, at most three. */
   responsible(): { line: number; work: string }[];
+  /** As RuleContext.where: the statement that starts at this line, as a message cites it. */
+  where(line: number): string;
   report(report: Report): void;
 }
 

@@ -42,6 +42,8 @@ function compare(predicted: RelationLock[], observed: Observation, renames: Reco
   const problems: string[] = [];
   const byName = new Map(predicted.map((l) => [unqualified(l.relation), l]));
   for (const [name, lock] of byName) {
+    // pg_locks is read for tables, indexes and materialized views: a view's own lock is not observed (its tables' are)
+    if (lock.kind === "view") continue;
     const seen = observed.locks.get(name);
     if (!seen) {
       // A relation dropped by the statement has no pg_class row left to join pg_locks with.
@@ -52,7 +54,8 @@ function compare(predicted: RelationLock[], observed: Observation, renames: Reco
     if (lock.novelty === null && lock.rewrite !== observed.rewritten.has(name)) {
       problems.push(`${name}: predicted rewrite=${lock.rewrite}, observed ${observed.rewritten.has(name)}`);
     }
-    if (lock.novelty === null && lock.kind !== "index" && lock.scan !== (observed.scanned.has(name) || observed.rewritten.has(name))) {
+    // a scan is rows read (seq_tup_read): a rewrite that copies rows reads them, one that only replaces the files (TRUNCATE) does not
+    if (lock.novelty === null && lock.kind !== "index" && lock.scan !== observed.scanned.has(name)) {
       problems.push(`${name}: predicted scan=${lock.scan}, observed ${observed.scanned.has(name)}`);
     }
   }
@@ -82,7 +85,9 @@ describe("effects agree with PostgreSQL", () => {
       // the statement must run: a known difference is what PostgreSQL did, not an error
       const observed = await observer.observe(c.sql, c.prep);
       // the types locked (beyond ACCESS SHARE) are the ones predicted, known difference or not
-      const predictedTypeLocks = objectLocksOf(predictedEffects(c.sql, c.prep)).map((l) => `${unqualified(l.relation)}: ${l.mode}`);
+      const predictedTypeLocks = objectLocksOf(predictedEffects(c.sql, c.prep))
+        .filter((l) => l.kind === "type")
+        .map((l) => `${unqualified(l.relation)}: ${l.mode}`);
       expect(observed.typeLocks, "locks on types").toEqual(predictedTypeLocks.sort());
       return compare(predicted.locks, observed, c.renames);
     };

@@ -14,7 +14,7 @@ import { since } from "./versions.js";
  * the operation. Rules never recompute any of this; the test suite checks it against PostgreSQL.
  */
 
-export type RelationKind = "table" | "partitioned table" | "index" | "view" | "materialized view" | "type";
+export type RelationKind = "table" | "partitioned table" | "index" | "view" | "materialized view" | "type" | "sequence";
 
 /** Why a lock is harmless: nobody else can be using the relation yet. */
 export type Novelty =
@@ -98,6 +98,8 @@ interface LockOptions {
   scan?: boolean | undefined;
   why?: string;
   novelty?: Novelty | null;
+  /** More traffic stopped than the mode says (REINDEX: the index's lock stops the table's reads). */
+  alsoBlocks?: Blocked[];
 }
 
 class Locks {
@@ -134,6 +136,17 @@ class Locks {
     this.objects.push(this.list.pop()!);
   }
 
+  /**
+   * Locks a sequence (kept with the object locks: no table's reads or writes wait for it, but
+   * nextval() does, and with it the INSERTs that draw from the sequence).
+   */
+  sequence<F extends FactId>(ref: RelationName, id: F, role: RoleOf<F>, options: LockOptions = {}): void {
+    const fact = lockFact(id, role, this.ctx.pgVersion);
+    this.facts.push(`${id} / ${role}`);
+    this.add(ref.written, relationKey(ref.schema, ref.name), "sequence", fact.mode, withFact(fact, options), null);
+    this.objects.push(this.list.pop()!);
+  }
+
   /** Locks a table with `fact`, the row `used` names. */
   tableWith(ref: RelationName | Table, used: string, fact: LockFact, options: LockOptions = {}): void {
     this.facts.push(used);
@@ -154,6 +167,7 @@ class Locks {
   ): void {
     const novelty = options.novelty !== undefined ? options.novelty : this.noveltyOf(createdIn);
     const why = options.why ? [options.why] : [];
+    if (options.alsoBlocks) blocks = unionBlocked(blocks, options.alsoBlocks);
     // with --since, what the revisions before the deploy created exists already, even if the printed SQL has one transaction
     const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
     const newInTransaction =
@@ -165,7 +179,7 @@ class Locks {
       mode,
       blocks,
       rewrite: Boolean(options.rewrite),
-      scan: Boolean(options.scan || options.rewrite),
+      scan: Boolean(options.scan ?? options.rewrite),
       novelty,
       newInTransaction,
       why,
@@ -187,6 +201,13 @@ function withFact(fact: LockFact, options: LockOptions): LockOptions {
   return { ...options, rewrite: options.rewrite ?? fact.rewrite, scan: options.scan ?? fact.scan };
 }
 
+const BLOCKED_ORDER: readonly Blocked[] = ["reads", "writes", "ddl"];
+
+/** Both lists of blocked traffic, in the usual order. */
+function unionBlocked(a: readonly Blocked[], b: readonly Blocked[]): Blocked[] {
+  return BLOCKED_ORDER.filter((x) => a.includes(x) || b.includes(x));
+}
+
 function writtenName(ref: { schema: string | null; name: string }): string {
   return ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
 }
@@ -199,6 +220,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
   switch (operation.op) {
     case "create-table": {
       if (operation.temporary) break;
+      // measured on PGlite 18.6 and PostgreSQL 11 and 15: IF NOT EXISTS on an existing table takes no lock (a notice)
+      if (operation.ifNotExists && schema.table(operation.table)) break;
       locks.table(operation.table, "create-table", "new table", { novelty: "created by this statement" });
       if (operation.partitionOf) {
         locks.table(operation.partitionOf, "create-table", "partition parent", { why: "new partition" });
@@ -219,7 +242,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         locks.table(read, operation.materialized ? "create-materialized-view" : "create-view", "read table", {
           why: operation.materialized ? "read to populate the view" : "read by the view",
         });
-      // A new view is not locked at all; replacing one locks it.
+      // A new view is not locked at all; replacing one locks it. A new materialized view is (nobody sees it yet).
+      if (operation.materialized)
+        locks.table(operation.view, "create-materialized-view", "new table", { novelty: "created by this statement", why: "created and filled" });
       if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "create-view", "view", { why: "view replaced" });
       break;
     case "create-table-as":
@@ -238,7 +263,12 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
           for (const referencing of table.referencedBy)
             if (referencing !== table) locks.table(referencing, "drop-table", "referencing table", { why: "CASCADE drops its foreign key" });
         }
-        if (table.partitionOf) locks.table(table.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
+        if (table.partitionOf) {
+          locks.table(table.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
+          const defaultPartition = findDefaultPartition(table.partitionOf);
+          if (defaultPartition && defaultPartition !== table)
+            locks.table(defaultPartition, "drop-table", "default partition", { why: "the default partition's bound changes" });
+        }
         for (const partition of table.partitions) locks.table(partition, "drop-table", "partition", { why: "partition dropped with its parent" });
       }
       break;
@@ -257,7 +287,12 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       break;
     }
     case "add-column":
-      addColumnEffect(operation.table, operation.column, locks, effect);
+      if (operation.ifNotExists && schema.table(operation.table)?.columns.has(operation.column.name)) {
+        // measured on PGlite 18.6 and PostgreSQL 11 and 15: still ACCESS EXCLUSIVE, nothing added
+        locks.table(operation.table, "add-column-exists", "table", { why: `column ${operation.column.name} exists: nothing added` });
+        break;
+      }
+      addColumnEffect(operation.table, operation.column, schema.table(operation.table), locks, effect);
       break;
     case "drop-column": {
       locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
@@ -278,7 +313,14 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         utcSession: ctx.utcSession,
       });
       effect.typeChange = { ...verdict, from };
-      if (!verdict.rewrite) {
+      const reindexed = table && operation.collation !== null ? [...table.indexes].filter((index) => index.columns.includes(operation.column)) : [];
+      if (!verdict.rewrite && reindexed.length > 0) {
+        // measured on PGlite 18.6 and PostgreSQL 11 and 15: a new collation keeps the rows but rebuilds the column's indexes
+        locks.table(operation.table, "alter-column-type-collation", "table", {
+          why: `type change without rewrite; COLLATE rebuilds ${reindexed.map((i) => i.name).join(", ")}`,
+        });
+        for (const index of reindexed) locks.index(index, "alter-column-type-collation", "index", { why: "rebuilt for the new collation" });
+      } else if (!verdict.rewrite) {
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
       } else {
         locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
@@ -290,8 +332,17 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "set-not-null": {
       const proof = notNullProof(schema.table(operation.table), operation.column, pgVersion);
       if (proof) effect.notNullProof = proof;
-      if (proof) locks.table(operation.table, "set-not-null-proven", "table", { why: `SET NOT NULL without a scan: ${proof}` });
-      else locks.table(operation.table, "set-not-null", "table", { why: "SET NOT NULL scans every row" });
+      if (proof) {
+        locks.table(operation.table, "set-not-null-proven", "table", { why: `SET NOT NULL without a scan: ${proof}` });
+        break;
+      }
+      const table = schema.table(operation.table);
+      if (table?.kind !== "partitioned table") {
+        locks.table(operation.table, "set-not-null", "table", { why: "SET NOT NULL scans every row" });
+        break;
+      }
+      locks.table(operation.table, "set-not-null", "table", { scan: false, why: "SET NOT NULL on each partition" });
+      for (const partition of allPartitions(table)) locks.table(partition, "set-not-null", "partition", { why: "SET NOT NULL scans the partition's rows" });
       break;
     }
     case "drop-not-null":
@@ -340,12 +391,22 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const table = schema.table(operation.table);
       const row = operation.concurrent ? "create-index-concurrently" : "create-index";
       // A partitioned table has no rows of its own: the build scans each partition.
+      if (operation.ifNotExists && operation.index && schema.index(operation.index)) {
+        // measured on PGlite 18.6 and PostgreSQL 11 and 15: the table is locked before the name is checked; nothing is built
+        locks.table(operation.table, "create-index-exists", "table", { why: `index ${operation.index.written} exists: nothing built` });
+        break;
+      }
+      if (operation.only && table?.kind === "partitioned table") {
+        locks.table(operation.table, "create-index-only", "table", { why: "ON ONLY: an invalid index on the parent alone, no partition read" });
+        if (operation.index) locks.index(operation.index, "create-index-only", "new index", { novelty: "created by this statement" });
+        break;
+      }
       const partitioned = table?.kind === "partitioned table";
       locks.table(operation.table, row, "table", {
         scan: partitioned ? false : undefined,
         why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build",
       });
-      if (partitioned) for (const partition of table.partitions) locks.table(partition, row, "partition", { why: "index build on the partition" });
+      if (partitioned) for (const partition of allPartitions(table)) locks.table(partition, row, "partition", { why: "index build on the partition" });
       if (operation.index) locks.index(operation.index, row, "new index", { novelty: "created by this statement" });
       break;
     }
@@ -420,6 +481,10 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       break;
     }
     case "refresh-materialized-view": {
+      if (!operation.withData) {
+        locks.table(operation.view, "refresh-materialized-view-no-data", "view", { why: "WITH NO DATA empties the view: its tables are not read" });
+        break;
+      }
       const view = schema.table(operation.view);
       const row = operation.concurrent ? "refresh-materialized-view-concurrently" : "refresh-materialized-view";
       for (const read of view?.readsFrom ?? []) locks.table(read, row, "read table", { why: "read to refresh the view" });
@@ -433,9 +498,13 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const partition = schema.table(operation.partition);
       locks.table(operation.table, "attach-partition", "partition parent", { why: "gains a partition" });
       const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
+      // the parent's partitioned indexes are built on the new partition (AttachPartitionEnsureIndexes), bound proven or not
+      const indexed = (parent?.indexes.size ?? 0) > 0;
       locks.table(operation.partition, "attach-partition", "partition", {
-        scan: implied ? false : undefined,
-        why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound",
+        scan: implied && !indexed ? false : undefined,
+        why: implied
+          ? `a validated CHECK on the partition key spares the bound check${indexed ? "; the parent's indexes are built on it" : ""}`
+          : "every row is checked against the partition bound",
       });
       const defaultPartition = operation.defaultPartition ? undefined : findDefaultPartition(parent);
       if (defaultPartition)
@@ -452,10 +521,30 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         locks.table(defaultPartition, row, "default partition", { why: "the default partition's bound changes" });
       break;
     }
-    case "lock-table":
-      // The one lock not in the facts table: the statement names its mode.
-      locks.tableWith(operation.table, "LOCK TABLE", { mode: operation.mode, rewrite: false, scan: false }, { why: "LOCK TABLE" });
+    case "lock-table": {
+      // The one lock not in the facts table: the statement names its mode. PostgreSQL locks a
+      // partitioned table's partitions too (not with ONLY), and a view's tables and views, recursively.
+      const named: LockFact = { mode: operation.mode, rewrite: false, scan: false };
+      locks.tableWith(operation.table, "LOCK TABLE", named, { why: "LOCK TABLE" });
+      const table = schema.table(operation.table);
+      if (table && !operation.only)
+        for (const partition of allPartitions(table)) locks.tableWith(partition, "LOCK TABLE", named, { why: "LOCK TABLE: a partition of it" });
+      if (table) for (const read of viewBases(table)) locks.tableWith(read, "LOCK TABLE", named, { why: `LOCK TABLE of view ${operation.table.written}` });
       break;
+    }
+    case "table-object":
+      // measured on PGlite 18.6 and PostgreSQL 11 and 15: ACCESS EXCLUSIVE on the table
+      locks.table(operation.table, "table-object", "table", { why: `${operation.action.toUpperCase()} ${operation.object.toUpperCase()}` });
+      break;
+    case "attach-index": {
+      const parent = schema.index(operation.index);
+      const child = schema.index(operation.partitionIndex);
+      locks.index(operation.index, "attach-index", "index", { why: "gains a partition's index" });
+      locks.index(operation.partitionIndex, "attach-index", "partition index", { why: "attached" });
+      if (parent?.table) locks.table(parent.table, "attach-index", "table", { why: "its index gains a partition's index" });
+      if (child?.table && child.table !== parent?.table) locks.table(child.table, "attach-index", "partition", { why: "its index is attached" });
+      break;
+    }
     case "create-trigger":
     case "enable-disable-trigger":
       locks.table(operation.table, "create-trigger", "table", { why: "trigger change" });
@@ -470,7 +559,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       }
       break;
     case "grant":
-      locks.table(operation.relation, "grant", "table", { why: "GRANT" });
+      // measured: PostgreSQL 11-17 lock no relation for GRANT / REVOKE, PGlite 18.6 ACCESS SHARE
+      if (since("grantLocksTable", pgVersion)) locks.table(operation.relation, "grant", "table", { why: "GRANT / REVOKE" });
       break;
     case "alter-table-other": {
       const table = schema.table(operation.table);
@@ -480,6 +570,11 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       const detail = { options: operation.options, virtualColumn: operation.column !== null && table?.columns.get(operation.column)?.generated === "virtual" };
       const row = alterTableRowId(operation.form, detail);
       const fact = alterTableFact(operation.form, detail);
+      if (operation.onIndex && row === "alter-table: light storage parameters") {
+        locks.index(operation.table, "alter-index-storage", "index", { why: operation.what });
+        break;
+      }
+      if (operation.parent) locks.table(operation.parent, "inherit-parent", "inheritance parent", { why: `${operation.form}: its children change` });
       locks.tableWith(operation.table, `${row} / table`, fact, {
         rewrite: fact.rewrite && !persistenceUnchanged,
         scan: persistenceUnchanged ? false : undefined,
@@ -495,8 +590,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       }
       break;
     case "alter-sequence":
-      // measured on PGlite 18.6 and PostgreSQL 15.18: OWNED BY looks the table up under ACCESS SHARE
-      // (the sequence's own SHARE ROW EXCLUSIVE is not modelled: the observer and RelationKind have no sequences yet)
+      // measured on PGlite 18.6 and PostgreSQL 11 and 15: SHARE ROW EXCLUSIVE on the sequence; OWNED BY looks the table up under ACCESS SHARE
+      locks.sequence(operation.sequence, "alter-sequence", "sequence", { why: "nextval() waits" });
       if (operation.ownedBy) locks.table(operation.ownedBy, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
       break;
     case "add-enum-value":
@@ -522,7 +617,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
   return effect;
 }
 
-function addColumnEffect(tableRef: RelationName, column: ColumnSpec, locks: Locks, effect: OperationEffect): void {
+function addColumnEffect(tableRef: RelationName, column: ColumnSpec, table: Table | undefined, locks: Locks, effect: OperationEffect): void {
   const defaultValue = column.default;
   const perRow = defaultValue !== null && (defaultValue.volatility === "volatile" || defaultValue.volatility === "unknown");
   const reasons: string[] = [];
@@ -550,7 +645,13 @@ function addColumnEffect(tableRef: RelationName, column: ColumnSpec, locks: Lock
       : check
         ? "checks the new column's CHECK constraint"
         : `adds column ${column.name}`;
-  locks.table(tableRef, rewrite ? "add-column-filled" : scan ? "add-column-checked" : "add-column", "table", { why });
+  const partitioned = table?.kind === "partitioned table";
+  if (partitioned && !indexBuild && !check && !fkWithValues) {
+    // a partitioned table has no rows of its own: each partition gets the column (measured on PGlite 18.6 and PostgreSQL 11 and 15)
+    const row = rewrite ? "add-column-filled" : "add-column";
+    locks.table(tableRef, row, "table", { rewrite: false, scan: false, why: `adds column ${column.name} to every partition` });
+    for (const partition of allPartitions(table)) locks.table(partition, row, "partition", { why });
+  } else locks.table(tableRef, rewrite ? "add-column-filled" : scan ? "add-column-checked" : "add-column", "table", { why });
   for (const c of constraints) {
     if (c.kind === "foreign-key" && c.references && !sameRelation(c.references, tableRef)) {
       locks.table(c.references, fkWithValues ? "add-column-checked" : "add-column", "referenced table", { why: "foreign key to it" });
@@ -563,11 +664,18 @@ function addConstraintEffect(tableRef: RelationName, constraint: ConstraintSpec,
   const { schema } = ctx;
   switch (constraint.kind) {
     case "check":
-    case "not-null":
+    case "not-null": {
+      const table = schema.table(tableRef);
+      if (!constraint.notValid && table?.kind === "partitioned table") {
+        locks.table(tableRef, "add-check", "table", { scan: false, why: "validates every partition under the lock" });
+        for (const partition of allPartitions(table)) locks.table(partition, "add-check", "partition", { why: "validates the partition's rows" });
+        break;
+      }
       locks.table(tableRef, constraint.notValid ? "add-check-not-valid" : "add-check", "table", {
         why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row under the lock",
       });
       break;
+    }
     case "foreign-key": {
       const row = constraint.notValid ? "add-foreign-key-not-valid" : "add-foreign-key";
       locks.table(tableRef, row, "table", { why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row" });
@@ -609,11 +717,20 @@ function reindexEffect(operation: Extract<Operation, { op: "reindex" }>, ctx: Ef
   const row = operation.concurrent ? "reindex-concurrently" : "reindex";
   if (operation.target === "index") {
     const index = ctx.schema.index(operation.relation);
-    if (index?.table) locks.table(index.table, row, "table", { why: "read to rebuild the index" });
+    if (index?.table)
+      locks.table(index.table, row, "table", {
+        why: operation.concurrent
+          ? "read to rebuild the index"
+          : `read to rebuild the index; its reads wait too: queries planned on it open ${operation.relation.written}`,
+        alsoBlocks: operation.concurrent ? [] : ["reads"],
+      });
     locks.index(operation.relation, row, "index", { why: "rebuilt" });
   } else if (operation.target === "table") {
     const table = ctx.schema.table(operation.relation);
-    locks.table(operation.relation, row, "table", { why: table ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
+    locks.table(operation.relation, row, "table", {
+      why: `${table ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)"}${operation.concurrent ? "" : "; its reads wait too: queries planned on it open its indexes"}`,
+      alsoBlocks: operation.concurrent ? [] : ["reads"],
+    });
     if (table) for (const index of table.indexes) locks.index(index, row, "index", { why: "rebuilt" });
   }
 }
@@ -662,6 +779,25 @@ function rowSearch(table: Table | undefined, where: string[] | null, verb: strin
   return indexed
     ? { scan: false, why: `${verb} the rows an index finds` }
     : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
+}
+
+/** A partitioned table's partitions, and theirs, recursively. */
+function allPartitions(table: Table): Table[] {
+  const found: Table[] = [];
+  for (const partition of table.partitions) found.push(partition, ...allPartitions(partition));
+  return found;
+}
+
+/** The relations a view reads, and those of the views it reads, recursively (LOCK TABLE locks them all). */
+function viewBases(view: Table, seen = new Set<Table>()): Table[] {
+  if (view.kind !== "view") return [];
+  const found: Table[] = [];
+  for (const read of view.readsFrom) {
+    if (seen.has(read)) continue;
+    seen.add(read);
+    found.push(read, ...viewBases(read, seen));
+  }
+  return found;
 }
 
 function findDefaultPartition(parent: Table | undefined): Table | undefined {
@@ -765,6 +901,8 @@ function refusedInTransaction(o: Operation, pgVersion: number): string | null {
     case "alter-table-other":
     case "no-table-lock":
     case "alter-sequence":
+    case "table-object":
+    case "attach-index":
     case "unknown":
       return null;
     default: {
@@ -798,7 +936,7 @@ export function mergeLocks(effects: readonly OperationEffect[]): RelationLock[] 
         continue;
       }
       seen.mode = stronger(seen.mode, lock.mode);
-      seen.blocks = blockedBy(seen.mode);
+      seen.blocks = unionBlocked(unionBlocked(seen.blocks, lock.blocks), blockedBy(seen.mode));
       seen.rewrite ||= lock.rewrite;
       seen.scan ||= lock.scan;
       seen.novelty = seen.novelty ?? lock.novelty;

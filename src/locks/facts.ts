@@ -46,6 +46,8 @@ export const ROLES = [
   "column of the domain",
   "type",
   "owning table",
+  "partition index",
+  "sequence",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -55,15 +57,18 @@ export interface FactRow {
   roles: Partial<Record<Role, LockFact | VersionedFact>>;
 }
 
+/** A rewrite reads every row unless it only replaces the files (TRUNCATE, WITH NO DATA): `scan: false` says so. */
 const fact = (mode: LockMode, effects: { rewrite?: boolean; scan?: boolean } = {}): LockFact => ({
   mode,
   rewrite: Boolean(effects.rewrite),
-  scan: Boolean(effects.scan || effects.rewrite),
+  scan: effects.scan ?? Boolean(effects.rewrite),
 });
 const AE = (effects?: { rewrite?: boolean; scan?: boolean }) => fact("ACCESS EXCLUSIVE", effects);
 const changedIn = (feature: Feature, before: LockFact, from: LockFact): VersionedFact => ({ feature, before, from });
 const scan = { scan: true };
 const rewrite = { rewrite: true };
+/** New empty files: nothing is read (TRUNCATE, REFRESH ... WITH NO DATA). */
+const emptied = { rewrite: true, scan: false };
 
 /** Statement forms with an operation of their own (the ALTER TABLE forms without one are below). */
 export const LOCK_FACTS = {
@@ -79,16 +84,21 @@ export const LOCK_FACTS = {
     },
   },
   "create-view": { statement: "CREATE [OR REPLACE] VIEW", roles: { "read table": fact("ACCESS SHARE"), view: AE() } },
-  "create-materialized-view": { statement: "CREATE MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan) } },
+  "create-materialized-view": { statement: "CREATE MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan), "new table": AE() } },
   "create-table-as": { statement: "CREATE TABLE ... AS", roles: { "read table": fact("ACCESS SHARE", scan), "new table": AE() } },
   "drop-table": {
     statement: "DROP TABLE / VIEW",
-    roles: { table: AE(), "referenced table": AE(), "referencing table": AE(), "partition parent": AE(), partition: AE() },
+    roles: { table: AE(), "referenced table": AE(), "referencing table": AE(), "partition parent": AE(), partition: AE(), "default partition": AE() },
   },
   "drop-index": { statement: "DROP INDEX", roles: { table: AE(), index: AE() } },
   "drop-index-concurrently": { statement: "DROP INDEX CONCURRENTLY", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
-  "add-column": { statement: "ADD COLUMN", roles: { table: AE(), "referenced table": fact("SHARE ROW EXCLUSIVE") } },
-  "add-column-filled": { statement: "ADD COLUMN filled per row (volatile default, serial, identity, stored generated)", roles: { table: AE(rewrite) } },
+  // on a partitioned table every ALTER TABLE form below that names a `partition` role recurses to the partitions, under the same mode
+  "add-column": { statement: "ADD COLUMN", roles: { table: AE(), partition: AE(), "referenced table": fact("SHARE ROW EXCLUSIVE") } },
+  "add-column-exists": { statement: "ADD COLUMN IF NOT EXISTS of a column that exists", roles: { table: AE() } },
+  "add-column-filled": {
+    statement: "ADD COLUMN filled per row (volatile default, serial, identity, stored generated)",
+    roles: { table: AE(rewrite), partition: AE(rewrite) },
+  },
   "add-column-checked": {
     statement: "ADD COLUMN with a constraint to check (UNIQUE, PRIMARY KEY, EXCLUDE, CHECK, REFERENCES with a default)",
     roles: { table: AE(scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) },
@@ -99,6 +109,10 @@ export const LOCK_FACTS = {
     statement: "ALTER COLUMN TYPE (binary-compatible)",
     roles: { table: AE(), "referenced table": AE(), "referencing table": AE() },
   },
+  "alter-column-type-collation": {
+    statement: "ALTER COLUMN TYPE (binary-compatible) ... COLLATE: the column's indexes are rebuilt",
+    roles: { table: AE(scan), index: AE(rewrite) },
+  },
   "alter-column-type-rewrite": {
     statement: "ALTER COLUMN TYPE (rewriting)",
     roles: { table: AE(rewrite), index: AE(rewrite), "referenced table": AE(), "referencing table": AE() },
@@ -107,12 +121,12 @@ export const LOCK_FACTS = {
     statement: "ALTER COLUMN TYPE (rewriting) of a column with a validated foreign key: the key is checked again",
     roles: { "referenced table": AE(scan), "referencing table": AE(scan) },
   },
-  "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan) } },
+  "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan), partition: AE(scan) } },
   "set-not-null-proven": { statement: "ALTER COLUMN SET NOT NULL (already proven)", roles: { table: AE() } },
   "drop-not-null": { statement: "ALTER COLUMN DROP NOT NULL", roles: { table: AE() } },
   "set-default": { statement: "ALTER COLUMN SET DEFAULT", roles: { table: AE() } },
   "drop-default": { statement: "ALTER COLUMN DROP DEFAULT", roles: { table: AE() } },
-  "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan) } },
+  "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan), partition: AE(scan) } },
   "add-check-not-valid": { statement: "ADD CONSTRAINT CHECK / NOT NULL ... NOT VALID", roles: { table: AE() } },
   "add-foreign-key": {
     statement: "ADD CONSTRAINT FOREIGN KEY",
@@ -138,16 +152,28 @@ export const LOCK_FACTS = {
     roles: { index: changedIn("renameIndexShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")) },
   },
   "create-index": { statement: "CREATE INDEX", roles: { table: fact("SHARE", scan), partition: fact("SHARE", scan), "new index": AE() } },
+  "create-index-only": { statement: "CREATE INDEX ON ONLY a partitioned table", roles: { table: fact("SHARE"), "new index": AE() } },
+  "create-index-exists": { statement: "CREATE INDEX IF NOT EXISTS of an index that exists", roles: { table: fact("SHARE") } },
+  "attach-index": {
+    statement: "ALTER INDEX ... ATTACH PARTITION",
+    roles: {
+      index: changedIn("attachIndexShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")),
+      "partition index": AE(),
+      table: fact("ACCESS SHARE"),
+      partition: fact("ACCESS SHARE"),
+    },
+  },
   "create-index-concurrently": {
     statement: "CREATE INDEX CONCURRENTLY",
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), partition: fact("SHARE UPDATE EXCLUSIVE", scan), "new index": AE() },
   },
+  // the index's ACCESS EXCLUSIVE stops the table's reads too: the planner opens every index of a table it plans a query on
   reindex: { statement: "REINDEX", roles: { table: fact("SHARE", scan), index: AE(rewrite) } },
   "reindex-concurrently": {
     statement: "REINDEX CONCURRENTLY",
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), index: fact("SHARE UPDATE EXCLUSIVE", rewrite) },
   },
-  truncate: { statement: "TRUNCATE", roles: { table: AE(rewrite), "referencing table": AE(rewrite) } },
+  truncate: { statement: "TRUNCATE", roles: { table: AE(emptied), "referencing table": AE(emptied) } },
   update: {
     statement: "UPDATE",
     roles: { table: fact("ROW EXCLUSIVE", scan), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) },
@@ -162,10 +188,12 @@ export const LOCK_FACTS = {
   select: { statement: "SELECT", roles: { "read table": fact("ACCESS SHARE", scan) } },
   "select-for-update": { statement: "SELECT ... FOR UPDATE / SHARE", roles: { "read table": fact("ROW SHARE", scan) } },
   analyze: { statement: "ANALYZE", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
-  vacuum: { statement: "VACUUM", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan) } },
+  // VACUUM reads the pages that need it (the visibility map skips the rest): not a scan of every row
+  vacuum: { statement: "VACUUM", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "vacuum-full": { statement: "VACUUM FULL", roles: { table: AE(rewrite) } },
   cluster: { statement: "CLUSTER", roles: { table: AE(rewrite), index: AE(rewrite) } },
   "refresh-materialized-view": { statement: "REFRESH MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan), view: AE(rewrite) } },
+  "refresh-materialized-view-no-data": { statement: "REFRESH MATERIALIZED VIEW ... WITH NO DATA", roles: { view: AE(emptied) } },
   "refresh-materialized-view-concurrently": {
     statement: "REFRESH MATERIALIZED VIEW CONCURRENTLY",
     roles: { "read table": fact("ACCESS SHARE", scan), view: fact("EXCLUSIVE", scan) },
@@ -178,7 +206,14 @@ export const LOCK_FACTS = {
       "default partition": AE(scan),
     },
   },
-  "detach-partition": { statement: "DETACH PARTITION", roles: { "partition parent": AE(), partition: AE(), "default partition": AE() } },
+  "detach-partition": {
+    statement: "DETACH PARTITION",
+    roles: {
+      "partition parent": AE(),
+      partition: changedIn("detachPartitionAccessExclusive", fact("SHARE UPDATE EXCLUSIVE"), AE()),
+      "default partition": AE(),
+    },
+  },
   "detach-partition-concurrently": {
     statement: "DETACH PARTITION CONCURRENTLY / FINALIZE",
     roles: { "partition parent": fact("SHARE UPDATE EXCLUSIVE"), partition: fact("SHARE UPDATE EXCLUSIVE"), "default partition": AE() },
@@ -186,9 +221,15 @@ export const LOCK_FACTS = {
   "create-trigger": { statement: "CREATE TRIGGER, ENABLE/DISABLE TRIGGER", roles: { table: fact("SHARE ROW EXCLUSIVE") } },
   "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
   comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
-  grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
+  // before PostgreSQL 18 GRANT / REVOKE lock no relation (effects asks versions.ts: grantLocksTable)
+  grant: { statement: "GRANT / REVOKE (from PostgreSQL 18)", roles: { table: fact("ACCESS SHARE") } },
+  "table-object": { statement: "CREATE / ALTER / DROP POLICY, CREATE / DROP RULE", roles: { table: AE() } },
+  "inherit-parent": { statement: "ALTER TABLE ... INHERIT / NO INHERIT", roles: { "inheritance parent": fact("SHARE UPDATE EXCLUSIVE") } },
+  "alter-index-storage": { statement: "ALTER INDEX ... SET/RESET (fillfactor, deduplicate_items, ...)", roles: { index: fact("SHARE UPDATE EXCLUSIVE") } },
   // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
+  // SHARE ROW EXCLUSIVE on the sequence: nextval() (ROW EXCLUSIVE), the INSERTs that draw from it, wait
+  "alter-sequence": { statement: "ALTER SEQUENCE", roles: { sequence: fact("SHARE ROW EXCLUSIVE") } },
   "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } },
 } satisfies Record<string, FactRow>;
@@ -241,7 +282,7 @@ export const LIGHT_STORAGE_PARAMETERS: FactRow = {
   roles: { table: shareUpdateExclusive },
 };
 const LIGHT_RELOPTIONS =
-  /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
+  /^(fillfactor|deduplicate_items|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 
 /** SET EXPRESSION of a VIRTUAL generated column (PostgreSQL 18) changes only the catalog: nothing is stored to recompute. */
 export const VIRTUAL_SET_EXPRESSION: FactRow = { statement: "ALTER COLUMN SET EXPRESSION of a VIRTUAL generated column", roles: { table: AE() } };

@@ -23,14 +23,20 @@ export const FEATURES = {
   renameIndexShareUpdateExclusive: 12,
   /** ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent (was ACCESS EXCLUSIVE). */
   attachPartitionShareUpdateExclusive: 12,
+  /** ALTER INDEX ... ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the partitioned index (was ACCESS EXCLUSIVE). */
+  attachIndexShareUpdateExclusive: 12,
   /** timestamp <-> timestamptz keeps the stored values (no rewrite) when the session time zone is UTC. */
   timestampTzUtcWithoutRewrite: 12,
   /** DETACH PARTITION ... CONCURRENTLY exists. */
   detachPartitionConcurrently: 14,
+  /** Plain DETACH PARTITION locks the partition ACCESS EXCLUSIVE (was SHARE UPDATE EXCLUSIVE). */
+  detachPartitionAccessExclusive: 14,
   /** ALTER COLUMN ... SET EXPRESSION exists. */
   setExpression: 17,
   /** ADD CONSTRAINT ... NOT NULL col NOT VALID, and VALIDATE CONSTRAINT of a NOT NULL constraint. */
   notNullNotValid: 18,
+  /** GRANT / REVOKE on a table lock it ACCESS SHARE (before, no relation lock). */
+  grantLocksTable: 18,
   /** Virtual generated columns (the default kind from 18): added without a rewrite. */
   virtualGeneratedColumns: 18,
 } as const;

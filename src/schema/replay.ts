@@ -10,6 +10,8 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
   switch (operation.op) {
     case "create-table": {
       if (operation.temporary) return;
+      // IF NOT EXISTS on a table that exists: PostgreSQL only notices it
+      if (operation.ifNotExists && schema.table(operation.table)) return;
       const table = schema.addTable(operation.table, operation.kind, origin);
       table.unlogged = operation.unlogged;
       table.partitionKey = operation.partitionKey;
@@ -52,6 +54,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     }
     case "add-column": {
       const table = schema.tableOrAssumed(operation.table);
+      if (operation.ifNotExists && table.columns.has(operation.column.name)) return;
       table.columns.set(operation.column.name, columnOf(operation.column));
       for (const spec of operation.column.constraints) addConstraint(schema, table, spec, origin);
       return;
@@ -161,6 +164,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
       return;
     }
     case "create-index": {
+      if (operation.ifNotExists && operation.index && schema.index(operation.index)) return;
       const table = schema.tableOrAssumed(operation.table);
       const name = operation.index?.name ?? `${table.name}_${operation.columns.join("_") || "expr"}_idx`;
       schema.addIndex({
@@ -230,6 +234,8 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "enable-disable-trigger":
     case "no-table-lock":
     case "alter-sequence":
+    case "table-object":
+    case "attach-index":
     case "unknown":
       return;
     // changes to what the schema model does not hold (triggers, domains, schemas, databases)

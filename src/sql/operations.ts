@@ -72,14 +72,18 @@ export type Operation =
       inherits: RelationName[];
       likes: RelationName[];
       partitionKey: string[];
+      /** IF NOT EXISTS: PostgreSQL does nothing (and locks nothing) when the table exists. */
+      ifNotExists: boolean;
     }
   | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean }
   | { op: "create-table-as"; table: RelationName; reads: RelationName[] }
   | { op: "drop-relation"; relation: RelationName; kind: "table" | "view" | "materialized view"; cascade: boolean }
   | { op: "drop-index"; index: RelationName; concurrent: boolean }
-  | { op: "add-column"; table: RelationName; column: ColumnSpec }
+  /** `ifNotExists`: ADD COLUMN IF NOT EXISTS (still ACCESS EXCLUSIVE, nothing added when the column exists). */
+  | { op: "add-column"; table: RelationName; column: ColumnSpec; ifNotExists: boolean }
   | { op: "drop-column"; table: RelationName; column: string }
-  | { op: "alter-column-type"; table: RelationName; column: string; type: ColumnType | null; using: boolean; location: number }
+  /** `collation`: the COLLATE clause, when there is one (indexes on the column are then rebuilt). */
+  | { op: "alter-column-type"; table: RelationName; column: string; type: ColumnType | null; using: boolean; location: number; collation: string | null }
   | { op: "set-not-null"; table: RelationName; column: string }
   | { op: "drop-not-null"; table: RelationName; column: string }
   | { op: "set-default"; table: RelationName; column: string; default: DefaultAnalysis }
@@ -99,6 +103,10 @@ export type Operation =
       unique: boolean;
       concurrent: boolean;
       columns: string[];
+      /** ON ONLY a partitioned table: an invalid index on the parent alone, no partition touched. */
+      only: boolean;
+      /** IF NOT EXISTS: when the index exists, the table is still locked but nothing is built. */
+      ifNotExists: boolean;
     }
   | { op: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; relation: RelationName | null; concurrent: boolean }
   | { op: "create-enum"; type: RelationName; values: string[] }
@@ -114,10 +122,16 @@ export type Operation =
   | { op: "select"; reads: RelationName[]; locking: boolean }
   | { op: "vacuum"; table: RelationName | null; full: boolean; analyzeOnly: boolean }
   | { op: "cluster"; table: RelationName | null }
-  | { op: "refresh-materialized-view"; view: RelationName; concurrent: boolean }
+  /** `withData` false: WITH NO DATA empties the view without reading its tables. */
+  | { op: "refresh-materialized-view"; view: RelationName; concurrent: boolean; withData: boolean }
   | { op: "attach-partition"; table: RelationName; partition: RelationName; defaultPartition: boolean }
   | { op: "detach-partition"; table: RelationName; partition: RelationName; concurrent: boolean; finalize: boolean }
-  | { op: "lock-table"; table: RelationName; mode: LockMode }
+  /** `only`: LOCK TABLE ONLY, the partitions and children are not locked. */
+  | { op: "lock-table"; table: RelationName; mode: LockMode; only: boolean }
+  /** CREATE / ALTER / DROP of a policy or rule on a table (ACCESS EXCLUSIVE on it). */
+  | { op: "table-object"; table: RelationName; object: "policy" | "rule"; action: "create" | "alter" | "drop" }
+  /** ALTER INDEX parent ATTACH PARTITION child: a partition's index joins a partitioned index. */
+  | { op: "attach-index"; index: RelationName; partitionIndex: RelationName }
   | { op: "create-trigger"; table: RelationName; replace: boolean }
   | { op: "drop-trigger"; table: RelationName }
   | { op: "enable-disable-trigger"; table: RelationName }
@@ -131,7 +145,18 @@ export type Operation =
   /** CREATE DOMAIN with CHECK constraints, ALTER DOMAIN ... ADD CONSTRAINT / VALIDATE CONSTRAINT. */
   | { op: "domain-constraint"; domain: RelationName; action: "create" | "add" | "validate"; notValid: boolean }
   /** An ALTER TABLE form with a fixed lock level and no further analysis (OWNER TO, SET STATISTICS, ...). */
-  | { op: "alter-table-other"; table: RelationName; form: AlterTableForm; what: string; options: string[]; column: string | null }
+  | {
+      op: "alter-table-other";
+      table: RelationName;
+      form: AlterTableForm;
+      what: string;
+      options: string[];
+      column: string | null;
+      /** INHERIT / NO INHERIT: the parent (locked too). */
+      parent?: RelationName;
+      /** ALTER INDEX: `table` names an index. */
+      onIndex?: boolean;
+    }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
   | { op: "no-table-lock"; what: string }
   /** ALTER SEQUENCE; with OWNED BY table.column, the table (PostgreSQL looks it up under ACCESS SHARE); OWNED BY NONE names none. */
@@ -241,7 +266,20 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
         const e = asKind(p, "IndexElem");
         return e?.name ? [e.name] : [];
       });
-      return [{ op: "create-index", table, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
+      // the parser leaves out `inh` when it is false (ON ONLY)
+      const only = stmt.relation?.inh !== true;
+      return [
+        {
+          op: "create-index",
+          table,
+          index,
+          unique: Boolean(stmt.unique),
+          concurrent: Boolean(stmt.concurrent),
+          columns,
+          only,
+          ifNotExists: Boolean(stmt.if_not_exists),
+        },
+      ];
     }
     case "ReindexStmt":
       return [reindex(stmt)];
@@ -280,11 +318,14 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "ClusterStmt":
       return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
     case "RefreshMatViewStmt": {
-      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent) }];
+      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent), withData: !stmt.skipData }];
     }
     case "LockStmt": {
       const mode = lockModeFromLevel(stmt.mode ?? 8);
-      return list(stmt.relations).map((r) => ({ op: "lock-table", table: requiredRelation(asKind(r, "RangeVar")), mode }));
+      return list(stmt.relations).map((r) => {
+        const rangeVar = asKind(r, "RangeVar");
+        return { op: "lock-table", table: requiredRelation(rangeVar), mode, only: rangeVar?.inh !== true };
+      });
     }
     case "CreateTrigStmt": {
       return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
@@ -331,6 +372,12 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
       return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
     }
+    case "CreatePolicyStmt":
+      return [{ op: "table-object", table: requiredRelation(stmt.table), object: "policy", action: "create" }];
+    case "AlterPolicyStmt":
+      return [{ op: "table-object", table: requiredRelation(stmt.table), object: "policy", action: "alter" }];
+    case "RuleStmt":
+      return [{ op: "table-object", table: requiredRelation(stmt.relation), object: "rule", action: "create" }];
     case "DropdbStmt":
       return [{ op: "drop-database", name: stmt.dbname ?? "" }];
     case "CreateRangeStmt":
@@ -390,7 +437,6 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "AlterObjectDependsStmt":
     case "AlterOpFamilyStmt":
     case "AlterOperatorStmt":
-    case "AlterPolicyStmt":
     case "AlterStatsStmt":
     case "AlterSubscriptionStmt":
     case "AlterTSConfigurationStmt":
@@ -402,14 +448,12 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "CreateAmStmt":
     case "CreateForeignTableStmt":
     case "CreateOpFamilyStmt":
-    case "CreatePolicyStmt":
     case "CreateTableSpaceStmt":
     case "DropSubscriptionStmt":
     case "DropTableSpaceStmt":
     case "DropUserMappingStmt":
     case "ImportForeignSchemaStmt":
     case "MergeStmt":
-    case "RuleStmt":
     case "UnlistenStmt":
       return [{ op: "unknown", what: describeKind(kind) }];
     default:
@@ -461,6 +505,7 @@ function createTable(stmt: NodeOf<"CreateStmt">): Operation {
     inherits: isPartition ? [] : parents,
     likes,
     partitionKey,
+    ifNotExists: Boolean(stmt.if_not_exists),
   };
 }
 
@@ -597,11 +642,11 @@ export function constraintSpec(body: NodeOf<"Constraint">): ConstraintSpec | nul
  * What DROP, ALTER ... RENAME and COMMENT ON read of each kind of object: the relation (or column,
  * index, ...) they act on, or "other": no lock on a table ("no-table-lock", COMMENT without a
  * relation). Every kind of the grammar is listed, so a new one must be placed to compile.
- * Known gaps kept as they are: DROP and RENAME of a POLICY or RULE, and DROP STATISTICS, do lock
- * their table in PostgreSQL.
+ * Known gaps kept as they are: RENAME of a POLICY or RULE, and DROP STATISTICS, do lock their
+ * table in PostgreSQL.
  */
 interface ObjectReading {
-  drop: "table" | "view" | "materialized view" | "index" | "trigger" | "type" | "schema" | "other";
+  drop: "table" | "view" | "materialized view" | "index" | "trigger" | "policy" | "rule" | "type" | "schema" | "other";
   rename: "table" | "column" | "index" | "constraint" | "trigger" | "schema" | "other";
   comment: "relation" | "column" | "other";
 }
@@ -643,14 +688,14 @@ const OBJECTS: Record<pg.ObjectType, ObjectReading> = {
   OBJECT_OPERATOR: NO_RELATION,
   OBJECT_OPFAMILY: NO_RELATION,
   OBJECT_PARAMETER_ACL: NO_RELATION,
-  OBJECT_POLICY: NO_RELATION,
+  OBJECT_POLICY: { drop: "policy", rename: "other", comment: "other" },
   OBJECT_PROCEDURE: NO_RELATION,
   OBJECT_PUBLICATION: NO_RELATION,
   OBJECT_PUBLICATION_NAMESPACE: NO_RELATION,
   OBJECT_PUBLICATION_REL: NO_RELATION,
   OBJECT_ROLE: NO_RELATION,
   OBJECT_ROUTINE: NO_RELATION,
-  OBJECT_RULE: NO_RELATION,
+  OBJECT_RULE: { drop: "rule", rename: "other", comment: "other" },
   OBJECT_SEQUENCE: NO_RELATION,
   OBJECT_SUBSCRIPTION: NO_RELATION,
   OBJECT_STATISTIC_EXT: NO_RELATION,
@@ -683,6 +728,10 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
     case "trigger":
       // DROP TRIGGER name ON table: [schema?, table, name]
       return objects.map((names) => ({ op: "drop-trigger", table: requiredRelationFromNames(names.slice(0, -1)) }));
+    case "policy":
+    case "rule":
+      // DROP POLICY / RULE name ON table: [schema?, table, name]
+      return objects.map((names) => ({ op: "table-object", table: requiredRelationFromNames(names.slice(0, -1)), object: dropped, action: "drop" }));
     case "type":
       return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
     case "schema":
@@ -703,13 +752,23 @@ function alterSequence(stmt: NodeOf<"AlterSeqStmt">): Operation {
 
 function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {
   const table = requiredRelation(stmt.relation);
-  if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null }];
-  }
+  if (stmt.objtype === "OBJECT_INDEX") return list(stmt.cmds).map((c) => alterIndexCommand(table, requiredKind(c, "AlterTableCmd")));
   if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
     return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
   }
   return list(stmt.cmds).flatMap((c) => alterTableCommand(table, requiredKind(c, "AlterTableCmd")));
+}
+
+/** ALTER INDEX: ATTACH PARTITION, SET/RESET of storage parameters (their own lock level), or another form (ACCESS EXCLUSIVE). */
+function alterIndexCommand(index: RelationName, cmd: NodeOf<"AlterTableCmd">): Operation {
+  if (cmd.subtype === "AT_AttachPartition") {
+    return { op: "attach-index", index, partitionIndex: requiredRelation(requiredKind(cmd.def, "PartitionCmd").name) };
+  }
+  if (cmd.subtype === "AT_SetRelOptions" || cmd.subtype === "AT_ResetRelOptions") {
+    const [operation] = alterTableCommand(index, cmd);
+    if (operation?.op === "alter-table-other") return { ...operation, what: `ALTER INDEX ${operation.what}`, onIndex: true };
+  }
+  return { op: "alter-table-other", table: index, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null, onIndex: true };
 }
 
 function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): Operation[] {
@@ -722,12 +781,23 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
   switch (subtype) {
     case "AT_AddColumn":
     case "AT_AddColumnToView":
-      return [{ op: "add-column", table, column: columnSpec(requiredKind(cmd.def, "ColumnDef")) }];
+      return [{ op: "add-column", table, column: columnSpec(requiredKind(cmd.def, "ColumnDef")), ifNotExists: Boolean(cmd.missing_ok) }];
     case "AT_DropColumn":
       return [{ op: "drop-column", table, column }];
     case "AT_AlterColumnType": {
       const def = requiredKind(cmd.def, "ColumnDef");
-      return [{ op: "alter-column-type", table, column, type: columnType(def.typeName), using: def.raw_default !== undefined, location: def.location ?? 0 }];
+      const collation = def.collClause ? nameList(def.collClause.collname).join(".") : null;
+      return [
+        {
+          op: "alter-column-type",
+          table,
+          column,
+          type: columnType(def.typeName),
+          using: def.raw_default !== undefined,
+          location: def.location ?? 0,
+          collation,
+        },
+      ];
     }
     case "AT_SetNotNull":
       return [{ op: "set-not-null", table, column }];
@@ -820,7 +890,17 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
       return other("ENABLE/DISABLE RULE");
     case "AT_AddInherit":
     case "AT_DropInherit":
-      return other(subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
+      return [
+        {
+          op: "alter-table-other",
+          table,
+          form: subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT",
+          what: subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT",
+          options: [],
+          column: null,
+          parent: requiredRelation(asKind(cmd.def, "RangeVar")),
+        },
+      ];
     // forms with nothing to analyse: PostgreSQL's conservative default for ALTER TABLE (locks/facts.ts)
     case "AT_AddOf":
     case "AT_DropOf":

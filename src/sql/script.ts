@@ -211,6 +211,8 @@ function isBookkeeping(operation: Operation): boolean {
     case "alter-table-other":
     case "no-table-lock":
     case "alter-sequence":
+    case "table-object":
+    case "attach-index":
     case "unknown":
       return false;
     default: {

@@ -10,23 +10,33 @@ import type { StatsFile, TableStats } from "./stats.js";
  * later statement of the transaction.
  */
 
-/** Work per second: bytes for scan, validate, index, rewrite; rows for update. */
+/**
+ * Work per second: heap bytes for validate (CHECK, NOT NULL: one pass over the rows), foreignKey
+ * (the join of the referencing table with the referenced one) and index (scan and sort); total bytes
+ * (heap and indexes) for rewrite (the table and each index written anew); rows for update.
+ */
 export interface Throughput {
-  scan: number;
   validate: number;
+  foreignKey: number;
   index: number;
   rewrite: number;
   update: number;
 }
 
 /**
- * Measured with `npm run calibrate -- --sizes 10,100,1000` on PostgreSQL 15 (Debian) on the 2-core
- * development machine, tables in memory (docs/estimates.md has the run). Production disks are
- * slower for tables that do not fit in memory: that is what the high end of a range allows for.
+ * Measured by `npm run calibrate` (test/support/hold-workload.ts: a 1M-row table of ~100-byte rows,
+ * a bigint primary key, int, text and timestamp columns) on the embedded PostgreSQL 15.18 of
+ * `npm run servers`, default settings, the table in memory, on the 2-core development machine
+ * shared with other jobs: the geometric mean (rounded) of the runs' medians at load 3-6 and at
+ * load 11-13. docs/estimates.md has the runs.
  */
-export const CALIBRATED: Throughput = { scan: 3_007_412_126, validate: 2_119_848_540, index: 552_949_034, rewrite: 169_540_042, update: 296_646 };
+export const CALIBRATED: Throughput = { validate: 3.9e8, foreignKey: 2.0e8, index: 3.6e7, rewrite: 3.7e7, update: 7.5e4 };
 
-/** A range around the central estimate: half of it (warm caches, a faster server) to twice it. */
+/**
+ * A range around the central estimate: half of it (an idle or faster server) to twice it (a busier
+ * or slower one, a table partly on disk). The calibration machine's own runs of one operation
+ * spread over a factor of 2-3 with its load.
+ */
 const LOW = 0.5;
 const HIGH = 2;
 
@@ -53,9 +63,20 @@ export class TableSizes {
 
 const INDEX_BUILDING = new Set<Operation["op"]>(["create-index", "reindex"]);
 
-/** The statement's own work on one relation; null when its size is not in the stats (or it is an index). */
-export function lockWork(lock: RelationLock, operations: readonly Operation[], sizes: TableSizes, throughput: Throughput = CALIBRATED): WorkEstimate | null {
-  if (lock.kind === "index") return null;
+/**
+ * The statement's own work on one relation; null when its size is not in the stats, it is an index
+ * (its table's work covers it) or it was created in this transaction (the stats describe what
+ * existed before the migration, not what it filled since).
+ * `statementLocks`: every lock of the statement (a foreign-key check joins two tables).
+ */
+export function lockWork(
+  lock: RelationLock,
+  operations: readonly Operation[],
+  statementLocks: readonly RelationLock[],
+  sizes: TableSizes,
+  throughput: Throughput = CALIBRATED,
+): WorkEstimate | null {
+  if (lock.kind === "index" || lock.newInTransaction) return null;
   const table = sizes.get(lock.key);
   if (!table) return null;
   if (lock.rewrite) return { ms: (table.totalBytes / throughput.rewrite) * 1000, basis: `rewrite ${formatBytes(table.totalBytes)}` };
@@ -67,12 +88,30 @@ export function lockWork(lock: RelationLock, operations: readonly Operation[], s
     const rows = Math.max(table.reltuples, table.liveTuples ?? 0, 0);
     return { ms: (rows / throughput.update) * 1000, basis: `${formatCount(rows)} rows written` };
   }
+  if (checksReferencingRows(lock, operations, statementLocks)) {
+    return { ms: (table.heapBytes / throughput.foreignKey) * 1000, basis: `foreign-key check over ${formatBytes(table.heapBytes)}` };
+  }
   return { ms: (table.heapBytes / throughput.validate) * 1000, basis: `scan ${formatBytes(table.heapBytes)}` };
 }
 
 function buildsIndex(op: Operation): boolean {
   const constraints = op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints : [];
   return constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclude") && !c.usingIndex);
+}
+
+/**
+ * Whether the lock is on the referencing table of a foreign key the statement validates: PostgreSQL
+ * joins its rows with the referenced table (an anti-join per row), slower than a CHECK's pass. ADD
+ * FOREIGN KEY names the constraint; VALIDATE CONSTRAINT does not, but scans a second table only for
+ * one. The referencing table is the statement's own, its first lock.
+ */
+function checksReferencingRows(lock: RelationLock, operations: readonly Operation[], statementLocks: readonly RelationLock[]): boolean {
+  if (statementLocks[0] !== lock) return false;
+  return operations.some(
+    (o) =>
+      (o.op === "add-constraint" && o.constraint.kind === "foreign-key" && !o.constraint.notValid) ||
+      (o.op === "validate-constraint" && statementLocks.some((other) => other !== lock && other.kind === "table" && other.scan)),
+  );
 }
 
 export function holdRange(ownMs: number, laterMs: number, basis: string | null, laterStatements: number): HoldEstimate {

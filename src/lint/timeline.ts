@@ -1,6 +1,7 @@
 import type { AnalyzedStatement } from "./analyze.js";
-import { holdRange, type HoldEstimate } from "../cost/estimate.js";
-import type { WorkEstimate } from "../locks/effects.js";
+import type { HoldEstimate } from "../cost/estimate.js";
+import { lockHold, workSpans, type WorkSpan } from "../cost/hold.js";
+import type { RelationLock } from "../locks/effects.js";
 import { blockedBy, stronger, type Blocked, type LockMode } from "../locks/modes.js";
 
 /**
@@ -39,7 +40,7 @@ export interface TimelineLock {
   /** How many of those rewrite or scan a relation (they make the lock last), and the first few. */
   slowCount: number;
   slowWhileHeld: SlowStatement[];
-  /** How long it is held, when table statistics were given: its statement's work plus every later one's. */
+  /** How long it is held, when table statistics were given (src/cost/hold.ts), as estimated at the statement that took it first. */
   estimate: HoldEstimate | null;
 }
 
@@ -60,6 +61,13 @@ const SLOW_LISTED = 3;
 
 export function buildTimelines(statements: readonly AnalyzedStatement[]): TransactionTimeline[] {
   const timelines: TransactionTimeline[] = [];
+  const spans = workSpans(
+    statements.map(({ place, effects }) => ({
+      transaction: place.transaction,
+      controlsTransaction: effects.operations.some((e) => e.operation.op === "transaction"),
+      locks: effects.locks,
+    })),
+  );
   let open = null as OpenTimeline | null;
   statements.forEach(({ statement, place, effects }, index) => {
     if (place.transaction === null) return;
@@ -71,15 +79,12 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
         byKey: new Map(),
         acquiredAt: [],
         slow: [],
-        ownWork: [],
-        workAfter: [],
-        workMs: 0,
+        firstLocks: [],
         estimated: false,
       };
       timelines.push(open.timeline);
     }
     const { timeline, byKey, slow } = open;
-    const statementWork = effects.locks.reduce((sum, l) => sum + (l.newInTransaction ? 0 : (l.work?.ms ?? 0)), 0);
     if (effects.locks.some((l) => l.work !== undefined)) open.estimated = true;
     if (point.revision && timeline.revisions[timeline.revisions.length - 1] !== point.revision) timeline.revisions.push(point.revision);
     for (const lock of effects.locks) {
@@ -103,15 +108,13 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
         byKey.set(lock.key, entry);
         timeline.locks.push(entry);
         open.acquiredAt.push(index);
-        open.ownWork.push(lock.work ?? null);
-        open.workAfter.push(open.workMs + statementWork);
+        open.firstLocks.push({ lock, statementLocks: effects.locks, span: spans[index]! });
       } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
         existing.mode = lock.mode;
         existing.blocks = blockedBy(lock.mode);
         existing.strongestAt = point;
       }
     }
-    open.workMs += statementWork;
     if (endsTransaction(statement.operations)) {
       close(open, index, point);
       open = null;
@@ -128,11 +131,9 @@ interface OpenTimeline {
   acquiredAt: number[];
   /** Statements that rewrite or scan an existing relation, in order. */
   slow: { index: number; line: number; relation: string; work: "rewrite" | "scan" }[];
-  /** Per lock (timeline.locks order): its statement's own work, and the transaction's work up to and including that statement. */
-  ownWork: (WorkEstimate | null)[];
-  workAfter: number[];
-  /** Work of the transaction so far, in ms; estimated: table statistics were given. */
-  workMs: number;
+  /** Per lock (timeline.locks order): the lock as its first statement took it, that statement's locks and work span. */
+  firstLocks: { lock: RelationLock; statementLocks: readonly RelationLock[]; span: WorkSpan }[];
+  /** Table statistics were given. */
   estimated: boolean;
 }
 
@@ -146,8 +147,8 @@ function close(open: OpenTimeline, lastIndex: number, end: TimelinePoint | null)
     lock.slowCount = open.slow.length - after;
     lock.slowWhileHeld = open.slow.slice(after, after + SLOW_LISTED).map(({ line, relation, work }) => ({ line, relation, work }));
     if (open.estimated) {
-      const own = open.ownWork[i];
-      lock.estimate = holdRange(own?.ms ?? 0, open.workMs - open.workAfter[i]!, own?.basis || null, lock.heldDuring);
+      const first = open.firstLocks[i]!;
+      lock.estimate = lockHold(first.lock, first.statementLocks, first.span);
     }
   });
 }

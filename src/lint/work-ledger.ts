@@ -1,6 +1,6 @@
 import type { RelationLock, StatementEffects } from "../locks/effects.js";
-import { formatDuration, holdRange, lockWork, type HoldEstimate, type TableSizes } from "../cost/estimate.js";
-import type { WorkEstimate } from "../locks/effects.js";
+import { formatDuration, lockWork, type HoldEstimate, type TableSizes } from "../cost/estimate.js";
+import { lockHold, workSpans, type StatementWork, type WorkSpan } from "../cost/hold.js";
 import { lockFact, type Finding, type LockFact } from "./findings.js";
 import { blocksReadsOrWrites } from "../locks/modes.js";
 import type { ParsedStatement } from "../sql/parse.js";
@@ -8,24 +8,19 @@ import type { Rule } from "./rule.js";
 import type { StatementPlace } from "../sql/script.js";
 
 /**
- * With table sizes: each statement's own work per relation, summed per transaction, so that a lock
- * can be given the time it is held: its statement's work plus every later statement's, until COMMIT.
+ * With table sizes: each statement's own work per relation, so that a lock can be given the time it
+ * is held (src/cost/hold.ts: its statement's work plus every later statement's, until COMMIT).
  * Filled during the pass; read once the file's transactions are complete.
  */
 
-interface Mark {
-  transaction: number | null;
-  /** The transaction's work (ms) and statement count up to and including this statement. */
-  ms: number;
-  statements: number;
-  work: Map<string, WorkEstimate>;
-}
-
 export class WorkLedger {
-  private readonly totals = new Map<number, { ms: number; statements: number }>();
-  /** Per transaction, the statements that do work, in order (with their statement count mark). */
-  private readonly workers = new Map<number, { statements: number; line: number; ms: number; work: string }[]>();
-  private readonly marks = new Map<ParsedStatement, Mark>();
+  /** Per transaction, the statements that do work, in order (with their index in `statements`). */
+  private readonly workers = new Map<number, { index: number; line: number; ms: number; work: string }[]>();
+  /** Every statement recorded, in order, and its index there. */
+  private readonly statements: StatementWork[] = [];
+  private readonly indexOf = new Map<ParsedStatement, number>();
+  /** workSpans of the statements, computed once every transaction is complete (the first hold asked for). */
+  private spans: WorkSpan[] | null = null;
   /** Per transaction, the relations already locked in a read- or write-blocking mode. */
   private readonly blockedIn = new Map<number, Set<string>>();
   private readonly firstBlocking: { statement: ParsedStatement; lock: RelationLock }[] = [];
@@ -33,32 +28,26 @@ export class WorkLedger {
   /** Records a statement's work; true when it takes a read- or write-blocking lock first in its transaction. */
   record(statement: ParsedStatement, place: StatementPlace, effects: StatementEffects, sizes: TableSizes): boolean {
     const ops = effects.operations.map((e) => e.operation);
-    const work = new Map<string, WorkEstimate>();
     let ms = 0;
     for (const lock of effects.locks) {
-      lock.work = lockWork(lock, ops, sizes);
-      if (lock.work) {
-        work.set(lock.relation, lock.work);
-        ms += lock.work.ms;
-      }
+      lock.work = lockWork(lock, ops, effects.locks, sizes);
+      ms += lock.work?.ms ?? 0;
     }
-    const total = place.transaction === null ? { ms: 0, statements: 0 } : (this.totals.get(place.transaction) ?? { ms: 0, statements: 0 });
-    total.ms += ms;
     // COMMIT / ROLLBACK end the hold: not a statement run while the lock is held
-    if (!ops.some((o) => o.op === "transaction")) total.statements++;
-    if (place.transaction !== null) {
-      this.totals.set(place.transaction, total);
-      if (ms > 0) {
-        const list = this.workers.get(place.transaction) ?? [];
-        const work = [...effects.locks]
-          .filter((l) => l.work && l.work.ms > 0)
-          .map((l) => `${l.work!.basis} (${l.relation})`)
-          .join(", ");
-        list.push({ statements: total.statements, line: statement.startPos.line, ms, work });
-        this.workers.set(place.transaction, list);
-      }
+    const controlsTransaction = ops.some((o) => o.op === "transaction");
+    const index = this.statements.length;
+    this.indexOf.set(statement, index);
+    this.statements.push({ transaction: place.transaction, controlsTransaction, locks: effects.locks });
+    this.spans = null;
+    if (place.transaction !== null && ms > 0) {
+      const list = this.workers.get(place.transaction) ?? [];
+      const work = [...effects.locks]
+        .filter((l) => l.work && l.work.ms > 0)
+        .map((l) => `${l.work!.basis} (${l.relation})`)
+        .join(", ");
+      list.push({ index, line: statement.startPos.line, ms, work });
+      this.workers.set(place.transaction, list);
     }
-    this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
     let first = false;
     // outside a transaction every statement is its own
     const seen = place.transaction === null ? new Set<string>() : (this.blockedIn.get(place.transaction) ?? new Set<string>());
@@ -72,22 +61,24 @@ export class WorkLedger {
     return first;
   }
 
-  /** A lock's hold time: its statement's own work on it plus the work of every later statement of its transaction. */
+  /** A lock's hold time (src/cost/hold.ts): its statement's work plus the work of every later statement of its transaction. */
   private hold(statement: ParsedStatement, relation: string): HoldEstimate | null {
-    const mark = this.marks.get(statement);
-    if (!mark) return null;
-    const total = mark.transaction === null ? mark : (this.totals.get(mark.transaction) ?? mark);
-    const own = mark.work.get(relation);
-    return holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
+    const index = this.indexOf.get(statement);
+    if (index === undefined) return null;
+    const { locks } = this.statements[index]!;
+    const lock = [...locks].reverse().find((l) => l.relation === relation);
+    if (!lock) return null;
+    this.spans ??= workSpans(this.statements);
+    return lockHold(lock, locks, this.spans[index]!);
   }
 
   /** The statements whose work makes a lock taken at this statement last: it and the later ones, longest first (at most three). */
   responsible(statement: ParsedStatement): { line: number; work: string }[] {
-    const mark = this.marks.get(statement);
-    if (!mark || mark.transaction === null) return [];
-    // the statement's own entry carries its own count; later ones higher counts
-    return (this.workers.get(mark.transaction) ?? [])
-      .filter((w) => w.statements >= mark.statements)
+    const index = this.indexOf.get(statement);
+    const transaction = index === undefined ? null : this.statements[index]!.transaction;
+    if (transaction === null) return [];
+    return (this.workers.get(transaction) ?? [])
+      .filter((w) => w.index >= index!)
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 3)
       .map(({ line, work }) => ({ line, work }));

@@ -1,9 +1,21 @@
-// npm run calibrate: measures the throughput constants of locklint's lock-time estimates on a real
-// PostgreSQL: sequential scan, CHECK validation, index build, table rewrite and row updates, on
-// tables of known sizes, and how far the constants' estimates land from the measured times.
-// Server: --db-url / DATABASE_URL, else a throw-away native cluster (Debian's postgresql package).
-// Usage: npm run calibrate [-- --sizes 10,100,1000] [-- --db-url postgres://...]
+// npm run calibrate: measures the throughput constants of locklint's hold-time estimates
+// (src/cost/estimate.ts) on a real PostgreSQL, and compares what `locklint locks --stats` estimates
+// with the times measured. The workload (test/support/hold-workload.ts): a table of ~100-byte rows
+// (bigint primary key, int, text, timestamp columns) referencing a small one; a type change that
+// rewrites, index builds on an int and a text column, CHECK, SET NOT NULL, VALIDATE, foreign keys, a
+// volatile default, a backfill. Each operation runs --runs times in a rolled-back transaction; the
+// median counts.
+// Server: --db-url / DATABASE_URL (tables in a schema of their own, dropped afterwards), else the
+// embedded PostgreSQL --pg (default 15) of `npm run servers`, else Debian's postgresql package.
+// Usage: npm run calibrate [-- --rows 1000000,200000] [-- --runs 3] [-- --pg 15] [-- --db-url postgres://...]
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pg from "pg";
+import { CALIBRATED, formatDuration } from "../../src/cost/estimate.js";
+import { runCli } from "../support/cli.js";
+import { buildTables, HOLD_OPERATIONS, holdHistory, median, timeOperation, WORK_UNIT } from "../support/hold-workload.js";
+import { installed, startServer } from "../support/servers.js";
 import { startTempPostgres } from "./temp-postgres.mjs";
 
 const args = process.argv.slice(2);
@@ -11,76 +23,133 @@ const option = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const sizesMb = (option("--sizes") ?? "10,100").split(",").map(Number);
+const rowCounts = (option("--rows") ?? "1000000").split(",").map(Number);
+const runs = Number(option("--runs") ?? 3);
+const major = Number(option("--pg") ?? 15);
 const external = option("--db-url") || process.env.DATABASE_URL || undefined;
-const temp = external ? null : startTempPostgres();
-if (!external && !temp) {
-  console.error("calibrate: no PostgreSQL server: give --db-url, set DATABASE_URL, or install Debian's postgresql package");
+/** A schema of its own on a given server: nothing of the database's own is touched. */
+const SCHEMA = "locklint_calibration";
+
+const server = await connectServer();
+if (!server) {
+  console.error(
+    `calibrate: no PostgreSQL server: give --db-url, set DATABASE_URL, run npm run servers (PostgreSQL ${major}), or install Debian's postgresql package`,
+  );
   process.exit(2);
 }
-const client = new pg.Client(external ?? temp.url);
-await client.connect();
+const db = server.db;
+const dir = mkdtempSync(join(tmpdir(), "locklint-calibrate-"));
+const version = (await db.query("SHOW server_version")).rows[0].server_version;
+console.log(`calibrating on PostgreSQL ${version} (${server.what}), ${rowCounts.join(", ")} rows, ${runs} run${runs === 1 ? "" : "s"} of each operation`);
 
-/** The work each operation does, and the quantity its throughput is measured in. */
-const OPERATIONS = [
-  { name: "scan", unit: "heap bytes", sql: "SELECT count(*) FROM calibration WHERE n < 0", size: (s) => s.heap },
-  { name: "validate", unit: "heap bytes", sql: "ALTER TABLE calibration ADD CONSTRAINT calibration_n CHECK (n >= 0)", size: (s) => s.heap },
-  { name: "index", unit: "heap bytes", sql: "CREATE INDEX calibration_id ON calibration (id)", size: (s) => s.heap },
-  { name: "rewrite", unit: "total bytes", sql: "ALTER TABLE calibration ALTER COLUMN n TYPE bigint", size: (s) => s.total },
-  { name: "update", unit: "rows", sql: "UPDATE calibration SET n = n + 1", size: (s) => s.rows },
-];
-
-async function sizes() {
-  const r = await client.query(
-    "SELECT pg_relation_size('calibration')::float8 AS heap, pg_total_relation_size('calibration')::float8 AS total, (SELECT count(*) FROM calibration)::float8 AS rows",
-  );
-  return r.rows[0];
-}
-
-async function timed(sql) {
-  const start = process.hrtime.bigint();
-  await client.query(sql);
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-const version = (await client.query("SHOW server_version")).rows[0].server_version;
-console.log(`calibrating on PostgreSQL ${version} (${external ? "given server" : "throw-away local cluster"}), table sizes ${sizesMb.join(", ")} MB`);
 const samples = [];
-for (const mb of sizesMb) {
-  await client.query("DROP TABLE IF EXISTS calibration");
-  await client.query("CREATE TABLE calibration (id bigint, n int, payload text)");
-  // ~150 bytes a row on disk
-  const rows = Math.round((mb * 1024 * 1024) / 150);
-  await client.query(
-    `INSERT INTO calibration SELECT g, g % 1000, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text) FROM generate_series(1, ${rows}) g`,
-  );
-  await client.query("VACUUM ANALYZE calibration");
-  await client.query("CHECKPOINT");
-  for (const op of OPERATIONS) {
-    const before = await sizes();
-    const seconds = await timed(op.sql);
-    samples.push({ mb, op: op.name, unit: op.unit, amount: op.size(before), seconds });
+const comparisons = [];
+try {
+  for (const rows of rowCounts) {
+    await db.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
+    await db.query(`CREATE SCHEMA ${SCHEMA}`);
+    await db.query(`SET search_path = ${SCHEMA}`);
+    await buildTables(db, rows);
+    const size = (
+      await db.query(
+        "SELECT pg_relation_size('events')::float8 AS heap, pg_total_relation_size('events')::float8 AS total, (SELECT count(*) FROM events)::float8 AS rows",
+      )
+    ).rows[0];
+    const amount = { "heap bytes": size.heap, "total bytes": size.total, rows: size.rows };
+    const stats = await statsFile(rows);
+    const times = new Map(HOLD_OPERATIONS.map((op) => [op, []]));
+    for (let run = 0; run < runs; run++) for (const op of HOLD_OPERATIONS) times.get(op).push(await timeOperation(db, op));
+    for (const op of HOLD_OPERATIONS) {
+      const ms = median(times.get(op));
+      samples.push({ rows, op, amount: amount[WORK_UNIT[op.work]], ms, runs: times.get(op) });
+      comparisons.push({ rows, op, ms, estimate: await estimate(op, stats) });
+    }
   }
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
 }
-await client.query("DROP TABLE IF EXISTS calibration");
-await client.end();
-temp?.stop();
 
-// A constant per operation: the median throughput over the sizes.
+// A constant per work: the median throughput of its operations over the sizes.
 const constants = {};
-for (const op of OPERATIONS) {
-  const rates = samples
-    .filter((s) => s.op === op.name)
-    .map((s) => s.amount / s.seconds)
-    .sort((a, b) => a - b);
-  constants[op.name] = Math.round(rates[Math.floor(rates.length / 2)]);
+for (const work of Object.keys(WORK_UNIT)) {
+  const rates = samples.filter((s) => s.op.work === work).map((s) => s.amount / (s.ms / 1000));
+  constants[work] = Math.round(median(rates));
 }
-console.log("\nop        size     amount          measured   estimated  measured/estimated");
+
+const seconds = (ms) => `${(ms / 1000).toFixed(3)} s`;
+console.log(`\n${"operation".padEnd(28)} ${"rows".padStart(9)}  ${"work".padEnd(10)} ${"amount".padEnd(21)} ${"median".padStart(9)}  runs`);
 for (const s of samples) {
-  const estimate = s.amount / constants[s.op];
+  const unit = WORK_UNIT[s.op.work];
   console.log(
-    `${s.op.padEnd(9)} ${String(s.mb).padStart(5)} MB  ${s.amount.toExponential(2).padStart(9)} ${s.unit.padEnd(11)} ${s.seconds.toFixed(3).padStart(7)} s  ${estimate.toFixed(3).padStart(7)} s  ${(s.seconds / estimate).toFixed(2).padStart(6)}`,
+    `${s.op.name.padEnd(28)} ${String(s.rows).padStart(9)}  ${s.op.work.padEnd(10)} ${s.amount.toExponential(2)} ${unit.padEnd(11)} ${seconds(s.ms).padStart(9)}  ${s.runs.map((ms) => (ms / 1000).toFixed(3)).join(", ")}`,
   );
 }
-console.log("\nthroughput constants (per second):");
+
+console.log("\nlocklint locks --stats (the constants in src/cost/estimate.ts) against the measured median:");
+console.log(`${"operation".padEnd(28)} ${"rows".padStart(9)}  ${"measured".padStart(9)}  ${"estimated".padEnd(20)} measured/central  verdict`);
+for (const c of comparisons) {
+  const { lowMs, highMs } = c.estimate;
+  const central = Math.sqrt(lowMs * highMs);
+  const verdict = c.ms >= lowMs && c.ms <= highMs ? "in range" : c.ms >= lowMs / 2 && c.ms <= highMs * 2 ? "within 2x of range" : "OUT";
+  console.log(
+    `${c.op.name.padEnd(28)} ${String(c.rows).padStart(9)}  ${seconds(c.ms).padStart(9)}  ${`${formatDuration(lowMs)} - ${formatDuration(highMs)}`.padEnd(20)} ${(c.ms / central).toFixed(2).padStart(16)}  ${verdict}`,
+  );
+}
+console.log(
+  `\ncommitted constants: ${Object.entries(CALIBRATED)
+    .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+    .join(", ")}`,
+);
+console.log("throughput constants measured here (per second: bytes, rows for update):");
 console.log(JSON.stringify({ postgres: version, ...constants }, null, 2));
+
+/** The server: given, embedded (npm run servers) or Debian's; `db` runs SQL, `statsUrl` is what `locklint stats` connects to. */
+async function connectServer() {
+  if (external) {
+    const client = new pg.Client(external);
+    await client.connect();
+    return {
+      db: client,
+      statsUrl: external,
+      what: "given server",
+      stop: () => client.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`).finally(() => client.end()),
+    };
+  }
+  if (installed(major)) {
+    const running = await startServer(major);
+    const socket = (await running.session.query("SHOW unix_socket_directories")).rows[0].unix_socket_directories;
+    return {
+      db: running.session,
+      statsUrl: `host=${socket} port=5432 user=postgres dbname=postgres`,
+      what: `embedded PostgreSQL ${major}, npm run servers`,
+      stop: () => running.stop(),
+    };
+  }
+  const temp = startTempPostgres();
+  if (!temp) return null;
+  const client = new pg.Client(temp.url);
+  await client.connect();
+  return { db: client, statsUrl: temp.url, what: "throw-away local cluster", stop: () => client.end().finally(() => temp.stop()) };
+}
+
+/** `locklint stats` of the server, the calibration schema's tables as the history names them (public). */
+async function statsFile(rows) {
+  const path = join(dir, `stats-${rows}.json`);
+  const result = await runCli(["stats", "--db-url", server.statsUrl, "-o", path]);
+  if (result.code !== 0) throw new Error(`locklint stats failed: ${result.stderr}`);
+  const stats = JSON.parse(readFileSync(path, "utf8"));
+  stats.tables = stats.tables.filter((t) => t.schema === SCHEMA).map((t) => ({ ...t, schema: "public" }));
+  writeFileSync(path, JSON.stringify(stats));
+  return path;
+}
+
+/** What `locklint locks --stats` says of the operation's lock on events, in a history whose first revision created the tables. */
+async function estimate(op, stats) {
+  const { sql, line } = holdHistory(op);
+  const path = join(dir, "history.sql");
+  writeFileSync(path, sql);
+  const result = await runCli(["locks", "--format", "json", "--stats", stats, path]);
+  const statement = JSON.parse(result.stdout).statements.find((s) => s.line === line);
+  return statement.locks.find((l) => l.relation === "events").estimate;
+}

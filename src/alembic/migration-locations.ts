@@ -9,7 +9,8 @@ import { callScore, type MigrationFile, type OpCall } from "./migration-files.js
  * messages citing earlier statements agree): the `op.*` call that most likely printed it (by the
  * names it quotes, or an `op.execute` string equal to the statement; among equals the first not
  * yet claimed by an earlier statement), else the line of `def upgrade` / `def downgrade`.
- * `pathOf` gives the file as the user reads it (e.g. from where locklint runs).
+ * `pathOf` gives the file as the user reads it (e.g. from where locklint runs), for these places and
+ * for those rules read from the script (an offline failure names its file from the ini's directory).
  */
 export function migrationLocator(files: ReadonlyMap<string, MigrationFile>, pathOf: (path: string) => string = (path) => path): StatementLocator {
   const used = new Set<OpCall>();
@@ -17,6 +18,7 @@ export function migrationLocator(files: ReadonlyMap<string, MigrationFile>, path
   return {
     statement: (statement) => shown(locate(statement, files, used)),
     step: (revision) => shown(migrationFunction(revision, files)),
+    shown: (location) => ({ ...location, file: pathOf(location.file) }),
   };
 }
 

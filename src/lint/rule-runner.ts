@@ -94,6 +94,7 @@ export function runRules(options: RuleOptions, state: StatementState, findings: 
       });
     },
     tableKnown: (relation) => state.schema.table(relation)?.declared === true,
+    columnType: (relation, column) => state.schema.table(relation)?.columns.get(column)?.type ?? null,
     indexCovers: (relation, columns) => {
       const table = state.schema.table(relation);
       if (!table) return null;
@@ -194,7 +195,7 @@ function toFinding(rule: Pick<Rule, "id" | "severity">, report: Report, state: S
     statementColumn: statement.startPos.column,
     locks: (report.locks ?? effects.locks).map(lockFact),
   };
-  const migration = report.migration ?? state.places.of(statement.startPos.line, statement.startPos.column);
+  const migration = report.migration ? state.places.shown(report.migration) : state.places.of(statement.startPos.line, statement.startPos.column);
   if (migration) finding.migration = migration;
   state.findingsAbout.push({ finding, statement });
   return finding;
@@ -274,7 +275,7 @@ function commentFinding(
 ): Finding {
   const { line, column } = comment.position;
   const sql = `--${comment.body}`;
-  const migration = report.migration ?? places.locate({ file, sql, revision });
+  const migration = report.migration ? places.shown(report.migration) : places.locate({ file, sql, revision });
   return {
     rule: rule.id,
     severity: report.severity ?? rule.severity,

@@ -14,6 +14,8 @@ export interface StatementLocator {
   statement(statement: LocatedStatement): MigrationLocation | undefined;
   /** A revision step's migration function (`def upgrade` of B for `-- Running upgrade A -> B`). */
   step(revision: Revision): MigrationLocation | undefined;
+  /** A place a rule read from the script (an offline failure's file, as alembic names it), as the others are shown. */
+  shown(location: MigrationLocation): MigrationLocation;
 }
 
 /**
@@ -38,6 +40,11 @@ export class StatementPlaces {
   /** A revision marker (`-- Running upgrade A -> B`) at this line: cited as the migration function it starts. */
   addBoundary(revision: Revision): void {
     if (this.locator && !this.byLine.has(revision.line)) this.byLine.set(revision.line, this.locator.step(revision));
+  }
+
+  /** A place a rule knew (report.migration), shown as the located ones are. */
+  shown(location: MigrationLocation): MigrationLocation {
+    return this.locator ? this.locator.shown(location) : location;
   }
 
   /** The migration place of the statement starting here, if known. */

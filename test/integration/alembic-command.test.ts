@@ -95,16 +95,17 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic"), (
     const result = await json();
     expect(result.stderr).toBe("locklint alembic: 5 revisions added or changed since main (the default branch): 0006a, 0006b, 0007, 0008, 0009\n");
     expect(result.findings.map(where)).toEqual([
-      // alembic runs 0006b before 0006a
+      // alembic runs 0006b before 0006a; the branch's revisions go out together, in the one transaction of this env.py
       ["require-lock-timeout", "0006b", `${VERSIONS}/0006_score.py:12`],
       ["require-concurrent-index-creation", "0006a", `${VERSIONS}/0006_reports.py:12`],
-      ["require-lock-timeout", "0006a", `${VERSIONS}/0006_reports.py:12`],
+      // 0006b's ACCESS EXCLUSIVE on users is held through 0006a's index build (require-lock-timeout: once per deploy, at 0006b)
+      ["revisions-share-transaction", "0006a", `${VERSIONS}/0006_reports.py:12`],
+      ["lock-held-during-slow-statement", "0006a", `${VERSIONS}/0006_reports.py:12`],
       // op.get_bind().execute() only prints its SELECT offline; .fetchall() on its None result fails
       ["alembic-offline-failure", "0008", `${VERSIONS}/0008_backfill.py:13`],
       ["require-concurrent-index-creation", "0009", `${VERSIONS}/0009_score_index.py:12`],
-      ["require-lock-timeout", "0009", `${VERSIONS}/0009_score_index.py:12`],
     ]);
-    expect(result.findings[3]!.message).toBe(
+    expect(result.findings[4]!.message).toBe(
       "revision 0008: upgrade() (line 13) fails in offline mode: AttributeError: 'NoneType' object has no attribute 'fetchall'; its statements after the failing line are not linted",
     );
     // the SQL place is kept: one alembic run, all revisions in one file

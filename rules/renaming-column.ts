@@ -1,5 +1,6 @@
-import { existingLockOn, opTable, py } from "../src/lint/advice.js";
+import { existingLockOn, ident, opTable, py, qualified } from "../src/lint/advice.js";
 import { defineRule } from "../src/lint/rule.js";
+import { saType, sqlType } from "../src/lint/type-names.js";
 
 export default defineRule({
   id: "renaming-column",
@@ -21,12 +22,19 @@ export default defineRule({
       if (op.op !== "rename-column") continue;
       const lock = existingLockOn(ctx.effects.locks, op.table);
       if (!lock) continue;
+      // the rules run on the schema after the statement, where the column has its new name
+      const type = ctx.columnType(op.table, op.newName) ?? ctx.columnType(op.table, op.column);
+      const sql = type ? sqlType(type) : `<type of ${op.column}>`;
+      // a known type without a plain SQLAlchemy equivalent (a domain, an extension's) is added with op.execute
+      const sa = type ? saType(type) : `<type of ${op.column}>`;
+      const table = qualified(op.table);
+      const addColumn = `ALTER TABLE ${table} ADD COLUMN ${ident(op.newName)} ${sql}`;
       ctx.report({
         message: `renaming ${op.table.written}.${op.column} to ${op.newName} breaks running code that still uses ${op.column}`,
         help: {
           text: "Expand and contract: add the new column, write to both, backfill, move reads to the new column, then drop the old one in a later revision.",
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.newName} <type>;\n-- backfill: UPDATE ${op.table.written} SET ${op.newName} = ${op.column} (in batches)`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, <type>, nullable=True))\n# later revision: op.drop_column(${opTable(op.table)}, ${py(op.column)})`,
+          sql: `${addColumn};\n-- backfill: UPDATE ${table} SET ${ident(op.newName)} = ${ident(op.column)} (in batches)`,
+          alembic: `${sa ? `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, ${sa}, nullable=True))` : `op.execute(${py(addColumn)})`}\n# later revision: op.drop_column(${opTable(op.table)}, ${py(op.column)})`,
         },
         locks: [lock],
       });

@@ -41,8 +41,9 @@ export function opTable(relation: RelationName): string {
   return relation.schema ? `${py(relation.name)}, schema=${py(relation.schema)}` : py(relation.name);
 }
 
+/** A column or other name as SQL, quoted when it is not a plain identifier or is a reserved word (`"group"`). */
 export function ident(name: string): string {
-  return quoteIdent(name);
+  return sqlName(name);
 }
 
 /** A name as SQL, quoted when it is not a plain identifier or is a reserved word there (`"group"`, but `document`). */

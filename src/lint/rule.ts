@@ -3,7 +3,7 @@ import type { Help, LockFact, MigrationLocation, Severity } from "./findings.js"
 import type { HeldLock } from "../locks/held-locks.js";
 
 export type { Help, HeldLock, Severity };
-import type { RelationName } from "../sql/ast.js";
+import type { ColumnType, RelationName } from "../sql/ast.js";
 import type { ParsedStatement } from "../sql/parse.js";
 import type { Revision, StatementPlace } from "../sql/script.js";
 
@@ -55,6 +55,8 @@ export interface RuleContext {
   afterUnit(check: () => void): void;
   /** Whether the script created the table (so its columns, constraints and indexes are known). */
   tableKnown(table: RelationName): boolean;
+  /** A column's type as the schema knows it (declared by the script or read from the server), null when unknown. */
+  columnType(table: RelationName, column: string): ColumnType | null;
   /** Whether the table has an index whose leading columns are these; null when the table's indexes are not known from the script. */
   indexCovers(table: RelationName, columns: readonly string[]): boolean | null;
   /** True the first time this rule asks with this key in the run. */

@@ -38,6 +38,8 @@ export interface JsonFinding {
   sql: string;
   migration: { file: string; line: number; call: string | null } | null;
   locks: JsonLock[];
+  /** The safe way, when the rule has one: SQL and an alembic snippet. */
+  suggestion?: { sql?: string; alembic?: string };
 }
 
 /** `locklint --format json` */

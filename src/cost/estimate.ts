@@ -24,13 +24,13 @@ export interface Throughput {
 }
 
 /**
- * Measured by `npm run calibrate` (test/support/hold-workload.ts: a 1M-row table of ~100-byte rows,
- * a bigint primary key, int, text and timestamp columns) on the embedded PostgreSQL 15.18 of
- * `npm run servers`, default settings, the table in memory, on the 2-core development machine
- * shared with other jobs: the geometric mean (rounded) of the runs' medians at load 3-6 and at
- * load 11-13. docs/estimates.md has the runs.
+ * Measured with the workload of `npm run calibrate` (test/support/hold-workload.ts: a 1M-row table of
+ * ~100-byte rows, a bigint primary key, int, text and timestamp columns) on the embedded PostgreSQL
+ * 15.18 of `npm run servers`, default settings, the table in memory, on the 2-core development
+ * machine shared with other jobs: per work, the geometric mean of the medians (3 runs of each
+ * operation) of a run at load 6-7 and one at load 11, to 2 digits. docs/estimates.md has the runs.
  */
-export const CALIBRATED: Throughput = { validate: 3.9e8, foreignKey: 2.0e8, index: 3.6e7, rewrite: 3.7e7, update: 7.5e4 };
+export const CALIBRATED: Throughput = { validate: 4.2e8, foreignKey: 2.0e8, index: 3.5e7, rewrite: 3.5e7, update: 7.9e4 };
 
 /**
  * A range around the central estimate: half of it (an idle or faster server) to twice it (a busier

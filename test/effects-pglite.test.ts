@@ -1,3 +1,5 @@
+import { PGlite } from "@electric-sql/pglite";
+import { citext } from "@electric-sql/pglite/contrib/citext";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { objectLocksOf, type RelationLock } from "../src/locks/effects.js";
 import { LISTED_FUNCTIONS, listedVolatility } from "../src/sql/volatility.js";
@@ -16,7 +18,8 @@ import { loadParser } from "../src/sql/parse.js";
 let observer: LockObserver;
 
 beforeAll(async () => {
-  observer = await LockObserver.create(FIXTURE);
+  // with citext available (CREATE EXTENSION in a case's prep): varchar -> citext keeps the rows
+  observer = await LockObserver.over(await PGlite.create({ extensions: { citext } }), FIXTURE);
 }, 60_000);
 
 afterAll(async () => {
@@ -122,6 +125,34 @@ describe("locks on types agree with PostgreSQL", () => {
       expect(predicted.map((l) => `${l.relation}: ${l.mode} (${l.kind}, blocks ${l.blocks.join(", ")})`)).toEqual(["mood: EXCLUSIVE (type, blocks ddl)"]);
       // no relation is locked: tables of the type are read and written meanwhile
       expect((await predict(sql)).locks).toEqual([]);
+    }
+  });
+});
+
+describe("locks on sequences agree with PostgreSQL", () => {
+  it("ALTER SEQUENCE: SHARE ROW EXCLUSIVE on the sequence (nextval waits), shown by locklint locks", async () => {
+    await loadParser();
+    const db = await PGlite.create();
+    try {
+      await db.exec("CREATE SEQUENCE order_numbers; CREATE TABLE orders (id bigint)");
+      for (const sql of [
+        "ALTER SEQUENCE order_numbers INCREMENT BY 5",
+        "ALTER SEQUENCE order_numbers RESTART",
+        "ALTER SEQUENCE order_numbers OWNED BY orders.id",
+      ]) {
+        await db.exec("BEGIN");
+        await db.exec(sql);
+        const held = await db.query<{ mode: string }>(
+          `SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relname = 'order_numbers'`,
+        );
+        await db.exec("ROLLBACK");
+        const strongest = held.rows.map((r) => r.mode).includes("ShareRowExclusiveLock") ? "SHARE ROW EXCLUSIVE" : held.rows.map((r) => r.mode).join(",");
+        const predicted = objectLocksOf(predictedEffects(sql)).filter((l) => l.kind === "sequence");
+        expect(held.rows.map((r) => r.mode)).not.toContain("AccessExclusiveLock");
+        expect(predicted.map((l) => `${l.relation}: ${l.mode}`)).toEqual([`order_numbers: ${strongest}`]);
+      }
+    } finally {
+      await db.close();
     }
   });
 });

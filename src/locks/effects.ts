@@ -313,13 +313,17 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         utcSession: ctx.utcSession,
       });
       effect.typeChange = { ...verdict, from };
-      const reindexed = table && operation.collation !== null ? [...table.indexes].filter((index) => index.columns.includes(operation.column)) : [];
+      const reindexed =
+        table && (operation.collation !== null || verdict.rebuildsIndexes)
+          ? [...table.indexes].filter((index) => index.columns.includes(operation.column))
+          : [];
       if (!verdict.rewrite && reindexed.length > 0) {
-        // measured on PGlite 18.6 and PostgreSQL 11 and 15: a new collation keeps the rows but rebuilds the column's indexes
+        // measured on PGlite 18.6 and PostgreSQL 11 and 15: a new collation (or citext's operator class) keeps the rows but rebuilds the column's indexes
+        const cause = operation.collation !== null ? "COLLATE" : "the new operator class";
         locks.table(operation.table, "alter-column-type-collation", "table", {
-          why: `type change without rewrite; COLLATE rebuilds ${reindexed.map((i) => i.name).join(", ")}`,
+          why: `type change without rewrite; ${cause} rebuilds ${reindexed.map((i) => i.name).join(", ")}`,
         });
-        for (const index of reindexed) locks.index(index, "alter-column-type-collation", "index", { why: "rebuilt for the new collation" });
+        for (const index of reindexed) locks.index(index, "alter-column-type-collation", "index", { why: `rebuilt for ${cause}` });
       } else if (!verdict.rewrite) {
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
       } else {

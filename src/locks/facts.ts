@@ -110,7 +110,7 @@ export const LOCK_FACTS = {
     roles: { table: AE(), "referenced table": AE(), "referencing table": AE() },
   },
   "alter-column-type-collation": {
-    statement: "ALTER COLUMN TYPE (binary-compatible) ... COLLATE: the column's indexes are rebuilt",
+    statement: "ALTER COLUMN TYPE (binary-compatible) with a new collation or operator class (COLLATE, varchar -> citext): the column's indexes are rebuilt",
     roles: { table: AE(scan), index: AE(rewrite) },
   },
   "alter-column-type-rewrite": {

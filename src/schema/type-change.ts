@@ -11,6 +11,8 @@ export interface TypeChangeVerdict {
   /** False when the old type is not known from the script: the verdict is then an assumption. */
   certain: boolean;
   reason: string;
+  /** The rows stay, but the column's indexes are rebuilt: a new operator class (varchar -> citext). */
+  rebuildsIndexes?: boolean;
 }
 
 export interface TypeChangeContext {
@@ -69,6 +71,14 @@ export function typeChangeVerdict(from: ColumnType | null, to: ColumnType | null
     );
   }
   if (a === "cidr" && b === "inet") return noRewrite("binary-compatible");
+  // citext's casts from and to text and varchar are binary (WITHOUT FUNCTION), but its operator class differs:
+  // measured on PostgreSQL 15.18, the table keeps its file and an index on the column is rebuilt
+  if (b === "citext" && (stringLike(a) || a === "bpchar")) {
+    return { ...noRewrite("binary-compatible (citext's cast from it is WITHOUT FUNCTION); the column's indexes are rebuilt"), rebuildsIndexes: true };
+  }
+  if (a === "citext" && stringLike(b) && (b === "text" || to.mods.length === 0)) {
+    return { ...noRewrite("binary-compatible (citext's cast to it is WITHOUT FUNCTION); the column's indexes are rebuilt"), rebuildsIndexes: true };
+  }
   return rewrite("not binary-compatible, every row is converted");
 }
 

@@ -121,6 +121,13 @@ describe("locks --stats: the hold-time estimate of each statement's locks", () =
     expect(referencing.highMs).toBeGreaterThan(0);
   });
 
+  it("each revision in its own transaction: its timeline names that revision alone (alembic prints BEGIN before `-- Running upgrade`)", async () => {
+    const out = await locksJson(STATS);
+    expect(out.transactions.map((t) => t.revisions)).toEqual([["0001"], ["0002"], ["0003"]]);
+    const text = (await runCli(["locks", "--stats", STATS, sql])).stdout;
+    expect(text).toMatch(/^Transaction 2, lines 6-10, revision 0002: locks held until it ends$/m);
+  });
+
   it("text: an ESTIMATE column on the statement's row, the JSON's range", async () => {
     const estimate = estimateOf((await locksJson(STATS)).statements, REWRITE_LINE, "orders")!;
     const range = `${formatDuration(estimate.lowMs!)} - ${formatDuration(estimate.highMs!)}`;

@@ -86,7 +86,9 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
     }
     const { timeline, byKey, slow } = open;
     if (effects.locks.some((l) => l.work !== undefined)) open.estimated = true;
-    if (point.revision && timeline.revisions[timeline.revisions.length - 1] !== point.revision) timeline.revisions.push(point.revision);
+    // alembic prints a revision's BEGIN before its `-- Running upgrade` line: BEGIN and COMMIT belong to no revision
+    const controls = statement.operations.length > 0 && statement.operations.every((o) => o.op === "transaction");
+    if (point.revision && !controls && timeline.revisions[timeline.revisions.length - 1] !== point.revision) timeline.revisions.push(point.revision);
     for (const lock of effects.locks) {
       if (lock.newInTransaction) continue;
       if (lock.rewrite || lock.scan) slow.push({ index, line: point.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });

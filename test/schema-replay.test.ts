@@ -119,6 +119,23 @@ describe("schema replay", () => {
     expect(statementOf(analysis, "CREATE INDEX legacy_a ON legacy (a);").effects.locks[0]).toMatchObject({ relation: "legacy", newInTransaction: false });
   });
 
+  it("IF NOT EXISTS on what exists keeps it: the table with its indexes, the column with its type", async () => {
+    const script =
+      "CREATE TABLE t (id int, a varchar(10));\nCREATE INDEX t_a_idx ON t (a);\nCOMMIT;\nCREATE TABLE IF NOT EXISTS t (id int);\nALTER TABLE t ADD COLUMN IF NOT EXISTS a text;\nCREATE INDEX IF NOT EXISTS t_a_idx ON t (id);";
+    // still varchar(10) with its index on a: growing the limit rewrites nothing, and the index on a is not rebuilt
+    expect(await locksAfter(script, "ALTER TABLE t ALTER COLUMN a TYPE varchar(20);")).toEqual(["t: type change without rewrite"]);
+    expect(await locksAfter(script, 'ALTER TABLE t ALTER COLUMN a TYPE varchar(20) COLLATE "C";')).toEqual([
+      "t: type change without rewrite; COLLATE rebuilds t_a_idx",
+      "t_a_idx: rebuilt for COLLATE",
+    ]);
+    // and the statements themselves: no lock for the table, ACCESS EXCLUSIVE for the column, SHARE for the index (nothing built)
+    const analysis = await analyzeText(script, { pgVersion: 15 });
+    const shown = (sql: string) => statementOf(analysis, sql).effects.locks.map((l) => `${l.relation}: ${l.mode}${l.scan ? " scan" : ""}`);
+    expect(shown("CREATE TABLE IF NOT EXISTS t (id int);")).toEqual([]);
+    expect(shown("ALTER TABLE t ADD COLUMN IF NOT EXISTS a text;")).toEqual(["t: ACCESS EXCLUSIVE"]);
+    expect(shown("CREATE INDEX IF NOT EXISTS t_a_idx ON t (id);")).toEqual(["t: SHARE"]);
+  });
+
   it("CREATE TABLE of a name already filed replaces the old table", async () => {
     const script = "CREATE TABLE t (id int PRIMARY KEY);\nCREATE TABLE t (id int);";
     expect(await locksAfter(script, "ALTER TABLE t ALTER COLUMN id TYPE bigint;")).toEqual([`t: ${REWRITE}`]);

@@ -2,7 +2,8 @@ import { RULES } from "../../rules/index.js";
 import { UsageError } from "../common/errors.js";
 import { packageVersion } from "../common/version.js";
 import { TableSizes } from "../cost/estimate.js";
-import { collectStats, readStatsFile } from "../cost/stats.js";
+import { DEFAULT_TIMEOUTS, type SessionTimeouts } from "../common/connection.js";
+import { collectStats, readStatsFile, redactUrl } from "../cost/stats.js";
 import { analyze, type Analysis } from "../lint/analyze.js";
 import { reachesFailLevel, type Finding } from "../lint/findings.js";
 import type { Rule } from "../lint/rule.js";
@@ -17,7 +18,9 @@ import type { Report } from "../report/stream.js";
 import { summarize, textReport, type Summary } from "../report/text.js";
 import { loadParser } from "../sql/parse.js";
 import type { RevisionRange } from "../sql/script.js";
-import type { SourceFile } from "../sql/source.js";
+import { decodeSource, type SourceFile } from "../sql/source.js";
+import { serverDatabase } from "../trace/database.js";
+import { schemaAsSql } from "../trace/introspect.js";
 import { findConfigFile, loadConfig, type Config } from "./config.js";
 import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, type CliIO } from "./io.js";
 import type { Format, Output } from "./option-values.js";
@@ -86,6 +89,25 @@ function applyConfig(findings: Finding[], config: Config): void {
   }
 }
 
+/**
+ * With --db-url, the server's schema (tables, column types, NOT NULL, constraints, indexes, enums) as
+ * SQL the analysis replays before the inputs: a type change or SET NOT NULL on a table the history
+ * does not create is judged on the real column, not guessed.
+ */
+export async function startingSchemaOf(options: { dbUrl?: string }): Promise<SourceFile[]> {
+  return options.dbUrl ? [await readServerSchema(options.dbUrl, DEFAULT_TIMEOUTS)] : [];
+}
+
+/** A server's schema as SQL, named after the server (its URL without the password). */
+export async function readServerSchema(url: string, timeouts: SessionTimeouts): Promise<SourceFile> {
+  const db = await serverDatabase(url, timeouts);
+  try {
+    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
+  } finally {
+    await db.close();
+  }
+}
+
 /** Table sizes from --stats FILE or --db-url, when given; a stats file the configuration names is named with its key. */
 export async function loadSizes(options: { stats?: string; dbUrl?: string }, config: Config | null): Promise<TableSizes | undefined> {
   if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
@@ -109,6 +131,7 @@ export async function lintSources(
   input: { range?: RevisionRange; assumeInTransaction?: boolean },
 ): Promise<Analysis> {
   const sizes = await loadSizes(options, config);
+  const startingSchema = await startingSchemaOf(options);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
   if ((lockBudget.reads !== undefined || lockBudget.writes !== undefined) && !sizes) {
@@ -121,7 +144,7 @@ export async function lintSources(
   }
   // the markdown report's lock timeline needs the statements
   const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
-  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
+  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, startingSchema, ...input });
   if (config) applyConfig(analysis.findings, config);
   return analysis;
 }

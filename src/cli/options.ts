@@ -99,7 +99,7 @@ export function addReportOptions(command: Command): Command {
     .option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead")
     .addOption(settingOption("pgVersion"))
     .addOption(settingOption("stats"))
-    .option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)")
+    .option("--db-url <url>", "read table sizes and the schema (column types, constraints, indexes) from this database instead of a stats file (read-only)")
     .option("--color", "force colours")
     .option("--no-color", "no colours (also: NO_COLOR=1)");
 }

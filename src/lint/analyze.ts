@@ -53,6 +53,12 @@ export interface AnalyzeOptions {
   keepBookkeeping?: boolean;
   /** The migration files' places of the statements (`locklint alembic`, `--alembic-dir`): findings point there and messages cite them. */
   locate?: StatementLocator;
+  /**
+   * SQL that builds the schema the inputs start from (a server's schema read by --db-url, trace's
+   * --setup): replayed before the first input, never linted, reported or counted. Its tables existed
+   * before every revision of the inputs.
+   */
+  startingSchema?: readonly SourceFile[];
 }
 
 export interface AnalyzedStatement {
@@ -89,6 +95,7 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
   const counter: TransactionCounter = { next: 1 };
   const seen = new Map<string, Set<string>>();
   const analysis: Analysis = { files: files.length, statements: 0, findings: [], internalErrors: [], unmodelled: [], analyzed: [], revisions: new Set() };
+  for (const file of options.startingSchema ?? []) replaySchema(file, schema, analysis.internalErrors);
   for (const [fileIndex, file] of files.entries()) {
     const parsed = parseFile(file);
     const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
@@ -191,6 +198,21 @@ export function analyze(files: readonly SourceFile[], options: AnalyzeOptions): 
     (a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn,
   );
   return analysis;
+}
+
+/** The statements of a starting schema applied to `schema`; what fails to apply is an internal error naming its line. */
+function replaySchema(file: SourceFile, schema: Schema, internalErrors: InternalError[]): void {
+  const origin = { unit: `starting schema ${file.path}`, transaction: null };
+  for (const batch of parseFile(file).batches()) {
+    for (const item of batch) {
+      if (item.kind === "comment") continue;
+      try {
+        for (const operation of item.statement.operations) applyOperation(schema, operation, origin);
+      } catch (error) {
+        internalErrors.push(internalErrorAt(item.statement, `replaying it failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    }
+  }
 }
 
 interface EvaluateContext {

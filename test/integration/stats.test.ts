@@ -22,7 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), "locklint-stats-"));
 beforeAll(async () => {
   db = await PGlite.create();
   await db.exec(`
-    CREATE TABLE customers (id bigint PRIMARY KEY, email text, notes text);
+    CREATE TABLE customers (id bigint PRIMARY KEY, email text, notes text, code varchar(50));
     CREATE INDEX ix_customers_email ON customers (email);
     INSERT INTO customers SELECT g, 'user' || g || '@example.com', repeat('x', 3000) FROM generate_series(1, 2000) g;
     CREATE SCHEMA billing;
@@ -88,6 +88,31 @@ describe("locklint stats", () => {
     expect(finding.locks[0]!.estimate!.highMs).toBeGreaterThan(0);
     expect(finding.severity).toBe("warning"); // a few MB: well under a second
     expect(r.stdout).not.toContain(PASSWORD);
+  });
+
+  it("--db-url on lint and locks reads the column types too: a wider varchar on a table the history does not create is no rewrite", async () => {
+    const migration = join(dir, "widen.sql");
+    writeFileSync(
+      migration,
+      "BEGIN;\nALTER TABLE customers ALTER COLUMN code TYPE varchar(100);\nALTER TABLE customers ALTER COLUMN email TYPE varchar(100);\nCOMMIT;\n",
+    );
+    const lint = await runCli(["--format", "json", "--rules", "changing-column-type", "--db-url", url, migration]);
+    expect(lint.stderr).toBe("");
+    // varchar(50) -> varchar(100) keeps every row; text -> varchar(100) must check each one (a rewrite on PostgreSQL)
+    expect(lintReport(lint.stdout).findings.map((f) => [f.line, f.rule])).toEqual([[3, "changing-column-type"]]);
+    const locks = await runCli(["locks", "--format", "json", "--db-url", url, migration]);
+    expect(locks.stderr).toBe("");
+    const rewrites = (JSON.parse(locks.stdout) as { statements: { line: number; locks: { relation: string; rewrite: boolean }[] }[] }).statements.map((s) => [
+      s.line,
+      s.locks.some((l) => l.relation === "customers" && l.rewrite),
+    ]);
+    expect(rewrites).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+      [4, false],
+    ]);
+    expect(lint.stdout + locks.stdout).not.toContain(PASSWORD);
   });
 
   it("asks for a database when there is none", async () => {

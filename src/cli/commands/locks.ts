@@ -10,7 +10,7 @@ import { unmodelledReport } from "../../report/text.js";
 import { loadParser } from "../../sql/parse.js";
 import { checkRange, rangeOf, readInputs, reportUnread, unreadInputsExit } from "../inputs.js";
 import { EXIT_INTERNAL, EXIT_OK, type CliIO } from "../io.js";
-import { configFor, loadSizes, reportInternalErrors } from "../linting.js";
+import { configFor, loadSizes, reportInternalErrors, startingSchemaOf } from "../linting.js";
 import type { Format } from "../option-values.js";
 import { addInputOptions, addReportOptions, verboseOption, type CommonOptions } from "../options.js";
 import { inputsOf, outputsOf, writeOutputs } from "../outputs.js";
@@ -44,7 +44,9 @@ export async function runLocks(files: string[], cliOptions: CommonOptions, comma
   reportUnread(inputs, io);
   await loadParser();
   const sizes = await loadSizes(options, config);
+  const startingSchema = await startingSchemaOf(options);
   const analysis = analyze(inputs.sources, {
+    startingSchema,
     pgVersion: options.pgVersion,
     rules: [],
     keepStatements: true,

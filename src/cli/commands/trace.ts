@@ -1,19 +1,15 @@
 import { Option, type Command } from "commander";
 import { UsageError } from "../../common/errors.js";
-import type { SessionTimeouts } from "../../common/connection.js";
-import { redactUrl } from "../../cost/stats.js";
 import { analyze } from "../../lint/analyze.js";
 import type { Finding } from "../../lint/findings.js";
 import { colorsFor, type Colors } from "../../report/colors.js";
 import { loadParser } from "../../sql/parse.js";
-import { decodeSource, readSourceFile, type SourceFile } from "../../sql/source.js";
-import { serverDatabase } from "../../trace/database.js";
-import { schemaAsSql } from "../../trace/introspect.js";
+import { readSourceFile, type SourceFile } from "../../sql/source.js";
 import { formatTraceJson, formatTraceText } from "../../trace/report.js";
 import { trace, type TraceResult } from "../../trace/trace.js";
 import { readEveryInput } from "../inputs.js";
 import { EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, type CliIO } from "../io.js";
-import { reportInternalErrors } from "../linting.js";
+import { readServerSchema, reportInternalErrors } from "../linting.js";
 import { MAX_PG_VERSION, MIN_PG_VERSION, parsePgVersion, parseRowCount } from "../option-values.js";
 import { addTimeoutOptions } from "../options.js";
 import { selectRules } from "../rule-selection.js";
@@ -67,18 +63,17 @@ export async function runTrace(files: string[], options: TraceOptions, io: CliIO
   // on a server, its real schema (column types, constraints, indexes) is what the predictions and rules start from
   const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
   const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : undefined;
-  const context = [serverSchema, setup].filter((f): f is SourceFile => f !== undefined);
+  const startingSchema = [serverSchema, setup].filter((f): f is SourceFile => f !== undefined);
   await loadParser();
-  // the context is replayed (it builds the schema) but neither traced nor reported
-  const analysis = analyze([...context, ...sources], {
+  // the server's schema and the setup are replayed (they build the schema) but neither traced nor reported
+  const analysis = analyze(sources, {
     pgVersion: options.pgVersion,
     rules: selectRules(undefined),
     keepStatements: true,
     keepBookkeeping: true,
+    startingSchema,
   });
-  const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
-  const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
-  const result = await trace(scripted, {
+  const result = await trace(analysis.analyzed, {
     setupSql: setup?.text,
     seedRows: options.seedRows,
     since: options.since,
@@ -87,7 +82,7 @@ export async function runTrace(files: string[], options: TraceOptions, io: CliIO
     timeouts,
   });
   const format = TRACE_FORMATS[options.format];
-  io.stdout.write(format(result, findings, colorsFor(io.stdout, io.env, options.color)));
+  io.stdout.write(format(result, analysis.findings, colorsFor(io.stdout, io.env, options.color)));
   if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
   const bad = result.statements.some((s) => s.differences.length > 0 || s.observed?.error);
   return bad ? EXIT_FINDINGS : EXIT_OK;
@@ -97,13 +92,3 @@ const TRACE_FORMATS: Record<TraceOptions["format"], (result: TraceResult, findin
   text: formatTraceText,
   json: (result, findings) => formatTraceJson(result, findings),
 };
-
-/** A server's schema as SQL, to replay before the script (trace --db-url). */
-async function readServerSchema(url: string, timeouts: SessionTimeouts): Promise<SourceFile> {
-  const db = await serverDatabase(url, timeouts);
-  try {
-    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
-  } finally {
-    await db.close();
-  }
-}

@@ -8,7 +8,7 @@
 // with its default rules and no --assume-in-transaction; locklint runs in-process on each file twice,
 // with its default rules (what users get) and with --rules all. A statement is the span the splitter
 // gives; a finding belongs to the statement its first character falls in. --list RULE prints the
-// statements of that Squawk rule that locklint misses (with default rules).
+// statements of that Squawk rule (or of any, with `any`) that locklint misses with default rules.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -114,8 +114,10 @@ process.stdout.write(`| **any rule** | ${allSquawk.size} | ${d} (${pct(d, allSqu
 
 if (listRule) {
   process.stdout.write(`\nmissed by locklint (default rules), Squawk rule ${listRule}:\n`);
-  for (const k of squawk.get(listRule) ?? []) {
+  for (const k of listRule === "any" ? allSquawk : (squawk.get(listRule) ?? [])) {
     if (selections.default.has(k)) continue;
+    const rules = [...squawk].filter(([, set]) => set.has(k)).map(([rule]) => rule);
+    process.stdout.write(`[${rules.join(" ")}${selections.all.has(k) ? "; --rules all: " + selections.all.get(k).join(" ") : ""}] `);
     const [file, index] = k.split("#");
     const text = texts.get(file);
     const s = [...splitStatements(text)].filter((x) => x.kind === "statement")[Number(index)];

@@ -245,9 +245,13 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE products SET LOGGED", prep: "ALTER TABLE products SET UNLOGGED" },
   {
     sql: "ALTER TABLE products SET TABLESPACE pg_default",
-    differs: "moving a table to the tablespace it is in does nothing: no rewrite (a real move rewrites; PGlite has one tablespace)",
+    differs:
+      "moving a table to the tablespace it is in does nothing: no new file (a real move copies the files, no rows read: PostgreSQL 15.18 with a second tablespace; PGlite has one)",
   },
-  { sql: "ALTER TABLE products SET ACCESS METHOD heap", differs: "setting the access method the table has does nothing: no rewrite (PGlite has only heap)" },
+  {
+    sql: "ALTER TABLE products SET ACCESS METHOD heap",
+    differs: "setting the access method the table has does nothing: no rewrite (PGlite has only heap; PostgreSQL 15.18 does nothing either)",
+  },
   {
     sql: "ALTER TABLE customers ALTER COLUMN doubled SET EXPRESSION AS (balance * 3)",
     prep: "ALTER TABLE customers ADD COLUMN doubled numeric GENERATED ALWAYS AS (balance * 2) STORED",

@@ -248,7 +248,8 @@ export const ALTER_TABLE_FACTS: Record<AlterTableForm, LockFact> = {
   "ADD CONSTRAINT": AE(),
   "SET LOGGED": AE(rewrite),
   "SET UNLOGGED": AE(rewrite),
-  "SET TABLESPACE": AE(rewrite),
+  // the files are copied block by block (PostgreSQL 15.18: new relfilenode, no rows read)
+  "SET TABLESPACE": AE({ rewrite: true, scan: false }),
   "SET ACCESS METHOD": AE(rewrite),
   "ALTER COLUMN SET EXPRESSION": AE(rewrite),
   "SET (storage parameters)": AE(),

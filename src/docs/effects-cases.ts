@@ -45,6 +45,9 @@ CREATE UNIQUE INDEX ux_customer_status ON customer_status (status);
 CREATE SEQUENCE order_numbers;
 CREATE INDEX ix_events_id ON ONLY events (id);
 CREATE INDEX ix_events_2024_id ON events_2024 (id);
+ALTER TABLE events ADD CONSTRAINT events_id_checked CHECK (id > 0) NOT VALID;
+ALTER TABLE events_2025 ADD CONSTRAINT events_id_checked CHECK (id > 0) NOT VALID;
+ALTER TABLE events_2026 ADD CONSTRAINT events_id_checked CHECK (id > 0) NOT VALID;
 INSERT INTO customers SELECT g, 'u' || g || '@example.com', 'name', '2024-01-01', g, 's' || g % 3, g, 'x' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO orders SELECT g, g, g, 'l' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO products SELECT g, 'p' || g FROM generate_series(1, ${ROWS}) g;
@@ -177,6 +180,17 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE events ADD CONSTRAINT events_id_positive CHECK (id > 0)" },
   { sql: "CREATE INDEX ix_events_at_only ON ONLY events (at)" },
   { sql: "ALTER INDEX ix_events_id ATTACH PARTITION ix_events_2024_id" },
+  { sql: "ALTER TABLE events ALTER COLUMN id TYPE numeric" },
+  { sql: "ALTER TABLE events DROP COLUMN id" },
+  { sql: "ALTER TABLE events ALTER COLUMN id SET DEFAULT 1" },
+  { sql: "ALTER TABLE events ADD CONSTRAINT events_id_small CHECK (id < 1000000) NOT VALID" },
+  { sql: "ALTER TABLE events VALIDATE CONSTRAINT events_id_checked" },
+  { sql: "ALTER TABLE events ADD CONSTRAINT events_customer_fk FOREIGN KEY (id) REFERENCES customers (id)" },
+  { sql: "ALTER TABLE events ADD CONSTRAINT events_customer_fk FOREIGN KEY (id) REFERENCES customers (id) NOT VALID" },
+  { sql: "CREATE TRIGGER events_audit AFTER INSERT ON events FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" },
+  { sql: "TRUNCATE events" },
+  { sql: "UPDATE events SET id = 1" },
+  { sql: "DELETE FROM events" },
   { sql: "LOCK TABLE events IN SHARE MODE" },
   { sql: "LOCK TABLE ONLY events IN SHARE MODE" },
   // a view: its tables and views are locked in the same mode, recursively

@@ -1,4 +1,4 @@
-import { alterTableFact, alterTableRowId, lockFact, type FactId, type LockFact, type RoleOf } from "./facts.js";
+import { alterTableFact, alterTableRowId, lockFact, RECURSES_TO_PARTITIONS, type FactId, type LockFact, type RoleOf } from "./facts.js";
 import { blockedBy, stronger, type Blocked, type LockMode } from "./modes.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "../sql/operations.js";
 import { foreignKeysOnColumn, hasIndexLeadingWith, relationKey, type Constraint, type Index, type Origin, type Schema, type Table } from "../schema/schema.js";
@@ -112,7 +112,15 @@ class Locks {
 
   /** Locks a table as row `id` of the facts table says for `role`. */
   table<F extends FactId>(ref: RelationName | Table, id: F, role: RoleOf<F>, options: LockOptions = {}): void {
-    this.tableWith(ref, `${id} / ${role}`, lockFact(id, role, this.ctx.pgVersion), options);
+    const fact = lockFact(id, role, this.ctx.pgVersion);
+    const table = "written" in ref ? this.ctx.schema.table(ref) : ref;
+    if (role === "table" && table?.kind === "partitioned table" && RECURSES_TO_PARTITIONS.has(id)) {
+      this.tableWith(ref, `${id} / ${role}`, fact, { ...options, rewrite: false, scan: false });
+      const partitioned = "written" in ref ? ref.written : writtenName(ref);
+      for (const partition of allPartitions(table)) this.tableWith(partition, `${id} / ${role}`, fact, { ...options, why: `partition of ${partitioned}` });
+      return;
+    }
+    this.tableWith(ref, `${id} / ${role}`, fact, options);
   }
 
   /** Locks an index as row `id` of the facts table says for `role`. */
@@ -328,7 +336,14 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
       } else {
         locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
-        if (table) for (const index of table.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
+        // a partitioned table's own indexes have no storage: its partitions' indexes are rebuilt
+        const partitioned = table?.kind === "partitioned table";
+        for (const owner of table ? [table, ...(partitioned ? allPartitions(table) : [])] : [])
+          for (const index of owner.indexes)
+            locks.index(index, "alter-column-type-rewrite", "index", {
+              why: "rebuilt with the table",
+              rewrite: owner.kind === "partitioned table" ? false : undefined,
+            });
       }
       if (table) foreignKeyRebuild(table, operation.column, verdict.rewrite, locks);
       break;

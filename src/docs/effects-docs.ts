@@ -1,6 +1,6 @@
 import { FIXTURE, NON_TRANSACTIONAL, predictedEffects, ROWS, TRANSACTIONAL } from "./effects-cases.js";
 import type { RelationLock } from "../locks/effects.js";
-import { factRows, type LockFact, type VersionedFact } from "../locks/facts.js";
+import { factRows, RECURSES_TO_PARTITIONS, type LockFact, type VersionedFact } from "../locks/facts.js";
 import { FEATURES } from "../locks/versions.js";
 import type { DocFile } from "./doc-file.js";
 
@@ -33,6 +33,10 @@ every row read means a scan), and fails on any difference.
 - Indexes are listed where the statement builds, rebuilds, renames or drops them; the locks
   PostgreSQL takes on a table's other indexes along with the table are not listed.
 - A relation the statement itself creates is locked but harmless (\`new\`): nobody else sees it yet.
+- **reads of a REINDEX'd table**: the index's ACCESS EXCLUSIVE stops every query planned on the
+  table (the planner opens all its indexes), so the table's SHARE lists \`reads\` too.
+- Sequences (\`ALTER SEQUENCE\`: SHARE ROW EXCLUSIVE, which \`nextval()\` waits for) and enum types
+  are shown by \`locklint locks\` but are not in this table: pg_locks is read here for tables and indexes.
 - **PostgreSQL differs** marks a prediction known to be wrong (to be corrected): the test checks
   that the difference is what the note says.
 
@@ -62,6 +66,13 @@ at least one case above (the test fails otherwise).
 | row | statement | relation | lock | rewrite | scan |
 | --- | --- | --- | --- | --- | --- |
 ${factTable().join("\n")}
+
+On a partitioned table the \`table\` fact of these rows holds for each partition too (recursively),
+which holds the rows that are read or rewritten; the partitioned table itself is locked in the
+same mode and has no rows: ${[...RECURSES_TO_PARTITIONS].map((id) => `\`${id}\``).join(", ")}.
+Rows with a \`partition\` role of their own (ADD COLUMN, SET NOT NULL, ADD CHECK, CREATE INDEX)
+say so there. \`LOCK TABLE\` locks the partitions too (not with \`ONLY\`), and for a view the
+tables and views it reads, recursively, in the mode it names.
 
 ## The fixture
 

@@ -38,7 +38,8 @@ export class RevisionHistory {
     throw new UsageError(`no revision ${name} in the project: give a revision id (or a unique start of one), a branch label, or heads`);
   }
 
-  private withDescendants(roots: readonly string[]): string[] {
+  /** The revisions and every revision built on them. */
+  withDescendants(roots: readonly string[]): string[] {
     const found = new Set<string>();
     const visit = (id: string) => {
       if (found.has(id)) return;

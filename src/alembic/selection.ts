@@ -14,11 +14,13 @@ export interface SelectionOptions {
 export interface Selection {
   revisions: Set<string>;
   /**
-   * The revisions go out in one deploy (what a branch adds, --since-ref): judged as `--since` judges
-   * the revisions after it, on a database that holds every other revision, what one of them creates
-   * being new to the others. --all and --revision judge each revision on its own.
+   * The selected revisions that go out in one deploy (what a branch adds, --since-ref): judged as
+   * `--since` judges the revisions after it, on a database that holds every other revision, what one
+   * of them creates being new to the others. Only those every revision built on is selected too: a
+   * changed revision that unselected ones build on was deployed long ago, and is judged on its own,
+   * as --all and --revision judge each revision.
    */
-  together: boolean;
+  together: ReadonlySet<string>;
   /** One line for the user: what was selected and why. */
   description: string;
 }
@@ -26,17 +28,17 @@ export interface Selection {
 export function selectRevisions(history: RevisionHistory, options: SelectionOptions, cwd: string): Selection {
   const given = [options.all && "--all", options.revision?.length && "--revision", options.sinceRef !== undefined && "--since-ref"].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one of --all, --revision and --since-ref, not ${given.join(" and ")}`);
-  if (options.all) return { revisions: new Set(history.ids), together: false, description: `every revision (${history.ids.length})` };
+  if (options.all) return { revisions: new Set(history.ids), together: new Set(), description: `every revision (${history.ids.length})` };
   if (options.revision?.length) {
     const revisions = new Set(options.revision.flatMap((name) => history.resolve(name)));
-    return { revisions, together: false, description: `${plural(revisions.size, "revision")} named: ${listed(revisions)}` };
+    return { revisions, together: new Set(), description: `${plural(revisions.size, "revision")} named: ${listed(revisions)}` };
   }
   if (options.sinceRef !== undefined) return changedRevisions(history, cwd, options.sinceRef, "");
   const ref = gitRoot(cwd) ? defaultBranch(cwd) : null;
   if (!ref)
     return {
       revisions: new Set(history.ids),
-      together: false,
+      together: new Set(),
       description: `every revision (${history.ids.length}): git cannot tell a default branch to compare with`,
     };
   return changedRevisions(history, cwd, ref, " (the default branch)");
@@ -50,7 +52,8 @@ function changedRevisions(history: RevisionHistory, cwd: string, ref: string, no
     revisions.size === 0
       ? `no revision file added or changed since ${ref}${note}: nothing to report (--all reports every revision)`
       : `${plural(revisions.size, "revision")} added or changed since ${ref}${note}: ${listed(revisions)}`;
-  return { revisions, together: true, description };
+  const together = new Set([...revisions].filter((id) => history.withDescendants([id]).every((d) => revisions.has(d))));
+  return { revisions, together, description };
 }
 
 function listed(revisions: ReadonlySet<string>): string {

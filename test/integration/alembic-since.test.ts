@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEBIAN_PYTHON, HAS_ALEMBIC, needs, runCli } from "../support/cli.js";
@@ -91,6 +92,24 @@ describe.skipIf(!HAS_ALEMBIC)(needs(HAS_ALEMBIC, ALEMBIC, "locklint alembic --si
     expect(viaProject.find((f) => f.rule === "lock-held-during-slow-statement")?.message).toBe(
       `this statement reads all of orders while ACCESS EXCLUSIVE on orders, taken at ${VERSIONS}/0006_invoices.py:12 (op.add_column), is still held: reads and writes of orders wait for it too`,
     );
+  });
+
+  it("a changed revision that unselected ones build on is judged on its own, as --revision judges it; the new ones as before", async () => {
+    const changed = makeRepository("shop-risky", FEATURE);
+    const old = join(changed, VERSIONS, "0004_bigger_amounts.py");
+    writeFileSync(old, `${readFileSync(old, "utf8")}\n# a comment added on the branch\n`);
+    const run = async (...args: string[]) => {
+      const result = await runCli(["alembic", "--python", DEBIAN_PYTHON, "--format", "json", ...args], "", false, { cwd: changed, env: { ...process.env } });
+      return { stderr: result.stderr, findings: findingsOf(result.stdout) };
+    };
+    const selected = await run("--since-ref", "main");
+    expect(selected.stderr).toBe("locklint alembic: 3 revisions added or changed since main: 0004, 0006, 0007\n");
+    const of = (findings: JsonFinding[], revisions: string[]) => findings.filter((f) => revisions.includes(f.revision ?? "")).map(shown);
+    expect(of(selected.findings, ["0004"])).toEqual(of((await run("--revision", "0004")).findings, ["0004"]));
+    expect(of(selected.findings, ["0004"]).length).toBeGreaterThan(0);
+    // the branch's new revisions: the same findings as without the changed one
+    const unchanged = await cli(["alembic", "--python", DEBIAN_PYTHON, "--since-ref", "main", "--format", "json"]);
+    expect(of(selected.findings, ["0006", "0007"])).toEqual(of(findingsOf(unchanged.stdout), ["0006", "0007"]));
   });
 
   it("without the migration files, the pipe cites the SQL line", async () => {

@@ -1,8 +1,10 @@
 import { defineRule, type RuleContext } from "../src/lint/rule.js";
-import type { Operation } from "../src/sql/operations.js";
+import type { ConstraintSpec, Operation } from "../src/sql/operations.js";
 
-/** What running an unnamed CREATE INDEX again does: no error, a duplicate index under a new name. */
+/** What running an unnamed CREATE INDEX or ADD CONSTRAINT again does: no error, a duplicate under a new name. */
 const SECOND_COPY = "builds a second copy of this unnamed index under a new name (IF NOT EXISTS needs a name)";
+const SECOND_CONSTRAINT = "adds a second copy of this unnamed constraint under a new name (name it, and drop it IF EXISTS first)";
+const REPEATS = new Set([SECOND_COPY, SECOND_CONSTRAINT]);
 
 /**
  * Why a statement that already ran fails when the migration is run again, or null when a re-run is
@@ -29,7 +31,7 @@ function rerunFailure(op: Operation, sql: string, ctx: RuleContext): string | nu
     case "add-enum-value":
       return /\bADD\s+VALUE\s+IF\s+NOT\s+EXISTS\b/i.test(sql) ? null : `value '${op.value}' of ${op.type.written} already exists`;
     case "add-constraint":
-      return addConstraintFailure(op.table.written, op.constraint.name, ctx);
+      return addConstraintFailure(op.table.written, op.constraint, ctx);
     case "drop-relation":
       return guardedDrop(sql, /\bDROP\s+(?:MATERIALIZED\s+)?(?:TABLE|VIEW)\s+IF\s+EXISTS\b/gi, ctx, op.op)
         ? null
@@ -134,15 +136,45 @@ function guardedDrop(sql: string, guard: RegExp, ctx: RuleContext, kind: Operati
 }
 
 /** ADD CONSTRAINT is repeatable once after a DROP CONSTRAINT IF EXISTS of the same name earlier in the file. */
-function addConstraintFailure(table: string, name: string | null, ctx: RuleContext): string {
-  const what = name ? `constraint ${name} of ${table} already exists` : `the constraint is added a second time (or fails, for a primary key)`;
-  if (name === null || ctx.firstTime(droppedKey(ctx, table, name))) return what;
+function addConstraintFailure(table: string, constraint: ConstraintSpec, ctx: RuleContext): string | null {
+  const name = constraint.name;
+  if (name === null) return constraint.kind === "primary-key" ? `${table} already has a primary key` : SECOND_CONSTRAINT;
+  if (ctx.firstTime(droppedKey(ctx, table, name))) return `constraint ${name} of ${table} already exists`;
   // dropped before: this ADD is guarded, a second ADD of the same name is not
-  return ctx.firstTime(`added|${droppedKey(ctx, table, name)}`) ? "" : what;
+  return ctx.firstTime(`added|${droppedKey(ctx, table, name)}`) ? null : `constraint ${name} of ${table} already exists`;
 }
 
 function droppedKey(ctx: RuleContext, table: string, name: string): string {
   return `dropped|${ctx.statement.file.path}|${table}|${name}`;
+}
+
+/** The clause that makes the statement repeatable, where PostgreSQL has one. */
+function guardOf(op: Operation): string | null {
+  switch (op.op) {
+    case "create-table":
+    case "create-table-as":
+    case "create-index":
+    case "add-column":
+    case "add-enum-value":
+      return "IF NOT EXISTS";
+    case "create-view":
+      return op.materialized ? "IF NOT EXISTS" : "OR REPLACE";
+    case "create-trigger":
+      return "OR REPLACE";
+    case "drop-relation":
+    case "drop-index":
+    case "drop-type":
+    case "drop-column":
+    case "drop-constraint":
+    case "drop-trigger":
+    case "drop-schema":
+      return "IF EXISTS";
+    case "no-table-lock":
+    case "unknown":
+      return op.what.startsWith("DROP ") ? "IF EXISTS" : op.what.startsWith("CREATE ") ? "IF NOT EXISTS (or OR REPLACE)" : null;
+    default:
+      return null;
+  }
 }
 
 function withoutComments(sql: string): string {
@@ -172,13 +204,15 @@ export default defineRule({
     for (const { operation } of ctx.effects.operations) {
       const failure = rerunFailure(operation, sql, ctx);
       if (!failure) continue;
-      const guard = /^(drop|detach)/.test(operation.op) ? "IF EXISTS" : /^(create|add)/.test(operation.op) ? "IF NOT EXISTS" : null;
+      const guard = guardOf(operation);
       ctx.report({
-        message: `outside a transaction${guard ? ` and without ${guard}` : ""}: if the migration fails after this statement, running it again ${failure === SECOND_COPY ? failure : `fails here because ${failure}`}`,
+        message: `outside a transaction${guard ? ` and without ${guard}` : ""}: if the migration fails after this statement, running it again ${REPEATS.has(failure) ? failure : `fails here because ${failure}`}`,
         help: {
           text: guard
             ? `Add ${guard} so the step can run twice, or run the statements in one transaction (BEGIN ... COMMIT) where that is allowed.`
-            : "This form has no IF [NOT] EXISTS: run it in a transaction with the statements after it (BEGIN ... COMMIT), or guard it with a DO block that checks the catalog.",
+            : operation.op === "add-constraint"
+              ? "ADD CONSTRAINT has no IF NOT EXISTS: drop the constraint with DROP CONSTRAINT IF EXISTS just before it, or run the statements in one transaction (BEGIN ... COMMIT)."
+              : "This form has no IF [NOT] EXISTS: run it in a transaction with the statements after it (BEGIN ... COMMIT), or guard it with a DO block that checks the catalog.",
         },
         locks: [],
       });

@@ -69,8 +69,17 @@ describe("prefer-robust-stmts: where the statement runs", () => {
     expect((await findings(sql)).map((f) => f.line)).toEqual([3]);
   });
 
-  it("an unnamed CREATE INDEX does not fail a second run: it builds a second index, and says so", async () => {
-    const [found] = await findings("CREATE INDEX ON k (a);\n");
-    expect(found!.message).toContain("running it again builds a second copy of this unnamed index");
+  it("an unnamed CREATE INDEX or CHECK does not fail a second run: it adds a second copy, and says so", async () => {
+    const [index] = await findings("CREATE INDEX ON k (a);\n");
+    expect(index!.message).toContain("running it again builds a second copy of this unnamed index");
+    const [check] = await findings("ALTER TABLE k ADD CHECK (b > 0);\n");
+    expect(check!.message).toContain("running it again adds a second copy of this unnamed constraint");
+  });
+
+  it("ADD CONSTRAINT has no IF NOT EXISTS: the help says to drop it IF EXISTS first", async () => {
+    const r = await runCli(["--format", "json", "--rules", "prefer-robust-stmts"], "ALTER TABLE k ADD CONSTRAINT k_b_check CHECK (b > 0);\n");
+    const [found] = lintReport(r.stdout).findings;
+    expect(found!.message).toMatch(/^outside a transaction: .* constraint k_b_check of k already exists$/);
+    expect(found!.help).toContain("DROP CONSTRAINT IF EXISTS just before it");
   });
 });

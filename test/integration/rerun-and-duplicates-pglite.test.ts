@@ -30,6 +30,17 @@ describe("prefer-robust-stmts: which statements fail when run a second time outs
   });
 });
 
+describe("prefer-robust-stmts: an unnamed index or constraint run twice is added twice", () => {
+  it("CREATE INDEX ON and ADD CHECK without a name succeed again, under a new name", async () => {
+    await db.exec("CREATE SCHEMA unnamed; SET search_path = unnamed; CREATE TABLE k (a int, b int)");
+    for (let run = 0; run < 2; run++) await db.exec("CREATE INDEX ON k (a); ALTER TABLE k ADD CHECK (b > 0)");
+    const count = async (sql: string) => (await db.query<{ n: number }>(sql)).rows[0]!.n;
+    expect(await count("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = 'unnamed' AND tablename = 'k'")).toBe(2);
+    expect(await count("SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'unnamed.k'::regclass AND contype = 'c'")).toBe(2);
+    await db.exec("SET search_path = public");
+  });
+});
+
 describe("ban-duplicate-column-assignments: which statements PostgreSQL rejects", () => {
   beforeAll(async () => {
     await db.exec("CREATE SCHEMA dup; SET search_path = dup");

@@ -36,7 +36,7 @@ export interface AccuracyReport {
   pgVersion: string;
   seed: number;
   perRule: number;
-  files: { name: string; statements: number; findings: number; failedInReplay: number }[];
+  files: { name: string; statements: number; findings: number; failedInReplay: number; firstFailures: string[] }[];
   rules: RuleResult[];
   judged: JudgedFinding[];
 }
@@ -64,7 +64,13 @@ export async function measureAccuracy(options: AccuracyOptions): Promise<Accurac
     log(`${history.name}: ${history.statements.length} statements, ${mine.length} sampled findings`);
     const replay = new HistoryReplay(options.server, history, `accuracy_${h}`);
     const results = await replay.run(runnable.map((p) => p.plan!));
-    files.push({ name: history.name, statements: history.statements.length, findings: history.findings.length, failedInReplay: replay.mainFailures.size });
+    files.push({
+      name: history.name,
+      statements: history.statements.length,
+      findings: history.findings.length,
+      failedInReplay: replay.mainFailures.size,
+      firstFailures: [...replay.mainFailures].slice(0, 5).map(([i, error]) => `line ${history.statements[i]!.line}: ${error}`),
+    });
     for (const p of plans) {
       const at = runnable.indexOf(p);
       judged.push(judgeOne(history, p.finding, at < 0 ? null : results[at]!, p.problem));

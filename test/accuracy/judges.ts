@@ -40,11 +40,19 @@ const tp = (why: string, factNotes: string[] = []): Judgement => ({ verdict: "tp
 const fp = (why: string, factNotes: string[] = []): Judgement => ({ verdict: "fp", why, ...(factNotes.length ? { factNotes } : {}) });
 const unreplayable = (why: string): Judgement => ({ verdict: "unreplayable", why });
 
-/** The claimed relation, as a table that existed when the revision started; or why not. */
+/**
+ * The claimed relation, as a table that existed when the revision started; or why not. Resolved just before
+ * the flagged statement (a table renamed earlier in the revision has its new name there), then looked up
+ * among the relations committed at the revision's start.
+ */
 function existing(o: Observation, name: string): { oid: number } | { judgement: Judgement } {
+  const now = o.resolved.get(name) ?? null;
+  if (now !== null) {
+    const table = o.names.get(now)?.table ?? now;
+    return o.existed.has(now) ? { oid: table } : { judgement: fp(`${name} did not exist when the revision started (created earlier in it)`) };
+  }
   const atStart = o.resolvedAtStart.get(name) ?? null;
   if (atStart !== null) return { oid: o.existed.get(atStart)?.table ?? atStart };
-  if ((o.resolved.get(name) ?? null) !== null) return { judgement: fp(`${name} did not exist when the revision started (created earlier in it)`) };
   return { judgement: unreplayable(`${name} does not exist in the replay${o.error ? ` (${o.error.message})` : ""}`) };
 }
 
@@ -126,6 +134,22 @@ async function columnExists(db: SqlSession, table: string, column: string): Prom
     )
   ).rows[0]!;
   return row.n !== "0";
+}
+
+/** Every column of every user table, committed (at the revision's start), by table oid: a table renamed later in the revision is found by its oid. */
+async function columnsAtStart(db: SqlSession): Promise<Record<string, unknown>> {
+  const rows = (
+    await db.query<{ oid: string; cols: string[] }>(
+      `SELECT c.oid::int8::text AS oid, array_agg(a.attname::text) AS cols FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+       WHERE c.relkind IN ('r', 'p') AND c.oid >= 16384 AND a.attnum > 0 AND NOT a.attisdropped GROUP BY c.oid`,
+    )
+  ).rows;
+  return { columns: Object.fromEntries(rows.map((r) => [r.oid, r.cols])) };
+}
+
+function hadColumn(o: Observation, oid: number, column: string): boolean {
+  const columns = (o.start.columns as Record<string, string[]> | undefined)?.[String(oid)] ?? [];
+  return columns.includes(column);
 }
 
 async function relationExists(db: SqlSession, name: string): Promise<{ exists: boolean; kind: string | null }> {
@@ -320,7 +344,7 @@ export const JUDGES: Record<string, Judge> = {
   "dropping-column": {
     claim: "a column of a table from before the revision, existing when the revision started, is dropped (queries naming it fail)",
     claimed: (f) => [dropped(f).table],
-    atStart: (f) => async (db) => ({ column: await columnExists(db, dropped(f).table, dropped(f).column) }),
+    atStart: () => columnsAtStart,
     after: (f) => async (db) => ({ column: await columnExists(db, dropped(f).table, dropped(f).column) }),
     judge(f, o) {
       const error = statementError(o);
@@ -328,14 +352,14 @@ export const JUDGES: Record<string, Judge> = {
       const { table, column } = dropped(f);
       const e = existing(o, table);
       if ("judgement" in e) return e.judgement;
-      if (o.start.column !== true) return fp(`${table}.${column} did not exist when the revision started`);
+      if (!hadColumn(o, e.oid, column)) return fp(`${table}.${column} did not exist when the revision started (added earlier in it)`);
       return o.extra.column === false ? tp(`${table}.${column} existed and is gone`) : fp(`${table}.${column} is still there`);
     },
   },
   "renaming-column": {
     claim: "a column that existed when the revision started is renamed (queries naming the old name fail)",
     claimed: (f) => [renamedColumn(f).table],
-    atStart: (f) => async (db) => ({ column: await columnExists(db, renamedColumn(f).table, renamedColumn(f).column) }),
+    atStart: () => columnsAtStart,
     after: (f) => async (db) => ({ column: await columnExists(db, renamedColumn(f).table, renamedColumn(f).column) }),
     judge(f, o) {
       const error = statementError(o);
@@ -343,7 +367,7 @@ export const JUDGES: Record<string, Judge> = {
       const { table, column } = renamedColumn(f);
       const e = existing(o, table);
       if ("judgement" in e) return e.judgement;
-      if (o.start.column !== true) return fp(`${table}.${column} did not exist when the revision started`);
+      if (!hadColumn(o, e.oid, column)) return fp(`${table}.${column} did not exist when the revision started (added earlier in it)`);
       return o.extra.column === false ? tp(`${table}.${column} existed and the old name is gone`) : fp(`${table}.${column} is still there`);
     },
   },

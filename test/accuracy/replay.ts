@@ -215,8 +215,9 @@ export class HistoryReplay {
       await a.exec("BEGIN");
       inTx = true;
     }
-    // session settings the history made before (lock_timeout, ...): the copy's session starts without them
-    for (const s of statements.slice(0, plan.startIndex)) if (SETTING.test(s.sql)) await this.execute(a, s.sql, inTx);
+    // each revision is deployed on its own (locklint's deploy unit): of the settings made before it, only those of
+    // the preamble before the first revision (env.py's, made at every run) are in force
+    for (const s of statements.slice(0, plan.startIndex)) if (s.revisionLine === 0 && SETTING.test(s.sql)) await this.execute(a, s.sql, inTx);
     const priorFailures: { line: number; error: string }[] = [];
     for (const s of statements.slice(plan.startIndex, plan.flaggedIndex)) {
       inTx = await this.step(a, s, inTx, priorFailures);
@@ -279,7 +280,8 @@ export class HistoryReplay {
       if (n > 0 && now - (readsBefore.get(oid) ?? 0) >= n) scanned.add(oid);
     }
     let lockedRows: number | null = null;
-    if (plan.rowProbe && !result.error) lockedRows = await this.lockedRows(plan.rowProbe);
+    const rowProbe = plan.rowProbe ? (resolved.get(plan.rowProbe) ?? (await resolve(a, plan.rowProbe))) : null;
+    if (rowProbe !== null && !result.error) lockedRows = await this.lockedRows(rowProbe);
     let extra: Record<string, unknown> = {};
     if (plan.after) {
       if (inTx) await a.exec("SAVEPOINT extra");
@@ -320,9 +322,16 @@ export class HistoryReplay {
   }
 
   /** Rows of `table` a second session cannot lock right now (FOR UPDATE SKIP LOCKED skips them); null when it waits on the table itself. */
-  private async lockedRows(table: string): Promise<number | null> {
+  private async lockedRows(oid: number): Promise<number | null> {
     const b = this.probeSession!;
     try {
+      const table = (
+        await b.query<{ name: string }>(
+          `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1`,
+          [oid],
+        )
+      ).rows[0]?.name;
+      if (!table) return null;
       const all = (await b.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`)).rows[0]!.n;
       const free = (await b.query<{ n: string }>(`SELECT count(*)::text AS n FROM (SELECT 1 FROM ${table} FOR UPDATE SKIP LOCKED) x`)).rows[0]!.n;
       return Number(all) - Number(free);

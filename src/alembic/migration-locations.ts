@@ -1,4 +1,4 @@
-import type { Finding, MigrationLocation } from "../lint/findings.js";
+import type { MigrationLocation } from "../lint/findings.js";
 import type { LocatedStatement, StatementLocator } from "../lint/statement-places.js";
 import { stepOwner, type Revision } from "../sql/script.js";
 import { callScore, type MigrationFile, type OpCall } from "./migration-files.js";
@@ -30,22 +30,6 @@ function migrationFunction(revision: Revision, files: ReadonlyMap<string, Migrat
   const fn = file?.[revision.direction];
   if (!file) return undefined;
   return { file: file.path, line: fn?.line ?? 1, column: 1, call: null };
-}
-
-/**
- * The same after the analysis, for findings that have no place yet (one locator for the run, the
- * findings in file order): each statement is located once.
- */
-export function locateInMigrations(findings: readonly Finding[], files: ReadonlyMap<string, MigrationFile>): void {
-  const locator = migrationLocator(files);
-  const byStatement = new Map<string, MigrationLocation | undefined>();
-  for (const finding of findings) {
-    if (finding.migration) continue; // the rule knew the place (an offline failure's traceback), or analyze located it
-    const key = `${finding.file}\0${finding.statementLine}\0${finding.statementColumn}`;
-    if (!byStatement.has(key)) byStatement.set(key, locator.statement(finding));
-    const location = byStatement.get(key);
-    if (location) finding.migration = location;
-  }
 }
 
 function locate(statement: LocatedStatement, files: ReadonlyMap<string, MigrationFile>, used: Set<OpCall>): MigrationLocation | undefined {

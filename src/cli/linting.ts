@@ -18,6 +18,7 @@ import type { Report } from "../report/stream.js";
 import { summarize, textReport, type Summary } from "../report/text.js";
 import { loadParser } from "../sql/parse.js";
 import type { RevisionRange } from "../sql/script.js";
+import type { StatementLocator } from "../lint/statement-places.js";
 import { decodeSource, type SourceFile } from "../sql/source.js";
 import { serverDatabase } from "../trace/database.js";
 import { schemaAsSql } from "../trace/introspect.js";
@@ -128,7 +129,7 @@ export async function lintSources(
   rules: Rule[],
   options: ReportOptions & LintFlags,
   config: Config | null,
-  input: { range?: RevisionRange; assumeInTransaction?: boolean },
+  input: { range?: RevisionRange; assumeInTransaction?: boolean; locate?: StatementLocator },
 ): Promise<Analysis> {
   const sizes = await loadSizes(options, config);
   const startingSchema = await startingSchemaOf(options);

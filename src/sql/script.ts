@@ -46,12 +46,15 @@ export interface StatementPlace {
 
 /**
  * --since REV: report the revisions after REV (deployed together); --revision REV: only that one;
- * revisions (locklint alembic): the steps of these revisions, upgrade or downgrade.
+ * revisions (locklint alembic): the steps of these revisions, upgrade or downgrade; those also in
+ * `together` are deployed together, as after --since (`locklint alembic --since-ref`: what a branch
+ * adds), so that both judge the same revisions alike.
  */
 export interface RevisionRange {
   since?: string;
   revision?: string;
   revisions?: ReadonlySet<string>;
+  together?: ReadonlySet<string>;
 }
 
 /** The revision whose migration function a step runs: `upgrade A -> B` runs B's, `downgrade B -> A` B's. */
@@ -147,7 +150,8 @@ export class ScriptTracker {
   }
 
   private unitFor(transaction: number | null, statementIndex: number): DeployUnit {
-    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
+    if (this.pastSince || (this.revision !== null && this.reported && this.range.together?.has(stepOwner(this.revision) ?? "")))
+      return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
     if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
     if (transaction !== null) return { key: `t${transaction}`, label: "transaction" };
     return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };

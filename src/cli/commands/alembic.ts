@@ -2,7 +2,7 @@ import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import { RevisionHistory } from "../../alembic/history.js";
 import { indexMigrationFiles } from "../../alembic/migration-files.js";
-import { locateInMigrations } from "../../alembic/migration-locations.js";
+import { migrationLocator } from "../../alembic/migration-locations.js";
 import { checkRendered, renderHistory } from "../../alembic/offline.js";
 import { findAlembicIni, readAlembicProject } from "../../alembic/project.js";
 import { selectRevisions } from "../../alembic/selection.js";
@@ -86,14 +86,16 @@ export async function runAlembic(cliOptions: AlembicOptions, command: Command, i
     [...selection.revisions].map((id) => history.files.get(id)!),
     { downgrade: options.downgrade, cwd },
   );
-  const lint = await lintSources(rendering.sources, rules, options, config, { range: { revisions: selection.revisions } });
+  // the .py paths (absolute, or from the ini's directory) as the user would write them: from where locklint runs
+  const locate = migrationLocator(migrationFiles, (path) => relative(cwd, resolve(dirname(project.ini), path)));
+  const lint = await lintSources(rendering.sources, rules, options, config, {
+    range: { revisions: selection.revisions, together: selection.together },
+    locate,
+  });
   // an empty rendering must not pass as clean
   if (history.ids.length > 0 && lint.revisions.size === 0)
     throw new UsageError(
       `alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`,
     );
-  locateInMigrations(lint.findings, migrationFiles);
-  // the .py paths (absolute, or from the ini's directory) as the user would write them: from where locklint runs
-  for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative(cwd, resolve(dirname(project.ini), f.migration.file)) };
   return reportFindings(lint, outputs, options, io);
 }

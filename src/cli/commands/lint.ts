@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { indexMigrationFiles } from "../../alembic/migration-files.js";
-import { locateInMigrations } from "../../alembic/migration-locations.js";
+import { migrationLocator } from "../../alembic/migration-locations.js";
 import { checkRange, rangeOf, readInputs, reportUnread, unreadInputsExit } from "../inputs.js";
 import type { CliIO } from "../io.js";
 import { configFor, configuredRules, lintSources, reportFindings } from "../linting.js";
@@ -32,8 +32,11 @@ export async function runLint(files: string[], cliOptions: LintOptions, command:
     : undefined;
   const inputs = await readInputs(files, io, options);
   reportUnread(inputs, io);
-  const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+  const lint = await lintSources(inputs.sources, rules, options, config, {
+    range: rangeOf(options),
+    assumeInTransaction: options.assumeInTransaction,
+    locate: migrationFiles && migrationLocator(migrationFiles),
+  });
   checkRange(options, lint.revisions);
-  if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
   return unreadInputsExit(inputs, await reportFindings(lint, outputs, options, io));
 }

@@ -7,11 +7,11 @@ import { runCli } from "./support/cli.js";
 /** Statements locklint does not model (`unknown` operations) are said, in JSON always and with --verbose in text (issue 17). */
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-unmodelled-"));
-const DO_BLOCK = "CREATE TABLE t (a int);\nDO $$ BEGIN PERFORM 1; END $$;\nCREATE INDEX i ON t (a);\n";
+const DO_BLOCK = "CREATE TABLE IF NOT EXISTS t (a int);\nDO $$ BEGIN PERFORM 1; END $$;\nCREATE INDEX IF NOT EXISTS i ON t (a);\n";
 const input = join(dir, "do.sql");
 writeFileSync(input, DO_BLOCK);
 const plain = join(dir, "plain.sql");
-writeFileSync(plain, "CREATE TABLE t (a int);\nCREATE INDEX i ON t (a);\n");
+writeFileSync(plain, "CREATE TABLE IF NOT EXISTS t (a int);\nCREATE INDEX IF NOT EXISTS i ON t (a);\n");
 
 const DO_WHAT = "DO block (its statements are not analysed)";
 

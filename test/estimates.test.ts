@@ -68,6 +68,15 @@ describe("lock-time estimates", () => {
     expect(text).toContain("(index build over 3.0 GB, then 1 more statement)");
   });
 
+  it("TRUNCATE gives the table new, empty files: it reads and writes no rows, so its lock is held only for the statements after it", async () => {
+    const truncate = join(dir, "truncate.sql");
+    writeFileSync(truncate, "BEGIN;\nTRUNCATE orders;\nCOMMIT;\n");
+    const report = locksReport((await runCli(["locks", "--format", "json", "--stats", BIG, truncate])).stdout);
+    const orders = report.statements.find((s) => s.line === 2)!.locks.find((l) => l.relation === "orders")!;
+    expect(orders).toMatchObject({ mode: "ACCESS EXCLUSIVE", rewrite: true, scan: false });
+    expect(orders.estimate).toMatchObject({ lowMs: 0, highMs: 0 });
+  });
+
   it("on a tiny table, a duration finding drops to a warning", async () => {
     const index = ruleFinding((await lintJson("--stats", TINY)).findings, "require-concurrent-index-creation");
     expect(index.severity).toBe("warning");

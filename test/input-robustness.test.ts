@@ -17,7 +17,7 @@ function file(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-const INDEX = "CREATE INDEX ix_t_a ON t (a);\n";
+const INDEX = "CREATE INDEX IF NOT EXISTS ix_t_a ON t (a);\n";
 const INDEX_FINDING = "require-concurrent-index-creation";
 
 /** The CLI in-process with stdin as given: chunks, none at all, or an endless stream. */

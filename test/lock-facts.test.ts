@@ -286,3 +286,19 @@ describe("ALTER SEQUENCE ... OWNED BY (issue 18)", () => {
     expect(await locksOf(SCRIPT, "ALTER SEQUENCE order_seq OWNED BY NONE")).toEqual([]);
   });
 });
+
+describe("REINDEX stops reads of its table (issue 18)", () => {
+  // measured on PostgreSQL 15.18 with a second session: every read of the table waits while its index is
+  // rebuilt (the planner opens each of a table's indexes), although the table itself is only SHARE-locked
+  it("the transaction's timeline keeps it, when the table was already SHARE-locked by an earlier statement", async () => {
+    const r = await runCli(["locks", "--format", "json"], "BEGIN;\nCREATE INDEX ix_t_a ON t (a);\nREINDEX TABLE t;\nCOMMIT;\n");
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout) as {
+      statements: { line: number; locks: { relation: string; mode: string; blocks: string[] }[] }[];
+      transactions: { locks: { relation: string; mode: string; blocks: string[] }[] }[];
+    };
+    const reindex = report.statements.find((s) => s.line === 3)!;
+    expect(reindex.locks.find((l) => l.relation === "t")).toMatchObject({ mode: "SHARE", blocks: ["reads", "writes", "ddl"] });
+    expect(report.transactions[0]!.locks.find((l) => l.relation === "t")).toMatchObject({ mode: "SHARE", blocks: ["reads", "writes", "ddl"] });
+  });
+});

@@ -79,6 +79,8 @@ export function lockWork(
   if (lock.kind === "index" || lock.newInTransaction) return null;
   const table = sizes.get(lock.key);
   if (!table) return null;
+  // TRUNCATE and REFRESH ... WITH NO DATA give the relation new, empty files: nothing is read or written
+  if (lock.rewrite && operations.every(emptiesRelation)) return { ms: 0, basis: "" };
   if (lock.rewrite) return { ms: (table.totalBytes / throughput.rewrite) * 1000, basis: `rewrite ${formatBytes(table.totalBytes)}` };
   if (!lock.scan) return { ms: 0, basis: "" };
   if (operations.some((o) => INDEX_BUILDING.has(o.op) || buildsIndex(o))) {
@@ -92,6 +94,10 @@ export function lockWork(
     return { ms: (table.heapBytes / throughput.foreignKey) * 1000, basis: `foreign-key check over ${formatBytes(table.heapBytes)}` };
   }
   return { ms: (table.heapBytes / throughput.validate) * 1000, basis: `scan ${formatBytes(table.heapBytes)}` };
+}
+
+function emptiesRelation(op: Operation): boolean {
+  return op.op === "truncate" || (op.op === "refresh-materialized-view" && !op.withData);
 }
 
 function buildsIndex(op: Operation): boolean {

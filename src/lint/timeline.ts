@@ -2,7 +2,7 @@ import type { AnalyzedStatement } from "./analyze.js";
 import type { HoldEstimate } from "../cost/estimate.js";
 import { lockHold, workSpans, type WorkSpan } from "../cost/hold.js";
 import type { RelationLock } from "../locks/effects.js";
-import { blockedBy, stronger, type Blocked, type LockMode } from "../locks/modes.js";
+import { blockedBy, stronger, unionBlocked, type Blocked, type LockMode } from "../locks/modes.js";
 
 /**
  * Lock timelines: a lock is held until its transaction ends, so for every transaction and every
@@ -111,10 +111,13 @@ export function buildTimelines(statements: readonly AnalyzedStatement[]): Transa
         timeline.locks.push(entry);
         open.acquiredAt.push(index);
         open.firstLocks.push({ lock, statementLocks: effects.locks, span: spans[index]! });
-      } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
-        existing.mode = lock.mode;
-        existing.blocks = blockedBy(lock.mode);
-        existing.strongestAt = point;
+      } else {
+        if (stronger(existing.mode, lock.mode) !== existing.mode) {
+          existing.mode = lock.mode;
+          existing.strongestAt = point;
+        }
+        // what a statement stops may be more than its mode says (REINDEX: its index's lock stops the table's reads)
+        existing.blocks = unionBlocked(existing.blocks, lock.blocks, blockedBy(existing.mode));
       }
     }
     if (endsTransaction(statement.operations)) {

@@ -1,5 +1,5 @@
 import { alterTableFact, alterTableRowId, lockFact, RECURSES_TO_PARTITIONS, type FactId, type LockFact, type RoleOf } from "./facts.js";
-import { blockedBy, stronger, type Blocked, type LockMode } from "./modes.js";
+import { blockedBy, stronger, unionBlocked, type Blocked, type LockMode } from "./modes.js";
 import type { ColumnSpec, ConstraintSpec, Operation } from "../sql/operations.js";
 import { foreignKeysOnColumn, hasIndexLeadingWith, relationKey, type Constraint, type Index, type Origin, type Schema, type Table } from "../schema/schema.js";
 import { quoteIdent, type ColumnType, type RelationName } from "../sql/ast.js";
@@ -207,13 +207,6 @@ class Locks {
 /** The fact's rewrite and scan, unless a condition of the schema says otherwise. */
 function withFact(fact: LockFact, options: LockOptions): LockOptions {
   return { ...options, rewrite: options.rewrite ?? fact.rewrite, scan: options.scan ?? fact.scan };
-}
-
-const BLOCKED_ORDER: readonly Blocked[] = ["reads", "writes", "ddl"];
-
-/** Both lists of blocked traffic, in the usual order. */
-function unionBlocked(a: readonly Blocked[], b: readonly Blocked[]): Blocked[] {
-  return BLOCKED_ORDER.filter((x) => a.includes(x) || b.includes(x));
 }
 
 function writtenName(ref: { schema: string | null; name: string }): string {
@@ -955,7 +948,7 @@ export function mergeLocks(effects: readonly OperationEffect[]): RelationLock[] 
         continue;
       }
       seen.mode = stronger(seen.mode, lock.mode);
-      seen.blocks = unionBlocked(unionBlocked(seen.blocks, lock.blocks), blockedBy(seen.mode));
+      seen.blocks = unionBlocked(seen.blocks, lock.blocks, blockedBy(seen.mode));
       seen.rewrite ||= lock.rewrite;
       seen.scan ||= lock.scan;
       seen.novelty = seen.novelty ?? lock.novelty;

@@ -38,6 +38,13 @@ export function blockedBy(mode: LockMode): Blocked[] {
   return blocked;
 }
 
+const BLOCKED_ORDER: readonly Blocked[] = ["reads", "writes", "ddl"];
+
+/** Everything any of the lists stops, in the usual order (reads, writes, ddl). */
+export function unionBlocked(...lists: readonly (readonly Blocked[])[]): Blocked[] {
+  return BLOCKED_ORDER.filter((x) => lists.some((list) => list.includes(x)));
+}
+
 /** The stronger of two modes by PostgreSQL's numbering (1 = ACCESS SHARE ... 8 = ACCESS EXCLUSIVE). */
 export function stronger(a: LockMode, b: LockMode): LockMode {
   return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;

@@ -26,7 +26,7 @@ vi.mock("../rules/dropping-column.js", async (importOriginal) => {
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-rule-crash-"));
 const input = join(dir, "crash.sql");
-writeFileSync(input, "SET lock_timeout = '2s';\nALTER TABLE crashes DROP COLUMN x;\nCREATE INDEX i ON t (c);\n");
+writeFileSync(input, "SET lock_timeout = '2s';\nALTER TABLE crashes DROP COLUMN IF EXISTS x;\nCREATE INDEX IF NOT EXISTS i ON t (c);\n");
 
 describe("a rule that throws", () => {
   it("its finding at the statement, the other rules' findings, one stderr line, exit 2 whatever --fail-on", async () => {
@@ -39,7 +39,7 @@ describe("a rule that throws", () => {
     ]);
     expect(findings[0]!.message).toBe("rule dropping-column failed on this statement (simulated rule bug); this is a locklint bug, please report it");
     expect(r.stderr).toBe(
-      `locklint: internal error at ${input}:2:1 (ALTER TABLE crashes DROP COLUMN x): rule dropping-column failed: simulated rule bug (please report it)\n`,
+      `locklint: internal error at ${input}:2:1 (ALTER TABLE crashes DROP COLUMN IF EXISTS x): rule dropping-column failed: simulated rule bug (please report it)\n`,
     );
   });
 

@@ -59,7 +59,7 @@ interface JsonFinding {
 const findingsOf = (stdout: string) => (JSON.parse(stdout) as { findings: JsonFinding[] }).findings;
 
 describe("statements locklint fails on or cannot read", () => {
-  const REPLAY_BUG = "SET lock_timeout = '2s';\nALTER TABLE explodes ADD COLUMN x int;\nCREATE INDEX i ON t (c);\n";
+  const REPLAY_BUG = "SET lock_timeout = '2s';\nALTER TABLE explodes ADD COLUMN IF NOT EXISTS x int;\nCREATE INDEX IF NOT EXISTS i ON t (c);\n";
   const REASON = "working out its add-column failed: simulated replay bug";
 
   it("a bug in replay, as JSON: an internal-error finding naming the statement's line and the error, the other statements' findings, exit 2", async () => {
@@ -74,7 +74,7 @@ describe("statements locklint fails on or cannot read", () => {
     });
     expect(findings.some((f) => f.rule === "not-analysed")).toBe(false);
     expect(findings.some((f) => f.rule === "require-concurrent-index-creation" && f.line === 3)).toBe(true);
-    expect(r.stderr).toBe(`locklint: internal error at ${input}:2:1 (ALTER TABLE explodes ADD COLUMN x int): ${REASON} (please report it)\n`);
+    expect(r.stderr).toBe(`locklint: internal error at ${input}:2:1 (ALTER TABLE explodes ADD COLUMN IF NOT EXISTS x int): ${REASON} (please report it)\n`);
   });
 
   it("a bug in replay, as text: the internal-error finding at its line, the other finding, exit 2 even with --fail-on never", async () => {
@@ -115,7 +115,7 @@ describe("statements locklint fails on or cannot read", () => {
   });
 
   it("a bug in effects: the same internal error (its kind and message), and locks says the statement was not analysed, exit 2", async () => {
-    const input = sqlFile("effects.sql", "ALTER TABLE misjudged ADD COLUMN x int;\nCREATE INDEX i ON t (c);\n");
+    const input = sqlFile("effects.sql", "ALTER TABLE misjudged ADD COLUMN IF NOT EXISTS x int;\nCREATE INDEX IF NOT EXISTS i ON t (c);\n");
     const lint = await runCli(["-f", "json", input]);
     expect(lint.code).toBe(2);
     expect(findingsOf(lint.stdout).map((f) => [f.rule, f.line])).toEqual([
@@ -132,7 +132,7 @@ describe("statements locklint fails on or cannot read", () => {
       [2, true],
     ]);
     expect(locks.stderr).toBe(
-      `locklint: internal error at ${input}:1:1 (ALTER TABLE misjudged ADD COLUMN x int): working out its add-column failed: simulated effects bug (please report it)\n`,
+      `locklint: internal error at ${input}:1:1 (ALTER TABLE misjudged ADD COLUMN IF NOT EXISTS x int): working out its add-column failed: simulated effects bug (please report it)\n`,
     );
   });
 

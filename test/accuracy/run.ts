@@ -1,13 +1,13 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { installed, startServer } from "../support/servers.js";
-import { measureAccuracy } from "./accuracy.js";
+import { measureAccuracy, type AccuracyReport } from "./accuracy.js";
 import { corpusFiles, PG_MAJOR } from "./corpus.js";
 import { markdown } from "./report.js";
 
 /**
- * npx tsx test/accuracy/run.ts [--per-rule 15] [--seed 18] [--files dify,polar] [--markdown PATH]
+ * npx tsx test/accuracy/run.ts [--per-rule 15] [--seed 18] [--files dify,polar] [--markdown PATH] [--from-json]
  *
  * Lints the 11 alembic histories of the corpus, samples up to N findings per rule, replays each on
  * PostgreSQL 15 and judges it; writes .cache/accuracy/rules.json and the markdown section.
@@ -31,6 +31,15 @@ if (files.length === 0) {
 if (!installed(PG_MAJOR)) {
   console.error(`PostgreSQL ${PG_MAJOR} is not installed: npm run servers`);
   process.exit(2);
+}
+
+// --from-json: only render the markdown again from the last measurement
+if (process.argv.includes("--from-json")) {
+  const text = markdown(JSON.parse(readFileSync(join(ROOT, ".cache", "accuracy", "rules.json"), "utf8")) as AccuracyReport);
+  const out = option("markdown");
+  if (out) writeFileSync(out, text);
+  console.log(text);
+  process.exit(0);
 }
 
 const started = Date.now();

@@ -1,6 +1,8 @@
 import { existingLockOn, ident, opTable, py, qualified } from "../src/lint/advice.js";
 import { defineRule } from "../src/lint/rule.js";
 import { saType, sqlType } from "../src/lint/type-names.js";
+import { relationKey } from "../src/schema/schema.js";
+import type { RelationName } from "../src/sql/ast.js";
 
 export default defineRule({
   id: "renaming-column",
@@ -13,13 +15,21 @@ export default defineRule({
     alembic:
       'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
     notes:
-      "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
+      "Columns of tables created earlier in the same revision are exempt, and so are columns added earlier in it (the swap of a new column into an old one's name: the drop of the old one is reported by dropping-column). If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
     references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME"],
   },
   check(ctx) {
+    // columns added earlier in this revision: no running code knows them, so renaming them breaks nothing
+    const added = ctx.unitState(() => new Set<string>());
+    const columnKey = (table: RelationName, column: string) => `${relationKey(table.schema, table.name)}.${column}`;
     for (const effect of ctx.effects.operations) {
       const op = effect.operation;
+      if (op.op === "add-column") added.add(columnKey(op.table, op.column.name));
       if (op.op !== "rename-column") continue;
+      if (added.has(columnKey(op.table, op.column))) {
+        added.add(columnKey(op.table, op.newName));
+        continue;
+      }
       const lock = existingLockOn(ctx.effects.locks, op.table);
       if (!lock) continue;
       // the rules run on the schema after the statement, where the column has its new name

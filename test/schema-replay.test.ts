@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RULES } from "../rules/index.js";
 import { analyzeText, statementOf } from "./support/analyze-text.js";
 
 /**
@@ -16,6 +17,19 @@ async function locksAfter(script: string, statement: string, pgVersion = 17): Pr
 const REWRITE = "type change rewrites the table and its indexes";
 
 describe("schema replay", () => {
+  it("an index created again under its name replaces the old one on its table too (the table's index list does not grow with the history)", async () => {
+    // issue 19: a history that re-creates an index (the same revisions repeated, as in the big benchmark file)
+    // kept every replaced copy on the table, and each foreign key's index check walked them all
+    const recreations = Array.from({ length: 2000 }, (_, i) => `CREATE INDEX ix_t ON t (${i % 2 ? "b" : "a"});`);
+    const script = ["CREATE TABLE t (id int PRIMARY KEY, a int, b int);", ...recreations, "CREATE TABLE p (id int PRIMARY KEY);"].join("\n");
+    // the last definition counts: ix_t is on b, so a foreign key on a has no index (the copies on a are gone)
+    const analysis = await analyzeText(`${script}\nALTER TABLE t ADD CONSTRAINT t_a_fk FOREIGN KEY (a) REFERENCES p (id);\n`, {
+      pgVersion: 17,
+      rules: RULES.filter((r) => r.id === "foreign-key-without-index"),
+    });
+    expect(analysis.findings.map((f) => [f.rule, f.line])).toEqual([["foreign-key-without-index", 2003]]);
+  });
+
   it("DROP COLUMN drops the indexes and constraints on that column", async () => {
     const script = "CREATE TABLE t (id int PRIMARY KEY, a int UNIQUE, b int, CONSTRAINT b_positive CHECK (b > 0));\nCREATE INDEX t_b_idx ON t (b);";
     expect(await locksAfter(script, "ALTER TABLE t ALTER COLUMN id TYPE bigint;")).toEqual([

@@ -152,8 +152,12 @@ export class Schema {
     return this.indexes.get(relationKey(ref.schema, ref.name));
   }
 
+  /** Adds the index; one of the same name is replaced, on its table too (a table's index list must not grow with every re-creation). */
   addIndex(index: Index): void {
-    this.indexes.set(relationKey(index.schema, index.name), index);
+    const key = relationKey(index.schema, index.name);
+    const replaced = this.indexes.get(key);
+    if (replaced) replaced.table?.indexes.delete(replaced);
+    this.indexes.set(key, index);
     index.table?.indexes.add(index);
   }
 
@@ -224,11 +228,17 @@ function newTable(schema: string | null, name: string, kind: RelationKind, creat
 
 /** An index whose leading columns are exactly these (in any order): what a foreign-key lookup can use. */
 export function hasIndexLeadingWith(table: Table, columns: readonly string[]): boolean {
+  // the columns in any order among the index's first ones; no copy per index (this runs for every foreign key)
   for (const index of table.indexes) {
-    const leading = index.columns.slice(0, columns.length);
-    if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
+    if (index.columns.length < columns.length) continue;
+    if (columns.every((c) => isAmongFirst(index.columns, c, columns.length))) return true;
   }
   return false;
+}
+
+function isAmongFirst(columns: readonly string[], column: string, count: number): boolean {
+  const at = columns.indexOf(column);
+  return at >= 0 && at < count;
 }
 
 /** PostgreSQL's default constraint and index names (before its 63-byte truncation). */

@@ -48,6 +48,11 @@ CREATE INDEX ix_events_2024_id ON events_2024 (id);
 ALTER TABLE events ADD CONSTRAINT events_id_checked CHECK (id > 0) NOT VALID;
 ALTER TABLE events_2025 ADD CONSTRAINT events_id_checked CHECK (id > 0) NOT VALID;
 ALTER TABLE events_2026 ADD CONSTRAINT events_id_checked CHECK (id > 0) NOT VALID;
+CREATE TABLE heirs (id int PRIMARY KEY, name text, tag text);
+CREATE TABLE heir_kids (age int) INHERITS (heirs);
+CREATE VIEW heir_names AS SELECT tag FROM heirs;
+INSERT INTO heirs SELECT g, 'h' FROM generate_series(1, ${ROWS}) g;
+INSERT INTO heir_kids SELECT g, 'k', 't', 3 FROM generate_series(1, ${ROWS}) g;
 INSERT INTO customers SELECT g, 'u' || g || '@example.com', 'name', '2024-01-01', g, 's' || g % 3, g, 'x' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO orders SELECT g, g, g, 'l' FROM generate_series(1, ${ROWS}) g;
 INSERT INTO products SELECT g, 'p' || g FROM generate_series(1, ${ROWS}) g;
@@ -193,6 +198,21 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "DELETE FROM events" },
   { sql: "LOCK TABLE events IN SHARE MODE" },
   { sql: "LOCK TABLE ONLY events IN SHARE MODE" },
+  // inheritance: ALTER TABLE, TRUNCATE and LOCK TABLE reach the children (heir_kids) unless ONLY / NO INHERIT (issue 18)
+  { sql: "ALTER TABLE heirs ADD COLUMN nickname text DEFAULT 'x'" },
+  { sql: "ALTER TABLE heirs ADD COLUMN token double precision DEFAULT random()" },
+  { sql: "ALTER TABLE heirs DROP COLUMN id" },
+  { sql: "ALTER TABLE heirs ALTER COLUMN name TYPE varchar(50)" },
+  { sql: 'ALTER TABLE heirs ALTER COLUMN name TYPE text COLLATE "C"' },
+  { sql: "ALTER TABLE heirs ALTER COLUMN name SET NOT NULL" },
+  { sql: "ALTER TABLE heirs ADD CONSTRAINT heirs_id_check CHECK (id > 0)" },
+  { sql: "ALTER TABLE heirs ADD CONSTRAINT heirs_id_check CHECK (id > 0) NO INHERIT" },
+  { sql: "TRUNCATE heirs" },
+  { sql: "TRUNCATE ONLY heirs" },
+  { sql: "LOCK TABLE heirs IN SHARE MODE" },
+  { sql: "LOCK TABLE ONLY heirs IN SHARE MODE" },
+  { sql: "DROP TABLE heirs CASCADE" },
+  { sql: "DROP VIEW heir_names" },
   // a view: its tables and views are locked in the same mode, recursively
   { sql: "LOCK TABLE big_customer_orders", prep: VIEWS },
   { sql: "LOCK TABLE big_orders IN ROW EXCLUSIVE MODE", prep: VIEWS.split(";")[0] },
@@ -442,6 +462,16 @@ export const BOUNDARY_CASES: BoundaryCase[] = [
     feature: "grantLocksTable",
     sql: "REVOKE SELECT ON customers FROM PUBLIC",
     fact: { aspect: "mode", relation: "customers", before: "no lock", from: "ACCESS SHARE" },
+  },
+  {
+    feature: "noInheritShareUpdateExclusive",
+    sql: "ALTER TABLE heir_kids NO INHERIT heirs",
+    fact: { aspect: "mode", relation: "heirs", before: "ACCESS SHARE", from: "SHARE UPDATE EXCLUSIVE" },
+  },
+  {
+    feature: "noInheritCheckLocksChildren",
+    sql: "ALTER TABLE heirs ADD CONSTRAINT heirs_id_check CHECK (id > 0) NO INHERIT",
+    fact: { aspect: "mode", relation: "heir_kids", before: "no lock", from: "ACCESS EXCLUSIVE" },
   },
   {
     feature: "virtualGeneratedColumns",

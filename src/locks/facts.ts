@@ -41,6 +41,7 @@ export const ROLES = [
   "partition",
   "default partition",
   "inheritance parent",
+  "inheritance child",
   "LIKE source",
   "read table",
   "column of the domain",
@@ -224,7 +225,16 @@ export const LOCK_FACTS = {
   // before PostgreSQL 18 GRANT / REVOKE lock no relation (effects asks versions.ts: grantLocksTable)
   grant: { statement: "GRANT / REVOKE (from PostgreSQL 18)", roles: { table: fact("ACCESS SHARE") } },
   "table-object": { statement: "CREATE / ALTER / DROP POLICY, CREATE / DROP RULE", roles: { table: AE() } },
-  "inherit-parent": { statement: "ALTER TABLE ... INHERIT / NO INHERIT", roles: { "inheritance parent": fact("SHARE UPDATE EXCLUSIVE") } },
+  "inherit-parent": { statement: "ALTER TABLE ... INHERIT", roles: { "inheritance parent": fact("SHARE UPDATE EXCLUSIVE") } },
+  "no-inherit-parent": {
+    statement: "ALTER TABLE ... NO INHERIT",
+    roles: { "inheritance parent": changedIn("noInheritShareUpdateExclusive", fact("ACCESS SHARE"), fact("SHARE UPDATE EXCLUSIVE")) },
+  },
+  // before PostgreSQL 18 the children are not locked (effects asks versions.ts: noInheritCheckLocksChildren)
+  "add-check-no-inherit": {
+    statement: "ADD CONSTRAINT CHECK ... NO INHERIT, on the inheritance children (from PostgreSQL 18; the parent is as for ADD CONSTRAINT CHECK)",
+    roles: { "inheritance child": AE() },
+  },
   "alter-index-storage": { statement: "ALTER INDEX ... SET/RESET (fillfactor, deduplicate_items, ...)", roles: { index: fact("SHARE UPDATE EXCLUSIVE") } },
   // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
@@ -255,6 +265,21 @@ export const RECURSES_TO_PARTITIONS: ReadonlySet<FactId> = new Set<FactId>([
   "truncate",
   "update",
   "delete",
+]);
+/**
+ * Rows whose `table` fact reaches a table's inheritance children (INHERITS), and theirs, unless
+ * ONLY: each child takes the same mode, rewrite and scan as the parent (it holds rows of its own).
+ * Measured on PGlite 18.6 and PostgreSQL 15 (src/docs/effects-cases.ts, test/truth).
+ */
+export const RECURSES_TO_INHERITORS: ReadonlySet<FactId> = new Set<FactId>([
+  "add-column",
+  "add-column-filled",
+  "drop-column",
+  "alter-column-type",
+  "alter-column-type-rewrite",
+  "set-not-null",
+  "add-check",
+  "truncate",
 ]);
 /** The roles a row has facts for: asking another is a compile error. */
 export type RoleOf<F extends FactId> = keyof (typeof LOCK_FACTS)[F]["roles"] & Role;

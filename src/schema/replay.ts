@@ -1,5 +1,5 @@
 import type { ColumnSpec, ConstraintSpec, Operation } from "../sql/operations.js";
-import { defaultConstraintName, foreignKeysOnColumn, type Column, type Constraint, type Schema, type Table, type Origin } from "./schema.js";
+import { allInheritors, defaultConstraintName, foreignKeysOnColumn, type Column, type Constraint, type Schema, type Table, type Origin } from "./schema.js";
 import type { RelationName } from "../sql/ast.js";
 
 /**
@@ -26,6 +26,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
         table.isDefaultPartition = operation.defaultPartition;
         parent.partitions.add(table);
       }
+      for (const ref of operation.inherits) inherit(schema.tableOrAssumed(ref), table);
       return;
     }
     case "create-view": {
@@ -43,6 +44,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
       const table = schema.table(operation.relation);
       if (table) {
         for (const partition of table.partitions) schema.dropTable(partition);
+        if (operation.cascade) for (const dependent of [...allInheritors(table), ...schema.dependentViews(table)]) schema.dropTable(dependent);
         schema.dropTable(table);
       }
       return;
@@ -214,6 +216,12 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
       const table = schema.table(operation.table);
       if (table && operation.form === "SET LOGGED") table.unlogged = false;
       if (table && operation.form === "SET UNLOGGED") table.unlogged = true;
+      if (operation.parent && (operation.form === "INHERIT" || operation.form === "NO INHERIT")) {
+        const parent = schema.tableOrAssumed(operation.parent);
+        const child = schema.tableOrAssumed(operation.table);
+        if (operation.form === "INHERIT") inherit(parent, child);
+        else (parent.inheritors.delete(child), child.inheritsFrom.delete(parent));
+      }
       return;
     }
     // no change to the schema
@@ -311,4 +319,9 @@ function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, origi
       schema.addIndex({ schema: table.schema, name, table, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
     }
   }
+}
+
+function inherit(parent: Table, child: Table): void {
+  parent.inheritors.add(child);
+  child.inheritsFrom.add(parent);
 }

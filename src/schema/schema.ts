@@ -60,6 +60,10 @@ export interface Table {
   partitions: Set<Table>;
   isDefaultPartition: boolean;
   partitionKey: string[];
+  /** Tables created with INHERITS (this one) or given INHERIT this one: ALTER TABLE, TRUNCATE and LOCK TABLE reach them too. */
+  inheritors: Set<Table>;
+  /** The tables this one inherits from. */
+  inheritsFrom: Set<Table>;
   /** Views and materialized views: the relations their query reads. */
   readsFrom: Table[];
   dropped: boolean;
@@ -138,6 +142,8 @@ export class Schema {
       for (const [name, c] of referencing.constraints) if (c.references === table) referencing.constraints.delete(name);
     }
     table.partitionOf?.partitions.delete(table);
+    for (const parent of table.inheritsFrom) parent.inheritors.delete(table);
+    for (const child of table.inheritors) child.inheritsFrom.delete(table);
   }
 
   /** RENAME TO (a new name) and SET SCHEMA (a new schema). */
@@ -186,6 +192,16 @@ export class Schema {
   }
 
   /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
+  /** The views and materialized views that read `table`, and those that read them (each once): DROP ... CASCADE drops them. */
+  dependentViews(table: Table): Table[] {
+    const found = new Set<Table>();
+    const walk = (t: Table): void => {
+      for (const view of this.tables.values()) if (view.readsFrom.includes(t) && !found.has(view)) (found.add(view), walk(view));
+    };
+    walk(table);
+    return [...found];
+  }
+
   tablesUsingType(type: Pick<RelationName, "schema" | "name">): Table[] {
     return [...this.tables.values()].filter((t) =>
       [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema)),
@@ -221,6 +237,8 @@ function newTable(schema: string | null, name: string, kind: RelationKind, creat
     partitions: new Set(),
     isDefaultPartition: false,
     partitionKey: [],
+    inheritors: new Set(),
+    inheritsFrom: new Set(),
     readsFrom: [],
     dropped: false,
   };
@@ -288,4 +306,14 @@ export function foreignKeysOnColumn(table: Table, column: string): { referenced:
     if (keys.length) referencing.set(other, keys);
   }
   return { referenced, referencing };
+}
+
+/** A table's inheritance children, theirs, and so on (each once). */
+export function allInheritors(table: Table): Table[] {
+  const found = new Set<Table>();
+  const walk = (t: Table): void => {
+    for (const child of t.inheritors) if (!found.has(child)) (found.add(child), walk(child));
+  };
+  walk(table);
+  return [...found];
 }

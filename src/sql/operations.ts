@@ -42,6 +42,8 @@ export interface ConstraintSpec {
   provesNotNull: string | null;
   /** ON DELETE action of a foreign key: a = no action, r = restrict, c = cascade, n = set null, d = set default. */
   onDelete: string;
+  /** CHECK ... NO INHERIT: the inheritance children are not checked. */
+  noInherit?: boolean;
   /** Byte offset in the statement, for pointing at it. */
   location: number;
 }
@@ -114,7 +116,8 @@ export type Operation =
   | { op: "add-enum-value"; type: RelationName; value: string; position: "end" | "before" | "after" }
   | { op: "rename-enum-value"; type: RelationName; from: string; to: string }
   | { op: "drop-type"; type: RelationName }
-  | { op: "truncate"; table: RelationName; cascade: boolean }
+  /** `only`: TRUNCATE ONLY, the inheritance children are left as they are. */
+  | { op: "truncate"; table: RelationName; cascade: boolean; only: boolean }
   /** `where`: the columns its WHERE clause reads, null without a WHERE. */
   | { op: "update"; table: RelationName; columns: string[]; where: string[] | null; reads: RelationName[] }
   | { op: "delete"; table: RelationName; where: string[] | null; reads: RelationName[] }
@@ -293,7 +296,10 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       return [{ op: "add-enum-value", type, value: stmt.newVal ?? "", position }];
     }
     case "TruncateStmt":
-      return list(stmt.relations).map((r) => ({ op: "truncate", table: requiredRelation(asKind(r, "RangeVar")), cascade: stmt.behavior === "DROP_CASCADE" }));
+      return list(stmt.relations).map((r) => {
+        const rangeVar = asKind(r, "RangeVar");
+        return { op: "truncate", table: requiredRelation(rangeVar), cascade: stmt.behavior === "DROP_CASCADE", only: rangeVar?.inh !== true };
+      });
     case "UpdateStmt": {
       const table = requiredRelation(stmt.relation);
       const columns = list(stmt.targetList).flatMap((t) => {
@@ -634,6 +640,7 @@ export function constraintSpec(body: NodeOf<"Constraint">): ConstraintSpec | nul
     referencedColumns: kind === "foreign-key" ? nameList(body.pk_attrs) : [],
     provesNotNull,
     onDelete: body.fk_del_action ?? "a",
+    ...(body.is_no_inherit ? { noInherit: true } : {}),
     location: body.location ?? 0,
   };
 }

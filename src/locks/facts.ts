@@ -265,6 +265,9 @@ export const RECURSES_TO_PARTITIONS: ReadonlySet<FactId> = new Set<FactId>([
   "truncate",
   "update",
   "delete",
+  "add-unique",
+  "analyze",
+  "vacuum",
 ]);
 /**
  * Rows whose `table` fact reaches a table's inheritance children (INHERITS), and theirs, unless

@@ -220,7 +220,10 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
         const parent = schema.tableOrAssumed(operation.parent);
         const child = schema.tableOrAssumed(operation.table);
         if (operation.form === "INHERIT") inherit(parent, child);
-        else (parent.inheritors.delete(child), child.inheritsFrom.delete(parent));
+        else {
+          parent.inheritors.delete(child);
+          child.inheritsFrom.delete(parent);
+        }
       }
       return;
     }

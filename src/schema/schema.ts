@@ -196,7 +196,11 @@ export class Schema {
   dependentViews(table: Table): Table[] {
     const found = new Set<Table>();
     const walk = (t: Table): void => {
-      for (const view of this.tables.values()) if (view.readsFrom.includes(t) && !found.has(view)) (found.add(view), walk(view));
+      for (const view of this.tables.values())
+        if (view.readsFrom.includes(t) && !found.has(view)) {
+          found.add(view);
+          walk(view);
+        }
     };
     walk(table);
     return [...found];
@@ -312,7 +316,11 @@ export function foreignKeysOnColumn(table: Table, column: string): { referenced:
 export function allInheritors(table: Table): Table[] {
   const found = new Set<Table>();
   const walk = (t: Table): void => {
-    for (const child of t.inheritors) if (!found.has(child)) (found.add(child), walk(child));
+    for (const child of t.inheritors)
+      if (!found.has(child)) {
+        found.add(child);
+        walk(child);
+      }
   };
   walk(table);
   return [...found];

@@ -235,11 +235,16 @@ export const LOCK_FACTS = {
     statement: "ADD CONSTRAINT CHECK ... NO INHERIT, on the inheritance children (from PostgreSQL 18; the parent is as for ADD CONSTRAINT CHECK)",
     roles: { "inheritance child": AE() },
   },
-  "alter-index-storage": { statement: "ALTER INDEX ... SET/RESET (fillfactor, deduplicate_items, ...)", roles: { index: fact("SHARE UPDATE EXCLUSIVE") } },
+  "alter-index-storage": {
+    statement: "ALTER INDEX ... SET/RESET (fillfactor, deduplicate_items, ...), ALTER COLUMN n SET STATISTICS",
+    roles: { index: fact("SHARE UPDATE EXCLUSIVE") },
+  },
   // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
   // SHARE ROW EXCLUSIVE on the sequence: nextval() (ROW EXCLUSIVE), the INSERTs that draw from it, wait
   "alter-sequence": { statement: "ALTER SEQUENCE", roles: { sequence: fact("SHARE ROW EXCLUSIVE") } },
+  "sequence-ddl": { statement: "ALTER SEQUENCE ... RENAME / OWNER TO, DROP SEQUENCE", roles: { sequence: AE() } },
+  "create-statistics": { statement: "CREATE STATISTICS", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } },
 } satisfies Record<string, FactRow>;

@@ -48,6 +48,13 @@ export interface ConstraintSpec {
   location: number;
 }
 
+/**
+ * What a statement on another object locks: the sequence of ALTER SEQUENCE ... RENAME / OWNER TO and
+ * DROP SEQUENCE, the table of CREATE STATISTICS, the table of ALTER POLICY / RULE ... RENAME.
+ */
+export type SideLock =
+  { kind: "sequence-ddl"; sequence: RelationName } | { kind: "create-statistics"; table: RelationName } | { kind: "rename-table-object"; table: RelationName };
+
 export interface ColumnSpec {
   name: string;
   type: ColumnType | null;
@@ -77,8 +84,10 @@ export type Operation =
       /** IF NOT EXISTS: PostgreSQL does nothing (and locks nothing) when the table exists. */
       ifNotExists: boolean;
     }
-  | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean }
-  | { op: "create-table-as"; table: RelationName; reads: RelationName[] }
+  /** `noData`: CREATE MATERIALIZED VIEW ... WITH NO DATA reads nothing. */
+  | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean; noData?: boolean }
+  /** `noData`: WITH NO DATA reads nothing. */
+  | { op: "create-table-as"; table: RelationName; reads: RelationName[]; noData?: boolean }
   | { op: "drop-relation"; relation: RelationName; kind: "table" | "view" | "materialized view"; cascade: boolean }
   | { op: "drop-index"; index: RelationName; concurrent: boolean }
   /** `ifNotExists`: ADD COLUMN IF NOT EXISTS (still ACCESS EXCLUSIVE, nothing added when the column exists). */
@@ -119,10 +128,12 @@ export type Operation =
   /** `only`: TRUNCATE ONLY, the inheritance children are left as they are. */
   | { op: "truncate"; table: RelationName; cascade: boolean; only: boolean }
   /** `where`: the columns its WHERE clause reads, null without a WHERE. */
-  | { op: "update"; table: RelationName; columns: string[]; where: string[] | null; reads: RelationName[] }
-  | { op: "delete"; table: RelationName; where: string[] | null; reads: RelationName[] }
+  /** `joined`: UPDATE ... FROM / DELETE ... USING: the join reads the target in full (measured on PostgreSQL 15.18). */
+  | { op: "update"; table: RelationName; columns: string[]; where: string[] | null; reads: RelationName[]; joined?: boolean }
+  | { op: "delete"; table: RelationName; where: string[] | null; reads: RelationName[]; joined?: boolean }
   | { op: "insert"; table: RelationName; reads: RelationName[] }
-  | { op: "select"; reads: RelationName[]; locking: boolean }
+  /** `where`: the columns its WHERE clause reads (null without one): a lookup by an index reads no table in full. */
+  | { op: "select"; reads: RelationName[]; locking: boolean; where?: string[] | null }
   | { op: "vacuum"; table: RelationName | null; full: boolean; analyzeOnly: boolean }
   | { op: "cluster"; table: RelationName | null }
   /** `withData` false: WITH NO DATA empties the view without reading its tables. */
@@ -161,7 +172,11 @@ export type Operation =
       onIndex?: boolean;
     }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
-  | { op: "no-table-lock"; what: string }
+  /**
+   * DDL on an object that is not a table (the rules read `what`), with the relation it still locks
+   * when it locks one: see `SideLock`.
+   */
+  | { op: "no-table-lock"; what: string; locks?: SideLock }
   /** ALTER SEQUENCE; with OWNED BY table.column, the table (PostgreSQL looks it up under ACCESS SHARE); OWNED BY NONE names none. */
   | { op: "alter-sequence"; sequence: RelationName; ownedBy: RelationName | null }
   /**
@@ -249,8 +264,8 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       const target = requiredRelation(stmt.into?.rel);
       const reads = readRelations(stmt.query);
       return stmt.objtype === "OBJECT_MATVIEW"
-        ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }]
-        : [{ op: "create-table-as", table: target, reads }];
+        ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false, ...(stmt.into?.skipData ? { noData: true } : {}) }]
+        : [{ op: "create-table-as", table: target, reads, ...(stmt.into?.skipData ? { noData: true } : {}) }];
     }
     case "DropStmt":
       return dropStatement(stmt);
@@ -307,18 +322,25 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
         return r?.name ? [r.name] : [];
       });
       const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
-      return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads }];
+      const joined = list(stmt.fromClause).length > 0;
+      return [{ op: "update", table, columns, where: whereColumns(stmt.whereClause), reads, ...(joined ? { joined } : {}) }];
     }
     case "DeleteStmt": {
       const table = requiredRelation(stmt.relation);
       const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
-      return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads }];
+      const joined = list(stmt.usingClause).length > 0;
+      return [{ op: "delete", table, where: whereColumns(stmt.whereClause), reads, ...(joined ? { joined } : {}) }];
     }
     case "InsertStmt": {
       return [{ op: "insert", table: requiredRelation(stmt.relation), reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
     }
+    case "CreateStatsStmt":
+      return list(stmt.relations).flatMap((r) => {
+        const table = relationName(asKind(r, "RangeVar"));
+        return table ? [{ op: "no-table-lock" as const, what: "CREATE STATS", locks: { kind: "create-statistics" as const, table } }] : [];
+      });
     case "SelectStmt":
-      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0 }];
+      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0, where: whereColumns(stmt.whereClause) }];
     case "VacuumStmt":
       return vacuum(stmt);
     case "ClusterStmt":
@@ -396,7 +418,6 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "AlterOwnerStmt":
     case "AlterFunctionStmt":
     case "CreateCastStmt":
-    case "CreateStatsStmt":
     case "ExplainStmt":
     case "VariableShowStmt":
     case "DiscardStmt":
@@ -725,6 +746,13 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
   const cascade = stmt.behavior === "DROP_CASCADE";
   const type = required(stmt.removeType, "the kind of object dropped");
   const dropped = OBJECTS[type].drop;
+  // IF EXISTS: the sequence may be absent (then nothing is locked); the schema does not track sequences
+  if (type === "OBJECT_SEQUENCE" && !stmt.missing_ok)
+    return objects.map((names) => ({
+      op: "no-table-lock",
+      what: "DROP SEQUENCE",
+      locks: { kind: "sequence-ddl", sequence: requiredRelationFromNames(names) },
+    }));
   switch (dropped) {
     case "table":
     case "view":
@@ -760,8 +788,9 @@ function alterSequence(stmt: NodeOf<"AlterSeqStmt">): Operation {
 function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {
   const table = requiredRelation(stmt.relation);
   if (stmt.objtype === "OBJECT_INDEX") return list(stmt.cmds).map((c) => alterIndexCommand(table, requiredKind(c, "AlterTableCmd")));
-  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
-    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
+  if (stmt.objtype === "OBJECT_SEQUENCE") return [{ op: "no-table-lock", what: "ALTER SEQUENCE", locks: { kind: "sequence-ddl", sequence: table } }];
+  if (stmt.objtype === "OBJECT_TYPE") {
+    return [{ op: "no-table-lock", what: "ALTER TYPE" }];
   }
   return list(stmt.cmds).flatMap((c) => alterTableCommand(table, requiredKind(c, "AlterTableCmd")));
 }
@@ -775,6 +804,16 @@ function alterIndexCommand(index: RelationName, cmd: NodeOf<"AlterTableCmd">): O
     const [operation] = alterTableCommand(index, cmd);
     if (operation?.op === "alter-table-other") return { ...operation, what: `ALTER INDEX ${operation.what}`, onIndex: true };
   }
+  if (cmd.subtype === "AT_SetStatistics")
+    return {
+      op: "alter-table-other",
+      table: index,
+      form: "ALTER COLUMN SET STATISTICS",
+      what: "ALTER INDEX ... SET STATISTICS",
+      options: [],
+      column: null,
+      onIndex: true,
+    };
   return { op: "alter-table-other", table: index, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null, onIndex: true };
 }
 
@@ -941,6 +980,10 @@ function renameStatement(stmt: NodeOf<"RenameStmt">): Operation[] {
   const relation = () => requiredRelation(stmt.relation);
   const newName = stmt.newname ?? "";
   const type = required(stmt.renameType, "the kind of object renamed");
+  if (type === "OBJECT_SEQUENCE") return [{ op: "no-table-lock", what: "RENAME SEQUENCE", locks: { kind: "sequence-ddl", sequence: relation() } }];
+  // ALTER POLICY / RULE name ON table RENAME TO: the table is locked as for CREATE / DROP of the object
+  if (type === "OBJECT_POLICY" || type === "OBJECT_RULE")
+    return [{ op: "no-table-lock", what: `RENAME ${objectName(type)}`, locks: { kind: "rename-table-object", table: relation() } }];
   switch (OBJECTS[type].rename) {
     case "table":
       return [{ op: "rename-table", table: relation(), newName }];

@@ -271,6 +271,17 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "CREATE MATERIALIZED VIEW order_ids AS SELECT id FROM orders WITH NO DATA" },
   { sql: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0)" },
   { sql: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID" },
+  { sql: "ALTER DOMAIN quantity SET NOT NULL" },
+  { sql: "DROP TYPE mood" },
+  { sql: "DROP DOMAIN quantity CASCADE" },
+  { sql: "DROP SCHEMA archive CASCADE", prep: "CREATE SCHEMA archive; CREATE TABLE archive.notes (id int)" },
+  {
+    sql: "ALTER DOMAIN quantity VALIDATE CONSTRAINT quantity_positive",
+    prep: "ALTER DOMAIN quantity ADD CONSTRAINT quantity_positive CHECK (VALUE > 0) NOT VALID",
+  },
+  // a column of a domain with a CHECK: every row is checked and rewritten, with or without a default
+  { sql: "ALTER TABLE customers ADD COLUMN score positive_int", prep: "CREATE DOMAIN positive_int AS int CHECK (VALUE > 0)" },
+  { sql: "ALTER TABLE customers ADD COLUMN score positive_int DEFAULT 1", prep: "CREATE DOMAIN positive_int AS int CHECK (VALUE > 0)" },
   { sql: "LOCK TABLE products" },
   { sql: "LOCK TABLE products IN SHARE MODE" },
   { sql: "CREATE TRIGGER products_audit AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" },

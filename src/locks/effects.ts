@@ -245,7 +245,7 @@ function referencingClosure(table: Table): Table[] {
 }
 
 /** What DDL on another object locks (measured on PostgreSQL 15.18 and PGlite 18.6). */
-function sideLock(side: SideLock, what: string, locks: Locks): void {
+function sideLock(side: SideLock, what: string, schema: Schema, locks: Locks): void {
   switch (side.kind) {
     case "sequence-ddl":
       // nextval(), and with it the INSERTs that draw from the sequence, wait
@@ -256,6 +256,10 @@ function sideLock(side: SideLock, what: string, locks: Locks): void {
       break;
     case "rename-table-object":
       locks.table(side.table, "table-object", "table", { why: what });
+      break;
+    case "domain-not-null":
+      for (const table of schema.tablesUsingType(side.domain))
+        locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${side.domain.written} columns for NULLs` });
       break;
   }
 }
@@ -355,7 +359,7 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         locks.table(operation.table, "add-column-exists", "table", { why: `column ${operation.column.name} exists: nothing added` });
         break;
       }
-      addColumnEffect(operation.table, operation.column, schema.table(operation.table), locks, effect);
+      addColumnEffect(operation.table, operation.column, schema, locks, effect);
       break;
     case "drop-column": {
       locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
@@ -678,7 +682,8 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     }
     case "domain-constraint":
       // ALTER DOMAIN ... ADD CONSTRAINT checks every column of the domain (PGlite: SHARE on each table, a full scan)
-      if (operation.action === "add" && !operation.notValid) {
+      // VALIDATE CONSTRAINT checks them the same way (measured on PostgreSQL 15.18)
+      if ((operation.action === "add" && !operation.notValid) || operation.action === "validate") {
         for (const table of schema.tablesUsingType(operation.domain))
           locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
@@ -694,16 +699,30 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       locks.type(operation.type, "alter-enum-value", "type");
       break;
     case "drop-schema":
+      // measured on PostgreSQL 15.18: CASCADE drops the schema's tables, each under ACCESS EXCLUSIVE
+      if (operation.cascade)
+        for (const table of schema.tablesInSchema(operation.schema))
+          locks.table(table, "drop-table", "table", { why: `DROP SCHEMA ${operation.schema} CASCADE` });
+      break;
     case "rename-schema":
     case "drop-database":
-    case "create-enum":
+      break;
     case "drop-type":
+      // measured on PostgreSQL 15.18
+      // IF EXISTS on a type the script does not know (an enum, or the type of a column): maybe absent, then nothing is locked
+      if (operation.ifExists && !schema.enumType(operation.type.schema, operation.type.name) && schema.tablesUsingType(operation.type).length === 0) break;
+      locks.type(operation.type, "drop-type", "type");
+      if (operation.cascade)
+        for (const table of schema.tablesUsingType(operation.type))
+          locks.table(table, "drop-type", "column of the domain", { why: `CASCADE drops its ${operation.type.written} columns` });
+      break;
+    case "create-enum":
     case "set":
     case "transaction":
     case "unknown":
       break;
     case "no-table-lock":
-      if (operation.locks) sideLock(operation.locks, operation.what, locks);
+      if (operation.locks) sideLock(operation.locks, operation.what, schema, locks);
       break;
     default: {
       const unhandled: never = operation;
@@ -713,13 +732,16 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
   return effect;
 }
 
-function addColumnEffect(tableRef: RelationName, column: ColumnSpec, table: Table | undefined, locks: Locks, effect: OperationEffect): void {
+function addColumnEffect(tableRef: RelationName, column: ColumnSpec, schema: Schema, locks: Locks, effect: OperationEffect): void {
+  const table = schema.table(tableRef);
   const defaultValue = column.default;
   const perRow = defaultValue !== null && (defaultValue.volatility === "volatile" || defaultValue.volatility === "unknown");
   const reasons: string[] = [];
   if (column.serial) reasons.push(`${column.type?.name ?? "serial"} fills every row from a sequence`);
   if (column.identity) reasons.push("an identity column fills every row from a sequence");
   if (column.generated === "stored") reasons.push("a stored generated column is computed for every row");
+  // measured on PostgreSQL 15.18: with or without a default, the domain's CHECK is evaluated for every row, which are rewritten
+  if (column.type && schema.isCheckedDomain(column.type)) reasons.push(`domain ${column.type.name}'s CHECK is evaluated for every row`);
   if (perRow) {
     effect.perRowDefault = { volatile: defaultValue.volatileFunctions, unknown: defaultValue.unknownFunctions };
     reasons.push(

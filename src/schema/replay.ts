@@ -250,10 +250,14 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "unknown":
       return;
     // changes to what the schema model does not hold (triggers, domains, schemas, databases)
+    case "drop-schema":
+      if (operation.cascade) for (const table of schema.tablesInSchema(operation.schema)) schema.dropTable(table);
+      return;
+    case "domain-constraint":
+      if (operation.action === "create" || operation.action === "add") schema.addCheckedDomain(operation.domain);
+      return;
     case "create-trigger":
     case "drop-trigger":
-    case "domain-constraint":
-    case "drop-schema":
     case "rename-schema":
     case "drop-database":
       return;

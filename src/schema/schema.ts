@@ -96,20 +96,32 @@ export interface SchemaSnapshot {
   tables: Map<string, Table>;
   indexes: Map<string, Index>;
   enums: Map<string, EnumType>;
+  checkedDomains: Set<string>;
 }
 
 export class Schema {
   private tables = new Map<string, Table>();
   private indexes = new Map<string, Index>();
   private enums = new Map<string, EnumType>();
+  /** Domains with a CHECK constraint (by relationKey): a column of one added to a table is checked row by row. */
+  private checkedDomains = new Set<string>();
 
   /** A copy of everything, for a transaction that may be rolled back (one structured clone keeps the cross-references). */
   snapshot(): SchemaSnapshot {
-    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums });
+    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains });
   }
 
   restore(snapshot: SchemaSnapshot): void {
-    ({ tables: this.tables, indexes: this.indexes, enums: this.enums } = snapshot);
+    ({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains } = snapshot);
+  }
+
+  addCheckedDomain(ref: Pick<RelationName, "schema" | "name">): void {
+    this.checkedDomains.add(relationKey(ref.schema, ref.name));
+  }
+
+  /** Whether the type is a domain with a CHECK constraint (as the script declared it). */
+  isCheckedDomain(ref: Pick<RelationName, "schema" | "name">): boolean {
+    return this.checkedDomains.has(relationKey(ref.schema, ref.name));
   }
 
   table(ref: Pick<RelationName, "schema" | "name">): Table | undefined {
@@ -204,6 +216,11 @@ export class Schema {
     };
     walk(table);
     return [...found];
+  }
+
+  /** The tables, views and materialized views of a schema (`public` for the unqualified). */
+  tablesInSchema(name: string): Table[] {
+    return [...this.tables.values()].filter((t) => (t.schema ?? "public") === name);
   }
 
   tablesUsingType(type: Pick<RelationName, "schema" | "name">): Table[] {

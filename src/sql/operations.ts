@@ -53,7 +53,11 @@ export interface ConstraintSpec {
  * DROP SEQUENCE, the table of CREATE STATISTICS, the table of ALTER POLICY / RULE ... RENAME.
  */
 export type SideLock =
-  { kind: "sequence-ddl"; sequence: RelationName } | { kind: "create-statistics"; table: RelationName } | { kind: "rename-table-object"; table: RelationName };
+  | { kind: "sequence-ddl"; sequence: RelationName }
+  | { kind: "create-statistics"; table: RelationName }
+  | { kind: "rename-table-object"; table: RelationName }
+  /** ALTER DOMAIN ... SET NOT NULL: every column of the domain is checked. */
+  | { kind: "domain-not-null"; domain: RelationName };
 
 export interface ColumnSpec {
   name: string;
@@ -124,7 +128,8 @@ export type Operation =
   /** `position`: where the value goes; "end" without BEFORE/AFTER. */
   | { op: "add-enum-value"; type: RelationName; value: string; position: "end" | "before" | "after" }
   | { op: "rename-enum-value"; type: RelationName; from: string; to: string }
-  | { op: "drop-type"; type: RelationName }
+  /** `cascade`: the columns of the type go too (their tables are locked). */
+  | { op: "drop-type"; type: RelationName; cascade?: boolean; ifExists?: boolean }
   /** `only`: TRUNCATE ONLY, the inheritance children are left as they are. */
   | { op: "truncate"; table: RelationName; cascade: boolean; only: boolean }
   /** `where`: the columns its WHERE clause reads, null without a WHERE. */
@@ -398,6 +403,8 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
         return [{ op: "domain-constraint", domain, action: "add", notValid }];
       }
       if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      // subtype O: SET NOT NULL
+      if (stmt.subtype === "O") return [{ op: "no-table-lock", what: "ALTER DOMAIN", locks: { kind: "domain-not-null", domain } }];
       return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
     }
     case "CreatePolicyStmt":
@@ -768,7 +775,12 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
       // DROP POLICY / RULE name ON table: [schema?, table, name]
       return objects.map((names) => ({ op: "table-object", table: requiredRelationFromNames(names.slice(0, -1)), object: dropped, action: "drop" }));
     case "type":
-      return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
+      return list(stmt.objects).map((o) => ({
+        op: "drop-type",
+        type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)),
+        ...(cascade ? { cascade } : {}),
+        ...(stmt.missing_ok ? { ifExists: true } : {}),
+      }));
     case "schema":
       return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: requiredKind(o, "String").sval ?? "", cascade }));
     case "other":

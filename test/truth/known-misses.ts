@@ -14,5 +14,4 @@ export const KNOWN_MISSES: Record<string, string> = {
   "ALTER TABLE accounts ALTER COLUMN kind TYPE text": "the same type: no rewrite, but the expression index on the column is rebuilt, reading the table",
   "REINDEX INDEX ix_measures_at":
     "REINDEX of a partitioned index cannot run in a transaction block; it takes SHARE on each partition and rebuilds their indexes",
-  "ALTER DOMAIN email_address SET NOT NULL": "SHARE on the tables with a column of the domain (contacts), which are read in full",
 };

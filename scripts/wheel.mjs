@@ -3,7 +3,7 @@
 // python/src/locklint/_bundle/, writes package.json's version where hatchling reads it, and builds
 // python/dist/locklint-<version>-py3-none-any.whl with the first Python that has pip.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -49,8 +49,8 @@ console.log(`${relative(root, wheel)} ${(statSync(wheel).size / 1024 / 1024).toF
 /**
  * The files of PGlite that `import("@electric-sql/pglite")` loads for an in-memory database: its ES entry,
  * the modules that entry imports statically (the dynamic imports are file systems trace does not use), and
- * the WebAssembly and data files those modules open by `new URL("./file", import.meta.url)`. Not the .map,
- * .d.ts, CommonJS, worker or extension files (27 MB of the package's 29).
+ * the WebAssembly and data files those modules open by `new URL("./file", import.meta.url)`, and the contrib
+ * extensions. Not the .map, .d.ts, CommonJS or worker files.
  */
 function pgliteRuntime(dir) {
   const { exports } = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
@@ -65,5 +65,7 @@ function pgliteRuntime(dir) {
     for (const [, spec] of code.matchAll(/new URL\("([^"]+)",\s*import\.meta\.url\)/g)) visit(join(dirname(file), spec));
   };
   visit(join(exports["."].import.default));
+  // the contrib extensions trace loads (src/trace/database.ts: EMBEDDED_EXTENSIONS), each a module and its tarball: all of them, 1.5 MB
+  for (const file of readdirSync(join(dir, "dist/contrib"))) if (file.endsWith(".js")) visit(join("dist/contrib", file));
   return [...files];
 }

@@ -21,7 +21,9 @@ export class TraceStopped extends UsageError {}
 export async function embeddedDatabase(timeouts: SessionTimeouts = DEFAULT_TIMEOUTS): Promise<TraceDatabase> {
   // loaded here: worker_threads costs every run's start-up, and only trace needs it
   const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite: resolvePGlite() } });
+  const pglite = resolvePGlite();
+  const extensions = EMBEDDED_EXTENSIONS.map((name) => [name, import.meta.resolve(`@electric-sql/pglite/contrib/${name}`)]);
+  const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite, extensions } });
   worker.unref(); // a stuck statement must not keep locklint alive once it has reported
   let next = 0;
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
@@ -78,10 +80,19 @@ export async function embeddedDatabase(timeouts: SessionTimeouts = DEFAULT_TIMEO
 /** How long the embedded database may take to start (about 2 s; a slow CI machine may take ten times that). */
 const START_MS = 120_000;
 
-/** The worker: PGlite, and per message one exec (no params) or query; "" only answers once started. */
+/**
+ * Extensions migrations create (CREATE EXTENSION "uuid-ossp", pg_trgm, citext, ...), from PGlite's contrib:
+ * each is loaded only when a statement creates it. Others fail in trace as PostgreSQL fails without them.
+ */
+const EMBEDDED_EXTENSIONS = ["citext", "pg_trgm", "uuid_ossp", "pgcrypto", "hstore", "btree_gin", "btree_gist", "ltree", "unaccent", "fuzzystrmatch"];
+
+/** The worker: PGlite with the contrib extensions, and per message one exec (no params) or query; "" only answers once started. */
 const EMBEDDED_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
-const started = import(workerData.pglite).then(({ PGlite }) => PGlite.create());
+const started = Promise.all([
+  import(workerData.pglite),
+  ...workerData.extensions.map(([name, url]) => import(url).then((module) => [name, module[name]])),
+]).then(([{ PGlite }, ...extensions]) => PGlite.create({ extensions: Object.fromEntries(extensions) }));
 parentPort.on("message", async ({ id, sql, params }) => {
   try {
     const db = await started;

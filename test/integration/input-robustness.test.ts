@@ -20,7 +20,7 @@ function file(name: string, content: string | Uint8Array): string {
   return path;
 }
 
-const INDEX = "CREATE INDEX ix_t_a ON t (a);\n";
+const INDEX = "CREATE INDEX IF NOT EXISTS ix_t_a ON t (a);\n";
 const INDEX_FINDING = "require-concurrent-index-creation";
 
 /** The launcher under bash, for what needs a real process: a closed stdin, process substitution. */

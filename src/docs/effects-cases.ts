@@ -148,6 +148,8 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE customers ADD CONSTRAINT customers_email_nn NOT NULL email NOT VALID" },
   { sql: "ALTER TABLE products VALIDATE CONSTRAINT products_sku_nn" },
   { sql: "ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_nv_fk" },
+  { sql: "ALTER TABLE orders VALIDATE CONSTRAINT orders_customer_fk" },
+  { sql: "ALTER TABLE customers VALIDATE CONSTRAINT customers_status_nn" },
   { sql: "ALTER TABLE orders DROP CONSTRAINT orders_total_check" },
   { sql: "ALTER TABLE orders DROP CONSTRAINT orders_customer_fk" },
   { sql: "CREATE INDEX ix_customers_name ON customers (name)" },
@@ -164,6 +166,7 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER SEQUENCE order_numbers OWNED BY orders.id" },
   { sql: "ALTER SEQUENCE order_numbers OWNED BY NONE" },
   { sql: "ALTER SEQUENCE order_numbers INCREMENT BY 5" },
+  { sql: "CREATE SEQUENCE order_ids OWNED BY orders.id" },
   { sql: "ALTER SEQUENCE order_numbers RENAME TO order_ids", renames: { order_ids: "order_numbers" } },
   { sql: "ALTER SEQUENCE order_numbers OWNER TO CURRENT_USER" },
   { sql: "DROP SEQUENCE order_numbers" },
@@ -289,6 +292,10 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE products DISABLE TRIGGER products_touch" },
   { sql: "COMMENT ON TABLE customers IS 'people who buy'" },
   { sql: "COMMENT ON COLUMN customers.email IS 'login'" },
+  { sql: "COMMENT ON CONSTRAINT orders_customer_fk ON orders IS 'buyer'" },
+  { sql: "COMMENT ON TRIGGER products_touch ON products IS 'touch'" },
+  { sql: "COMMENT ON TYPE mood IS 'how it feels'" },
+  { sql: "COMMENT ON DOMAIN quantity IS 'how many'" },
   { sql: "GRANT SELECT ON customers TO PUBLIC" },
   { sql: "SET lock_timeout = '2s'" },
   { sql: "CREATE TABLE vip_customers () INHERITS (customers)" },
@@ -366,6 +373,8 @@ export const NON_TRANSACTIONAL = [
   "VACUUM events",
   "CREATE INDEX CONCURRENTLY ix_events_id ON events (id)",
   "DROP INDEX CONCURRENTLY ix_not_in_this_script",
+  // measured on PostgreSQL 15.18 (test/truth): SHARE UPDATE EXCLUSIVE on the table, nothing built
+  "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_customers_email ON customers (email)",
 ];
 
 /** The fixture's one statement older servers refuse (a NOT NULL constraint added NOT VALID: PostgreSQL 18). */

@@ -257,6 +257,9 @@ function sideLock(side: SideLock, what: string, schema: Schema, locks: Locks): v
     case "rename-table-object":
       locks.table(side.table, "table-object", "table", { why: what });
       break;
+    case "owned-by":
+      locks.table(side.table, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
+      break;
     case "domain-not-null":
       for (const table of schema.tablesUsingType(side.domain))
         locks.table(table, "add-domain-constraint", "column of the domain", { why: `checks its ${side.domain.written} columns for NULLs` });
@@ -436,6 +439,11 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "validate-constraint": {
       const table = schema.table(operation.table);
       const constraint = table?.constraints.get(operation.name);
+      if (constraint?.validated) {
+        // measured on PostgreSQL 15.18: nothing to check, the referenced table is not locked
+        locks.table(operation.table, "validate-constraint-valid", "table", { why: `${operation.name} is already valid: nothing read` });
+        break;
+      }
       locks.table(operation.table, "validate-constraint", "table", { why: `validates ${operation.name}` });
       if (constraint?.references) locks.table(constraint.references, "validate-constraint", "referenced table", { why: "referenced rows are checked" });
       break;
@@ -476,7 +484,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
       // A partitioned table has no rows of its own: the build scans each partition.
       if (operation.ifNotExists && operation.index && schema.index(operation.index)) {
         // measured on PGlite 18.6 and PostgreSQL 11 and 15: the table is locked before the name is checked; nothing is built
-        locks.table(operation.table, "create-index-exists", "table", { why: `index ${operation.index.written} exists: nothing built` });
+        locks.table(operation.table, operation.concurrent ? "create-index-concurrently-exists" : "create-index-exists", "table", {
+          why: `index ${operation.index.written} exists: nothing built`,
+        });
         break;
       }
       if (operation.only && table?.kind === "partitioned table") {
@@ -652,6 +662,9 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
         if (operation.on === "INDEX") locks.index(operation.relation, "comment", "index", { why: "COMMENT" });
         else locks.table(operation.relation, "comment", "table", { why: "COMMENT" });
       }
+      // measured on PostgreSQL 15.18
+      if (operation.tableOf) locks.table(operation.tableOf, "comment-on-object", "table", { why: `COMMENT ON ${operation.on}` });
+      if (operation.type) locks.type(operation.type, "comment-on-object", "type");
       break;
     case "grant":
       // measured: PostgreSQL 11-17 lock no relation for GRANT / REVOKE, PGlite 18.6 ACCESS SHARE

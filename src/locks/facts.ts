@@ -145,6 +145,7 @@ export const LOCK_FACTS = {
     statement: "VALIDATE CONSTRAINT",
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), "referenced table": fact("ROW SHARE", scan) },
   },
+  "validate-constraint-valid": { statement: "VALIDATE CONSTRAINT of a constraint already valid", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "drop-constraint": { statement: "DROP CONSTRAINT", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
   rename: { statement: "RENAME (table, column, constraint)", roles: { table: AE() } },
   "set-schema": { statement: "SET SCHEMA", roles: { table: AE() } },
@@ -155,6 +156,10 @@ export const LOCK_FACTS = {
   "create-index": { statement: "CREATE INDEX", roles: { table: fact("SHARE", scan), partition: fact("SHARE", scan), "new index": AE() } },
   "create-index-only": { statement: "CREATE INDEX ON ONLY a partitioned table", roles: { table: fact("SHARE"), "new index": AE() } },
   "create-index-exists": { statement: "CREATE INDEX IF NOT EXISTS of an index that exists", roles: { table: fact("SHARE") } },
+  "create-index-concurrently-exists": {
+    statement: "CREATE INDEX CONCURRENTLY IF NOT EXISTS of an index that exists",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE") },
+  },
   "attach-index": {
     statement: "ALTER INDEX ... ATTACH PARTITION",
     roles: {
@@ -222,6 +227,11 @@ export const LOCK_FACTS = {
   "create-trigger": { statement: "CREATE TRIGGER, ENABLE/DISABLE TRIGGER", roles: { table: fact("SHARE ROW EXCLUSIVE") } },
   "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
   comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
+  // an object lock on the type (pg_locks: locktype 'object')
+  "comment-on-object": {
+    statement: "COMMENT ON CONSTRAINT / TRIGGER / POLICY ... ON table, COMMENT ON TYPE / DOMAIN",
+    roles: { table: fact("ACCESS SHARE"), type: fact("SHARE UPDATE EXCLUSIVE") },
+  },
   // before PostgreSQL 18 GRANT / REVOKE lock no relation (effects asks versions.ts: grantLocksTable)
   grant: { statement: "GRANT / REVOKE (from PostgreSQL 18)", roles: { table: fact("ACCESS SHARE") } },
   "table-object": { statement: "CREATE / ALTER / DROP POLICY, CREATE / DROP RULE", roles: { table: AE() } },

@@ -268,10 +268,13 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
   }
 }
 
+const SERIAL_TYPES: Record<string, string> = { serial: "int4", bigserial: "int8", smallserial: "int2" };
+
 function columnOf(spec: ColumnSpec): Column {
   return {
     name: spec.name,
-    type: spec.type,
+    // serial is int4 with a default (bigserial int8, smallserial int2): what a later type change compares with
+    type: spec.serial && spec.type ? { ...spec.type, name: SERIAL_TYPES[spec.type.name] ?? spec.type.name } : spec.type,
     notNull: spec.notNull,
     hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null,
     generated: spec.generated,

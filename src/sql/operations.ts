@@ -57,7 +57,9 @@ export type SideLock =
   | { kind: "create-statistics"; table: RelationName }
   | { kind: "rename-table-object"; table: RelationName }
   /** ALTER DOMAIN ... SET NOT NULL: every column of the domain is checked. */
-  | { kind: "domain-not-null"; domain: RelationName };
+  | { kind: "domain-not-null"; domain: RelationName }
+  /** CREATE SEQUENCE ... OWNED BY table.column: the table is looked up. */
+  | { kind: "owned-by"; table: RelationName };
 
 export interface ColumnSpec {
   name: string;
@@ -154,7 +156,11 @@ export type Operation =
   | { op: "create-trigger"; table: RelationName; replace: boolean }
   | { op: "drop-trigger"; table: RelationName }
   | { op: "enable-disable-trigger"; table: RelationName }
-  | { op: "comment"; relation: RelationName | null; on: string }
+  /**
+   * `tableOf`: the table of a constraint, trigger or policy commented on (ACCESS SHARE on it);
+   * `type`: the type or domain commented on (an object lock).
+   */
+  | { op: "comment"; relation: RelationName | null; on: string; tableOf?: RelationName; type?: RelationName }
   | { op: "grant"; relation: RelationName }
   | { op: "set"; name: string; value: string | null; local: boolean }
   | { op: "transaction"; kind: "begin" | "commit" | "rollback" | "savepoint" | "other"; chain: boolean }
@@ -376,8 +382,10 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       return [transaction(stmt)];
     case "DoStmt":
       return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
-    case "CreateSeqStmt":
-      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
+    case "CreateSeqStmt": {
+      const owner = ownedByTable(stmt.options);
+      return [{ op: "no-table-lock", what: "CREATE SEQUENCE", ...(owner ? { locks: { kind: "owned-by" as const, table: owner } } : {}) }];
+    }
     case "AlterSeqStmt":
       return [alterSequence(stmt)];
     case "CreateFunctionStmt":
@@ -789,12 +797,16 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
 }
 
 function alterSequence(stmt: NodeOf<"AlterSeqStmt">): Operation {
-  const ownedBy = list(stmt.options)
+  return { op: "alter-sequence", sequence: requiredRelation(stmt.sequence), ownedBy: ownedByTable(stmt.options) };
+}
+
+/** The table of a sequence's OWNED BY [schema.]table.column option (null for NONE or none). */
+function ownedByTable(options: pg.Node[] | undefined): RelationName | null {
+  const ownedBy = list(options)
     .map((o) => asKind(o, "DefElem"))
     .find((d) => d?.defname === "owned_by");
-  // [schema.]table.column, or NONE
   const names = list(asKind(ownedBy?.arg, "List")?.items).map((n) => asKind(n, "String")?.sval ?? "");
-  return { op: "alter-sequence", sequence: requiredRelation(stmt.sequence), ownedBy: names.length >= 2 ? requiredRelationFromNames(names.slice(0, -1)) : null };
+  return names.length >= 2 ? requiredRelationFromNames(names.slice(0, -1)) : null;
 }
 
 function alterTable(stmt: NodeOf<"AlterTableStmt">): Operation[] {
@@ -1046,6 +1058,13 @@ function comment(stmt: NodeOf<"CommentStmt">): Operation {
     case "column":
       return { op: "comment", relation: requiredRelationFromNames(names.slice(0, -1)), on };
     case "other":
+      // COMMENT ON CONSTRAINT / TRIGGER / POLICY name ON table: [schema?, table, name]
+      if ((type === "OBJECT_TABCONSTRAINT" || type === "OBJECT_TRIGGER" || type === "OBJECT_POLICY") && names.length >= 2)
+        return { op: "comment", relation: null, on, tableOf: requiredRelationFromNames(names.slice(0, -1)) };
+      if (type === "OBJECT_TYPE" || type === "OBJECT_DOMAIN") {
+        const typeNames = nameList(asKind(stmt.object, "TypeName")?.names ?? []);
+        if (typeNames.length) return { op: "comment", relation: null, on, type: requiredRelationFromNames(typeNames) };
+      }
       return { op: "comment", relation: null, on };
   }
 }

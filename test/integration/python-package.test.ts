@@ -60,7 +60,7 @@ beforeAll(() => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("the wheel", () => {
-  it("is pure (py3-none-any): the launcher, the bundle, and only the PGlite files trace loads; node is an extra, not a dependency", (ctx) => {
+  it("is pure (py3-none-any): the launcher, the bundle, and only the PGlite files trace loads (with its contrib extensions); node is an extra, not a dependency", (ctx) => {
     const { bin } = needVenv(ctx);
     const read = (code: string) => spawnSync(bin("python"), ["-c", code, WHEEL], { encoding: "utf8" }).stdout;
     const names = read("import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))").trim().split("\n");
@@ -85,8 +85,14 @@ describe("the wheel", () => {
     ]);
     const pglite = names.filter((n) => n.startsWith(PGLITE)).map((n) => n.slice(PGLITE.length));
     expect(pglite).toEqual(expect.arrayContaining(["package.json", "LICENSE", "dist/index.js", "dist/pglite.wasm", "dist/pglite.data", "dist/initdb.wasm"]));
-    // the ES entry's modules and its runtime files; no source maps, types, CommonJS, workers or extensions
-    expect(pglite.filter((n) => !/^(package\.json|LICENSE|dist\/(index\.js|chunk-\w+\.js|pglite\.wasm|pglite\.data|initdb\.wasm))$/.test(n))).toEqual([]);
+    // the contrib extensions trace offers (CREATE EXTENSION "uuid-ossp", citext, pg_trgm, ...): each module and its tarball
+    expect(pglite).toEqual(expect.arrayContaining(["dist/contrib/uuid_ossp.js", "dist/uuid-ossp.tar.gz", "dist/contrib/citext.js", "dist/citext.tar.gz"]));
+    // the ES entry's modules, its runtime files and the extensions; no source maps, types, CommonJS or workers
+    expect(
+      pglite.filter(
+        (n) => !/^(package\.json|LICENSE|dist\/(index\.js|chunk-\w+\.js|pglite\.wasm|pglite\.data|initdb\.wasm|contrib\/\w+\.js|[\w-]+\.tar\.gz))$/.test(n),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -130,6 +136,15 @@ describe("the installed locklint", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(traceReport(result.stdout).summary).toMatchObject({ statements: 21, disagreements: 0, failures: 0, where: "embedded PostgreSQL" });
+    // the contrib extensions come with it: alembic histories create uuid-ossp (full-stack-fastapi-template)
+    const extension = join(work, "extension.sql");
+    writeFileSync(
+      extension,
+      'CREATE TABLE item (id int);\nCREATE EXTENSION IF NOT EXISTS "uuid-ossp";\nALTER TABLE item ADD COLUMN new_id uuid DEFAULT uuid_generate_v4();\n',
+    );
+    const traced = locklint(["trace", "--format", "json", extension]);
+    expect(traced.stderr).toBe("");
+    expect(traceReport(traced.stdout).summary).toMatchObject({ statements: 3, failures: 0 });
   }, 120_000);
 });
 

@@ -189,7 +189,10 @@ export const LOCK_FACTS = {
     statement: "DELETE: a referencing table's ON DELETE CASCADE / SET NULL / SET DEFAULT",
     roles: { "referencing table": fact("ROW EXCLUSIVE") },
   },
-  "delete-referencing-check": { statement: "DELETE: a referencing table's foreign-key check", roles: { "referencing table": fact("ROW SHARE") } },
+  "delete-referencing-check": {
+    statement: "DELETE, UPDATE of a referenced key: a referencing table's foreign-key check",
+    roles: { "referencing table": fact("ROW SHARE") },
+  },
   insert: { statement: "INSERT", roles: { table: fact("ROW EXCLUSIVE"), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
   select: { statement: "SELECT", roles: { "read table": fact("ACCESS SHARE", scan) } },
   "select-for-update": { statement: "SELECT ... FOR UPDATE / SHARE", roles: { "read table": fact("ROW SHARE", scan) } },

@@ -125,7 +125,8 @@ export type Operation =
       /** IF NOT EXISTS: when the index exists, the table is still locked but nothing is built. */
       ifNotExists: boolean;
     }
-  | { op: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; relation: RelationName | null; concurrent: boolean }
+  /** `schema`: REINDEX SCHEMA's schema. */
+  | { op: "reindex"; target: "index" | "table" | "schema" | "database" | "system"; relation: RelationName | null; concurrent: boolean; schema?: string }
   | { op: "create-enum"; type: RelationName; values: string[] }
   /** `position`: where the value goes; "end" without BEFORE/AFTER. */
   | { op: "add-enum-value"; type: RelationName; value: string; position: "end" | "before" | "after" }
@@ -1036,7 +1037,14 @@ const REINDEX_TARGETS: Record<pg.ReindexObjectType, "index" | "table" | "schema"
 
 function reindex(stmt: NodeOf<"ReindexStmt">): Operation {
   const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
-  return { op: "reindex", target: stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table", relation: relationName(stmt.relation) ?? null, concurrent };
+  const target = stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table";
+  return {
+    op: "reindex",
+    target,
+    relation: relationName(stmt.relation) ?? null,
+    concurrent,
+    ...(target === "schema" && stmt.name ? { schema: stmt.name } : {}),
+  };
 }
 
 function vacuum(stmt: NodeOf<"VacuumStmt">): Operation[] {

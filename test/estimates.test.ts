@@ -4,34 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CALIBRATED } from "../src/cost/estimate.js";
 import { runCli } from "./support/cli.js";
+import { statsFile } from "./support/stats-file.js";
 import { type JsonFinding, type LintReport, lintReport, locksReport } from "./support/json-report.js";
 
 const dir = mkdtempSync(join(tmpdir(), "locklint-estimates-"));
 const GB = 1024 ** 3;
-
-function statsFile(tables: { name: string; heapBytes: number; totalBytes: number; rows: number }[]): string {
-  const path = join(dir, `stats-${tables.map((t) => t.name).join("-")}-${tables[0]!.heapBytes}.json`);
-  const body = {
-    format: "locklint-stats",
-    version: 1,
-    collectedAt: "2026-11-26T00:00:00.000Z",
-    server: { version: "15.18", versionNum: 150018 },
-    source: "postgres://app:***@db/app",
-    tables: tables.map((t) => ({
-      schema: "public",
-      name: t.name,
-      kind: "table",
-      reltuples: t.rows,
-      liveTuples: t.rows,
-      heapBytes: t.heapBytes,
-      toastBytes: 0,
-      totalBytes: t.totalBytes,
-      indexes: [],
-    })),
-  };
-  writeFileSync(path, JSON.stringify(body));
-  return path;
-}
 
 const BIG = statsFile([
   { name: "orders", heapBytes: 3 * GB, totalBytes: 5 * GB, rows: 40e6 },

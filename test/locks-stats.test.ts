@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatDuration } from "../src/cost/estimate.js";
 import { runCli } from "./support/cli.js";
+import { statsFile } from "./support/stats-file.js";
 import { type JsonEstimate, type JsonStatement, lintReport, locksReport } from "./support/json-report.js";
 
 /**
@@ -17,35 +18,11 @@ import { type JsonEstimate, type JsonStatement, lintReport, locksReport } from "
 const dir = mkdtempSync(join(tmpdir(), "locklint-locks-stats-"));
 const GB = 1024 ** 3;
 
-function statsFile(name: string, tables: { name: string; heapBytes: number; totalBytes: number; rows: number }[]): string {
-  const path = join(dir, `${name}.json`);
-  const body = {
-    format: "locklint-stats",
-    version: 1,
-    collectedAt: "2026-11-26T00:00:00.000Z",
-    server: { version: "15.18", versionNum: 150018 },
-    source: "postgres://app:***@db/app",
-    tables: tables.map((t) => ({
-      schema: "public",
-      name: t.name,
-      kind: "table",
-      reltuples: t.rows,
-      liveTuples: t.rows,
-      heapBytes: t.heapBytes,
-      toastBytes: 0,
-      totalBytes: t.totalBytes,
-      indexes: [],
-    })),
-  };
-  writeFileSync(path, JSON.stringify(body));
-  return path;
-}
-
-const STATS = statsFile("orders", [
+const STATS = statsFile([
   { name: "orders", heapBytes: 0.4 * GB, totalBytes: 0.6 * GB, rows: 2e6 },
   { name: "customers", heapBytes: 0.01 * GB, totalBytes: 0.02 * GB, rows: 1e5 },
 ]);
-const TWICE = statsFile("orders-twice", [
+const TWICE = statsFile([
   { name: "orders", heapBytes: 0.8 * GB, totalBytes: 1.2 * GB, rows: 4e6 },
   { name: "customers", heapBytes: 0.01 * GB, totalBytes: 0.02 * GB, rows: 1e5 },
 ]);

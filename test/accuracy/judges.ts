@@ -1,5 +1,6 @@
 import type { Finding } from "../../src/lint/findings.js";
 import { blockedBy, type LockMode } from "../../src/locks/modes.js";
+import { LOCK_MODES } from "../../src/sql/lock-mode-names.js";
 import type { SqlSession } from "../support/pglite-observer.js";
 import type { History } from "./corpus.js";
 import type { Attempt, Observation, Plan, Probe, Replayed } from "./replay.js";
@@ -157,16 +158,8 @@ async function relationExists(db: SqlSession, name: string): Promise<{ exists: b
   return { exists: row.kind !== null, kind: row.kind };
 }
 
-const STRENGTH: readonly LockMode[] = [
-  "ACCESS SHARE",
-  "ROW SHARE",
-  "ROW EXCLUSIVE",
-  "SHARE UPDATE EXCLUSIVE",
-  "SHARE",
-  "SHARE ROW EXCLUSIVE",
-  "EXCLUSIVE",
-  "ACCESS EXCLUSIVE",
-];
+/** The table lock modes, weakest first. */
+const STRENGTH: readonly LockMode[] = LOCK_MODES;
 /** Whether `held` stops at least what `claimed` stops. */
 function atLeast(held: LockMode | undefined, claimed: LockMode): boolean {
   if (!held) return false;

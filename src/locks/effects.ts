@@ -257,6 +257,11 @@ function sideLock(side: SideLock, what: string, schema: Schema, locks: Locks): v
     case "rename-table-object":
       locks.table(side.table, "table-object", "table", { why: what });
       break;
+    case "drop-statistics": {
+      const table = schema.statisticsTable(side.statistics);
+      if (table) locks.table(table, "create-statistics", "table", { why: "DROP STATISTICS" });
+      break;
+    }
     case "owned-by":
       locks.table(side.table, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
       break;
@@ -556,9 +561,13 @@ export function operationEffect(operation: Operation, ctx: EffectsContext): Oper
     case "insert": {
       locks.table(operation.table, "insert", "table", { why: "inserts rows" });
       const table = schema.table(operation.table);
-      if (table) {
-        for (const c of table.constraints.values()) {
-          if (c.references && c.references !== table)
+      // a simple view (one table) is updatable: the rows go into its table (measured on PostgreSQL 15.18)
+      const base = table?.kind === "view" && table.readsFrom.length === 1 ? table.readsFrom[0] : undefined;
+      if (base && base.kind === "table") locks.table(base, "insert", "table", { why: `rows inserted through view ${operation.table.written}` });
+      const written = base?.kind === "table" ? base : table;
+      if (written) {
+        for (const c of written.constraints.values()) {
+          if (c.references && c.references !== written)
             locks.table(c.references, "insert", "referenced table", { why: `foreign key ${c.name} checks the new rows` });
         }
       }

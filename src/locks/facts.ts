@@ -257,7 +257,7 @@ export const LOCK_FACTS = {
   // SHARE ROW EXCLUSIVE on the sequence: nextval() (ROW EXCLUSIVE), the INSERTs that draw from it, wait
   "alter-sequence": { statement: "ALTER SEQUENCE", roles: { sequence: fact("SHARE ROW EXCLUSIVE") } },
   "sequence-ddl": { statement: "ALTER SEQUENCE ... RENAME / OWNER TO, DROP SEQUENCE", roles: { sequence: AE() } },
-  "create-statistics": { statement: "CREATE STATISTICS", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
+  "create-statistics": { statement: "CREATE / DROP STATISTICS", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
   // the type's lock is an object lock (pg_locks: locktype 'object'); CASCADE drops the columns of the type, under ACCESS EXCLUSIVE on their tables
   "drop-type": { statement: "DROP TYPE / DOMAIN [CASCADE]", roles: { type: AE(), "column of the domain": AE() } },

@@ -243,7 +243,6 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "set":
     case "transaction":
     case "enable-disable-trigger":
-    case "no-table-lock":
     case "alter-sequence":
     case "table-object":
     case "attach-index":
@@ -252,6 +251,11 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     // changes to what the schema model does not hold (triggers, domains, schemas, databases)
     case "drop-schema":
       if (operation.cascade) for (const table of schema.tablesInSchema(operation.schema)) schema.dropTable(table);
+      return;
+    case "no-table-lock":
+      if (operation.locks?.kind === "create-statistics" && operation.locks.statistics)
+        schema.addStatistics(operation.locks.statistics, schema.tableOrAssumed(operation.locks.table));
+      if (operation.locks?.kind === "drop-statistics") schema.statisticsTable(operation.locks.statistics, true);
       return;
     case "domain-constraint":
       if (operation.action === "create" || operation.action === "add") schema.addCheckedDomain(operation.domain);

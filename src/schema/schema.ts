@@ -97,6 +97,7 @@ export interface SchemaSnapshot {
   indexes: Map<string, Index>;
   enums: Map<string, EnumType>;
   checkedDomains: Set<string>;
+  statistics: Map<string, Table>;
 }
 
 export class Schema {
@@ -105,14 +106,28 @@ export class Schema {
   private enums = new Map<string, EnumType>();
   /** Domains with a CHECK constraint (by relationKey): a column of one added to a table is checked row by row. */
   private checkedDomains = new Set<string>();
+  /** Extended statistics (by relationKey) and the table each is on. */
+  private statistics = new Map<string, Table>();
 
   /** A copy of everything, for a transaction that may be rolled back (one structured clone keeps the cross-references). */
   snapshot(): SchemaSnapshot {
-    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains });
+    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains, statistics: this.statistics });
   }
 
   restore(snapshot: SchemaSnapshot): void {
-    ({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains } = snapshot);
+    ({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains, statistics: this.statistics } = snapshot);
+  }
+
+  addStatistics(ref: Pick<RelationName, "schema" | "name">, table: Table): void {
+    this.statistics.set(relationKey(ref.schema, ref.name), table);
+  }
+
+  /** The table extended statistics are on (as the script created them), removed with `drop`. */
+  statisticsTable(ref: Pick<RelationName, "schema" | "name">, drop = false): Table | undefined {
+    const key = relationKey(ref.schema, ref.name);
+    const table = this.statistics.get(key);
+    if (drop) this.statistics.delete(key);
+    return table;
   }
 
   addCheckedDomain(ref: Pick<RelationName, "schema" | "name">): void {

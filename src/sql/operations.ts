@@ -54,7 +54,9 @@ export interface ConstraintSpec {
  */
 export type SideLock =
   | { kind: "sequence-ddl"; sequence: RelationName }
-  | { kind: "create-statistics"; table: RelationName }
+  | { kind: "create-statistics"; table: RelationName; statistics: RelationName | null }
+  /** DROP STATISTICS: its table, when the script created it, is locked. */
+  | { kind: "drop-statistics"; statistics: RelationName }
   | { kind: "rename-table-object"; table: RelationName }
   /** ALTER DOMAIN ... SET NOT NULL: every column of the domain is checked. */
   | { kind: "domain-not-null"; domain: RelationName }
@@ -349,7 +351,9 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
     case "CreateStatsStmt":
       return list(stmt.relations).flatMap((r) => {
         const table = relationName(asKind(r, "RangeVar"));
-        return table ? [{ op: "no-table-lock" as const, what: "CREATE STATS", locks: { kind: "create-statistics" as const, table } }] : [];
+        const names = nameList(stmt.defnames);
+        const statistics = names.length ? requiredRelationFromNames(names) : null;
+        return table ? [{ op: "no-table-lock" as const, what: "CREATE STATS", locks: { kind: "create-statistics" as const, table, statistics } }] : [];
       });
     case "SelectStmt":
       return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0, where: whereColumns(stmt.whereClause) }];
@@ -768,6 +772,12 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
       op: "no-table-lock",
       what: "DROP SEQUENCE",
       locks: { kind: "sequence-ddl", sequence: requiredRelationFromNames(names) },
+    }));
+  if (type === "OBJECT_STATISTIC_EXT")
+    return objects.map((names) => ({
+      op: "no-table-lock",
+      what: "DROP STATISTICS",
+      locks: { kind: "drop-statistics", statistics: requiredRelationFromNames(names) },
     }));
   switch (dropped) {
     case "table":

@@ -14,6 +14,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
       if (operation.ifNotExists && schema.table(operation.table)) return;
       const table = schema.addTable(operation.table, operation.kind, origin);
       table.unlogged = operation.unlogged;
+      table.customStorage = Boolean(operation.storageNamed);
       table.partitionKey = operation.partitionKey;
       for (const column of operation.columns) table.columns.set(column.name, columnOf(column));
       for (const like of operation.likes) {
@@ -216,6 +217,8 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
       const table = schema.table(operation.table);
       if (table && operation.form === "SET LOGGED") table.unlogged = false;
       if (table && operation.form === "SET UNLOGGED") table.unlogged = true;
+      if (table && (operation.form === "SET TABLESPACE" || operation.form === "SET ACCESS METHOD") && !isDefaultStorage(operation.form, operation.target))
+        table.customStorage = true;
       if (operation.parent && (operation.form === "INHERIT" || operation.form === "NO INHERIT")) {
         const parent = schema.tableOrAssumed(operation.parent);
         const child = schema.tableOrAssumed(operation.table);
@@ -333,6 +336,11 @@ function addConstraint(schema: Schema, table: Table, spec: ConstraintSpec, origi
       schema.addIndex({ schema: table.schema, name, table, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
     }
   }
+}
+
+/** SET TABLESPACE pg_default and SET ACCESS METHOD heap: where a table is unless the script said otherwise. */
+export function isDefaultStorage(form: string, target: string | undefined): boolean {
+  return (form === "SET TABLESPACE" && target === "pg_default") || (form === "SET ACCESS METHOD" && target === "heap");
 }
 
 function inherit(parent: Table, child: Table): void {

@@ -51,6 +51,8 @@ export interface Table {
   declared: boolean;
   createdIn: Origin | null;
   unlogged: boolean;
+  /** Created with a TABLESPACE or access method of its own, or moved since (else pg_default and heap). */
+  customStorage: boolean;
   columns: Map<string, Column>;
   constraints: Map<string, Constraint>;
   indexes: Set<Index>;
@@ -265,6 +267,7 @@ function newTable(schema: string | null, name: string, kind: RelationKind, creat
     declared,
     createdIn,
     unlogged: false,
+    customStorage: false,
     columns: new Map(),
     constraints: new Map(),
     indexes: new Set(),

@@ -63,7 +63,12 @@ export function typeChangeVerdict(from: ColumnType | null, to: ColumnType | null
     return rewrite("less precision rounds and rewrites every row");
   }
   if ((a === "timestamp" && b === "timestamptz") || (a === "timestamptz" && b === "timestamp")) {
-    if (ctx.utcConversionInPlace && ctx.utcSession) return noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values");
+    // the column's indexes change operator class (timestamp_ops <-> timestamptz_ops): rebuilt, reading the table (measured on PostgreSQL 15.18)
+    if (ctx.utcConversionInPlace && ctx.utcSession)
+      return {
+        ...noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values; the column's indexes are rebuilt"),
+        rebuildsIndexes: true,
+      };
     return rewrite(
       ctx.utcConversionInPlace
         ? "rewrites every row unless the session time zone is UTC (SET TIME ZONE 'UTC' before it)"

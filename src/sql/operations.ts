@@ -91,6 +91,8 @@ export type Operation =
       partitionKey: string[];
       /** IF NOT EXISTS: PostgreSQL does nothing (and locks nothing) when the table exists. */
       ifNotExists: boolean;
+      /** TABLESPACE or USING (access method) named. */
+      storageNamed?: boolean;
     }
   /** `noData`: CREATE MATERIALIZED VIEW ... WITH NO DATA reads nothing. */
   | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean; noData?: boolean }
@@ -184,6 +186,8 @@ export type Operation =
       parent?: RelationName;
       /** ALTER INDEX: `table` names an index. */
       onIndex?: boolean;
+      /** SET TABLESPACE / SET ACCESS METHOD: the name set. */
+      target?: string;
     }
   /** A statement that takes no lock on an existing table (CREATE FUNCTION, CREATE EXTENSION, ...). */
   /**
@@ -545,6 +549,7 @@ function createTable(stmt: NodeOf<"CreateStmt">): Operation {
     kind: stmt.partspec ? "partitioned table" : "table",
     temporary: stmt.relation?.relpersistence === "t",
     unlogged: stmt.relation?.relpersistence === "u",
+    ...(stmt.tablespacename || stmt.accessMethod ? { storageNamed: true } : {}),
     columns,
     constraints,
     partitionOf: isPartition ? (parents[0] ?? null) : null,
@@ -918,9 +923,10 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
     case "AT_SetUnLogged":
       return other("SET UNLOGGED");
     case "AT_SetTableSpace":
-      return other("SET TABLESPACE");
-    case "AT_SetAccessMethod":
-      return other("SET ACCESS METHOD");
+    case "AT_SetAccessMethod": {
+      const [operation] = other(subtype === "AT_SetTableSpace" ? "SET TABLESPACE" : "SET ACCESS METHOD");
+      return operation?.op === "alter-table-other" && cmd.name ? [{ ...operation, target: cmd.name }] : operation ? [operation] : [];
+    }
     case "AT_SetExpression":
       return other("ALTER COLUMN SET EXPRESSION", "ALTER COLUMN SET EXPRESSION", [], column);
     case "AT_SetRelOptions":

@@ -230,6 +230,8 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "LOCK TABLE ONLY heirs IN SHARE MODE" },
   { sql: "DROP TABLE heirs CASCADE" },
   { sql: "DROP VIEW heir_names" },
+  { sql: "ALTER TABLE heirs DROP COLUMN tag CASCADE" },
+  { sql: "ALTER TABLE heirs DROP COLUMN name CASCADE" },
   // a view: its tables and views are locked in the same mode, recursively
   { sql: "LOCK TABLE big_customer_orders", prep: VIEWS },
   { sql: "LOCK TABLE big_orders IN ROW EXCLUSIVE MODE", prep: VIEWS.split(";")[0] },

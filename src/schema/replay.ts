@@ -32,6 +32,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     }
     case "create-view": {
       const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", origin);
+      view.viewColumns = operation.columns ?? null;
       view.readsFrom = operation.reads.flatMap((r) => {
         const t = schema.table(r);
         return t ? [t] : [];
@@ -65,6 +66,7 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "drop-column": {
       const table = schema.table(operation.table);
       if (!table) return;
+      if (operation.cascade) for (const view of schema.viewsUsingColumn(table, operation.column)) schema.dropTable(view);
       // a referenced key can only be dropped with CASCADE, which drops the foreign keys to it
       for (const [other, keys] of foreignKeysOnColumn(table, operation.column).referencing) for (const c of keys) schema.dropConstraint(other, c);
       table.columns.delete(operation.column);

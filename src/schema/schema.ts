@@ -66,6 +66,8 @@ export interface Table {
   inheritors: Set<Table>;
   /** The tables this one inherits from. */
   inheritsFrom: Set<Table>;
+  /** Views and materialized views: the column names their query mentions (null: `*`, or not known). */
+  viewColumns: string[] | null;
   /** Views and materialized views: the relations their query reads. */
   readsFrom: Table[];
   dropped: boolean;
@@ -236,6 +238,12 @@ export class Schema {
   }
 
   /** The tables, views and materialized views of a schema (`public` for the unqualified). */
+  /** The views DROP COLUMN ... CASCADE drops: those over `table` that use `column` (or `*`), and the views over them. */
+  viewsUsingColumn(table: Table, column: string): Table[] {
+    const direct = [...this.tables.values()].filter((v) => v.readsFrom.includes(table) && (v.viewColumns === null || v.viewColumns.includes(column)));
+    return [...new Set(direct.flatMap((v) => [v, ...this.dependentViews(v)]))];
+  }
+
   tablesInSchema(name: string): Table[] {
     return [...this.tables.values()].filter((t) => (t.schema ?? "public") === name);
   }
@@ -278,6 +286,7 @@ function newTable(schema: string | null, name: string, kind: RelationKind, creat
     partitionKey: [],
     inheritors: new Set(),
     inheritsFrom: new Set(),
+    viewColumns: null,
     readsFrom: [],
     dropped: false,
   };

@@ -95,14 +95,15 @@ export type Operation =
       storageNamed?: boolean;
     }
   /** `noData`: CREATE MATERIALIZED VIEW ... WITH NO DATA reads nothing. */
-  | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean; noData?: boolean }
+  /** `columns`: the column names its query mentions (null with a `*`): DROP COLUMN ... CASCADE drops the views that use the column. */
+  | { op: "create-view"; view: RelationName; materialized: boolean; reads: RelationName[]; orReplace: boolean; noData?: boolean; columns?: string[] | null }
   /** `noData`: WITH NO DATA reads nothing. */
   | { op: "create-table-as"; table: RelationName; reads: RelationName[]; noData?: boolean }
   | { op: "drop-relation"; relation: RelationName; kind: "table" | "view" | "materialized view"; cascade: boolean }
   | { op: "drop-index"; index: RelationName; concurrent: boolean }
   /** `ifNotExists`: ADD COLUMN IF NOT EXISTS (still ACCESS EXCLUSIVE, nothing added when the column exists). */
   | { op: "add-column"; table: RelationName; column: ColumnSpec; ifNotExists: boolean }
-  | { op: "drop-column"; table: RelationName; column: string }
+  | { op: "drop-column"; table: RelationName; column: string; cascade?: boolean }
   /** `collation`: the COLLATE clause, when there is one (indexes on the column are then rebuilt). */
   | { op: "alter-column-type"; table: RelationName; column: string; type: ColumnType | null; using: boolean; location: number; collation: string | null }
   | { op: "set-not-null"; table: RelationName; column: string }
@@ -275,14 +276,31 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       return [createTable(stmt)];
     case "ViewStmt": {
       return [
-        { op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) },
+        {
+          op: "create-view",
+          view: requiredRelation(stmt.view),
+          materialized: false,
+          reads: readRelations(stmt.query),
+          orReplace: Boolean(stmt.replace),
+          columns: mentionedColumns(stmt.query),
+        },
       ];
     }
     case "CreateTableAsStmt": {
       const target = requiredRelation(stmt.into?.rel);
       const reads = readRelations(stmt.query);
       return stmt.objtype === "OBJECT_MATVIEW"
-        ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false, ...(stmt.into?.skipData ? { noData: true } : {}) }]
+        ? [
+            {
+              op: "create-view",
+              view: target,
+              materialized: true,
+              reads,
+              orReplace: false,
+              columns: mentionedColumns(stmt.query),
+              ...(stmt.into?.skipData ? { noData: true } : {}),
+            },
+          ]
         : [{ op: "create-table-as", table: target, reads, ...(stmt.into?.skipData ? { noData: true } : {}) }];
     }
     case "DropStmt":
@@ -869,7 +887,7 @@ function alterTableCommand(table: RelationName, cmd: NodeOf<"AlterTableCmd">): O
     case "AT_AddColumnToView":
       return [{ op: "add-column", table, column: columnSpec(requiredKind(cmd.def, "ColumnDef")), ifNotExists: Boolean(cmd.missing_ok) }];
     case "AT_DropColumn":
-      return [{ op: "drop-column", table, column }];
+      return [{ op: "drop-column", table, column, ...(cmd.behavior === "DROP_CASCADE" ? { cascade: true } : {}) }];
     case "AT_AlterColumnType": {
       const def = requiredKind(cmd.def, "ColumnDef");
       const collation = def.collClause ? nameList(def.collClause.collname).join(".") : null;
@@ -1138,6 +1156,20 @@ function whereColumns(where: unknown): string[] | null {
  * Relations a query reads: every RangeVar inside it, minus the names of its own CTEs.
  * Accepts a node or a list of nodes (parts of a statement).
  */
+/** The column names a query mentions (the last part of each reference), or null when it selects `*`. */
+function mentionedColumns(node: unknown): string[] | null {
+  const found = new Set<string>();
+  let star = false;
+  walk(node, (kind, body) => {
+    if (kind !== "ColumnRef") return;
+    const fields = list(body.fields);
+    if (fields.some((f) => asKind(f, "A_Star"))) star = true;
+    const last = asKind(fields[fields.length - 1], "String")?.sval;
+    if (last) found.add(last);
+  });
+  return star ? null : [...found];
+}
+
 export function readRelations(node: unknown): RelationName[] {
   const ctes = new Set<string>();
   const found: RelationName[] = [];

@@ -299,6 +299,10 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "LOCK TABLE products IN SHARE MODE" },
   { sql: "CREATE TRIGGER products_audit AFTER INSERT ON products FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()" },
   { sql: "DROP TRIGGER products_touch ON products" },
+  // IF EXISTS of an absent trigger or policy (on a table the script declared): nothing locked; of one that exists: as without
+  { sql: "DROP TRIGGER IF EXISTS no_such_trigger ON products" },
+  { sql: "DROP TRIGGER IF EXISTS products_touch ON products" },
+  { sql: "DROP POLICY IF EXISTS no_such_policy ON customers" },
   { sql: "ALTER TABLE products DISABLE TRIGGER products_touch" },
   { sql: "COMMENT ON TABLE customers IS 'people who buy'" },
   { sql: "COMMENT ON COLUMN customers.email IS 'login'" },

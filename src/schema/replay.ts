@@ -249,13 +249,22 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "transaction":
     case "enable-disable-trigger":
     case "alter-sequence":
-    case "table-object":
     case "attach-index":
     case "unknown":
       return;
     // changes to what the schema model does not hold (triggers, domains, schemas, databases)
     case "drop-schema":
       if (operation.cascade) for (const table of schema.tablesInSchema(operation.schema)) schema.dropTable(table);
+      return;
+    case "create-trigger":
+      if (operation.name) schema.tableOrAssumed(operation.table).objects.add(`trigger:${operation.name}`);
+      return;
+    case "drop-trigger":
+      if (operation.name) schema.table(operation.table)?.objects.delete(`trigger:${operation.name}`);
+      return;
+    case "table-object":
+      if (operation.name && operation.action === "create") schema.tableOrAssumed(operation.table).objects.add(`${operation.object}:${operation.name}`);
+      if (operation.name && operation.action === "drop") schema.table(operation.table)?.objects.delete(`${operation.object}:${operation.name}`);
       return;
     case "no-table-lock":
       if (operation.locks?.kind === "create-statistics" && operation.locks.statistics)
@@ -265,8 +274,6 @@ export function applyOperation(schema: Schema, operation: Operation, origin: Ori
     case "domain-constraint":
       if (operation.action === "create" || operation.action === "add") schema.addCheckedDomain(operation.domain);
       return;
-    case "create-trigger":
-    case "drop-trigger":
     case "rename-schema":
     case "drop-database":
       return;

@@ -66,6 +66,8 @@ export interface Table {
   inheritors: Set<Table>;
   /** The tables this one inherits from. */
   inheritsFrom: Set<Table>;
+  /** Triggers, policies and rules the script created on the table ("trigger:name", ...). */
+  objects: Set<string>;
   /** Views and materialized views: the column names their query mentions (null: `*`, or not known). */
   viewColumns: string[] | null;
   /** Views and materialized views: the relations their query reads. */
@@ -286,6 +288,7 @@ function newTable(schema: string | null, name: string, kind: RelationKind, creat
     partitionKey: [],
     inheritors: new Set(),
     inheritsFrom: new Set(),
+    objects: new Set(),
     viewColumns: null,
     readsFrom: [],
     dropped: false,

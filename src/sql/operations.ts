@@ -156,11 +156,12 @@ export type Operation =
   /** `only`: LOCK TABLE ONLY, the partitions and children are not locked. */
   | { op: "lock-table"; table: RelationName; mode: LockMode; only: boolean }
   /** CREATE / ALTER / DROP of a policy or rule on a table (ACCESS EXCLUSIVE on it). */
-  | { op: "table-object"; table: RelationName; object: "policy" | "rule"; action: "create" | "alter" | "drop" }
+  /** `name`: the policy or rule; `ifExists`: DROP ... IF EXISTS (nothing is locked when it is absent). */
+  | { op: "table-object"; table: RelationName; object: "policy" | "rule"; action: "create" | "alter" | "drop"; name?: string; ifExists?: boolean }
   /** ALTER INDEX parent ATTACH PARTITION child: a partition's index joins a partitioned index. */
   | { op: "attach-index"; index: RelationName; partitionIndex: RelationName }
-  | { op: "create-trigger"; table: RelationName; replace: boolean }
-  | { op: "drop-trigger"; table: RelationName }
+  | { op: "create-trigger"; table: RelationName; replace: boolean; name?: string }
+  | { op: "drop-trigger"; table: RelationName; name?: string; ifExists?: boolean }
   | { op: "enable-disable-trigger"; table: RelationName }
   /**
    * `tableOf`: the table of a constraint, trigger or policy commented on (ACCESS SHARE on it);
@@ -394,7 +395,9 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       });
     }
     case "CreateTrigStmt": {
-      return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
+      return [
+        { op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace), ...(stmt.trigname ? { name: stmt.trigname } : {}) },
+      ];
     }
     case "CommentStmt":
       return [comment(stmt)];
@@ -443,11 +446,21 @@ function statementOperations(node: UnwrappedStatement): Operation[] {
       return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
     }
     case "CreatePolicyStmt":
-      return [{ op: "table-object", table: requiredRelation(stmt.table), object: "policy", action: "create" }];
+      return [
+        {
+          op: "table-object",
+          table: requiredRelation(stmt.table),
+          object: "policy",
+          action: "create",
+          ...(stmt.policy_name ? { name: stmt.policy_name } : {}),
+        },
+      ];
     case "AlterPolicyStmt":
       return [{ op: "table-object", table: requiredRelation(stmt.table), object: "policy", action: "alter" }];
     case "RuleStmt":
-      return [{ op: "table-object", table: requiredRelation(stmt.relation), object: "rule", action: "create" }];
+      return [
+        { op: "table-object", table: requiredRelation(stmt.relation), object: "rule", action: "create", ...(stmt.rulename ? { name: stmt.rulename } : {}) },
+      ];
     case "DropdbStmt":
       return [{ op: "drop-database", name: stmt.dbname ?? "" }];
     case "CreateRangeStmt":
@@ -811,11 +824,23 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
       return objects.map((names) => ({ op: "drop-index", index: requiredRelationFromNames(names), concurrent: Boolean(stmt.concurrent) }));
     case "trigger":
       // DROP TRIGGER name ON table: [schema?, table, name]
-      return objects.map((names) => ({ op: "drop-trigger", table: requiredRelationFromNames(names.slice(0, -1)) }));
+      return objects.map((names) => ({
+        op: "drop-trigger",
+        table: requiredRelationFromNames(names.slice(0, -1)),
+        name: names[names.length - 1] ?? "",
+        ...(stmt.missing_ok ? { ifExists: true } : {}),
+      }));
     case "policy":
     case "rule":
       // DROP POLICY / RULE name ON table: [schema?, table, name]
-      return objects.map((names) => ({ op: "table-object", table: requiredRelationFromNames(names.slice(0, -1)), object: dropped, action: "drop" }));
+      return objects.map((names) => ({
+        op: "table-object",
+        table: requiredRelationFromNames(names.slice(0, -1)),
+        object: dropped,
+        action: "drop",
+        name: names[names.length - 1] ?? "",
+        ...(stmt.missing_ok ? { ifExists: true } : {}),
+      }));
     case "type":
       return list(stmt.objects).map((o) => ({
         op: "drop-type",

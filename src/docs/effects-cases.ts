@@ -251,6 +251,8 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "DELETE FROM products" },
   { sql: "UPDATE customers SET name = 'x' WHERE id = 3", prep: "SET LOCAL enable_seqscan = off" },
   { sql: "DELETE FROM products WHERE id = 3", prep: "SET LOCAL enable_seqscan = off" },
+  // a DELETE in a WITH clause deletes too
+  { sql: "WITH gone AS (DELETE FROM products WHERE id = 3 RETURNING id) INSERT INTO tags SELECT id + 10000 FROM gone", prep: "SET LOCAL enable_seqscan = off" },
   // binary-compatible type changes: the same type, a collation (an index on the column is rebuilt), timestamptz -> timestamp in UTC
   { sql: "ALTER TABLE customers ALTER COLUMN name TYPE text" },
   { sql: 'ALTER TABLE customers ALTER COLUMN name TYPE text COLLATE "C"' },

@@ -266,7 +266,20 @@ function rebaseLocations(value: unknown, base: number): void {
 function readOperations(ast: Node): Operation[] {
   const node = nodeKind(ast);
   // only a statement node stands at the top of a statement's tree
-  return isStatement(node) ? statementOperations(node) : [{ op: "unknown", what: describeKind(node[0]) }];
+  if (!isStatement(node)) return [{ op: "unknown", what: describeKind(node[0]) }];
+  return [...modifyingCtes(node), ...statementOperations(node)];
+}
+
+/** WITH gone AS (DELETE ... RETURNING *) ...: the INSERT, UPDATE and DELETE of a statement's WITH clause are operations of their own. */
+function modifyingCtes(node: UnwrappedStatement): Operation[] {
+  const [kind, stmt] = node;
+  if (kind !== "InsertStmt" && kind !== "UpdateStmt" && kind !== "DeleteStmt" && kind !== "SelectStmt") return [];
+  return list(stmt.withClause?.ctes).flatMap((cte) => {
+    const query = asKind(cte, "CommonTableExpr")?.ctequery;
+    if (!query) return [];
+    const inner = nodeKind(query);
+    return isStatement(inner) && (inner[0] === "InsertStmt" || inner[0] === "UpdateStmt" || inner[0] === "DeleteStmt") ? readOperations(query) : [];
+  });
 }
 
 /** Every statement kind of the grammar is handled here or listed as no-table-lock or unknown. */

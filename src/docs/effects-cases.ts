@@ -170,6 +170,7 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER SEQUENCE order_numbers RENAME TO order_ids", renames: { order_ids: "order_numbers" } },
   { sql: "ALTER SEQUENCE order_numbers OWNER TO CURRENT_USER" },
   { sql: "DROP SEQUENCE order_numbers" },
+  { sql: "DROP SEQUENCE order_numbers CASCADE", prep: "CREATE TABLE tickets (id bigint DEFAULT nextval('order_numbers'))" },
   { sql: "CREATE STATISTICS st_customers ON email, name FROM customers" },
   { sql: "DROP STATISTICS st_customers", prep: "CREATE STATISTICS st_customers ON email, name FROM customers" },
   { sql: "ALTER POLICY customers_own ON customers RENAME TO customers_mine", prep: "CREATE POLICY customers_own ON customers USING (true)" },

@@ -251,6 +251,10 @@ function sideLock(side: SideLock, what: string, schema: Schema, locks: Locks): v
     case "sequence-ddl":
       // nextval(), and with it the INSERTs that draw from the sequence, wait
       locks.sequence(side.sequence, "sequence-ddl", "sequence", { why: what });
+      // measured on PostgreSQL 15.18: CASCADE drops the defaults that draw from it, under ACCESS EXCLUSIVE on their tables
+      if (side.cascade)
+        for (const table of schema.tablesUsingSequence(side.sequence.name))
+          locks.table(table, "sequence-ddl", "owning table", { why: `CASCADE drops its default from ${side.sequence.written}` });
       break;
     case "create-statistics":
       locks.table(side.table, "create-statistics", "table", { why: "CREATE STATISTICS" });

@@ -256,7 +256,8 @@ export const LOCK_FACTS = {
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
   // SHARE ROW EXCLUSIVE on the sequence: nextval() (ROW EXCLUSIVE), the INSERTs that draw from it, wait
   "alter-sequence": { statement: "ALTER SEQUENCE", roles: { sequence: fact("SHARE ROW EXCLUSIVE") } },
-  "sequence-ddl": { statement: "ALTER SEQUENCE ... RENAME / OWNER TO, DROP SEQUENCE", roles: { sequence: AE() } },
+  // the owning table: one whose column default draws from the sequence (DROP SEQUENCE ... CASCADE drops the default)
+  "sequence-ddl": { statement: "ALTER SEQUENCE ... RENAME / OWNER TO, DROP SEQUENCE [CASCADE]", roles: { sequence: AE(), "owning table": AE() } },
   "create-statistics": { statement: "CREATE / DROP STATISTICS", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
   // the type's lock is an object lock (pg_locks: locktype 'object'); CASCADE drops the columns of the type, under ACCESS EXCLUSIVE on their tables

@@ -294,6 +294,7 @@ function columnOf(spec: ColumnSpec): Column {
     notNull: spec.notNull,
     hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null,
     generated: spec.generated,
+    ...(spec.sequences?.length ? { sequences: spec.sequences } : {}),
   };
 }
 

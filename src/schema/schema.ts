@@ -13,6 +13,8 @@ export interface Column {
   hasDefault: boolean;
   /** GENERATED ALWAYS AS (...) STORED or VIRTUAL; null for other columns and unknown ones. */
   generated: "stored" | "virtual" | null;
+  /** The sequences its default draws from (nextval). */
+  sequences?: string[];
 }
 
 export type ConstraintKind = "check" | "foreign-key" | "unique" | "primary-key" | "exclude" | "not-null";
@@ -244,6 +246,11 @@ export class Schema {
   viewsUsingColumn(table: Table, column: string): Table[] {
     const direct = [...this.tables.values()].filter((v) => v.readsFrom.includes(table) && (v.viewColumns === null || v.viewColumns.includes(column)));
     return [...new Set(direct.flatMap((v) => [v, ...this.dependentViews(v)]))];
+  }
+
+  /** The tables with a column whose default draws from the sequence (by name). */
+  tablesUsingSequence(name: string): Table[] {
+    return [...this.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.sequences?.includes(name)));
   }
 
   tablesInSchema(name: string): Table[] {

@@ -53,7 +53,8 @@ export interface ConstraintSpec {
  * DROP SEQUENCE, the table of CREATE STATISTICS, the table of ALTER POLICY / RULE ... RENAME.
  */
 export type SideLock =
-  | { kind: "sequence-ddl"; sequence: RelationName }
+  /** `cascade`: DROP SEQUENCE ... CASCADE, which drops the column defaults that draw from it. */
+  | { kind: "sequence-ddl"; sequence: RelationName; cascade?: boolean }
   | { kind: "create-statistics"; table: RelationName; statistics: RelationName | null }
   /** DROP STATISTICS: its table, when the script created it, is locked. */
   | { kind: "drop-statistics"; statistics: RelationName }
@@ -73,6 +74,8 @@ export interface ColumnSpec {
   serial: boolean;
   constraints: ConstraintSpec[];
   location: number;
+  /** The sequences its default draws from (nextval('name')): DROP SEQUENCE ... CASCADE drops the default. */
+  sequences?: string[];
 }
 
 export type Operation =
@@ -631,6 +634,7 @@ function columnSpec(def: NodeOf<"ColumnDef">): ColumnSpec {
       case "CONSTR_DEFAULT":
         spec.default = analyzeDefault(required(body.raw_expr, "a default expression"));
         if (spec.default.isNull) spec.default = null;
+        spec.sequences = nextvalSequences(body.raw_expr);
         break;
       case "CONSTR_IDENTITY":
         spec.identity = true;
@@ -820,7 +824,7 @@ function dropStatement(stmt: NodeOf<"DropStmt">): Operation[] {
     return objects.map((names) => ({
       op: "no-table-lock",
       what: "DROP SEQUENCE",
-      locks: { kind: "sequence-ddl", sequence: requiredRelationFromNames(names) },
+      locks: { kind: "sequence-ddl", sequence: requiredRelationFromNames(names), ...(cascade ? { cascade } : {}) },
     }));
   if (type === "OBJECT_STATISTIC_EXT")
     return objects.map((names) => ({
@@ -1194,6 +1198,21 @@ function whereColumns(where: unknown): string[] | null {
  * Relations a query reads: every RangeVar inside it, minus the names of its own CTEs.
  * Accepts a node or a list of nodes (parts of a statement).
  */
+/** The sequence names of the nextval('name') calls in an expression (the last part of a qualified name). */
+function nextvalSequences(expr: unknown): string[] {
+  const found: string[] = [];
+  walk(expr, (kind, body) => {
+    if (kind !== "FuncCall") return;
+    const name = nameList(body.funcname);
+    if (name[name.length - 1] !== "nextval") return;
+    walk(list(body.args)[0], (k, b) => {
+      const text = k === "String" ? b.sval : k === "A_Const" ? (b.sval as { sval?: unknown } | undefined)?.sval : undefined;
+      if (typeof text === "string") found.push(text.split(".").pop()!.replace(/"/g, ""));
+    });
+  });
+  return found;
+}
+
 /** The column names a query mentions (the last part of each reference), or null when it selects `*`. */
 function mentionedColumns(node: unknown): string[] | null {
   const found = new Set<string>();

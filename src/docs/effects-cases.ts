@@ -364,7 +364,7 @@ export const TRANSACTIONAL: EffectCase[] = [
   { sql: "ALTER TABLE customers ENABLE ROW LEVEL SECURITY" },
   { sql: "ALTER TABLE products DISABLE RULE products_ignore", prep: "CREATE RULE products_ignore AS ON INSERT TO products DO ALSO NOTHING" },
   { sql: "ALTER TABLE events_2026 INHERIT events_2025" },
-  { sql: "ALTER TABLE vip_customers NO INHERIT customers", prep: "CREATE TABLE vip_customers () INHERITS (customers)" },
+  { sql: "ALTER TABLE heir_kids NO INHERIT heirs" },
   { sql: "ALTER INDEX ix_customers_email SET (fillfactor = 50)" },
   { sql: "ALTER INDEX ix_customers_email SET (deduplicate_items = off)" },
   { sql: "ALTER INDEX ix_customers_email SET TABLESPACE pg_default" },
@@ -514,11 +514,6 @@ export const BOUNDARY_CASES: BoundaryCase[] = [
     feature: "grantLocksTable",
     sql: "REVOKE SELECT ON customers FROM PUBLIC",
     fact: { aspect: "mode", relation: "customers", before: "no lock", from: "ACCESS SHARE" },
-  },
-  {
-    feature: "noInheritShareUpdateExclusive",
-    sql: "ALTER TABLE heir_kids NO INHERIT heirs",
-    fact: { aspect: "mode", relation: "heirs", before: "ACCESS SHARE", from: "SHARE UPDATE EXCLUSIVE" },
   },
   {
     feature: "noInheritCheckLocksChildren",

@@ -37,8 +37,6 @@ export const FEATURES = {
   notNullNotValid: 18,
   /** GRANT / REVOKE on a table lock it ACCESS SHARE (before, no relation lock). */
   grantLocksTable: 18,
-  /** ALTER TABLE ... NO INHERIT takes SHARE UPDATE EXCLUSIVE on the parent (before, ACCESS SHARE: measured on PostgreSQL 15 and 17). */
-  noInheritShareUpdateExclusive: 18,
   /** ADD CONSTRAINT ... CHECK ... NO INHERIT locks the inheritance children ACCESS EXCLUSIVE (before, they were not locked). */
   noInheritCheckLocksChildren: 18,
   /** Virtual generated columns (the default kind from 18): added without a rewrite. */

@@ -11923,12 +11923,33 @@ var Schema = class {
   tables = /* @__PURE__ */ new Map();
   indexes = /* @__PURE__ */ new Map();
   enums = /* @__PURE__ */ new Map();
+  /** Domains with a CHECK constraint (by relationKey): a column of one added to a table is checked row by row. */
+  checkedDomains = /* @__PURE__ */ new Set();
+  /** Extended statistics (by relationKey) and the table each is on. */
+  statistics = /* @__PURE__ */ new Map();
   /** A copy of everything, for a transaction that may be rolled back (one structured clone keeps the cross-references). */
   snapshot() {
-    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums });
+    return structuredClone({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains, statistics: this.statistics });
   }
   restore(snapshot) {
-    ({ tables: this.tables, indexes: this.indexes, enums: this.enums } = snapshot);
+    ({ tables: this.tables, indexes: this.indexes, enums: this.enums, checkedDomains: this.checkedDomains, statistics: this.statistics } = snapshot);
+  }
+  addStatistics(ref, table2) {
+    this.statistics.set(relationKey(ref.schema, ref.name), table2);
+  }
+  /** The table extended statistics are on (as the script created them), removed with `drop`. */
+  statisticsTable(ref, drop = false) {
+    const key = relationKey(ref.schema, ref.name);
+    const table2 = this.statistics.get(key);
+    if (drop) this.statistics.delete(key);
+    return table2;
+  }
+  addCheckedDomain(ref) {
+    this.checkedDomains.add(relationKey(ref.schema, ref.name));
+  }
+  /** Whether the type is a domain with a CHECK constraint (as the script declared it). */
+  isCheckedDomain(ref) {
+    return this.checkedDomains.has(relationKey(ref.schema, ref.name));
   }
   table(ref) {
     return this.tables.get(relationKey(ref.schema, ref.name));
@@ -11957,6 +11978,8 @@ var Schema = class {
       for (const [name, c] of referencing.constraints) if (c.references === table2) referencing.constraints.delete(name);
     }
     table2.partitionOf?.partitions.delete(table2);
+    for (const parent of table2.inheritsFrom) parent.inheritors.delete(table2);
+    for (const child of table2.inheritors) child.inheritsFrom.delete(table2);
   }
   /** RENAME TO (a new name) and SET SCHEMA (a new schema). */
   relocateTable(table2, to) {
@@ -11968,8 +11991,12 @@ var Schema = class {
   index(ref) {
     return this.indexes.get(relationKey(ref.schema, ref.name));
   }
+  /** Adds the index; one of the same name is replaced, on its table too (a table's index list must not grow with every re-creation). */
   addIndex(index) {
-    this.indexes.set(relationKey(index.schema, index.name), index);
+    const key = relationKey(index.schema, index.name);
+    const replaced = this.indexes.get(key);
+    if (replaced) replaced.table?.indexes.delete(replaced);
+    this.indexes.set(key, index);
     index.table?.indexes.add(index);
   }
   dropIndex(index) {
@@ -11993,6 +12020,32 @@ var Schema = class {
     for (const index of table2.indexes) if (index.constraint === constraint.name) this.dropIndex(index);
   }
   /** Tables with a column of the named type (a domain, say); only domain changes ask, so a scan is fine. */
+  /** The views and materialized views that read `table`, and those that read them (each once): DROP ... CASCADE drops them. */
+  dependentViews(table2) {
+    const found = /* @__PURE__ */ new Set();
+    const walk2 = (t) => {
+      for (const view of this.tables.values())
+        if (view.readsFrom.includes(t) && !found.has(view)) {
+          found.add(view);
+          walk2(view);
+        }
+    };
+    walk2(table2);
+    return [...found];
+  }
+  /** The tables, views and materialized views of a schema (`public` for the unqualified). */
+  /** The views DROP COLUMN ... CASCADE drops: those over `table` that use `column` (or `*`), and the views over them. */
+  viewsUsingColumn(table2, column2) {
+    const direct = [...this.tables.values()].filter((v) => v.readsFrom.includes(table2) && (v.viewColumns === null || v.viewColumns.includes(column2)));
+    return [...new Set(direct.flatMap((v) => [v, ...this.dependentViews(v)]))];
+  }
+  /** The tables with a column whose default draws from the sequence (by name). */
+  tablesUsingSequence(name) {
+    return [...this.tables.values()].filter((t) => [...t.columns.values()].some((c) => c.sequences?.includes(name)));
+  }
+  tablesInSchema(name) {
+    return [...this.tables.values()].filter((t) => (t.schema ?? "public") === name);
+  }
   tablesUsingType(type) {
     return [...this.tables.values()].filter(
       (t) => [...t.columns.values()].some((c) => c.type?.name === type.name && (type.schema === null || c.type.schema === type.schema))
@@ -12016,6 +12069,7 @@ function newTable(schema, name, kind, createdIn, declared) {
     declared,
     createdIn,
     unlogged: false,
+    customStorage: false,
     columns: /* @__PURE__ */ new Map(),
     constraints: /* @__PURE__ */ new Map(),
     indexes: /* @__PURE__ */ new Set(),
@@ -12024,16 +12078,24 @@ function newTable(schema, name, kind, createdIn, declared) {
     partitions: /* @__PURE__ */ new Set(),
     isDefaultPartition: false,
     partitionKey: [],
+    inheritors: /* @__PURE__ */ new Set(),
+    inheritsFrom: /* @__PURE__ */ new Set(),
+    objects: /* @__PURE__ */ new Set(),
+    viewColumns: null,
     readsFrom: [],
     dropped: false
   };
 }
 function hasIndexLeadingWith(table2, columns) {
   for (const index of table2.indexes) {
-    const leading = index.columns.slice(0, columns.length);
-    if (leading.length === columns.length && columns.every((c) => leading.includes(c))) return true;
+    if (index.columns.length < columns.length) continue;
+    if (columns.every((c) => isAmongFirst(index.columns, c, columns.length))) return true;
   }
   return false;
+}
+function isAmongFirst(columns, column2, count2) {
+  const at2 = columns.indexOf(column2);
+  return at2 >= 0 && at2 < count2;
 }
 function defaultConstraintName(table2, columns, kind) {
   switch (kind) {
@@ -12071,9 +12133,21 @@ function foreignKeysOnColumn(table2, column2) {
   }
   return { referenced, referencing };
 }
+function allInheritors(table2) {
+  const found = /* @__PURE__ */ new Set();
+  const walk2 = (t) => {
+    for (const child of t.inheritors)
+      if (!found.has(child)) {
+        found.add(child);
+        walk2(child);
+      }
+  };
+  walk2(table2);
+  return [...found];
+}
 
 // src/cost/estimate.ts
-var CALIBRATED = { scan: 3007412126, validate: 2119848540, index: 552949034, rewrite: 169540042, update: 296646 };
+var CALIBRATED = { validate: 42e7, foreignKey: 2e8, index: 35e6, rewrite: 35e6, update: 79e3 };
 var LOW = 0.5;
 var HIGH = 2;
 var TableSizes = class {
@@ -12088,10 +12162,11 @@ var TableSizes = class {
   }
 };
 var INDEX_BUILDING = /* @__PURE__ */ new Set(["create-index", "reindex"]);
-function lockWork(lock, operations, sizes, throughput = CALIBRATED) {
-  if (lock.kind === "index") return null;
+function lockWork(lock, operations, statementLocks, sizes, throughput = CALIBRATED) {
+  if (lock.kind === "index" || lock.newInTransaction) return null;
   const table2 = sizes.get(lock.key);
   if (!table2) return null;
+  if (lock.rewrite && operations.every(emptiesRelation)) return { ms: 0, basis: "" };
   if (lock.rewrite) return { ms: table2.totalBytes / throughput.rewrite * 1e3, basis: `rewrite ${formatBytes(table2.totalBytes)}` };
   if (!lock.scan) return { ms: 0, basis: "" };
   if (operations.some((o) => INDEX_BUILDING.has(o.op) || buildsIndex(o))) {
@@ -12101,11 +12176,23 @@ function lockWork(lock, operations, sizes, throughput = CALIBRATED) {
     const rows = Math.max(table2.reltuples, table2.liveTuples ?? 0, 0);
     return { ms: rows / throughput.update * 1e3, basis: `${formatCount(rows)} rows written` };
   }
+  if (checksReferencingRows(lock, operations, statementLocks)) {
+    return { ms: table2.heapBytes / throughput.foreignKey * 1e3, basis: `foreign-key check over ${formatBytes(table2.heapBytes)}` };
+  }
   return { ms: table2.heapBytes / throughput.validate * 1e3, basis: `scan ${formatBytes(table2.heapBytes)}` };
+}
+function emptiesRelation(op) {
+  return op.op === "truncate" || op.op === "refresh-materialized-view" && !op.withData;
 }
 function buildsIndex(op) {
   const constraints = op.op === "add-constraint" ? [op.constraint] : op.op === "add-column" ? op.column.constraints : [];
   return constraints.some((c) => (c.kind === "unique" || c.kind === "primary-key" || c.kind === "exclude") && !c.usingIndex);
+}
+function checksReferencingRows(lock, operations, statementLocks) {
+  if (statementLocks[0] !== lock) return false;
+  return operations.some(
+    (o) => o.op === "add-constraint" && o.constraint.kind === "foreign-key" && !o.constraint.notValid || o.op === "validate-constraint" && statementLocks.some((other) => other !== lock && other.kind === "table" && other.scan)
+  );
 }
 function holdRange(ownMs, laterMs, basis, laterStatements) {
   const total = ownMs + laterMs;
@@ -12232,6 +12319,7 @@ var RevisionHistory = class {
     if (prefixed2.length > 1) throw new UsageError(`revision ${name} is ambiguous: ${prefixed2.sort().join(", ")} start with it`);
     throw new UsageError(`no revision ${name} in the project: give a revision id (or a unique start of one), a branch label, or heads`);
   }
+  /** The revisions and every revision built on them. */
   withDescendants(roots) {
     const found = /* @__PURE__ */ new Set();
     const visit = (id) => {
@@ -12428,10 +12516,10 @@ function readMigrationFile(path, text2) {
 function stringsIn(value) {
   return [...(value ?? "").matchAll(/(['"])([^'"]*)\1/g)].map((m) => m[2]);
 }
-function opCalls(body2, offset, lines) {
-  return [...body2.matchAll(CALL)].map((match) => {
+function opCalls(body3, offset, lines) {
+  return [...body3.matchAll(CALL)].map((match) => {
     const open2 = match.index + match[0].length - 1;
-    return { name: match[1], ...lines.position(offset + match.index), text: body2.slice(match.index, closingParen(body2, open2) + 1) };
+    return { name: match[1], ...lines.position(offset + match.index), text: body3.slice(match.index, closingParen(body3, open2) + 1) };
   });
 }
 function closingParen(text2, open2) {
@@ -12520,8 +12608,8 @@ var ScriptTracker = class {
   pastSince = false;
   /** Revision ids seen, for telling the user when --since / --revision names none of them. */
   seen = /* @__PURE__ */ new Set();
-  onComment(body2, line) {
-    const revision = parseRevisionMarker(body2, line);
+  onComment(body3, line) {
+    const revision = parseRevisionMarker(body3, line);
     if (revision) {
       if (this.range.since !== void 0 && this.revision?.id === this.range.since && revision.id !== this.range.since) this.pastSince = true;
       this.revision = revision;
@@ -12568,7 +12656,8 @@ var ScriptTracker = class {
     return this.transaction === this.assumed ? null : this.transaction;
   }
   unitFor(transaction2, statementIndex) {
-    if (this.pastSince) return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
+    if (this.pastSince || this.revision !== null && this.reported && this.range.together?.has(stepOwner(this.revision) ?? ""))
+      return { key: `f${this.fileIndex}:deploy`, label: "deploy" };
     if (this.revision) return { key: `f${this.fileIndex}:r${this.revisionSeq}`, label: "revision" };
     if (transaction2 !== null) return { key: `t${transaction2}`, label: "transaction" };
     return { key: `f${this.fileIndex}:s${statementIndex}`, label: "statement" };
@@ -12630,6 +12719,8 @@ function isBookkeeping(operation) {
     case "alter-table-other":
     case "no-table-lock":
     case "alter-sequence":
+    case "table-object":
+    case "attach-index":
     case "unknown":
       return false;
     default: {
@@ -12640,19 +12731,25 @@ function isBookkeeping(operation) {
 }
 
 // src/alembic/migration-locations.ts
-function locateInMigrations(findings, files) {
+function migrationLocator(files, pathOf = (path) => path) {
   const used = /* @__PURE__ */ new Set();
-  const byStatement = /* @__PURE__ */ new Map();
-  for (const finding of findings) {
-    if (finding.migration) continue;
-    const key = `${finding.file}\0${finding.statementLine}\0${finding.statementColumn}`;
-    if (!byStatement.has(key)) byStatement.set(key, locate(finding, files, used));
-    const location = byStatement.get(key);
-    if (location) finding.migration = location;
-  }
+  const shown = (location) => location && { ...location, file: pathOf(location.file) };
+  return {
+    statement: (statement) => shown(locate(statement, files, used)),
+    step: (revision) => shown(migrationFunction(revision, files)),
+    shown: (location) => ({ ...location, file: pathOf(location.file) })
+  };
 }
-function locate(finding, files, used) {
-  const revision = finding.revision;
+function migrationFunction(revision, files) {
+  if (revision.direction === "stamp") return void 0;
+  const owner = stepOwner(revision);
+  const file = owner ? files.get(owner) : void 0;
+  const fn = file?.[revision.direction];
+  if (!file) return void 0;
+  return { file: file.path, line: fn?.line ?? 1, column: 1, call: null };
+}
+function locate(statement, files, used) {
+  const revision = statement.revision;
   if (!revision || revision.direction === "stamp") return void 0;
   const owner = stepOwner(revision);
   const file = owner ? files.get(owner) : void 0;
@@ -12660,7 +12757,7 @@ function locate(finding, files, used) {
   if (!file || !fn) return file ? { file: file.path, line: 1, column: 1, call: null } : void 0;
   let best;
   for (const call of fn.calls) {
-    const score = callScore(call, finding.sql);
+    const score = callScore(call, statement.sql);
     if (score === 0) continue;
     if (!best || score > best.score || score === best.score && used.has(best.call) && !used.has(call)) best = { call, score };
   }
@@ -13320,21 +13417,27 @@ function plural(n, word) {
 function selectRevisions(history, options, cwd) {
   const given = [options.all && "--all", options.revision?.length && "--revision", options.sinceRef !== void 0 && "--since-ref"].filter(Boolean);
   if (given.length > 1) throw new UsageError(`give one of --all, --revision and --since-ref, not ${given.join(" and ")}`);
-  if (options.all) return { revisions: new Set(history.ids), description: `every revision (${history.ids.length})` };
+  if (options.all) return { revisions: new Set(history.ids), together: /* @__PURE__ */ new Set(), description: `every revision (${history.ids.length})` };
   if (options.revision?.length) {
     const revisions = new Set(options.revision.flatMap((name) => history.resolve(name)));
-    return { revisions, description: `${plural(revisions.size, "revision")} named: ${listed(revisions)}` };
+    return { revisions, together: /* @__PURE__ */ new Set(), description: `${plural(revisions.size, "revision")} named: ${listed(revisions)}` };
   }
   if (options.sinceRef !== void 0) return changedRevisions(history, cwd, options.sinceRef, "");
   const ref = gitRoot(cwd) ? defaultBranch(cwd) : null;
-  if (!ref) return { revisions: new Set(history.ids), description: `every revision (${history.ids.length}): git cannot tell a default branch to compare with` };
+  if (!ref)
+    return {
+      revisions: new Set(history.ids),
+      together: /* @__PURE__ */ new Set(),
+      description: `every revision (${history.ids.length}): git cannot tell a default branch to compare with`
+    };
   return changedRevisions(history, cwd, ref, " (the default branch)");
 }
 function changedRevisions(history, cwd, ref, note) {
   const byPath = new Map([...history.files.values()].map((file) => [realPath(file.path), file.revision]));
   const revisions = new Set(changedSince(cwd, ref).flatMap((path) => byPath.get(realPath(path)) ?? []));
   const description = revisions.size === 0 ? `no revision file added or changed since ${ref}${note}: nothing to report (--all reports every revision)` : `${plural(revisions.size, "revision")} added or changed since ${ref}${note}: ${listed(revisions)}`;
-  return { revisions, description };
+  const together = new Set([...revisions].filter((id) => history.withDescendants([id]).every((d) => revisions.has(d))));
+  return { revisions, together, description };
 }
 function listed(revisions) {
   return [...revisions].join(", ");
@@ -13445,29 +13548,29 @@ function constText(node) {
 }
 function walk(root, visit) {
   const visitPair = visit;
-  const nodes = [root];
+  const nodes2 = [root];
   const kinds = [""];
-  while (nodes.length > 0) {
-    const node = nodes.pop();
+  while (nodes2.length > 0) {
+    const node = nodes2.pop();
     const kind = kinds.pop();
     if (kind !== "" && visitPair(kind, node) === "skip") continue;
-    const from = nodes.length;
+    const from = nodes2.length;
     if (Array.isArray(node)) {
-      for (const item of node) pushChild(nodes, kinds, item, "");
+      for (const item of node) pushChild(nodes2, kinds, item, "");
     } else {
       for (const key in node) {
         const value = node[key];
         const first = key.charCodeAt(0);
-        pushChild(nodes, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
+        pushChild(nodes2, kinds, value, first >= 65 && first <= 90 && !Array.isArray(value) ? key : "");
       }
     }
-    reverseFrom(nodes, from);
+    reverseFrom(nodes2, from);
     reverseFrom(kinds, from);
   }
 }
-function pushChild(nodes, kinds, value, kind) {
+function pushChild(nodes2, kinds, value, kind) {
   if (!value || typeof value !== "object") return;
-  nodes.push(value);
+  nodes2.push(value);
   kinds.push(kind);
 }
 function reverseFrom(list2, from) {
@@ -13546,9 +13649,9 @@ function analyzeDefault(expr) {
   const raise = (v) => {
     if (RANK[v] > RANK[result2.volatility]) result2.volatility = v;
   };
-  walk(expr, (kind, body2) => {
+  walk(expr, (kind, body3) => {
     if (kind === "FuncCall") {
-      const names2 = nameList(body2.funcname);
+      const names2 = nameList(body3.funcname);
       const name = (names2[names2.length - 1] ?? "").toLowerCase();
       const qualifiedElsewhere = names2.length > 1 && names2[0] !== "pg_catalog";
       if (!qualifiedElsewhere && VOLATILE.has(name)) {
@@ -13586,7 +13689,18 @@ function rebaseLocations(value, base) {
 }
 function readOperations(ast) {
   const node = nodeKind(ast);
-  return isStatement(node) ? statementOperations(node) : [{ op: "unknown", what: describeKind(node[0]) }];
+  if (!isStatement(node)) return [{ op: "unknown", what: describeKind(node[0]) }];
+  return [...modifyingCtes(node), ...statementOperations(node)];
+}
+function modifyingCtes(node) {
+  const [kind, stmt] = node;
+  if (kind !== "InsertStmt" && kind !== "UpdateStmt" && kind !== "DeleteStmt" && kind !== "SelectStmt") return [];
+  return list(stmt.withClause?.ctes).flatMap((cte) => {
+    const query = asKind(cte, "CommonTableExpr")?.ctequery;
+    if (!query) return [];
+    const inner = nodeKind(query);
+    return isStatement(inner) && (inner[0] === "InsertStmt" || inner[0] === "UpdateStmt" || inner[0] === "DeleteStmt") ? readOperations(query) : [];
+  });
 }
 function statementOperations(node) {
   const [kind, stmt] = node;
@@ -13595,13 +13709,30 @@ function statementOperations(node) {
       return [createTable(stmt)];
     case "ViewStmt": {
       return [
-        { op: "create-view", view: requiredRelation(stmt.view), materialized: false, reads: readRelations(stmt.query), orReplace: Boolean(stmt.replace) }
+        {
+          op: "create-view",
+          view: requiredRelation(stmt.view),
+          materialized: false,
+          reads: readRelations(stmt.query),
+          orReplace: Boolean(stmt.replace),
+          columns: mentionedColumns(stmt.query)
+        }
       ];
     }
     case "CreateTableAsStmt": {
       const target = requiredRelation(stmt.into?.rel);
       const reads = readRelations(stmt.query);
-      return stmt.objtype === "OBJECT_MATVIEW" ? [{ op: "create-view", view: target, materialized: true, reads, orReplace: false }] : [{ op: "create-table-as", table: target, reads }];
+      return stmt.objtype === "OBJECT_MATVIEW" ? [
+        {
+          op: "create-view",
+          view: target,
+          materialized: true,
+          reads,
+          orReplace: false,
+          columns: mentionedColumns(stmt.query),
+          ...stmt.into?.skipData ? { noData: true } : {}
+        }
+      ] : [{ op: "create-table-as", table: target, reads, ...stmt.into?.skipData ? { noData: true } : {} }];
     }
     case "DropStmt":
       return dropStatement(stmt);
@@ -13620,7 +13751,19 @@ function statementOperations(node) {
         const e = asKind(p, "IndexElem");
         return e?.name ? [e.name] : [];
       });
-      return [{ op: "create-index", table: table2, index, unique: Boolean(stmt.unique), concurrent: Boolean(stmt.concurrent), columns }];
+      const only = stmt.relation?.inh !== true;
+      return [
+        {
+          op: "create-index",
+          table: table2,
+          index,
+          unique: Boolean(stmt.unique),
+          concurrent: Boolean(stmt.concurrent),
+          columns,
+          only,
+          ifNotExists: Boolean(stmt.if_not_exists)
+        }
+      ];
     }
     case "ReindexStmt":
       return [reindex(stmt)];
@@ -13634,7 +13777,10 @@ function statementOperations(node) {
       return [{ op: "add-enum-value", type, value: stmt.newVal ?? "", position }];
     }
     case "TruncateStmt":
-      return list(stmt.relations).map((r) => ({ op: "truncate", table: requiredRelation(asKind(r, "RangeVar")), cascade: stmt.behavior === "DROP_CASCADE" }));
+      return list(stmt.relations).map((r) => {
+        const rangeVar = asKind(r, "RangeVar");
+        return { op: "truncate", table: requiredRelation(rangeVar), cascade: stmt.behavior === "DROP_CASCADE", only: rangeVar?.inh !== true };
+      });
     case "UpdateStmt": {
       const table2 = requiredRelation(stmt.relation);
       const columns = list(stmt.targetList).flatMap((t) => {
@@ -13642,31 +13788,45 @@ function statementOperations(node) {
         return r?.name ? [r.name] : [];
       });
       const reads = readRelations([stmt.fromClause, stmt.whereClause, stmt.targetList, stmt.withClause]);
-      return [{ op: "update", table: table2, columns, where: whereColumns(stmt.whereClause), reads }];
+      const joined2 = list(stmt.fromClause).length > 0;
+      return [{ op: "update", table: table2, columns, where: whereColumns(stmt.whereClause), reads, ...joined2 ? { joined: joined2 } : {} }];
     }
     case "DeleteStmt": {
       const table2 = requiredRelation(stmt.relation);
       const reads = readRelations([stmt.usingClause, stmt.whereClause, stmt.withClause]);
-      return [{ op: "delete", table: table2, where: whereColumns(stmt.whereClause), reads }];
+      const joined2 = list(stmt.usingClause).length > 0;
+      return [{ op: "delete", table: table2, where: whereColumns(stmt.whereClause), reads, ...joined2 ? { joined: joined2 } : {} }];
     }
     case "InsertStmt": {
       return [{ op: "insert", table: requiredRelation(stmt.relation), reads: readRelations([stmt.selectStmt, stmt.withClause]) }];
     }
+    case "CreateStatsStmt":
+      return list(stmt.relations).flatMap((r) => {
+        const table2 = relationName(asKind(r, "RangeVar"));
+        const names2 = nameList(stmt.defnames);
+        const statistics = names2.length ? requiredRelationFromNames(names2) : null;
+        return table2 ? [{ op: "no-table-lock", what: "CREATE STATS", locks: { kind: "create-statistics", table: table2, statistics } }] : [];
+      });
     case "SelectStmt":
-      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0 }];
+      return [{ op: "select", reads: readRelations(stmt), locking: list(stmt.lockingClause).length > 0, where: whereColumns(stmt.whereClause) }];
     case "VacuumStmt":
       return vacuum(stmt);
     case "ClusterStmt":
       return [{ op: "cluster", table: relationName(stmt.relation) ?? null }];
     case "RefreshMatViewStmt": {
-      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent) }];
+      return [{ op: "refresh-materialized-view", view: requiredRelation(stmt.relation), concurrent: Boolean(stmt.concurrent), withData: !stmt.skipData }];
     }
     case "LockStmt": {
       const mode = lockModeFromLevel(stmt.mode ?? 8);
-      return list(stmt.relations).map((r) => ({ op: "lock-table", table: requiredRelation(asKind(r, "RangeVar")), mode }));
+      return list(stmt.relations).map((r) => {
+        const rangeVar = asKind(r, "RangeVar");
+        return { op: "lock-table", table: requiredRelation(rangeVar), mode, only: rangeVar?.inh !== true };
+      });
     }
     case "CreateTrigStmt": {
-      return [{ op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace) }];
+      return [
+        { op: "create-trigger", table: requiredRelation(stmt.relation), replace: Boolean(stmt.replace), ...stmt.trigname ? { name: stmt.trigname } : {} }
+      ];
     }
     case "CommentStmt":
       return [comment(stmt)];
@@ -13681,8 +13841,10 @@ function statementOperations(node) {
       return [transaction(stmt)];
     case "DoStmt":
       return [{ op: "unknown", what: "DO block (its statements are not analysed)" }];
-    case "CreateSeqStmt":
-      return [{ op: "no-table-lock", what: "CREATE SEQUENCE" }];
+    case "CreateSeqStmt": {
+      const owner = ownedByTable(stmt.options);
+      return [{ op: "no-table-lock", what: "CREATE SEQUENCE", ...owner ? { locks: { kind: "owned-by", table: owner } } : {} }];
+    }
     case "AlterSeqStmt":
       return [alterSequence(stmt)];
     case "CreateFunctionStmt":
@@ -13707,8 +13869,25 @@ function statementOperations(node) {
         return [{ op: "domain-constraint", domain, action: "add", notValid }];
       }
       if (stmt.subtype === "V") return [{ op: "domain-constraint", domain, action: "validate", notValid: false }];
+      if (stmt.subtype === "O") return [{ op: "no-table-lock", what: "ALTER DOMAIN", locks: { kind: "domain-not-null", domain } }];
       return [{ op: "no-table-lock", what: "ALTER DOMAIN" }];
     }
+    case "CreatePolicyStmt":
+      return [
+        {
+          op: "table-object",
+          table: requiredRelation(stmt.table),
+          object: "policy",
+          action: "create",
+          ...stmt.policy_name ? { name: stmt.policy_name } : {}
+        }
+      ];
+    case "AlterPolicyStmt":
+      return [{ op: "table-object", table: requiredRelation(stmt.table), object: "policy", action: "alter" }];
+    case "RuleStmt":
+      return [
+        { op: "table-object", table: requiredRelation(stmt.relation), object: "rule", action: "create", ...stmt.rulename ? { name: stmt.rulename } : {} }
+      ];
     case "DropdbStmt":
       return [{ op: "drop-database", name: stmt.dbname ?? "" }];
     case "CreateRangeStmt":
@@ -13721,7 +13900,6 @@ function statementOperations(node) {
     case "AlterOwnerStmt":
     case "AlterFunctionStmt":
     case "CreateCastStmt":
-    case "CreateStatsStmt":
     case "ExplainStmt":
     case "VariableShowStmt":
     case "DiscardStmt":
@@ -13768,7 +13946,6 @@ function statementOperations(node) {
     case "AlterObjectDependsStmt":
     case "AlterOpFamilyStmt":
     case "AlterOperatorStmt":
-    case "AlterPolicyStmt":
     case "AlterStatsStmt":
     case "AlterSubscriptionStmt":
     case "AlterTSConfigurationStmt":
@@ -13780,14 +13957,12 @@ function statementOperations(node) {
     case "CreateAmStmt":
     case "CreateForeignTableStmt":
     case "CreateOpFamilyStmt":
-    case "CreatePolicyStmt":
     case "CreateTableSpaceStmt":
     case "DropSubscriptionStmt":
     case "DropTableSpaceStmt":
     case "DropUserMappingStmt":
     case "ImportForeignSchemaStmt":
     case "MergeStmt":
-    case "RuleStmt":
     case "UnlistenStmt":
       return [{ op: "unknown", what: describeKind(kind) }];
     default:
@@ -13803,16 +13978,16 @@ function createTable(stmt) {
   const constraints = [];
   const likes = [];
   for (const element of list(stmt.tableElts)) {
-    const [kind, body2] = nodeKind(element);
+    const [kind, body3] = nodeKind(element);
     if (kind === "ColumnDef") {
-      const column2 = columnSpec(body2);
+      const column2 = columnSpec(body3);
       columns.push(column2);
       for (const c of column2.constraints) constraints.push(c);
     } else if (kind === "Constraint") {
-      const c = constraintSpec(body2);
+      const c = constraintSpec(body3);
       if (c) constraints.push(c);
     } else if (kind === "TableLikeClause") {
-      likes.push(requiredRelation(body2.relation));
+      likes.push(requiredRelation(body3.relation));
     }
   }
   const parents = list(stmt.inhRelations).map((r) => requiredRelation(asKind(r, "RangeVar")));
@@ -13827,13 +14002,15 @@ function createTable(stmt) {
     kind: stmt.partspec ? "partitioned table" : "table",
     temporary: stmt.relation?.relpersistence === "t",
     unlogged: stmt.relation?.relpersistence === "u",
+    ...stmt.tablespacename || stmt.accessMethod ? { storageNamed: true } : {},
     columns,
     constraints,
     partitionOf: isPartition ? parents[0] ?? null : null,
     defaultPartition: Boolean(stmt.partbound?.is_default),
     inherits: isPartition ? [] : parents,
     likes,
-    partitionKey
+    partitionKey,
+    ifNotExists: Boolean(stmt.if_not_exists)
   };
 }
 var SERIAL_TYPES = /* @__PURE__ */ new Set(["serial", "bigserial", "smallserial"]);
@@ -13851,32 +14028,33 @@ function columnSpec(def) {
     location: def.location ?? 0
   };
   for (const c of list(def.constraints)) {
-    const body2 = asKind(c, "Constraint");
-    if (!body2) continue;
-    const contype = required(body2.contype, "a constraint type");
+    const body3 = asKind(c, "Constraint");
+    if (!body3) continue;
+    const contype = required(body3.contype, "a constraint type");
     switch (contype) {
       case "CONSTR_NOTNULL":
         spec.notNull = true;
         break;
       case "CONSTR_DEFAULT":
-        spec.default = analyzeDefault(required(body2.raw_expr, "a default expression"));
+        spec.default = analyzeDefault(required(body3.raw_expr, "a default expression"));
         if (spec.default.isNull) spec.default = null;
+        spec.sequences = nextvalSequences(body3.raw_expr);
         break;
       case "CONSTR_IDENTITY":
         spec.identity = true;
         break;
       case "CONSTR_GENERATED":
-        spec.generated = body2.generated_kind === "v" ? "virtual" : "stored";
+        spec.generated = body3.generated_kind === "v" ? "virtual" : "stored";
         break;
       case "CONSTR_PRIMARY":
         spec.notNull = true;
-        spec.constraints.push(columnConstraint(body2, spec.name));
+        spec.constraints.push(columnConstraint(body3, spec.name));
         break;
       case "CONSTR_CHECK":
       case "CONSTR_UNIQUE":
       case "CONSTR_FOREIGN":
       case "CONSTR_EXCLUSION":
-        spec.constraints.push(columnConstraint(body2, spec.name));
+        spec.constraints.push(columnConstraint(body3, spec.name));
         break;
       // NULL, and the attributes of the constraint before (DEFERRABLE, ...): nothing the column keeps
       case "CONSTR_NULL":
@@ -13894,8 +14072,8 @@ function columnSpec(def) {
   if (spec.serial || spec.identity) spec.notNull = true;
   return spec;
 }
-function columnConstraint(body2, column2) {
-  const spec = constraintSpec(body2);
+function columnConstraint(body3, column2) {
+  const spec = constraintSpec(body3);
   if (spec.columns.length === 0) spec.columns = [column2];
   return spec;
 }
@@ -13917,19 +14095,19 @@ var CONSTRAINT_KINDS = {
   CONSTR_ATTR_ENFORCED: null,
   CONSTR_ATTR_NOT_ENFORCED: null
 };
-function constraintSpec(body2) {
-  const kind = CONSTRAINT_KINDS[required(body2.contype, "a constraint type")];
+function constraintSpec(body3) {
+  const kind = CONSTRAINT_KINDS[required(body3.contype, "a constraint type")];
   if (!kind) return null;
-  let columns = nameList(kind === "foreign-key" ? body2.fk_attrs : body2.keys);
+  let columns = nameList(kind === "foreign-key" ? body3.fk_attrs : body3.keys);
   if (kind === "exclude") {
-    columns = list(body2.exclusions).flatMap((pair) => {
+    columns = list(body3.exclusions).flatMap((pair) => {
       const elem = asKind(list(asKind(pair, "List")?.items)[0], "IndexElem");
       return elem?.name ? [elem.name] : [];
     });
   }
   let provesNotNull = kind === "not-null" ? columns[0] ?? null : null;
   if (kind === "check") {
-    const test = asKind(body2.raw_expr, "NullTest");
+    const test = asKind(body3.raw_expr, "NullTest");
     const ref = test && test.nulltesttype === "IS_NOT_NULL" ? asKind(test.arg, "ColumnRef") : void 0;
     if (ref) {
       const fields = nameList(ref.fields);
@@ -13937,7 +14115,7 @@ function constraintSpec(body2) {
       columns = provesNotNull ? [provesNotNull] : [];
     } else {
       const referenced = /* @__PURE__ */ new Set();
-      walk(body2.raw_expr, (k, b) => {
+      walk(body3.raw_expr, (k, b) => {
         if (k === "ColumnRef") {
           const fields = nameList(b.fields);
           if (fields.length) referenced.add(fields[fields.length - 1]);
@@ -13948,15 +14126,16 @@ function constraintSpec(body2) {
   }
   return {
     kind,
-    name: body2.conname ? body2.conname : null,
+    name: body3.conname ? body3.conname : null,
     columns,
-    notValid: Boolean(body2.skip_validation),
-    usingIndex: body2.indexname ? body2.indexname : null,
-    references: kind === "foreign-key" ? relationName(body2.pktable) ?? null : null,
-    referencedColumns: kind === "foreign-key" ? nameList(body2.pk_attrs) : [],
+    notValid: Boolean(body3.skip_validation),
+    usingIndex: body3.indexname ? body3.indexname : null,
+    references: kind === "foreign-key" ? relationName(body3.pktable) ?? null : null,
+    referencedColumns: kind === "foreign-key" ? nameList(body3.pk_attrs) : [],
     provesNotNull,
-    onDelete: body2.fk_del_action ?? "a",
-    location: body2.location ?? 0
+    onDelete: body3.fk_del_action ?? "a",
+    ...body3.is_no_inherit ? { noInherit: true } : {},
+    location: body3.location ?? 0
   };
 }
 var NO_RELATION = { drop: "other", rename: "other", comment: "other" };
@@ -13995,14 +14174,14 @@ var OBJECTS = {
   OBJECT_OPERATOR: NO_RELATION,
   OBJECT_OPFAMILY: NO_RELATION,
   OBJECT_PARAMETER_ACL: NO_RELATION,
-  OBJECT_POLICY: NO_RELATION,
+  OBJECT_POLICY: { drop: "policy", rename: "other", comment: "other" },
   OBJECT_PROCEDURE: NO_RELATION,
   OBJECT_PUBLICATION: NO_RELATION,
   OBJECT_PUBLICATION_NAMESPACE: NO_RELATION,
   OBJECT_PUBLICATION_REL: NO_RELATION,
   OBJECT_ROLE: NO_RELATION,
   OBJECT_ROUTINE: NO_RELATION,
-  OBJECT_RULE: NO_RELATION,
+  OBJECT_RULE: { drop: "rule", rename: "other", comment: "other" },
   OBJECT_SEQUENCE: NO_RELATION,
   OBJECT_SUBSCRIPTION: NO_RELATION,
   OBJECT_STATISTIC_EXT: NO_RELATION,
@@ -14022,6 +14201,18 @@ function dropStatement(stmt) {
   const cascade = stmt.behavior === "DROP_CASCADE";
   const type = required(stmt.removeType, "the kind of object dropped");
   const dropped = OBJECTS[type].drop;
+  if (type === "OBJECT_SEQUENCE" && !stmt.missing_ok)
+    return objects.map((names2) => ({
+      op: "no-table-lock",
+      what: "DROP SEQUENCE",
+      locks: { kind: "sequence-ddl", sequence: requiredRelationFromNames(names2), ...cascade ? { cascade } : {} }
+    }));
+  if (type === "OBJECT_STATISTIC_EXT")
+    return objects.map((names2) => ({
+      op: "no-table-lock",
+      what: "DROP STATISTICS",
+      locks: { kind: "drop-statistics", statistics: requiredRelationFromNames(names2) }
+    }));
   switch (dropped) {
     case "table":
     case "view":
@@ -14030,9 +14221,29 @@ function dropStatement(stmt) {
     case "index":
       return objects.map((names2) => ({ op: "drop-index", index: requiredRelationFromNames(names2), concurrent: Boolean(stmt.concurrent) }));
     case "trigger":
-      return objects.map((names2) => ({ op: "drop-trigger", table: requiredRelationFromNames(names2.slice(0, -1)) }));
+      return objects.map((names2) => ({
+        op: "drop-trigger",
+        table: requiredRelationFromNames(names2.slice(0, -1)),
+        name: names2[names2.length - 1] ?? "",
+        ...stmt.missing_ok ? { ifExists: true } : {}
+      }));
+    case "policy":
+    case "rule":
+      return objects.map((names2) => ({
+        op: "table-object",
+        table: requiredRelationFromNames(names2.slice(0, -1)),
+        object: dropped,
+        action: "drop",
+        name: names2[names2.length - 1] ?? "",
+        ...stmt.missing_ok ? { ifExists: true } : {}
+      }));
     case "type":
-      return list(stmt.objects).map((o) => ({ op: "drop-type", type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)) }));
+      return list(stmt.objects).map((o) => ({
+        op: "drop-type",
+        type: requiredRelationFromNames(nameList(requiredKind(o, "TypeName").names)),
+        ...cascade ? { cascade } : {},
+        ...stmt.missing_ok ? { ifExists: true } : {}
+      }));
     case "schema":
       return list(stmt.objects).map((o) => ({ op: "drop-schema", schema: requiredKind(o, "String").sval ?? "", cascade }));
     case "other":
@@ -14040,19 +14251,41 @@ function dropStatement(stmt) {
   }
 }
 function alterSequence(stmt) {
-  const ownedBy = list(stmt.options).map((o) => asKind(o, "DefElem")).find((d) => d?.defname === "owned_by");
+  return { op: "alter-sequence", sequence: requiredRelation(stmt.sequence), ownedBy: ownedByTable(stmt.options) };
+}
+function ownedByTable(options) {
+  const ownedBy = list(options).map((o) => asKind(o, "DefElem")).find((d) => d?.defname === "owned_by");
   const names2 = list(asKind(ownedBy?.arg, "List")?.items).map((n) => asKind(n, "String")?.sval ?? "");
-  return { op: "alter-sequence", sequence: requiredRelation(stmt.sequence), ownedBy: names2.length >= 2 ? requiredRelationFromNames(names2.slice(0, -1)) : null };
+  return names2.length >= 2 ? requiredRelationFromNames(names2.slice(0, -1)) : null;
 }
 function alterTable(stmt) {
   const table2 = requiredRelation(stmt.relation);
-  if (stmt.objtype === "OBJECT_INDEX") {
-    return [{ op: "alter-table-other", table: table2, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null }];
-  }
-  if (stmt.objtype === "OBJECT_SEQUENCE" || stmt.objtype === "OBJECT_TYPE") {
-    return [{ op: "no-table-lock", what: stmt.objtype === "OBJECT_SEQUENCE" ? "ALTER SEQUENCE" : "ALTER TYPE" }];
+  if (stmt.objtype === "OBJECT_INDEX") return list(stmt.cmds).map((c) => alterIndexCommand(table2, requiredKind(c, "AlterTableCmd")));
+  if (stmt.objtype === "OBJECT_SEQUENCE") return [{ op: "no-table-lock", what: "ALTER SEQUENCE", locks: { kind: "sequence-ddl", sequence: table2 } }];
+  if (stmt.objtype === "OBJECT_TYPE") {
+    return [{ op: "no-table-lock", what: "ALTER TYPE" }];
   }
   return list(stmt.cmds).flatMap((c) => alterTableCommand(table2, requiredKind(c, "AlterTableCmd")));
+}
+function alterIndexCommand(index, cmd) {
+  if (cmd.subtype === "AT_AttachPartition") {
+    return { op: "attach-index", index, partitionIndex: requiredRelation(requiredKind(cmd.def, "PartitionCmd").name) };
+  }
+  if (cmd.subtype === "AT_SetRelOptions" || cmd.subtype === "AT_ResetRelOptions") {
+    const [operation] = alterTableCommand(index, cmd);
+    if (operation?.op === "alter-table-other") return { ...operation, what: `ALTER INDEX ${operation.what}`, onIndex: true };
+  }
+  if (cmd.subtype === "AT_SetStatistics")
+    return {
+      op: "alter-table-other",
+      table: index,
+      form: "ALTER COLUMN SET STATISTICS",
+      what: "ALTER INDEX ... SET STATISTICS",
+      options: [],
+      column: null,
+      onIndex: true
+    };
+  return { op: "alter-table-other", table: index, form: "ALTER INDEX", what: "ALTER INDEX", options: [], column: null, onIndex: true };
 }
 function alterTableCommand(table2, cmd) {
   const column2 = cmd.name ?? "";
@@ -14064,12 +14297,23 @@ function alterTableCommand(table2, cmd) {
   switch (subtype) {
     case "AT_AddColumn":
     case "AT_AddColumnToView":
-      return [{ op: "add-column", table: table2, column: columnSpec(requiredKind(cmd.def, "ColumnDef")) }];
+      return [{ op: "add-column", table: table2, column: columnSpec(requiredKind(cmd.def, "ColumnDef")), ifNotExists: Boolean(cmd.missing_ok) }];
     case "AT_DropColumn":
-      return [{ op: "drop-column", table: table2, column: column2 }];
+      return [{ op: "drop-column", table: table2, column: column2, ...cmd.behavior === "DROP_CASCADE" ? { cascade: true } : {} }];
     case "AT_AlterColumnType": {
       const def = requiredKind(cmd.def, "ColumnDef");
-      return [{ op: "alter-column-type", table: table2, column: column2, type: columnType(def.typeName), using: def.raw_default !== void 0, location: def.location ?? 0 }];
+      const collation = def.collClause ? nameList(def.collClause.collname).join(".") : null;
+      return [
+        {
+          op: "alter-column-type",
+          table: table2,
+          column: column2,
+          type: columnType(def.typeName),
+          using: def.raw_default !== void 0,
+          location: def.location ?? 0,
+          collation
+        }
+      ];
     }
     case "AT_SetNotNull":
       return [{ op: "set-not-null", table: table2, column: column2 }];
@@ -14109,9 +14353,10 @@ function alterTableCommand(table2, cmd) {
     case "AT_SetUnLogged":
       return other("SET UNLOGGED");
     case "AT_SetTableSpace":
-      return other("SET TABLESPACE");
-    case "AT_SetAccessMethod":
-      return other("SET ACCESS METHOD");
+    case "AT_SetAccessMethod": {
+      const [operation] = other(subtype === "AT_SetTableSpace" ? "SET TABLESPACE" : "SET ACCESS METHOD");
+      return operation?.op === "alter-table-other" && cmd.name ? [{ ...operation, target: cmd.name }] : operation ? [operation] : [];
+    }
     case "AT_SetExpression":
       return other("ALTER COLUMN SET EXPRESSION", "ALTER COLUMN SET EXPRESSION", [], column2);
     case "AT_SetRelOptions":
@@ -14162,7 +14407,17 @@ function alterTableCommand(table2, cmd) {
       return other("ENABLE/DISABLE RULE");
     case "AT_AddInherit":
     case "AT_DropInherit":
-      return other(subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT");
+      return [
+        {
+          op: "alter-table-other",
+          table: table2,
+          form: subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT",
+          what: subtype === "AT_AddInherit" ? "INHERIT" : "NO INHERIT",
+          options: [],
+          column: null,
+          parent: requiredRelation(asKind(cmd.def, "RangeVar"))
+        }
+      ];
     // forms with nothing to analyse: PostgreSQL's conservative default for ALTER TABLE (locks/facts.ts)
     case "AT_AddOf":
     case "AT_DropOf":
@@ -14192,6 +14447,9 @@ function renameStatement(stmt) {
   const relation2 = () => requiredRelation(stmt.relation);
   const newName = stmt.newname ?? "";
   const type = required(stmt.renameType, "the kind of object renamed");
+  if (type === "OBJECT_SEQUENCE") return [{ op: "no-table-lock", what: "RENAME SEQUENCE", locks: { kind: "sequence-ddl", sequence: relation2() } }];
+  if (type === "OBJECT_POLICY" || type === "OBJECT_RULE")
+    return [{ op: "no-table-lock", what: `RENAME ${objectName(type)}`, locks: { kind: "rename-table-object", table: relation2() } }];
   switch (OBJECTS[type].rename) {
     case "table":
       return [{ op: "rename-table", table: relation2(), newName }];
@@ -14218,7 +14476,14 @@ var REINDEX_TARGETS = {
 };
 function reindex(stmt) {
   const concurrent = list(stmt.params).some((p) => asKind(p, "DefElem")?.defname === "concurrently");
-  return { op: "reindex", target: stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table", relation: relationName(stmt.relation) ?? null, concurrent };
+  const target = stmt.kind ? REINDEX_TARGETS[stmt.kind] : "table";
+  return {
+    op: "reindex",
+    target,
+    relation: relationName(stmt.relation) ?? null,
+    concurrent,
+    ...target === "schema" && stmt.name ? { schema: stmt.name } : {}
+  };
 }
 function vacuum(stmt) {
   const options = list(stmt.options).map((o) => asKind(o, "DefElem")?.defname ?? "");
@@ -14238,6 +14503,12 @@ function comment(stmt) {
     case "column":
       return { op: "comment", relation: requiredRelationFromNames(names2.slice(0, -1)), on };
     case "other":
+      if ((type === "OBJECT_TABCONSTRAINT" || type === "OBJECT_TRIGGER" || type === "OBJECT_POLICY") && names2.length >= 2)
+        return { op: "comment", relation: null, on, tableOf: requiredRelationFromNames(names2.slice(0, -1)) };
+      if (type === "OBJECT_TYPE" || type === "OBJECT_DOMAIN") {
+        const typeNames = nameList(asKind(stmt.object, "TypeName")?.names ?? []);
+        if (typeNames.length) return { op: "comment", relation: null, on, type: requiredRelationFromNames(typeNames) };
+      }
       return { op: "comment", relation: null, on };
   }
 }
@@ -14268,20 +14539,45 @@ function transaction(stmt) {
 function whereColumns(where) {
   if (where === void 0) return null;
   const columns = /* @__PURE__ */ new Set();
-  walk(where, (kind, body2) => {
+  walk(where, (kind, body3) => {
     if (kind !== "ColumnRef") return;
-    const name = asKind(list(body2.fields).at(-1), "String")?.sval;
+    const name = asKind(list(body3.fields).at(-1), "String")?.sval;
     if (typeof name === "string") columns.add(name);
   });
   return [...columns];
 }
+function nextvalSequences(expr) {
+  const found = [];
+  walk(expr, (kind, body3) => {
+    if (kind !== "FuncCall") return;
+    const name = nameList(body3.funcname);
+    if (name[name.length - 1] !== "nextval") return;
+    walk(list(body3.args)[0], (k, b) => {
+      const text2 = k === "String" ? b.sval : k === "A_Const" ? b.sval?.sval : void 0;
+      if (typeof text2 === "string") found.push(text2.split(".").pop().replace(/"/g, ""));
+    });
+  });
+  return found;
+}
+function mentionedColumns(node) {
+  const found = /* @__PURE__ */ new Set();
+  let star = false;
+  walk(node, (kind, body3) => {
+    if (kind !== "ColumnRef") return;
+    const fields = list(body3.fields);
+    if (fields.some((f) => asKind(f, "A_Star"))) star = true;
+    const last = asKind(fields[fields.length - 1], "String")?.sval;
+    if (last) found.add(last);
+  });
+  return star ? null : [...found];
+}
 function readRelations(node) {
   const ctes = /* @__PURE__ */ new Set();
   const found = [];
-  walk(node, (kind, body2) => {
-    if (kind === "CommonTableExpr" && body2.ctename) ctes.add(body2.ctename);
+  walk(node, (kind, body3) => {
+    if (kind === "CommonTableExpr" && body3.ctename) ctes.add(body3.ctename);
     else if (kind === "RangeVar") {
-      const rel = relationName(body2);
+      const rel = relationName(body3);
       if (rel) found.push(rel);
     }
   });
@@ -14414,7 +14710,7 @@ function opTable(relation2) {
   return relation2.schema ? `${py(relation2.name)}, schema=${py(relation2.schema)}` : py(relation2.name);
 }
 function ident(name) {
-  return quoteIdent(name);
+  return sqlName(name);
 }
 function sqlName(name) {
   const bare2 = quoteIdent(name);
@@ -14888,19 +15184,96 @@ var FEATURES = {
   renameIndexShareUpdateExclusive: 12,
   /** ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the parent (was ACCESS EXCLUSIVE). */
   attachPartitionShareUpdateExclusive: 12,
+  /** ALTER INDEX ... ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the partitioned index (was ACCESS EXCLUSIVE). */
+  attachIndexShareUpdateExclusive: 12,
   /** timestamp <-> timestamptz keeps the stored values (no rewrite) when the session time zone is UTC. */
   timestampTzUtcWithoutRewrite: 12,
   /** DETACH PARTITION ... CONCURRENTLY exists. */
   detachPartitionConcurrently: 14,
+  /** Plain DETACH PARTITION locks the partition ACCESS EXCLUSIVE (was SHARE UPDATE EXCLUSIVE). */
+  detachPartitionAccessExclusive: 14,
   /** ALTER COLUMN ... SET EXPRESSION exists. */
   setExpression: 17,
   /** ADD CONSTRAINT ... NOT NULL col NOT VALID, and VALIDATE CONSTRAINT of a NOT NULL constraint. */
   notNullNotValid: 18,
+  /** GRANT / REVOKE on a table lock it ACCESS SHARE (before, no relation lock). */
+  grantLocksTable: 18,
+  /** ADD CONSTRAINT ... CHECK ... NO INHERIT locks the inheritance children ACCESS EXCLUSIVE (before, they were not locked). */
+  noInheritCheckLocksChildren: 18,
   /** Virtual generated columns (the default kind from 18): added without a rewrite. */
   virtualGeneratedColumns: 18
 };
 function since(feature, pgVersion) {
   return pgVersion >= FEATURES[feature];
+}
+
+// src/lint/type-names.ts
+var SQL_NAMES = {
+  int2: "smallint",
+  int4: "integer",
+  int8: "bigint",
+  float4: "real",
+  float8: "double precision",
+  bool: "boolean",
+  bpchar: "char"
+};
+function sqlType(type) {
+  return formatType({ ...type, name: SQL_NAMES[type.name] ?? type.name });
+}
+function saType(type) {
+  const base = saBaseType(type);
+  if (!base) return null;
+  return type.array ? `postgresql.ARRAY(${base})` : base;
+}
+function saBaseType(type) {
+  if (type.schema) return null;
+  const [p, s] = type.mods;
+  switch (type.name) {
+    case "int2":
+      return "sa.SmallInteger()";
+    case "int4":
+      return "sa.Integer()";
+    case "int8":
+      return "sa.BigInteger()";
+    case "text":
+      return "sa.Text()";
+    case "varchar":
+      return p === void 0 ? "sa.String()" : `sa.String(length=${p})`;
+    case "bpchar":
+      return p === void 0 ? "sa.CHAR()" : `sa.CHAR(length=${p})`;
+    case "bool":
+      return "sa.Boolean()";
+    case "numeric":
+      return p === void 0 ? "sa.Numeric()" : s === void 0 ? `sa.Numeric(precision=${p})` : `sa.Numeric(precision=${p}, scale=${s})`;
+    case "float8":
+      return "sa.Float(precision=53)";
+    case "float4":
+      return "sa.REAL()";
+    case "date":
+      return "sa.Date()";
+    case "timestamp":
+      return "sa.DateTime()";
+    case "timestamptz":
+      return "sa.DateTime(timezone=True)";
+    case "time":
+      return "sa.Time()";
+    case "interval":
+      return "sa.Interval()";
+    case "bytea":
+      return "sa.LargeBinary()";
+    case "uuid":
+      return "sa.Uuid()";
+    case "json":
+      return "sa.JSON()";
+    case "jsonb":
+      return "postgresql.JSONB()";
+    case "inet":
+      return "postgresql.INET()";
+    case "cidr":
+      return "postgresql.CIDR()";
+    default:
+      return null;
+  }
 }
 
 // rules/changing-column-type.ts
@@ -14988,73 +15361,6 @@ function clause(text2, stop2) {
     else if (depth === 0 && stop2 && /\s/.test(text2[i - 1] ?? " ") && stop2.test(text2.slice(i))) break;
   }
   return { text: text2.slice(0, i).trim(), end: i };
-}
-var SQL_NAMES = {
-  int2: "smallint",
-  int4: "integer",
-  int8: "bigint",
-  float4: "real",
-  float8: "double precision",
-  bool: "boolean",
-  bpchar: "char"
-};
-function sqlType(type) {
-  return formatType({ ...type, name: SQL_NAMES[type.name] ?? type.name });
-}
-function saType(type) {
-  const base = saBaseType(type);
-  if (!base) return null;
-  return type.array ? `postgresql.ARRAY(${base})` : base;
-}
-function saBaseType(type) {
-  if (type.schema) return null;
-  const [p, s] = type.mods;
-  switch (type.name) {
-    case "int2":
-      return "sa.SmallInteger()";
-    case "int4":
-      return "sa.Integer()";
-    case "int8":
-      return "sa.BigInteger()";
-    case "text":
-      return "sa.Text()";
-    case "varchar":
-      return p === void 0 ? "sa.String()" : `sa.String(length=${p})`;
-    case "bpchar":
-      return p === void 0 ? "sa.CHAR()" : `sa.CHAR(length=${p})`;
-    case "bool":
-      return "sa.Boolean()";
-    case "numeric":
-      return p === void 0 ? "sa.Numeric()" : s === void 0 ? `sa.Numeric(precision=${p})` : `sa.Numeric(precision=${p}, scale=${s})`;
-    case "float8":
-      return "sa.Float(precision=53)";
-    case "float4":
-      return "sa.REAL()";
-    case "date":
-      return "sa.Date()";
-    case "timestamp":
-      return "sa.DateTime()";
-    case "timestamptz":
-      return "sa.DateTime(timezone=True)";
-    case "time":
-      return "sa.Time()";
-    case "interval":
-      return "sa.Interval()";
-    case "bytea":
-      return "sa.LargeBinary()";
-    case "uuid":
-      return "sa.Uuid()";
-    case "json":
-      return "sa.JSON()";
-    case "jsonb":
-      return "postgresql.JSONB()";
-    case "inet":
-      return "postgresql.INET()";
-    case "cidr":
-      return "postgresql.CIDR()";
-    default:
-      return null;
-  }
 }
 
 // rules/concurrent-index-in-transaction.ts
@@ -15155,7 +15461,7 @@ var dropping_column_default = defineRule({
     alembic: `# first deploy code whose models no longer map the column; then, in a later revision:
 op.execute("SET lock_timeout = '5s'")
 op.drop_column("users", "legacy_flag")`,
-    notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt.",
+    notes: "locklint cannot see whether the code still uses the column; it asks you to check, and the drop in the later revision is reported too. Columns of tables created earlier in the same revision are exempt. Dropping a column that carries a foreign key also takes ACCESS EXCLUSIVE on the table it references (PostgreSQL drops the key's triggers there): the finding names that lock too.",
     references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN"]
   },
   check(ctx) {
@@ -15164,14 +15470,16 @@ op.drop_column("users", "legacy_flag")`,
       if (op.op !== "drop-column") continue;
       const lock = existingLockOn(ctx.effects.locks, op.table);
       if (!lock) continue;
+      const neighbours = effect.locks.filter((l) => l.kind === "table" && l.key !== lock.key && l.novelty === null);
+      const alsoLocked = neighbours.length ? `; its foreign key also takes ${neighbours.map((l) => `${l.mode} on ${l.relation}`).join(", ")}` : "";
       ctx.report({
-        message: `dropping ${op.table.written}.${op.column}: application instances that still map the column fail until they are replaced`,
+        message: `dropping ${op.table.written}.${op.column}: application instances that still map the column fail until they are replaced${alsoLocked}`,
         help: {
           text: "Stop using the column first (remove it from the models and deploy), then drop it in a later revision.",
           alembic: `# after the code no longer maps it:
 op.drop_column(${opTable(op.table)}, ${py(op.column)})`
         },
-        locks: [lock]
+        locks: [lock, ...neighbours.map((n) => ctx.effects.locks.find((l) => l.key === n.key) ?? n)]
       });
     }
   }
@@ -15220,22 +15528,34 @@ var renaming_column_default = defineRule({
     example: "ALTER TABLE users RENAME COLUMN name TO full_name;",
     useInstead: "ALTER TABLE users ADD COLUMN full_name text;\n-- deploy code that writes both columns; backfill; switch reads; drop name in a later revision",
     alembic: 'op.add_column("users", sa.Column("full_name", sa.Text(), nullable=True))\n# deploy code writing both, backfill, switch reads, then in a later revision:\n# op.drop_column("users", "name")',
-    notes: "Columns of tables created earlier in the same revision are exempt. If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
+    notes: "Columns of tables created earlier in the same revision are exempt, and so are columns added earlier in it (the swap of a new column into an old one's name: the drop of the old one is reported by dropping-column). If the application can be stopped during the deploy, a rename is fine: disable the rule for that revision.",
     references: ["https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME"]
   },
   check(ctx) {
+    const added = ctx.unitState(() => /* @__PURE__ */ new Set());
+    const columnKey = (table2, column2) => `${relationKey(table2.schema, table2.name)}.${column2}`;
     for (const effect of ctx.effects.operations) {
       const op = effect.operation;
+      if (op.op === "add-column") added.add(columnKey(op.table, op.column.name));
       if (op.op !== "rename-column") continue;
+      if (added.has(columnKey(op.table, op.column))) {
+        added.add(columnKey(op.table, op.newName));
+        continue;
+      }
       const lock = existingLockOn(ctx.effects.locks, op.table);
       if (!lock) continue;
+      const type = ctx.columnType(op.table, op.newName) ?? ctx.columnType(op.table, op.column);
+      const sql = type ? sqlType(type) : `<type of ${op.column}>`;
+      const sa = type ? saType(type) : `<type of ${op.column}>`;
+      const table2 = qualified(op.table);
+      const addColumn = `ALTER TABLE ${table2} ADD COLUMN ${ident(op.newName)} ${sql}`;
       ctx.report({
         message: `renaming ${op.table.written}.${op.column} to ${op.newName} breaks running code that still uses ${op.column}`,
         help: {
           text: "Expand and contract: add the new column, write to both, backfill, move reads to the new column, then drop the old one in a later revision.",
-          sql: `ALTER TABLE ${op.table.written} ADD COLUMN ${op.newName} <type>;
--- backfill: UPDATE ${op.table.written} SET ${op.newName} = ${op.column} (in batches)`,
-          alembic: `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, <type>, nullable=True))
+          sql: `${addColumn};
+-- backfill: UPDATE ${table2} SET ${ident(op.newName)} = ${ident(op.column)} (in batches)`,
+          alembic: `${sa ? `op.add_column(${opTable(op.table)}, sa.Column(${py(op.newName)}, ${sa}, nullable=True))` : `op.execute(${py(addColumn)})`}
 # later revision: op.drop_column(${opTable(op.table)}, ${py(op.column)})`
         },
         locks: [lock]
@@ -15378,6 +15698,10 @@ function blockedBy(mode) {
   if (conflicts(mode, "ROW EXCLUSIVE")) blocked.push("writes");
   if (conflicts(mode, "SHARE UPDATE EXCLUSIVE") || conflicts(mode, "SHARE")) blocked.push("ddl");
   return blocked;
+}
+var BLOCKED_ORDER = ["reads", "writes", "ddl"];
+function unionBlocked(...lists) {
+  return BLOCKED_ORDER.filter((x) => lists.some((list2) => list2.includes(x)));
 }
 function stronger(a, b) {
   return LOCK_MODES.indexOf(a) >= LOCK_MODES.indexOf(b) ? a : b;
@@ -15552,11 +15876,11 @@ var syntax_error_default = defineRule({
 });
 
 // rules/alembic-offline-failure.ts
-function readFailure(body2) {
-  const at2 = body2.indexOf(FAILURE_MARK);
-  if (at2 < 0 || body2.slice(0, at2).trim() !== "") return null;
+function readFailure(body3) {
+  const at2 = body3.indexOf(FAILURE_MARK);
+  if (at2 < 0 || body3.slice(0, at2).trim() !== "") return null;
   try {
-    const value = JSON.parse(body2.slice(at2 + FAILURE_MARK.length));
+    const value = JSON.parse(body3.slice(at2 + FAILURE_MARK.length));
     return typeof value === "object" && value !== null && typeof value.revision === "string" ? value : null;
   } catch {
     return null;
@@ -15634,7 +15958,7 @@ var lock_order_default = defineRule({
     example: "BEGIN;\nCREATE INDEX ix_orders_user_id ON orders (user_id);\nALTER TABLE users ADD COLUMN last_order_id bigint;\nALTER TABLE orders ADD COLUMN note text;\nCOMMIT;",
     useInstead: "BEGIN;\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX ix_orders_user_id ON orders (user_id);\nALTER TABLE users ADD COLUMN last_order_id bigint;\nCOMMIT;",
     alembic: '# take the strongest lock on each table first, in one order, or split the steps into separate revisions (transaction_per_migration=True):\nop.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE")',
-    notes: "Only a statement that takes a new or stronger lock can wait, so only it is reported: a statement whose locks the transaction already holds (a second ALTER on a table already locked ACCESS EXCLUSIVE, a foreign key between two tables already locked SHARE ROW EXCLUSIVE) does not fire, nor does a statement that locks a table for the first time, which follows the transaction's order. The held lock on the other table must block reads or writes (ROW EXCLUSIVE from an UPDATE queues no application session), and two tables first locked by one statement (a CREATE TABLE with foreign keys to both) have no order of the migration's choosing. Reported once per revision, at the first statement that breaks its order; the message lists the other tables held. The same statement usually also gets lock-upgrade (the same table locked twice); lock-order adds the second table, and the fix is the same. Relations created earlier in the same revision are exempt.",
+    notes: "Only a statement that takes a new or stronger lock can wait, so only it is reported: a statement whose locks the transaction already holds (a second ALTER on a table already locked ACCESS EXCLUSIVE, a foreign key between two tables already locked SHARE ROW EXCLUSIVE) does not fire, nor does a statement that locks a table for the first time, which follows the transaction's order. The held lock on the other table must block reads or writes (ROW EXCLUSIVE from an UPDATE queues no application session), and two tables first locked by one statement (a CREATE TABLE with foreign keys to both) have no order of the migration's choosing. Reported once per revision, at the first statement that breaks its order; the message lists the other tables held. The same statement usually also gets lock-upgrade (the same table locked twice); lock-order adds the second table, and the fix is the same. Relations created earlier in the same revision are exempt. A migration that takes ACCESS EXCLUSIVE on a child table and then on its parent (or the other way round), each once, locks them in one order and does not fire: either order can deadlock with ordinary application transactions on the pair (one that inserts a parent then its child, one that deletes the children then their parent; both shown on PostgreSQL 15 by test/integration/lock-order-deadlock.test.ts), so no order is safe and reordering fixes nothing: a short `lock_timeout` with a retry (require-lock-timeout) or separate transactions is the fix.",
     references: ["https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-DEADLOCKS"]
   },
   check(ctx) {
@@ -15655,11 +15979,11 @@ var lock_order_default = defineRule({
       if (!other || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}`)) continue;
       const rest = later.slice(1).map((o) => o.relation);
       const more = rest.length === 0 ? "" : ` (also ${rest.slice(0, 3).join(", ")}${rest.length > 3 ? ` and ${rest.length - 3} more` : ""})`;
-      const where = other.line === ctx.statement.startPos.line ? "earlier in this statement" : `at line ${other.line}`;
+      const where = other.line === ctx.statement.startPos.line ? "earlier in this statement" : `at ${ctx.where(other.line)}`;
       ctx.report({
-        message: `this statement takes ${lock.mode} on ${lock.relation} (held ${held.mode} since line ${held.line}) while the transaction holds ${other.mode} on ${other.relation}, locked after ${lock.relation} ${where}${more}: the migration locks the two in both orders, so a session that locked ${lock.relation} then wants ${other.relation} can deadlock with it`,
+        message: `this statement takes ${lock.mode} on ${lock.relation} (held ${held.mode} since ${ctx.where(held.line)}) while the transaction holds ${other.mode} on ${other.relation}, locked after ${lock.relation} ${where}${more}: the migration locks the two in both orders, so a session that locked ${lock.relation} then wants ${other.relation} can deadlock with it`,
         help: {
-          text: `Take the strongest lock on ${lock.relation} first (run this step before the one at line ${held.line}, or LOCK TABLE ${lock.relation} IN ${lock.mode} MODE at the start), or split the steps into separate transactions.`
+          text: `Take the strongest lock on ${lock.relation} first (run this step before the one at ${ctx.where(held.line)}, or LOCK TABLE ${lock.relation} IN ${lock.mode} MODE at the start), or split the steps into separate transactions.`
         },
         locks: [lock]
       });
@@ -15687,7 +16011,7 @@ var lock_budget_default = defineRule({
     const budget2 = budgets.sort((a, b) => a.ms - b.ms)[0];
     if (!budget2 || !estimate || estimate.highMs <= budget2.ms) return;
     const blocked = ctx.lock.blocks.filter((b) => b !== "ddl").join(" and ");
-    const responsible = ctx.responsible().map((r) => `line ${r.line}: ${r.work}`);
+    const responsible = ctx.responsible().map((r) => `${ctx.where(r.line)}: ${r.work}`);
     ctx.report({
       message: `${ctx.lock.mode} on ${ctx.lock.relation} blocks ${blocked} ${describeHold(estimate).replace(/^held /, "for an estimated ")}, over the ${formatDuration(budget2.ms)} budget for ${budget2.blocks}${responsible.length ? `; the work: ${responsible.join("; ")}` : ""}`,
       help: {
@@ -15724,13 +16048,13 @@ var lock_upgrade_default = defineRule({
       const slow = longer.length > 0 ? trail.slow.find((s) => s.line >= since2 && s.line < line) : void 0;
       const target = lockTarget(lock.relation);
       ctx.report({
-        message: `${lock.relation} is locked ${held.mode} at line ${held.line}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
+        message: `${lock.relation} is locked ${held.mode} at ${ctx.where(held.line)}, then ${lock.mode} here in the same transaction and revision: sessions holding locks the first allows wait, and may deadlock with the migration`,
         help: slow ? {
-          text: `Do not take ${lock.mode} at the start instead: ${longer.join(" and ")} of ${lock.relation} would then wait through the statement at line ${slow.line}, which ${slow.what}. Run this step in its own transaction, before the slow ones (a revision of its own, with transaction_per_migration=True), or set a short lock_timeout just before it and retry the migration when it times out.`,
+          text: `Do not take ${lock.mode} at the start instead: ${longer.join(" and ")} of ${lock.relation} would then wait through the statement at ${ctx.where(slow.line)}, which ${slow.what}. Run this step in its own transaction, before the slow ones (a revision of its own, with transaction_per_migration=True), or set a short lock_timeout just before it and retry the migration when it times out.`,
           sql: `SET LOCAL lock_timeout = '2s';
 ${ctx.statement.sql.trim()};`
         } : {
-          text: `Take the strongest lock first: LOCK TABLE ${target} IN ${lock.mode} MODE just before line ${since2}; ${longer.length > 0 ? "nothing slow runs between there and here, so it is held only a little longer" : `${first.mode} already blocks the same reads and writes from there`}. Or run the two steps in separate transactions.`,
+          text: `Take the strongest lock first: LOCK TABLE ${target} IN ${lock.mode} MODE just before ${ctx.where(since2)}; ${longer.length > 0 ? "nothing slow runs between there and here, so it is held only a little longer" : `${first.mode} already blocks the same reads and writes from there`}. Or run the two steps in separate transactions.`,
           sql: `LOCK TABLE ${target} IN ${lock.mode} MODE;`,
           alembic: `op.execute(${JSON.stringify(`LOCK TABLE ${target} IN ${lock.mode} MODE`)})`
         },
@@ -15748,15 +16072,8 @@ function lockTarget(relation2) {
     return relation2.split(".").map((part) => part.startsWith('"') ? part : `"${part}"`).join(".");
   }
 }
-var trails = /* @__PURE__ */ new WeakMap();
 function trailOf(ctx) {
-  const scope = ctx.place.transaction === null ? "" : `${ctx.place.transaction}/${ctx.place.unit.key}`;
-  let trail = trails.get(ctx.heldLocks);
-  if (!trail || trail.scope !== scope) {
-    trail = { scope, firstLocked: /* @__PURE__ */ new Map(), slow: [] };
-    trails.set(ctx.heldLocks, trail);
-  }
-  return trail;
+  return ctx.unitState(() => ({ firstLocked: /* @__PURE__ */ new Map(), slow: [] }));
 }
 function remember(trail, ctx, line) {
   if (ctx.place.transaction === null) return;
@@ -15777,7 +16094,7 @@ var revisions_share_transaction_default = defineRule({
     example: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\n-- Running upgrade b2 -> c3\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_total ON orders (total);\nCOMMIT;",
     useInstead: "BEGIN;\n-- Running upgrade a1 -> b2\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;\nBEGIN;\n-- Running upgrade b2 -> c3\nCREATE INDEX ix_orders_total ON orders (total);\nCOMMIT;",
     alembic: "# env.py\ncontext.configure(\n    ...,\n    transaction_per_migration=True,\n)",
-    notes: "Reported once per transaction, at the first statement of the later revision that runs under the earlier lock (a `SET` of a session setting is skipped; a revision that opens with `COMMIT`, as `autocommit_block()` does, releases the lock first and does not fire); the message names the `-- Running upgrade` boundary and its line. When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
+    notes: "Reported once per transaction, at the first statement of the later revision that runs under the earlier lock (a `SET` of a session setting is skipped; a revision that opens with `COMMIT`, as `autocommit_block()` does, releases the lock first and does not fire); the message names the `-- Running upgrade` boundary and its line (with the migration files, `locklint alembic` or `--alembic-dir`: the `def upgrade` line of the later revision's file, and the .py line and `op.*` call of the statement that took the lock). When a history is linted whole (a fresh database), tables created in the same transaction are exempt, so this concerns tables that existed before it, as in `alembic upgrade <from>:<to> --sql` output.",
     references: [
       "https://www.postgresql.org/docs/current/explicit-locking.html",
       "https://alembic.sqlalchemy.org/en/latest/api/runtime.html#alembic.runtime.environment.EnvironmentContext.configure.params.transaction_per_migration"
@@ -15792,7 +16109,7 @@ var revisions_share_transaction_default = defineRule({
     if (!earlier || !ctx.firstTime(String(ctx.place.transaction))) return;
     const marker = `Running ${place.direction === "stamp" ? "stamp_revision" : place.direction} ${place.from ?? "base"} -> ${place.id ?? "base"}`;
     ctx.report({
-      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at line ${earlier.line}: that lock is held from the boundary at line ${place.line} (${marker}) through this and every later revision until COMMIT`,
+      message: `revision ${revision} runs in the same transaction as revision ${earlier.revision}, which took ${earlier.mode} on ${earlier.relation} at ${ctx.where(earlier.line)}: that lock is held from the boundary at ${ctx.where(place.line)} (${marker}) through this and every later revision until COMMIT`,
       help: { text: "Set transaction_per_migration=True in env.py's context.configure() so that each revision commits on its own." },
       locks: []
     });
@@ -15800,31 +16117,183 @@ var revisions_share_transaction_default = defineRule({
 });
 
 // rules/prefer-robust-stmts.ts
-var GUARDABLE = {
-  "create-index": "the index already exists (possibly INVALID, from a failed CONCURRENTLY build)",
-  "drop-index": "the index is already gone"
-};
+var SECOND_COPY = "builds a second copy of this unnamed index under a new name (IF NOT EXISTS needs a name)";
+var SECOND_CONSTRAINT = "adds a second copy of this unnamed constraint under a new name (name it, and drop it IF EXISTS first)";
+var REPEATS = /* @__PURE__ */ new Set([SECOND_COPY, SECOND_CONSTRAINT]);
+function rerunFailure(op, sql, ctx) {
+  switch (op.op) {
+    case "create-table":
+      return op.ifNotExists || op.temporary ? null : `table ${op.table.written} already exists`;
+    case "create-table-as":
+      return /\bTABLE\s+IF\s+NOT\s+EXISTS\b/i.test(sql) ? null : `table ${op.table.written} already exists`;
+    case "create-index":
+      if (op.ifNotExists) return null;
+      if (!op.index) return SECOND_COPY;
+      return `index ${op.index.written} already exists${op.concurrent ? " (possibly INVALID, from a failed CONCURRENTLY build)" : ""}`;
+    case "create-view":
+      return op.orReplace || /\bVIEW\s+IF\s+NOT\s+EXISTS\b/i.test(sql) ? null : `${op.materialized ? "materialized view" : "view"} ${op.view.written} already exists`;
+    case "create-enum":
+      return `type ${op.type.written} already exists`;
+    case "add-column":
+      return op.ifNotExists ? null : `column ${op.column.name} of ${op.table.written} already exists`;
+    case "add-enum-value":
+      return /\bADD\s+VALUE\s+IF\s+NOT\s+EXISTS\b/i.test(sql) ? null : `value '${op.value}' of ${op.type.written} already exists`;
+    case "add-constraint":
+      return addConstraintFailure(op.table.written, op.constraint, ctx);
+    case "drop-relation":
+      return guardedDrop(sql, /\bDROP\s+(?:MATERIALIZED\s+)?(?:TABLE|VIEW)\s+IF\s+EXISTS\b/gi, ctx, op.op) ? null : `${op.kind} ${op.relation.written} is already gone`;
+    case "drop-index":
+      return guardedDrop(sql, /\bDROP\s+INDEX\s+(?:CONCURRENTLY\s+)?IF\s+EXISTS\b/gi, ctx, op.op) ? null : `index ${op.index.written} is already gone`;
+    case "drop-type":
+      return guardedDrop(sql, /\bDROP\s+(?:TYPE|DOMAIN)\s+IF\s+EXISTS\b/gi, ctx, op.op) ? null : `type ${op.type.written} is already gone`;
+    case "drop-column":
+      return guardedDrop(sql, /\bDROP\s+(?:COLUMN\s+)?IF\s+EXISTS\b/gi, ctx, op.op) ? null : `column ${op.column} of ${op.table.written} is already gone`;
+    case "drop-constraint":
+      if (!guardedDrop(sql, /\bDROP\s+CONSTRAINT\s+IF\s+EXISTS\b/gi, ctx, op.op)) return `constraint ${op.name} of ${op.table.written} is already gone`;
+      ctx.firstTime(droppedKey(ctx, op.table.written, op.name));
+      return null;
+    case "drop-trigger":
+      return /\bDROP\s+TRIGGER\s+IF\s+EXISTS\b/i.test(sql) ? null : `the trigger on ${op.table.written} is already gone`;
+    case "create-trigger":
+      return op.replace ? null : `the trigger on ${op.table.written} already exists`;
+    case "table-object":
+      if (op.action === "create") return /\bOR\s+REPLACE\b/i.test(sql) ? null : `the ${op.object} on ${op.table.written} already exists`;
+      return op.action === "drop" && !/\bIF\s+EXISTS\b/i.test(sql) ? `the ${op.object} on ${op.table.written} is already gone` : null;
+    case "rename-table":
+      return `${op.table.written} was already renamed to ${op.newName}`;
+    case "rename-column":
+      return `column ${op.column} of ${op.table.written} was already renamed to ${op.newName}`;
+    case "rename-index":
+      return `index ${op.index.written} was already renamed to ${op.newName}`;
+    case "rename-constraint":
+      return `constraint ${op.name} of ${op.table.written} was already renamed to ${op.newName}`;
+    case "rename-enum-value":
+      return `value '${op.from}' of ${op.type.written} was already renamed to '${op.to}'`;
+    case "set-schema":
+      return `${op.relation.written} was already moved to schema ${op.newSchema}`;
+    case "attach-partition":
+      return `${op.partition.written} is already a partition of ${op.table.written}`;
+    case "detach-partition":
+      return op.finalize ? null : `${op.partition.written} is already detached from ${op.table.written}`;
+    case "drop-schema":
+      return /\bDROP\s+SCHEMA\s+IF\s+EXISTS\b/i.test(sql) ? null : `schema ${op.schema} is already gone`;
+    case "rename-schema":
+      return `schema ${op.schema} was already renamed to ${op.newName}`;
+    case "no-table-lock":
+      return otherObjectFailure(op.what, sql);
+    case "unknown":
+      return op.failure === void 0 ? otherObjectFailure(op.what, sql) : null;
+    case "drop-database":
+    case "alter-column-type":
+    case "set-not-null":
+    case "drop-not-null":
+    case "set-default":
+    case "drop-default":
+    case "validate-constraint":
+    case "reindex":
+    case "truncate":
+    case "update":
+    case "delete":
+    case "insert":
+    case "select":
+    case "vacuum":
+    case "cluster":
+    case "refresh-materialized-view":
+    case "lock-table":
+    case "attach-index":
+    case "enable-disable-trigger":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "domain-constraint":
+    case "alter-table-other":
+    case "alter-sequence":
+      return null;
+  }
+}
+function otherObjectFailure(what, sql) {
+  const head = withoutComments(sql).split(/[($]/)[0];
+  const object = what.replace(/^(CREATE|DROP|RENAME) /, "").replace(/ \.\.\..*$/, "").toLowerCase();
+  if (what.startsWith("CREATE ")) return /\b(IF\s+NOT\s+EXISTS|OR\s+REPLACE)\b/i.test(head) ? null : `the ${object} already exists`;
+  if (what.startsWith("DROP ")) return /\bIF\s+EXISTS\b/i.test(head) ? null : `the ${object} is already gone`;
+  if (what.startsWith("RENAME ")) return `the ${object} was already renamed`;
+  return null;
+}
+function guardedDrop(sql, guard, ctx, kind) {
+  const guards = withoutComments(sql).match(guard)?.length ?? 0;
+  return guards >= ctx.effects.operations.filter((e) => e.operation.op === kind).length;
+}
+function addConstraintFailure(table2, constraint, ctx) {
+  const name = constraint.name;
+  if (name === null) return constraint.kind === "primary-key" ? `${table2} already has a primary key` : SECOND_CONSTRAINT;
+  if (ctx.firstTime(droppedKey(ctx, table2, name))) return `constraint ${name} of ${table2} already exists`;
+  return ctx.firstTime(`added|${droppedKey(ctx, table2, name)}`) ? null : `constraint ${name} of ${table2} already exists`;
+}
+function droppedKey(ctx, table2, name) {
+  return `dropped|${ctx.statement.file.path}|${table2}|${name}`;
+}
+function guardOf(op) {
+  switch (op.op) {
+    case "create-table":
+    case "create-table-as":
+    case "create-index":
+    case "add-column":
+    case "add-enum-value":
+      return "IF NOT EXISTS";
+    case "create-view":
+      return op.materialized ? "IF NOT EXISTS" : "OR REPLACE";
+    case "create-trigger":
+      return "OR REPLACE";
+    case "drop-relation":
+    case "drop-index":
+    case "drop-type":
+    case "drop-column":
+    case "drop-constraint":
+    case "drop-trigger":
+    case "drop-schema":
+      return "IF EXISTS";
+    case "no-table-lock":
+    case "unknown":
+      return op.what.startsWith("DROP ") ? "IF EXISTS" : op.what.startsWith("CREATE ") ? "IF NOT EXISTS (or OR REPLACE)" : null;
+    default:
+      return null;
+  }
+}
+function withoutComments(sql) {
+  return sql.replace(/--[^\n]*/g, " ").replace(/\/\*[\s\S]*?\*\//g, " ");
+}
 var prefer_robust_stmts_default = defineRule({
   id: "prefer-robust-stmts",
   severity: "warning",
-  summary: "CREATE or DROP INDEX CONCURRENTLY without IF [NOT] EXISTS: the migration cannot be re-run after a partial failure",
+  summary: "A statement outside a transaction that fails when the migration is run again (CREATE or ADD without IF NOT EXISTS, DROP without IF EXISTS, RENAME)",
   docs: {
-    why: "Statements that run outside a transaction block (above all `CREATE INDEX CONCURRENTLY` in alembic's `autocommit_block()`) are not rolled back when the migration fails later: a re-run then fails on what the first run left behind. A failed `CREATE INDEX CONCURRENTLY` even leaves an INVALID index with the same name. `IF NOT EXISTS` / `IF EXISTS` make the step repeatable (drop an INVALID index first).",
-    example: "CREATE INDEX CONCURRENTLY ix_orders_created_at ON orders (created_at);",
-    useInstead: "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_created_at ON orders (created_at);",
+    why: "Outside a transaction block every statement commits on its own. When the migration fails part-way (a later statement, a lock_timeout, the migration tool's own bookkeeping after the file, a killed deploy), what ran stays applied, and the fix is to run the migration again: it then fails at the first statement that already did its work (`relation already exists`, `column does not exist`). A failed `CREATE INDEX CONCURRENTLY` even leaves an INVALID index under the name. Statements that can run twice (`IF NOT EXISTS`, `IF EXISTS`, `CREATE OR REPLACE`, VALIDATE CONSTRAINT, SET NOT NULL, type changes) are fine, as is everything inside BEGIN ... COMMIT, which a failure rolls back.",
+    example: "CREATE INDEX CONCURRENTLY ix_orders_created_at ON orders (created_at);\nALTER TABLE orders ADD COLUMN note text;",
+    useInstead: "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_orders_created_at ON orders (created_at);\nALTER TABLE orders ADD COLUMN IF NOT EXISTS note text;",
     alembic: 'with op.get_context().autocommit_block():\n    op.create_index("ix_orders_created_at", "orders", ["created_at"], postgresql_concurrently=True, if_not_exists=True)',
-    notes: "Inside a transaction (alembic's default) a failure rolls everything back, so the rule does not fire there. Only CONCURRENTLY index statements are checked: they are the ones that cannot be put in a transaction. `if_not_exists=` needs alembic 1.12 or later; with older ones use op.execute.",
-    references: ["https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY"]
+    notes: "Fires only outside a transaction block: in alembic (which wraps each migration in a transaction) that is the statements of `autocommit_block()`; for a plain SQL file, every statement unless the file has BEGIN ... COMMIT or `--assume-in-transaction` says the tool wraps it in one. ADD CONSTRAINT counts as guarded after a `DROP CONSTRAINT IF EXISTS` of the same name earlier in the file. CREATE TYPE, RENAME and ATTACH/DETACH PARTITION have no IF [NOT] EXISTS: run them in a transaction (or a DO block that checks the catalog). `if_not_exists=` needs alembic 1.12 or later; with older ones use op.execute.",
+    references: [
+      "https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY",
+      "https://www.postgresql.org/docs/current/sql-altertable.html"
+    ]
   },
   check(ctx) {
-    if (ctx.inTransactionBlock || /\bIF\s+(NOT\s+)?EXISTS\b/i.test(ctx.statement.sql)) return;
-    const op = ctx.effects.operations.map((e) => e.operation).find((o) => (o.op === "create-index" || o.op === "drop-index") && o.concurrent);
-    if (!op) return;
-    ctx.report({
-      message: `outside a transaction and without IF ${op.op.startsWith("drop") ? "" : "NOT "}EXISTS: if the migration fails after this statement, a re-run fails here because ${GUARDABLE[op.op]}`,
-      help: { text: `Add IF ${op.op.startsWith("drop") ? "" : "NOT "}EXISTS so the step can run twice.` },
-      locks: []
-    });
+    if (ctx.inTransactionBlock) return;
+    const sql = ctx.statement.sql;
+    for (const { operation } of ctx.effects.operations) {
+      const failure = rerunFailure(operation, sql, ctx);
+      if (!failure) continue;
+      const guard = guardOf(operation);
+      ctx.report({
+        message: `outside a transaction${guard ? ` and without ${guard}` : ""}: if the migration fails after this statement, running it again ${REPEATS.has(failure) ? failure : `fails here because ${failure}`}`,
+        help: {
+          text: guard ? `Add ${guard} so the step can run twice, or run the statements in one transaction (BEGIN ... COMMIT) where that is allowed.` : operation.op === "add-constraint" ? "ADD CONSTRAINT has no IF NOT EXISTS: drop the constraint with DROP CONSTRAINT IF EXISTS just before it, or run the statements in one transaction (BEGIN ... COMMIT)." : "This form has no IF [NOT] EXISTS: run it in a transaction with the statements after it (BEGIN ... COMMIT), or guard it with a DO block that checks the catalog."
+        },
+        locks: []
+      });
+      return;
+    }
   }
 });
 
@@ -15876,16 +16345,25 @@ var multiple_alter_table_default = defineRule({
       if (!ALTER_TABLE.has(operation.op) || !("table" in operation) || !operation.table) continue;
       const table2 = operation.table;
       const held = ctx.heldLocks.get(relationKey(table2.schema, table2.name));
-      if (!held || !/^\s*ALTER\s+TABLE/i.test(held.sql) || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}\0${table2.written}`))
-        continue;
+      if (!held || !altersTable(held.sql, table2) || !ctx.firstTime(`${ctx.place.transaction}\0${ctx.place.unit.key}\0${table2.written}`)) continue;
       ctx.report({
-        message: `another ALTER TABLE ${table2.written} (line ${held.line}) in the same transaction: one statement with several actions takes the lock once`,
+        message: `another ALTER TABLE ${table2.written} (${ctx.where(held.line)}) in the same transaction: one statement with several actions takes the lock once`,
         help: { text: "Combine the actions into one ALTER TABLE, separated by commas." },
         locks: []
       });
     }
   }
 });
+var IDENTIFIER = String.raw`(?:"(?:[^"]|"")+"|[^\s."(;,]+)`;
+var ALTERED = new RegExp(String.raw`^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(${IDENTIFIER}(?:\s*\.\s*${IDENTIFIER})?)`, "i");
+function altersTable(sql, table2) {
+  const target = ALTERED.exec(sql)?.[1];
+  if (!target) return false;
+  const parts = (target.match(new RegExp(IDENTIFIER, "g")) ?? []).map((p) => p.startsWith('"') ? p.slice(1, -1).replace(/""/g, '"') : p.toLowerCase());
+  const name = parts[parts.length - 1];
+  const schema = parts.length > 1 ? parts[0] : null;
+  return name === table2.name && (schema === null || table2.schema === null || schema === table2.schema);
+}
 var ALTER_TABLE = /* @__PURE__ */ new Set([
   "add-column",
   "drop-column",
@@ -16003,7 +16481,7 @@ var validate_in_same_transaction_default = defineRule({
       const held = ctx.heldLocks.get(relationKey(op.table.schema, op.table.name));
       if (!held || !blocksReadsOrWrites(held.mode)) continue;
       ctx.report({
-        message: `VALIDATE CONSTRAINT ${op.name} scans ${op.table.written} while the ${held.mode} lock taken at line ${held.line} is still held: ${held.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} wait for the whole scan`,
+        message: `VALIDATE CONSTRAINT ${op.name} scans ${op.table.written} while the ${held.mode} lock taken at ${ctx.where(held.line)} is still held: ${held.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} wait for the whole scan`,
         help: {
           text: "Commit between the ADD ... NOT VALID and the VALIDATE: a later revision (transaction_per_migration=True), or autocommit_block() around the VALIDATE."
         }
@@ -16034,7 +16512,7 @@ var lock_held_during_slow_statement_default = defineRule({
     if (!blocking || !ctx.firstTime(`${ctx.place.unit.key}\0${blocking.relation}\0${blocking.line}`)) return;
     const what = slow.rewrite ? `rewrites ${slow.relation}` : `reads all of ${slow.relation}`;
     ctx.report({
-      message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at line ${blocking.line}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,
+      message: `this statement ${what} while ${blocking.mode} on ${blocking.relation}, taken at ${ctx.where(blocking.line)}, is still held: ${blocking.mode === "ACCESS EXCLUSIVE" ? "reads and writes" : "writes"} of ${blocking.relation} wait for it too`,
       help: {
         text: "Run the slow statement first, in its own transaction (a separate revision, or autocommit_block()), or move the blocking change after it."
       },
@@ -16544,30 +17022,149 @@ var ban_uncommitted_transaction_default = defineRule({
 });
 
 // rules/ban-duplicate-column-assignments.ts
+var CANDIDATE = /^\s*(?:WITH\b[\s\S]*)?\b(?:UPDATE|INSERT|MERGE|CREATE|SELECT)\b/i;
 var ban_duplicate_column_assignments_default = defineRule({
   id: "ban-duplicate-column-assignments",
   severity: "error",
-  summary: "UPDATE that assigns the same column twice: PostgreSQL rejects it",
+  summary: "A statement that assigns or defines the same column twice: PostgreSQL rejects it",
   docs: {
-    why: "`UPDATE t SET a = 1, a = 2` fails with `multiple assignments to same column`, so the migration fails at that statement and its transaction rolls back. It is usually a copy-and-paste slip in a data migration.",
+    why: "`UPDATE t SET a = 1, a = 2` fails with `multiple assignments to same column`; `INSERT INTO t (a, a)`, `CREATE TABLE t (a int, a text)`, `CREATE VIEW v (a, a)`, and a view or `SELECT ... INTO` whose select list yields two columns of one name fail with `column specified more than once`. The migration fails at that statement and its transaction rolls back. It is usually a copy-and-paste slip.",
     example: "UPDATE users SET status = 'active', status = 'new' WHERE id = 1;",
     useInstead: "UPDATE users SET status = 'active' WHERE id = 1;",
     alembic: `op.execute("UPDATE users SET status = 'active' WHERE id = 1")`,
-    references: ["https://www.postgresql.org/docs/current/sql-update.html"]
+    notes: "Checks UPDATE ... SET (also in INSERT ... ON CONFLICT DO UPDATE and MERGE), INSERT and MERGE column lists, CREATE [FOREIGN] TABLE columns, CREATE VIEW column lists and, without one, the names its select list gives (`SELECT 1, 2` names both `?column?`), and CREATE TABLE AS / SELECT INTO. Names compare as PostgreSQL does: unquoted names folded to lower case, all cut to 63 bytes. Assigning two fields or elements of one column (`a.x`, `a.y`) is allowed; the whole column and a field of it is not.",
+    references: ["https://www.postgresql.org/docs/current/sql-update.html", "https://www.postgresql.org/docs/current/sql-createtable.html"]
   },
   check(ctx) {
-    for (const op of operationsOfKind(ctx.effects.operations, "update")) {
-      const seen = /* @__PURE__ */ new Set();
-      const repeated = new Set(op.columns.filter((c) => seen.has(c) ? true : (seen.add(c), false)));
-      if (repeated.size === 0) continue;
+    if (ctx.statement.syntaxError || !CANDIDATE.test(ctx.statement.sql)) return;
+    let tree;
+    try {
+      tree = parseTree(ctx.statement.sql);
+    } catch {
+      return;
+    }
+    for (const { names: names2, clash } of columnLists(tree)) {
+      const repeated = duplicates(names2);
+      if (repeated.length === 0) continue;
       ctx.report({
-        message: `UPDATE ${op.table.written} assigns ${[...repeated].join(", ")} more than once: PostgreSQL rejects the statement`,
-        help: { text: "Keep one assignment per column." },
+        message: clash === "assigned" ? `assigns ${repeated.join(", ")} more than once: PostgreSQL rejects the statement (multiple assignments to same column)` : `names column ${repeated.join(", ")} more than once: PostgreSQL rejects the statement (column specified more than once)`,
+        help: {
+          text: clash === "assigned" ? "Keep one assignment per column." : "Give each column its own name (an alias in the select list, or the view's column list)."
+        },
         locks: []
       });
     }
   }
 });
+function truncated(name) {
+  const bytes = new TextEncoder().encode(name);
+  if (bytes.length <= 63) return name;
+  let end = 63;
+  while (end > 0 && (bytes[end] & 192) === 128) end--;
+  return new TextDecoder().decode(bytes.slice(0, end));
+}
+function duplicates(names2) {
+  const byName = /* @__PURE__ */ new Map();
+  for (const n of names2) {
+    const key = truncated(n.name);
+    byName.set(key, [...byName.get(key) ?? [], n]);
+  }
+  return [...byName].filter(([, uses]) => uses.length > 1 && uses.some((u) => !u.partial)).map(([name]) => name);
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function nodes(value) {
+  return Array.isArray(value) ? value.filter(isObject) : [];
+}
+function body2(node, kind) {
+  const inner = node[kind];
+  return isObject(inner) ? inner : void 0;
+}
+function targets(list2) {
+  return nodes(list2).map((n) => body2(n, "ResTarget")).filter((t) => t !== void 0 && typeof t.name === "string").map((t) => ({ name: t.name, partial: nodes(t.indirection).length > 0 }));
+}
+function selectName(target) {
+  if (typeof target.name === "string") return target.name;
+  const value = isObject(target.val) ? target.val : void 0;
+  if (!value) return null;
+  const column2 = body2(value, "ColumnRef");
+  if (column2) {
+    const last = nodes(column2.fields).at(-1);
+    const field = last ? body2(last, "String") : void 0;
+    return typeof field?.sval === "string" ? field.sval : null;
+  }
+  const call = body2(value, "FuncCall");
+  if (call) {
+    const last = nodes(call.funcname).at(-1);
+    const name = last ? body2(last, "String") : void 0;
+    return typeof name?.sval === "string" ? name.sval : null;
+  }
+  if (body2(value, "A_Const")) return "?column?";
+  return null;
+}
+function selectNames(select) {
+  if (!select || select.op !== void 0 && select.op !== "SETOP_NONE") return null;
+  const names2 = [];
+  for (const t of nodes(select.targetList)) {
+    const target = body2(t, "ResTarget");
+    const name = target ? selectName(target) : null;
+    if (name === null) return null;
+    names2.push({ name, partial: false });
+  }
+  return names2;
+}
+function columnLists(tree) {
+  const found = [];
+  const visit = (value) => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!isObject(value)) return;
+    for (const [kind, inner] of Object.entries(value)) {
+      if (isObject(inner)) collect(kind, inner, found);
+      visit(inner);
+    }
+  };
+  visit(tree);
+  return found;
+}
+function collect(kind, node, found) {
+  switch (kind) {
+    case "UpdateStmt":
+      found.push({ names: targets(node.targetList), clash: "assigned" });
+      return;
+    case "InsertStmt":
+      found.push({ names: targets(node.cols), clash: "assigned" });
+      if (isObject(node.onConflictClause)) found.push({ names: targets(node.onConflictClause.targetList), clash: "assigned" });
+      return;
+    case "MergeWhenClause":
+      found.push({ names: targets(node.targetList), clash: "assigned" });
+      return;
+    case "CreateForeignTableStmt":
+      if (isObject(node.base)) collect("CreateStmt", node.base, found);
+      return;
+    case "CreateStmt": {
+      const columns = nodes(node.tableElts).map((e) => body2(e, "ColumnDef")).filter((c) => typeof c?.colname === "string").map((c) => ({ name: c.colname, partial: false }));
+      found.push({ names: columns, clash: "defined" });
+      return;
+    }
+    case "ViewStmt": {
+      const aliases = nodes(node.aliases).map((a) => ({ name: String(body2(a, "String")?.sval), partial: false }));
+      const selected = selectNames(isObject(node.query) ? body2(node.query, "SelectStmt") : void 0);
+      found.push({ names: [...aliases, ...(selected ?? []).slice(aliases.length)], clash: "defined" });
+      return;
+    }
+    case "CreateTableAsStmt":
+    case "SelectStmt": {
+      const into = kind === "SelectStmt" ? isObject(node.intoClause) ? node.intoClause : void 0 : isObject(node.into) ? body2(node.into, "IntoClause") ?? node.into : void 0;
+      if (!into) return;
+      const given = nodes(into.colNames).map((c) => ({ name: String(body2(c, "String")?.sval), partial: false }));
+      const query = kind === "SelectStmt" ? node : isObject(node.query) ? body2(node.query, "SelectStmt") : void 0;
+      const names2 = given.length > 0 ? given : selectNames(query);
+      if (names2) found.push({ names: names2, clash: "defined" });
+      return;
+    }
+  }
+}
 
 // rules/dropping-database.ts
 var dropping_database_default = defineRule({
@@ -16739,29 +17336,36 @@ function truncate(name) {
 }
 
 // rules/require-statement-timeout.ts
+var HOLDS_OFF_OTHERS = LOCK_MODES.indexOf("SHARE UPDATE EXCLUSIVE");
 var require_statement_timeout_default = defineRule({
   id: "require-statement-timeout",
   severity: "warning",
   optional: true,
-  summary: "A strong lock on an existing table with no statement_timeout: a slow statement holds it without bound",
+  summary: "A lock of SHARE UPDATE EXCLUSIVE or stronger on an existing table with no statement_timeout: a slow statement holds it without bound",
   docs: {
-    why: "`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long a statement may then run while holding it. Without one, a rewrite or scan that is slower than expected keeps reads or writes blocked until it finishes or someone cancels it.",
+    why: "`lock_timeout` bounds the wait for a lock; `statement_timeout` bounds how long a statement may then run while holding it. Without one, a rewrite, scan or index build that is slower than expected keeps its lock until it finishes or someone cancels it: reads or writes wait behind ACCESS EXCLUSIVE, SHARE and SHARE ROW EXCLUSIVE, and even the SHARE UPDATE EXCLUSIVE of `CREATE INDEX CONCURRENTLY`, `REINDEX CONCURRENTLY`, `VALIDATE CONSTRAINT` and `VACUUM` keeps autovacuum (wraparound protection included) and every later schema change on the table waiting.",
     example: "ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
     useInstead: "SET statement_timeout = '5min';\nALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2);",
     alembic: `op.execute("SET statement_timeout = '5min'")  # or context.execute(...) in env.py`,
-    notes: "Off by default: backfills and index builds legitimately run long, and a timeout that fires half-way wastes the work. Reported once per revision.",
+    notes: "Off by default: backfills and index builds legitimately run long, and a timeout that fires half-way wastes the work (a cancelled `CREATE INDEX CONCURRENTLY` leaves an INVALID index to drop). Fires at the first statement of the revision (of the file, without revision markers) that takes SHARE UPDATE EXCLUSIVE or stronger on a relation that existed before it; queries and DML (ACCESS SHARE, ROW SHARE, ROW EXCLUSIVE) and tables created in the same revision do not count. `statement_timeout = 0` counts as none.",
     references: ["https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-STATEMENT-TIMEOUT"]
   },
   check(ctx) {
-    const lock = existingLocks(ctx.effects.locks).find((l) => l.blocks.includes("writes"));
+    const lock = strongest2(existingLocks(ctx.effects.locks).filter((l) => LOCK_MODES.indexOf(l.mode) >= HOLDS_OFF_OTHERS));
     if (!lock || !isDisabledTimeout(ctx.setting("statement_timeout")) || !ctx.firstTime(ctx.place.unit.key)) return;
+    const stops = lock.blocks.includes("reads") ? "reads, writes" : lock.blocks.includes("writes") ? "writes" : "VACUUM";
     ctx.report({
-      message: `${lock.mode} on existing table ${lock.relation} with no statement_timeout`,
+      message: `${lock.mode} on existing ${lock.kind} ${lock.relation} with no statement_timeout: however long this statement runs, ${stops} and schema changes on ${lock.relation} wait`,
       help: { text: "Set a statement_timeout that bounds the migration's statements.", sql: "SET statement_timeout = '5min';" },
       locks: [lock]
     });
   }
 });
+function strongest2(locks) {
+  let best;
+  for (const l of locks) if (!best || LOCK_MODES.indexOf(l.mode) > LOCK_MODES.indexOf(best.mode)) best = l;
+  return best;
+}
 
 // rules/ban-drop-not-null.ts
 var ban_drop_not_null_default = defineRule({
@@ -17131,9 +17735,6 @@ var RULES = [
   wide_index_default
 ];
 
-// src/cost/stats.ts
-import { readFile } from "node:fs/promises";
-
 // src/common/connection.ts
 var HIDDEN2 = "***";
 var DEFAULT_TIMEOUTS = { lockMs: 5e3, statementMs: 3e4 };
@@ -17257,6 +17858,7 @@ async function connect(connection, applicationName, timeouts) {
 }
 
 // src/cost/stats.ts
+import { readFile } from "node:fs/promises";
 var TABLES = `
 SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
        s.n_live_tup::float8 AS live, pg_relation_size(c.oid)::float8 AS heap,
@@ -17352,12 +17954,13 @@ function tableProblem(table2) {
 var fact = (mode, effects = {}) => ({
   mode,
   rewrite: Boolean(effects.rewrite),
-  scan: Boolean(effects.scan || effects.rewrite)
+  scan: effects.scan ?? Boolean(effects.rewrite)
 });
 var AE = (effects) => fact("ACCESS EXCLUSIVE", effects);
 var changedIn = (feature, before, from) => ({ feature, before, from });
 var scan = { scan: true };
 var rewrite = { rewrite: true };
+var emptied = { rewrite: true, scan: false };
 var LOCK_FACTS = {
   "create-table": {
     statement: "CREATE TABLE",
@@ -17371,16 +17974,21 @@ var LOCK_FACTS = {
     }
   },
   "create-view": { statement: "CREATE [OR REPLACE] VIEW", roles: { "read table": fact("ACCESS SHARE"), view: AE() } },
-  "create-materialized-view": { statement: "CREATE MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan) } },
+  "create-materialized-view": { statement: "CREATE MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan), "new table": AE() } },
   "create-table-as": { statement: "CREATE TABLE ... AS", roles: { "read table": fact("ACCESS SHARE", scan), "new table": AE() } },
   "drop-table": {
     statement: "DROP TABLE / VIEW",
-    roles: { table: AE(), "referenced table": AE(), "referencing table": AE(), "partition parent": AE(), partition: AE() }
+    roles: { table: AE(), "referenced table": AE(), "referencing table": AE(), "partition parent": AE(), partition: AE(), "default partition": AE() }
   },
   "drop-index": { statement: "DROP INDEX", roles: { table: AE(), index: AE() } },
   "drop-index-concurrently": { statement: "DROP INDEX CONCURRENTLY", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
-  "add-column": { statement: "ADD COLUMN", roles: { table: AE(), "referenced table": fact("SHARE ROW EXCLUSIVE") } },
-  "add-column-filled": { statement: "ADD COLUMN filled per row (volatile default, serial, identity, stored generated)", roles: { table: AE(rewrite) } },
+  // on a partitioned table every ALTER TABLE form below that names a `partition` role recurses to the partitions, under the same mode
+  "add-column": { statement: "ADD COLUMN", roles: { table: AE(), partition: AE(), "referenced table": fact("SHARE ROW EXCLUSIVE") } },
+  "add-column-exists": { statement: "ADD COLUMN IF NOT EXISTS of a column that exists", roles: { table: AE() } },
+  "add-column-filled": {
+    statement: "ADD COLUMN filled per row (volatile default, serial, identity, stored generated)",
+    roles: { table: AE(rewrite), partition: AE(rewrite) }
+  },
   "add-column-checked": {
     statement: "ADD COLUMN with a constraint to check (UNIQUE, PRIMARY KEY, EXCLUDE, CHECK, REFERENCES with a default)",
     roles: { table: AE(scan), "referenced table": fact("SHARE ROW EXCLUSIVE", scan) }
@@ -17391,6 +17999,10 @@ var LOCK_FACTS = {
     statement: "ALTER COLUMN TYPE (binary-compatible)",
     roles: { table: AE(), "referenced table": AE(), "referencing table": AE() }
   },
+  "alter-column-type-collation": {
+    statement: "ALTER COLUMN TYPE (binary-compatible) with a new collation or operator class (COLLATE, varchar -> citext): the column's indexes are rebuilt",
+    roles: { table: AE(scan), index: AE(rewrite) }
+  },
   "alter-column-type-rewrite": {
     statement: "ALTER COLUMN TYPE (rewriting)",
     roles: { table: AE(rewrite), index: AE(rewrite), "referenced table": AE(), "referencing table": AE() }
@@ -17399,12 +18011,12 @@ var LOCK_FACTS = {
     statement: "ALTER COLUMN TYPE (rewriting) of a column with a validated foreign key: the key is checked again",
     roles: { "referenced table": AE(scan), "referencing table": AE(scan) }
   },
-  "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan) } },
+  "set-not-null": { statement: "ALTER COLUMN SET NOT NULL", roles: { table: AE(scan), partition: AE(scan) } },
   "set-not-null-proven": { statement: "ALTER COLUMN SET NOT NULL (already proven)", roles: { table: AE() } },
   "drop-not-null": { statement: "ALTER COLUMN DROP NOT NULL", roles: { table: AE() } },
   "set-default": { statement: "ALTER COLUMN SET DEFAULT", roles: { table: AE() } },
   "drop-default": { statement: "ALTER COLUMN DROP DEFAULT", roles: { table: AE() } },
-  "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan) } },
+  "add-check": { statement: "ADD CONSTRAINT CHECK / NOT NULL", roles: { table: AE(scan), partition: AE(scan) } },
   "add-check-not-valid": { statement: "ADD CONSTRAINT CHECK / NOT NULL ... NOT VALID", roles: { table: AE() } },
   "add-foreign-key": {
     statement: "ADD CONSTRAINT FOREIGN KEY",
@@ -17422,6 +18034,7 @@ var LOCK_FACTS = {
     statement: "VALIDATE CONSTRAINT",
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), "referenced table": fact("ROW SHARE", scan) }
   },
+  "validate-constraint-valid": { statement: "VALIDATE CONSTRAINT of a constraint already valid", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "drop-constraint": { statement: "DROP CONSTRAINT", roles: { table: AE(), "referenced table": AE(), "referencing table": AE() } },
   rename: { statement: "RENAME (table, column, constraint)", roles: { table: AE() } },
   "set-schema": { statement: "SET SCHEMA", roles: { table: AE() } },
@@ -17430,16 +18043,32 @@ var LOCK_FACTS = {
     roles: { index: changedIn("renameIndexShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")) }
   },
   "create-index": { statement: "CREATE INDEX", roles: { table: fact("SHARE", scan), partition: fact("SHARE", scan), "new index": AE() } },
+  "create-index-only": { statement: "CREATE INDEX ON ONLY a partitioned table", roles: { table: fact("SHARE"), "new index": AE() } },
+  "create-index-exists": { statement: "CREATE INDEX IF NOT EXISTS of an index that exists", roles: { table: fact("SHARE") } },
+  "create-index-concurrently-exists": {
+    statement: "CREATE INDEX CONCURRENTLY IF NOT EXISTS of an index that exists",
+    roles: { table: fact("SHARE UPDATE EXCLUSIVE") }
+  },
+  "attach-index": {
+    statement: "ALTER INDEX ... ATTACH PARTITION",
+    roles: {
+      index: changedIn("attachIndexShareUpdateExclusive", AE(), fact("SHARE UPDATE EXCLUSIVE")),
+      "partition index": AE(),
+      table: fact("ACCESS SHARE"),
+      partition: fact("ACCESS SHARE")
+    }
+  },
   "create-index-concurrently": {
     statement: "CREATE INDEX CONCURRENTLY",
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), partition: fact("SHARE UPDATE EXCLUSIVE", scan), "new index": AE() }
   },
+  // the index's ACCESS EXCLUSIVE stops the table's reads too: the planner opens every index of a table it plans a query on
   reindex: { statement: "REINDEX", roles: { table: fact("SHARE", scan), index: AE(rewrite) } },
   "reindex-concurrently": {
     statement: "REINDEX CONCURRENTLY",
     roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan), index: fact("SHARE UPDATE EXCLUSIVE", rewrite) }
   },
-  truncate: { statement: "TRUNCATE", roles: { table: AE(rewrite), "referencing table": AE(rewrite) } },
+  truncate: { statement: "TRUNCATE", roles: { table: AE(emptied), "referencing table": AE(emptied) } },
   update: {
     statement: "UPDATE",
     roles: { table: fact("ROW EXCLUSIVE", scan), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) }
@@ -17449,15 +18078,20 @@ var LOCK_FACTS = {
     statement: "DELETE: a referencing table's ON DELETE CASCADE / SET NULL / SET DEFAULT",
     roles: { "referencing table": fact("ROW EXCLUSIVE") }
   },
-  "delete-referencing-check": { statement: "DELETE: a referencing table's foreign-key check", roles: { "referencing table": fact("ROW SHARE") } },
+  "delete-referencing-check": {
+    statement: "DELETE, UPDATE of a referenced key: a referencing table's foreign-key check",
+    roles: { "referencing table": fact("ROW SHARE") }
+  },
   insert: { statement: "INSERT", roles: { table: fact("ROW EXCLUSIVE"), "referenced table": fact("ROW SHARE"), "read table": fact("ACCESS SHARE", scan) } },
   select: { statement: "SELECT", roles: { "read table": fact("ACCESS SHARE", scan) } },
   "select-for-update": { statement: "SELECT ... FOR UPDATE / SHARE", roles: { "read table": fact("ROW SHARE", scan) } },
   analyze: { statement: "ANALYZE", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
-  vacuum: { statement: "VACUUM", roles: { table: fact("SHARE UPDATE EXCLUSIVE", scan) } },
+  // VACUUM reads the pages that need it (the visibility map skips the rest): not a scan of every row
+  vacuum: { statement: "VACUUM", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "vacuum-full": { statement: "VACUUM FULL", roles: { table: AE(rewrite) } },
   cluster: { statement: "CLUSTER", roles: { table: AE(rewrite), index: AE(rewrite) } },
   "refresh-materialized-view": { statement: "REFRESH MATERIALIZED VIEW", roles: { "read table": fact("ACCESS SHARE", scan), view: AE(rewrite) } },
+  "refresh-materialized-view-no-data": { statement: "REFRESH MATERIALIZED VIEW ... WITH NO DATA", roles: { view: AE(emptied) } },
   "refresh-materialized-view-concurrently": {
     statement: "REFRESH MATERIALIZED VIEW CONCURRENTLY",
     roles: { "read table": fact("ACCESS SHARE", scan), view: fact("EXCLUSIVE", scan) }
@@ -17470,7 +18104,14 @@ var LOCK_FACTS = {
       "default partition": AE(scan)
     }
   },
-  "detach-partition": { statement: "DETACH PARTITION", roles: { "partition parent": AE(), partition: AE(), "default partition": AE() } },
+  "detach-partition": {
+    statement: "DETACH PARTITION",
+    roles: {
+      "partition parent": AE(),
+      partition: changedIn("detachPartitionAccessExclusive", fact("SHARE UPDATE EXCLUSIVE"), AE()),
+      "default partition": AE()
+    }
+  },
   "detach-partition-concurrently": {
     statement: "DETACH PARTITION CONCURRENTLY / FINALIZE",
     roles: { "partition parent": fact("SHARE UPDATE EXCLUSIVE"), partition: fact("SHARE UPDATE EXCLUSIVE"), "default partition": AE() }
@@ -17478,18 +18119,72 @@ var LOCK_FACTS = {
   "create-trigger": { statement: "CREATE TRIGGER, ENABLE/DISABLE TRIGGER", roles: { table: fact("SHARE ROW EXCLUSIVE") } },
   "drop-trigger": { statement: "DROP TRIGGER", roles: { table: AE() } },
   comment: { statement: "COMMENT ON", roles: { table: fact("SHARE UPDATE EXCLUSIVE"), index: fact("SHARE UPDATE EXCLUSIVE") } },
-  grant: { statement: "GRANT", roles: { table: fact("ACCESS SHARE") } },
+  // an object lock on the type (pg_locks: locktype 'object')
+  "comment-on-object": {
+    statement: "COMMENT ON CONSTRAINT / TRIGGER / POLICY ... ON table, COMMENT ON TYPE / DOMAIN",
+    roles: { table: fact("ACCESS SHARE"), type: fact("SHARE UPDATE EXCLUSIVE") }
+  },
+  // before PostgreSQL 18 GRANT / REVOKE lock no relation (effects asks versions.ts: grantLocksTable)
+  grant: { statement: "GRANT / REVOKE (from PostgreSQL 18)", roles: { table: fact("ACCESS SHARE") } },
+  "table-object": { statement: "CREATE / ALTER / DROP POLICY, CREATE / DROP RULE", roles: { table: AE() } },
+  "inherit-parent": { statement: "ALTER TABLE ... INHERIT", roles: { "inheritance parent": fact("SHARE UPDATE EXCLUSIVE") } },
+  // measured on PostgreSQL 11-17 and PGlite 18.6: only ACCESS SHARE on the parent
+  "no-inherit-parent": { statement: "ALTER TABLE ... NO INHERIT", roles: { "inheritance parent": fact("ACCESS SHARE") } },
+  // before PostgreSQL 18 the children are not locked (effects asks versions.ts: noInheritCheckLocksChildren)
+  "add-check-no-inherit": {
+    statement: "ADD CONSTRAINT CHECK ... NO INHERIT, on the inheritance children (from PostgreSQL 18; the parent is as for ADD CONSTRAINT CHECK)",
+    roles: { "inheritance child": AE() }
+  },
+  "alter-index-storage": {
+    statement: "ALTER INDEX ... SET/RESET (fillfactor, deduplicate_items, ...), ALTER COLUMN n SET STATISTICS",
+    roles: { index: fact("SHARE UPDATE EXCLUSIVE") }
+  },
   // an object lock on the type (pg_locks: locktype 'object', classid pg_type), not a relation lock: only DDL on the type waits
   "alter-enum-value": { statement: "ALTER TYPE ... ADD VALUE / RENAME VALUE", roles: { type: fact("EXCLUSIVE") } },
+  // SHARE ROW EXCLUSIVE on the sequence: nextval() (ROW EXCLUSIVE), the INSERTs that draw from it, wait
+  "alter-sequence": { statement: "ALTER SEQUENCE", roles: { sequence: fact("SHARE ROW EXCLUSIVE") } },
+  // the owning table: one whose column default draws from the sequence (DROP SEQUENCE ... CASCADE drops the default)
+  "sequence-ddl": { statement: "ALTER SEQUENCE ... RENAME / OWNER TO, DROP SEQUENCE [CASCADE]", roles: { sequence: AE(), "owning table": AE() } },
+  "create-statistics": { statement: "CREATE / DROP STATISTICS", roles: { table: fact("SHARE UPDATE EXCLUSIVE") } },
   "alter-sequence-owned-by": { statement: "ALTER SEQUENCE ... OWNED BY table.column", roles: { "owning table": fact("ACCESS SHARE") } },
+  // the type's lock is an object lock (pg_locks: locktype 'object'); CASCADE drops the columns of the type, under ACCESS EXCLUSIVE on their tables
+  "drop-type": { statement: "DROP TYPE / DOMAIN [CASCADE]", roles: { type: AE(), "column of the domain": AE() } },
   "add-domain-constraint": { statement: "ALTER DOMAIN ... ADD CONSTRAINT", roles: { "column of the domain": fact("SHARE", scan) } }
 };
+var RECURSES_TO_PARTITIONS = /* @__PURE__ */ new Set([
+  "alter-column-type",
+  "alter-column-type-rewrite",
+  "drop-column",
+  "set-default",
+  "add-check-not-valid",
+  "validate-constraint",
+  "add-foreign-key",
+  "add-foreign-key-not-valid",
+  "create-trigger",
+  "truncate",
+  "update",
+  "delete",
+  "add-unique",
+  "analyze",
+  "vacuum"
+]);
+var RECURSES_TO_INHERITORS = /* @__PURE__ */ new Set([
+  "add-column",
+  "add-column-filled",
+  "drop-column",
+  "alter-column-type",
+  "alter-column-type-rewrite",
+  "set-not-null",
+  "add-check",
+  "truncate"
+]);
 var shareUpdateExclusive = fact("SHARE UPDATE EXCLUSIVE");
 var ALTER_TABLE_FACTS = {
   "ADD CONSTRAINT": AE(),
   "SET LOGGED": AE(rewrite),
   "SET UNLOGGED": AE(rewrite),
-  "SET TABLESPACE": AE(rewrite),
+  // the files are copied block by block (PostgreSQL 15.18: new relfilenode, no rows read)
+  "SET TABLESPACE": AE({ rewrite: true, scan: false }),
   "SET ACCESS METHOD": AE(rewrite),
   "ALTER COLUMN SET EXPRESSION": AE(rewrite),
   "SET (storage parameters)": AE(),
@@ -17516,7 +18211,7 @@ var ALTER_TABLE_FACTS = {
   // every other form: PostgreSQL's conservative default for ALTER TABLE
   other: AE()
 };
-var LIGHT_RELOPTIONS = /^(fillfactor|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
+var LIGHT_RELOPTIONS = /^(fillfactor|deduplicate_items|autovacuum_.*|toast\.autovacuum_.*|toast_tuple_target|parallel_workers|vacuum_index_cleanup|vacuum_truncate|toast\.vacuum_.*|log_autovacuum_min_duration|n_distinct|n_distinct_inherited)$/;
 var VIRTUAL_SET_EXPRESSION = { statement: "ALTER COLUMN SET EXPRESSION of a VIRTUAL generated column", roles: { table: AE() } };
 function alterTableRow(form, detail) {
   const storage = form === "SET (storage parameters)" || form === "RESET (storage parameters)";
@@ -17584,12 +18279,22 @@ function typeChangeVerdict(from, to, using, ctx) {
     return rewrite2("less precision rounds and rewrites every row");
   }
   if (a === "timestamp" && b === "timestamptz" || a === "timestamptz" && b === "timestamp") {
-    if (ctx.utcConversionInPlace && ctx.utcSession) return noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values");
+    if (ctx.utcConversionInPlace && ctx.utcSession)
+      return {
+        ...noRewrite("the session time zone is UTC, so PostgreSQL 12+ keeps the stored values; the column's indexes are rebuilt"),
+        rebuildsIndexes: true
+      };
     return rewrite2(
       ctx.utcConversionInPlace ? "rewrites every row unless the session time zone is UTC (SET TIME ZONE 'UTC' before it)" : "rewrites every row before PostgreSQL 12"
     );
   }
   if (a === "cidr" && b === "inet") return noRewrite("binary-compatible");
+  if (b === "citext" && (stringLike(a) || a === "bpchar")) {
+    return { ...noRewrite("binary-compatible (citext's cast from it is WITHOUT FUNCTION); the column's indexes are rebuilt"), rebuildsIndexes: true };
+  }
+  if (a === "citext" && stringLike(b) && (b === "text" || to.mods.length === 0)) {
+    return { ...noRewrite("binary-compatible (citext's cast to it is WITHOUT FUNCTION); the column's indexes are rebuilt"), rebuildsIndexes: true };
+  }
   return rewrite2("not binary-compatible, every row is converted");
 }
 function sameMods(a, b) {
@@ -17599,6 +18304,346 @@ function isUtcZone(zone) {
   return /^(utc|gmt|etc\/utc|etc\/gmt|etc\/uct|etc\/universal|etc\/zulu|uct|universal|zulu|z|gmt0|etc\/gmt0|etc\/gmt\+0|etc\/gmt-0|0|\+00|00:00|\+00:00)$/i.test(
     zone.trim()
   );
+}
+
+// src/schema/replay.ts
+function applyOperation(schema, operation, origin) {
+  switch (operation.op) {
+    case "create-table": {
+      if (operation.temporary) return;
+      if (operation.ifNotExists && schema.table(operation.table)) return;
+      const table2 = schema.addTable(operation.table, operation.kind, origin);
+      table2.unlogged = operation.unlogged;
+      table2.customStorage = Boolean(operation.storageNamed);
+      table2.partitionKey = operation.partitionKey;
+      for (const column2 of operation.columns) table2.columns.set(column2.name, columnOf(column2));
+      for (const like of operation.likes) {
+        for (const column2 of schema.table(like)?.columns.values() ?? []) table2.columns.set(column2.name, { ...column2 });
+      }
+      for (const spec of operation.constraints) addConstraint(schema, table2, spec, origin);
+      if (operation.partitionOf) {
+        const parent = schema.tableOrAssumed(operation.partitionOf);
+        table2.partitionOf = parent;
+        table2.isDefaultPartition = operation.defaultPartition;
+        parent.partitions.add(table2);
+      }
+      for (const ref of operation.inherits) inherit(schema.tableOrAssumed(ref), table2);
+      return;
+    }
+    case "create-view": {
+      const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", origin);
+      view.viewColumns = operation.columns ?? null;
+      view.readsFrom = operation.reads.flatMap((r) => {
+        const t = schema.table(r);
+        return t ? [t] : [];
+      });
+      return;
+    }
+    case "create-table-as":
+      schema.addTable(operation.table, "table", origin);
+      return;
+    case "drop-relation": {
+      const table2 = schema.table(operation.relation);
+      if (table2) {
+        for (const partition of table2.partitions) schema.dropTable(partition);
+        if (operation.cascade) for (const dependent of [...allInheritors(table2), ...schema.dependentViews(table2)]) schema.dropTable(dependent);
+        schema.dropTable(table2);
+      }
+      return;
+    }
+    case "drop-index": {
+      const index = schema.index(operation.index);
+      if (index) schema.dropIndex(index);
+      return;
+    }
+    case "add-column": {
+      const table2 = schema.tableOrAssumed(operation.table);
+      if (operation.ifNotExists && table2.columns.has(operation.column.name)) return;
+      table2.columns.set(operation.column.name, columnOf(operation.column));
+      for (const spec of operation.column.constraints) addConstraint(schema, table2, spec, origin);
+      return;
+    }
+    case "drop-column": {
+      const table2 = schema.table(operation.table);
+      if (!table2) return;
+      if (operation.cascade) for (const view of schema.viewsUsingColumn(table2, operation.column)) schema.dropTable(view);
+      for (const [other, keys] of foreignKeysOnColumn(table2, operation.column).referencing) for (const c of keys) schema.dropConstraint(other, c);
+      table2.columns.delete(operation.column);
+      for (const c of [...table2.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table2, c);
+      for (const index of [...table2.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
+      return;
+    }
+    case "alter-column-type":
+      column(schema, operation.table, operation.column).type = operation.type;
+      return;
+    case "set-not-null":
+      column(schema, operation.table, operation.column).notNull = true;
+      return;
+    case "drop-not-null":
+      column(schema, operation.table, operation.column).notNull = false;
+      return;
+    case "set-default":
+      column(schema, operation.table, operation.column).hasDefault = true;
+      return;
+    case "drop-default":
+      column(schema, operation.table, operation.column).hasDefault = false;
+      return;
+    case "add-constraint":
+      addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, origin);
+      return;
+    case "validate-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      if (table2 && constraint) {
+        constraint.validated = true;
+        if (constraint.kind === "not-null" && constraint.provesNotNull) setNotNull(table2, constraint.provesNotNull, true);
+      }
+      return;
+    }
+    case "drop-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      if (table2 && constraint) {
+        schema.dropConstraint(table2, constraint);
+        if (constraint.kind === "not-null") for (const col of constraint.columns) setNotNull(table2, col, false);
+      }
+      return;
+    }
+    case "rename-table": {
+      const table2 = schema.table(operation.table);
+      if (table2) schema.relocateTable(table2, { name: operation.newName });
+      return;
+    }
+    case "rename-column": {
+      const table2 = schema.table(operation.table);
+      const col = table2?.columns.get(operation.column);
+      if (!table2) return;
+      if (col) {
+        table2.columns.delete(operation.column);
+        col.name = operation.newName;
+        table2.columns.set(operation.newName, col);
+      }
+      const rename2 = (cols) => cols.map((c) => c === operation.column ? operation.newName : c);
+      for (const c of table2.constraints.values()) {
+        c.columns = rename2(c.columns);
+        if (c.provesNotNull === operation.column) c.provesNotNull = operation.newName;
+      }
+      for (const index of table2.indexes) index.columns = rename2(index.columns);
+      return;
+    }
+    case "rename-index": {
+      const index = schema.index(operation.index);
+      if (index) {
+        const owner = index.table?.constraints.get(index.name);
+        schema.renameIndex(index, operation.newName);
+        if (owner && index.table) {
+          index.table.constraints.delete(owner.name);
+          owner.name = operation.newName;
+          index.table.constraints.set(owner.name, owner);
+          index.constraint = owner.name;
+        }
+      }
+      return;
+    }
+    case "rename-constraint": {
+      const table2 = schema.table(operation.table);
+      const constraint = table2?.constraints.get(operation.name);
+      if (table2 && constraint) {
+        table2.constraints.delete(operation.name);
+        constraint.name = operation.newName;
+        table2.constraints.set(operation.newName, constraint);
+        for (const index of table2.indexes) {
+          if (index.constraint === operation.name) {
+            index.constraint = operation.newName;
+            schema.renameIndex(index, operation.newName);
+          }
+        }
+      }
+      return;
+    }
+    case "set-schema": {
+      const table2 = schema.table(operation.relation);
+      if (table2) schema.relocateTable(table2, { schema: operation.newSchema });
+      return;
+    }
+    case "create-index": {
+      if (operation.ifNotExists && operation.index && schema.index(operation.index)) return;
+      const table2 = schema.tableOrAssumed(operation.table);
+      const name = operation.index?.name ?? `${table2.name}_${operation.columns.join("_") || "expr"}_idx`;
+      schema.addIndex({
+        schema: operation.table.schema,
+        name,
+        table: table2,
+        unique: operation.unique,
+        columns: operation.columns,
+        createdIn: origin,
+        constraint: null
+      });
+      return;
+    }
+    case "create-enum":
+      schema.addEnum({ schema: operation.type.schema, name: operation.type.name, values: [...operation.values], createdIn: origin });
+      return;
+    case "add-enum-value": {
+      const type = schema.enumType(operation.type.schema, operation.type.name);
+      if (type && !type.values.includes(operation.value)) type.values.push(operation.value);
+      return;
+    }
+    case "rename-enum-value": {
+      const type = schema.enumType(operation.type.schema, operation.type.name);
+      if (type) type.values = type.values.map((v) => v === operation.from ? operation.to : v);
+      return;
+    }
+    case "drop-type":
+      schema.dropEnum(operation.type.schema, operation.type.name);
+      return;
+    case "attach-partition": {
+      const parent = schema.tableOrAssumed(operation.table);
+      const partition = schema.tableOrAssumed(operation.partition);
+      partition.partitionOf = parent;
+      partition.isDefaultPartition = operation.defaultPartition;
+      parent.partitions.add(partition);
+      return;
+    }
+    case "detach-partition": {
+      const partition = schema.table(operation.partition);
+      if (partition) {
+        partition.partitionOf?.partitions.delete(partition);
+        partition.partitionOf = null;
+      }
+      return;
+    }
+    case "alter-table-other": {
+      const table2 = schema.table(operation.table);
+      if (table2 && operation.form === "SET LOGGED") table2.unlogged = false;
+      if (table2 && operation.form === "SET UNLOGGED") table2.unlogged = true;
+      if (table2 && (operation.form === "SET TABLESPACE" || operation.form === "SET ACCESS METHOD") && !isDefaultStorage(operation.form, operation.target))
+        table2.customStorage = true;
+      if (operation.parent && (operation.form === "INHERIT" || operation.form === "NO INHERIT")) {
+        const parent = schema.tableOrAssumed(operation.parent);
+        const child = schema.tableOrAssumed(operation.table);
+        if (operation.form === "INHERIT") inherit(parent, child);
+        else {
+          parent.inheritors.delete(child);
+          child.inheritsFrom.delete(parent);
+        }
+      }
+      return;
+    }
+    // no change to the schema
+    case "select":
+    case "insert":
+    case "update":
+    case "delete":
+    case "truncate":
+    case "lock-table":
+    case "vacuum":
+    case "cluster":
+    case "reindex":
+    case "refresh-materialized-view":
+    case "comment":
+    case "grant":
+    case "set":
+    case "transaction":
+    case "enable-disable-trigger":
+    case "alter-sequence":
+    case "attach-index":
+    case "unknown":
+      return;
+    // changes to what the schema model does not hold (triggers, domains, schemas, databases)
+    case "drop-schema":
+      if (operation.cascade) for (const table2 of schema.tablesInSchema(operation.schema)) schema.dropTable(table2);
+      return;
+    case "create-trigger":
+      if (operation.name) schema.tableOrAssumed(operation.table).objects.add(`trigger:${operation.name}`);
+      return;
+    case "drop-trigger":
+      if (operation.name) schema.table(operation.table)?.objects.delete(`trigger:${operation.name}`);
+      return;
+    case "table-object":
+      if (operation.name && operation.action === "create") schema.tableOrAssumed(operation.table).objects.add(`${operation.object}:${operation.name}`);
+      if (operation.name && operation.action === "drop") schema.table(operation.table)?.objects.delete(`${operation.object}:${operation.name}`);
+      return;
+    case "no-table-lock":
+      if (operation.locks?.kind === "create-statistics" && operation.locks.statistics)
+        schema.addStatistics(operation.locks.statistics, schema.tableOrAssumed(operation.locks.table));
+      if (operation.locks?.kind === "drop-statistics") schema.statisticsTable(operation.locks.statistics, true);
+      return;
+    case "domain-constraint":
+      if (operation.action === "create" || operation.action === "add") schema.addCheckedDomain(operation.domain);
+      return;
+    case "rename-schema":
+    case "drop-database":
+      return;
+    default: {
+      const unhandled = operation;
+      throw new Error(`schema replay has no case for the operation ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+var SERIAL_TYPES2 = { serial: "int4", bigserial: "int8", smallserial: "int2" };
+function columnOf(spec) {
+  return {
+    name: spec.name,
+    // serial is int4 with a default (bigserial int8, smallserial int2): what a later type change compares with
+    type: spec.serial && spec.type ? { ...spec.type, name: SERIAL_TYPES2[spec.type.name] ?? spec.type.name } : spec.type,
+    notNull: spec.notNull,
+    hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null,
+    generated: spec.generated,
+    ...spec.sequences?.length ? { sequences: spec.sequences } : {}
+  };
+}
+function column(schema, ref, name) {
+  const table2 = schema.tableOrAssumed(ref);
+  let col = table2.columns.get(name);
+  if (!col) {
+    col = { name, type: null, notNull: false, hasDefault: false, generated: null };
+    table2.columns.set(name, col);
+  }
+  return col;
+}
+function setNotNull(table2, name, notNull) {
+  const col = table2.columns.get(name);
+  if (col) col.notNull = notNull;
+  else if (!table2.declared && notNull) table2.columns.set(name, { name, type: null, notNull, hasDefault: false, generated: null });
+}
+function addConstraint(schema, table2, spec, origin) {
+  const name = spec.name ?? defaultConstraintName(table2.name, spec.columns, spec.kind);
+  const constraint = {
+    name,
+    kind: spec.kind,
+    validated: !spec.notValid,
+    columns: spec.columns,
+    onDelete: spec.onDelete
+  };
+  if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
+  if (spec.references) {
+    constraint.references = schema.tableOrAssumed(spec.references);
+    constraint.referencedColumns = spec.referencedColumns;
+  }
+  schema.addConstraint(table2, constraint);
+  if (spec.kind === "primary-key" || spec.kind === "not-null" && !spec.notValid) {
+    for (const col of spec.columns) setNotNull(table2, col, true);
+  }
+  if (spec.kind === "primary-key" || spec.kind === "unique" || spec.kind === "exclude") {
+    const existing = spec.usingIndex ? schema.index({ schema: table2.schema, name: spec.usingIndex }) : void 0;
+    if (existing) {
+      schema.renameIndex(existing, name);
+      existing.constraint = name;
+      existing.unique = true;
+      if (constraint.columns.length === 0) constraint.columns = existing.columns;
+      if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table2, col, true);
+    } else {
+      schema.addIndex({ schema: table2.schema, name, table: table2, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
+    }
+  }
+}
+function isDefaultStorage(form, target) {
+  return form === "SET TABLESPACE" && target === "pg_default" || form === "SET ACCESS METHOD" && target === "heap";
+}
+function inherit(parent, child) {
+  parent.inheritors.add(child);
+  child.inheritsFrom.add(parent);
 }
 
 // src/locks/effects.ts
@@ -17613,7 +18658,19 @@ var Locks = class {
   facts = [];
   /** Locks a table as row `id` of the facts table says for `role`. */
   table(ref, id, role, options = {}) {
-    this.tableWith(ref, `${id} / ${role}`, lockFact(id, role, this.ctx.pgVersion), options);
+    const fact2 = lockFact(id, role, this.ctx.pgVersion);
+    const table2 = "written" in ref ? this.ctx.schema.table(ref) : ref;
+    if (role === "table" && table2?.kind === "partitioned table" && RECURSES_TO_PARTITIONS.has(id)) {
+      this.tableWith(ref, `${id} / ${role}`, fact2, { ...options, rewrite: false, scan: false });
+      const partitioned = "written" in ref ? ref.written : writtenName(ref);
+      for (const partition of allPartitions(table2)) this.tableWith(partition, `${id} / ${role}`, fact2, { ...options, why: `partition of ${partitioned}` });
+      return;
+    }
+    this.tableWith(ref, `${id} / ${role}`, fact2, options);
+    if (role === "table" && table2 && RECURSES_TO_INHERITORS.has(id) && !options.notInherited) {
+      const parent = "written" in ref ? ref.written : writtenName(ref);
+      for (const child of allInheritors(table2)) this.tableWith(child, `${id} / ${role}`, fact2, { ...options, why: `inherits from ${parent}` });
+    }
   }
   /** Locks an index as row `id` of the facts table says for `role`. */
   index(ref, id, role, options = {}) {
@@ -17634,6 +18691,16 @@ var Locks = class {
     this.add(ref.written, relationKey(ref.schema, ref.name), "type", fact2.mode, withFact(fact2, {}), type?.createdIn ?? null, ["ddl"]);
     this.objects.push(this.list.pop());
   }
+  /**
+   * Locks a sequence (kept with the object locks: no table's reads or writes wait for it, but
+   * nextval() does, and with it the INSERTs that draw from the sequence).
+   */
+  sequence(ref, id, role, options = {}) {
+    const fact2 = lockFact(id, role, this.ctx.pgVersion);
+    this.facts.push(`${id} / ${role}`);
+    this.add(ref.written, relationKey(ref.schema, ref.name), "sequence", fact2.mode, withFact(fact2, options), null);
+    this.objects.push(this.list.pop());
+  }
   /** Locks a table with `fact`, the row `used` names. */
   tableWith(ref, used, fact2, options = {}) {
     this.facts.push(used);
@@ -17645,6 +18712,7 @@ var Locks = class {
   add(relation2, key, kind, mode, options, createdIn, blocks = blockedBy(mode)) {
     const novelty = options.novelty !== void 0 ? options.novelty : this.noveltyOf(createdIn);
     const why = options.why ? [options.why] : [];
+    if (options.alsoBlocks) blocks = unionBlocked(blocks, options.alsoBlocks);
     const sameTransaction = createdIn !== null && createdIn.transaction !== null && createdIn.transaction === this.ctx.transaction;
     const newInTransaction = novelty === "created by this statement" || sameTransaction && (this.ctx.unitLabel !== "deploy" || createdIn.unit === this.ctx.unitKey);
     this.list.push({
@@ -17654,7 +18722,7 @@ var Locks = class {
       mode,
       blocks,
       rewrite: Boolean(options.rewrite),
-      scan: Boolean(options.scan || options.rewrite),
+      scan: Boolean(options.scan ?? options.rewrite),
       novelty,
       newInTransaction,
       why
@@ -17671,6 +18739,47 @@ function withFact(fact2, options) {
 function writtenName(ref) {
   return ref.schema ? `${quoteIdent(ref.schema)}.${quoteIdent(ref.name)}` : quoteIdent(ref.name);
 }
+function referencingClosure(table2) {
+  const found = /* @__PURE__ */ new Set([table2]);
+  const walk2 = (t) => {
+    for (const referencing of t.referencedBy)
+      if (!found.has(referencing)) {
+        found.add(referencing);
+        walk2(referencing);
+      }
+  };
+  walk2(table2);
+  found.delete(table2);
+  return [...found];
+}
+function sideLock(side, what, schema, locks) {
+  switch (side.kind) {
+    case "sequence-ddl":
+      locks.sequence(side.sequence, "sequence-ddl", "sequence", { why: what });
+      if (side.cascade)
+        for (const table2 of schema.tablesUsingSequence(side.sequence.name))
+          locks.table(table2, "sequence-ddl", "owning table", { why: `CASCADE drops its default from ${side.sequence.written}` });
+      break;
+    case "create-statistics":
+      locks.table(side.table, "create-statistics", "table", { why: "CREATE STATISTICS" });
+      break;
+    case "rename-table-object":
+      locks.table(side.table, "table-object", "table", { why: what });
+      break;
+    case "drop-statistics": {
+      const table2 = schema.statisticsTable(side.statistics);
+      if (table2) locks.table(table2, "create-statistics", "table", { why: "DROP STATISTICS" });
+      break;
+    }
+    case "owned-by":
+      locks.table(side.table, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
+      break;
+    case "domain-not-null":
+      for (const table2 of schema.tablesUsingType(side.domain))
+        locks.table(table2, "add-domain-constraint", "column of the domain", { why: `checks its ${side.domain.written} columns for NULLs` });
+      break;
+  }
+}
 function operationEffect(operation, ctx) {
   const locks = new Locks(ctx);
   const effect = { operation, locks: locks.list, objectLocks: locks.objects, facts: locks.facts };
@@ -17678,6 +18787,7 @@ function operationEffect(operation, ctx) {
   switch (operation.op) {
     case "create-table": {
       if (operation.temporary) break;
+      if (operation.ifNotExists && schema.table(operation.table)) break;
       locks.table(operation.table, "create-table", "new table", { novelty: "created by this statement" });
       if (operation.partitionOf) {
         locks.table(operation.partitionOf, "create-table", "partition parent", { why: "new partition" });
@@ -17696,12 +18806,20 @@ function operationEffect(operation, ctx) {
     case "create-view":
       for (const read of operation.reads)
         locks.table(read, operation.materialized ? "create-materialized-view" : "create-view", "read table", {
-          why: operation.materialized ? "read to populate the view" : "read by the view"
+          why: operation.noData ? "WITH NO DATA: nothing read" : operation.materialized ? "read to populate the view" : "read by the view",
+          ...operation.noData ? { scan: false } : {}
         });
+      if (operation.materialized)
+        locks.table(operation.view, "create-materialized-view", "new table", { novelty: "created by this statement", why: "created and filled" });
       if (operation.orReplace && schema.table(operation.view)) locks.table(operation.view, "create-view", "view", { why: "view replaced" });
       break;
     case "create-table-as":
-      for (const read of operation.reads) locks.table(read, "create-table-as", "read table", { why: "read to fill the table" });
+      for (const read of operation.reads) {
+        const fill = operation.noData ? { scan: false, why: "WITH NO DATA: nothing read" } : { why: "read to fill the table" };
+        locks.table(read, "create-table-as", "read table", fill);
+        const view = schema.table(read);
+        if (view) for (const base of viewBases(view)) locks.table(base, "create-table-as", "read table", { ...fill, why: `read through view ${read.written}` });
+      }
       locks.table(operation.table, "create-table-as", "new table", { novelty: "created by this statement" });
       break;
     case "drop-relation": {
@@ -17716,8 +18834,17 @@ function operationEffect(operation, ctx) {
           for (const referencing of table2.referencedBy)
             if (referencing !== table2) locks.table(referencing, "drop-table", "referencing table", { why: "CASCADE drops its foreign key" });
         }
-        if (table2.partitionOf) locks.table(table2.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
+        if (table2.partitionOf) {
+          locks.table(table2.partitionOf, "drop-table", "partition parent", { why: "loses a partition" });
+          const defaultPartition = findDefaultPartition(table2.partitionOf);
+          if (defaultPartition && defaultPartition !== table2)
+            locks.table(defaultPartition, "drop-table", "default partition", { why: "the default partition's bound changes" });
+        }
         for (const partition of table2.partitions) locks.table(partition, "drop-table", "partition", { why: "partition dropped with its parent" });
+        if (operation.cascade) {
+          for (const child of allInheritors(table2)) locks.table(child, "drop-table", "table", { why: "CASCADE drops this inheritance child" });
+          for (const view of schema.dependentViews(table2)) locks.table(view, "drop-table", "table", { why: "CASCADE drops this view" });
+        }
       }
       break;
     }
@@ -17728,6 +18855,9 @@ function operationEffect(operation, ctx) {
         else locks.index(operation.index, "drop-index-concurrently", "index", { why: "DROP INDEX CONCURRENTLY" });
       } else {
         if (index?.table) locks.table(index.table, "drop-index", "table", { why: `drops index ${index.name}` });
+        if (index?.table?.kind === "partitioned table")
+          for (const partition of allPartitions(index.table))
+            locks.table(partition, "drop-index", "table", { why: `its index under ${index.name} is dropped` });
         locks.index(operation.index, "drop-index", "index", {
           why: index?.table ? "dropped" : "dropped; its table (not known from this script) is locked ACCESS EXCLUSIVE too"
         });
@@ -17735,7 +18865,11 @@ function operationEffect(operation, ctx) {
       break;
     }
     case "add-column":
-      addColumnEffect(operation.table, operation.column, locks, effect);
+      if (operation.ifNotExists && schema.table(operation.table)?.columns.has(operation.column.name)) {
+        locks.table(operation.table, "add-column-exists", "table", { why: `column ${operation.column.name} exists: nothing added` });
+        break;
+      }
+      addColumnEffect(operation.table, operation.column, schema, locks, effect);
       break;
     case "drop-column": {
       locks.table(operation.table, "drop-column", "table", { why: `drops column ${operation.column}` });
@@ -17745,6 +18879,9 @@ function operationEffect(operation, ctx) {
       for (const [other, keys] of referenced)
         locks.table(other, "drop-column", "referenced table", { why: `${names(keys)} dropped with column ${operation.column}: its triggers here go` });
       for (const [other, keys] of referencing) locks.table(other, "drop-column", "referencing table", { why: `CASCADE drops its ${names(keys)}` });
+      if (operation.cascade)
+        for (const view of schema.viewsUsingColumn(table2, operation.column))
+          locks.table(view, "drop-table", "table", { why: `CASCADE: uses column ${operation.column}` });
       break;
     }
     case "alter-column-type": {
@@ -17755,11 +18892,21 @@ function operationEffect(operation, ctx) {
         utcSession: ctx.utcSession
       });
       effect.typeChange = { ...verdict, from };
-      if (!verdict.rewrite) {
+      const reindexed = table2 && (operation.collation !== null || verdict.rebuildsIndexes) ? [...table2.indexes].filter((index) => index.columns.includes(operation.column)) : [];
+      if (!verdict.rewrite && reindexed.length > 0) {
+        const cause = operation.collation !== null ? "COLLATE" : "the new operator class";
+        locks.table(operation.table, "alter-column-type-collation", "table", {
+          why: `type change without rewrite; ${cause} rebuilds ${reindexed.map((i) => i.name).join(", ")}`
+        });
+        for (const index of reindexed) locks.index(index, "alter-column-type-collation", "index", { why: `rebuilt for ${cause}` });
+      } else if (!verdict.rewrite) {
         locks.table(operation.table, "alter-column-type", "table", { why: "type change without rewrite" });
       } else {
         locks.table(operation.table, "alter-column-type-rewrite", "table", { why: "type change rewrites the table and its indexes" });
-        if (table2) for (const index of table2.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
+        const partitioned = table2?.kind === "partitioned table";
+        for (const owner of table2 ? [table2, ...partitioned ? allPartitions(table2) : []] : [])
+          if (owner.kind !== "partitioned table")
+            for (const index of owner.indexes) locks.index(index, "alter-column-type-rewrite", "index", { why: "rebuilt with the table" });
       }
       if (table2) foreignKeyRebuild(table2, operation.column, verdict.rewrite, locks);
       break;
@@ -17767,8 +18914,17 @@ function operationEffect(operation, ctx) {
     case "set-not-null": {
       const proof = notNullProof(schema.table(operation.table), operation.column, pgVersion);
       if (proof) effect.notNullProof = proof;
-      if (proof) locks.table(operation.table, "set-not-null-proven", "table", { why: `SET NOT NULL without a scan: ${proof}` });
-      else locks.table(operation.table, "set-not-null", "table", { why: "SET NOT NULL scans every row" });
+      if (proof) {
+        locks.table(operation.table, "set-not-null-proven", "table", { why: `SET NOT NULL without a scan: ${proof}` });
+        break;
+      }
+      const table2 = schema.table(operation.table);
+      if (table2?.kind !== "partitioned table") {
+        locks.table(operation.table, "set-not-null", "table", { why: "SET NOT NULL scans every row" });
+        break;
+      }
+      locks.table(operation.table, "set-not-null", "table", { scan: false, why: "SET NOT NULL on each partition" });
+      for (const partition of allPartitions(table2)) locks.table(partition, "set-not-null", "partition", { why: "SET NOT NULL scans the partition's rows" });
       break;
     }
     case "drop-not-null":
@@ -17786,6 +18942,10 @@ function operationEffect(operation, ctx) {
     case "validate-constraint": {
       const table2 = schema.table(operation.table);
       const constraint = table2?.constraints.get(operation.name);
+      if (constraint?.validated) {
+        locks.table(operation.table, "validate-constraint-valid", "table", { why: `${operation.name} is already valid: nothing read` });
+        break;
+      }
       locks.table(operation.table, "validate-constraint", "table", { why: `validates ${operation.name}` });
       if (constraint?.references) locks.table(constraint.references, "validate-constraint", "referenced table", { why: "referenced rows are checked" });
       break;
@@ -17803,10 +18963,16 @@ function operationEffect(operation, ctx) {
       break;
     }
     case "rename-table":
-    case "rename-column":
     case "rename-constraint":
       locks.table(operation.table, "rename", "table", { why: "renamed" });
       break;
+    case "rename-column": {
+      locks.table(operation.table, "rename", "table", { why: "renamed" });
+      const table2 = schema.table(operation.table);
+      for (const child of table2 ? [...allPartitions(table2), ...allInheritors(table2)] : [])
+        locks.table(child, "rename", "table", { why: `column renamed with ${operation.table.written}'s` });
+      break;
+    }
     case "set-schema":
       locks.table(operation.relation, "set-schema", "table", { why: "moved to another schema" });
       break;
@@ -17816,12 +18982,23 @@ function operationEffect(operation, ctx) {
     case "create-index": {
       const table2 = schema.table(operation.table);
       const row = operation.concurrent ? "create-index-concurrently" : "create-index";
+      if (operation.ifNotExists && operation.index && schema.index(operation.index)) {
+        locks.table(operation.table, operation.concurrent ? "create-index-concurrently-exists" : "create-index-exists", "table", {
+          why: `index ${operation.index.written} exists: nothing built`
+        });
+        break;
+      }
+      if (operation.only && table2?.kind === "partitioned table") {
+        locks.table(operation.table, "create-index-only", "table", { why: "ON ONLY: an invalid index on the parent alone, no partition read" });
+        if (operation.index) locks.index(operation.index, "create-index-only", "new index", { novelty: "created by this statement" });
+        break;
+      }
       const partitioned = table2?.kind === "partitioned table";
       locks.table(operation.table, row, "table", {
         scan: partitioned ? false : void 0,
         why: operation.concurrent ? "concurrent index build (two scans, no write block)" : "index build"
       });
-      if (partitioned) for (const partition of table2.partitions) locks.table(partition, row, "partition", { why: "index build on the partition" });
+      if (partitioned) for (const partition of allPartitions(table2)) locks.table(partition, row, "partition", { why: "index build on the partition" });
       if (operation.index) locks.index(operation.index, row, "new index", { novelty: "created by this statement" });
       break;
     }
@@ -17829,15 +19006,15 @@ function operationEffect(operation, ctx) {
       reindexEffect(operation, ctx, locks);
       break;
     case "truncate": {
-      locks.table(operation.table, "truncate", "table", { why: "TRUNCATE replaces the table's files" });
+      locks.table(operation.table, "truncate", "table", { why: "TRUNCATE replaces the table's files", notInherited: operation.only });
       const table2 = schema.table(operation.table);
       if (table2 && operation.cascade)
-        for (const referencing of table2.referencedBy) locks.table(referencing, "truncate", "referencing table", { why: "TRUNCATE CASCADE" });
+        for (const referencing of referencingClosure(table2)) locks.table(referencing, "truncate", "referencing table", { why: "TRUNCATE CASCADE" });
       break;
     }
     case "update": {
       const table2 = schema.table(operation.table);
-      locks.table(operation.table, "update", "table", rowSearch(table2, operation.where, "updates"));
+      locks.table(operation.table, "update", "table", operation.joined ? joinedSearch("updates") : rowSearch(table2, operation.where, "updates"));
       if (table2) {
         for (const c of table2.constraints.values()) {
           if (c.references && c.references !== table2 && c.columns.some((col) => operation.columns.includes(col))) {
@@ -17845,12 +19022,18 @@ function operationEffect(operation, ctx) {
           }
         }
       }
+      if (table2)
+        for (const [referencing, unindexed] of keyChangeChecks(table2, operation.columns))
+          locks.table(referencing, "delete-referencing-check", "referencing table", {
+            scan: unindexed,
+            why: `foreign key checks for referencing rows${unindexed ? "; no index on the referencing columns: scanned for each updated row" : ""}`
+          });
       for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "update", "read table", { why: "read" });
       break;
     }
     case "delete": {
       const table2 = schema.table(operation.table);
-      locks.table(operation.table, "delete", "table", rowSearch(table2, operation.where, "deletes"));
+      locks.table(operation.table, "delete", "table", operation.joined ? joinedSearch("deletes") : rowSearch(table2, operation.where, "deletes"));
       if (table2) {
         for (const referencing of table2.referencedBy) {
           if (referencing === table2) continue;
@@ -17869,18 +19052,28 @@ function operationEffect(operation, ctx) {
     case "insert": {
       locks.table(operation.table, "insert", "table", { why: "inserts rows" });
       const table2 = schema.table(operation.table);
-      if (table2) {
-        for (const c of table2.constraints.values()) {
-          if (c.references && c.references !== table2)
+      const base = table2?.kind === "view" && table2.readsFrom.length === 1 ? table2.readsFrom[0] : void 0;
+      if (base && base.kind === "table") locks.table(base, "insert", "table", { why: `rows inserted through view ${operation.table.written}` });
+      const written = base?.kind === "table" ? base : table2;
+      if (written) {
+        for (const c of written.constraints.values()) {
+          if (c.references && c.references !== written)
             locks.table(c.references, "insert", "referenced table", { why: `foreign key ${c.name} checks the new rows` });
         }
       }
       for (const read of readsBesides(operation.reads, operation.table)) locks.table(read, "insert", "read table", { why: "read" });
       break;
     }
-    case "select":
-      for (const read of operation.reads) locks.table(read, operation.locking ? "select-for-update" : "select", "read table", { why: "read" });
+    case "select": {
+      const row = operation.locking ? "select-for-update" : "select";
+      const byKey = operation.reads.length === 1 && operation.where !== void 0 && operation.where !== null;
+      for (const read of operation.reads) {
+        locks.table(read, row, "read table", byKey ? rowSearch(schema.table(read), operation.where ?? null, "reads") : { why: "read" });
+        const view = schema.table(read);
+        if (view) for (const base of viewBases(view)) locks.table(base, row, "read table", { why: `read through view ${read.written}` });
+      }
       break;
+    }
     case "vacuum":
       if (!operation.table) break;
       if (operation.analyzeOnly) locks.table(operation.table, "analyze", "table", { why: "ANALYZE samples rows" });
@@ -17895,6 +19088,10 @@ function operationEffect(operation, ctx) {
       break;
     }
     case "refresh-materialized-view": {
+      if (!operation.withData) {
+        locks.table(operation.view, "refresh-materialized-view-no-data", "view", { why: "WITH NO DATA empties the view: its tables are not read" });
+        break;
+      }
       const view = schema.table(operation.view);
       const row = operation.concurrent ? "refresh-materialized-view-concurrently" : "refresh-materialized-view";
       for (const read of view?.readsFrom ?? []) locks.table(read, row, "read table", { why: "read to refresh the view" });
@@ -17908,9 +19105,10 @@ function operationEffect(operation, ctx) {
       const partition = schema.table(operation.partition);
       locks.table(operation.table, "attach-partition", "partition parent", { why: "gains a partition" });
       const implied = partition && parent ? partitionConstraintImplied(partition, parent) : false;
+      const indexed = (parent?.indexes.size ?? 0) > 0;
       locks.table(operation.partition, "attach-partition", "partition", {
-        scan: implied ? false : void 0,
-        why: implied ? "a validated CHECK on the partition key spares the scan" : "every row is checked against the partition bound"
+        scan: implied && !indexed ? false : void 0,
+        why: implied ? `a validated CHECK on the partition key spares the bound check${indexed ? "; the parent's indexes are built on it" : ""}` : "every row is checked against the partition bound"
       });
       const defaultPartition = operation.defaultPartition ? void 0 : findDefaultPartition(parent);
       if (defaultPartition)
@@ -17926,14 +19124,36 @@ function operationEffect(operation, ctx) {
         locks.table(defaultPartition, row, "default partition", { why: "the default partition's bound changes" });
       break;
     }
-    case "lock-table":
-      locks.tableWith(operation.table, "LOCK TABLE", { mode: operation.mode, rewrite: false, scan: false }, { why: "LOCK TABLE" });
+    case "lock-table": {
+      const named = { mode: operation.mode, rewrite: false, scan: false };
+      locks.tableWith(operation.table, "LOCK TABLE", named, { why: "LOCK TABLE" });
+      const table2 = schema.table(operation.table);
+      if (table2 && !operation.only)
+        for (const partition of allPartitions(table2)) locks.tableWith(partition, "LOCK TABLE", named, { why: "LOCK TABLE: a partition of it" });
+      if (table2 && !operation.only)
+        for (const child of allInheritors(table2)) locks.tableWith(child, "LOCK TABLE", named, { why: "LOCK TABLE: an inheritance child of it" });
+      if (table2) for (const read of viewBases(table2)) locks.tableWith(read, "LOCK TABLE", named, { why: `LOCK TABLE of view ${operation.table.written}` });
       break;
+    }
+    case "table-object":
+      if (operation.ifExists && absentObject(schema.table(operation.table), `${operation.object}:${operation.name}`)) break;
+      locks.table(operation.table, "table-object", "table", { why: `${operation.action.toUpperCase()} ${operation.object.toUpperCase()}` });
+      break;
+    case "attach-index": {
+      const parent = schema.index(operation.index);
+      const child = schema.index(operation.partitionIndex);
+      locks.index(operation.index, "attach-index", "index", { why: "gains a partition's index" });
+      locks.index(operation.partitionIndex, "attach-index", "partition index", { why: "attached" });
+      if (parent?.table) locks.table(parent.table, "attach-index", "table", { why: "its index gains a partition's index" });
+      if (child?.table && child.table !== parent?.table) locks.table(child.table, "attach-index", "partition", { why: "its index is attached" });
+      break;
+    }
     case "create-trigger":
     case "enable-disable-trigger":
       locks.table(operation.table, "create-trigger", "table", { why: "trigger change" });
       break;
     case "drop-trigger":
+      if (operation.ifExists && absentObject(schema.table(operation.table), `trigger:${operation.name}`)) break;
       locks.table(operation.table, "drop-trigger", "table", { why: "trigger dropped" });
       break;
     case "comment":
@@ -17941,16 +19161,26 @@ function operationEffect(operation, ctx) {
         if (operation.on === "INDEX") locks.index(operation.relation, "comment", "index", { why: "COMMENT" });
         else locks.table(operation.relation, "comment", "table", { why: "COMMENT" });
       }
+      if (operation.tableOf) locks.table(operation.tableOf, "comment-on-object", "table", { why: `COMMENT ON ${operation.on}` });
+      if (operation.type) locks.type(operation.type, "comment-on-object", "type");
       break;
     case "grant":
-      locks.table(operation.relation, "grant", "table", { why: "GRANT" });
+      if (since("grantLocksTable", pgVersion)) locks.table(operation.relation, "grant", "table", { why: "GRANT / REVOKE" });
       break;
     case "alter-table-other": {
       const table2 = schema.table(operation.table);
-      const persistenceUnchanged = table2?.declared && (operation.form === "SET LOGGED" && !table2.unlogged || operation.form === "SET UNLOGGED" && table2.unlogged);
+      const persistenceUnchanged = table2?.declared && (operation.form === "SET LOGGED" && !table2.unlogged || operation.form === "SET UNLOGGED" && table2.unlogged || !table2.customStorage && table2.kind === "table" && isDefaultStorage(operation.form, operation.target));
       const detail = { options: operation.options, virtualColumn: operation.column !== null && table2?.columns.get(operation.column)?.generated === "virtual" };
       const row = alterTableRowId(operation.form, detail);
       const fact2 = alterTableFact(operation.form, detail);
+      if (operation.onIndex && (row === "alter-table: light storage parameters" || operation.form === "ALTER COLUMN SET STATISTICS")) {
+        locks.index(operation.table, "alter-index-storage", "index", { why: operation.what });
+        break;
+      }
+      if (operation.parent)
+        locks.table(operation.parent, operation.form === "NO INHERIT" ? "no-inherit-parent" : "inherit-parent", "inheritance parent", {
+          why: `${operation.form}: its children change`
+        });
       locks.tableWith(operation.table, `${row} / table`, fact2, {
         rewrite: fact2.rewrite && !persistenceUnchanged,
         scan: persistenceUnchanged ? false : void 0,
@@ -17959,12 +19189,13 @@ function operationEffect(operation, ctx) {
       break;
     }
     case "domain-constraint":
-      if (operation.action === "add" && !operation.notValid) {
+      if (operation.action === "add" && !operation.notValid || operation.action === "validate") {
         for (const table2 of schema.tablesUsingType(operation.domain))
           locks.table(table2, "add-domain-constraint", "column of the domain", { why: `checks its ${operation.domain.written} columns` });
       }
       break;
     case "alter-sequence":
+      locks.sequence(operation.sequence, "alter-sequence", "sequence", { why: "nextval() waits" });
       if (operation.ownedBy) locks.table(operation.ownedBy, "alter-sequence-owned-by", "owning table", { why: "OWNED BY looks up the column" });
       break;
     case "add-enum-value":
@@ -17972,14 +19203,27 @@ function operationEffect(operation, ctx) {
       locks.type(operation.type, "alter-enum-value", "type");
       break;
     case "drop-schema":
+      if (operation.cascade)
+        for (const table2 of schema.tablesInSchema(operation.schema))
+          locks.table(table2, "drop-table", "table", { why: `DROP SCHEMA ${operation.schema} CASCADE` });
+      break;
     case "rename-schema":
     case "drop-database":
-    case "create-enum":
+      break;
     case "drop-type":
+      if (operation.ifExists && !schema.enumType(operation.type.schema, operation.type.name) && schema.tablesUsingType(operation.type).length === 0) break;
+      locks.type(operation.type, "drop-type", "type");
+      if (operation.cascade)
+        for (const table2 of schema.tablesUsingType(operation.type))
+          locks.table(table2, "drop-type", "column of the domain", { why: `CASCADE drops its ${operation.type.written} columns` });
+      break;
+    case "create-enum":
     case "set":
     case "transaction":
-    case "no-table-lock":
     case "unknown":
+      break;
+    case "no-table-lock":
+      if (operation.locks) sideLock(operation.locks, operation.what, schema, locks);
       break;
     default: {
       const unhandled = operation;
@@ -17988,13 +19232,15 @@ function operationEffect(operation, ctx) {
   }
   return effect;
 }
-function addColumnEffect(tableRef, column2, locks, effect) {
+function addColumnEffect(tableRef, column2, schema, locks, effect) {
+  const table2 = schema.table(tableRef);
   const defaultValue = column2.default;
   const perRow = defaultValue !== null && (defaultValue.volatility === "volatile" || defaultValue.volatility === "unknown");
   const reasons = [];
   if (column2.serial) reasons.push(`${column2.type?.name ?? "serial"} fills every row from a sequence`);
   if (column2.identity) reasons.push("an identity column fills every row from a sequence");
   if (column2.generated === "stored") reasons.push("a stored generated column is computed for every row");
+  if (column2.type && schema.isCheckedDomain(column2.type)) reasons.push(`domain ${column2.type.name}'s CHECK is evaluated for every row`);
   if (perRow) {
     effect.perRowDefault = { volatile: defaultValue.volatileFunctions, unknown: defaultValue.unknownFunctions };
     reasons.push(
@@ -18008,7 +19254,12 @@ function addColumnEffect(tableRef, column2, locks, effect) {
   const fkWithValues = defaultValue !== null && constraints.some((c) => c.kind === "foreign-key");
   const scan2 = rewrite2 || indexBuild || check || fkWithValues;
   const why = rewrite2 ? reasons.join("; ") : indexBuild ? "builds an index for the new column" : check ? "checks the new column's CHECK constraint" : `adds column ${column2.name}`;
-  locks.table(tableRef, rewrite2 ? "add-column-filled" : scan2 ? "add-column-checked" : "add-column", "table", { why });
+  const partitioned = table2?.kind === "partitioned table";
+  if (partitioned && !indexBuild && !check && !fkWithValues) {
+    const row = rewrite2 ? "add-column-filled" : "add-column";
+    locks.table(tableRef, row, "table", { rewrite: false, scan: false, why: `adds column ${column2.name} to every partition` });
+    for (const partition of allPartitions(table2)) locks.table(partition, row, "partition", { why });
+  } else locks.table(tableRef, rewrite2 ? "add-column-filled" : scan2 ? "add-column-checked" : "add-column", "table", { why });
   for (const c of constraints) {
     if (c.kind === "foreign-key" && c.references && !sameRelation(c.references, tableRef)) {
       locks.table(c.references, fkWithValues ? "add-column-checked" : "add-column", "referenced table", { why: "foreign key to it" });
@@ -18020,11 +19271,23 @@ function addConstraintEffect(tableRef, constraint, ctx, locks) {
   const { schema } = ctx;
   switch (constraint.kind) {
     case "check":
-    case "not-null":
+    case "not-null": {
+      const table2 = schema.table(tableRef);
+      if (!constraint.notValid && table2?.kind === "partitioned table") {
+        locks.table(tableRef, "add-check", "table", { scan: false, why: "validates every partition under the lock" });
+        for (const partition of allPartitions(table2)) locks.table(partition, "add-check", "partition", { why: "validates the partition's rows" });
+        break;
+      }
       locks.table(tableRef, constraint.notValid ? "add-check-not-valid" : "add-check", "table", {
-        why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row under the lock"
+        why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row under the lock",
+        notInherited: Boolean(constraint.noInherit)
       });
+      const checked = schema.table(tableRef);
+      if (constraint.noInherit && checked && since("noInheritCheckLocksChildren", ctx.pgVersion))
+        for (const child of allInheritors(checked))
+          locks.table(child, "add-check-no-inherit", "inheritance child", { why: "NO INHERIT: not checked, but locked" });
       break;
+    }
     case "foreign-key": {
       const row = constraint.notValid ? "add-foreign-key-not-valid" : "add-foreign-key";
       locks.table(tableRef, row, "table", { why: constraint.notValid ? "NOT VALID: existing rows are not checked" : "validates every row" });
@@ -18059,17 +19322,49 @@ function addConstraintEffect(tableRef, constraint, ctx, locks) {
   }
 }
 function reindexEffect(operation, ctx, locks) {
-  if (!operation.relation) return;
   const row = operation.concurrent ? "reindex-concurrently" : "reindex";
+  if (operation.target === "schema" && operation.schema) {
+    for (const table2 of ctx.schema.tablesInSchema(operation.schema)) {
+      if (table2.kind !== "table" && table2.kind !== "materialized view") continue;
+      locks.table(table2, row, "table", { why: `REINDEX SCHEMA ${operation.schema}` });
+      for (const index of table2.indexes) locks.index(index, row, "index", { why: "rebuilt" });
+    }
+    return;
+  }
+  if (!operation.relation) return;
   if (operation.target === "index") {
     const index = ctx.schema.index(operation.relation);
-    if (index?.table) locks.table(index.table, row, "table", { why: "read to rebuild the index" });
+    if (index?.table)
+      locks.table(index.table, row, "table", {
+        why: operation.concurrent ? "read to rebuild the index" : `read to rebuild the index; its reads wait too: queries planned on it open ${operation.relation.written}`,
+        alsoBlocks: operation.concurrent ? [] : ["reads"]
+      });
     locks.index(operation.relation, row, "index", { why: "rebuilt" });
   } else if (operation.target === "table") {
     const table2 = ctx.schema.table(operation.relation);
-    locks.table(operation.relation, row, "table", { why: table2 ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)" });
+    locks.table(operation.relation, row, "table", {
+      why: `${table2 ? "read to rebuild its indexes" : "read to rebuild its indexes (each index locked too)"}${operation.concurrent ? "" : "; its reads wait too: queries planned on it open its indexes"}`,
+      alsoBlocks: operation.concurrent ? [] : ["reads"]
+    });
     if (table2) for (const index of table2.indexes) locks.index(index, row, "index", { why: "rebuilt" });
   }
+}
+function keyChangeChecks(table2, columns) {
+  const primaryKey = [...table2.constraints.values()].find((c) => c.kind === "primary-key")?.columns ?? [];
+  const found = /* @__PURE__ */ new Map();
+  for (const referencing of table2.referencedBy) {
+    if (referencing === table2) continue;
+    for (const c of referencing.constraints.values()) {
+      if (c.references !== table2) continue;
+      const referenced = c.referencedColumns?.length ? c.referencedColumns : primaryKey;
+      if (!referenced.some((col) => columns.includes(col))) continue;
+      found.set(referencing, (found.get(referencing) ?? false) || !hasIndexLeadingWith(referencing, c.columns));
+    }
+  }
+  return found;
+}
+function absentObject(table2, key) {
+  return table2 !== void 0 && table2.declared && !table2.objects.has(key);
 }
 function readsBesides(reads, target) {
   return reads.filter((read) => !sameRelation(read, target));
@@ -18094,10 +19389,28 @@ function names(keys) {
 function sameRelation(a, b) {
   return relationKey(a.schema, a.name) === relationKey(b.schema, b.name);
 }
+function joinedSearch(verb) {
+  return { scan: true, why: `${verb} the rows its join finds, reading the whole table` };
+}
 function rowSearch(table2, where, verb) {
   if (where === null) return { scan: true, why: `${verb} every row` };
   const indexed = table2 !== void 0 && [...table2.indexes].some((index) => index.columns[0] !== void 0 && where.includes(index.columns[0]));
   return indexed ? { scan: false, why: `${verb} the rows an index finds` } : { scan: true, why: `${verb} the rows its WHERE finds, reading the whole table (no index on ${where.join(", ") || "it"})` };
+}
+function allPartitions(table2) {
+  const found = [];
+  for (const partition of table2.partitions) found.push(partition, ...allPartitions(partition));
+  return found;
+}
+function viewBases(view, seen = /* @__PURE__ */ new Set()) {
+  if (view.kind !== "view") return [];
+  const found = [];
+  for (const read of view.readsFrom) {
+    if (seen.has(read)) continue;
+    seen.add(read);
+    found.push(read, ...viewBases(read, seen));
+  }
+  return found;
 }
 function findDefaultPartition(parent) {
   if (!parent) return void 0;
@@ -18191,6 +19504,8 @@ function refusedInTransaction(o, pgVersion) {
     case "alter-table-other":
     case "no-table-lock":
     case "alter-sequence":
+    case "table-object":
+    case "attach-index":
     case "unknown":
       return null;
     default: {
@@ -18220,7 +19535,7 @@ function mergeLocks(effects) {
         continue;
       }
       seen.mode = stronger(seen.mode, lock.mode);
-      seen.blocks = blockedBy(seen.mode);
+      seen.blocks = unionBlocked(seen.blocks, lock.blocks, blockedBy(seen.mode));
       seen.rewrite ||= lock.rewrite;
       seen.scan ||= lock.scan;
       seen.novelty = seen.novelty ?? lock.novelty;
@@ -18539,300 +19854,6 @@ function charOffsetOfByte(text2, byte) {
   return i;
 }
 
-// src/schema/replay.ts
-function applyOperation(schema, operation, origin) {
-  switch (operation.op) {
-    case "create-table": {
-      if (operation.temporary) return;
-      const table2 = schema.addTable(operation.table, operation.kind, origin);
-      table2.unlogged = operation.unlogged;
-      table2.partitionKey = operation.partitionKey;
-      for (const column2 of operation.columns) table2.columns.set(column2.name, columnOf(column2));
-      for (const like of operation.likes) {
-        for (const column2 of schema.table(like)?.columns.values() ?? []) table2.columns.set(column2.name, { ...column2 });
-      }
-      for (const spec of operation.constraints) addConstraint(schema, table2, spec, origin);
-      if (operation.partitionOf) {
-        const parent = schema.tableOrAssumed(operation.partitionOf);
-        table2.partitionOf = parent;
-        table2.isDefaultPartition = operation.defaultPartition;
-        parent.partitions.add(table2);
-      }
-      return;
-    }
-    case "create-view": {
-      const view = schema.addTable(operation.view, operation.materialized ? "materialized view" : "view", origin);
-      view.readsFrom = operation.reads.flatMap((r) => {
-        const t = schema.table(r);
-        return t ? [t] : [];
-      });
-      return;
-    }
-    case "create-table-as":
-      schema.addTable(operation.table, "table", origin);
-      return;
-    case "drop-relation": {
-      const table2 = schema.table(operation.relation);
-      if (table2) {
-        for (const partition of table2.partitions) schema.dropTable(partition);
-        schema.dropTable(table2);
-      }
-      return;
-    }
-    case "drop-index": {
-      const index = schema.index(operation.index);
-      if (index) schema.dropIndex(index);
-      return;
-    }
-    case "add-column": {
-      const table2 = schema.tableOrAssumed(operation.table);
-      table2.columns.set(operation.column.name, columnOf(operation.column));
-      for (const spec of operation.column.constraints) addConstraint(schema, table2, spec, origin);
-      return;
-    }
-    case "drop-column": {
-      const table2 = schema.table(operation.table);
-      if (!table2) return;
-      for (const [other, keys] of foreignKeysOnColumn(table2, operation.column).referencing) for (const c of keys) schema.dropConstraint(other, c);
-      table2.columns.delete(operation.column);
-      for (const c of [...table2.constraints.values()]) if (c.columns.includes(operation.column)) schema.dropConstraint(table2, c);
-      for (const index of [...table2.indexes]) if (index.columns.includes(operation.column)) schema.dropIndex(index);
-      return;
-    }
-    case "alter-column-type":
-      column(schema, operation.table, operation.column).type = operation.type;
-      return;
-    case "set-not-null":
-      column(schema, operation.table, operation.column).notNull = true;
-      return;
-    case "drop-not-null":
-      column(schema, operation.table, operation.column).notNull = false;
-      return;
-    case "set-default":
-      column(schema, operation.table, operation.column).hasDefault = true;
-      return;
-    case "drop-default":
-      column(schema, operation.table, operation.column).hasDefault = false;
-      return;
-    case "add-constraint":
-      addConstraint(schema, schema.tableOrAssumed(operation.table), operation.constraint, origin);
-      return;
-    case "validate-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
-      if (table2 && constraint) {
-        constraint.validated = true;
-        if (constraint.kind === "not-null" && constraint.provesNotNull) setNotNull(table2, constraint.provesNotNull, true);
-      }
-      return;
-    }
-    case "drop-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
-      if (table2 && constraint) {
-        schema.dropConstraint(table2, constraint);
-        if (constraint.kind === "not-null") for (const col of constraint.columns) setNotNull(table2, col, false);
-      }
-      return;
-    }
-    case "rename-table": {
-      const table2 = schema.table(operation.table);
-      if (table2) schema.relocateTable(table2, { name: operation.newName });
-      return;
-    }
-    case "rename-column": {
-      const table2 = schema.table(operation.table);
-      const col = table2?.columns.get(operation.column);
-      if (!table2) return;
-      if (col) {
-        table2.columns.delete(operation.column);
-        col.name = operation.newName;
-        table2.columns.set(operation.newName, col);
-      }
-      const rename2 = (cols) => cols.map((c) => c === operation.column ? operation.newName : c);
-      for (const c of table2.constraints.values()) {
-        c.columns = rename2(c.columns);
-        if (c.provesNotNull === operation.column) c.provesNotNull = operation.newName;
-      }
-      for (const index of table2.indexes) index.columns = rename2(index.columns);
-      return;
-    }
-    case "rename-index": {
-      const index = schema.index(operation.index);
-      if (index) {
-        const owner = index.table?.constraints.get(index.name);
-        schema.renameIndex(index, operation.newName);
-        if (owner && index.table) {
-          index.table.constraints.delete(owner.name);
-          owner.name = operation.newName;
-          index.table.constraints.set(owner.name, owner);
-          index.constraint = owner.name;
-        }
-      }
-      return;
-    }
-    case "rename-constraint": {
-      const table2 = schema.table(operation.table);
-      const constraint = table2?.constraints.get(operation.name);
-      if (table2 && constraint) {
-        table2.constraints.delete(operation.name);
-        constraint.name = operation.newName;
-        table2.constraints.set(operation.newName, constraint);
-        for (const index of table2.indexes) {
-          if (index.constraint === operation.name) {
-            index.constraint = operation.newName;
-            schema.renameIndex(index, operation.newName);
-          }
-        }
-      }
-      return;
-    }
-    case "set-schema": {
-      const table2 = schema.table(operation.relation);
-      if (table2) schema.relocateTable(table2, { schema: operation.newSchema });
-      return;
-    }
-    case "create-index": {
-      const table2 = schema.tableOrAssumed(operation.table);
-      const name = operation.index?.name ?? `${table2.name}_${operation.columns.join("_") || "expr"}_idx`;
-      schema.addIndex({
-        schema: operation.table.schema,
-        name,
-        table: table2,
-        unique: operation.unique,
-        columns: operation.columns,
-        createdIn: origin,
-        constraint: null
-      });
-      return;
-    }
-    case "create-enum":
-      schema.addEnum({ schema: operation.type.schema, name: operation.type.name, values: [...operation.values], createdIn: origin });
-      return;
-    case "add-enum-value": {
-      const type = schema.enumType(operation.type.schema, operation.type.name);
-      if (type && !type.values.includes(operation.value)) type.values.push(operation.value);
-      return;
-    }
-    case "rename-enum-value": {
-      const type = schema.enumType(operation.type.schema, operation.type.name);
-      if (type) type.values = type.values.map((v) => v === operation.from ? operation.to : v);
-      return;
-    }
-    case "drop-type":
-      schema.dropEnum(operation.type.schema, operation.type.name);
-      return;
-    case "attach-partition": {
-      const parent = schema.tableOrAssumed(operation.table);
-      const partition = schema.tableOrAssumed(operation.partition);
-      partition.partitionOf = parent;
-      partition.isDefaultPartition = operation.defaultPartition;
-      parent.partitions.add(partition);
-      return;
-    }
-    case "detach-partition": {
-      const partition = schema.table(operation.partition);
-      if (partition) {
-        partition.partitionOf?.partitions.delete(partition);
-        partition.partitionOf = null;
-      }
-      return;
-    }
-    case "alter-table-other": {
-      const table2 = schema.table(operation.table);
-      if (table2 && operation.form === "SET LOGGED") table2.unlogged = false;
-      if (table2 && operation.form === "SET UNLOGGED") table2.unlogged = true;
-      return;
-    }
-    // no change to the schema
-    case "select":
-    case "insert":
-    case "update":
-    case "delete":
-    case "truncate":
-    case "lock-table":
-    case "vacuum":
-    case "cluster":
-    case "reindex":
-    case "refresh-materialized-view":
-    case "comment":
-    case "grant":
-    case "set":
-    case "transaction":
-    case "enable-disable-trigger":
-    case "no-table-lock":
-    case "alter-sequence":
-    case "unknown":
-      return;
-    // changes to what the schema model does not hold (triggers, domains, schemas, databases)
-    case "create-trigger":
-    case "drop-trigger":
-    case "domain-constraint":
-    case "drop-schema":
-    case "rename-schema":
-    case "drop-database":
-      return;
-    default: {
-      const unhandled = operation;
-      throw new Error(`schema replay has no case for the operation ${JSON.stringify(unhandled)}`);
-    }
-  }
-}
-function columnOf(spec) {
-  return {
-    name: spec.name,
-    type: spec.type,
-    notNull: spec.notNull,
-    hasDefault: spec.default !== null || spec.serial || spec.identity || spec.generated !== null,
-    generated: spec.generated
-  };
-}
-function column(schema, ref, name) {
-  const table2 = schema.tableOrAssumed(ref);
-  let col = table2.columns.get(name);
-  if (!col) {
-    col = { name, type: null, notNull: false, hasDefault: false, generated: null };
-    table2.columns.set(name, col);
-  }
-  return col;
-}
-function setNotNull(table2, name, notNull) {
-  const col = table2.columns.get(name);
-  if (col) col.notNull = notNull;
-  else if (!table2.declared && notNull) table2.columns.set(name, { name, type: null, notNull, hasDefault: false, generated: null });
-}
-function addConstraint(schema, table2, spec, origin) {
-  const name = spec.name ?? defaultConstraintName(table2.name, spec.columns, spec.kind);
-  const constraint = {
-    name,
-    kind: spec.kind,
-    validated: !spec.notValid,
-    columns: spec.columns,
-    onDelete: spec.onDelete
-  };
-  if (spec.provesNotNull) constraint.provesNotNull = spec.provesNotNull;
-  if (spec.references) {
-    constraint.references = schema.tableOrAssumed(spec.references);
-    constraint.referencedColumns = spec.referencedColumns;
-  }
-  schema.addConstraint(table2, constraint);
-  if (spec.kind === "primary-key" || spec.kind === "not-null" && !spec.notValid) {
-    for (const col of spec.columns) setNotNull(table2, col, true);
-  }
-  if (spec.kind === "primary-key" || spec.kind === "unique" || spec.kind === "exclude") {
-    const existing = spec.usingIndex ? schema.index({ schema: table2.schema, name: spec.usingIndex }) : void 0;
-    if (existing) {
-      schema.renameIndex(existing, name);
-      existing.constraint = name;
-      existing.unique = true;
-      if (constraint.columns.length === 0) constraint.columns = existing.columns;
-      if (spec.kind === "primary-key") for (const col of existing.columns) setNotNull(table2, col, true);
-    } else {
-      schema.addIndex({ schema: table2.schema, name, table: table2, unique: spec.kind !== "exclude", columns: spec.columns, createdIn: origin, constraint: name });
-    }
-  }
-}
-
 // src/locks/held-locks.ts
 var HeldLocks = class {
   constructor(perUnit) {
@@ -18929,6 +19950,7 @@ function runRules(options, state, findings) {
       });
     },
     tableKnown: (relation2) => state.schema.table(relation2)?.declared === true,
+    columnType: (relation2, column2) => state.schema.table(relation2)?.columns.get(column2)?.type ?? null,
     indexCovers: (relation2, columns) => {
       const table2 = state.schema.table(relation2);
       if (!table2) return null;
@@ -18941,6 +19963,15 @@ function runRules(options, state, findings) {
       if (keys.has(key)) return false;
       keys.add(key);
       return true;
+    },
+    where: (line) => state.places.describe(line),
+    unitState: (create) => {
+      const scope = place.transaction === null ? `s${statement.index}` : `${place.transaction}/${place.unit.key}`;
+      const kept = state.ruleStates.get(rule.id);
+      if (kept && kept.scope === scope) return kept.value;
+      const value = create();
+      state.ruleStates.set(rule.id, { scope, value });
+      return value;
     },
     report: (report) => findings.push(toFinding(rule, report, state, lines))
   };
@@ -18996,9 +20027,10 @@ function toFinding(rule, report, state, lines) {
     sql: statement.sql,
     statementLine: statement.startPos.line,
     statementColumn: statement.startPos.column,
-    locks: (report.locks ?? effects.locks).map(lockFact2),
-    ...report.migration ? { migration: report.migration } : {}
+    locks: (report.locks ?? effects.locks).map(lockFact2)
   };
+  const migration = report.migration ? state.places.shown(report.migration) : state.places.of(statement.startPos.line, statement.startPos.column);
+  if (migration) finding.migration = migration;
   state.findingsAbout.push({ finding, statement });
   return finding;
 }
@@ -19013,6 +20045,7 @@ function lockEstimated(options, state, lock, responsible, findings) {
         budget: options.lockBudget ?? {},
         place: state.place,
         responsible,
+        where: (line) => state.places.describe(line),
         report: (report) => findings.push(toFinding(rule, report, state, state.lines))
       })
     );
@@ -19028,10 +20061,10 @@ function unclosedTransaction(options, begin, findings) {
     );
   }
 }
-function commentSeen(options, file, comment2, revision, findings, internalErrors) {
+function commentSeen(options, places, file, comment2, revision, findings, internalErrors) {
   for (const rule of options.rules) {
     try {
-      rule.onComment?.({ body: comment2.body, revision, report: (report) => findings.push(commentFinding(rule, report, file, comment2, revision)) });
+      rule.onComment?.({ body: comment2.body, revision, report: (report) => findings.push(commentFinding(rule, report, places, file, comment2, revision)) });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `rule ${rule.id} failed on this comment (${reason}); this is a locklint bug, please report it`;
@@ -19039,6 +20072,7 @@ function commentSeen(options, file, comment2, revision, findings, internalErrors
         commentFinding(
           rule,
           { message, help: { text: "The other rules still ran. Run with the rule disabled until it is fixed." }, severity: "warning" },
+          places,
           file,
           comment2,
           revision
@@ -19049,9 +20083,10 @@ function commentSeen(options, file, comment2, revision, findings, internalErrors
     }
   }
 }
-function commentFinding(rule, report, file, comment2, revision) {
+function commentFinding(rule, report, places, file, comment2, revision) {
   const { line, column: column2 } = comment2.position;
   const sql = `--${comment2.body}`;
+  const migration = report.migration ? places.shown(report.migration) : places.locate({ file, sql, revision });
   return {
     rule: rule.id,
     severity: report.severity ?? rule.severity,
@@ -19068,7 +20103,7 @@ function commentFinding(rule, report, file, comment2, revision) {
     statementLine: line,
     statementColumn: column2,
     locks: [],
-    ...report.migration ? { migration: report.migration } : {}
+    ...migration ? { migration } : {}
   };
 }
 function reportUnused(unused, options, state, findings) {
@@ -19079,18 +20114,18 @@ function reportUnused(unused, options, state, findings) {
       message: `"${ignore.text}" silences nothing in the statement after it`,
       help: { text: "Remove the comment, or fix the rule ids it names." }
     };
-    findings.push(commentFinding(rule, report, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
+    findings.push(commentFinding(rule, report, state.places, state.statement.file.path, { body: ignore.raw, position: ignore.position }, state.place.revision));
   }
 }
 
 // src/lint/suppressions.ts
 var LOCKLINT = /^\s*locklint-ignore\b(?:\s*:\s*(.*))?\s*$/i;
 var SQUAWK = /^\s*squawk-ignore\b(?:[\s:]+(.*))?\s*$/i;
-function parseIgnore(body2, position) {
-  const match = LOCKLINT.exec(body2) ?? SQUAWK.exec(body2);
+function parseIgnore(body3, position) {
+  const match = LOCKLINT.exec(body3) ?? SQUAWK.exec(body3);
   if (!match) return null;
   const list2 = (match[1] ?? "").split(/[\s,]+/).filter(Boolean);
-  return { rules: list2.length ? list2 : null, position, text: body2.trim(), raw: body2 };
+  return { rules: list2.length ? list2 : null, position, text: body3.trim(), raw: body3 };
 }
 function applyIgnores(findings, from, ignores) {
   const used = /* @__PURE__ */ new Set();
@@ -19103,40 +20138,69 @@ function applyIgnores(findings, from, ignores) {
   return ignores.filter((g) => !used.has(g));
 }
 
+// src/cost/hold.ts
+function workSpans(statements) {
+  const totals = /* @__PURE__ */ new Map();
+  const marks = statements.map((s) => {
+    const ownMs = s.locks.reduce((sum, l) => sum + (l.work?.ms ?? 0), 0);
+    const total = s.transaction === null ? { ms: 0, statements: 0 } : totals.get(s.transaction) ?? { ms: 0, statements: 0 };
+    total.ms += ownMs;
+    if (!s.controlsTransaction) total.statements++;
+    if (s.transaction !== null) totals.set(s.transaction, total);
+    return { ownMs, ms: total.ms, statements: total.statements, total };
+  });
+  return marks.map(({ ownMs, ms, statements: count2, total }) => ({ ownMs, laterMs: total.ms - ms, laterStatements: total.statements - count2 }));
+}
+function lockHold(lock, statementLocks, span) {
+  return holdRange(span.ownMs, span.laterMs, basisOf(lock, statementLocks), span.laterStatements);
+}
+function basisOf(lock, statementLocks) {
+  const own = [...statementLocks].reverse().find((l) => l.relation === lock.relation && l.work)?.work;
+  if (own?.basis) return own.basis;
+  const largest = statementLocks.reduce((most, l) => l.work?.basis && l.work.ms > (most?.work?.ms ?? 0) ? l : most, null);
+  return largest ? `${largest.relation}: ${largest.work.basis}` : null;
+}
+function holdEstimates(statements) {
+  const spans = workSpans(statements);
+  return statements.map((s, i) => {
+    if (!s.locks.some((l) => l.work !== void 0)) return null;
+    const holds = /* @__PURE__ */ new Map();
+    for (const lock of s.locks) if (!lock.novelty) holds.set(lock, lockHold(lock, s.locks, spans[i]));
+    return holds;
+  });
+}
+
 // src/lint/work-ledger.ts
 var WorkLedger = class {
-  totals = /* @__PURE__ */ new Map();
-  /** Per transaction, the statements that do work, in order (with their statement count mark). */
+  /** Per transaction, the statements that do work, in order (with their index in `statements`). */
   workers = /* @__PURE__ */ new Map();
-  marks = /* @__PURE__ */ new Map();
+  /** Every statement recorded, in order, and its index there. */
+  statements = [];
+  indexOf = /* @__PURE__ */ new Map();
+  /** workSpans of the statements, computed once every transaction is complete (the first hold asked for). */
+  spans = null;
   /** Per transaction, the relations already locked in a read- or write-blocking mode. */
   blockedIn = /* @__PURE__ */ new Map();
   firstBlocking = [];
   /** Records a statement's work; true when it takes a read- or write-blocking lock first in its transaction. */
   record(statement, place, effects, sizes) {
     const ops = effects.operations.map((e) => e.operation);
-    const work = /* @__PURE__ */ new Map();
     let ms = 0;
     for (const lock of effects.locks) {
-      lock.work = lockWork(lock, ops, sizes);
-      if (lock.work) {
-        work.set(lock.relation, lock.work);
-        ms += lock.work.ms;
-      }
+      lock.work = lockWork(lock, ops, effects.locks, sizes);
+      ms += lock.work?.ms ?? 0;
     }
-    const total = place.transaction === null ? { ms: 0, statements: 0 } : this.totals.get(place.transaction) ?? { ms: 0, statements: 0 };
-    total.ms += ms;
-    if (!ops.some((o) => o.op === "transaction")) total.statements++;
-    if (place.transaction !== null) {
-      this.totals.set(place.transaction, total);
-      if (ms > 0) {
-        const list2 = this.workers.get(place.transaction) ?? [];
-        const work2 = [...effects.locks].filter((l) => l.work && l.work.ms > 0).map((l) => `${l.work.basis} (${l.relation})`).join(", ");
-        list2.push({ statements: total.statements, line: statement.startPos.line, ms, work: work2 });
-        this.workers.set(place.transaction, list2);
-      }
+    const controlsTransaction = ops.some((o) => o.op === "transaction");
+    const index = this.statements.length;
+    this.indexOf.set(statement, index);
+    this.statements.push({ transaction: place.transaction, controlsTransaction, locks: effects.locks });
+    this.spans = null;
+    if (place.transaction !== null && ms > 0) {
+      const list2 = this.workers.get(place.transaction) ?? [];
+      const work = [...effects.locks].filter((l) => l.work && l.work.ms > 0).map((l) => `${l.work.basis} (${l.relation})`).join(", ");
+      list2.push({ index, line: statement.startPos.line, ms, work });
+      this.workers.set(place.transaction, list2);
     }
-    this.marks.set(statement, { transaction: place.transaction, ms: total.ms, statements: total.statements, work });
     let first = false;
     const seen = place.transaction === null ? /* @__PURE__ */ new Set() : this.blockedIn.get(place.transaction) ?? /* @__PURE__ */ new Set();
     if (place.transaction !== null) this.blockedIn.set(place.transaction, seen);
@@ -19148,19 +20212,22 @@ var WorkLedger = class {
     }
     return first;
   }
-  /** A lock's hold time: its statement's own work on it plus the work of every later statement of its transaction. */
+  /** A lock's hold time (src/cost/hold.ts): its statement's work plus the work of every later statement of its transaction. */
   hold(statement, relation2) {
-    const mark = this.marks.get(statement);
-    if (!mark) return null;
-    const total = mark.transaction === null ? mark : this.totals.get(mark.transaction) ?? mark;
-    const own = mark.work.get(relation2);
-    return holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements);
+    const index = this.indexOf.get(statement);
+    if (index === void 0) return null;
+    const { locks } = this.statements[index];
+    const lock = [...locks].reverse().find((l) => l.relation === relation2);
+    if (!lock) return null;
+    this.spans ??= workSpans(this.statements);
+    return lockHold(lock, locks, this.spans[index]);
   }
   /** The statements whose work makes a lock taken at this statement last: it and the later ones, longest first (at most three). */
   responsible(statement) {
-    const mark = this.marks.get(statement);
-    if (!mark || mark.transaction === null) return [];
-    return (this.workers.get(mark.transaction) ?? []).filter((w) => w.statements >= mark.statements).sort((a, b) => b.ms - a.ms).slice(0, 3).map(({ line, work }) => ({ line, work }));
+    const index = this.indexOf.get(statement);
+    const transaction2 = index === void 0 ? null : this.statements[index].transaction;
+    if (transaction2 === null) return [];
+    return (this.workers.get(transaction2) ?? []).filter((w) => w.index >= index).sort((a, b) => b.ms - a.ms).slice(0, 3).map(({ line, work }) => ({ line, work }));
   }
   estimateFindings(findings, statementOf) {
     for (const finding of findings) {
@@ -19201,12 +20268,54 @@ function scaleSeverity(findings, rules) {
   }
 }
 
+// src/lint/statement-places.ts
+var StatementPlaces = class {
+  constructor(locator) {
+    this.locator = locator;
+  }
+  locator;
+  byStart = /* @__PURE__ */ new Map();
+  byLine = /* @__PURE__ */ new Map();
+  /** Locates a statement; call for each statement of the file, in order (the locator claims op.* calls in that order). */
+  add(statement) {
+    if (!this.locator) return;
+    const location = this.locator.statement(statement);
+    this.byStart.set(`${statement.line}:${statement.column}`, location);
+    if (!this.byLine.has(statement.line)) this.byLine.set(statement.line, location);
+  }
+  /** A revision marker (`-- Running upgrade A -> B`) at this line: cited as the migration function it starts. */
+  addBoundary(revision) {
+    if (this.locator && !this.byLine.has(revision.line)) this.byLine.set(revision.line, this.locator.step(revision));
+  }
+  /** A place a rule knew (report.migration), shown as the located ones are. */
+  shown(location) {
+    return this.locator ? this.locator.shown(location) : location;
+  }
+  /** The migration place of the statement starting here, if known. */
+  of(line, column2) {
+    return this.byStart.get(`${line}:${column2}`);
+  }
+  /** A comment's place (a finding about it): the migration function it was printed by. */
+  locate(comment2) {
+    return this.locator?.statement(comment2);
+  }
+  /** The statement (or revision marker) that starts at this line of the file, as a message names it. */
+  describe(line) {
+    return describePlace(line, this.byLine.get(line));
+  }
+};
+function describePlace(line, location) {
+  if (!location) return `line ${line}`;
+  return `${location.file}:${location.line}${location.call ? ` (${location.call})` : ""}`;
+}
+
 // src/lint/analyze.ts
 function analyze(files, options) {
   const schema = new Schema();
   const counter = { next: 1 };
   const seen = /* @__PURE__ */ new Map();
   const analysis = { files: files.length, statements: 0, findings: [], internalErrors: [], unmodelled: [], analyzed: [], revisions: /* @__PURE__ */ new Set() };
+  for (const file of options.startingSchema ?? []) replaySchema(file, schema, analysis.internalErrors);
   for (const [fileIndex, file] of files.entries()) {
     const parsed = parseFile(file);
     const tracker = new ScriptTracker(fileIndex, counter, options.range, options.assumeInTransaction);
@@ -19222,11 +20331,15 @@ function analyze(files, options) {
     let beforeTransaction = null;
     const firstFinding = analysis.findings.length;
     const findingsAbout = [];
+    const places = new StatementPlaces(options.locate);
+    const ruleStates = /* @__PURE__ */ new Map();
     for (const batch of parsed.batches()) {
       for (const item of batch) {
         if (item.kind === "comment") {
           tracker.onComment(item.comment.body, item.comment.position.line);
-          if (tracker.reported) commentSeen(options, file.path, item.comment, tracker.currentRevision, analysis.findings, analysis.internalErrors);
+          const marker = tracker.currentRevision;
+          if (marker?.line === item.comment.position.line) places.addBoundary(marker);
+          if (tracker.reported) commentSeen(options, places, file.path, item.comment, tracker.currentRevision, analysis.findings, analysis.internalErrors);
           const ignore = parseIgnore(item.comment.body, item.comment.position);
           if (ignore) ignores.push(ignore);
           continue;
@@ -19235,6 +20348,7 @@ function analyze(files, options) {
         const operations = statement.operations;
         analysis.statements++;
         const place = tracker.place(statement.index, operations);
+        if (!place.bookkeeping) places.add({ file: file.path, sql: statement.sql, revision: place.revision, ...statement.startPos });
         deferred.enter(place.unit.label === "statement" ? null : place.unit.key);
         if (rollsBack && place.transaction !== null && place.transactionBefore === null) beforeTransaction = schema.snapshot();
         const utcSession = isUtcZone(session.get("timezone", place) ?? "");
@@ -19253,7 +20367,9 @@ function analyze(files, options) {
           schema,
           deferred,
           findingsAbout,
-          internalErrors: analysis.internalErrors
+          internalErrors: analysis.internalErrors,
+          places,
+          ruleStates
         };
         if (blocking && !place.bookkeeping && place.reported) blockingStates.set(statement, state);
         if (place.transaction !== null && place.transactionBefore === null) openedBy = state;
@@ -19297,6 +20413,19 @@ function analyze(files, options) {
     (a, b) => fileOrder.get(a.file) - fileOrder.get(b.file) || a.statementLine - b.statementLine || a.statementColumn - b.statementColumn
   );
   return analysis;
+}
+function replaySchema(file, schema, internalErrors) {
+  const origin = { unit: `starting schema ${file.path}`, transaction: null };
+  for (const batch of parseFile(file).batches()) {
+    for (const item of batch) {
+      if (item.kind === "comment") continue;
+      try {
+        for (const operation of item.statement.operations) applyOperation(schema, operation, origin);
+      } catch (error) {
+        internalErrors.push(internalErrorAt(item.statement, `replaying it failed: ${error instanceof Error ? error.message : String(error)}`));
+      }
+    }
+  }
 }
 function evaluate(statement, operations, schema, ctx) {
   const effectsContext = {
@@ -19342,6 +20471,13 @@ function unmodelledIn(operations) {
 var SLOW_LISTED = 3;
 function buildTimelines(statements) {
   const timelines = [];
+  const spans = workSpans(
+    statements.map(({ place, effects }) => ({
+      transaction: place.transaction,
+      controlsTransaction: effects.operations.some((e) => e.operation.op === "transaction"),
+      locks: effects.locks
+    }))
+  );
   let open2 = null;
   statements.forEach(({ statement, place, effects }, index) => {
     if (place.transaction === null) return;
@@ -19353,17 +20489,15 @@ function buildTimelines(statements) {
         byKey: /* @__PURE__ */ new Map(),
         acquiredAt: [],
         slow: [],
-        ownWork: [],
-        workAfter: [],
-        workMs: 0,
+        firstLocks: [],
         estimated: false
       };
       timelines.push(open2.timeline);
     }
     const { timeline, byKey, slow } = open2;
-    const statementWork = effects.locks.reduce((sum, l) => sum + (l.newInTransaction ? 0 : l.work?.ms ?? 0), 0);
     if (effects.locks.some((l) => l.work !== void 0)) open2.estimated = true;
-    if (point2.revision && timeline.revisions[timeline.revisions.length - 1] !== point2.revision) timeline.revisions.push(point2.revision);
+    const controls = statement.operations.length > 0 && statement.operations.every((o) => o.op === "transaction");
+    if (point2.revision && !controls && timeline.revisions[timeline.revisions.length - 1] !== point2.revision) timeline.revisions.push(point2.revision);
     for (const lock of effects.locks) {
       if (lock.newInTransaction) continue;
       if (lock.rewrite || lock.scan) slow.push({ index, line: point2.line, relation: lock.relation, work: lock.rewrite ? "rewrite" : "scan" });
@@ -19385,15 +20519,15 @@ function buildTimelines(statements) {
         byKey.set(lock.key, entry);
         timeline.locks.push(entry);
         open2.acquiredAt.push(index);
-        open2.ownWork.push(lock.work ?? null);
-        open2.workAfter.push(open2.workMs + statementWork);
-      } else if (stronger(existing.mode, lock.mode) !== existing.mode) {
-        existing.mode = lock.mode;
-        existing.blocks = blockedBy(lock.mode);
-        existing.strongestAt = point2;
+        open2.firstLocks.push({ lock, statementLocks: effects.locks, span: spans[index] });
+      } else {
+        if (stronger(existing.mode, lock.mode) !== existing.mode) {
+          existing.mode = lock.mode;
+          existing.strongestAt = point2;
+        }
+        existing.blocks = unionBlocked(existing.blocks, lock.blocks, blockedBy(existing.mode));
       }
     }
-    open2.workMs += statementWork;
     if (endsTransaction(statement.operations)) {
       close(open2, index, point2);
       open2 = null;
@@ -19412,8 +20546,8 @@ function close(open2, lastIndex, end) {
     lock.slowCount = open2.slow.length - after;
     lock.slowWhileHeld = open2.slow.slice(after, after + SLOW_LISTED).map(({ line, relation: relation2, work }) => ({ line, relation: relation2, work }));
     if (open2.estimated) {
-      const own = open2.ownWork[i];
-      lock.estimate = holdRange(own?.ms ?? 0, open2.workMs - open2.workAfter[i], own?.basis || null, lock.heldDuring);
+      const first = open2.firstLocks[i];
+      lock.estimate = lockHold(first.lock, first.statementLocks, first.span);
     }
   });
 }
@@ -19537,11 +20671,11 @@ function* annotations(findings, summary) {
     const revision = f.revision?.id ? ` (revision ${f.revision.id})` : "";
     const sqlPlace = f.migration ? `
 SQL: ${f.file}:${f.line}: ${f.sql}` : "";
-    const body2 = `${f.message}${revision}${sqlPlace}${lock ? `
+    const body3 = `${f.message}${revision}${sqlPlace}${lock ? `
 ${describeLock(lock)}` : ""}
 ${f.help.text}${f.help.sql ? `
 ${f.help.sql}` : ""}`;
-    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body2)}`;
+    yield `::${f.severity === "error" ? "error" : "warning"} ${properties}::${data(body3)}`;
   }
   yield `locklint: ${summary.errors} error${summary.errors === 1 ? "" : "s"}, ${summary.warnings} warning${summary.warnings === 1 ? "" : "s"} in ${summary.statements} statements`;
 }
@@ -19550,31 +20684,6 @@ function data(text2) {
 }
 function property(text2) {
   return data(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// src/cost/hold.ts
-function holdEstimates(statements) {
-  const totals = /* @__PURE__ */ new Map();
-  const marks = statements.map((s) => {
-    const ms = s.locks.reduce((sum, l) => sum + (l.work?.ms ?? 0), 0);
-    const total = s.transaction === null ? { ms: 0, statements: 0 } : totals.get(s.transaction) ?? { ms: 0, statements: 0 };
-    total.ms += ms;
-    if (!s.controlsTransaction) total.statements++;
-    if (s.transaction !== null) totals.set(s.transaction, total);
-    return { ms: total.ms, statements: total.statements };
-  });
-  return statements.map((s, i) => {
-    if (!s.locks.some((l) => l.work !== void 0)) return null;
-    const mark = marks[i];
-    const total = s.transaction === null ? mark : totals.get(s.transaction);
-    const holds = /* @__PURE__ */ new Map();
-    for (const lock of s.locks) {
-      if (lock.novelty) continue;
-      const own = [...s.locks].reverse().find((l) => l.relation === lock.relation && l.work)?.work;
-      holds.set(lock, holdRange(own?.ms ?? 0, total.ms - mark.ms, own?.basis || null, total.statements - mark.statements));
-    }
-    return holds;
-  });
 }
 
 // src/report/locks-text.ts
@@ -19756,7 +20865,7 @@ function jsonStatement({ statement, place, effects }, holds) {
 }
 function formatLocksJson(statements, timelines) {
   const holds = lockHolds(statements);
-  const body2 = new JsonObject({
+  const body3 = new JsonObject({
     statements: new JsonArray(mapped(statements, (s) => jsonStatement(s, holds.get(s) ?? null))),
     transactions: new JsonArray(
       mapped(timelines, (t) => ({
@@ -19769,7 +20878,7 @@ function formatLocksJson(statements, timelines) {
       }))
     )
   });
-  return jsonReport(body2);
+  return jsonReport(body3);
 }
 
 // src/report/markdown.ts
@@ -19976,9 +21085,9 @@ function* textLines(findings, summary, c, unmodelled) {
   const verdict = summary.errors + summary.warnings === 0 ? c.green("no findings") : summary.errors > 0 ? c.red(counts) : c.yellow(counts);
   yield `${scope}: ${verdict}`;
 }
-function labelled(label, body2, c) {
+function labelled(label, body3, c) {
   const pad = " ".repeat(label.length + 1);
-  return body2.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
+  return body3.split("\n").map((line, i) => `    ${i === 0 ? c.dim(label) + " " : pad}${line}`);
 }
 var MAX_WIDTH = 160;
 function excerpt(f, c) {
@@ -20006,6 +21115,151 @@ function excerpt(f, c) {
 function truncate2(line) {
   const chars = Array.from(line);
   return chars.length > MAX_WIDTH ? `${chars.slice(0, MAX_WIDTH - 1).join("")}\u2026` : line;
+}
+
+// src/trace/database.ts
+var TraceStopped = class extends UsageError {
+};
+async function embeddedDatabase(timeouts = DEFAULT_TIMEOUTS) {
+  const { Worker } = await import("node:worker_threads");
+  const pglite = resolvePGlite();
+  const extensions = EMBEDDED_EXTENSIONS.map((name) => [name, import.meta.resolve(`@electric-sql/pglite/contrib/${name}`)]);
+  const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite, extensions } });
+  worker.unref();
+  let next = 0;
+  const pending = /* @__PURE__ */ new Map();
+  const failAll = (error) => {
+    for (const { reject } of pending.values()) reject(error);
+    pending.clear();
+  };
+  worker.on("message", (m) => {
+    const waiting = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== void 0) waiting?.reject(new Error(m.error));
+    else waiting?.resolve(m.rows ?? []);
+  });
+  let gone = null;
+  const stop2 = (error) => {
+    gone ??= error;
+    failAll(gone);
+  };
+  worker.on("error", (error) => stop2(new TraceStopped(`the embedded PostgreSQL failed: ${error.message}`)));
+  worker.on("exit", () => stop2(new TraceStopped("the embedded PostgreSQL stopped")));
+  const overdue = `the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`;
+  const call = (sql, params, limitMs = timeouts.statementMs, late = overdue) => new Promise((resolve9, reject) => {
+    if (gone) return reject(gone);
+    const id = next++;
+    const timer = setTimeout(() => {
+      stop2(new TraceStopped(late));
+      void worker.terminate();
+    }, limitMs);
+    pending.set(id, {
+      resolve: (rows) => (clearTimeout(timer), resolve9(rows)),
+      reject: (error) => (clearTimeout(timer), reject(error))
+    });
+    worker.postMessage({ id, sql, params });
+  });
+  await call("", void 0, START_MS, `the embedded PostgreSQL did not start within ${showDuration(START_MS)}`).catch(async (error) => {
+    await worker.terminate();
+    throw error instanceof UsageError ? error : new UsageError(`the embedded PostgreSQL did not start: ${error.message}`);
+  });
+  return {
+    server: false,
+    exec: async (sql) => {
+      await call(sql);
+    },
+    query: async (sql, params) => ({ rows: await call(sql, params ?? []) }),
+    close: async () => {
+      await worker.terminate();
+    }
+  };
+}
+var START_MS = 12e4;
+var EMBEDDED_EXTENSIONS = ["citext", "pg_trgm", "uuid_ossp", "pgcrypto", "hstore", "btree_gin", "btree_gist", "ltree", "unaccent", "fuzzystrmatch"];
+var EMBEDDED_WORKER = `
+const { parentPort, workerData } = require("node:worker_threads");
+const started = Promise.all([
+  import(workerData.pglite),
+  ...workerData.extensions.map(([name, url]) => import(url).then((module) => [name, module[name]])),
+]).then(([{ PGlite }, ...extensions]) => PGlite.create({ extensions: Object.fromEntries(extensions) }));
+parentPort.on("message", async ({ id, sql, params }) => {
+  try {
+    const db = await started;
+    const rows = sql === "" ? [] : params ? (await db.query(sql, params)).rows : (await db.exec(sql), []);
+    parentPort.postMessage({ id, rows });
+  } catch (error) {
+    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
+  }
+});
+`;
+var PGLITE_PACKAGE = "@electric-sql/pglite@0.5.14";
+function resolvePGlite() {
+  try {
+    return import.meta.resolve("@electric-sql/pglite");
+  } catch (error) {
+    const missing = error.code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
+    if (!missing) throw error;
+    throw new UsageError(
+      `trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`
+    );
+  }
+}
+async function serverDatabase(url, timeouts = DEFAULT_TIMEOUTS) {
+  const client = await connect(url, "locklint trace", timeouts);
+  const clean = (error) => {
+    const timeout = timeoutMessage(error, timeouts);
+    return timeout ? new TraceStopped(timeout) : new Error(scrub(error instanceof Error ? error.message : String(error), url));
+  };
+  return {
+    server: true,
+    exec: async (sql) => {
+      await client.query(sql).catch((e) => {
+        throw clean(e);
+      });
+    },
+    query: async (sql, params) => {
+      const result2 = await client.query(sql, params).catch((e) => {
+        throw clean(e);
+      });
+      return { rows: result2.rows };
+    },
+    close: () => client.end()
+  };
+}
+
+// src/trace/introspect.ts
+async function schemaAsSql(db) {
+  const user = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
+  const name = "CASE WHEN n.nspname = 'public' THEN quote_ident(c.relname) ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END";
+  const out = [];
+  const enums = await db.query(
+    `SELECT CASE WHEN n.nspname = 'public' THEN quote_ident(t.typname) ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END AS name,
+            array_agg(quote_literal(e.enumlabel) ORDER BY e.enumsortorder) AS labels
+     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
+     WHERE ${user} GROUP BY n.nspname, t.typname`
+  );
+  for (const e of enums.rows) out.push(`CREATE TYPE ${e.name} AS ENUM (${e.labels.join(", ")});`);
+  const columns = await db.query(
+    `SELECT ${name} AS rel, c.relkind::text AS kind,
+            array_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ORDER BY a.attnum)
+              FILTER (WHERE a.attnum > 0 AND NOT a.attisdropped) AS columns
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid
+     WHERE c.relkind IN ('r', 'p') AND ${user} GROUP BY c.oid, n.nspname, c.relname, c.relkind`
+  );
+  for (const t of columns.rows) out.push(`CREATE TABLE ${t.rel} (${(t.columns ?? []).join(", ")});`);
+  const constraints = await db.query(
+    `SELECT ${name} AS rel, quote_ident(k.conname) AS conname, pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated
+     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE ${user} AND k.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY k.contype = 'f', k.conname`
+  );
+  for (const k of constraints.rows)
+    out.push(`ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.conname} ${k.def}${k.validated || / NOT VALID$/.test(k.def) ? "" : " NOT VALID"};`);
+  const indexes = await db.query(
+    `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE ${user} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`
+  );
+  for (const i of indexes.rows) out.push(`${i.def};`);
+  return out.join("\n") + "\n";
 }
 
 // src/cli/config.ts
@@ -20825,7 +22079,7 @@ function parseRowCount(value) {
   if (!Number.isInteger(n) || n < 1 || n > 1e7) throw new InvalidArgumentError("expected a number of rows from 1 to 10000000");
   return n;
 }
-var collect = (value, values = []) => [...values, value];
+var collect2 = (value, values = []) => [...values, value];
 
 // src/cli/settings.ts
 var BadSetting = class extends Error {
@@ -20919,7 +22173,7 @@ var SETTINGS = {
       return dirs.map((d) => relative2(process.cwd(), resolve5(dirname4(file), d)) || ".");
     },
     option: () => new Option("--alembic-dir <dir>", "alembic versions directory (repeatable): findings also point at the revision's .py file and its op.* call").argParser(
-      collect
+      collect2
     )
   }),
   ignore: setting({
@@ -21240,6 +22494,17 @@ function applyConfig(findings, config) {
     if (severity) f.severity = severity;
   }
 }
+async function startingSchemaOf(options) {
+  return options.dbUrl ? [await readServerSchema(options.dbUrl, DEFAULT_TIMEOUTS)] : [];
+}
+async function readServerSchema(url, timeouts) {
+  const db = await serverDatabase(url, timeouts);
+  try {
+    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
+  } finally {
+    await db.close();
+  }
+}
 async function loadSizes(options, config) {
   if (options.stats && options.dbUrl) throw new UsageError("give --stats or --db-url, not both");
   if (options.dbUrl) return new TableSizes(await collectStats(options.dbUrl));
@@ -21253,6 +22518,7 @@ async function loadSizes(options, config) {
 var BUDGETS = ["maxLockMs", "maxReadLockMs", "maxWriteLockMs"];
 async function lintSources(sources, rules, options, config, input) {
   const sizes = await loadSizes(options, config);
+  const startingSchema = await startingSchemaOf(options);
   await loadParser();
   const lockBudget = { reads: options.maxReadLockMs ?? options.maxLockMs, writes: options.maxWriteLockMs ?? options.maxLockMs };
   if ((lockBudget.reads !== void 0 || lockBudget.writes !== void 0) && !sizes) {
@@ -21263,7 +22529,7 @@ async function lintSources(sources, rules, options, config, input) {
     );
   }
   const keepStatements = options.format?.some((o) => o.format === "markdown") ?? false;
-  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, ...input });
+  const analysis = analyze(sources, { pgVersion: options.pgVersion, rules, sizes, lockBudget, keepStatements, startingSchema, ...input });
   if (config) applyConfig(analysis.findings, config);
   return analysis;
 }
@@ -21324,7 +22590,7 @@ function addReportOptions(command) {
     "-f, --format <format>",
     `report format: ${FORMATS.join(", ")} (default: text; github, markdown and sarif: lint and alembic only); FORMAT=FILE writes that report to FILE. Repeatable: several reports of one analysis, e.g. --format github --format sarif=locklint.sarif, at most one to stdout`,
     parseFormat
-  ).option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead").addOption(settingOption("pgVersion")).addOption(settingOption("stats")).option("--db-url <url>", "read table sizes from this database instead of a stats file (read-only)").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)");
+  ).option("-o, --output <file>", "write the report that goes to stdout (the --format without =FILE) to this file instead").addOption(settingOption("pgVersion")).addOption(settingOption("stats")).option("--db-url <url>", "read table sizes and the schema (column types, constraints, indexes) from this database instead of a stats file (read-only)").option("--color", "force colours").option("--no-color", "no colours (also: NO_COLOR=1)");
 }
 function addLintOptions(command) {
   return command.addOption(settingOption("failOn")).addOption(settingOption("maxLockMs")).addOption(settingOption("maxReadLockMs")).addOption(settingOption("maxWriteLockMs")).addOption(settingOption("rules"));
@@ -21332,13 +22598,13 @@ function addLintOptions(command) {
 
 // src/cli/commands/alembic.ts
 function declareAlembic(program2) {
-  const command = program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect).option(
+  const command = program2.command("alembic").description("lint an alembic project: render its whole history offline with its own alembic, report the revisions a branch adds, at their .py lines").option("-c, --config <file>", "alembic.ini (default: the first found from here upwards)").option("-n, --name <section>", "the ini section of the database to lint, as alembic's --name", "alembic").option("-x <key=value>", "passed to alembic as -x key=value (repeatable)", collect2).option(
     "--python <path>",
     "the Python that runs alembic (default: the first that can import alembic of the active virtualenv, the project's .venv or venv, python3 and python on PATH)"
   ).option(
     "--since-ref <ref>",
     "report the revisions whose files are added or changed since this git ref (git diff REF...HEAD, plus changes not committed yet)"
-  ).option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").addOption(timeoutOption("alembic")).addOption(settingOption("maxInputMb", "alembic's SQL (its standard output)")).option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
+  ).option("--revision <rev>", "report this revision: an id, a unique start of one, a branch label or heads (repeatable)", collect2).option("--all", "report every revision").option("--downgrade", "also lint the downgrade path of the reported revisions").addOption(timeoutOption("alembic")).addOption(settingOption("maxInputMb", "alembic's SQL (its standard output)")).option("--locklint-config <file>", "locklint's configuration file (default: locklint.toml, or [tool.locklint] in pyproject.toml, from here upwards)");
   return addReportOptions(addLintOptions(command));
 }
 async function runAlembic(cliOptions, command, io) {
@@ -21371,13 +22637,15 @@ async function runAlembic(cliOptions, command, io) {
     [...selection.revisions].map((id) => history.files.get(id)),
     { downgrade: options.downgrade, cwd }
   );
-  const lint = await lintSources(rendering.sources, rules, options, config, { range: { revisions: selection.revisions } });
+  const locate3 = migrationLocator(migrationFiles, (path) => relative3(cwd, resolve8(dirname6(project.ini), path)));
+  const lint = await lintSources(rendering.sources, rules, options, config, {
+    range: { revisions: selection.revisions, together: selection.together },
+    locate: locate3
+  });
   if (history.ids.length > 0 && lint.revisions.size === 0)
     throw new UsageError(
       `alembic printed no revision of ${project.ini} on its standard output (no "-- Running upgrade" line): does env.py send the SQL elsewhere (output_buffer)?`
     );
-  locateInMigrations(lint.findings, migrationFiles);
-  for (const f of lint.findings) if (f.migration) f.migration = { ...f.migration, file: relative3(cwd, resolve8(dirname6(project.ini), f.migration.file)) };
   return reportFindings(lint, outputs, options, io);
 }
 
@@ -21619,9 +22887,12 @@ async function runLint(files, cliOptions, command, io) {
   const migrationFiles = options.alembicDir ? indexMigrationFiles(options.alembicDir, cliOptions.alembicDir ? `--${key}` : `${config?.path}: ${key}`) : void 0;
   const inputs = await readInputs(files, io, options);
   reportUnread(inputs, io);
-  const lint = await lintSources(inputs.sources, rules, options, config, { range: rangeOf(options), assumeInTransaction: options.assumeInTransaction });
+  const lint = await lintSources(inputs.sources, rules, options, config, {
+    range: rangeOf(options),
+    assumeInTransaction: options.assumeInTransaction,
+    locate: migrationFiles && migrationLocator(migrationFiles)
+  });
   checkRange(options, lint.revisions);
-  if (migrationFiles) locateInMigrations(lint.findings, migrationFiles);
   return unreadInputsExit(inputs, await reportFindings(lint, outputs, options, io));
 }
 
@@ -21646,7 +22917,9 @@ async function runLocks(files, cliOptions, command, io) {
   reportUnread(inputs, io);
   await loadParser();
   const sizes = await loadSizes(options, config);
+  const startingSchema = await startingSchemaOf(options);
   const analysis = analyze(inputs.sources, {
+    startingSchema,
     pgVersion: options.pgVersion,
     rules: [],
     keepStatements: true,
@@ -21722,145 +22995,6 @@ async function runStats(options, io) {
   return EXIT_OK;
 }
 
-// src/trace/database.ts
-var TraceStopped = class extends UsageError {
-};
-async function embeddedDatabase(timeouts = DEFAULT_TIMEOUTS) {
-  const { Worker } = await import("node:worker_threads");
-  const worker = new Worker(EMBEDDED_WORKER, { eval: true, workerData: { pglite: resolvePGlite() } });
-  worker.unref();
-  let next = 0;
-  const pending = /* @__PURE__ */ new Map();
-  const failAll = (error) => {
-    for (const { reject } of pending.values()) reject(error);
-    pending.clear();
-  };
-  worker.on("message", (m) => {
-    const waiting = pending.get(m.id);
-    pending.delete(m.id);
-    if (m.error !== void 0) waiting?.reject(new Error(m.error));
-    else waiting?.resolve(m.rows ?? []);
-  });
-  let gone = null;
-  const stop2 = (error) => {
-    gone ??= error;
-    failAll(gone);
-  };
-  worker.on("error", (error) => stop2(new TraceStopped(`the embedded PostgreSQL failed: ${error.message}`)));
-  worker.on("exit", () => stop2(new TraceStopped("the embedded PostgreSQL stopped")));
-  const overdue = `the statement ran longer than ${showDuration(timeouts.statementMs)} (--statement-timeout changes it); the embedded database was stopped`;
-  const call = (sql, params, limitMs = timeouts.statementMs, late = overdue) => new Promise((resolve9, reject) => {
-    if (gone) return reject(gone);
-    const id = next++;
-    const timer = setTimeout(() => {
-      stop2(new TraceStopped(late));
-      void worker.terminate();
-    }, limitMs);
-    pending.set(id, {
-      resolve: (rows) => (clearTimeout(timer), resolve9(rows)),
-      reject: (error) => (clearTimeout(timer), reject(error))
-    });
-    worker.postMessage({ id, sql, params });
-  });
-  await call("", void 0, START_MS, `the embedded PostgreSQL did not start within ${showDuration(START_MS)}`).catch(async (error) => {
-    await worker.terminate();
-    throw error instanceof UsageError ? error : new UsageError(`the embedded PostgreSQL did not start: ${error.message}`);
-  });
-  return {
-    server: false,
-    exec: async (sql) => {
-      await call(sql);
-    },
-    query: async (sql, params) => ({ rows: await call(sql, params ?? []) }),
-    close: async () => {
-      await worker.terminate();
-    }
-  };
-}
-var START_MS = 12e4;
-var EMBEDDED_WORKER = `
-const { parentPort, workerData } = require("node:worker_threads");
-const started = import(workerData.pglite).then(({ PGlite }) => PGlite.create());
-parentPort.on("message", async ({ id, sql, params }) => {
-  try {
-    const db = await started;
-    const rows = sql === "" ? [] : params ? (await db.query(sql, params)).rows : (await db.exec(sql), []);
-    parentPort.postMessage({ id, rows });
-  } catch (error) {
-    parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
-  }
-});
-`;
-var PGLITE_PACKAGE = "@electric-sql/pglite@0.5.14";
-function resolvePGlite() {
-  try {
-    return import.meta.resolve("@electric-sql/pglite");
-  } catch (error) {
-    const missing = error.code === "ERR_MODULE_NOT_FOUND" && String(error).includes("@electric-sql/pglite");
-    if (!missing) throw error;
-    throw new UsageError(
-      `trace needs the embedded PostgreSQL (PGlite), which this install of locklint does not include: npm install ${PGLITE_PACKAGE} beside it (the Python package ships it), or trace on a server with --db-url`
-    );
-  }
-}
-async function serverDatabase(url, timeouts = DEFAULT_TIMEOUTS) {
-  const client = await connect(url, "locklint trace", timeouts);
-  const clean = (error) => {
-    const timeout = timeoutMessage(error, timeouts);
-    return timeout ? new TraceStopped(timeout) : new Error(scrub(error instanceof Error ? error.message : String(error), url));
-  };
-  return {
-    server: true,
-    exec: async (sql) => {
-      await client.query(sql).catch((e) => {
-        throw clean(e);
-      });
-    },
-    query: async (sql, params) => {
-      const result2 = await client.query(sql, params).catch((e) => {
-        throw clean(e);
-      });
-      return { rows: result2.rows };
-    },
-    close: () => client.end()
-  };
-}
-
-// src/trace/introspect.ts
-async function schemaAsSql(db) {
-  const user = "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'";
-  const name = "CASE WHEN n.nspname = 'public' THEN quote_ident(c.relname) ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END";
-  const out = [];
-  const enums = await db.query(
-    `SELECT CASE WHEN n.nspname = 'public' THEN quote_ident(t.typname) ELSE quote_ident(n.nspname) || '.' || quote_ident(t.typname) END AS name,
-            array_agg(quote_literal(e.enumlabel) ORDER BY e.enumsortorder) AS labels
-     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace JOIN pg_enum e ON e.enumtypid = t.oid
-     WHERE ${user} GROUP BY n.nspname, t.typname`
-  );
-  for (const e of enums.rows) out.push(`CREATE TYPE ${e.name} AS ENUM (${e.labels.join(", ")});`);
-  const columns = await db.query(
-    `SELECT ${name} AS rel, c.relkind::text AS kind,
-            array_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END ORDER BY a.attnum)
-              FILTER (WHERE a.attnum > 0 AND NOT a.attisdropped) AS columns
-     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_attribute a ON a.attrelid = c.oid
-     WHERE c.relkind IN ('r', 'p') AND ${user} GROUP BY c.oid, n.nspname, c.relname, c.relkind`
-  );
-  for (const t of columns.rows) out.push(`CREATE TABLE ${t.rel} (${(t.columns ?? []).join(", ")});`);
-  const constraints = await db.query(
-    `SELECT ${name} AS rel, quote_ident(k.conname) AS conname, pg_get_constraintdef(k.oid) AS def, k.convalidated AS validated
-     FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE ${user} AND k.contype IN ('p', 'u', 'f', 'c', 'x') ORDER BY k.contype = 'f', k.conname`
-  );
-  for (const k of constraints.rows)
-    out.push(`ALTER TABLE ${k.rel} ADD CONSTRAINT ${k.conname} ${k.def}${k.validated || / NOT VALID$/.test(k.def) ? "" : " NOT VALID"};`);
-  const indexes = await db.query(
-    `SELECT pg_get_indexdef(i.indexrelid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE ${user} AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`
-  );
-  for (const i of indexes.rows) out.push(`${i.def};`);
-  return out.join("\n") + "\n";
-}
-
 // src/trace/catalog.ts
 async function relationFiles(db) {
   const rows = (await db.query(
@@ -21933,7 +23067,7 @@ var NOT_ROLLED_BACK_FUNCTIONS = /* @__PURE__ */ new Set([
 ]);
 var RESERVED_SAVEPOINT = /^locklint_/i;
 var NONE = { transaction: null, refused: null, notRolledBack: null, changesTimeouts: false };
-function guardOf(sql) {
+function guardOf2(sql) {
   let stmts;
   try {
     stmts = parseTree(sql).stmts ?? [];
@@ -21952,17 +23086,17 @@ function guardsOf(sql) {
 }
 function guardOfNode(stmt) {
   if (!stmt) return NONE;
-  const [kind, body2] = nodeKind(stmt);
-  if (kind === "TransactionStmt") return transactionGuard(body2);
-  if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body2) };
+  const [kind, body3] = nodeKind(stmt);
+  if (kind === "TransactionStmt") return transactionGuard(body3);
+  if (kind === "CopyStmt") return { ...NONE, refused: copyRefusal(body3) };
   if (kind === "VariableSetStmt")
-    return { ...NONE, changesTimeouts: body2.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body2.name ?? "")) };
-  if (kind === "VacuumStmt" && !body2.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
+    return { ...NONE, changesTimeouts: body3.kind === "VAR_RESET_ALL" || /^(lock|statement)_timeout$/i.test(String(body3.name ?? "")) };
+  if (kind === "VacuumStmt" && !body3.is_vacuumcmd) return { ...NONE, notRolledBack: "ANALYZE writes the table statistics (pg_class.reltuples) in place" };
   const called = calledFunctions(stmt).find((name) => NOT_ROLLED_BACK_FUNCTIONS.has(name));
   return called ? { ...NONE, notRolledBack: `${called}() is not undone by a rollback` } : NONE;
 }
-function transactionGuard(body2) {
-  const kind = body2.kind;
+function transactionGuard(body3) {
+  const kind = body3.kind;
   if (kind === void 0) return NONE;
   if (kind === "TRANS_STMT_COMMIT_PREPARED" || kind === "TRANS_STMT_ROLLBACK_PREPARED") {
     return {
@@ -21975,44 +23109,39 @@ function transactionGuard(body2) {
   }
   const step2 = STEPS[kind];
   if (step2 === "savepoint" || step2 === "release" || step2 === "rollback-to") {
-    const name = String(body2.savepoint_name ?? "");
+    const name = String(body3.savepoint_name ?? "");
     if (RESERVED_SAVEPOINT.test(name)) return { ...NONE, refused: { reason: `the savepoint name ${name} is trace's own (rename it)`, serverOnly: false } };
     return { ...NONE, transaction: { step: step2, name } };
   }
-  if (body2.chain && (step2 === "commit" || step2 === "rollback"))
+  if (body3.chain && (step2 === "commit" || step2 === "rollback"))
     return { ...NONE, transaction: { step: step2 === "commit" ? "commit-and-chain" : "rollback-and-chain" } };
   return { ...NONE, transaction: { step: step2 } };
 }
-function copyRefusal(body2) {
-  if (body2.is_program) return { reason: `COPY ... ${body2.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
-  if (!body2.filename)
+function copyRefusal(body3) {
+  if (body3.is_program) return { reason: `COPY ... ${body3.is_from ? "FROM" : "TO"} PROGRAM runs a command on the database host`, serverOnly: true };
+  if (!body3.filename)
     return {
-      reason: `COPY ... ${body2.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body2.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`,
+      reason: `COPY ... ${body3.is_from ? "FROM STDIN" : "TO STDOUT"}: trace ${body3.is_from ? "has no data to send (psql sends the lines after it)" : "reads no COPY data"}`,
       serverOnly: false
     };
-  if (!body2.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
+  if (!body3.is_from) return { reason: "COPY ... TO a file writes on the database host", serverOnly: true };
   return null;
 }
 function calledFunctions(stmt) {
   const names2 = [];
   const insideCreate = nodeKind(stmt)[0] === "CreateStmt";
-  walk(stmt, (kind, body2) => {
-    if (kind === "FuncCall") names2.push((nameList(body2.funcname).at(-1) ?? "").toLowerCase());
-    if (kind === "Constraint" && body2.contype === "CONSTR_DEFAULT" && insideCreate) return "skip";
-    if (kind === "AlterTableCmd" && body2.subtype === "AT_ColumnDefault") return "skip";
+  walk(stmt, (kind, body3) => {
+    if (kind === "FuncCall") names2.push((nameList(body3.funcname).at(-1) ?? "").toLowerCase());
+    if (kind === "Constraint" && body3.contype === "CONSTR_DEFAULT" && insideCreate) return "skip";
+    if (kind === "AlterTableCmd" && body3.subtype === "AT_ColumnDefault") return "skip";
   });
   return names2;
 }
 
 // src/trace/seed.ts
 async function seedTables(db, rows, existing) {
-  const tables = (await db.query(
-    `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> 'alembic_version'`
-  )).rows;
+  const tables = await userTables(db);
   const skipped = [];
-  const seeded = [];
   const guarded2 = async (sql) => {
     if (db.server) await db.exec("SAVEPOINT locklint_seed");
     try {
@@ -22058,15 +23187,28 @@ async function seedTables(db, rows, existing) {
         chosen.length ? `INSERT INTO ${table2.name} (${chosen.map((c) => c.name).join(", ")}) SELECT ${chosen.map((c) => c.value).join(", ")} FROM generate_series(1, ${rows}) g` : `INSERT INTO ${table2.name} SELECT FROM generate_series(1, ${rows}) g`
       );
       if (failed2) skipped.push(`${table2.name}: ${failed2}`);
-      else seeded.push(table2.name);
     }
   } finally {
     if (!db.server) await db.exec("RESET session_replication_role");
     else await db.exec("SET LOCAL session_replication_role = origin");
   }
-  if (!db.server) await db.exec("ANALYZE");
-  else if (seeded.length) await db.exec(`ANALYZE ${seeded.join(", ")}`);
+  await analyzeTables(db, existing);
   return skipped;
+}
+async function analyzeTables(db, existing) {
+  if (!db.server) {
+    await db.exec("ANALYZE");
+    return;
+  }
+  const created = (await userTables(db)).map((t) => t.name).filter((name) => !existing?.has(name));
+  if (created.length) await db.exec(`ANALYZE ${created.join(", ")}`);
+}
+async function userTables(db) {
+  return (await db.query(
+    `SELECT c.oid::int AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'r' AND n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> 'alembic_version'`
+  )).rows;
 }
 function valueFor(type, typtype) {
   const base = type.replace(/\[\]$/, "");
@@ -22111,21 +23253,23 @@ async function trace(statements, options = {}) {
     if (options.setupSql) await stopping(run2, "in --setup", () => runSetup(run2, options.setupSql));
     const reportFrom = firstReported(statements, options.since);
     let seedSkipped = [];
-    const seed = async (rows) => {
+    const prepareReported = async () => {
       if (run2.inScriptTransaction && !db.server) await db.exec("COMMIT");
-      seedSkipped = await stopping(run2, "while seeding", () => seedTables(db, rows, existing?.tables));
+      const rows = options.seedRows;
+      if (rows) seedSkipped = await stopping(run2, "while seeding", () => seedTables(db, rows, existing?.tables));
+      else await stopping(run2, "while analysing the tables", () => analyzeTables(db, existing?.tables));
       if (run2.inScriptTransaction && !db.server) await db.exec("BEGIN");
     };
     const traced = [];
     for (const [index, analyzed] of statements.entries()) {
-      if (index === reportFrom && options.seedRows) await seed(options.seedRows);
+      if (index === reportFrom) await prepareReported();
       const where = `at ${analyzed.statement.file.path}:${analyzed.statement.startPos.line}`;
       const observed = await stopping(run2, where, () => step(run2, analyzed));
       if (db.server) await checkTransaction(run2, where);
       const reported = index >= reportFrom;
       traced.push({ analyzed, observed: reported ? observed : null, differences: reported ? compare(analyzed, observed) : [] });
     }
-    if (options.seedRows && reportFrom >= statements.length) await seed(options.seedRows);
+    if (options.seedRows && reportFrom >= statements.length) await prepareReported();
     if (existing) await stopping(run2, "at the end", () => advancedSequences(run2, existing.sequences));
     if (run2.inScriptTransaction || db.server) await db.exec("ROLLBACK");
     return {
@@ -22153,6 +23297,7 @@ function afterStop(run2) {
 }
 async function beginServerTransaction(run2) {
   await run2.db.exec("BEGIN");
+  await run2.db.exec("SET LOCAL max_parallel_maintenance_workers = 0; SET LOCAL max_parallel_workers_per_gather = 0");
   run2.transactionId = (await run2.db.query("SELECT txid_current()::text AS id")).rows[0].id;
 }
 async function checkTransaction(run2, where) {
@@ -22174,7 +23319,7 @@ async function runSetup(run2, sql) {
 }
 async function step(run2, analyzed) {
   const sql = analyzed.statement.sql;
-  const guard = guardOf(sql);
+  const guard = guardOf2(sql);
   const refusal = refusalOf(run2, guard);
   if (refusal) return { ...NOTHING, locks: null, error: `not run: ${refusal}` };
   if (guard.transaction)
@@ -22488,17 +23633,16 @@ async function runTrace(files, options, io) {
   const setup = options.setup ? await readSourceFile(options.setup) : void 0;
   const timeouts = { lockMs: options.lockTimeout, statementMs: options.statementTimeout };
   const serverSchema = options.dbUrl ? await readServerSchema(options.dbUrl, timeouts) : void 0;
-  const context = [serverSchema, setup].filter((f) => f !== void 0);
+  const startingSchema = [serverSchema, setup].filter((f) => f !== void 0);
   await loadParser();
-  const analysis = analyze([...context, ...sources], {
+  const analysis = analyze(sources, {
     pgVersion: options.pgVersion,
     rules: selectRules(void 0),
     keepStatements: true,
-    keepBookkeeping: true
+    keepBookkeeping: true,
+    startingSchema
   });
-  const scripted = analysis.analyzed.filter((s) => !context.includes(s.statement.file));
-  const findings = analysis.findings.filter((f) => !context.some((c) => c.path === f.file));
-  const result2 = await trace(scripted, {
+  const result2 = await trace(analysis.analyzed, {
     setupSql: setup?.text,
     seedRows: options.seedRows,
     since: options.since,
@@ -22507,7 +23651,7 @@ async function runTrace(files, options, io) {
     timeouts
   });
   const format = TRACE_FORMATS[options.format];
-  io.stdout.write(format(result2, findings, colorsFor(io.stdout, io.env, options.color)));
+  io.stdout.write(format(result2, analysis.findings, colorsFor(io.stdout, io.env, options.color)));
   if (reportInternalErrors(analysis, io)) return EXIT_INTERNAL;
   const bad = result2.statements.some((s) => s.differences.length > 0 || s.observed?.error);
   return bad ? EXIT_FINDINGS : EXIT_OK;
@@ -22516,14 +23660,6 @@ var TRACE_FORMATS = {
   text: formatTraceText,
   json: (result2, findings) => formatTraceJson(result2, findings)
 };
-async function readServerSchema(url, timeouts) {
-  const db = await serverDatabase(url, timeouts);
-  try {
-    return decodeSource(`<schema of ${redactUrl(url)}>`, new TextEncoder().encode(await schemaAsSql(db)));
-  } finally {
-    await db.close();
-  }
-}
 
 // src/cli/program.ts
 function buildProgram(handlers) {

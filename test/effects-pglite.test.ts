@@ -1,9 +1,8 @@
-import { PGlite } from "@electric-sql/pglite";
 import { citext } from "@electric-sql/pglite/contrib/citext";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { objectLocksOf, type RelationLock } from "../src/locks/effects.js";
+import { objectLocksOf, type RelationLock, type StatementEffects } from "../src/locks/effects.js";
 import { LISTED_FUNCTIONS, listedVolatility } from "../src/sql/volatility.js";
-import { LockObserver, type Observation } from "./support/pglite-observer.js";
+import { freshPGlite, LockObserver, type Observation } from "./support/pglite-observer.js";
 import { FIXTURE, NON_TRANSACTIONAL, predictedEffects, TRANSACTIONAL } from "../src/docs/effects-cases.js";
 import { factRows } from "../src/locks/facts.js";
 import { loadParser } from "../src/sql/parse.js";
@@ -19,18 +18,22 @@ let observer: LockObserver;
 
 beforeAll(async () => {
   // with citext available (CREATE EXTENSION in a case's prep): varchar -> citext keeps the rows
-  observer = await LockObserver.over(await PGlite.create({ extensions: { citext } }), FIXTURE);
+  observer = await LockObserver.over(await freshPGlite({ extensions: { citext } }), FIXTURE);
 }, 60_000);
 
 afterAll(async () => {
   await observer?.close();
 });
 
-/** locklint's prediction (the parser must be loaded first). */
-async function predict(sql: string, prep = ""): Promise<{ locks: RelationLock[]; transactional: boolean }> {
+const predictions = new Map<string, StatementEffects>();
+
+/** locklint's prediction, worked out once per case (each replays the whole fixture); the parser is loaded first. */
+async function predict(sql: string, prep = ""): Promise<StatementEffects> {
   await loadParser();
-  const effects = predictedEffects(sql, prep);
-  return { locks: effects.locks, transactional: effects.transactional };
+  const key = `${prep}\0${sql}`;
+  let effects = predictions.get(key);
+  if (!effects) predictions.set(key, (effects = predictedEffects(sql, prep)));
+  return effects;
 }
 
 const unqualified = (relation: string) => relation.replace(/^public\./, "").replace(/"/g, "");
@@ -89,7 +92,7 @@ describe("effects agree with PostgreSQL", () => {
       const observed = await observer.observe(c.sql, c.prep);
       // the types locked (beyond ACCESS SHARE) are the ones predicted, known difference or not
       // a type the statement drops has no pg_type row left to name its lock by (the truth harness sees it: test/truth)
-      const effects = predictedEffects(c.sql, c.prep);
+      const effects = predicted;
       const dropped = new Set(effects.operations.flatMap((e) => (e.operation.op === "drop-type" ? [e.operation.type.name] : [])));
       const predictedTypeLocks = objectLocksOf(effects)
         .filter((l) => l.kind === "type" && !dropped.has(unqualified(l.relation)))
@@ -135,27 +138,16 @@ describe("locks on types agree with PostgreSQL", () => {
 describe("locks on sequences agree with PostgreSQL", () => {
   it("ALTER SEQUENCE: SHARE ROW EXCLUSIVE on the sequence (nextval waits), shown by locklint locks", async () => {
     await loadParser();
-    const db = await PGlite.create();
-    try {
-      await db.exec("CREATE SEQUENCE order_numbers; CREATE TABLE orders (id bigint)");
-      for (const sql of [
-        "ALTER SEQUENCE order_numbers INCREMENT BY 5",
-        "ALTER SEQUENCE order_numbers RESTART",
-        "ALTER SEQUENCE order_numbers OWNED BY orders.id",
-      ]) {
-        await db.exec("BEGIN");
-        await db.exec(sql);
-        const held = await db.query<{ mode: string }>(
-          `SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relname = 'order_numbers'`,
-        );
-        await db.exec("ROLLBACK");
-        const strongest = held.rows.map((r) => r.mode).includes("ShareRowExclusiveLock") ? "SHARE ROW EXCLUSIVE" : held.rows.map((r) => r.mode).join(",");
-        const predicted = objectLocksOf(predictedEffects(sql)).filter((l) => l.kind === "sequence");
-        expect(held.rows.map((r) => r.mode)).not.toContain("AccessExclusiveLock");
-        expect(predicted.map((l) => `${l.relation}: ${l.mode}`)).toEqual([`order_numbers: ${strongest}`]);
-      }
-    } finally {
-      await db.close();
+    for (const sql of [
+      "ALTER SEQUENCE order_numbers INCREMENT BY 5",
+      "ALTER SEQUENCE order_numbers RESTART",
+      "ALTER SEQUENCE order_numbers OWNED BY orders.id",
+    ]) {
+      const held = await observer.modesOn("order_numbers", sql);
+      const strongest = held.includes("ShareRowExclusiveLock") ? "SHARE ROW EXCLUSIVE" : held.join(",");
+      const predicted = objectLocksOf(predictedEffects(sql)).filter((l) => l.kind === "sequence");
+      expect(held).not.toContain("AccessExclusiveLock");
+      expect(predicted.map((l) => `${l.relation}: ${l.mode}`)).toEqual([`order_numbers: ${strongest}`]);
     }
   });
 });
@@ -171,7 +163,7 @@ describe("every row of the lock-facts table is run against PostgreSQL", () => {
     await loadParser();
     const run = new Set<string>();
     const cases = [...TRANSACTIONAL, ...NON_TRANSACTIONAL.map((sql) => ({ sql, prep: undefined }))];
-    for (const c of cases) for (const effect of predictedEffects(c.sql, c.prep).operations) for (const used of effect.facts) run.add(used);
+    for (const c of cases) for (const effect of (await predict(c.sql, c.prep)).operations) for (const used of effect.facts) run.add(used);
     const rows: string[] = [];
     for (const [id, row] of factRows()) for (const role of Object.keys(row.roles)) rows.push(`${id} / ${role}`);
     expect(rows.filter((row) => !run.has(row) && !(row in UNREACHABLE))).toEqual([]);

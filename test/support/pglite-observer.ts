@@ -1,4 +1,7 @@
-import { PGlite } from "@electric-sql/pglite";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PGlite, type PGliteOptions } from "@electric-sql/pglite";
 import type { LockMode } from "../../src/locks/modes.js";
 import { heldLocks, relationFiles, sequentialReads } from "../../src/trace/catalog.js";
 
@@ -34,7 +37,7 @@ export class LockObserver {
 
   /** A fresh embedded PostgreSQL with `fixture` applied and committed. */
   static async create(fixture: string): Promise<LockObserver> {
-    return LockObserver.over(await PGlite.create(), fixture);
+    return LockObserver.over(await freshPGlite(), fixture);
   }
 
   /** `fixture` applied and committed in `db`, then analysed: row counts come from ANALYZE (the statistics views of servers before 15 lag behind). */
@@ -90,6 +93,21 @@ export class LockObserver {
     return rows.rows.map((r) => `${r.name}: ${modeName(r.mode)}`).sort();
   }
 
+  /** The modes pg_locks shows this session holding on one relation of any kind (a sequence too) after `sql` inside BEGIN, rolled back. */
+  async modesOn(relation: string, sql: string): Promise<string[]> {
+    await this.db.exec("BEGIN");
+    try {
+      await this.db.exec(sql);
+      const held = await this.db.query<{ mode: string }>(
+        "SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = pg_backend_pid() AND c.relname = $1",
+        [relation],
+      );
+      return held.rows.map((r) => r.mode);
+    } finally {
+      await this.db.exec("ROLLBACK");
+    }
+  }
+
   /** The error PostgreSQL raises for `sql` inside BEGIN, or null when it runs. */
   async errorInTransaction(sql: string): Promise<string | null> {
     await this.db.exec("BEGIN");
@@ -114,4 +132,31 @@ export class LockObserver {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+const CACHE = fileURLToPath(new URL("../../.cache", import.meta.url));
+
+/**
+ * A new, empty PGlite. Its initdb is 3 of the 4 s PGlite takes to start, most of the fast suite's
+ * critical path: the first run dumps the fresh cluster into .cache/ (per PGlite version), later
+ * runs load it (about 1.5 s). A dump that does not load is made again.
+ */
+export async function freshPGlite(options: PGliteOptions = {}): Promise<PGlite> {
+  const { version } = JSON.parse(readFileSync(join(CACHE, "..", "node_modules", "@electric-sql", "pglite", "package.json"), "utf8")) as { version: string };
+  const dump = join(CACHE, `pglite-${version}-cluster.tar`);
+  if (existsSync(dump)) {
+    try {
+      return await PGlite.create({ ...options, loadDataDir: new Blob([readFileSync(dump)]) });
+    } catch {
+      // made again below
+    }
+  }
+  const db = await PGlite.create(options);
+  const cluster = await db.dumpDataDir("none");
+  mkdirSync(CACHE, { recursive: true });
+  // written whole, then renamed: a run that stops half-way leaves no broken dump
+  const partial = `${dump}.${process.pid}`;
+  writeFileSync(partial, Buffer.from(await cluster.arrayBuffer()));
+  renameSync(partial, dump);
+  return db;
 }

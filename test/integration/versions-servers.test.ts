@@ -123,4 +123,3 @@ for (let major = OLDEST_PG_VERSION; major <= NEWEST_PG_VERSION; major++) {
     }
   });
 }
-

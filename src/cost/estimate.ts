@@ -27,10 +27,11 @@ export interface Throughput {
  * Measured with the workload of `npm run calibrate` (test/support/hold-workload.ts: a 1M-row table of
  * ~100-byte rows, a bigint primary key, int, text and timestamp columns) on the embedded PostgreSQL
  * 15.18 of `npm run servers`, default settings, the table in memory, on the 2-core development
- * machine shared with other jobs: per work, the geometric mean of the medians (3 runs of each
- * operation) of a run at load 6-7 and one at load 11, to 2 digits. docs/estimates.md has the runs.
+ * machine: per work, the geometric mean of its throughput on the machine idle (load under 2) and
+ * busy (load 6-11, 4-5x slower), to 2 digits, so that both fall within the range's factor of 2 of
+ * the central estimate or just past it. docs/estimates.md has the runs.
  */
-export const CALIBRATED: Throughput = { validate: 4.2e8, foreignKey: 2.0e8, index: 3.5e7, rewrite: 3.5e7, update: 7.9e4 };
+export const CALIBRATED: Throughput = { validate: 9.3e8, foreignKey: 4.6e8, index: 7.5e7, rewrite: 6.8e7, update: 1.6e5 };
 
 /**
  * A range around the central estimate: half of it (an idle or faster server) to twice it (a busier

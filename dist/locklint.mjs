@@ -12147,7 +12147,7 @@ function allInheritors(table2) {
 }
 
 // src/cost/estimate.ts
-var CALIBRATED = { validate: 42e7, foreignKey: 2e8, index: 35e6, rewrite: 35e6, update: 79e3 };
+var CALIBRATED = { validate: 93e7, foreignKey: 46e7, index: 75e6, rewrite: 68e6, update: 16e4 };
 var LOW = 0.5;
 var HIGH = 2;
 var TableSizes = class {

@@ -127,16 +127,16 @@ class Locks {
   table<F extends FactId>(ref: RelationName | Table, id: F, role: RoleOf<F>, options: LockOptions = {}): void {
     const fact = lockFact(id, role, this.ctx.pgVersion);
     const table = "written" in ref ? this.ctx.schema.table(ref) : ref;
+    const written = "written" in ref ? ref.written : writtenName(ref);
+    const used = `${id} / ${role}`;
     if (role === "table" && table?.kind === "partitioned table" && RECURSES_TO_PARTITIONS.has(id)) {
-      this.tableWith(ref, `${id} / ${role}`, fact, { ...options, rewrite: false, scan: false });
-      const partitioned = "written" in ref ? ref.written : writtenName(ref);
-      for (const partition of allPartitions(table)) this.tableWith(partition, `${id} / ${role}`, fact, { ...options, why: `partition of ${partitioned}` });
+      this.tableWith(ref, used, fact, { ...options, rewrite: false, scan: false });
+      for (const partition of allPartitions(table)) this.tableWith(partition, used, fact, { ...options, why: `partition of ${written}` });
       return;
     }
-    this.tableWith(ref, `${id} / ${role}`, fact, options);
+    this.tableWith(ref, used, fact, options);
     if (role === "table" && table && RECURSES_TO_INHERITORS.has(id) && !options.notInherited) {
-      const parent = "written" in ref ? ref.written : writtenName(ref);
-      for (const child of allInheritors(table)) this.tableWith(child, `${id} / ${role}`, fact, { ...options, why: `inherits from ${parent}` });
+      for (const child of allInheritors(table)) this.tableWith(child, used, fact, { ...options, why: `inherits from ${written}` });
     }
   }
 

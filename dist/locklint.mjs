@@ -18660,16 +18660,16 @@ var Locks = class {
   table(ref, id, role, options = {}) {
     const fact2 = lockFact(id, role, this.ctx.pgVersion);
     const table2 = "written" in ref ? this.ctx.schema.table(ref) : ref;
+    const written = "written" in ref ? ref.written : writtenName(ref);
+    const used = `${id} / ${role}`;
     if (role === "table" && table2?.kind === "partitioned table" && RECURSES_TO_PARTITIONS.has(id)) {
-      this.tableWith(ref, `${id} / ${role}`, fact2, { ...options, rewrite: false, scan: false });
-      const partitioned = "written" in ref ? ref.written : writtenName(ref);
-      for (const partition of allPartitions(table2)) this.tableWith(partition, `${id} / ${role}`, fact2, { ...options, why: `partition of ${partitioned}` });
+      this.tableWith(ref, used, fact2, { ...options, rewrite: false, scan: false });
+      for (const partition of allPartitions(table2)) this.tableWith(partition, used, fact2, { ...options, why: `partition of ${written}` });
       return;
     }
-    this.tableWith(ref, `${id} / ${role}`, fact2, options);
+    this.tableWith(ref, used, fact2, options);
     if (role === "table" && table2 && RECURSES_TO_INHERITORS.has(id) && !options.notInherited) {
-      const parent = "written" in ref ? ref.written : writtenName(ref);
-      for (const child of allInheritors(table2)) this.tableWith(child, `${id} / ${role}`, fact2, { ...options, why: `inherits from ${parent}` });
+      for (const child of allInheritors(table2)) this.tableWith(child, used, fact2, { ...options, why: `inherits from ${written}` });
     }
   }
   /** Locks an index as row `id` of the facts table says for `role`. */
